@@ -1,0 +1,19 @@
+"""drawdown: plan and stress-test the withdrawal of a peacekeeping mission.
+
+The loop is scenario -> plan -> simulate -> analyse/report; each stage has one front door.
+"""
+
+from drawdown.errors import InputError, Problem
+from drawdown.scenario.io import builtin_names, load_scenario, save_scenario
+from drawdown.scenario.model import Scenario
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "InputError",
+    "Problem",
+    "Scenario",
+    "builtin_names",
+    "load_scenario",
+    "save_scenario",
+]
