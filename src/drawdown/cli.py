@@ -1,0 +1,60 @@
+"""The `drawdown` command line: thin, it parses, calls the public API and prints.
+
+Each stage's commands live in `drawdown.commands.<stage>` and register themselves on `app`.
+Every user mistake surfaces as `InputError`; `main` prints it and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from drawdown.commands.common import console, print_problems
+from drawdown.errors import InputError
+
+app = typer.Typer(
+    name="drawdown",
+    help="Plan and stress-test the withdrawal of a peacekeeping mission.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Stage modules, in the order the loop runs; a module that is absent is skipped so the
+# command line keeps working while a stage is being built.
+COMMAND_MODULES = ("scenario", "plan", "simulate", "run", "report", "analyse", "calibrate")
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(f"drawdown.commands.{_name}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"drawdown.commands.{_name}":
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    """Entry point: run the app, turning input errors into a clear message and status 2."""
+    try:
+        app(standalone_mode=False)
+    except InputError as exc:
+        print_problems(exc)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        console.print("[red]interrupted[/red]: nothing half-written was left in place")
+        sys.exit(130)
+    except (typer.Exit, SystemExit) as exc:
+        code = exc.exit_code if isinstance(exc, typer.Exit) else exc.code
+        sys.exit(code if isinstance(code, int) else 0)
+    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise
