@@ -66,7 +66,7 @@ def _where(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _hint_for(error: dict[str, Any]) -> str:
+def _hint_for(error: Any) -> str:
     kind = error.get("type", "")
     if kind == "missing":
         return "add this required value"
@@ -105,13 +105,25 @@ def load_manifest(folder: Path) -> tuple[Manifest | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        return None, [Problem(MANIFEST, where, f"not valid YAML: {exc.problem}",
-                              "check indentation and quoting around this place")]
+        return None, [
+            Problem(
+                MANIFEST,
+                where,
+                f"not valid YAML: {exc.problem}",
+                "check indentation and quoting around this place",
+            )
+        ]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(MANIFEST, "", f"cannot be read: {exc}", "check the file")]
     if not isinstance(data, dict):
-        return None, [Problem(MANIFEST, "", "must be a mapping of keys to values",
-                              "start from `drawdown export minusma-2023 DIR`")]
+        return None, [
+            Problem(
+                MANIFEST,
+                "",
+                "must be a mapping of keys to values",
+                "start from `drawdown export minusma-2023 DIR`",
+            )
+        ]
     try:
         return Manifest.model_validate(data), []
     except ValidationError as exc:
@@ -157,21 +169,38 @@ def load_tables(folder: Path) -> tuple[dict[str, list[BaseModel]], list[Problem]
                 needed = {"id", "kind"}
             missing = [c for c in sorted(needed) if c not in header] if rows or header else []
             if missing:
-                problems.append(Problem(table.file, "header", f"missing column(s) {missing}",
-                                        "add the column(s) to the first row"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        "header",
+                        f"missing column(s) {missing}",
+                        "add the column(s) to the first row",
+                    )
+                )
             known = set(ASSET_COLUMNS if table.file == "assets.csv" else table.columns)
             unknown = [c for c in header if c and c not in known]
             if unknown:
-                problems.append(Problem(table.file, "header", f"unknown column(s) {unknown}",
-                                        f"expected columns: {', '.join(sorted(known))}",
-                                        "warning"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        "header",
+                        f"unknown column(s) {unknown}",
+                        f"expected columns: {', '.join(sorted(known))}",
+                        "warning",
+                    )
+                )
             if table.file == "assets.csv":
                 for number, row in enumerate(rows, start=2):
                     kind = (row.get("kind") or "").strip()
                     if kind not in ("truck", "escort", "aircraft"):
-                        problems.append(Problem(table.file, f"row {number}, column kind",
-                                                f"unknown asset kind {kind!r}",
-                                                "use truck, escort or aircraft"))
+                        problems.append(
+                            Problem(
+                                table.file,
+                                f"row {number}, column kind",
+                                f"unknown asset kind {kind!r}",
+                                "use truck, escort or aircraft",
+                            )
+                        )
         header, rows = cache[table.file]
         for number, row in enumerate(rows, start=2):  # row 1 is the header
             if table.kind_filter and (row.get("kind") or "").strip() != table.kind_filter:

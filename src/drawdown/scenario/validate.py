@@ -18,9 +18,14 @@ Edges = dict[str, set[str]]
 def _duplicates(file: str, column: str, values: Iterable[str]) -> list[Problem]:
     counts = Counter(values)
     return [
-        Problem(file, f"{column}={value}", f"{column} '{value}' appears {n} times",
-                f"give each row its own {column}")
-        for value, n in counts.items() if n > 1
+        Problem(
+            file,
+            f"{column}={value}",
+            f"{column} '{value}' appears {n} times",
+            f"give each row its own {column}",
+        )
+        for value, n in counts.items()
+        if n > 1
     ]
 
 
@@ -28,7 +33,8 @@ def check_references(scenario: Scenario) -> list[Problem]:
     """Ids that must be unique are; every reference names something that exists."""
     problems = _duplicates("sites.csv", "id", (s.id for s in scenario.sites))
     problems += _duplicates("links.csv", "id", (link.id for link in scenario.links))
-    asset_ids = [a.id for a in (*scenario.trucks, *scenario.escorts, *scenario.aircraft)]
+    asset_ids = [t.id for t in scenario.trucks] + [e.id for e in scenario.escorts]
+    asset_ids += [a.id for a in scenario.aircraft]
     problems += _duplicates("assets.csv", "id", asset_ids)
     problems += _duplicates("events.csv", "id", (e.id for e in scenario.events))
 
@@ -37,43 +43,74 @@ def check_references(scenario: Scenario) -> list[Problem]:
     known_sites = ", ".join(sorted(site_ids)[:12])
     for i, h in enumerate(scenario.holdings, start=2):
         if h.site not in site_ids:
-            problems.append(Problem("holdings.csv", f"row {i}, column site",
-                                    f"unknown site '{h.site}'", f"use a site id: {known_sites}"))
+            problems.append(
+                Problem(
+                    "holdings.csv",
+                    f"row {i}, column site",
+                    f"unknown site '{h.site}'",
+                    f"use a site id: {known_sites}",
+                )
+            )
     for link in scenario.links:
         for column, ref in (("from", link.from_site), ("to", link.to_site)):
             if ref not in site_ids:
-                problems.append(Problem("links.csv", f"id={link.id}, column {column}",
-                                        f"unknown site '{ref}'",
-                                        f"use a site id from sites.csv: {known_sites}"))
+                problems.append(
+                    Problem(
+                        "links.csv",
+                        f"id={link.id}, column {column}",
+                        f"unknown site '{ref}'",
+                        f"use a site id from sites.csv: {known_sites}",
+                    )
+                )
         if link.from_site == link.to_site:
-            problems.append(Problem("links.csv", f"id={link.id}", "link goes nowhere",
-                                    "from and to must differ"))
+            problems.append(
+                Problem(
+                    "links.csv", f"id={link.id}", "link goes nowhere", "from and to must differ"
+                )
+            )
         if link.mode == "road" and link.dry_km_per_day <= 0:
-            problems.append(Problem("links.csv", f"id={link.id}, column dry_km_per_day",
-                                    "a road link needs a convoy speed above 0",
-                                    "give km a convoy covers a day, e.g. 250"))
+            problems.append(
+                Problem(
+                    "links.csv",
+                    f"id={link.id}, column dry_km_per_day",
+                    "a road link needs a convoy speed above 0",
+                    "give km a convoy covers a day, e.g. 250",
+                )
+            )
     corridors = {e.corridor for e in scenario.escorts}
     for link in scenario.links:
         if link.mode == "road" and link.corridor not in corridors:
-            problems.append(Problem("links.csv", f"id={link.id}, column corridor",
-                                    f"no escort capacity for corridor '{link.corridor}'",
-                                    "add an escort row for it in assets.csv, or use a "
-                                    f"corridor that has one: {', '.join(sorted(corridors))}"))
+            problems.append(
+                Problem(
+                    "links.csv",
+                    f"id={link.id}, column corridor",
+                    f"no escort capacity for corridor '{link.corridor}'",
+                    "add an escort row for it in assets.csv, or use a "
+                    f"corridor that has one: {', '.join(sorted(corridors))}",
+                )
+            )
     for i, t in enumerate(scenario.threats, start=2):
         on_link = t.kind in ("ied", "ambush")
         pool = link_ids if on_link else site_ids
         if t.target not in pool:
             what = "link" if on_link else "site"
-            problems.append(Problem("threats.csv", f"row {i}, column target",
-                                    f"unknown {what} '{t.target}' for a {t.kind} threat",
-                                    f"use a {what} id ({'links' if on_link else 'sites'}.csv)"))
+            problems.append(
+                Problem(
+                    "threats.csv",
+                    f"row {i}, column target",
+                    f"unknown {what} '{t.target}' for a {t.kind} threat",
+                    f"use a {what} id ({'links' if on_link else 'sites'}.csv)",
+                )
+            )
         if t.end < t.start:
-            problems.append(Problem("threats.csv", f"row {i}", "end is before start",
-                                    "swap the dates"))
+            problems.append(
+                Problem("threats.csv", f"row {i}", "end is before start", "swap the dates")
+            )
     for i, c in enumerate(scenario.clearances, start=2):
         if c.end < c.start:
-            problems.append(Problem("clearances.csv", f"row {i}", "end is before start",
-                                    "swap the dates"))
+            problems.append(
+                Problem("clearances.csv", f"row {i}", "end is before start", "swap the dates")
+            )
     contingents = {h.contingent for h in scenario.holdings}
     for e in scenario.events:
         pools = {
@@ -84,12 +121,18 @@ def check_references(scenario: Scenario) -> list[Problem]:
         }
         pool, what = pools[e.kind]
         if e.target not in pool:
-            problems.append(Problem("events.csv", f"id={e.id}, column target",
-                                    f"unknown target '{e.target}' for {e.kind}",
-                                    f"use {what}"))
+            problems.append(
+                Problem(
+                    "events.csv",
+                    f"id={e.id}, column target",
+                    f"unknown target '{e.target}' for {e.kind}",
+                    f"use {what}",
+                )
+            )
         if e.end_date is not None and e.end_date < e.date:
-            problems.append(Problem("events.csv", f"id={e.id}", "end_date is before date",
-                                    "swap the dates"))
+            problems.append(
+                Problem("events.csv", f"id={e.id}", "end_date is before date", "swap the dates")
+            )
     return problems
 
 
@@ -98,25 +141,46 @@ def check_sites(scenario: Scenario) -> list[Problem]:
     problems = []
     for s in scenario.sites:
         if s.kind == "exit" and not s.exit_for:
-            problems.append(Problem("sites.csv", f"id={s.id}, column exit_for",
-                                    "an exit must say what may leave through it",
-                                    "write people, cargo or all"))
+            problems.append(
+                Problem(
+                    "sites.csv",
+                    f"id={s.id}, column exit_for",
+                    "an exit must say what may leave through it",
+                    "write people, cargo or all",
+                )
+            )
         if s.kind != "exit" and s.exit_for:
-            problems.append(Problem("sites.csv", f"id={s.id}, column exit_for",
-                                    f"only exits take exit_for (this is a {s.kind})",
-                                    "leave it blank or make the site an exit"))
+            problems.append(
+                Problem(
+                    "sites.csv",
+                    f"id={s.id}, column exit_for",
+                    f"only exits take exit_for (this is a {s.kind})",
+                    "leave it blank or make the site an exit",
+                )
+            )
     if not scenario.holdings:
-        problems.append(Problem("holdings.csv", "", "holds nothing to withdraw",
-                                "add at least one row of people or cargo"))
+        problems.append(
+            Problem(
+                "holdings.csv",
+                "",
+                "holds nothing to withdraw",
+                "add at least one row of people or cargo",
+            )
+        )
     for i, h in enumerate(scenario.holdings, start=2):
         try:
             kind = scenario.site(h.site).kind
         except KeyError:
             continue
         if kind in ("exit", "waypoint"):
-            problems.append(Problem("holdings.csv", f"row {i}, column site",
-                                    f"holdings at a {kind} ('{h.site}') are never moved",
-                                    "put holdings at bases or hubs"))
+            problems.append(
+                Problem(
+                    "holdings.csv",
+                    f"row {i}, column site",
+                    f"holdings at a {kind} ('{h.site}') are never moved",
+                    "put holdings at bases or hubs",
+                )
+            )
     return problems
 
 
@@ -156,28 +220,47 @@ def check_network(scenario: Scenario) -> list[Problem]:
         ends = [scenario.site(link.from_site), scenario.site(link.to_site)]
         if not any(all(a.can_use(s) for s in ends) for a in scenario.aircraft):
             runways = ", ".join(f"{s.id} {s.runway_m:.0f} m {s.runway_surface}" for s in ends)
-            problems.append(Problem("links.csv", f"id={link.id}",
-                                    f"no aircraft type can land at both ends ({runways})",
-                                    "add an aircraft type whose runway needs fit, or remove "
-                                    "the air link"))
+            problems.append(
+                Problem(
+                    "links.csv",
+                    f"id={link.id}",
+                    f"no aircraft type can land at both ends ({runways})",
+                    "add an aircraft type whose runway needs fit, or remove the air link",
+                )
+            )
     for a in scenario.aircraft:
         if not any(a.can_use(s) for s in scenario.sites):
-            problems.append(Problem("assets.csv", f"id={a.id}",
-                                    f"aircraft needs {a.min_runway_m:.0f} m"
-                                    f"{' paved' if a.needs_paved else ''} runway; no site has one",
-                                    "lower min_runway_m or add an airfield"))
+            problems.append(
+                Problem(
+                    "assets.csv",
+                    f"id={a.id}",
+                    f"aircraft needs {a.min_runway_m:.0f} m"
+                    f"{' paved' if a.needs_paved else ''} runway; no site has one",
+                    "lower min_runway_m or add an airfield",
+                )
+            )
     edges = usable_edges(scenario)
     exits = {s.id for s in scenario.sites if s.kind == "exit"}
     if not exits:
-        problems.append(Problem("sites.csv", "", "no site of kind exit",
-                                "add where people or cargo leave the theatre"))
+        problems.append(
+            Problem(
+                "sites.csv",
+                "",
+                "no site of kind exit",
+                "add where people or cargo leave the theatre",
+            )
+        )
     for s in scenario.sites:
         if s.kind in ("base", "hub") and not (_reachable(edges, s.id) & exits):
-            problems.append(Problem("links.csv", f"site {s.id}",
-                                    f"base '{s.id}' has no route to any exit by any mode in "
-                                    "any month",
-                                    "add a road, river or air link towards an exit (check "
-                                    "passable_months and aircraft runways)"))
+            problems.append(
+                Problem(
+                    "links.csv",
+                    f"site {s.id}",
+                    f"base '{s.id}' has no route to any exit by any mode in any month",
+                    "add a road, river or air link towards an exit (check "
+                    "passable_months and aircraft runways)",
+                )
+            )
     return problems
 
 
@@ -197,9 +280,15 @@ def check_sources(scenario: Scenario) -> list[Problem]:
         for i, row in enumerate(rows, start=2):
             if not row.source.strip():
                 where = f"{key}={getattr(row, key)}" if key else f"row {i}"
-                problems.append(Problem(file, where, "figure without a source",
-                                        "cite a source, or write '[E] <basis>' for an estimate",
-                                        "warning"))
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        "figure without a source",
+                        "cite a source, or write '[E] <basis>' for an estimate",
+                        "warning",
+                    )
+                )
     return problems
 
 
