@@ -81,3 +81,14 @@ def test_arbitrary_floats_round_trip(lat: float, km: float, rate: float) -> None
         drawdown.save_scenario(changed, Path(folder) / "s")
         again, problems = drawdown.scenario.io.read_scenario(Path(folder) / "s")
     assert again == changed, problems
+
+
+def test_reference_docs_are_up_to_date() -> None:
+    """docs/reference/scenario-format.md is what the model types generate today."""
+    from drawdown.scenario.reference import reference_markdown
+
+    path = Path(__file__).parents[2] / "docs" / "reference" / "scenario-format.md"
+    assert path.read_text().strip() == reference_markdown().strip(), (
+        "regenerate with: python -m drawdown.scenario.reference > "
+        "docs/reference/scenario-format.md"
+    )

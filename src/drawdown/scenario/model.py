@@ -219,7 +219,9 @@ class Event(Sourced):
 class Calendar(Record):
     """Season of the theatre."""
 
-    rainy_months: tuple[Month, ...] = (6, 7, 8, 9)
+    rainy_months: tuple[Month, ...] = Field(
+        (6, 7, 8, 9), description="Months when links run at their wet speed."
+    )
 
 
 class ObjectiveWeights(Record):
@@ -240,10 +242,14 @@ class ObjectiveWeights(Record):
 class Policy(Record):
     """Adaptive rules the simulation applies when reality departs from the plan."""
 
-    retry_delay_days: NonNegInt = 3
-    max_retries: NonNegInt = 6
-    people_by_air_when_refused: bool = True
-    cutoff_days_before_deadline: NonNegInt = 10
+    retry_delay_days: NonNegInt = Field(3, description="Wait before asking again after a refusal.")
+    max_retries: NonNegInt = Field(6, description="Requests after the first before giving up.")
+    people_by_air_when_refused: bool = Field(
+        True, description="Move people by air when their road movement is refused."
+    )
+    cutoff_days_before_deadline: NonNegInt = Field(
+        10, description="Days before the deadline when cargo still in place is disposed of."
+    )
     early_close_attacks: NonNegInt = Field(
         3, description="Close a base early after this many attacks on it (0: never)."
     )
@@ -265,18 +271,22 @@ class Uncertainty(Record):
 class Manifest(Record):
     """The YAML manifest (`scenario.yaml`) of a scenario folder."""
 
-    name: str
-    description: str = ""
-    start_date: dt.date
+    name: str = Field(description="Short name, used in file names and reports.")
+    description: str = Field("", description="What the scenario represents.")
+    start_date: dt.date = Field(description="Day 0 of the withdrawal.")
     deadline: dt.date = Field(description="Last day by which all people must have left.")
     protection_horizon: dt.date | None = Field(
         None, description="End of the protection-gap count (default: the deadline)."
     )
-    running_cost_usd_per_day: NonNegFloat = 0.0
+    running_cost_usd_per_day: NonNegFloat = Field(
+        0.0, description="Mission running cost a day while people remain in theatre."
+    )
     calendar: Calendar = Calendar()
     objective: ObjectiveWeights = ObjectiveWeights()
     policy: Policy = Policy()
-    uncertainties: tuple[Uncertainty, ...] = ()
+    uncertainties: tuple[Uncertainty, ...] = Field(
+        (), description="Declared uncertain parameters for sensitivity analysis."
+    )
     sources: dict[str, str] = Field(
         default_factory=dict, description="Source or estimate basis of each manifest figure."
     )
