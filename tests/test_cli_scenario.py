@@ -54,6 +54,7 @@ def test_show_prints_totals() -> None:
     out = run("show", str(TINY))
     assert out.returncode == 0
     assert "Holdings by site" in out.stdout and "Assets" in out.stdout
+    assert "Sources" in out.stdout and "[E] test fixture" in out.stdout
 
 
 def test_scenarios_lists_builtins() -> None:

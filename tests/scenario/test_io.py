@@ -89,6 +89,5 @@ def test_reference_docs_are_up_to_date() -> None:
 
     path = Path(__file__).parents[2] / "docs" / "reference" / "scenario-format.md"
     assert path.read_text().strip() == reference_markdown().strip(), (
-        "regenerate with: python -m drawdown.scenario.reference > "
-        "docs/reference/scenario-format.md"
+        "regenerate with: python -m drawdown.scenario.reference > docs/reference/scenario-format.md"
     )

@@ -19,6 +19,7 @@ from drawdown.scenario.summary import (
     holdings_by_contingent,
     holdings_by_site,
     network_rows,
+    source_rows,
     totals,
 )
 from drawdown.scenario.tables import TABLES
@@ -93,6 +94,7 @@ def show(scenario: ScenarioArg) -> None:
     console.print(_table("Holdings by contingent", holdings_by_contingent(s)))
     console.print(_table("Network (travel days dry / first rainy month)", network_rows(s)))
     console.print(_table("Assets", asset_rows(s)))
+    console.print(_table("Sources (figures citing each)", source_rows(s)))
 
 
 def export(

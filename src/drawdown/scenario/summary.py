@@ -143,3 +143,27 @@ def totals(scenario: Scenario) -> Row:
         "vehicles": scenario.total_vehicles,
         "links": len(scenario.links),
     }
+
+
+def source_rows(scenario: Scenario) -> list[Row]:
+    """Each distinct source with how many figures cite it and in which tables."""
+    cited: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    tables = {
+        "sites": scenario.sites,
+        "holdings": scenario.holdings,
+        "links": scenario.links,
+        "assets": (*scenario.trucks, *scenario.escorts, *scenario.aircraft),
+        "clearances": scenario.clearances,
+        "threats": scenario.threats,
+        "events": scenario.events,
+    }
+    for table, rows in tables.items():
+        for row in rows:
+            cited[row.source.strip() or "(no source)"][table] += 1
+    for key, source in scenario.manifest.sources.items():
+        cited[source.strip() or "(no source)"][f"manifest:{key}"] += 1
+    out = [
+        {"source": source, "figures": sum(by_table.values()), "where": ", ".join(by_table)}
+        for source, by_table in cited.items()
+    ]
+    return sorted(out, key=lambda r: (-r["figures"], r["source"]))

@@ -230,13 +230,20 @@ def check_network(scenario: Scenario) -> list[Problem]:
             )
     for a in scenario.aircraft:
         if not any(a.can_use(s) for s in scenario.sites):
+            needs = (
+                "a helipad or airfield"
+                if a.min_runway_m <= 0
+                else f"a {a.min_runway_m:.0f} m{' paved' if a.needs_paved else ''} runway"
+            )
+            # An idle aircraft type harms no plan, so this only warns; an air link that no
+            # aircraft can fly is an error above.
             problems.append(
                 Problem(
                     "assets.csv",
                     f"id={a.id}",
-                    f"aircraft needs {a.min_runway_m:.0f} m"
-                    f"{' paved' if a.needs_paved else ''} runway; no site has one",
+                    f"aircraft type needs {needs}; no site has one, so it will never fly",
                     "lower min_runway_m or add an airfield",
+                    "warning",
                 )
             )
     edges = usable_edges(scenario)

@@ -1,0 +1,170 @@
+"""Property tests: valid scenarios load; any corruption is an InputError, never a crash."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import drawdown
+from drawdown.errors import InputError
+from drawdown.scenario.model import (
+    Aircraft,
+    Escort,
+    Holding,
+    Link,
+    Manifest,
+    Scenario,
+    Site,
+    Truck,
+)
+
+TINY = Path(__file__).parents[1] / "data" / "tiny"
+FILES = [
+    "sites.csv",
+    "holdings.csv",
+    "links.csv",
+    "assets.csv",
+    "clearances.csv",
+    "threats.csv",
+    "events.csv",
+]
+NASTY = st.sampled_from(
+    [
+        "",
+        "-1",
+        "abc",
+        "1e999",
+        "nan",
+        "2023-02-30",
+        "yes",
+        "∞",
+        ",",
+        '"',
+        "999999999999999999999",
+        "0",
+        "-0.5",
+        " ",
+        "north",
+        "1-13",
+    ]
+)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    """A random but valid star-shaped mission: bases linked by road to one hub and exit."""
+    n_bases = draw(st.integers(1, 6))
+    sites = [
+        Site(id="hub", name="Hub", kind="hub", lat=0.0, lon=0.0, source="[E] gen"),
+        Site(
+            id="exit", name="Exit", kind="exit", exit_for="all", lat=1.0, lon=1.0, source="[E] gen"
+        ),
+    ]
+    links = [
+        Link(
+            id="hub-exit",
+            from_site="hub",
+            to_site="exit",
+            mode="road",
+            km=500.0,
+            dry_km_per_day=250.0,
+            wet_km_per_day=100.0,
+            corridor="c",
+            source="[E] gen",
+        )
+    ]
+    holdings = []
+    for i in range(n_bases):
+        sites.append(
+            Site(
+                id=f"b{i}",
+                name=f"Base {i}",
+                kind="base",
+                lat=draw(st.floats(-30, 30)),
+                lon=draw(st.floats(-30, 30)),
+                population_covered=draw(st.integers(0, 10**6)),
+                source="[E] gen",
+            )
+        )
+        months = draw(st.sets(st.integers(1, 12), min_size=1))
+        links.append(
+            Link(
+                id=f"b{i}-hub",
+                from_site=f"b{i}",
+                to_site="hub",
+                mode="road",
+                km=draw(st.floats(1, 2000)),
+                dry_km_per_day=200.0,
+                wet_km_per_day=draw(st.floats(10, 200)),
+                passable_months=tuple(sorted(months)),
+                corridor="c",
+                source="[E] gen",
+            )
+        )
+        holdings.append(
+            Holding(
+                site=f"b{i}",
+                contingent=f"k{i}",
+                category="troops",
+                people=draw(st.integers(0, 5000)),
+                containers_teu=draw(st.floats(0, 1000)),
+                vehicles=draw(st.integers(0, 500)),
+                sensitive=draw(st.booleans()),
+                source="[E] gen",
+            )
+        )
+    start = draw(st.dates(dt.date(2000, 1, 1), dt.date(2030, 1, 1)))
+    manifest = Manifest(
+        name="generated",
+        start_date=start,
+        deadline=start + dt.timedelta(days=draw(st.integers(0, 400))),
+    )
+    return Scenario(
+        manifest=manifest,
+        sites=tuple(sites),
+        holdings=tuple(holdings),
+        links=tuple(links),
+        trucks=(Truck(id="t", count=draw(st.integers(0, 1000)), teu_each=2, source="[E] gen"),),
+        escorts=(
+            Escort(id="e", corridor="c", convoys_per_day=1, trucks_per_convoy=20, source="[E] gen"),
+        ),
+        aircraft=(Aircraft(id="h", count=1, people_each=20, sorties_per_day=2, source="[E] gen"),),
+    )
+
+
+@given(scenarios())
+@settings(max_examples=30, deadline=None)
+def test_any_valid_scenario_saves_loads_and_validates(scenario: Scenario) -> None:
+    """A generated valid scenario passes validation and round-trips through its files."""
+    with tempfile.TemporaryDirectory() as folder:
+        drawdown.save_scenario(scenario, Path(folder) / "s")
+        assert drawdown.load_scenario(Path(folder) / "s") == scenario
+
+
+@given(file=st.sampled_from(FILES), row=st.integers(0, 8), column=st.integers(0, 16), text=NASTY)
+@settings(max_examples=120, deadline=None)
+def test_any_corruption_is_an_input_error_not_a_crash(
+    file: str, row: int, column: int, text: str
+) -> None:
+    """Overwriting any cell with bad text either still loads or raises InputError."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "tiny"
+        shutil.copytree(TINY, target)
+        path = target / file
+        rows = list(csv.reader(io.StringIO(path.read_text())))
+        r = rows[min(row, len(rows) - 1)]
+        r[min(column, len(r) - 1)] = text
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        path.write_text(out.getvalue())
+        try:
+            drawdown.load_scenario(target)
+        except InputError as exc:
+            assert exc.errors and all(p.file and p.message for p in exc.errors)
