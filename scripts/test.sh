@@ -22,6 +22,6 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 
-.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff check .
 .venv/bin/mypy
 .venv/bin/pytest "$@"
