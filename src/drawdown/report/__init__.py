@@ -1,0 +1,1 @@
+"""The report: figures, HTML assembly and offline assets."""

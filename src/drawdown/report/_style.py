@@ -1,0 +1,61 @@
+"""Shared look of every figure: size, colours, and an axis when the caller gives none."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+# Slides: 8 x 4.5 in at 200 dpi is 1600 x 900 px (16:9). The HTML uses the same size as SVG.
+FIGSIZE_IN = (8.0, 4.5)
+PNG_DPI = 200
+
+INK = "#222222"
+MUTED = "#777777"
+GRID = "#dddddd"
+PLAN = "#1f4e79"
+SIM = "#d9822b"
+FATE_COLOURS = {
+    "repatriated": "#2e7d32",
+    "handed_over": "#1f77b4",
+    "destroyed": "#e0a526",
+    "lost": "#c62828",
+}
+KIND_COLOURS = {
+    "ied": "#c62828",
+    "ambush": "#8e24aa",
+    "ground_fire": "#1f77b4",
+    "base_attack": "#e0a526",
+}
+
+
+def axis(ax: Axes | None) -> Axes:
+    """The caller's axis, or a new one on a figure of the standard size."""
+    if ax is not None:
+        return ax
+    fig = Figure(figsize=FIGSIZE_IN, layout="constrained")
+    return fig.add_subplot()
+
+
+def tidy(ax: Axes) -> None:
+    """Light grid, no top/right frame."""
+    ax.grid(True, color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def as_dates(start: dt.date, days: np.ndarray) -> np.ndarray:
+    """Day indices to matplotlib date numbers (day d is start + d days)."""
+    return np.asarray(mdates.date2num(start)) + np.asarray(days, dtype=float)
+
+
+def date_axis(ax: Axes, which: str = "x") -> None:
+    """Readable short dates on one axis."""
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    target = ax.xaxis if which == "x" else ax.yaxis
+    target.set_major_locator(locator)
+    target.set_major_formatter(mdates.ConciseDateFormatter(locator))

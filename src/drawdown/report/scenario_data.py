@@ -1,0 +1,196 @@
+"""What the report needs from the scenario and the plan alone: map, plan curves, sources."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+import pandas as pd
+
+from drawdown.plan.model import Plan
+from drawdown.report.geo import outlines
+from drawdown.report.types import MapData, RoutePath, SitePoint, SourceRow
+from drawdown.scenario.model import Scenario
+
+ROAD_KINDS = ("ied", "ambush")
+
+
+def people_by_site(scenario: Scenario) -> dict[str, int]:
+    """People each site holds at the start."""
+    totals: Counter[str] = Counter()
+    for h in scenario.holdings:
+        totals[h.site] += h.people
+    return dict(totals)
+
+
+def closure_ranks(scenario: Scenario, plan: Plan) -> dict[str, int]:
+    """1 for the first base or hub the plan closes, 2 for the next, ... (ties share a rank)."""
+    days = sorted(set(plan.closure_day.values()))
+    return {site: days.index(day) + 1 for site, day in plan.closure_day.items()}
+
+
+def incidents_per_convoy(scenario: Scenario) -> dict[str, float]:
+    """Road threat of each link: expected IED and ambush incidents for one convoy over it,
+    averaged over the days of the horizon."""
+    horizon = scenario.horizon_days
+    out: dict[str, float] = defaultdict(float)
+    for threat in scenario.threats:
+        if threat.kind not in ROAD_KINDS:
+            continue
+        try:
+            link = scenario.link(threat.target)
+        except KeyError:
+            continue
+        first = max(0, scenario.day_of(threat.start))
+        last = min(horizon - 1, scenario.day_of(threat.end))
+        days = max(0, last - first + 1)
+        out[link.id] += threat.rate * link.km * days / horizon
+    return dict(out)
+
+
+def map_data(scenario: Scenario, plan: Plan) -> MapData:
+    """Sites, links and borders of the theatre, ready to draw."""
+    people = people_by_site(scenario)
+    ranks = closure_ranks(scenario, plan)
+    sites = tuple(
+        SitePoint(
+            id=s.id,
+            name=s.name,
+            kind=s.kind,
+            lon=s.lon,
+            lat=s.lat,
+            people=people.get(s.id, 0),
+            closure_rank=ranks.get(s.id),
+            closure_day=plan.closure_day.get(s.id),
+        )
+        for s in scenario.sites
+    )
+    convoys: Counter[str] = Counter()
+    for m in plan.movements:
+        convoys[m.link] += m.convoys
+    threat = incidents_per_convoy(scenario)
+    by_id = {s.id: s for s in scenario.sites}
+    routes = tuple(
+        RoutePath(
+            id=link.id,
+            mode=link.mode,
+            lons=(by_id[link.from_site].lon, by_id[link.to_site].lon),
+            lats=(by_id[link.from_site].lat, by_id[link.to_site].lat),
+            incidents_per_convoy=threat.get(link.id, 0.0),
+            planned_convoys=convoys.get(link.id, 0),
+        )
+        for link in scenario.links
+        if link.from_site in by_id and link.to_site in by_id
+    )
+    lons = np.array([s.lon for s in sites])
+    lats = np.array([s.lat for s in sites])
+    # Pad the sites' box and keep at least ~6 degrees across so borders give context.
+    span = max(float(lons.max() - lons.min()), float(lats.max() - lats.min()) * 1.6, 6.0)
+    cx = float(lons.max() + lons.min()) / 2
+    cy = float(lats.max() + lats.min()) / 2
+    half_x = span * 0.6
+    half_y = half_x / 1.6
+    extent = (cx - half_x, cx + half_x, cy - half_y, cy + half_y)
+    points = [(s.lon, s.lat) for s in sites]
+    return MapData(sites=sites, routes=routes, outlines=outlines(extent, points), extent=extent)
+
+
+def people_out_by_plan(scenario: Scenario, plan: Plan) -> np.ndarray:
+    """People still in theatre at the end of each day if the plan ran exactly."""
+    exits = {s.id for s in scenario.sites if s.kind == "exit"}
+    left = np.zeros(scenario.horizon_days + 1)
+    for m in plan.movements:
+        if m.destination in exits and m.people:
+            left[min(max(m.arrival_day, 0), scenario.horizon_days)] += m.people
+    return scenario.total_people - np.cumsum(left)[: scenario.horizon_days]
+
+
+def uncovered_by_plan(scenario: Scenario, plan: Plan, days: int) -> np.ndarray:
+    """Civilians without a base's cover on each day if bases close on the plan's days."""
+    out = np.zeros(days)
+    for s in scenario.sites:
+        day = plan.closure_day.get(s.id)
+        if day is not None and s.population_covered:
+            out[max(day, 0) :] += s.population_covered
+    return out
+
+
+def movements_frame(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    """The plan's movements as a table with dates, for the sortable table."""
+    rows = [
+        {
+            "date": scenario.date_of(m.day).isoformat(),
+            "day": m.day,
+            "arrives": scenario.date_of(m.arrival_day).isoformat(),
+            "from": m.origin,
+            "to": m.destination,
+            "mode": m.mode,
+            "asset": m.asset,
+            "convoys/sorties": m.convoys,
+            "people": m.people,
+            "TEU": round(m.containers_teu, 1),
+            "vehicles": m.vehicles,
+        }
+        for m in sorted(plan.movements, key=lambda m: (m.day, m.origin, m.destination))
+    ]
+    return pd.DataFrame(rows)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    return str(value)
+
+
+def sources(scenario: Scenario) -> list[SourceRow]:
+    """Every input with its citation or estimate basis, table by table."""
+    rows: list[SourceRow] = []
+    manifest = scenario.manifest
+    for key, source in sorted(manifest.sources.items()):
+        value = getattr(manifest, key, "")
+        rows.append(SourceRow("manifest", key, _fmt(value), source, source.startswith("[E]")))
+    for u in manifest.uncertainties:
+        rows.append(
+            SourceRow(
+                "uncertainties",
+                u.parameter,
+                f"{u.low:g} – {u.high:g}",
+                u.source,
+                u.source.startswith("[E]"),
+            )
+        )
+
+    def add(table: str, item: str, value: str, source: str) -> None:
+        rows.append(
+            SourceRow(table, item, value, source or "(none given)", source.startswith("[E]"))
+        )
+
+    for s in scenario.sites:
+        add("sites", s.id, f"{s.name}, {s.kind}", s.source)
+    for h in scenario.holdings:
+        add(
+            "holdings",
+            f"{h.site} / {h.contingent} / {h.cargo_class}",
+            f"{h.people:,} people, {h.containers_teu:,.0f} TEU, {h.vehicles:,} vehicles",
+            h.source,
+        )
+    for link in scenario.links:
+        add("links", link.id, f"{link.mode}, {link.km:,.0f} km", link.source)
+    for truck in scenario.trucks:
+        add("assets", truck.id, f"{truck.count} trucks", truck.source)
+    for e in scenario.escorts:
+        add("assets", e.id, f"{e.convoys_per_day:g} convoys/day on {e.corridor}", e.source)
+    for a in scenario.aircraft:
+        add("assets", a.id, f"{a.count} aircraft, {a.sorties_per_day:g} sorties/day", a.source)
+    for c in scenario.clearances:
+        add(
+            "clearances",
+            f"{c.mode} {c.region} {c.start}–{c.end}",
+            f"approval {c.approval:.0%}, mean delay {c.delay_mean_days:g} d",
+            c.source,
+        )
+    for t in scenario.threats:
+        add("threats", f"{t.kind} {t.target} {t.start}–{t.end}", f"rate {t.rate:g}", t.source)
+    for ev in scenario.events:
+        add("events", ev.id, f"{ev.kind} {ev.target} {ev.date}", ev.source)
+    return rows

@@ -1,0 +1,168 @@
+"""Small typed inputs of the report's figures: what each figure draws, already computed.
+
+Figures take these and draw; `drawdown.report.data` builds them from a scenario, a plan and
+simulation results. Days are indices from the scenario start (day 0), as in the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+FATES = ("repatriated", "handed_over", "destroyed", "lost")
+
+
+@dataclass(frozen=True)
+class SitePoint:
+    """A site on the map: where, what kind, how many people at the start, closure order."""
+
+    id: str
+    name: str
+    kind: str
+    lon: float
+    lat: float
+    people: int
+    closure_rank: int | None = None  # 1 = first to close in the plan
+    closure_day: int | None = None
+
+
+@dataclass(frozen=True)
+class RoutePath:
+    """A link on the map with its threat (expected incidents per convoy over it)."""
+
+    id: str
+    mode: str
+    lons: tuple[float, ...]
+    lats: tuple[float, ...]
+    incidents_per_convoy: float
+    planned_convoys: int = 0
+
+
+@dataclass(frozen=True)
+class Outline:
+    """One country: its name and rings of (lon, lat) points."""
+
+    name: str
+    rings: tuple[np.ndarray, ...]
+    host: bool = False
+
+
+@dataclass(frozen=True)
+class MapData:
+    """Everything the map draws; `extent` is (west, east, south, north) in degrees."""
+
+    sites: tuple[SitePoint, ...]
+    routes: tuple[RoutePath, ...]
+    outlines: tuple[Outline, ...]
+    extent: tuple[float, float, float, float]
+    attribution: str = "Borders: Natural Earth 1:50m (public domain)"
+
+
+@dataclass(frozen=True)
+class ClosureData:
+    """Closure day per base and hub: the plan's and the simulated P10, P50 and P90."""
+
+    sites: tuple[str, ...]
+    plan_day: np.ndarray
+    p10: np.ndarray
+    p50: np.ndarray
+    p90: np.ndarray
+    start_date: dt.date
+    deadline_day: int
+    runs: int
+
+
+@dataclass(frozen=True)
+class FanData:
+    """People still in theatre at the end of each day: quantiles over runs, and the plan."""
+
+    day: np.ndarray
+    quantiles: dict[float, np.ndarray]  # e.g. {0.1: ..., 0.25: ..., 0.5: ..., ...}
+    start_date: dt.date
+    deadline_day: int
+    runs: int
+    plan: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class FateData:
+    """Mean TEU per site by fate (columns: FATES), over runs."""
+
+    teu: pd.DataFrame
+    runs: int
+
+
+@dataclass(frozen=True)
+class IncidentData:
+    """Mean incidents per run by place (link or site, index) and kind (columns)."""
+
+    mean: pd.DataFrame
+    runs: int
+
+
+@dataclass(frozen=True)
+class ProtectionData:
+    """Civilians left without protection on each day: median and P10–P90 over runs."""
+
+    day: np.ndarray
+    p10: np.ndarray
+    p50: np.ndarray
+    p90: np.ndarray
+    start_date: dt.date
+    deadline_day: int
+    horizon_day: int
+    runs: int
+    plan: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class HeadlineFigure:
+    """One headline number with its interval and the runs behind it."""
+
+    label: str
+    value: str
+    interval: str = ""
+    runs: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One input and where it came from."""
+
+    table: str
+    item: str
+    value: str
+    source: str
+    estimate: bool = field(default=False)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of the report: where it goes, its caption, and what to draw."""
+
+    key: str  # section id and file name: map, gantt, fan, fate, incidents, protection
+    title: str
+    caption: str
+    plot: object  # plot_x(data, *, ax=None)
+    data: object
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything the HTML shows, computed: the assembly only formats it."""
+
+    title: str
+    subtitle: str
+    headline: tuple[HeadlineFigure, ...]
+    figures: tuple[Figure, ...]
+    movements: pd.DataFrame
+    constraints: tuple[str, ...]
+    gain: pd.DataFrame | None  # index: objective term; columns: optimised, greedy, gain
+    gain_note: str
+    sources: tuple[SourceRow, ...]
+    manifest: dict[str, str]
+    files: tuple[str, ...] = ()

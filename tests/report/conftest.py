@@ -1,0 +1,132 @@
+"""Fixtures of the report tests: a hand-made plan and simulation views for the tiny scenario.
+
+The report only formats what the planner and the simulation computed, so these stand-ins
+let every figure and section be tested on known numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from drawdown.plan.model import Disposition, Movement, Plan
+from drawdown.report.build import build_from_views
+from drawdown.report.data import FAN_LEVELS, SimulationViews
+from drawdown.report.types import FATES
+from drawdown.scenario.model import Scenario
+
+
+@pytest.fixture(scope="session")
+def tiny_plan(tiny: Scenario) -> Plan:
+    """A feasible-looking plan for the tiny scenario: north, then east, then the hub."""
+    moves = (
+        Movement(1, 2, "north", "hub", "north-hub", "road", "troop-trucks", 2, 190, 0, 0),
+        Movement(1, 2, "north", "hub", "north-hub", "road", "cargo-trucks", 1, 0, 40, 20),
+        Movement(3, 3, "east", "port", "east-port-air", "air", "c130", 2, 140, 0, 0),
+        Movement(4, 5, "east", "hub", "east-hub", "road", "cargo-trucks", 1, 10, 30, 15),
+        Movement(8, 10, "hub", "port", "hub-port", "road", "cargo-trucks", 3, 0, 130, 65),
+        Movement(12, 12, "hub", "port", "hub-port-air", "air", "c130", 4, 360, 0, 0),
+        Movement(14, 14, "hub", "port", "hub-port-air", "air", "c130", 3, 200, 0, 0),
+    )
+    return Plan(
+        scenario_name=tiny.name,
+        scenario_hash=tiny.content_hash(),
+        horizon_days=tiny.horizon_days,
+        closure_day={"north": 1, "east": 4, "hub": 14},
+        movements=moves,
+        dispositions=(
+            Disposition("north", "weapons", True, "destroy", 10, 0, 2_000_000),
+            Disposition("north", "general", False, "repatriate", 40, 20, 4_000_000),
+        ),
+        objective={
+            "casualties": 2.0e6,
+            "cargo_lost": 2.0e6,
+            "protection": 3.1e5,
+            "running_cost": 1.5e6,
+            "total": 5.81e6,
+        },
+        solver={
+            "status": "optimal",
+            "gap": 0.0,
+            "binding": ["escort capacity on corridor north (1 convoy/day) in days 1-4"],
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_baseline(tiny_plan: Plan) -> Plan:
+    """A greedy baseline that is worse on every term."""
+    return Plan(
+        **{
+            **tiny_plan.__dict__,
+            "method": "greedy",
+            "objective": {k: v * 1.3 for k, v in tiny_plan.objective.items()},
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_views() -> SimulationViews:
+    """Simulation views of 200 made-up runs of the tiny plan."""
+    rng = np.random.default_rng(7)
+    runs = 200
+    days = np.arange(30)
+    people = 700 * np.clip(1 - days / 15, 0, None)
+    fan = pd.DataFrame({lvl: people * (0.7 + 0.6 * lvl) for lvl in FAN_LEVELS}, index=days)
+    covered = np.where(days >= 1, 5000, 0) + np.where(days >= 4, 3000, 0)
+    covered = covered + np.where(days >= 14, 20000, 0)
+    teu = rng.uniform(0, 1, (runs, 4)) * np.array([130, 5, 10, 2])
+    outcomes = pd.DataFrame(
+        {
+            "all_out": rng.uniform(size=runs) < 0.9,
+            "completion_day": rng.normal(16, 2, runs),
+            "killed": rng.poisson(0.3, runs).astype(float),
+            "wounded": rng.poisson(1.0, runs).astype(float),
+            "cost_usd": rng.normal(3.2e6, 2e5, runs),
+            "protection_gap_person_days": rng.normal(4.2e5, 3e4, runs),
+            **{f"teu_{f}": teu[:, i] for i, f in enumerate(FATES)},
+        }
+    )
+    return SimulationViews(
+        runs=runs,
+        seed=7,
+        closure=pd.DataFrame(
+            {"p10": [1, 4, 13], "p50": [2, 5, 15], "p90": [4, 8, 19]},
+            index=["north", "east", "hub"],
+        ),
+        people=fan,
+        fate_teu=pd.DataFrame(
+            {
+                "repatriated": [45, 28, 57],
+                "handed_over": [0, 1, 2],
+                "destroyed": [10, 1, 0],
+                "lost": [0.5, 0, 0.2],
+            },
+            index=["north", "east", "hub"],
+        ),
+        incidents=pd.DataFrame(
+            {"ied": [0.4, 0.1, 0.0], "ground_fire": [0.0, 0.0, 0.2]},
+            index=["north-hub", "hub-port", "east"],
+        ),
+        uncovered=pd.DataFrame(
+            {"p10": covered * 0.9, "p50": covered, "p90": covered * 1.05}, index=days
+        ),
+        outcomes=outcomes,
+        duration_s=0.4,
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_report(
+    tmp_path_factory: pytest.TempPathFactory,
+    tiny: Scenario,
+    tiny_plan: Plan,
+    tiny_views: SimulationViews,
+    tiny_baseline: Plan,
+) -> Path:
+    """The tiny report built once, with PNGs."""
+    out = tmp_path_factory.mktemp("tiny-report")
+    return build_from_views(tiny, tiny_plan, tiny_views, out, baseline=tiny_baseline, png=True)

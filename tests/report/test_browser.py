@@ -1,0 +1,91 @@
+"""The report opened in headless Chromium with the network blocked: it renders, alone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+INSTALL = (
+    "Debian's chromium is needed at /usr/bin/chromium for the browser test: "
+    "`apt-get update && apt-get install -y chromium` (scripts/test.sh does it as root)"
+)
+
+
+def _chromium() -> str:
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not path:
+        pytest.fail(INSTALL, pytrace=False)
+    return path
+
+
+@pytest.mark.browser
+def test_report_renders_offline_in_chromium(tiny_report: Path, tmp_path: Path) -> None:
+    """No console error, no network request, figures and tables drawn, a screenshot taken."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="dev group not installed")
+    executable = _chromium()
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+        try:
+            context = browser.new_context(
+                viewport={"width": 1366, "height": 900}, offline=True, java_script_enabled=True
+            )
+            page = context.new_page()
+
+            def on_request(route) -> None:  # type: ignore[no-untyped-def]
+                url = route.request.url
+                if url.startswith(("file:", "data:", "about:")):
+                    route.continue_()
+                else:
+                    requests.append(url)
+                    route.abort()
+
+            page.route("**/*", on_request)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("requestfailed", lambda r: requests.append(r.url))
+            page.goto(tiny_report.as_uri(), wait_until="load")
+
+            sizes = page.evaluate(
+                """() => Array.from(document.querySelectorAll('svg.figure')).map(s => {
+                     const r = s.getBoundingClientRect();
+                     return [s.dataset.figure, r.width, r.height,
+                             s.querySelectorAll('path, use, rect, text').length];
+                   })"""
+            )
+            drawn = {name: (w, h, n) for name, w, h, n in sizes}
+            for key in ("map", "gantt", "fan", "fate", "incidents", "protection"):
+                width, height, marks = drawn[key]
+                assert width > 300 and height > 150 and marks > 10, (key, drawn[key])
+            # The map draws the country outlines: many path elements.
+            assert drawn["map"][2] > 30
+
+            rows = page.locator("#movements tbody tr").count()
+            assert rows > 0
+            first = page.locator("#movements tbody tr >> nth=0").inner_text()
+            page.locator("#movements thead th >> nth=1").click()  # sort by day
+            page.locator("#movements thead th >> nth=1").click()  # and reversed
+            assert page.locator("#movements tbody tr >> nth=0").inner_text() != first
+            assert page.locator("#movements tbody tr").count() == rows
+
+            shot = tmp_path / "report.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+            context.close()
+        finally:
+            browser.close()
+    assert errors == []
+    assert requests == []
