@@ -77,19 +77,32 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
         )
         if site.kind == "waypoint":
             continue
-        text = site.name
+        text = short_name(site.name)
         if site.closure_rank is not None:
-            text = f"{site.closure_rank}. {site.name}"
+            text = f"{site.closure_rank}. {text}"
         ax.annotate(
             text,
             (site.lon, site.lat),
-            xytext=(5, 4),
+            xytext=(5, -9) if site.kind == "exit" else (5, 4),
             textcoords="offset points",
             fontsize=7,
             color=INK,
             zorder=6,
         )
 
+    for lon, lat, text in data.off_map:
+        ax.annotate(
+            short_name(text),
+            (lon, lat),
+            xytext=(0, 0),
+            textcoords="offset points",
+            fontsize=6.5,
+            color=MUTED,
+            ha="right" if lon > (west + east) / 2 else "left",
+            va="top" if lat > (south + north) / 2 else "bottom",
+            style="italic",
+            zorder=6,
+        )
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1.0 / math.cos(math.radians((south + north) / 2)))
@@ -99,22 +112,27 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
         spine.set_color("#bbbbbb")
 
     sm = cmap_mappable(cmap, norm)
-    bar = ax.figure.colorbar(sm, ax=ax, shrink=0.6, pad=0.01)
+    bar = ax.figure.colorbar(sm, ax=ax, shrink=0.6, pad=0.01, fraction=0.04)
     bar.set_label("expected incidents per road convoy", fontsize=7)
     bar.ax.tick_params(labelsize=7)
-    ax.legend(handles=_legend(), loc="lower left", fontsize=6.5, framealpha=0.9)
+    ax.legend(handles=_legend(), loc="upper left", fontsize=6.5, framealpha=0.9)
     ax.text(
         0.995,
-        0.005,
+        0.995,
         data.attribution,
         transform=ax.transAxes,
         ha="right",
-        va="bottom",
+        va="top",
         fontsize=5.5,
         color=MUTED,
     )
     ax.set_title("Sites, routes and threat (numbers: closure order in the plan)", fontsize=9)
     return ax
+
+
+def short_name(name: str) -> str:
+    """A site's name without its parenthesised detail, to keep the map legible."""
+    return name.split(" (")[0].strip()
 
 
 def cmap_mappable(cmap: Colormap, norm: Normalize) -> ScalarMappable:

@@ -82,17 +82,69 @@ def map_data(scenario: Scenario, plan: Plan) -> MapData:
         for link in scenario.links
         if link.from_site in by_id and link.to_site in by_id
     )
-    lons = np.array([s.lon for s in sites])
-    lats = np.array([s.lat for s in sites])
-    # Pad the sites' box and keep at least ~6 degrees across so borders give context.
-    span = max(float(lons.max() - lons.min()), float(lats.max() - lats.min()) * 1.6, 6.0)
+    extent = _extent([s for s in sites if s.kind != "exit"] or list(sites), sites)
+    points = [(s.lon, s.lat) for s in sites]
+    return MapData(
+        sites=sites,
+        routes=routes,
+        outlines=outlines(extent, points),
+        extent=extent,
+        off_map=_off_map(routes, sites, extent),
+    )
+
+
+def _extent(
+    core: list[SitePoint], sites: tuple[SitePoint, ...]
+) -> tuple[float, float, float, float]:
+    """A 16:10 box around bases, hubs and waypoints, and exits near them; far exits (a
+    coastal port 1,500 km away) stay off the map and are named at its edge instead."""
+    lons = np.array([s.lon for s in core])
+    lats = np.array([s.lat for s in core])
+    near = [
+        s
+        for s in sites
+        if s.kind == "exit"
+        and lons.min() - 3 <= s.lon <= lons.max() + 3
+        and lats.min() - 3 <= s.lat <= lats.max() + 3
+    ]
+    lons = np.append(lons, [s.lon for s in near])
+    lats = np.append(lats, [s.lat for s in near])
+    span_x = max(float(lons.max() - lons.min()), float(lats.max() - lats.min()) * 1.6, 6.0)
     cx = float(lons.max() + lons.min()) / 2
     cy = float(lats.max() + lats.min()) / 2
-    half_x = span * 0.6
+    half_x = span_x * 0.58
     half_y = half_x / 1.6
-    extent = (cx - half_x, cx + half_x, cy - half_y, cy + half_y)
-    points = [(s.lon, s.lat) for s in sites]
-    return MapData(sites=sites, routes=routes, outlines=outlines(extent, points), extent=extent)
+    return (cx - half_x, cx + half_x, cy - half_y, cy + half_y)
+
+
+def _off_map(
+    routes: tuple[RoutePath, ...],
+    sites: tuple[SitePoint, ...],
+    extent: tuple[float, float, float, float],
+) -> tuple[tuple[float, float, str], ...]:
+    """Where a route to an off-map site crosses the map's edge, and that site's name."""
+    west, east, south, north = extent
+
+    def inside(lon: float, lat: float) -> bool:
+        return west <= lon <= east and south <= lat <= north
+
+    by_pos = {(s.lon, s.lat): s.name for s in sites}
+    labels: dict[str, tuple[float, float, str]] = {}
+    for r in routes:
+        (x0, x1), (y0, y1) = r.lons, r.lats
+        if inside(x0, y0) == inside(x1, y1):
+            continue
+        if not inside(x0, y0):
+            x0, x1, y0, y1 = x1, x0, y1, y0
+        name = by_pos.get((x1, y1), r.id)
+        # Walk from the inside end towards the outside one until the edge.
+        t = np.linspace(0.0, 1.0, 201)
+        xs, ys = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+        ok = (xs >= west) & (xs <= east) & (ys >= south) & (ys <= north)
+        i = int(np.argmin(ok)) - 1
+        if name not in labels:
+            labels[name] = (float(xs[i]), float(ys[i]), f"to {name}")
+    return tuple(labels.values())
 
 
 def people_out_by_plan(scenario: Scenario, plan: Plan) -> np.ndarray:

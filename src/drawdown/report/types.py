@@ -58,6 +58,7 @@ class MapData:
     routes: tuple[RoutePath, ...]
     outlines: tuple[Outline, ...]
     extent: tuple[float, float, float, float]
+    off_map: tuple[tuple[float, float, str], ...] = ()  # (lon, lat, text) at the map's edge
     attribution: str = "Borders: Natural Earth 1:50m (public domain)"
 
 
