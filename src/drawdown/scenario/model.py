@@ -262,10 +262,15 @@ class Uncertainty(Record):
     """A declared uncertain parameter, for sensitivity analysis."""
 
     parameter: str = Field(description="Override path, e.g. clearance.road.approval.")
-    low: float
-    high: float
+    low: float = Field(description="Low end of the range.")
+    high: float = Field(description="High end of the range.")
+    scale: Literal["absolute", "multiplier"] = Field(
+        "absolute",
+        description="absolute: low/high are values of the field; multiplier: factors applied "
+        "to each matching row's own value.",
+    )
     distribution: Literal["uniform"] = "uniform"
-    source: str = ""
+    source: str = Field("", description="Citation or estimate basis of the range.")
 
 
 class Manifest(Record):
