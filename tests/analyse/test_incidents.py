@@ -37,8 +37,13 @@ BASE_ROW = {
 }
 
 
-def write_acled(path: Path, rows: list[dict[str, str]], *, hxl: bool = False,
-                columns: tuple[str, ...] = ACLED_COLUMNS) -> Path:  # fmt: skip
+def write_acled(
+    path: Path,
+    rows: list[dict[str, str]],
+    *,
+    hxl: bool = False,
+    columns: tuple[str, ...] = ACLED_COLUMNS,
+) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
         writer.writeheader()
@@ -75,15 +80,30 @@ def test_acled_classification_and_dates(tmp_path: Path) -> None:
     """Sub-event types and notes give the incident kind; ACLED's long dates are read."""
     rows = [
         BASE_ROW,
-        {**BASE_ROW, "event_type": "Battles", "sub_event_type": "Armed clash",
-         "notes": "Gunmen ambushed a MINUSMA convoy", "event_date": "21 February 2023"},
-        {**BASE_ROW, "sub_event_type": "Shelling/artillery/missile attack",
-         "notes": "Mortar rounds fell inside the camp"},
-        {**BASE_ROW, "sub_event_type": "Shelling/artillery/missile attack",
-         "notes": "Rockets fired at a helicopter taking off"},
-        {**BASE_ROW, "event_type": "Protests", "sub_event_type": "Peaceful protest",
-         "notes": "Protest against the mission"},
-    ]  # fmt: skip
+        {
+            **BASE_ROW,
+            "event_type": "Battles",
+            "sub_event_type": "Armed clash",
+            "notes": "Gunmen ambushed a MINUSMA convoy",
+            "event_date": "21 February 2023",
+        },
+        {
+            **BASE_ROW,
+            "sub_event_type": "Shelling/artillery/missile attack",
+            "notes": "Mortar rounds fell inside the camp",
+        },
+        {
+            **BASE_ROW,
+            "sub_event_type": "Shelling/artillery/missile attack",
+            "notes": "Rockets fired at a helicopter taking off",
+        },
+        {
+            **BASE_ROW,
+            "event_type": "Protests",
+            "sub_event_type": "Peaceful protest",
+            "notes": "Protest against the mission",
+        },
+    ]
     ev = read_acled(write_acled(tmp_path / "k.csv", rows)).events
     assert ev["kind"].tolist() == ["ied", "ambush", "base_attack", "ground_fire", "other"]
     assert ev["date"].nunique() == 1
@@ -156,14 +176,30 @@ def test_empty_and_unknown_files(tmp_path: Path) -> None:
 def test_ucdp_reads(tmp_path: Path) -> None:
     """A UCDP GED file parses: dates, best deaths, precision mapped, headline classified."""
     rows = [
-        {"id": "1001", "date_start": "2022-07-05 00:00:00.000", "latitude": "18.2",
-         "longitude": "0.5", "where_prec": "2", "date_prec": "1", "best": "2", "low": "2",
-         "high": "3", "source_headline": "Mine kills two peacekeepers on Tessalit road",
-         "where_coordinates": "Tessalit road"},
-        {"id": "1002", "date_start": "2023-04-22", "latitude": "14.5", "longitude": "-4.1",
-         "where_prec": "4", "date_prec": "4", "best": "10",
-         "source_headline": "Attack on Sevare airport camp"},
-    ]  # fmt: skip
+        {
+            "id": "1001",
+            "date_start": "2022-07-05 00:00:00.000",
+            "latitude": "18.2",
+            "longitude": "0.5",
+            "where_prec": "2",
+            "date_prec": "1",
+            "best": "2",
+            "low": "2",
+            "high": "3",
+            "source_headline": "Mine kills two peacekeepers on Tessalit road",
+            "where_coordinates": "Tessalit road",
+        },
+        {
+            "id": "1002",
+            "date_start": "2023-04-22",
+            "latitude": "14.5",
+            "longitude": "-4.1",
+            "where_prec": "4",
+            "date_prec": "4",
+            "best": "10",
+            "source_headline": "Attack on Sevare airport camp",
+        },
+    ]
     path = tmp_path / "ged.csv"
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(UCDP_COLUMNS))

@@ -117,7 +117,8 @@ class CalibrationResult:
             rows = pooled[pooled["kind"] == kind]
             if rows.empty:
                 continue
-            top = rows.sort_values(["events", "mean"], ascending=False).head(3)
+            seen = rows[rows["events"] > 0]
+            top = seen.sort_values(["events", "mean"], ascending=False).head(3)
             best = "; ".join(
                 f"{r.target} {r.events} event(s), {r.mean:.3g} [{r.low:.3g}, {r.high:.3g}]"
                 for r in top.itertuples()
@@ -435,11 +436,31 @@ def estimate_rates(
                 pooled_events = sum(own[m][0] for m in members)
                 pooled_exposure = sum(own[m][1] for m in members)
                 records.append(
-                    (target, kind, label, p_start, p_end, own[target][0], own[target][1],
-                     pooled_events, pooled_exposure, ";".join(members))
-                )  # fmt: skip
-    columns = ["target", "kind", "period", "period_start", "period_end", "events", "exposure",
-               "pooled_events", "pooled_exposure", "pooled_over"]  # fmt: skip
+                    (
+                        target,
+                        kind,
+                        label,
+                        p_start,
+                        p_end,
+                        own[target][0],
+                        own[target][1],
+                        pooled_events,
+                        pooled_exposure,
+                        ";".join(members),
+                    )
+                )
+    columns = [
+        "target",
+        "kind",
+        "period",
+        "period_start",
+        "period_end",
+        "events",
+        "exposure",
+        "pooled_events",
+        "pooled_exposure",
+        "pooled_over",
+    ]
     table = pd.DataFrame.from_records(records, columns=columns)
     if table.empty:
         return table.assign(

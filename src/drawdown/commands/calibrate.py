@@ -16,7 +16,7 @@ from drawdown.analyse.calibrate import (
     merge_threats,
     write_threats_csv,
 )
-from drawdown.analyse.incidents import read_incidents
+from drawdown.analyse.incidents import THREAT_KINDS, read_incidents
 from drawdown.commands.common import console
 from drawdown.errors import InputError, Problem
 from drawdown.scenario.io import load_scenario
@@ -34,20 +34,37 @@ def _date(text: str | None, option: str) -> dt.date | None:
 
 
 def _rates_table(result: CalibrationResult) -> Table:
+    pooled = result.pooled()
+    shown = pooled[pooled["pooled_events"] > 0].sort_values(
+        ["kind", "events", "mean"], ascending=[True, False, False]
+    )
+    hidden = len(pooled) - len(shown)
     table = Table(
-        title=f"Incident rates ({result.credible:.0%} credible interval)",
+        title=f"Incident rates, targets with events ({result.credible:.0%} credible interval)",
         title_justify="left",
         header_style="bold",
+        caption=(
+            "rates per convoy-km (ied, ambush), per site-day (base_attack), per sortie "
+            "(ground_fire)"
+            + (f"; {hidden} targets without events are in the CSV" if hidden else "")
+        ),
+        caption_justify="left",
     )
-    for name, justify in (("target", "left"), ("kind", "left"), ("events", "right"),
-                          ("exposure", "right"), ("unit", "left"), ("mean", "right"),
-                          ("low", "right"), ("high", "right")):  # fmt: skip
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    pooled = result.pooled().sort_values(["kind", "events", "mean"], ascending=[True, False, False])
-    for r in pooled.itertuples():
-        table.add_row(str(r.target), str(r.kind), str(r.events), f"{r.exposure:,.0f}",
-                      str(r.exposure_unit), f"{r.mean:.3g}", f"{r.low:.3g}",
-                      f"{r.high:.3g}")  # fmt: skip
+    table.add_column("target", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    for name in ("events", "exposure", "rate", "low", "high"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for r in shown.itertuples():
+        events = str(r.events) if r.events == r.pooled_events else f"{r.events} ({r.pooled_events})"
+        table.add_row(
+            str(r.target),
+            str(r.kind),
+            events,
+            f"{r.pooled_exposure:,.0f}",
+            f"{r.mean:.2g}",
+            f"{r.low:.2g}",
+            f"{r.high:.2g}",
+        )
     return table
 
 
@@ -60,8 +77,15 @@ def _unmatched_table(result: CalibrationResult) -> Table:
     for name in ("row", "date", "kind", "location", "lat", "lon", "why"):
         table.add_column(name)
     for r in result.unmatched.itertuples():
-        table.add_row(str(r.row), f"{r.date:%Y-%m-%d}", str(r.kind), str(r.location),
-                      f"{r.lat:.3f}", f"{r.lon:.3f}", str(r.reason))  # fmt: skip
+        table.add_row(
+            str(r.row),
+            f"{r.date:%Y-%m-%d}",
+            str(r.kind),
+            str(r.location),
+            f"{r.lat:.3f}",
+            f"{r.lon:.3f}",
+            str(r.reason),
+        )
     return table
 
 
@@ -75,17 +99,26 @@ def calibrate(
         str, typer.Option("--format", help="acled, ucdp or auto (by the columns).")
     ] = "auto",
     start: Annotated[
-        str | None, typer.Option(help="First day observed (default: first event).")
+        str | None, typer.Option(help="First day observed (default: the first event's date).")
     ] = None,
     end: Annotated[
         str | None, typer.Option(help="Last day observed (default: last event).")
     ] = None,
     buffer_km: Annotated[
         float, typer.Option(help="Largest distance from a link for an event to count on it.")
-    ] = 30.0,
+    ] = 40.0,
     convoys_per_week: Annotated[
         float, typer.Option(help="Convoys a week assumed on every road link [E].")
     ] = 2.0,
+    kinds: Annotated[
+        str, typer.Option(help="Incident kinds to calibrate, comma-separated.")
+    ] = ",".join(THREAT_KINDS),
+    pool: Annotated[
+        str, typer.Option(help="link, corridor, or shrink (partial pooling by corridor).")
+    ] = "link",
+    reporting_fraction: Annotated[
+        float, typer.Option(help="Share of real incidents the file records (0-1] [E].")
+    ] = 1.0,
     merge: Annotated[
         bool,
         typer.Option(help="Keep the scenario's threat rows the data does not replace."),
@@ -94,6 +127,17 @@ def calibrate(
     """Estimate threat rates per link and base from incident data; write a threats.csv."""
     if format not in ("acled", "ucdp", "auto"):
         raise InputError(Problem("--format", format, "unknown format", "use acled, ucdp or auto"))
+    chosen = tuple(k.strip() for k in kinds.split(",") if k.strip())
+    unknown = [k for k in chosen if k not in THREAT_KINDS]
+    if unknown or not chosen:
+        raise InputError(
+            Problem(
+                "--kinds",
+                kinds,
+                f"unknown kind(s): {', '.join(unknown) or 'none given'}",
+                f"use some of: {', '.join(THREAT_KINDS)}",
+            )
+        )
     world = load_scenario(scenario)
     incidents = read_incidents(events, format)  # type: ignore[arg-type]
     span = incidents.date_range()
@@ -106,6 +150,9 @@ def calibrate(
         end=last,
         buffer_km=buffer_km,
         exposure=Exposure(convoys_per_week=convoys_per_week),
+        kinds=chosen,
+        pool=pool,
+        reporting_fraction=reporting_fraction,
     )
     threats = merge_threats(world.threats, result.threats) if merge else result.threats
     console.print(_rates_table(result))
