@@ -8,17 +8,13 @@ for every row. Manifest settings have plain names: `deadline`, `policy.max_retri
 `calendar.rainy_months` (`6-9` or `7;8`), `calendar.rainy_months.first`.
 
 A value is absolute (`=0.5`, `=2023-12-31`) or a multiplier of each row's own value
-(`=*1.5`). A declared uncertainty's range is absolute when its source starts with
-"absolute", a multiplier when it starts with "x" (or says "multiplier"); otherwise the
-field's default applies (probabilities, delays, counts and dates absolute; rates, speeds and
-capacities per day multipliers).
+(`=*1.5`). A declared uncertainty's range is one or the other by its `scale`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +35,6 @@ class Family:
     attribute: str  # Scenario attribute holding the rows
     fields: tuple[str, ...]
     selectors: Callable[[Any], tuple[str, ...]]  # what a row answers to (besides *)
-    absolute: frozenset[str]  # fields whose declared ranges default to absolute values
     what: str  # what the selector names, for help
 
 
@@ -53,7 +48,6 @@ FAMILIES: tuple[Family, ...] = (
         "clearances",
         ("approval", "delay_mean_days"),
         _by("mode", "region"),
-        frozenset({"approval", "delay_mean_days"}),
         "mode or region",
     ),
     Family(
@@ -69,7 +63,6 @@ FAMILIES: tuple[Family, ...] = (
             "delay_days_mean",
         ),
         _by("kind", "target"),
-        frozenset({"garrison_elasticity"}),
         "incident kind or target link/site",
     ),
     Family(
@@ -77,7 +70,6 @@ FAMILIES: tuple[Family, ...] = (
         "links",
         ("km", "dry_km_per_day", "wet_km_per_day"),
         _by("mode", "id", "corridor"),
-        frozenset({"km"}),
         "mode, link id or corridor",
     ),
     Family(
@@ -85,7 +77,6 @@ FAMILIES: tuple[Family, ...] = (
         "trucks",
         ("count", "teu_each", "people_each"),
         _by("id"),
-        frozenset({"count", "teu_each", "people_each"}),
         "truck pool id",
     ),
     Family(
@@ -93,7 +84,6 @@ FAMILIES: tuple[Family, ...] = (
         "escorts",
         ("convoys_per_day", "trucks_per_convoy", "vehicles_per_convoy"),
         _by("corridor", "id"),
-        frozenset({"trucks_per_convoy", "vehicles_per_convoy"}),
         "corridor or escort id",
     ),
     Family(
@@ -101,7 +91,6 @@ FAMILIES: tuple[Family, ...] = (
         "aircraft",
         ("count", "sorties_per_day", "people_each", "teu_each", "vehicles_each"),
         _by("id"),
-        frozenset({"count", "people_each", "teu_each", "vehicles_each"}),
         "aircraft type id",
     ),
     Family(
@@ -109,7 +98,6 @@ FAMILIES: tuple[Family, ...] = (
         "holdings",
         ("people", "containers_teu", "vehicles", "value_usd"),
         _by("site", "contingent", "cargo_class"),
-        frozenset(),
         "site, contingent or cargo class",
     ),
     Family(
@@ -117,7 +105,6 @@ FAMILIES: tuple[Family, ...] = (
         "events",
         ("date", "end_date"),
         _by("id", "kind"),
-        frozenset({"date", "end_date"}),
         "event id or kind",
     ),
 )
@@ -268,23 +255,15 @@ def describe(overrides: Sequence[Override | str]) -> str:
     return ", ".join(str(o) for o in overrides) or "baseline"
 
 
-def is_relative(uncertainty: Uncertainty, scenario: Scenario) -> bool:
+def is_relative(uncertainty: Uncertainty) -> bool:
     """Whether a declared uncertainty's range multiplies the table values (else absolute)."""
-    words = uncertainty.source.strip().lower()
-    if words.startswith("absolute"):
-        return False
-    if re.match(r"^(x|×)\s*[;:,]", words) or "multiplier" in words:
-        return True
-    target = resolve(uncertainty.parameter, scenario, source="scenario.yaml")
-    if target.family is None:
-        return False
-    return target.field not in target.family.absolute
+    return uncertainty.scale == "multiplier"
 
 
 def uncertainty_override(uncertainty: Uncertainty, value: float, scenario: Scenario) -> Override:
     """The override that puts a declared uncertainty at `value` (in its own units)."""
     target = resolve(uncertainty.parameter, scenario, source="scenario.yaml")
-    return Override(target.name, float(value), is_relative(uncertainty, scenario))
+    return Override(target.name, float(value), is_relative(uncertainty))
 
 
 def check_uncertainties(scenario: Scenario) -> list[Problem]:
