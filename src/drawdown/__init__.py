@@ -4,6 +4,7 @@ The loop is scenario -> plan -> simulate -> analyse/report; each stage has one f
 """
 
 from drawdown.errors import InputError, Problem
+from drawdown.report import build_report, report
 from drawdown.scenario.io import builtin_names, load_scenario, save_scenario
 from drawdown.scenario.model import Scenario
 
@@ -13,7 +14,9 @@ __all__ = [
     "InputError",
     "Problem",
     "Scenario",
+    "build_report",
     "builtin_names",
     "load_scenario",
+    "report",
     "save_scenario",
 ]

@@ -1,1 +1,60 @@
-"""The report: figures, HTML assembly and offline assets."""
+"""The report: one self-contained offline HTML file with map, Gantt and fan charts.
+
+`build_report` writes a results folder (report, data, figures); `report` is the same front
+door under the stage's name; `rebuild_report` remakes a report from a saved folder. Figures
+live one per module (`drawdown.report.map`, `gantt`, `fan`, `fate`, `incidents`,
+`protection`), each `plot_x(data, *, ax=None)`. Matplotlib is imported only when a report
+is built, so `import drawdown` stays quick.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from drawdown.plan.model import Plan
+    from drawdown.scenario.model import Scenario
+
+# Slides: figures are 8 x 4.5 in at 200 dpi (see drawdown.report._style).
+PNG_SIZE_PX = (1600, 900)
+
+
+def build_report(
+    scenario: Scenario,
+    plan: Plan,
+    result: Any,
+    out_dir: str | Path,
+    *,
+    baseline: Plan | None = None,
+    manifest: dict[str, str] | None = None,
+    png: bool = False,
+) -> Path:
+    """Write the results folder of one run and its `report.html`; return the report's path.
+
+    Parameters
+    ----------
+    result
+        What `drawdown.simulate.simulate(scenario, plan, ...)` returned.
+    baseline
+        The greedy plan, to show the optimiser's gain over it.
+    manifest
+        Extra rows for the run manifest (e.g. stage times).
+    png
+        Also write each figure as a 1600x900 PNG in `figures/` for slides.
+    """
+    from drawdown.report.build import build_report as build
+
+    return build(scenario, plan, result, out_dir, baseline=baseline, manifest=manifest, png=png)
+
+
+def rebuild_report(folder: str | Path, *, png: bool = False) -> Path:
+    """Rebuild the report of a saved results folder (refuses incomplete or foreign ones)."""
+    from drawdown.report.build import rebuild_report as rebuild
+
+    return rebuild(folder, png=png)
+
+
+report = build_report
+
+__all__ = ["PNG_SIZE_PX", "build_report", "rebuild_report", "report"]

@@ -2,21 +2,63 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from drawdown.commands.common import atomic_dir
 from drawdown.plan.model import Plan
 from drawdown.report import render
-from drawdown.report.data import SimulationViews, report_content
+from drawdown.report.data import SimulationViews, report_content, views_from_result
 from drawdown.report.html import render_html
+from drawdown.report.results import (
+    BASELINE_DIR,
+    GEOJSON_FILE,
+    PLAN_DIR,
+    RUN_FILE,
+    SCENARIO_DIR,
+    SIMULATION_DIR,
+    RunInfo,
+    check_folder,
+    check_same_scenario,
+)
 from drawdown.scenario.model import Scenario
 
 REPORT_NAME = "report.html"
 FIGURES_DIR = "figures"
+FIGURE_KEYS = ("map", "gantt", "fan", "fate", "incidents", "protection")
 
-# Writes data files (plan, summary, per-run outcomes) into a folder; returns their names.
-DataWriter = Callable[[Path], list[str]]
+
+def write_report(
+    folder: Path,
+    scenario: Scenario,
+    plan: Plan,
+    views: SimulationViews,
+    *,
+    baseline: Plan | None = None,
+    manifest: dict[str, str] | None = None,
+    png: bool = False,
+) -> Path:
+    """Write `report.html` (and `figures/*.png`) into an existing folder; return its path."""
+    files = sorted(
+        str(p.relative_to(folder)) + ("/" if p.is_dir() else "")
+        for p in folder.iterdir()
+        if not p.name.startswith(".")
+    )
+    if png:
+        (folder / FIGURES_DIR).mkdir(exist_ok=True)
+        files += [f"{FIGURES_DIR}/{k}.png" for k in FIGURE_KEYS]
+    content = report_content(
+        scenario, plan, views, baseline=baseline, manifest=manifest, files=tuple(files)
+    )
+    svgs = {}
+    for fig in content.figures:
+        figure = render.draw(fig.plot, fig.data)  # type: ignore[arg-type]
+        svgs[fig.key] = render.to_svg(figure, fig.key)
+        if png:
+            render.to_png(figure, folder / FIGURES_DIR / f"{fig.key}.png")
+    path = folder / REPORT_NAME
+    path.write_text(render_html(content, svgs), encoding="utf-8")
+    return path
 
 
 def build_from_views(
@@ -28,31 +70,113 @@ def build_from_views(
     baseline: Plan | None = None,
     manifest: dict[str, str] | None = None,
     png: bool = False,
-    write_data: DataWriter | None = None,
 ) -> Path:
-    """Write `report.html` (and PNGs, data files) into `out_dir`, atomically; return its path.
-
-    Everything is written to a staging folder first and moved in place only at the end, so
-    an interrupted build never leaves a half-written report where a good one was.
-    """
+    """Write only the report for ready-made views into `out_dir`, atomically."""
     out_dir = Path(out_dir)
     with atomic_dir(out_dir) as staging:
-        files = write_data(staging) if write_data else []
-        if png:
-            (staging / FIGURES_DIR).mkdir()
-            files += [f"{FIGURES_DIR}/{k}.png" for k in _figure_keys()]
-        content = report_content(
-            scenario, plan, views, baseline=baseline, manifest=manifest, files=tuple(files)
-        )
-        svgs = {}
-        for fig in content.figures:
-            figure = render.draw(fig.plot, fig.data)  # type: ignore[arg-type]
-            svgs[fig.key] = render.to_svg(figure, fig.key)
-            if png:
-                render.to_png(figure, staging / FIGURES_DIR / f"{fig.key}.png")
-        (staging / REPORT_NAME).write_text(render_html(content, svgs), encoding="utf-8")
+        write_report(staging, scenario, plan, views, baseline=baseline, manifest=manifest, png=png)
     return out_dir / REPORT_NAME
 
 
-def _figure_keys() -> tuple[str, ...]:
-    return ("map", "gantt", "fan", "fate", "incidents", "protection")
+def build_report(
+    scenario: Scenario,
+    plan: Plan,
+    result: Any,
+    out_dir: str | Path,
+    *,
+    baseline: Plan | None = None,
+    manifest: dict[str, str] | None = None,
+    png: bool = False,
+) -> Path:
+    """Write the whole results folder and its report; return the report's path.
+
+    `result` is what `drawdown.simulate.simulate` returned for this scenario and plan.
+    Beside `report.html` go run.json, the scenario (YAML + CSV and GeoJSON), the plan and
+    baseline (the plan io module's CSV/Parquet) and the simulation's summary and per-run
+    outcomes (the simulation io module's files). Everything is staged and moved in place at
+    the end, so an interrupted build never leaves a half-written report where a good one was.
+    """
+    import json
+
+    from drawdown import __version__
+    from drawdown.scenario.geojson import scenario_features
+    from drawdown.scenario.io import save_scenario
+
+    out_dir = Path(out_dir)
+    views = views_from_result(scenario, plan, result)
+    info = RunInfo(
+        version=__version__,
+        scenario_name=scenario.name,
+        scenario_hash=scenario.content_hash(),
+        seed=views.seed,
+        runs=views.runs,
+        manifest=dict(manifest or {}),
+    )
+    with atomic_dir(out_dir) as staging:
+        save_scenario(scenario, staging / SCENARIO_DIR)
+        (staging / GEOJSON_FILE).write_text(json.dumps(scenario_features(scenario)) + "\n")
+        _save_plan(plan, staging / PLAN_DIR)
+        if baseline is not None:
+            _save_plan(baseline, staging / BASELINE_DIR)
+        _save_result(result, staging / SIMULATION_DIR)
+        (staging / RUN_FILE).write_text(info.to_json(), encoding="utf-8")
+        write_report(
+            staging, scenario, plan, views, baseline=baseline, manifest=info.manifest, png=png
+        )
+    return out_dir / REPORT_NAME
+
+
+def rebuild_report(folder: str | Path, *, png: bool = False) -> Path:
+    """Rebuild the report of a results folder from its saved scenario, plans and results.
+
+    Refuses (InputError) a folder that is incomplete, from another drawdown version, or
+    whose parts belong to different scenarios.
+    """
+    from drawdown.scenario.io import load_scenario
+
+    folder = Path(folder)
+    info = check_folder(folder)
+    scenario = load_scenario(folder / SCENARIO_DIR, strict=False)
+    plan = _load_plan(folder / PLAN_DIR)
+    plans = {PLAN_DIR: plan}
+    baseline = None
+    if (folder / BASELINE_DIR).exists():
+        baseline = _load_plan(folder / BASELINE_DIR)
+        plans[BASELINE_DIR] = baseline
+    result = _load_result(folder / SIMULATION_DIR)
+    check_same_scenario(folder, info, scenario, plans, _result_hash(result))
+    views = views_from_result(scenario, plan, result)
+    with atomic_dir(folder) as staging:
+        write_report(
+            staging, scenario, plan, views, baseline=baseline, manifest=info.manifest, png=png
+        )
+    return folder / REPORT_NAME
+
+
+# The plan and simulation io modules are the other stages' own: reuse their writers.
+def _save_plan(plan: Plan, folder: Path) -> None:
+    from drawdown.plan import save_plan
+
+    save_plan(plan, folder)
+
+
+def _load_plan(folder: Path) -> Plan:
+    from drawdown.plan import load_plan
+
+    return load_plan(folder)
+
+
+def _save_result(result: Any, folder: Path) -> None:
+    from drawdown.simulate.io import save
+
+    save(result, folder)
+
+
+def _load_result(folder: Path) -> Any:
+    from drawdown.simulate.io import load
+
+    return load(folder)
+
+
+def _result_hash(result: Any) -> str:
+    return str(getattr(result, "scenario_hash", "") or "")

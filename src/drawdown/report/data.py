@@ -355,3 +355,10 @@ def report_content(
         manifest=run_manifest,
         files=files,
     )
+
+
+def views_from_result(scenario: Scenario, plan: Plan, result: object) -> SimulationViews:
+    """The report's views of a `drawdown.simulate` result (adapter to its accessors)."""
+    if isinstance(result, SimulationViews):
+        return result
+    raise NotImplementedError("simulation result adapter: pending the simulate module")

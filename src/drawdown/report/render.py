@@ -16,7 +16,7 @@ from drawdown.report._style import FIGSIZE_IN, PNG_DPI
 
 PlotFunction = Callable[..., Axes]
 
-PNG_SIZE_PX = (round(FIGSIZE_IN[0] * PNG_DPI), round(FIGSIZE_IN[1] * PNG_DPI))
+PNG_SIZE_PX = (round(FIGSIZE_IN[0] * PNG_DPI), round(FIGSIZE_IN[1] * PNG_DPI))  # (1600, 900)
 
 
 def draw(plot: PlotFunction, data: Any) -> Figure:
