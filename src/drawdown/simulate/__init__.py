@@ -1,0 +1,170 @@
+"""Stress test: execute a plan many times under random disruption, with an adaptive policy.
+
+`simulate(scenario, plan, runs=..., seed=...)` is the front door. Runs are processed in
+blocks; every run draws from its own fixed slice of one seeded stream, so results are
+bit-identical whatever the block size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from drawdown.errors import InputError, Problem
+from drawdown.plan.model import Plan
+from drawdown.scenario.model import Scenario
+from drawdown.simulate.disruptions import Multipliers, draw_fates, plan_layout, uniforms
+from drawdown.simulate.engine import run_block
+from drawdown.simulate.inputs import check_plan, compile_inputs
+from drawdown.simulate.outcomes import Collector
+from drawdown.simulate.result import Meta, SimulationResult
+
+MAX_RUNS = 50_000_000
+MEMORY_LIMIT_BYTES = 4 * 1024**3
+BLOCK_BYTES = 24 * 1024**2  # uniforms held at once
+
+__all__ = ["Multipliers", "SimulationResult", "estimate_memory", "plan_hash", "simulate"]
+
+
+def plan_hash(plan: Plan) -> str:
+    """SHA-256 of the plan's canonical JSON (identifies it in saved results)."""
+    import dataclasses
+    import hashlib
+    import json
+
+    text = json.dumps(dataclasses.asdict(plan), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def estimate_memory(scenario: Scenario, runs: int, *, timelines: bool = False) -> int:
+    """Bytes the kept results of `runs` runs take (per-run records, per-site arrays)."""
+    n_sites = len(scenario.sites)
+    per_run = 8 * 30 + n_sites * (2 + 2 * 5 * 4)
+    if timelines:
+        per_run += 4 * scenario.horizon_days
+    return runs * per_run
+
+
+def simulate(
+    scenario: Scenario,
+    plan: Plan,
+    *,
+    runs: int,
+    seed: int,
+    chunk_size: int | None = None,
+    timelines: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    multipliers: Multipliers | None = None,
+    check_hash: bool = True,
+    memory_limit_bytes: int = MEMORY_LIMIT_BYTES,
+) -> SimulationResult:
+    """Run `plan` in `scenario` `runs` times with disruption drawn from `seed`.
+
+    Parameters
+    ----------
+    chunk_size
+        Runs resolved together (default: sized to the plan); never changes the results.
+    timelines
+        Keep people in theatre by day for every run (memory: 4 bytes x runs x days).
+    progress
+        Called with (runs done, runs) after each block.
+    multipliers
+        Per-run factors on approval probability, threat rates, speed and capacity.
+    check_hash
+        Refuse a plan made for another version of the scenario (turn off to stress-test a
+        plan under a changed scenario).
+    """
+    _check_sizes(scenario, runs, seed, chunk_size, timelines, memory_limit_bytes, multipliers)
+    check_plan(scenario, plan, check_hash=check_hash)
+    compiled = compile_inputs(scenario, plan)
+    mult = multipliers or Multipliers()
+    layout = plan_layout(compiled, mult)
+    block = chunk_size or max(16, min(4096, BLOCK_BYTES // (8 * layout.block)))
+    kinds = tuple(s.kind for s in scenario.sites)
+    collector = Collector(compiled, kinds, runs, timelines)
+    for start in range(0, runs, block):
+        stop = min(runs, start + block)
+        u = uniforms(seed, start, stop - start, layout)
+        approval = mult.take("approval", start, stop)
+        threat = mult.take("threat", start, stop)
+        fates = draw_fates(compiled, u, layout, approval, threat)
+        out = run_block(
+            compiled,
+            fates,
+            u,
+            layout.kernel_start,
+            threat,
+            mult.take("speed", start, stop),
+            mult.take("capacity", start, stop),
+            approval,
+        )
+        collector.add(start, out)
+        if progress is not None:
+            progress(stop, runs)
+    from drawdown import __version__
+
+    meta = Meta(
+        scenario_name=scenario.name,
+        scenario_hash=scenario.content_hash(),
+        plan_hash=plan_hash(plan),
+        seed=seed,
+        runs=runs,
+        start_date=scenario.manifest.start_date.isoformat(),
+        deadline=scenario.manifest.deadline.isoformat(),
+        version=__version__,
+    )
+    return SimulationResult(meta, collector.data)
+
+
+def _check_sizes(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    chunk_size: int | None,
+    timelines: bool,
+    limit: int,
+    multipliers: Multipliers | None,
+) -> None:
+    problems = []
+    if not isinstance(runs, int | np.integer) or runs <= 0:
+        problems.append(
+            Problem("runs", "", f"must be a positive whole number, not {runs!r}", "try 10000")
+        )
+    elif runs > MAX_RUNS:
+        problems.append(
+            Problem(
+                "runs",
+                "",
+                f"{runs:,} runs is more than the {MAX_RUNS:,} allowed",
+                "use 10,000 to 1,000,000",
+            )
+        )
+    else:
+        need = estimate_memory(scenario, int(runs), timelines=timelines)
+        if need > limit:
+            problems.append(
+                Problem(
+                    "runs",
+                    "",
+                    f"{runs:,} runs need about {need / 1024**3:.1f} GB for their results "
+                    f"(limit {limit / 1024**3:.1f} GB)",
+                    "use fewer runs" + (", or drop --timelines" if timelines else ""),
+                )
+            )
+    if not isinstance(seed, int | np.integer) or seed < 0:
+        problems.append(Problem("seed", "", f"must be a whole number >= 0, not {seed!r}"))
+    if chunk_size is not None and chunk_size <= 0:
+        problems.append(Problem("chunk_size", "", f"must be positive, not {chunk_size}"))
+    if multipliers is not None and not problems:
+        for name in ("approval", "threat", "speed", "capacity"):
+            values = getattr(multipliers, name)
+            if values is None:
+                continue
+            values = np.asarray(values, dtype=float)
+            if values.shape != (runs,) or not np.all(values > 0):
+                problems.append(
+                    Problem("multipliers", name, f"needs {runs} positive values, one per run")
+                )
+    if problems:
+        raise InputError(problems, title="cannot simulate with these settings")

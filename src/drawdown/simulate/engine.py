@@ -1,0 +1,593 @@
+"""The engine: executes a plan for a block of runs, given every movement's drawn fate.
+
+Chance is drawn beforehand for all runs at once (`disruptions`); what is left is what
+interacts and must be resolved in time order: loads depend on what has arrived, the last
+guard waits for the other movements, cancelled movements divert people to the air, attacks
+depend on how thin the garrison is. That resolution is compiled (numba) and walks, for each
+run, only the days on which something happens to its movements: departures are bucketed by
+day in linked lists, so the cost is in movements, not in days times movements.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numba as nb
+import numpy as np
+
+from drawdown.simulate.disruptions import Fates, poisson_inv
+from drawdown.simulate.inputs import Compiled
+from drawdown.simulate.policy import (
+    LOST,
+    SHIPPED,
+    air_clearance,
+    catch_up,
+    dispose,
+    lose_share,
+    take_cargo,
+)
+
+N_INCIDENT_KINDS = 4  # ied, ambush, ground fire, base attack (outcome order)
+
+
+@dataclass
+class ChunkOutcome:
+    """Raw per-run results of one block of runs (arrays, first axis the run)."""
+
+    closure_day: np.ndarray  # int64 [R, S]; -1 not closed
+    completion_day: np.ndarray  # int64 [R]; -1 people left in theatre
+    remaining: np.ndarray  # int32 [R, H] people in theatre at the end of each day
+    killed: np.ndarray  # float64 [R]
+    wounded: np.ndarray
+    people_out: np.ndarray
+    people_lost: np.ndarray
+    people_stranded: np.ndarray
+    incidents: np.ndarray  # int64 [R, 4]
+    teu_fate: np.ndarray  # float64 [R, S, 5] by origin site
+    veh_fate: np.ndarray
+    diverted: np.ndarray  # people sent by air after a refusal
+    early_closed: np.ndarray  # bases closed early under attack
+    short: np.ndarray  # bool: ran out of reserved uniforms
+    inc_link: np.ndarray  # int64 [L, 2]: ied, ambush counts over the block
+    inc_site: np.ndarray  # int64 [S, 2]: ground fire, base attacks
+    killed_link: np.ndarray  # float64 [L]
+    killed_site: np.ndarray  # float64 [S]
+
+
+def run_block(
+    c: Compiled,
+    fates: Fates,
+    u: np.ndarray,
+    kernel_start: int,
+    threat: np.ndarray,
+    speed: np.ndarray,
+    capacity: np.ndarray,
+    approval: np.ndarray,
+) -> ChunkOutcome:
+    """Resolve every run of a block; all runs share the compiled plan."""
+    n_runs = u.shape[0]
+    n_sites, n_links = len(c.site_ids), len(c.link_ids)
+    out = ChunkOutcome(
+        closure_day=np.full((n_runs, n_sites), -1, dtype=np.int64),
+        completion_day=np.full(n_runs, -1, dtype=np.int64),
+        remaining=np.zeros((n_runs, c.horizon), dtype=np.int32),
+        killed=np.zeros(n_runs),
+        wounded=np.zeros(n_runs),
+        people_out=np.zeros(n_runs),
+        people_lost=np.zeros(n_runs),
+        people_stranded=np.zeros(n_runs),
+        incidents=np.zeros((n_runs, N_INCIDENT_KINDS), dtype=np.int64),
+        teu_fate=np.zeros((n_runs, n_sites, 5)),
+        veh_fate=np.zeros((n_runs, n_sites, 5)),
+        diverted=np.zeros(n_runs),
+        early_closed=np.zeros(n_runs, dtype=np.int64),
+        short=fates.short.copy(),
+        inc_link=np.zeros((n_links, 2), dtype=np.int64),
+        inc_site=np.zeros((n_sites, 2), dtype=np.int64),
+        killed_link=np.zeros(n_links),
+        killed_site=np.zeros(n_sites),
+    )
+    static = (
+        c.horizon,
+        c.n_days,
+        c.site_kind,
+        c.exit_people,
+        c.exit_cargo,
+        c.people0,
+        c.teu0,
+        c.veh0,
+        c.destroy_general,
+        c.air_link,
+        c.air_dest,
+        c.air_approval,
+        c.air_delay_mean,
+        c.air_delay_fixed,
+        c.evac_dest,
+        c.evac_link,
+        c.attack_rate,
+        c.attack_elasticity,
+        c.attack_effects,
+        c.link_open,
+        c.next_open,
+        c.travel,
+        c.mv_day,
+        c.mv_dur,
+        c.mv_origin,
+        c.mv_dest,
+        c.mv_link,
+        c.mv_mode,
+        c.mv_convoys,
+        c.mv_people,
+        c.mv_teu,
+        c.mv_veh,
+        c.mv_cap,
+        c.mv_guard,
+        c.ev_day,
+        c.ev_site,
+        c.ev_people,
+        c.retry_days,
+        c.max_retries,
+        c.air_when_refused,
+        c.cutoff_day,
+        c.early_close_attacks,
+    )
+    outputs = (
+        out.closure_day,
+        out.completion_day,
+        out.remaining,
+        out.killed,
+        out.wounded,
+        out.people_out,
+        out.people_lost,
+        out.people_stranded,
+        out.incidents,
+        out.teu_fate,
+        out.veh_fate,
+        out.diverted,
+        out.early_closed,
+        out.short,
+        out.inc_link,
+        out.inc_site,
+        out.killed_link,
+        out.killed_site,
+    )
+    fate_arrays = (
+        fates.ready_day,
+        fates.refused,
+        fates.inc_ptr,
+        fates.inc_movement,
+        fates.inc_count,
+        fates.inc_effects,
+    )
+    _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, approval, outputs)
+    return out
+
+
+@nb.njit(cache=True)
+def _push(head: np.ndarray, nxt: np.ndarray, day: int, slot: int) -> None:
+    nxt[slot] = head[day]
+    head[day] = slot
+
+
+@nb.njit(cache=True)
+def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, approval, outputs):  # noqa: C901
+    (
+        horizon,
+        n_days,
+        site_kind,
+        exit_people,
+        exit_cargo,
+        people0,
+        teu0,
+        veh0,
+        destroy_general,
+        air_link,
+        air_dest,
+        air_approval,
+        air_delay_mean,
+        air_delay_fixed,
+        evac_dest,
+        evac_link,
+        attack_rate,
+        attack_elasticity,
+        attack_effects,
+        link_open,
+        next_open,
+        travel,
+        mv_day,
+        mv_dur,
+        mv_origin,
+        mv_dest,
+        mv_link,
+        mv_mode,
+        mv_convoys,
+        mv_people,
+        mv_teu,
+        mv_veh,
+        mv_cap,
+        mv_guard,
+        ev_day,
+        ev_site,
+        ev_people,
+        retry_days,
+        max_retries,
+        air_when_refused,
+        cutoff_day,
+        early_close_attacks,
+    ) = static
+    ready_day, refused, inc_ptr, inc_movement, inc_count, inc_effects = fate_arrays
+    (
+        closure_day,
+        completion_day,
+        remaining,
+        killed,
+        wounded,
+        people_out,
+        people_lost,
+        people_stranded,
+        incidents,
+        teu_fate,
+        veh_fate,
+        diverted,
+        early_closed,
+        short,
+        inc_link,
+        inc_site,
+        killed_link,
+        killed_site,
+    ) = outputs
+
+    n_runs = u.shape[0]
+    n_mv = mv_day.size
+    n_sites = people0.size
+    block = u.shape[1]
+    n_slots = 2 * n_mv + n_sites + ev_day.size + 1
+    # slot state (a slot is a planned movement or an unplanned evacuation)
+    s_origin = np.zeros(n_slots, dtype=np.int64)
+    s_dest = np.zeros(n_slots, dtype=np.int64)
+    s_link = np.zeros(n_slots, dtype=np.int64)
+    s_people = np.zeros(n_slots)
+    s_teu = np.zeros((n_slots, n_sites, 2))
+    s_veh = np.zeros((n_slots, n_sites, 2))
+    dep_head = np.full(n_days + 1, -1, dtype=np.int64)
+    arr_head = np.full(n_days + 1, -1, dtype=np.int64)
+    dep_next = np.full(n_slots, -1, dtype=np.int64)
+    arr_next = np.full(n_slots, -1, dtype=np.int64)
+    inc_of = np.full(n_mv, -1, dtype=np.int64)
+    people = np.zeros(n_sites)
+    teu = np.zeros((n_sites, n_sites, 2))
+    veh = np.zeros((n_sites, n_sites, 2))
+    backlog = np.zeros((n_sites, 3))
+    pending_out0 = np.zeros(n_sites, dtype=np.int64)
+    for m in range(n_mv):
+        pending_out0[mv_origin[m]] += 1
+    pending_out = np.zeros(n_sites, dtype=np.int64)
+    attacks = np.zeros(n_sites, dtype=np.int64)
+    closed_early = np.zeros(n_sites, dtype=np.bool_)
+    hazard = np.zeros(n_sites)
+    threshold = np.zeros(n_sites)
+    last_zero = np.zeros(n_sites, dtype=np.int64)
+    attack_sites = np.flatnonzero(attack_rate[:, :horizon].sum(axis=1) > 0)
+    total_people = people0.sum()
+    load_teu = np.zeros((n_sites, 2))
+    load_veh = np.zeros((n_sites, 2))
+
+    for r in range(n_runs):
+        ptr = kernel_start
+
+        # reset the run's state
+        people[:] = people0
+        teu[:, :, :] = 0.0
+        veh[:, :, :] = 0.0
+        for s in range(n_sites):
+            teu[s, s, :] = teu0[s]
+            veh[s, s, :] = veh0[s]
+        backlog[:, :] = 0.0
+        pending_out[:] = pending_out0
+        attacks[:] = 0
+        closed_early[:] = False
+        hazard[:] = 0.0
+        last_zero[:] = -1
+        for s in attack_sites:
+            uu = u[r, ptr] if ptr < block else 0.5
+            ptr += 1
+            threshold[s] = -math.log1p(-uu)
+        dep_head[:] = -1
+        arr_head[:] = -1
+        for k in range(inc_ptr[r], inc_ptr[r + 1]):
+            inc_of[inc_movement[k]] = k
+        for m in range(n_mv - 1, -1, -1):
+            s_origin[m] = mv_origin[m]
+            s_dest[m] = mv_dest[m]
+            s_link[m] = mv_link[m]
+            _push(dep_head, dep_next, ready_day[r, m], m)
+        n_used = n_mv
+        pending = n_mv
+        in_transit = 0
+        in_theatre = float(total_people)
+        ev_ptr = 0
+        th = threat[r]
+        sp = speed[r]
+
+        for t in range(n_days):
+            # 1. arrivals
+            a = arr_head[t]
+            while a >= 0:
+                d = s_dest[a]
+                if exit_people[d]:
+                    people_out[r] += s_people[a]
+                    in_theatre -= s_people[a]
+                else:
+                    people[d] += s_people[a]
+                for o in range(n_sites):
+                    for cls in range(2):
+                        if exit_cargo[d]:
+                            teu_fate[r, o, SHIPPED] += s_teu[a, o, cls]
+                            veh_fate[r, o, SHIPPED] += s_veh[a, o, cls]
+                        else:
+                            teu[d, o, cls] += s_teu[a, o, cls]
+                            veh[d, o, cls] += s_veh[a, o, cls]
+                in_transit -= 1
+                a = arr_next[a]
+            arr_head[t] = -1
+
+            # 2. dated events: a contingent leaves by its evacuation route
+            while ev_ptr < ev_day.size and ev_day[ev_ptr] <= t:
+                s = ev_site[ev_ptr]
+                n = min(people[s], ev_people[ev_ptr])
+                if n > 0 and evac_link[s] >= 0:
+                    e = n_used
+                    n_used += 1
+                    s_origin[e] = s
+                    s_dest[e] = evac_dest[s]
+                    s_link[e] = evac_link[s]
+                    s_people[e] = n
+                    _push(dep_head, dep_next, t, e)
+                    pending += 1
+                ev_ptr += 1
+
+            # 3. departures, in plan order within the day
+            slot = dep_head[t]
+            dep_head[t] = -1
+            while slot >= 0:
+                following = dep_next[slot]
+                o = s_origin[slot]
+                if slot >= n_mv:
+                    # unplanned evacuation by air or road: no clearance, no incidents
+                    n = min(people[o], s_people[slot])
+                    s_people[slot] = n
+                    s_teu[slot, :, :] = 0.0
+                    s_veh[slot, :, :] = 0.0
+                    if people[o] > 0 and people[o] - n <= 0:
+                        last_zero[o] = t
+                    people[o] -= n
+                    dur = travel[s_link[slot], t]
+                    arrive = min(n_days - 1, t + int(math.ceil(dur / sp)))
+                    pending -= 1
+                    in_transit += 1
+                    if arrive == t:
+                        arrive = t + 1 if t + 1 < n_days else t
+                    _push(arr_head, arr_next, arrive, slot)
+                    slot = following
+                    continue
+                m = slot
+                link = mv_link[m]
+                cancel = refused[r, m]
+                divert = cancel
+                if not cancel and mv_people[m] == 0 and t > cutoff_day and t > mv_day[m]:
+                    cancel = True  # cargo that slipped past the cut-off stays
+                if not cancel and not link_open[link, t]:
+                    reopen = next_open[link, t]
+                    if reopen < 0:
+                        cancel = True
+                        divert = True
+                    else:
+                        _push(dep_head, dep_next, reopen, m)
+                        slot = following
+                        continue
+                if not cancel and mv_guard[m] and pending_out[o] > 1 and t + 1 < n_days:
+                    _push(dep_head, dep_next, t + 1, m)
+                    slot = following
+                    continue
+                if cancel:
+                    pending -= 1
+                    pending_out[o] -= 1
+                    backlog[o, 1] += mv_teu[m]
+                    backlog[o, 2] += mv_veh[m]
+                    if mv_people[m] > 0:
+                        want = people[o] if mv_guard[m] else min(people[o], mv_people[m])
+                        day_out = -1
+                        if divert and air_when_refused and air_link[o] >= 0 and want > 0:
+                            uu = u[r, ptr] if ptr < block else 0.5
+                            if ptr >= block:
+                                short[r] = True
+                            ptr += 1
+                            day_out = air_clearance(
+                                uu,
+                                air_approval[o],
+                                air_delay_mean[o],
+                                air_delay_fixed[o],
+                                t,
+                                retry_days,
+                                max_retries,
+                                approval[r],
+                            )
+                        if day_out >= 0:
+                            e = n_used
+                            n_used += 1
+                            s_origin[e] = o
+                            s_dest[e] = air_dest[o]
+                            s_link[e] = air_link[o]
+                            s_people[e] = want
+                            diverted[r] += want
+                            _push(dep_head, dep_next, day_out, e)
+                            pending += 1
+                            if day_out == t:
+                                # leaves today: put it right after this movement
+                                dep_head[day_out] = dep_next[e]
+                                dep_next[e] = following
+                                following = e
+                        else:
+                            backlog[o, 0] += mv_people[m]
+                    slot = following
+                    continue
+
+                # depart: plan plus backlog, up to capacity, from what is at hand
+                cap_p = mv_cap[m, 0] * capacity[r]
+                cap_t = mv_cap[m, 1] * capacity[r]
+                cap_v = mv_cap[m, 2] * capacity[r]
+                n_p = catch_up(people[o], mv_people[m], backlog[o, 0], cap_p)
+                stock_t = teu[o].sum()
+                stock_v = veh[o].sum()
+                n_t = catch_up(stock_t, mv_teu[m], backlog[o, 1], cap_t)
+                n_v = catch_up(stock_v, mv_veh[m], backlog[o, 2], cap_v)
+                k = inc_of[m]
+                delay = 0
+                if k >= 0:
+                    # sorties lost to ground fire at the origin do not fly
+                    aborted = min(inc_count[k, 2], mv_convoys[m])
+                    if aborted > 0:
+                        keep = 1.0 - aborted / mv_convoys[m]
+                        n_p = np.floor(n_p * keep)
+                        n_t *= keep
+                        n_v = np.floor(n_v * keep)
+                backlog[o, 0] = max(0.0, backlog[o, 0] + mv_people[m] - n_p)
+                backlog[o, 1] = max(0.0, backlog[o, 1] + mv_teu[m] - n_t)
+                backlog[o, 2] = max(0.0, backlog[o, 2] + mv_veh[m] - n_v)
+                if people[o] > 0 and people[o] - n_p <= 0:
+                    last_zero[o] = t
+                people[o] -= n_p
+                got_t = take_cargo(teu, o, n_t, load_teu)
+                got_v = take_cargo(veh, o, n_v, load_veh)
+                s_teu[m] = load_teu
+                s_veh[m] = load_veh
+                if k >= 0:
+                    for kind in range(2):
+                        incidents[r, kind] += inc_count[k, kind]
+                        inc_link[link, kind] += inc_count[k, kind]
+                    n_gf = inc_count[k, 2] + inc_count[k, 3]
+                    incidents[r, 2] += n_gf
+                    inc_site[o, 0] += inc_count[k, 2]
+                    inc_site[mv_dest[m], 0] += inc_count[k, 3]
+                    dead = inc_effects[k, 0]
+                    killed[r] += dead
+                    wounded[r] += inc_effects[k, 1]
+                    if mv_mode[m] == 1:
+                        killed_site[o] += dead
+                    else:
+                        killed_link[link] += dead
+                    lost_p = min(dead, n_p)
+                    n_p -= lost_p
+                    people_lost[r] += lost_p
+                    in_theatre -= lost_p
+                    if got_v > 0:
+                        lose_share(s_veh[m], min(1.0, inc_effects[k, 2] / got_v), veh_fate[r])
+                    if got_t > 0:
+                        lose_share(s_teu[m], min(1.0, inc_effects[k, 3] / got_t), teu_fate[r])
+                    delay = int(inc_effects[k, 4])
+                s_people[m] = n_p
+                pending -= 1
+                pending_out[o] -= 1
+                base = travel[link, t]
+                dur = mv_dur[m] + (base if sp == 1.0 else int(math.ceil(base / sp)))
+                arrive = min(n_days - 1, t + max(0, dur) + delay)
+                if arrive == t:
+                    # same-day arrival (air): available to later departures today
+                    d = s_dest[m]
+                    if exit_people[d]:
+                        people_out[r] += n_p
+                        in_theatre -= n_p
+                    else:
+                        people[d] += n_p
+                    for oo in range(n_sites):
+                        for cls in range(2):
+                            if exit_cargo[d]:
+                                teu_fate[r, oo, SHIPPED] += s_teu[m, oo, cls]
+                                veh_fate[r, oo, SHIPPED] += s_veh[m, oo, cls]
+                            else:
+                                teu[d, oo, cls] += s_teu[m, oo, cls]
+                                veh[d, oo, cls] += s_veh[m, oo, cls]
+                else:
+                    in_transit += 1
+                    _push(arr_head, arr_next, arrive, m)
+                slot = following
+
+            # 4. attacks on bases, more likely as the garrison thins
+            if t < horizon:
+                for s in attack_sites:
+                    if closed_early[s] or people[s] <= 0:
+                        continue
+                    full = max(float(people0[s]), 1.0)
+                    factor = min(100.0, (full / people[s]) ** attack_elasticity[s])
+                    hazard[s] += attack_rate[s, t] * th * factor
+                    while hazard[s] >= threshold[s]:
+                        draws = np.empty(5)
+                        for j in range(5):
+                            draws[j] = u[r, ptr] if ptr < block else 0.5
+                            if ptr >= block:
+                                short[r] = True
+                            ptr += 1
+                        threshold[s] += -math.log1p(-min(draws[4], 1.0 - 1e-16))
+                        dead = float(poisson_inv(draws[0], attack_effects[s, 0]))
+                        killed[r] += dead
+                        killed_site[s] += dead
+                        wounded[r] += poisson_inv(draws[1], attack_effects[s, 1])
+                        lost_p = min(dead, people[s])
+                        people[s] -= lost_p
+                        people_lost[r] += lost_p
+                        in_theatre -= lost_p
+                        for which in range(2):
+                            stock = veh if which == 0 else teu
+                            fate = veh_fate[r] if which == 0 else teu_fate[r]
+                            mean = attack_effects[s, 2 + which]
+                            amount = float(poisson_inv(draws[2 + which], mean))
+                            total = stock[s].sum()
+                            if total > 0 and amount > 0:
+                                share = min(1.0, amount / total)
+                                for o in range(n_sites):
+                                    for cls in range(2):
+                                        lost = stock[s, o, cls] * share
+                                        stock[s, o, cls] -= lost
+                                        fate[o, LOST] += lost
+                        incidents[r, 3] += 1
+                        inc_site[s, 1] += 1
+                        attacks[s] += 1
+                        if people[s] <= 0:
+                            last_zero[s] = t
+                            break
+                        if early_close_attacks > 0 and attacks[s] >= early_close_attacks:
+                            closed_early[s] = True
+                            early_closed[r] += 1
+                            dispose(teu, veh, s, destroy_general, teu_fate[r], veh_fate[r], False)
+                            if evac_link[s] >= 0:
+                                e = n_used
+                                n_used += 1
+                                s_origin[e] = s
+                                s_dest[e] = evac_dest[s]
+                                s_link[e] = evac_link[s]
+                                s_people[e] = people[s]
+                                pending += 1
+                                _push(dep_head, dep_next, min(t + 1, n_days - 1), e)
+                            break
+
+            if t < horizon:
+                remaining[r, t] = int(round(in_theatre))
+            if in_theatre <= 0.5 and completion_day[r] < 0:
+                completion_day[r] = t
+            if pending <= 0 and in_transit <= 0 and t >= horizon - 1:
+                break
+
+        # what is left where it stands
+        for s in range(n_sites):
+            if site_kind[s] <= 1:
+                if people[s] > 0.5:
+                    closure_day[r, s] = -1
+                else:
+                    closure_day[r, s] = last_zero[s]
+            if exit_cargo[s]:
+                continue
+            dispose(teu, veh, s, destroy_general, teu_fate[r], veh_fate[r], people[s] > 0.5)
+        people_stranded[r] = in_theatre
+        for k in range(inc_ptr[r], inc_ptr[r + 1]):
+            inc_of[inc_movement[k]] = -1

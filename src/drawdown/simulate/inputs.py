@@ -1,0 +1,519 @@
+"""Check a plan against its scenario and compile both into the flat arrays the engine reads.
+
+Everything that depends only on the scenario and the plan (not on chance) is computed here
+once: movement order, capacities, approval probability at each retry, incident rates, link
+openings and travel days by day, evacuation routes, base-attack rates. The engine and the
+disruption draws then only index arrays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from drawdown.errors import InputError, Problem
+from drawdown.plan.model import Plan
+from drawdown.scenario.model import Scenario
+
+MODES = {"road": 0, "air": 1, "river": 2}
+# incident kinds on a movement: roadside bomb, ambush, ground fire at origin / destination
+INC_IED, INC_AMBUSH, INC_GF_ORIGIN, INC_GF_DEST = 0, 1, 2, 3
+# effects of incidents: killed, wounded, vehicles lost, containers lost (TEU), delay (days)
+EFFECTS = ("killed", "wounded", "vehicles_lost", "cargo_lost_teu", "delay_days")
+PLAN_FILE = "plan"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A scenario and plan as arrays; one row per movement (sorted), site or link."""
+
+    site_ids: tuple[str, ...]
+    link_ids: tuple[str, ...]
+    horizon: int  # days from start to deadline, inclusive
+    n_days: int  # days the engine may run past the deadline before giving up
+    # sites
+    site_kind: np.ndarray  # 0 base, 1 hub, 2 exit, 3 waypoint
+    exit_people: np.ndarray  # bool
+    exit_cargo: np.ndarray  # bool
+    people0: np.ndarray  # int64 [S]
+    teu0: np.ndarray  # float64 [S, 2] (class 0 general, 1 sensitive)
+    veh0: np.ndarray  # float64 [S, 2]
+    destroy_general: np.ndarray  # bool [S]: disposition destroys non-sensitive cargo
+    population: np.ndarray  # float64 [S]
+    air_link: np.ndarray  # int [S]: air link used to divert people (-1 none)
+    air_dest: np.ndarray  # int [S]
+    air_approval: np.ndarray  # float64 [S, n_days]
+    air_delay_mean: np.ndarray  # float64 [S, n_days]
+    air_delay_fixed: np.ndarray  # bool [S, n_days]
+    evac_dest: np.ndarray  # int [S]: where an emergency evacuation goes (-1 none)
+    evac_link: np.ndarray  # int [S]
+    attack_rate: np.ndarray  # float64 [S, n_days] base attacks a day at full garrison
+    attack_elasticity: np.ndarray  # float64 [S]
+    attack_effects: np.ndarray  # float64 [S, 5] mean effects of one attack
+    # links
+    link_open: np.ndarray  # bool [L, n_days]
+    next_open: np.ndarray  # int [L, n_days]: first open day >= d (-1 none)
+    travel: np.ndarray  # int [L, n_days]: travel days when leaving on d
+    # movements (sorted by day, then upstream before downstream)
+    mv_day: np.ndarray
+    mv_dur: np.ndarray
+    mv_origin: np.ndarray
+    mv_dest: np.ndarray
+    mv_link: np.ndarray
+    mv_mode: np.ndarray
+    mv_convoys: np.ndarray
+    mv_people: np.ndarray  # float64
+    mv_teu: np.ndarray
+    mv_veh: np.ndarray
+    mv_cap: np.ndarray  # float64 [M, 3] capacity for people, TEU, vehicles
+    mv_guard: np.ndarray  # bool: the last people movement out of a base
+    mv_approval: np.ndarray  # float64 [M, max_retries + 1] approval at each attempt
+    mv_delay_mean: np.ndarray  # float64 [M]
+    mv_delay_fixed: np.ndarray  # bool [M]
+    mv_rate: np.ndarray  # float64 [M, 4] expected incidents by kind
+    mv_effects: np.ndarray  # float64 [M, 4, 5] mean effects of one incident by kind
+    mv_index: np.ndarray  # row of each movement in plan.movements
+    # dated events: contingent departures as (day, site, people)
+    ev_day: np.ndarray
+    ev_site: np.ndarray
+    ev_people: np.ndarray
+    # policy
+    retry_days: int
+    max_retries: int
+    air_when_refused: bool
+    cutoff_day: int
+    early_close_attacks: int
+    protection_day: int
+    running_cost_per_day: float
+
+    @property
+    def n_movements(self) -> int:
+        return int(self.mv_day.size)
+
+
+def check_plan(scenario: Scenario, plan: Plan, *, check_hash: bool = True) -> None:
+    """Refuse a plan that does not belong to `scenario`, naming every mismatch."""
+    problems: list[Problem] = []
+    sites = {s.id: s for s in scenario.sites}
+    links = {link.id: link for link in scenario.links}
+    assets = {t.id for t in scenario.trucks} | {a.id for a in scenario.aircraft}
+    if check_hash and plan.scenario_hash != scenario.content_hash():
+        problems.append(
+            Problem(
+                PLAN_FILE,
+                "scenario_hash",
+                f"the plan was made for scenario {plan.scenario_name!r} "
+                f"(hash {plan.scenario_hash}), not for {scenario.name!r} "
+                f"(hash {scenario.content_hash()})",
+                "make a new plan for this scenario (drawdown plan), or pass "
+                "check_hash=False to stress-test this plan under the changed scenario",
+            )
+        )
+    if plan.horizon_days != scenario.horizon_days:
+        problems.append(
+            Problem(
+                PLAN_FILE,
+                "horizon_days",
+                f"the plan covers {plan.horizon_days} days but the scenario runs "
+                f"{scenario.horizon_days} days (start to deadline)",
+                "make a new plan for this scenario",
+            )
+        )
+    for site in plan.closure_day:
+        if site not in sites:
+            problems.append(
+                Problem(PLAN_FILE, f"closure_day[{site}]", "unknown site", _known(sites))
+            )
+    for i, m in enumerate(plan.movements):
+        where = f"movement {i + 1} (day {m.day}, {m.origin} -> {m.destination})"
+        for name in (m.origin, m.destination):
+            if name not in sites:
+                problems.append(Problem(PLAN_FILE, where, f"unknown site {name!r}", _known(sites)))
+        link = links.get(m.link)
+        if link is None:
+            problems.append(
+                Problem(PLAN_FILE, where, f"no link {m.link!r} in the scenario", _known(links))
+            )
+        elif {link.from_site, link.to_site} != {m.origin, m.destination}:
+            problems.append(
+                Problem(
+                    PLAN_FILE,
+                    where,
+                    f"link {m.link!r} joins {link.from_site} and {link.to_site}, "
+                    f"not {m.origin} and {m.destination}",
+                    "use the link between the movement's origin and destination",
+                )
+            )
+        elif link.mode != m.mode:
+            problems.append(
+                Problem(PLAN_FILE, where, f"mode {m.mode} on a {link.mode} link {m.link!r}")
+            )
+        if m.asset not in assets:
+            problems.append(
+                Problem(
+                    PLAN_FILE, where, f"unknown asset {m.asset!r}", "use a truck or aircraft id"
+                )
+            )
+        if not 0 <= m.day < scenario.horizon_days or m.arrival_day < m.day:
+            problems.append(
+                Problem(
+                    PLAN_FILE,
+                    where,
+                    f"days {m.day} -> {m.arrival_day} fall outside 0..{scenario.horizon_days - 1}"
+                    " or arrive before they leave",
+                    "departure days count from the scenario start (day 0)",
+                )
+            )
+        if min(m.convoys, m.people, m.containers_teu, m.vehicles) < 0:
+            problems.append(Problem(PLAN_FILE, where, "negative convoys or load"))
+    if problems:
+        raise InputError(problems, title=f"{len(problems)} problem(s): plan does not fit scenario")
+
+
+def _known(table: Mapping[str, object]) -> str:
+    names = sorted(table)
+    shown = ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
+    return f"known: {shown}"
+
+
+def _dates(scenario: Scenario, n_days: int) -> list[dt.date]:
+    return [scenario.date_of(d) for d in range(n_days)]
+
+
+def _active(start: dt.date, end: dt.date, dates: list[dt.date]) -> np.ndarray:
+    return np.array([start <= d <= end for d in dates], dtype=bool)
+
+
+def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
+    """Arrays of everything deterministic in `scenario` and `plan` (plan already checked)."""
+    pol = scenario.manifest.policy
+    horizon = scenario.horizon_days
+    n_days = 3 * horizon + 30 + pol.retry_delay_days * (pol.max_retries + 1)
+    dates = _dates(scenario, n_days)
+    months = np.array([d.month for d in dates])
+    rainy = scenario.rainy_months
+    site_ids = tuple(s.id for s in scenario.sites)
+    sidx = {s: i for i, s in enumerate(site_ids)}
+    link_ids = tuple(link.id for link in scenario.links)
+    lidx = {k: i for i, k in enumerate(link_ids)}
+    n_sites, n_links = len(site_ids), len(link_ids)
+    kind_code = {"base": 0, "hub": 1, "exit": 2, "waypoint": 3}
+    site_kind = np.array([kind_code[s.kind] for s in scenario.sites], dtype=np.int64)
+    exit_people = np.array(
+        [s.kind == "exit" and s.exit_for in ("people", "all", "") for s in scenario.sites]
+    )
+    exit_cargo = np.array(
+        [s.kind == "exit" and s.exit_for in ("cargo", "all", "") for s in scenario.sites]
+    )
+    people0 = np.zeros(n_sites, dtype=np.int64)
+    teu0 = np.zeros((n_sites, 2))
+    veh0 = np.zeros((n_sites, 2))
+    for h in scenario.holdings:
+        i = sidx[h.site]
+        people0[i] += h.people
+        teu0[i, int(h.sensitive)] += h.containers_teu
+        veh0[i, int(h.sensitive)] += h.vehicles
+    destroy_weight = np.zeros((n_sites, 2))
+    for d in plan.dispositions:
+        if d.site in sidx and not d.sensitive:
+            weight = d.containers_teu + d.vehicles
+            destroy_weight[sidx[d.site], int(d.fate == "destroy")] += weight
+    destroy_general = destroy_weight[:, 1] > destroy_weight[:, 0]
+    population = np.array([float(s.population_covered) for s in scenario.sites])
+
+    # links: open days (season, events) and travel days by departure day
+    link_open = np.ones((n_links, n_days), dtype=bool)
+    travel = np.zeros((n_links, n_days), dtype=np.int64)
+    for j, link in enumerate(scenario.links):
+        link_open[j] = np.isin(months, link.passable_months)
+        by_month = {mo: link.travel_days(mo, rainy) for mo in range(1, 13)}
+        travel[j] = [by_month[mo] for mo in months]
+    for ev in scenario.events:
+        end = ev.end_date or dates[-1]
+        window = _active(ev.date, end, dates)
+        if ev.kind == "link_closed" and ev.target in lidx:
+            link_open[lidx[ev.target]] &= ~window
+        elif ev.kind == "corridor_closed":
+            for j, link in enumerate(scenario.links):
+                if link.corridor == ev.target:
+                    link_open[j] &= ~window
+    next_open = np.full((n_links, n_days), -1, dtype=np.int64)
+    for j in range(n_links):
+        nxt = -1
+        for day in range(n_days - 1, -1, -1):
+            if link_open[j, day]:
+                nxt = day
+            next_open[j, day] = nxt
+
+    # clearance: approval probability and delay for (mode, region) on each day
+    suspended = {mode: np.zeros(n_days, dtype=bool) for mode in MODES}
+    for ev in scenario.events:
+        if ev.kind == "clearance_suspended":
+            window = _active(ev.date, ev.end_date or dates[-1], dates)
+            for mode in MODES if ev.target in ("*", "all") else (ev.target,):
+                if mode in suspended:
+                    suspended[mode] |= window
+    cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def clearance(mode: str, region: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        key = (mode, region)
+        if key not in cache:
+            approval = np.ones(n_days)
+            delay = np.zeros(n_days)
+            fixed = np.zeros(n_days, dtype=bool)
+            score = np.full(n_days, -1)
+            for c in scenario.clearances:
+                if c.mode not in (mode, "*") or c.region not in (region, "*"):
+                    continue
+                rank = 2 * (c.mode == mode) + (c.region == region)
+                use = _active(c.start, c.end, dates) & (rank >= score)
+                approval[use] = c.approval
+                delay[use] = c.delay_mean_days
+                fixed[use] = c.delay_distribution == "fixed"
+                score[use] = rank
+            approval[suspended[mode]] = 0.0
+            cache[key] = (approval, delay, fixed)
+        return cache[key]
+
+    region_of = {s.id: s.region for s in scenario.sites}
+    links = {link.id: link for link in scenario.links}
+
+    # movements: by day, then upstream (further from an exit) before downstream
+    depth = _depth_to_exit(scenario)
+    order = sorted(
+        range(len(plan.movements)),
+        key=lambda i: (
+            plan.movements[i].day,
+            -depth.get(plan.movements[i].origin, 0),
+            i,
+        ),
+    )
+    mv = [plan.movements[i] for i in order]
+    n_mv = len(mv)
+    retries = pol.max_retries + 1
+    mv_approval = np.ones((n_mv, retries))
+    mv_delay_mean = np.zeros(n_mv)
+    mv_delay_fixed = np.zeros(n_mv, dtype=bool)
+    mv_rate = np.zeros((n_mv, 4))
+    mv_effects = np.zeros((n_mv, 4, 5))
+    mv_cap = np.zeros((n_mv, 3))
+    mv_dur = np.zeros(n_mv, dtype=np.int64)
+    threats_by_target: dict[str, list] = {}
+    for t in scenario.threats:
+        threats_by_target.setdefault(t.target, []).append(t)
+    trucks = {t.id: t for t in scenario.trucks}
+    aircraft = {a.id: a for a in scenario.aircraft}
+    escorts = {e.corridor: e for e in scenario.escorts}
+    for k, m in enumerate(mv):
+        link = links[m.link]
+        region = link.region or region_of[m.origin]
+        approval, delay, fixed = clearance(m.mode, region)
+        attempt_days = np.minimum(m.day + pol.retry_delay_days * np.arange(retries), n_days - 1)
+        mv_approval[k] = approval[attempt_days]
+        mv_delay_mean[k] = delay[m.day]
+        mv_delay_fixed[k] = fixed[m.day]
+        mv_dur[k] = m.arrival_day - m.day - travel[lidx[m.link], m.day]
+        date = dates[m.day]
+        kinds = (
+            [(INC_IED, "ied", m.link), (INC_AMBUSH, "ambush", m.link)]
+            if m.mode != "air"
+            else [
+                (INC_GF_ORIGIN, "ground_fire", m.origin),
+                (INC_GF_DEST, "ground_fire", m.destination),
+            ]
+        )
+        for slot, kind, target in kinds:
+            for t in threats_by_target.get(target, []):
+                if t.kind != kind or not t.start <= date <= t.end:
+                    continue
+                exposure = link.km * m.convoys if m.mode != "air" else m.convoys
+                add = t.rate * exposure
+                if add <= 0:
+                    continue
+                total = mv_rate[k, slot] + add
+                means = np.array(
+                    [
+                        t.killed_mean,
+                        t.wounded_mean,
+                        t.vehicles_lost_mean,
+                        t.cargo_lost_teu_mean,
+                        t.delay_days_mean,
+                    ]
+                )
+                mv_effects[k, slot] = (mv_effects[k, slot] * mv_rate[k, slot] + means * add) / total
+                mv_rate[k, slot] = total
+        if m.mode == "air" and m.asset in aircraft:
+            a = aircraft[m.asset]
+            cap = (a.people_each, a.teu_each, a.vehicles_each)
+        elif m.asset in trucks:
+            tr = trucks[m.asset]
+            esc = escorts.get(link.corridor)
+            per_convoy = esc.trucks_per_convoy if esc else tr.count
+            per_convoy = min(per_convoy, tr.count) or tr.count
+            cap = (
+                per_convoy * tr.people_each,
+                per_convoy * tr.teu_each,
+                esc.vehicles_per_convoy if esc else 0,
+            )
+        else:
+            cap = (0, 0.0, 0)
+        planned = (m.people, m.containers_teu, m.vehicles)
+        mv_cap[k] = [max(c * m.convoys, p) for c, p in zip(cap, planned, strict=True)]
+
+    mv_origin = np.array([sidx[m.origin] for m in mv], dtype=np.int64)
+    mv_people = np.array([float(m.people) for m in mv])
+    mv_guard = np.zeros(n_mv, dtype=bool)
+    for s in range(n_sites):
+        if site_kind[s] > 1:
+            continue
+        rows = np.flatnonzero((mv_origin == s) & (mv_people > 0))
+        if rows.size:
+            mv_guard[rows[-1]] = True
+
+    # where people go when their road movement is refused, or a base is evacuated
+    air_link = np.full(n_sites, -1, dtype=np.int64)
+    air_dest = np.full(n_sites, -1, dtype=np.int64)
+    evac_link = np.full(n_sites, -1, dtype=np.int64)
+    evac_dest = np.full(n_sites, -1, dtype=np.int64)
+    for s, sid in enumerate(site_ids):
+        best_air: tuple[int, int, int] | None = None
+        best_road: tuple[int, int, int] | None = None
+        for j, link in enumerate(scenario.links):
+            if sid not in (link.from_site, link.to_site):
+                continue
+            other = link.to_site if link.from_site == sid else link.from_site
+            o = sidx[other]
+            if depth.get(other, 10**6) >= depth.get(sid, 10**6) and not exit_people[o]:
+                continue  # never evacuate away from the exits
+            score = (0 if exit_people[o] else 1, depth.get(other, 10**6), j)
+            if link.mode == "air":
+                if _air_capable(scenario, sid, other) and (best_air is None or score < best_air):
+                    best_air = score
+                    air_link[s], air_dest[s] = j, o
+            elif best_road is None or score < best_road:
+                best_road = score
+                evac_link[s], evac_dest[s] = j, o
+        if air_link[s] >= 0:
+            evac_link[s], evac_dest[s] = air_link[s], air_dest[s]
+    air_approval = np.ones((n_sites, n_days))
+    air_delay_mean = np.zeros((n_sites, n_days))
+    air_delay_fixed = np.zeros((n_sites, n_days), dtype=bool)
+    for s in range(n_sites):
+        if air_link[s] >= 0:
+            link = scenario.links[int(air_link[s])]
+            region = link.region or region_of[site_ids[s]]
+            air_approval[s], air_delay_mean[s], air_delay_fixed[s] = clearance("air", region)
+
+    attack_rate = np.zeros((n_sites, n_days))
+    attack_elasticity = np.zeros(n_sites)
+    attack_effects = np.zeros((n_sites, 5))
+    for t in scenario.threats:
+        if t.kind != "base_attack" or t.target not in sidx:
+            continue
+        s = sidx[t.target]
+        attack_rate[s] += t.rate * _active(t.start, t.end, dates)
+        attack_elasticity[s] = max(attack_elasticity[s], t.garrison_elasticity)
+        attack_effects[s] = [
+            t.killed_mean,
+            t.wounded_mean,
+            t.vehicles_lost_mean,
+            t.cargo_lost_teu_mean,
+            t.delay_days_mean,
+        ]
+
+    ev_day, ev_site, ev_people = [], [], []
+    for ev in scenario.events:
+        if ev.kind != "contingent_departs":
+            continue
+        by_site: dict[int, int] = {}
+        for h in scenario.holdings:
+            if h.contingent == ev.target and h.people:
+                by_site[sidx[h.site]] = by_site.get(sidx[h.site], 0) + h.people
+        for s, n in by_site.items():
+            ev_day.append(max(0, scenario.day_of(ev.date)))
+            ev_site.append(s)
+            ev_people.append(n)
+
+    horizon_date = scenario.manifest.protection_horizon or scenario.manifest.deadline
+    return Compiled(
+        site_ids=site_ids,
+        link_ids=link_ids,
+        horizon=horizon,
+        n_days=n_days,
+        site_kind=site_kind,
+        exit_people=exit_people,
+        exit_cargo=exit_cargo,
+        people0=people0,
+        teu0=teu0,
+        veh0=veh0,
+        destroy_general=destroy_general,
+        population=population,
+        air_link=air_link,
+        air_dest=air_dest,
+        air_approval=air_approval,
+        air_delay_mean=air_delay_mean,
+        air_delay_fixed=air_delay_fixed,
+        evac_dest=evac_dest,
+        evac_link=evac_link,
+        attack_rate=attack_rate,
+        attack_elasticity=attack_elasticity,
+        attack_effects=attack_effects,
+        link_open=link_open,
+        next_open=next_open,
+        travel=travel,
+        mv_day=np.array([m.day for m in mv], dtype=np.int64),
+        mv_dur=mv_dur,
+        mv_origin=mv_origin,
+        mv_dest=np.array([sidx[m.destination] for m in mv], dtype=np.int64),
+        mv_link=np.array([lidx[m.link] for m in mv], dtype=np.int64),
+        mv_mode=np.array([MODES[m.mode] for m in mv], dtype=np.int64),
+        mv_convoys=np.array([max(1, m.convoys) for m in mv], dtype=np.int64),
+        mv_people=mv_people,
+        mv_teu=np.array([float(m.containers_teu) for m in mv]),
+        mv_veh=np.array([float(m.vehicles) for m in mv]),
+        mv_cap=mv_cap,
+        mv_guard=mv_guard,
+        mv_approval=mv_approval,
+        mv_delay_mean=mv_delay_mean,
+        mv_delay_fixed=mv_delay_fixed,
+        mv_rate=mv_rate,
+        mv_effects=mv_effects,
+        mv_index=np.array(order, dtype=np.int64),
+        ev_day=np.array(ev_day, dtype=np.int64),
+        ev_site=np.array(ev_site, dtype=np.int64),
+        ev_people=np.array(ev_people, dtype=np.float64),
+        retry_days=pol.retry_delay_days,
+        max_retries=pol.max_retries,
+        air_when_refused=pol.people_by_air_when_refused,
+        cutoff_day=horizon - 1 - pol.cutoff_days_before_deadline,
+        early_close_attacks=pol.early_close_attacks,
+        protection_day=scenario.day_of(horizon_date),
+        running_cost_per_day=scenario.manifest.running_cost_usd_per_day,
+    )
+
+
+def _air_capable(scenario: Scenario, a: str, b: str) -> bool:
+    """Whether some aircraft type of the scenario can use both airfields."""
+    sa, sb = scenario.site(a), scenario.site(b)
+    return any(
+        ac.count > 0 and ac.people_each > 0 and ac.can_use(sa) and ac.can_use(sb)
+        for ac in scenario.aircraft
+    )
+
+
+def _depth_to_exit(scenario: Scenario) -> dict[str, int]:
+    """Fewest links from each site to an exit (exits 0): orders legs upstream first."""
+    depth = {s.id: 0 for s in scenario.sites if s.kind == "exit"}
+    frontier = list(depth)
+    while frontier:
+        nxt = []
+        for link in scenario.links:
+            for a, b in ((link.from_site, link.to_site), (link.to_site, link.from_site)):
+                if b in depth and a not in depth and b in frontier:
+                    depth[a] = depth[b] + 1
+                    nxt.append(a)
+        frontier = nxt
+    return depth

@@ -1,0 +1,128 @@
+"""The adaptive rules a mission applies when reality departs from the plan.
+
+Each rule is a small compiled function the engine calls at the moment the rule applies:
+
+- catch up: a movement carries its planned load plus, room permitting, what earlier
+  movements from the same site failed to carry (its backlog);
+- retry: a refused request is made again after `retry_delay_days`, up to `max_retries`
+  times (drawn in `disruptions`);
+- people by air: when a movement carrying people is refused for good (or its link never
+  reopens), they fly out from the site's airfield if one serves it, after an air clearance;
+- cut-off: cargo-only movements that slipped past `cutoff_days_before_deadline` do not leave;
+  what cannot leave is destroyed if sensitive, otherwise handed over (or destroyed if the
+  plan's disposition says so);
+- early close: after `early_close_attacks` attacks a base evacuates its people at once and
+  disposes of its cargo;
+- last guard: the plan's last people movement out of a base waits until every other
+  planned movement out of that base has left or been cancelled.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+# cargo fates, in the order of the outcome arrays
+SHIPPED, HANDED_OVER, DESTROYED, LOST, REMAINING = 0, 1, 2, 3, 4
+FATES = ("shipped", "handed_over", "destroyed", "lost", "remaining")
+
+
+@nb.njit(cache=True)
+def catch_up(stock: float, planned: float, backlog: float, capacity: float) -> float:
+    """What a movement carries: its plan plus backlog up to its capacity, if at hand."""
+    extra = min(backlog, max(0.0, capacity - planned))
+    return max(0.0, min(stock, planned + extra))
+
+
+@nb.njit(cache=True)
+def air_clearance(
+    u: float,
+    approval: np.ndarray,
+    delay_mean: np.ndarray,
+    delay_fixed: np.ndarray,
+    day: int,
+    retry_days: int,
+    max_retries: int,
+    factor: float,
+) -> int:
+    """Day an air movement requested on `day` is cleared to leave, or -1 if never."""
+    n_days = approval.size
+    survive_before = 1.0
+    for k in range(max_retries + 1):
+        d = min(day + k * retry_days, n_days - 1)
+        p = min(1.0, approval[d] * factor)
+        survive = survive_before * (1.0 - p)
+        if u >= survive:
+            width = survive_before - survive
+            residual = (u - survive) / width if width > 0 else 0.0
+            residual = min(residual, 1.0 - 1e-16)
+            mean = delay_mean[d]
+            wait = mean if delay_fixed[d] else -mean * math.log1p(-residual)
+            return min(n_days - 1, d + int(math.floor(wait + 0.5)))
+        survive_before = survive
+    return -1
+
+
+@nb.njit(cache=True)
+def dispose(
+    teu: np.ndarray,
+    veh: np.ndarray,
+    site: int,
+    destroy_general: np.ndarray,
+    teu_fate: np.ndarray,
+    veh_fate: np.ndarray,
+    keep: bool,
+) -> None:
+    """Cargo that cannot leave `site`: destroyed if sensitive, else handed over.
+
+    With `keep` (people still hold the site) it stays and counts as remaining.
+    """
+    for origin in range(teu.shape[1]):
+        for cls in range(2):
+            if keep:
+                fate = REMAINING
+            elif cls == 1 or destroy_general[origin]:
+                fate = DESTROYED
+            else:
+                fate = HANDED_OVER
+            teu_fate[origin, fate] += teu[site, origin, cls]
+            veh_fate[origin, fate] += veh[site, origin, cls]
+            teu[site, origin, cls] = 0.0
+            veh[site, origin, cls] = 0.0
+
+
+@nb.njit(cache=True)
+def take_cargo(stock: np.ndarray, site: int, amount: float, load: np.ndarray) -> float:
+    """Load `amount` from `site` into `load` [origin, class]: sensitive first, then pro rata.
+
+    Returns what was actually loaded.
+    """
+    load[:, :] = 0.0
+    left = amount
+    for cls in (1, 0):
+        total = 0.0
+        for origin in range(stock.shape[1]):
+            total += stock[site, origin, cls]
+        if total <= 0.0 or left <= 0.0:
+            continue
+        share = min(1.0, left / total)
+        for origin in range(stock.shape[1]):
+            moved = stock[site, origin, cls] * share
+            stock[site, origin, cls] -= moved
+            load[origin, cls] = moved
+        left -= min(left, total)
+    return amount - left
+
+
+@nb.njit(cache=True)
+def lose_share(load: np.ndarray, share: float, fate_row: np.ndarray) -> None:
+    """Lose `share` of a load (every origin and class alike) to an attack."""
+    if share <= 0.0:
+        return
+    for origin in range(load.shape[0]):
+        for cls in range(2):
+            lost = load[origin, cls] * share
+            load[origin, cls] -= lost
+            fate_row[origin, LOST] += lost

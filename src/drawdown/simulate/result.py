@@ -1,0 +1,292 @@
+"""The result of a simulation: per-run records and the distributions the report draws."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from drawdown.simulate.outcomes import (
+    INCIDENT_KINDS,
+    Collected,
+    hist_quantile,
+    mean_interval,
+    quantile_interval,
+    wilson,
+)
+from drawdown.simulate.policy import FATES
+
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What identifies a result: inputs, seed and the version that produced it."""
+
+    scenario_name: str
+    scenario_hash: str
+    plan_hash: str
+    seed: int
+    runs: int
+    start_date: str  # ISO date of day 0
+    deadline: str
+    version: str
+    format: int = 1
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Outcomes of `runs` simulated executions of one plan in one scenario."""
+
+    meta: Meta
+    data: Collected
+
+    @property
+    def runs(self) -> int:
+        return self.meta.runs
+
+    @property
+    def horizon(self) -> int:
+        return self.data.horizon
+
+    def date_of(self, day: float) -> str:
+        """ISO date of a day index (or '-' when not reached)."""
+        if not np.isfinite(day) or day < 0:
+            return "-"
+        return (
+            dt.date.fromisoformat(self.meta.start_date) + dt.timedelta(days=int(day))
+        ).isoformat()
+
+    def _closable(self) -> list[int]:
+        return [
+            i
+            for i, k in enumerate(self.data.site_kinds)
+            if k in ("base", "hub")
+            and self.data.closure_day[:, i].max(initial=-1) >= 0
+            or (k in ("base", "hub") and self.data.teu0[i] + self.data.veh0[i] > 0)
+        ]
+
+    # --- per-run records ------------------------------------------------------------------
+
+    def runs_frame(self) -> pd.DataFrame:
+        """One row per run: completion, people, casualties, incidents, cost, cargo by fate."""
+        frame = pd.DataFrame(self.data.runs)
+        frame.insert(0, "run", np.arange(self.runs, dtype=np.int64))
+        return frame
+
+    def sites_frame(self) -> pd.DataFrame:
+        """One row per run and site: closure day and the site's cargo by fate."""
+        d = self.data
+        n_runs, n_sites = d.closure_day.shape
+        columns: dict[str, np.ndarray] = {
+            "run": np.repeat(np.arange(n_runs), n_sites),
+            "site": np.tile(np.array(d.site_ids, dtype=object), n_runs),
+            "closure_day": d.closure_day.ravel().astype(np.int64),
+        }
+        for f, name in enumerate(FATES):
+            columns[f"teu_{name}"] = d.teu_fate[:, :, f].ravel()
+            columns[f"vehicles_{name}"] = d.veh_fate[:, :, f].ravel()
+        return pd.DataFrame(columns)
+
+    # --- distributions --------------------------------------------------------------------
+
+    def p_out_by_deadline(self) -> tuple[float, float, float]:
+        """Probability that every person is out by the deadline, with its 95% interval."""
+        hits = int(self.data.runs["all_out_by_deadline"].sum())
+        lo, hi = wilson(hits, self.runs)
+        return (hits / self.runs, lo, hi)
+
+    def completion_quantiles(self, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
+        """Day the last person leaves: quantiles with 95% intervals (inf: never)."""
+        days = self.data.runs["completion_day"].astype(float)
+        days[days < 0] = np.inf
+        rows = [(p, *quantile_interval(days, p)) for p in q]
+        frame = pd.DataFrame(rows, columns=["quantile", "day", "low", "high"])
+        frame["date"] = [self.date_of(x) for x in frame["day"]]
+        return frame
+
+    def closure_quantiles(self, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
+        """Closure day of each base and hub: quantiles, dates and P(closed by deadline)."""
+        rows = []
+        for i in self._closable():
+            days = self.data.closure_day[:, i].astype(float)
+            days[days < 0] = np.inf
+            row: dict[str, object] = {"site": self.data.site_ids[i]}
+            for p in q:
+                value, lo, hi = quantile_interval(days, p)
+                row[f"q{round(p * 100):02d}"] = value
+                row[f"q{round(p * 100):02d}_date"] = self.date_of(value)
+            closed = int(np.sum(days < self.horizon))
+            row["p_closed_by_deadline"] = closed / self.runs
+            row["p_low"], row["p_high"] = wilson(closed, self.runs)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def people_remaining_fan(
+        self, q: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+    ) -> pd.DataFrame:
+        """People still in theatre at the end of each day: quantiles across runs."""
+        d = self.data
+        frame = pd.DataFrame({"day": np.arange(self.horizon)})
+        for p in q:
+            frame[f"q{round(p * 100):02d}"] = [
+                hist_quantile(d.fan_hist[t], p, d.fan_bin) for t in range(self.horizon)
+            ]
+        centres = np.arange(d.fan_hist.shape[1]) * d.fan_bin
+        frame["mean"] = (d.fan_hist @ centres) / np.maximum(1, d.fan_hist.sum(axis=1))
+        return frame
+
+    def fate_shares(self, *, by_site: bool = True) -> pd.DataFrame:
+        """Share of containers and vehicles by fate (by origin site): mean and 95% interval."""
+        d = self.data
+        rows = []
+        sites = range(len(d.site_ids)) if by_site else [None]
+        for i in sites:
+            teu0 = d.teu0.sum() if i is None else d.teu0[i]
+            veh0 = d.veh0.sum() if i is None else d.veh0[i]
+            if teu0 + veh0 <= 0:
+                continue
+            for f, fate in enumerate(FATES):
+                row: dict[str, object] = {
+                    "site": "all" if i is None else d.site_ids[i],
+                    "fate": fate,
+                }
+                for unit, fates, total in (
+                    ("teu", d.teu_fate, teu0),
+                    ("vehicles", d.veh_fate, veh0),
+                ):
+                    values = fates[:, :, f].sum(axis=1) if i is None else fates[:, i, f]
+                    share = values.astype(float) / total if total > 0 else np.zeros(self.runs)
+                    row[f"{unit}_share"], row[f"{unit}_low"], row[f"{unit}_high"] = mean_interval(
+                        share
+                    )
+                rows.append(row)
+        return pd.DataFrame(rows)
+
+    def incidents_by_place(self) -> pd.DataFrame:
+        """Incidents and killed per run, by link (convoys) and by site (airfields, bases)."""
+        d = self.data
+        rows = []
+        for j, link in enumerate(d.link_ids):
+            for k, kind in enumerate(INCIDENT_KINDS[:2]):
+                if d.inc_link[j, k]:
+                    rows.append(("link", link, kind, d.inc_link[j, k] / self.runs, math.nan))
+            if d.killed_link[j]:
+                rows.append(("link", link, "killed", math.nan, d.killed_link[j] / self.runs))
+        for i, site in enumerate(d.site_ids):
+            for k, kind in enumerate(INCIDENT_KINDS[2:]):
+                if d.inc_site[i, k]:
+                    rows.append(("site", site, kind, d.inc_site[i, k] / self.runs, math.nan))
+            if d.killed_site[i]:
+                rows.append(("site", site, "killed", math.nan, d.killed_site[i] / self.runs))
+        return pd.DataFrame(
+            rows, columns=["place_type", "place", "kind", "incidents_per_run", "killed_per_run"]
+        )
+
+    def protection_gap_over_time(self) -> pd.DataFrame:
+        """Civilians left uncovered on each day: mean and 10/90% across runs."""
+        d = self.data
+        days = np.arange(self.horizon)
+        closed = d.closure_day.astype(np.int64)
+        covered = np.where(closed >= 0, closed, np.iinfo(np.int64).max)
+        uncovered = np.stack([(covered <= t) @ d.population for t in days], axis=1)
+        return pd.DataFrame(
+            {
+                "day": days,
+                "mean": uncovered.mean(axis=0),
+                "q10": np.quantile(uncovered, 0.1, axis=0),
+                "q90": np.quantile(uncovered, 0.9, axis=0),
+            }
+        )
+
+    # --- headline figures -----------------------------------------------------------------
+
+    def summary_record(self) -> dict[str, float | int | str]:
+        """The headline figures as one flat record (JSON-friendly)."""
+        runs = self.data.runs
+        p, p_lo, p_hi = self.p_out_by_deadline()
+        rec: dict[str, float | int | str] = {
+            "scenario": self.meta.scenario_name,
+            "runs": self.runs,
+            "seed": self.meta.seed,
+            "p_all_out_by_deadline": p,
+            "p_all_out_by_deadline_low": p_lo,
+            "p_all_out_by_deadline_high": p_hi,
+        }
+        for _, row in self.completion_quantiles().iterrows():
+            tag = f"completion_day_q{round(row['quantile'] * 100):02d}"
+            rec[tag], rec[f"{tag}_low"], rec[f"{tag}_high"] = row["day"], row["low"], row["high"]
+        for name in (
+            "killed",
+            "wounded",
+            "people_stranded",
+            "protection_gap_person_days",
+            "cost_usd",
+        ):
+            values = runs[name].astype(float)
+            rec[f"{name}_mean"], rec[f"{name}_mean_low"], rec[f"{name}_mean_high"] = mean_interval(
+                values
+            )
+            rec[f"{name}_p90"], rec[f"{name}_p90_low"], rec[f"{name}_p90_high"] = quantile_interval(
+                values, 0.9
+            )
+        total = self.fate_shares(by_site=False)
+        for _, row in total.iterrows():
+            for unit in ("teu", "vehicles"):
+                rec[f"{unit}_{row['fate']}_share"] = row[f"{unit}_share"]
+                rec[f"{unit}_{row['fate']}_share_low"] = row[f"{unit}_low"]
+                rec[f"{unit}_{row['fate']}_share_high"] = row[f"{unit}_high"]
+        return {k: (float(v) if isinstance(v, np.floating) else v) for k, v in rec.items()}
+
+    def summary(self) -> str:
+        """A readable account of the headline figures, each with its interval and run count."""
+        rec = self.summary_record()
+        n = self.runs
+        lines = [
+            f"{self.meta.scenario_name}: {n:,} simulated runs (seed {self.meta.seed}), "
+            f"deadline {self.meta.deadline}",
+        ]
+        p = rec["p_all_out_by_deadline"]
+        verdict = (
+            "deadline MISSED in every run"
+            if p == 0
+            else ("all out by the deadline in every run" if p == 1 else "deadline at risk")
+        )
+        lines.append(
+            f"  P(all people out by deadline) = {p:.1%} "
+            f"(95% CI {rec['p_all_out_by_deadline_low']:.1%}-"
+            f"{rec['p_all_out_by_deadline_high']:.1%}; "
+            f"{n:,} runs): {verdict}"
+        )
+        comp = self.completion_quantiles()
+        parts = [f"P{round(r['quantile'] * 100)} {r['date']}" for _, r in comp.iterrows()]
+        lines.append("  last person out: " + ", ".join(parts))
+        stranded = rec["people_stranded_mean"]
+        if stranded:
+            lines.append(
+                f"  people never got out: mean {stranded:,.0f}, "
+                f"P90 {rec['people_stranded_p90']:,.0f}"
+            )
+        for name in ("killed", "wounded"):
+            lines.append(
+                f"  {name}: mean {rec[f'{name}_mean']:.1f} "
+                f"(95% CI {rec[f'{name}_mean_low']:.1f}-{rec[f'{name}_mean_high']:.1f}), "
+                f"P90 {rec[f'{name}_p90']:.0f}"
+            )
+        for unit in ("teu", "vehicles"):
+            shares = ", ".join(
+                f"{fate.replace('_', ' ')} {rec[f'{unit}_{fate}_share']:.1%}"
+                for fate in FATES
+                if rec.get(f"{unit}_{fate}_share", 0)
+            )
+            lines.append(f"  {'containers' if unit == 'teu' else 'vehicles'}: {shares}")
+        lines.append("  closure dates by site (P5 / median / P95, P closed by deadline):")
+        for _, row in self.closure_quantiles().iterrows():
+            lines.append(
+                f"    {row['site']:<14} {row['q05_date']} / {row['q50_date']} / {row['q95_date']}"
+                f"  ({row['p_closed_by_deadline']:.0%})"
+            )
+        return "\n".join(lines)
