@@ -511,8 +511,22 @@ def _sig(x: float, digits: int = 4) -> float:
     return float(f"{x:.{digits}g}")
 
 
+def _casualties(matched: pd.DataFrame) -> dict[tuple[str, str], tuple[float, int]]:
+    """Mean and count of known killed and wounded per incident, by kind."""
+    grouped = matched.groupby("kind")[["killed", "wounded"]].agg(["mean", "count"])
+    return {
+        (str(kind), column): (float(row[(column, "mean")]), int(row[(column, "count")]))
+        for kind, row in grouped.iterrows()
+        for column in ("killed", "wounded")
+    }
+
+
 def _effects(
-    scenario: Scenario, matched: pd.DataFrame, kind: str, target: str, min_events: int | None
+    scenario: Scenario,
+    casualties: dict[tuple[str, str], tuple[float, int]],
+    kind: str,
+    target: str,
+    min_events: int | None,
 ) -> tuple[dict[str, float], str]:
     """Effect means for a threat row: from the events if enough, else from the scenario."""
     existing = [t for t in scenario.threats if t.kind == kind and t.target == target]
@@ -522,12 +536,11 @@ def _effects(
     for name in ("killed_mean", "wounded_mean", *EFFECTS):
         pool = existing or same_kind
         values[name] = _sig(float(np.mean([getattr(t, name) for t in pool]))) if pool else 0.0
-    events = matched[matched["kind"] == kind]
     for column, name in (("killed", "killed_mean"), ("wounded", "wounded_mean")):
-        known = events[column].dropna()
-        if min_events is not None and len(known) >= min_events:
-            values[name] = _sig(float(known.mean()))
-            notes.append(f"{name} from {len(known)} {kind} events")
+        mean, known = casualties.get((kind, column), (0.0, 0))
+        if min_events is not None and known >= min_events:
+            values[name] = _sig(mean)
+            notes.append(f"{name} from {known} {kind} events")
     kept = "this row" if existing else ("other " + kind + " rows" if same_kind else "none: 0")
     notes.append(f"{'other ' if notes else ''}effects kept from the scenario ({kept})")
     return values, "; ".join(notes)
@@ -552,11 +565,12 @@ def _threat_rows(
 ) -> tuple[Threat, ...]:
     threats = []
     total = len(matched)
+    casualties = _casualties(matched)
     for r in pooled.itertuples():
         if not np.isfinite(r.mean):
             continue
         kind, target = str(r.kind), str(r.target)
-        effects, effect_note = _effects(scenario, matched, kind, target, min_events_for_effects)
+        effects, effect_note = _effects(scenario, casualties, kind, target, min_events_for_effects)
         members = str(r.pooled_over).split(";")
         where = "on this target"
         if members != [target]:
