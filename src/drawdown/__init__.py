@@ -7,6 +7,7 @@ from drawdown.errors import InputError, Problem
 from drawdown.report import build_report, report
 from drawdown.scenario.io import builtin_names, load_scenario, save_scenario
 from drawdown.scenario.model import Scenario
+from drawdown.simulate import SimulationResult, simulate
 
 __version__ = "0.1.0"
 
@@ -19,4 +20,6 @@ __all__ = [
     "load_scenario",
     "report",
     "save_scenario",
+    "simulate",
+    "SimulationResult",
 ]

@@ -49,6 +49,18 @@ class SimulationResult:
         return self.meta.runs
 
     @property
+    def seed(self) -> int:
+        return self.meta.seed
+
+    @property
+    def scenario_hash(self) -> str:
+        return self.meta.scenario_hash
+
+    @property
+    def plan_hash(self) -> str:
+        return self.meta.plan_hash
+
+    @property
     def horizon(self) -> int:
         return self.data.horizon
 
