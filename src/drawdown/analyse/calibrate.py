@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from drawdown.analyse.incidents import THREAT_KINDS, Incidents
 from drawdown.errors import InputError, Problem
@@ -488,6 +487,8 @@ def estimate_rates(
     # Only a fraction f of incidents reach the file: counts ~ Poisson(f * rate * exposure).
     shape = a0 + table["pooled_events"].to_numpy(dtype=float)
     rate = b0 + reporting_fraction * table["pooled_exposure"].to_numpy(dtype=float)
+    from scipy import stats  # imported here: it takes a second, and the CLI loads this module
+
     proper = (shape > 0) & (rate > 0)
     safe_rate = np.where(proper, rate, 1.0)
     table["exposure_unit"] = table["kind"].map(EXPOSURE_UNITS)
