@@ -267,8 +267,8 @@ def _require(frame: pd.DataFrame, file: str, required: Sequence[str], what: str)
             Problem(
                 file,
                 "header (row 1)",
-                f"missing column(s) {', '.join(missing)} needed to read a {what}",
-                f"add them or export with the standard {what} columns; found: "
+                f"missing column(s) {', '.join(missing)}, needed to read it as {what}",
+                "add them, or export again with the standard columns; found: "
                 f"{_list(frame.columns)}",
             )
         )
@@ -422,7 +422,7 @@ def _finish(
 
 
 def _acled(frame: pd.DataFrame, file: str, first_row: int) -> Incidents:
-    _require(frame, file, ACLED_REQUIRED, "ACLED export")
+    _require(frame, file, ACLED_REQUIRED, "an ACLED export")
     rows = np.arange(first_row, first_row + len(frame))
     dates, problems = _dates(frame, "event_date", file, rows)
     lat, lon, coord_problems = _coordinates(frame, file, rows)
@@ -462,7 +462,7 @@ def _ucdp_precision(codes: np.ndarray, scale: dict[int, int]) -> np.ndarray:
 
 
 def _ucdp(frame: pd.DataFrame, file: str, first_row: int) -> Incidents:
-    _require(frame, file, UCDP_REQUIRED, "UCDP GED CSV")
+    _require(frame, file, UCDP_REQUIRED, "a UCDP GED CSV")
     rows = np.arange(first_row, first_row + len(frame))
     dates, problems = _dates(frame, "date_start", file, rows)
     lat, lon, coord_problems = _coordinates(frame, file, rows)
