@@ -50,7 +50,7 @@ def simulate_command(
             timelines=timelines,
             progress=lambda done, total: progress.update(task, completed=done),
         )
-    console.print(result.summary(), markup=False)
+    console.print(result.summary(), markup=False, soft_wrap=True)
     if out is not None:
         with atomic_dir(out) as staging:
             save(result, staging)

@@ -292,7 +292,7 @@ class SimulationResult:
             shares = ", ".join(
                 f"{fate.replace('_', ' ')} {rec[f'{unit}_{fate}_share']:.1%}"
                 for fate in FATES
-                if rec.get(f"{unit}_{fate}_share", 0)
+                if float(rec.get(f"{unit}_{fate}_share", 0)) >= 5e-4
             )
             lines.append(f"  {'containers' if unit == 'teu' else 'vehicles'}: {shares}")
         lines.append("  closure dates by site (P5 / median / P95, P closed by deadline):")
