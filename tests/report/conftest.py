@@ -15,7 +15,7 @@ import pytest
 from drawdown.plan.model import Disposition, Movement, Plan
 from drawdown.report.build import build_from_views
 from drawdown.report.data import FAN_LEVELS, SimulationViews
-from drawdown.report.types import FATES
+from drawdown.report.figure_data import FATES
 from drawdown.scenario.model import Scenario
 
 
@@ -78,7 +78,7 @@ def tiny_views() -> SimulationViews:
     fan = pd.DataFrame({lvl: people * (0.7 + 0.6 * lvl) for lvl in FAN_LEVELS}, index=days)
     covered = np.where(days >= 1, 5000, 0) + np.where(days >= 4, 3000, 0)
     covered = covered + np.where(days >= 14, 20000, 0)
-    teu = rng.uniform(0, 1, (runs, 4)) * np.array([130, 5, 10, 2])
+    teu = rng.uniform(0, 1, (runs, 5)) * np.array([130, 5, 10, 2, 1])
     outcomes = pd.DataFrame(
         {
             "all_out": rng.uniform(size=runs) < 0.9,
@@ -112,7 +112,7 @@ def tiny_views() -> SimulationViews:
             index=["north-hub", "hub-port", "east"],
         ),
         uncovered=pd.DataFrame(
-            {"p10": covered * 0.9, "p50": covered, "p90": covered * 1.05}, index=days
+            {"p10": covered * 0.9, "centre": covered, "p90": covered * 1.05}, index=days
         ),
         outcomes=outcomes,
         duration_s=0.4,

@@ -23,6 +23,7 @@ FATE_COLOURS = {
     "handed_over": "#1f77b4",
     "destroyed": "#e0a526",
     "lost": "#c62828",
+    "remaining": "#9e9e9e",
 }
 KIND_COLOURS = {
     "ied": "#c62828",
@@ -59,3 +60,4 @@ def date_axis(ax: Axes, which: str = "x") -> None:
     target = ax.xaxis if which == "x" else ax.yaxis
     target.set_major_locator(locator)
     target.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    target.get_offset_text().set_fontsize(7)

@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from drawdown.plan.model import Plan
 from drawdown.report import fan, fate, gantt, incidents, map, protection
-from drawdown.report.scenario_data import (
-    map_data,
-    movements_frame,
-    people_out_by_plan,
-    sources,
-    uncovered_by_plan,
-)
-from drawdown.report.types import (
+from drawdown.report.figure_data import (
     FATES,
     ClosureData,
     FanData,
@@ -33,9 +27,23 @@ from drawdown.report.types import (
     ProtectionData,
     ReportContent,
 )
+from drawdown.report.scenario_data import (
+    map_data,
+    movements_frame,
+    people_out_by_plan,
+    sources,
+    uncovered_by_plan,
+)
 from drawdown.scenario.model import Scenario
 
 FAN_LEVELS = (0.1, 0.25, 0.5, 0.75, 0.9)
+FATE_WORDS = {
+    "repatriated": "repatriated",
+    "handed_over": "handed over",
+    "destroyed": "destroyed",
+    "lost": "lost",
+    "remaining": "left in theatre at the end",
+}
 OUTCOME_COLUMNS = (
     "all_out",  # bool: every person left the theatre by the deadline
     "completion_day",  # day the last person left (NaN if some never did)
@@ -53,7 +61,8 @@ class SimulationViews:
 
     closure: index site, columns p10/p50/p90 (day). people: index day, columns FAN_LEVELS.
     fate_teu: index site, columns FATES (mean TEU). incidents: index place, columns kind
-    (mean per run). uncovered: index day, columns p10/p50/p90 (civilians). outcomes: one row
+    (mean per run). uncovered: index day, columns p10/centre/p90 (civilians; the centre is
+    what `uncovered_centre` names). outcomes: one row
     per run with OUTCOME_COLUMNS.
     """
 
@@ -66,6 +75,7 @@ class SimulationViews:
     uncovered: pd.DataFrame
     outcomes: pd.DataFrame
     duration_s: float | None = None
+    uncovered_centre: str = "mean"
 
 
 def _q(values: np.ndarray, level: float) -> float:
@@ -126,7 +136,7 @@ def headline(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[He
         s = shares[:, i]
         figures.append(
             HeadlineFigure(
-                f"Equipment {fate_name.replace('_', ' ')}",
+                f"Equipment {FATE_WORDS[fate_name]}",
                 f"{s.mean():.1%}",
                 f"P10–P90 {_q(s, 0.1):.1%}–{_q(s, 0.9):.1%}",
                 runs,
@@ -202,13 +212,14 @@ def figures(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[Fig
     prot = ProtectionData(
         day=udays,
         p10=views.uncovered["p10"].to_numpy(dtype=float),
-        p50=views.uncovered["p50"].to_numpy(dtype=float),
+        centre=views.uncovered["centre"].to_numpy(dtype=float),
         p90=views.uncovered["p90"].to_numpy(dtype=float),
         start_date=start,
         deadline_day=deadline_day,
         horizon_day=scenario.day_of(horizon),
         runs=views.runs,
         plan=plan_uncovered[udays] if len(udays) else None,
+        centre_label=views.uncovered_centre,
     )
     return (
         Figure(
@@ -358,7 +369,76 @@ def report_content(
 
 
 def views_from_result(scenario: Scenario, plan: Plan, result: object) -> SimulationViews:
-    """The report's views of a `drawdown.simulate` result (adapter to its accessors)."""
+    """The report's views of a `drawdown.simulate.SimulationResult`, from its accessors."""
     if isinstance(result, SimulationViews):
         return result
-    raise NotImplementedError("simulation result adapter: pending the simulate module")
+    r: Any = result
+    horizon = int(r.horizon)
+    closure = r.closure_quantiles((0.1, 0.5, 0.9)).set_index("site")
+    closure = closure[["q10", "q50", "q90"]].set_axis(["p10", "p50", "p90"], axis=1)
+    # A site never closed in some runs has an infinite quantile: draw it to the horizon.
+    closure = closure.astype(float).clip(upper=float(horizon))
+    fan_frame = r.people_remaining_fan(FAN_LEVELS).set_index("day")
+    people = pd.DataFrame(
+        {lvl: fan_frame[f"q{round(lvl * 100):02d}"].to_numpy(dtype=float) for lvl in FAN_LEVELS},
+        index=fan_frame.index,
+    )
+    sites = r.sites_frame()
+    theirs = {f: f for f in FATES} | {"repatriated": "shipped"}
+    kinds = dict(zip(scenario_site_ids(scenario), scenario_site_kinds(scenario), strict=True))
+    fate_teu = (
+        sites.groupby("site", sort=False)[[f"teu_{theirs[f]}" for f in FATES]]
+        .mean()
+        .set_axis(list(FATES), axis=1)
+    )
+    holders = {h.site for h in scenario.holdings if h.containers_teu > 0}
+    fate_teu = fate_teu.loc[[s for s in fate_teu.index if s in holders or kinds.get(s) == "base"]]
+    places = r.incidents_by_place()
+    places = places[places["kind"] != "killed"]
+    incidents = (
+        places.pivot_table(
+            index="place", columns="kind", values="incidents_per_run", aggfunc="sum", sort=False
+        ).fillna(0.0)
+        if len(places)
+        else pd.DataFrame()
+    )
+    if len(incidents):
+        incidents = incidents.loc[incidents.sum(axis=1).sort_values(ascending=False).index]
+        names = {s.id: f"{s.name} (site)" for s in scenario.sites}
+        incidents = incidents.rename(index=lambda p: names.get(p, p))
+    gap = r.protection_gap_over_time().set_index("day")
+    uncovered = pd.DataFrame(
+        {"p10": gap["q10"], "centre": gap["mean"], "p90": gap["q90"]}, index=gap.index
+    )
+    runs = r.runs_frame()
+    completion = runs["completion_day"].astype(float)
+    outcomes = pd.DataFrame(
+        {
+            "all_out": runs["all_out_by_deadline"].astype(bool),
+            "completion_day": completion.where(completion >= 0),
+            "killed": runs["killed"].astype(float),
+            "wounded": runs["wounded"].astype(float),
+            "cost_usd": runs["cost_usd"].astype(float),
+            "protection_gap_person_days": runs["protection_gap_person_days"].astype(float),
+            **{f"teu_{f}": runs[f"teu_{theirs[f]}"].astype(float) for f in FATES},
+        }
+    )
+    return SimulationViews(
+        runs=int(r.runs),
+        seed=int(r.meta.seed),
+        closure=closure,
+        people=people,
+        fate_teu=fate_teu,
+        incidents=incidents,
+        uncovered=uncovered,
+        outcomes=outcomes,
+        uncovered_centre="mean",
+    )
+
+
+def scenario_site_ids(scenario: Scenario) -> list[str]:
+    return [s.id for s in scenario.sites]
+
+
+def scenario_site_kinds(scenario: Scenario) -> list[str]:
+    return [s.kind for s in scenario.sites]

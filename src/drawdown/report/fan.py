@@ -5,7 +5,7 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 
 from drawdown.report._style import INK, PLAN, SIM, as_dates, axis, date_axis, tidy
-from drawdown.report.types import FanData
+from drawdown.report.figure_data import FanData
 
 
 def plot_fan(data: FanData, *, ax: Axes | None = None) -> Axes:

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from drawdown.report._style import FATE_COLOURS, axis, tidy
-from drawdown.report.types import FATES, FateData
+from drawdown.report.figure_data import FATES, FateData
 
 
 def plot_fate(data: FateData, *, ax: Axes | None = None) -> Axes:
@@ -31,6 +31,6 @@ def plot_fate(data: FateData, *, ax: Axes | None = None) -> Axes:
     ax.tick_params(axis="x", labelsize=7)
     tidy(ax)
     ax.grid(False, axis="y")
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.set_title(f"Equipment fate by site ({data.runs} runs)", fontsize=9)
     return ax

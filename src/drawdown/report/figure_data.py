@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-FATES = ("repatriated", "handed_over", "destroyed", "lost")
+# What becomes of equipment: shipped out of theatre, handed over to the host, destroyed on
+# site, lost to incidents, or still in theatre when the simulation ends.
+FATES = ("repatriated", "handed_over", "destroyed", "lost", "remaining")
 
 
 @dataclass(frozen=True)
@@ -106,17 +108,18 @@ class IncidentData:
 
 @dataclass(frozen=True)
 class ProtectionData:
-    """Civilians left without protection on each day: median and P10–P90 over runs."""
+    """Civilians left without protection on each day: a central line and P10–P90 over runs."""
 
     day: np.ndarray
     p10: np.ndarray
-    p50: np.ndarray
+    centre: np.ndarray
     p90: np.ndarray
     start_date: dt.date
     deadline_day: int
     horizon_day: int
     runs: int
     plan: np.ndarray | None = None
+    centre_label: str = "mean"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from drawdown.report._style import INK, PLAN, SIM, as_dates, axis, date_axis, tidy
-from drawdown.report.types import ClosureData
+from drawdown.report.figure_data import ClosureData
 
 
 def plot_gantt(data: ClosureData, *, ax: Axes | None = None) -> Axes:

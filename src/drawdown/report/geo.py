@@ -9,7 +9,7 @@ from importlib import resources
 import numpy as np
 from matplotlib.path import Path as MplPath
 
-from drawdown.report.types import Outline
+from drawdown.report.figure_data import Outline
 
 ASSET = "africa-west-north-50m.geojson"
 

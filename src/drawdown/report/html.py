@@ -9,7 +9,7 @@ from html import escape
 
 import pandas as pd
 
-from drawdown.report.types import HeadlineFigure, ReportContent, SourceRow
+from drawdown.report.figure_data import HeadlineFigure, ReportContent, SourceRow
 
 SECTIONS = (
     ("headline", "Headline"),

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from drawdown.report._style import KIND_COLOURS, MUTED, axis, tidy
-from drawdown.report.types import IncidentData
+from drawdown.report.figure_data import IncidentData
 
 
 def plot_incidents(data: IncidentData, *, ax: Axes | None = None) -> Axes:
@@ -45,6 +45,6 @@ def plot_incidents(data: IncidentData, *, ax: Axes | None = None) -> Axes:
     ax.tick_params(axis="x", labelsize=7)
     tidy(ax)
     ax.grid(False, axis="y")
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.set_title(f"Incidents by route and site ({data.runs} runs)", fontsize=9)
     return ax

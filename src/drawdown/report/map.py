@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
 from drawdown.report._style import INK, MUTED, axis
-from drawdown.report.types import MapData
+from drawdown.report.figure_data import MapData
 
 MARKERS = {"base": "o", "hub": "s", "exit": "^", "waypoint": "."}
 SITE_FILL = {"base": "#ffffff", "hub": "#1f4e79", "exit": "#2e7d32", "waypoint": MUTED}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 
 from drawdown.report._style import INK, PLAN, SIM, as_dates, axis, date_axis, tidy
-from drawdown.report.types import ProtectionData
+from drawdown.report.figure_data import ProtectionData
 
 
 def plot_protection(data: ProtectionData, *, ax: Axes | None = None) -> Axes:
-    """Median and P10–P90 of people uncovered per day; the area is the gap in person-days."""
+    """Central line and P10–P90 of people uncovered per day; the area is the gap in person-days."""
     ax = axis(ax)
     x = as_dates(data.start_date, data.day)
     ax.fill_between(
@@ -21,7 +21,9 @@ def plot_protection(data: ProtectionData, *, ax: Axes | None = None) -> Axes:
         linewidth=0,
         label=f"P10–P90 ({data.runs} runs)",
     )
-    ax.plot(x, data.p50, color=INK, linewidth=1.3, label="median", drawstyle="steps-post")
+    ax.plot(
+        x, data.centre, color=INK, linewidth=1.3, label=data.centre_label, drawstyle="steps-post"
+    )
     if data.plan is not None:
         ax.plot(
             x,

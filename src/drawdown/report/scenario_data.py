@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from drawdown.plan.model import Plan
+from drawdown.report.figure_data import MapData, RoutePath, SitePoint, SourceRow
 from drawdown.report.geo import outlines
-from drawdown.report.types import MapData, RoutePath, SitePoint, SourceRow
 from drawdown.scenario.model import Scenario
 
 ROAD_KINDS = ("ied", "ambush")
