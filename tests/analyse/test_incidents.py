@@ -74,6 +74,8 @@ def test_inter_as_text_or_numbers(tmp_path: Path) -> None:
     for column in ("inter1", "inter2"):
         assert text.events[column].tolist() == numbers.events[column].tolist()
     assert numbers.events[["inter1", "inter2"]].iloc[0].tolist() == [3, 8]
+    assert len(numbers.select(involving=(8,))) == 1
+    assert len(text.select(involving=(1,))) == 0 and text.select(involving=(1,)).dropped
 
 
 def test_acled_classification_and_dates(tmp_path: Path) -> None:

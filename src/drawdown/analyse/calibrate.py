@@ -620,6 +620,7 @@ def calibrate_threats(
     kinds: tuple[str, ...] = THREAT_KINDS,
     max_geo_precision: int = 3,
     max_time_precision: int = 3,
+    involving: tuple[int, ...] | None = None,
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
     min_events_for_effects: int | None = 3,
@@ -652,6 +653,9 @@ def calibrate_threats(
         Fewest events with a casualty figure before the events replace the scenario's
         killed and wounded means (None: never, e.g. when the file over-represents deadly
         incidents, as press compilations do).
+    involving
+        Keep only events with an actor of these ACLED types, e.g. (8,) for external forces
+        such as the mission (see `Incidents.select`). Default: every event.
     reporting_fraction
         Share of the incidents that happened which the file records (press compilations
         miss many): counts are Poisson(fraction x rate x exposure), so rates scale by
@@ -689,6 +693,7 @@ def calibrate_threats(
         kinds=kinds,
         max_geo_precision=max_geo_precision,
         max_time_precision=max_time_precision,
+        involving=involving,
     )
     if len(kept) == 0:
         span = events.date_range()

@@ -117,8 +117,14 @@ class Incidents:
         kinds: Iterable[str] | None = THREAT_KINDS,
         max_geo_precision: int | None = 3,
         max_time_precision: int | None = 3,
+        involving: Iterable[int] | None = None,
     ) -> Incidents:
         """Events within dates (inclusive), of the given kinds, precise enough.
+
+        `involving` keeps only events where either actor has one of these ACLED actor-type
+        codes, e.g. (8,) for external forces such as a UN mission: a whole-country export
+        also holds attacks on national forces and civilians, which share the roads but not
+        the convoys.
 
         The counts dropped for each reason accumulate in `dropped` so a summary can say what
         was left out and why.
@@ -147,6 +153,10 @@ class Incidents:
                     ev["time_precision"] <= max_time_precision,
                 )
             )
+        if involving is not None:
+            codes = list(involving)
+            either = ev["inter1"].isin(codes) | ev["inter2"].isin(codes)
+            tests.append((f"no actor of type {', '.join(map(str, codes))}", either))
         keep = pd.Series(True, index=ev.index)
         for reason, ok in tests:
             lost = int((keep & ~ok).sum())

@@ -119,6 +119,10 @@ def calibrate(
     reporting_fraction: Annotated[
         float, typer.Option(help="Share of real incidents the file records (0-1] [E].")
     ] = 1.0,
+    involving: Annotated[
+        str | None,
+        typer.Option(help="Keep events with an actor of these ACLED types, e.g. 8 (external)."),
+    ] = None,
     merge: Annotated[
         bool,
         typer.Option(help="Keep the scenario's threat rows the data does not replace."),
@@ -138,6 +142,19 @@ def calibrate(
                 f"use some of: {', '.join(THREAT_KINDS)}",
             )
         )
+    try:
+        actor_types = (
+            tuple(int(x) for x in involving.split(",") if x.strip()) if involving else None
+        )
+    except ValueError:
+        raise InputError(
+            Problem(
+                "--involving",
+                str(involving),
+                "not a list of actor-type codes",
+                "give ACLED codes 1-8, e.g. --involving 8",
+            )
+        ) from None
     world = load_scenario(scenario)
     incidents = read_incidents(events, format)  # type: ignore[arg-type]
     span = incidents.date_range()
@@ -153,6 +170,7 @@ def calibrate(
         kinds=chosen,
         pool=pool,
         reporting_fraction=reporting_fraction,
+        involving=actor_types,
     )
     threats = merge_threats(world.threats, result.threats) if merge else result.threats
     console.print(_rates_table(result))
