@@ -1,0 +1,519 @@
+"""Global sensitivity over a scenario's declared uncertainties: Sobol indices and Morris screening.
+
+Assumption: the plan is fixed (by default the baseline optimised plan) and only its execution
+varies; fleet sizes and capacities that the planner would use differently therefore matter
+only through what the plan already commits to.
+
+Each parameter set of the design (SALib's Saltelli/Sobol or Morris sample) is executed
+`runs_per_set` times with common random numbers (the same uniforms for every set); an output
+is the mean over those runs (for `prob_on_time`, the share of runs out by the deadline). The
+arrays the engine reads are patched for each set directly (`DesignCompiler`) rather than
+recompiled from a changed scenario: clearances, threats, road speeds and the rainy season are
+recomputed with the same rules as `compile_inputs`, which a test checks; other parameters
+fall back to an exact recompile of the overridden scenario.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+from drawdown.analyse.overrides import Target, apply_overrides, resolve, uncertainty_override
+from drawdown.errors import InputError, Problem
+from drawdown.plan.model import Plan
+from drawdown.scenario.model import Scenario, Uncertainty
+from drawdown.simulate.disruptions import Multipliers, draw_fates, plan_layout, uniforms
+from drawdown.simulate.engine import ChunkOutcome, run_block
+from drawdown.simulate.inputs import Compiled, check_plan, compile_inputs
+from drawdown.simulate.policy import DESTROYED
+
+Method = Literal["sobol", "morris"]
+OUTPUTS: dict[str, str] = {
+    "prob_on_time": "probability that everyone is out by the deadline",
+    "casualties": "killed and wounded (mean over a set's runs)",
+    "killed": "killed (mean over a set's runs)",
+    "destroyed": "containers (TEU) and vehicles destroyed (mean over a set's runs)",
+    "completion_day": "day the last person leaves (mean; runs never done count as 3x horizon)",
+}
+DEFAULT_OUTPUTS = ("prob_on_time", "casualties", "destroyed")
+THREAT_FIELDS = (
+    "rate",
+    "garrison_elasticity",
+    "killed_mean",
+    "wounded_mean",
+    "vehicles_lost_mean",
+    "cargo_lost_teu_mean",
+    "delay_days_mean",
+)
+SLOTS = {"ied": (0,), "ambush": (1,), "ground_fire": (2, 3)}
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """Sensitivity indices of each output to each declared uncertainty."""
+
+    scenario_name: str
+    method: Method
+    parameters: tuple[str, ...]
+    indices: pd.DataFrame  # output, parameter, then S1/S1_conf/ST/ST_conf or mu_star/...
+    samples: int  # base samples (Sobol N) or trajectories (Morris)
+    parameter_sets: int  # rows of the design
+    runs_per_set: int
+    seconds: float
+    design: np.ndarray  # [sets, parameters]
+    outputs: dict[str, np.ndarray]  # output -> [sets]
+
+    @property
+    def score_column(self) -> str:
+        return "ST" if self.method == "sobol" else "mu_star"
+
+    def ranking(self, output: str) -> pd.DataFrame:
+        """Parameters ordered by their total effect (Sobol ST or Morris mu*) on `output`."""
+        rows = self.indices[self.indices["output"] == output]
+        return rows.sort_values(self.score_column, ascending=False).reset_index(drop=True)
+
+    def summary(self) -> str:
+        """The top parameters for each output, with confidence intervals."""
+        lines = [
+            f"{self.method} sensitivity of {self.scenario_name}: {len(self.parameters)} "
+            f"parameters, {self.parameter_sets} parameter sets x {self.runs_per_set} runs "
+            f"({self.seconds:.1f} s); the plan is fixed, only its execution varies"
+        ]
+        for output in dict.fromkeys(self.indices["output"]):
+            lines.append(f"  {output}:")
+            for row in self.ranking(output).head(5).itertuples():
+                if self.method == "sobol":
+                    lines.append(
+                        f"    {row.parameter:<40} ST {row.ST:5.2f} ± {row.ST_conf:4.2f}"
+                        f"   S1 {row.S1:5.2f} ± {row.S1_conf:4.2f}"
+                    )
+                else:
+                    lines.append(
+                        f"    {row.parameter:<40} mu* {row.mu_star:.3g} ± {row.mu_star_conf:.2g}"
+                        f"   sigma {row.sigma:.3g}"
+                    )
+        return "\n".join(lines)
+
+
+# --- the design --------------------------------------------------------------------------------
+
+
+def declared(scenario: Scenario, names: list[str] | None = None) -> tuple[Uncertainty, ...]:
+    """The scenario's declared uncertainties (optionally only `names`), checked."""
+    found = scenario.manifest.uncertainties
+    if not found:
+        raise InputError(
+            Problem(
+                "scenario.yaml",
+                "uncertainties",
+                "the scenario declares no uncertain parameters",
+                "add `uncertainties:` with parameter, low, high (see docs/how-to)",
+            )
+        )
+    if names:
+        by_name = {u.parameter: u for u in found}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise InputError(
+                Problem(
+                    "--parameters",
+                    ", ".join(missing),
+                    "not declared as uncertain by the scenario",
+                    f"declared: {', '.join(by_name)}",
+                )
+            )
+        found = tuple(by_name[n] for n in names)
+    problems = []
+    for u in found:
+        try:
+            resolve(u.parameter, scenario, source="scenario.yaml")
+        except InputError as exc:
+            problems += exc.problems
+        if not u.low < u.high:
+            problems.append(
+                Problem("scenario.yaml", u.parameter, f"low {u.low} is not below high {u.high}")
+            )
+    if problems:
+        raise InputError(problems, title="declared uncertainties cannot be used")
+    return found
+
+
+def _problem(params: tuple[Uncertainty, ...]) -> dict[str, object]:
+    return {
+        "num_vars": len(params),
+        "names": [u.parameter for u in params],
+        "bounds": [[u.low, u.high] for u in params],
+    }
+
+
+# --- evaluating a design -------------------------------------------------------------------------
+
+
+class DesignCompiler:
+    """Engine arrays for any parameter set, patched from one compile of the baseline.
+
+    This is the adapter between a design and the engine: `compile_inputs` turns a whole
+    scenario into arrays (tens of milliseconds), while a design needs thousands of variants
+    differing in a few numbers. The rules for clearances, threats and travel days are the same
+    as in `compile_inputs`; parameters of other tables are applied to the scenario and
+    recompiled.
+    """
+
+    def __init__(self, scenario: Scenario, plan: Plan, params: tuple[Uncertainty, ...]):
+        self.scenario, self.plan, self.params = scenario, plan, params
+        self.targets = [resolve(u.parameter, scenario) for u in params]
+        self.c0 = compile_inputs(scenario, plan)
+        self.fast = all(_patchable(t) for t in self.targets)
+        if self.fast:
+            self._prepare()
+
+    # precomputation ---------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        s, c = self.scenario, self.c0
+        n_days = c.n_days
+        dates = [s.date_of(d) for d in range(n_days)]
+        ordinal = np.array([d.toordinal() for d in dates])
+        self.months = np.array([d.month for d in dates])
+        mv = [self.plan.movements[i] for i in c.mv_index]
+        links = {link.id: link for link in s.links}
+        region_of = {site.id: site.region for site in s.sites}
+
+        # clearances: which rule decides each (mode, region) on each day
+        keys: dict[tuple[str, str], int] = {}
+        mv_key = np.array(
+            [
+                keys.setdefault((m.mode, links[m.link].region or region_of[m.origin]), len(keys))
+                for m in mv
+            ],
+            dtype=np.int64,
+        )
+        air_key = np.full(len(c.site_ids), -1, dtype=np.int64)
+        for i, j in enumerate(c.air_link):
+            if j >= 0:
+                link = s.links[int(j)]
+                air_key[i] = keys.setdefault(
+                    ("air", link.region or region_of[c.site_ids[i]]), len(keys)
+                )
+        win = np.full((len(keys), n_days), -1, dtype=np.int64)
+        suspended = np.zeros((len(keys), n_days), dtype=bool)
+        for (mode, region), k in keys.items():
+            score = np.full(n_days, -1)
+            for r, rule in enumerate(s.clearances):
+                if rule.mode not in (mode, "*") or rule.region not in (region, "*"):
+                    continue
+                rank = 2 * (rule.mode == mode) + (rule.region == region)
+                active = (ordinal >= rule.start.toordinal()) & (ordinal <= rule.end.toordinal())
+                use = active & (rank >= score)
+                win[k, use], score[use] = r, rank
+            for ev in s.events:
+                if ev.kind == "clearance_suspended" and ev.target in ("*", "all", mode):
+                    end = (ev.end_date or dates[-1]).toordinal()
+                    suspended[k] |= (ordinal >= ev.date.toordinal()) & (ordinal <= end)
+        retries = c.max_retries + 1
+        self.attempt = np.minimum(
+            c.mv_day[:, None] + c.retry_days * np.arange(retries)[None, :], n_days - 1
+        )
+        self.mv_key, self.air_key, self.win, self.suspended = mv_key, air_key, win, suspended
+
+        # threats: exposure of each movement slot to each threat row
+        n_mv, n_thr = len(mv), len(s.threats)
+        exposure = np.zeros((n_mv, 4, n_thr))
+        for k, m in enumerate(mv):
+            link = links[m.link]
+            date = dates[m.day]
+            if m.mode != "air":
+                pairs = [(0, "ied", m.link), (1, "ambush", m.link)]
+            else:
+                pairs = [(2, "ground_fire", m.origin), (3, "ground_fire", m.destination)]
+            for slot, kind, target in pairs:
+                for t, thr in enumerate(s.threats):
+                    if thr.kind == kind and thr.target == target and thr.start <= date <= thr.end:
+                        exposure[k, slot, t] = link.km * m.convoys if m.mode != "air" else m.convoys
+        self.exposure = exposure
+        sidx = {sid: i for i, sid in enumerate(c.site_ids)}
+        self.attack_rows = [
+            (t, sidx[thr.target])
+            for t, thr in enumerate(s.threats)
+            if thr.kind == "base_attack" and thr.target in sidx
+        ]
+        self.attack_active = {
+            t: (ordinal >= s.threats[t].start.toordinal())
+            & (ordinal <= s.threats[t].end.toordinal())
+            for t, _ in self.attack_rows
+        }
+
+        # links: travel days from speeds and season
+        self.km = np.array([float(link.km) for link in s.links])
+        self.air = np.array([link.mode == "air" for link in s.links])
+
+    def _base_tables(self) -> dict[str, np.ndarray]:
+        s = self.scenario
+        return {
+            "approval": np.array([r.approval for r in s.clearances], dtype=float),
+            "delay_mean_days": np.array([r.delay_mean_days for r in s.clearances], dtype=float),
+            "threat": np.array(
+                [[getattr(t, f) for f in THREAT_FIELDS] for t in s.threats], float
+            ).reshape(len(s.threats), len(THREAT_FIELDS)),
+            "dry_km_per_day": np.array([link.dry_km_per_day for link in s.links], dtype=float),
+            "wet_km_per_day": np.array([link.wet_km_per_day for link in s.links], dtype=float),
+            "rainy": np.array(sorted(s.rainy_months), dtype=np.int64),
+        }
+
+    # one parameter set ---------------------------------------------------------------------
+    def compiled(self, values: np.ndarray) -> Compiled:
+        """The engine arrays with the declared parameters at `values`."""
+        if not self.fast:
+            overrides = [
+                uncertainty_override(u, float(v), self.scenario)
+                for u, v in zip(self.params, values, strict=True)
+            ]
+            return compile_inputs(apply_overrides(self.scenario, overrides), self.plan)
+        tables = self._base_tables()
+        for u, target, value in zip(self.params, self.targets, values, strict=True):
+            _set(tables, self.scenario, target, float(value), u.scale == "multiplier")
+        return self._patch(tables)
+
+    def _patch(self, tb: dict[str, np.ndarray]) -> Compiled:
+        c = self.c0
+        changes: dict[str, object] = {}
+        # clearances
+        approval = np.where(self.win >= 0, tb["approval"][np.maximum(self.win, 0)], 1.0)
+        approval[self.suspended] = 0.0
+        delay = np.where(self.win >= 0, tb["delay_mean_days"][np.maximum(self.win, 0)], 0.0)
+        changes["mv_approval"] = approval[self.mv_key[:, None], self.attempt]
+        changes["mv_delay_mean"] = delay[self.mv_key, c.mv_day]
+        has_air = self.air_key >= 0
+        air_approval, air_delay = c.air_approval.copy(), c.air_delay_mean.copy()
+        air_approval[has_air] = approval[self.air_key[has_air]]
+        air_delay[has_air] = delay[self.air_key[has_air]]
+        changes["air_approval"], changes["air_delay_mean"] = air_approval, air_delay
+        # threats on movements: rate-weighted mean effects within each slot
+        thr = tb["threat"]
+        if thr.size:
+            weight = self.exposure * thr[None, None, :, 0]
+            rate = weight.sum(axis=2)
+            effects = np.einsum("mkt,te->mke", weight, thr[:, 2:])
+            changes["mv_rate"] = rate
+            changes["mv_effects"] = np.where(
+                rate[..., None] > 0, effects / np.where(rate > 0, rate, 1.0)[..., None], 0.0
+            )
+            attack = np.zeros_like(c.attack_rate)
+            elasticity = np.zeros_like(c.attack_elasticity)
+            attack_effects = np.zeros_like(c.attack_effects)
+            for t, site in self.attack_rows:
+                attack[site] += thr[t, 0] * self.attack_active[t]
+                elasticity[site] = max(elasticity[site], thr[t, 1])
+                attack_effects[site] = thr[t, 2:]
+            changes["attack_rate"] = attack
+            changes["attack_elasticity"] = elasticity
+            changes["attack_effects"] = attack_effects
+        # travel days: season and speeds
+        rainy = np.isin(np.arange(1, 13), tb["rainy"])
+        speed = np.where(
+            rainy[None, :], tb["wet_km_per_day"][:, None], tb["dry_km_per_day"][:, None]
+        )
+        steps = np.maximum(1.0, np.round(speed))
+        by_month = np.maximum(1.0, np.ceil(np.round(self.km[:, None]) / steps))
+        by_month = np.where((speed <= 0) | self.air[:, None], 0, by_month).astype(np.int64)
+        travel = by_month[:, self.months - 1]
+        changes["travel"] = travel
+        changes["mv_dur"] = c.mv_dur + c.travel[c.mv_link, c.mv_day] - travel[c.mv_link, c.mv_day]
+        return replace(c, **changes)  # type: ignore[arg-type]
+
+
+def _patchable(target: Target) -> bool:
+    fam = target.family
+    if fam is None:
+        return target.name in ("calendar.rainy_months.first", "calendar.rainy_months.last")
+    if fam.prefix == "clearance":
+        return True
+    if fam.prefix == "threat":
+        return True
+    return fam.prefix == "link" and target.field in ("dry_km_per_day", "wet_km_per_day")
+
+
+def _set(tb: dict[str, np.ndarray], s: Scenario, target: Target, value: float, rel: bool) -> None:
+    """Apply one parameter to the row tables, as `apply_overrides` would to the scenario."""
+    fam = target.family
+    if fam is None:
+        months = sorted(int(m) for m in tb["rainy"])
+        first = target.name.endswith("first")
+        old = months[0] if first else months[-1]
+        month = int(math.floor((old * value if rel else value) + 0.5))
+        lo, hi = (month, months[-1]) if first else (months[0], month)
+        tb["rainy"] = np.arange(lo, hi + 1)
+        return
+    rows = getattr(s, fam.attribute)
+    mask = np.array([target.selector == "*" or target.selector in fam.selectors(r) for r in rows])
+    if fam.prefix == "threat":
+        col = THREAT_FIELDS.index(target.field)
+        arr = tb["threat"]
+        arr[mask, col] = arr[mask, col] * value if rel else value
+        return
+    arr = tb[target.field]
+    arr[mask] = arr[mask] * value if rel else value
+    if target.field == "approval":
+        np.clip(arr, 0.0, 1.0, out=arr)
+
+
+def _outputs(out: ChunkOutcome, horizon: int) -> dict[str, float]:
+    done = (out.completion_day >= 0) & (out.completion_day < horizon)
+    days = np.where(out.completion_day >= 0, out.completion_day, 3 * horizon)
+    destroyed = out.teu_fate[:, :, DESTROYED].sum(axis=1) + out.veh_fate[:, :, DESTROYED].sum(
+        axis=1
+    )
+    return {
+        "prob_on_time": float(done.mean()),
+        "casualties": float((out.killed + out.wounded).mean()),
+        "killed": float(out.killed.mean()),
+        "destroyed": float(destroyed.mean()),
+        "completion_day": float(days.mean()),
+    }
+
+
+def evaluate_design(
+    scenario: Scenario,
+    plan: Plan,
+    params: tuple[Uncertainty, ...],
+    design: np.ndarray,
+    *,
+    runs_per_set: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """Every output for every parameter set of `design` (mean over `runs_per_set` runs)."""
+    check_plan(scenario, plan)
+    compiler = DesignCompiler(scenario, plan, params)
+    ones = np.ones(runs_per_set)
+    blocks: dict[int, np.ndarray] = {}
+    results = {name: np.zeros(len(design)) for name in OUTPUTS}
+    for i, values in enumerate(design):
+        c = compiler.compiled(values)
+        layout = plan_layout(c, Multipliers())
+        u = blocks.get(layout.block)
+        if u is None:  # the same uniforms for every set: common random numbers
+            u = blocks[layout.block] = uniforms(seed, 0, runs_per_set, layout)
+        fates = draw_fates(c, u, layout, ones, ones)
+        out = run_block(c, fates, u, layout.kernel_start, ones, ones, ones, ones)
+        for name, value in _outputs(out, c.horizon).items():
+            results[name][i] = value
+        if progress is not None and (i % 256 == 0 or i == len(design) - 1):
+            progress(i + 1, len(design))
+    return results
+
+
+def _check_outputs(outputs: tuple[str, ...]) -> None:
+    bad = [o for o in outputs if o not in OUTPUTS]
+    if bad or not outputs:
+        raise InputError(
+            Problem(
+                "--output",
+                ",".join(bad) or "(none)",
+                "unknown output",
+                f"choose from {', '.join(OUTPUTS)}",
+            )
+        )
+
+
+def sensitivity(
+    scenario: Scenario,
+    plan: Plan | None = None,
+    *,
+    method: Method = "sobol",
+    samples: int = 256,
+    outputs: tuple[str, ...] = DEFAULT_OUTPUTS,
+    runs_per_set: int = 8,
+    seed: int = 0,
+    parameters: list[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SensitivityResult:
+    """Sobol (first and total order, 95% intervals) or Morris indices of each output.
+
+    Parameters
+    ----------
+    plan
+        The plan executed under every parameter set (default: the optimised baseline plan).
+    samples
+        Sobol base sample N (a power of two; N x (parameters + 2) sets) or Morris trajectories.
+    runs_per_set
+        Simulated runs per parameter set, with the same random numbers for every set.
+    parameters
+        Only these declared uncertainties (default: all of them).
+    """
+    import time
+
+    start = time.perf_counter()
+    _check_outputs(outputs)
+    params = declared(scenario, parameters)
+    if method not in ("sobol", "morris"):
+        raise InputError(Problem("--method", method, "unknown method", "use sobol or morris"))
+    if samples < 2 or runs_per_set < 1:
+        raise InputError(Problem("--samples", str(samples), "needs at least 2 samples and 1 run"))
+    if plan is None:
+        from drawdown.plan import optimise
+
+        plan = optimise(scenario)
+    problem = _problem(params)
+    if method == "sobol":
+        if samples & (samples - 1):
+            raise InputError(
+                Problem("--samples", str(samples), "Sobol needs a power of two", "e.g. 256 or 512")
+            )
+        design = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
+    else:
+        design = morris_sample.sample(problem, samples, num_levels=4, seed=seed)
+    values = evaluate_design(
+        scenario, plan, params, design, runs_per_set=runs_per_set, seed=seed, progress=progress
+    )
+    frames = []
+    for output in outputs:
+        y = values[output]
+        if method == "sobol":
+            if np.ptp(y) == 0:
+                table = {k: np.zeros(len(params)) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+            else:
+                table = sobol_analyze.analyze(
+                    problem, y, calc_second_order=False, num_resamples=200, seed=seed
+                )
+            frame = pd.DataFrame(
+                {k: np.asarray(table[k]) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+            )
+        else:
+            table = morris_analyze.analyze(problem, design, y, num_resamples=200, seed=seed)
+            frame = pd.DataFrame(
+                {k: np.asarray(table[k]) for k in ("mu", "mu_star", "sigma", "mu_star_conf")}
+            )
+        frame.insert(0, "parameter", problem["names"])
+        frame.insert(0, "output", output)
+        frames.append(frame)
+    return SensitivityResult(
+        scenario_name=scenario.name,
+        method=method,
+        parameters=tuple(problem["names"]),  # type: ignore[arg-type]
+        indices=pd.concat(frames, ignore_index=True),
+        samples=samples,
+        parameter_sets=len(design),
+        runs_per_set=runs_per_set,
+        seconds=time.perf_counter() - start,
+        design=design,
+        outputs={o: values[o] for o in outputs},
+    )
+
+
+__all__ = [
+    "DEFAULT_OUTPUTS",
+    "OUTPUTS",
+    "DesignCompiler",
+    "SensitivityResult",
+    "evaluate_design",
+    "sensitivity",
+]
