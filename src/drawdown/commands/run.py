@@ -89,11 +89,15 @@ def _simulate(
 ) -> Any:
     from drawdown.simulate import simulate
 
-    task = progress.add_task(f"Simulate {runs:,} runs", total=1, note="")
+    task = progress.add_task(f"Simulate {runs:,} runs", total=runs, note="")
+
+    def advance(done: int, total: int) -> None:
+        progress.update(task, completed=done, note=f"{done:,}/{total:,} runs")
+
     started = time.perf_counter()
-    result = simulate(scenario, plan, runs=runs, seed=seed)
+    result = simulate(scenario, plan, runs=runs, seed=seed, progress=advance)
     times["simulate"] = time.perf_counter() - started
-    progress.update(task, completed=1, note=f"{times['simulate']:.1f} s")
+    progress.update(task, completed=runs, note=f"{times['simulate']:.1f} s")
     return result
 
 
