@@ -95,3 +95,32 @@ def test_minusma_report(tmp_path: Path) -> None:
     result = simulate(scenario, plan, runs=200, seed=1)
     views = views_from_result(scenario, plan, result)
     _assert_complete(write_report(tmp_path, scenario, plan, views))
+
+
+def test_interrupted_build_keeps_the_old_report(
+    tiny: Scenario,
+    tiny_plan: Plan,
+    tiny_views,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A build that fails half-way leaves the previous report in place, byte for byte."""
+    from drawdown.report import build, render
+
+    out = tmp_path / "results"
+    good = build.build_from_views(tiny, tiny_plan, tiny_views, out)
+    before = good.read_bytes()
+    calls = []
+
+    def failing(fig, prefix):  # type: ignore[no-untyped-def]
+        calls.append(prefix)
+        if len(calls) > 2:
+            raise KeyboardInterrupt
+        return "<svg></svg>"
+
+    monkeypatch.setattr(render, "to_svg", failing)
+    with pytest.raises(KeyboardInterrupt):
+        build.build_from_views(tiny, tiny_plan, tiny_views, out, png=True)
+    assert good.read_bytes() == before
+    assert not (out / "figures").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]  # no staging left behind
