@@ -1,0 +1,236 @@
+"""`drawdown compare`, `drawdown sensitivity` and `drawdown check`: thin wrappers on analyse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from drawdown.commands.common import atomic_dir, console
+from drawdown.errors import InputError, Problem
+
+DEFAULT_SEED = 20230630
+
+
+def _load(name: str) -> Any:
+    from drawdown.scenario.io import load_scenario
+
+    return load_scenario(name)
+
+
+def _save_figure(draw: Any, path: Path) -> None:
+    """Draw on a new axis and write it as PNG (no display needed)."""
+    from matplotlib.figure import Figure
+
+    from drawdown.report._style import FIGSIZE_IN, PNG_DPI
+
+    fig = Figure(figsize=FIGSIZE_IN, layout="constrained")
+    draw(fig.add_subplot())
+    fig.savefig(path, dpi=PNG_DPI)
+
+
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(help="Scenario folders or built-in names.")],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="PARAM=VALUE or PARAM=*FACTOR (e.g. clearance.road.approval=0.5). With one "
+            "scenario: compare it with the changed copy; with several: applied to all.",
+        ),
+    ] = None,
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Runs per option.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed shared by every option.")] = (
+        DEFAULT_SEED
+    ),
+    same_plan: Annotated[
+        bool,
+        typer.Option("--same-plan", help="Execute the first option's plan in every option."),
+    ] = False,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Folder for the tables.")] = None,
+) -> None:
+    """Compare scenarios (or one scenario and --set changes) with common random numbers."""
+    from drawdown.analyse.compare import FIGURES
+    from drawdown.analyse.compare import compare as run_compare
+    from drawdown.analyse.overrides import apply_overrides, parse_overrides
+
+    loaded = [_load(s) for s in scenarios]
+    changes = list(set_ or [])
+    if len(loaded) == 1:
+        if not changes:
+            raise InputError(
+                Problem(
+                    "compare",
+                    "arguments",
+                    "one scenario and nothing to compare it with",
+                    "give a second scenario, or --set PARAM=VALUE",
+                )
+            )
+        parse_overrides(changes, loaded[0])
+        comparison = run_compare(
+            loaded[0], overrides=[changes], runs=runs, seed=seed, same_plan=same_plan
+        )
+    else:
+        if changes:
+            loaded = [apply_overrides(s, parse_overrides(changes, s)) for s in loaded]
+        comparison = run_compare(loaded, runs=runs, seed=seed, same_plan=same_plan)
+    table = Table(title=f"{runs:,} runs per option, seed {seed} (the same for every option)")
+    table.add_column("key figure")
+    for i, label in enumerate(comparison.labels):
+        table.add_column(label if i == 0 else f"{label}\n(difference to the first)")
+    for key, (label, unit) in FIGURES.items():
+        rows = comparison.figures[comparison.figures["figure"] == key]
+        cells = []
+        for i, row in enumerate(rows.itertuples()):
+            text = f"{_num(row.value)} [{_num(row.low)}, {_num(row.high)}]"
+            if i:
+                low, high = _num(row.diff_low, True), _num(row.diff_high, True)
+                text = f"{_num(row.diff, True)} [{low}, {high}]"
+            cells.append(text)
+        table.add_row(f"{label} ({unit})", *cells)
+    console.print(table)
+    if out is not None:
+        from drawdown.report.compare_figures import plot_compare_fan, plot_compare_gantt
+
+        with atomic_dir(out) as folder:
+            comparison.figures.to_csv(folder / "compare.csv", index=False)
+            comparison.fan_frame().to_csv(folder / "compare_fan.csv", index=False)
+            comparison.gantt_frame().to_csv(folder / "compare_gantt.csv", index=False)
+            _save_figure(lambda ax: plot_compare_fan(comparison, ax=ax), folder / "compare_fan.png")
+            _save_figure(
+                lambda ax: plot_compare_gantt(comparison, ax=ax), folder / "compare_gantt.png"
+            )
+        console.print(f"[green]✓[/green] tables and figures in [bold]{out}[/bold]")
+
+
+def _num(x: float, sign: bool = False) -> str:
+    from drawdown.analyse.compare import _fmt
+
+    return _fmt(x, sign=sign)
+
+
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help="A scenario folder or a built-in name.")],
+    method: Annotated[str, typer.Option("--method", help="sobol or morris (cheaper).")] = "sobol",
+    samples: Annotated[
+        int,
+        typer.Option("--samples", help="Sobol base samples (power of two) or Morris trajectories."),
+    ] = 256,
+    output: Annotated[
+        str, typer.Option("--output", help="Comma-separated outputs.")
+    ] = "prob_on_time,casualties,destroyed",
+    runs_per_set: Annotated[
+        int, typer.Option("--runs-per-set", min=1, help="Runs per parameter set.")
+    ] = 8,
+    parameters: Annotated[
+        str | None,
+        typer.Option("--parameters", help="Comma-separated subset of the declared uncertainties."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the design and the runs.")] = (
+        DEFAULT_SEED
+    ),
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Folder for the tables.")] = None,
+) -> None:
+    """Which declared uncertainty drives the risk: Sobol or Morris indices and a tornado chart."""
+    from drawdown.analyse.sensitivity import sensitivity as run_sensitivity
+
+    s = _load(scenario)
+    outputs = tuple(o.strip() for o in output.split(",") if o.strip())
+    names = [p.strip() for p in parameters.split(",")] if parameters else None
+    if method not in ("sobol", "morris"):
+        raise InputError(Problem("--method", method, "unknown method", "use sobol or morris"))
+    with console.status("optimising the baseline plan and evaluating the design…"):
+        result = run_sensitivity(
+            s,
+            method=method,  # type: ignore[arg-type]
+            samples=samples,
+            outputs=outputs,
+            runs_per_set=runs_per_set,
+            seed=seed,
+            parameters=names,
+        )
+    console.print(result.summary())
+    if out is not None:
+        from drawdown.report.tornado import plot_tornado
+
+        with atomic_dir(out) as folder:
+            result.indices.to_csv(folder / "sensitivity.csv", index=False)
+            for o in outputs:
+                _save_figure(
+                    lambda ax, o=o: plot_tornado(result, output=o, ax=ax),
+                    folder / f"tornado_{o}.png",
+                )
+        console.print(f"[green]✓[/green] indices and tornado charts in [bold]{out}[/bold]")
+
+
+def check(
+    scenario: Annotated[str, typer.Argument(help="A scenario folder or a built-in name.")],
+    actuals: Annotated[
+        Path, typer.Option("--actuals", help="Observed outcomes CSV (kind,site,date,value,source).")
+    ],
+    plan: Annotated[
+        Path | None, typer.Option("--plan", help="Results folder holding the plan to check.")
+    ] = None,
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Simulated runs.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the runs.")] = DEFAULT_SEED,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Folder for the scores.")] = None,
+) -> None:
+    """Score the simulated distributions against what actually happened."""
+    from drawdown.analyse.check import check as run_check
+    from drawdown.analyse.check import read_actuals
+    from drawdown.simulate import simulate
+
+    s = _load(scenario)
+    observations = read_actuals(actuals, s)  # bad rows fail before any work
+    the_plan = _load_plan(plan, s) if plan is not None else _optimise(s)
+    result = simulate(s, the_plan, runs=runs, seed=seed, check_hash=False)
+    checked = run_check(s, result, observations)
+    table = Table(title=f"{len(checked.scores)} observations, {runs:,} runs")
+    for column in ("kind", "site", "date", "observed", "median", "q10", "q90", "in 80%", "CRPS"):
+        table.add_column(column)
+    for row in checked.scores.itertuples():
+        table.add_row(
+            row.kind,
+            row.site,
+            row.date,
+            f"{row.observed:,.0f}",
+            f"{row.median:,.0f}",
+            f"{row.q10:,.0f}",
+            f"{row.q90:,.0f}",
+            "yes" if row.in_80 else "[red]no[/red]",
+            f"{row.crps:,.3g}",
+        )
+    console.print(table)
+    console.print(checked.summary())
+    if out is not None:
+        from drawdown.report.check_figure import plot_check
+
+        with atomic_dir(out) as folder:
+            checked.scores.to_csv(folder / "check.csv", index=False)
+            checked.by_kind().to_csv(folder / "check_by_kind.csv", index=False)
+            _save_figure(lambda ax: plot_check(checked, ax=ax), folder / "check.png")
+        console.print(f"[green]✓[/green] scores and chart in [bold]{out}[/bold]")
+
+
+def _optimise(scenario: Any) -> Any:
+    from drawdown.plan import optimise
+
+    with console.status("optimising the plan…"):
+        return optimise(scenario)
+
+
+def _load_plan(folder: Path, scenario: Any) -> Any:
+    """The plan saved in a results folder (by `drawdown run` or `drawdown plan`)."""
+    from drawdown.plan import io as plan_io
+
+    if not folder.exists():
+        raise InputError(Problem(str(folder), "", "folder not found", "give a results folder"))
+    return plan_io.load_plan(folder)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(compare)
+    app.command()(sensitivity)
+    app.command()(check)
