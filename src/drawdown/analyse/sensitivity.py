@@ -424,6 +424,37 @@ def _check_outputs(outputs: tuple[str, ...]) -> None:
         )
 
 
+def analyse_design(
+    problem: dict[str, object],
+    design: np.ndarray,
+    y: np.ndarray,
+    *,
+    method: Method,
+    seed: int,
+    resamples: int = 200,
+) -> pd.DataFrame:
+    """Indices of one output from its values on a SALib design, with 95% intervals.
+
+    Sobol: S1, S1_conf, ST, ST_conf; Morris: mu, mu_star, sigma, mu_star_conf. An output
+    that never varies gets zero indices rather than a division by zero.
+    """
+    names = list(problem["names"])  # type: ignore[call-overload]
+    if method == "sobol":
+        keys = ("S1", "S1_conf", "ST", "ST_conf")
+        if np.ptp(y) == 0:
+            table = {k: np.zeros(len(names)) for k in keys}
+        else:
+            table = sobol_analyze.analyze(
+                problem, y, calc_second_order=False, num_resamples=resamples, seed=seed
+            )
+    else:
+        keys = ("mu", "mu_star", "sigma", "mu_star_conf")
+        table = morris_analyze.analyze(problem, design, y, num_resamples=resamples, seed=seed)
+    frame = pd.DataFrame({k: np.asarray(table[k], dtype=float) for k in keys})
+    frame.insert(0, "parameter", names)
+    return frame
+
+
 def sensitivity(
     scenario: Scenario,
     plan: Plan | None = None,
@@ -476,23 +507,7 @@ def sensitivity(
     )
     frames = []
     for output in outputs:
-        y = values[output]
-        if method == "sobol":
-            if np.ptp(y) == 0:
-                table = {k: np.zeros(len(params)) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-            else:
-                table = sobol_analyze.analyze(
-                    problem, y, calc_second_order=False, num_resamples=200, seed=seed
-                )
-            frame = pd.DataFrame(
-                {k: np.asarray(table[k]) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-            )
-        else:
-            table = morris_analyze.analyze(problem, design, y, num_resamples=200, seed=seed)
-            frame = pd.DataFrame(
-                {k: np.asarray(table[k]) for k in ("mu", "mu_star", "sigma", "mu_star_conf")}
-            )
-        frame.insert(0, "parameter", problem["names"])
+        frame = analyse_design(problem, design, values[output], method=method, seed=seed)
         frame.insert(0, "output", output)
         frames.append(frame)
     return SensitivityResult(
@@ -511,6 +526,7 @@ def sensitivity(
 
 __all__ = [
     "DEFAULT_OUTPUTS",
+    "analyse_design",
     "OUTPUTS",
     "DesignCompiler",
     "SensitivityResult",
