@@ -79,8 +79,11 @@ class SimulationViews:
 
 
 def _q(values: np.ndarray, level: float) -> float:
-    finite = values[np.isfinite(values)]
-    return float(np.quantile(finite, level)) if finite.size else float("nan")
+    """Quantile over runs without interpolation, so a share of 'never' (inf) shows as such."""
+    values = np.asarray(values, dtype=float)
+    if not values.size:
+        return float("nan")
+    return float(np.quantile(values, level, method="inverted_cdf"))
 
 
 def headline(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[HeadlineFigure, ...]:
@@ -103,6 +106,7 @@ def headline(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[He
         )
     ]
     done = out["completion_day"].to_numpy(dtype=float)
+    done = np.where(np.isnan(done), np.inf, done)  # NaN: some people never left
 
     def date(day: float) -> str:
         return "never" if not np.isfinite(day) else f"{scenario.date_of(int(round(day))):%d %b %Y}"
