@@ -42,7 +42,7 @@ def _check_conservation(scenario: Scenario, result: SimulationResult) -> None:
 def test_conservation_in_every_run(
     tiny: Scenario, tiny_plan: Plan, seed: int, approval: float, threat: float, speed: float
 ) -> None:
-    """People, containers and vehicles: out/shipped + handed over + destroyed + lost + remaining = initial."""
+    """People, TEU and vehicles: shipped + handed over + destroyed + lost + remaining = initial."""
     runs = 40
     mult = Multipliers(
         approval=np.full(runs, approval),
@@ -60,7 +60,7 @@ def test_conservation_when_roads_are_refused(roads_refused: Scenario) -> None:
 
 
 def test_without_disruption_the_plan_runs_exactly(quiet: Scenario, quiet_plan: Plan) -> None:
-    """With no clearance, threat or event, every run closes each site and moves people as planned."""
+    """With no clearance, threat or event, every run closes sites and moves people as planned."""
     result = simulate(quiet, quiet_plan, runs=20, seed=5, timelines=True)
     d = result.data
     for i, site in enumerate(d.site_ids):

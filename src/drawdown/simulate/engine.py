@@ -347,171 +347,179 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                     pending += 1
                 ev_ptr += 1
 
-            # 3. departures, in plan order within the day
-            slot = dep_head[t]
-            dep_head[t] = -1
-            while slot >= 0:
-                following = dep_next[slot]
-                o = s_origin[slot]
-                if slot >= n_mv:
-                    # unplanned evacuation by air or road: no clearance, no incidents
-                    n = min(people[o], s_people[slot])
-                    s_people[slot] = n
-                    s_teu[slot, :, :] = 0.0
-                    s_veh[slot, :, :] = 0.0
-                    if people[o] > 0 and people[o] - n <= 0:
-                        last_zero[o] = t
-                    people[o] -= n
-                    dur = travel[s_link[slot], t]
-                    arrive = min(n_days - 1, t + int(math.ceil(dur / sp)))
-                    pending -= 1
-                    in_transit += 1
-                    if arrive == t:
-                        arrive = t + 1 if t + 1 < n_days else t
-                    _push(arr_head, arr_next, arrive, slot)
-                    slot = following
-                    continue
-                m = slot
-                link = mv_link[m]
-                cancel = refused[r, m]
-                divert = cancel
-                if not cancel and mv_people[m] == 0 and t > cutoff_day and t > mv_day[m]:
-                    cancel = True  # cargo that slipped past the cut-off stays
-                if not cancel and not link_open[link, t]:
-                    reopen = next_open[link, t]
-                    if reopen < 0:
-                        cancel = True
-                        divert = True
-                    else:
-                        _push(dep_head, dep_next, reopen, m)
+            # 3. departures, in plan order within the day; a guard that must wait is looked
+            # at again once the day's other departures are done
+            late = -1
+            for phase in range(2):
+                slot = dep_head[t] if phase == 0 else late
+                if phase == 0:
+                    dep_head[t] = -1
+                while slot >= 0:
+                    following = dep_next[slot]
+                    o = s_origin[slot]
+                    if slot >= n_mv:
+                        # unplanned evacuation by air or road: no clearance, no incidents
+                        n = min(people[o], s_people[slot])
+                        s_people[slot] = n
+                        s_teu[slot, :, :] = 0.0
+                        s_veh[slot, :, :] = 0.0
+                        if people[o] > 0 and people[o] - n <= 0:
+                            last_zero[o] = t
+                        people[o] -= n
+                        dur = travel[s_link[slot], t]
+                        arrive = min(n_days - 1, t + int(math.ceil(dur / sp)))
+                        pending -= 1
+                        in_transit += 1
+                        if arrive == t:
+                            arrive = t + 1 if t + 1 < n_days else t
+                        _push(arr_head, arr_next, arrive, slot)
                         slot = following
                         continue
-                if not cancel and mv_guard[m] and pending_out[o] > 1 and t + 1 < n_days:
-                    _push(dep_head, dep_next, t + 1, m)
-                    slot = following
-                    continue
-                if cancel:
+                    m = slot
+                    link = mv_link[m]
+                    cancel = refused[r, m]
+                    divert = cancel
+                    if not cancel and mv_people[m] == 0 and t > cutoff_day and t > mv_day[m]:
+                        cancel = True  # cargo that slipped past the cut-off stays
+                    if not cancel and not link_open[link, t]:
+                        reopen = next_open[link, t]
+                        if reopen < 0:
+                            cancel = True
+                            divert = True
+                        else:
+                            _push(dep_head, dep_next, reopen, m)
+                            slot = following
+                            continue
+                    if not cancel and mv_guard[m] and pending_out[o] > 1 and t + 1 < n_days:
+                        if phase == 0:
+                            dep_next[m] = late
+                            late = m
+                        else:
+                            _push(dep_head, dep_next, t + 1, m)
+                        slot = following
+                        continue
+                    if cancel:
+                        pending -= 1
+                        pending_out[o] -= 1
+                        backlog[o, 1] += mv_teu[m]
+                        backlog[o, 2] += mv_veh[m]
+                        if mv_people[m] > 0:
+                            want = people[o] if mv_guard[m] else min(people[o], mv_people[m])
+                            day_out = -1
+                            if divert and air_when_refused and air_link[o] >= 0 and want > 0:
+                                uu = u[r, ptr] if ptr < block else 0.5
+                                if ptr >= block:
+                                    short[r] = True
+                                ptr += 1
+                                day_out = air_clearance(
+                                    uu,
+                                    air_approval[o],
+                                    air_delay_mean[o],
+                                    air_delay_fixed[o],
+                                    t,
+                                    retry_days,
+                                    max_retries,
+                                    approval[r],
+                                )
+                            if day_out >= 0:
+                                e = n_used
+                                n_used += 1
+                                s_origin[e] = o
+                                s_dest[e] = air_dest[o]
+                                s_link[e] = air_link[o]
+                                s_people[e] = want
+                                diverted[r] += want
+                                _push(dep_head, dep_next, day_out, e)
+                                pending += 1
+                                if day_out == t:
+                                    # leaves today: put it right after this movement
+                                    dep_head[day_out] = dep_next[e]
+                                    dep_next[e] = following
+                                    following = e
+                            else:
+                                backlog[o, 0] += mv_people[m]
+                        slot = following
+                        continue
+
+                    # depart: plan plus backlog, up to capacity, from what is at hand
+                    cap_p = mv_cap[m, 0] * capacity[r]
+                    cap_t = mv_cap[m, 1] * capacity[r]
+                    cap_v = mv_cap[m, 2] * capacity[r]
+                    n_p = catch_up(people[o], mv_people[m], backlog[o, 0], cap_p)
+                    stock_t = teu[o].sum()
+                    stock_v = veh[o].sum()
+                    n_t = catch_up(stock_t, mv_teu[m], backlog[o, 1], cap_t)
+                    n_v = catch_up(stock_v, mv_veh[m], backlog[o, 2], cap_v)
+                    k = inc_of[m]
+                    delay = 0
+                    if k >= 0:
+                        # sorties lost to ground fire at the origin do not fly
+                        aborted = min(inc_count[k, 2], mv_convoys[m])
+                        if aborted > 0:
+                            keep = 1.0 - aborted / mv_convoys[m]
+                            n_p = np.floor(n_p * keep)
+                            n_t *= keep
+                            n_v = np.floor(n_v * keep)
+                    backlog[o, 0] = max(0.0, backlog[o, 0] + mv_people[m] - n_p)
+                    backlog[o, 1] = max(0.0, backlog[o, 1] + mv_teu[m] - n_t)
+                    backlog[o, 2] = max(0.0, backlog[o, 2] + mv_veh[m] - n_v)
+                    if people[o] > 0 and people[o] - n_p <= 0:
+                        last_zero[o] = t
+                    people[o] -= n_p
+                    got_t = take_cargo(teu, o, n_t, load_teu)
+                    got_v = take_cargo(veh, o, n_v, load_veh)
+                    s_teu[m] = load_teu
+                    s_veh[m] = load_veh
+                    if k >= 0:
+                        for kind in range(2):
+                            incidents[r, kind] += inc_count[k, kind]
+                            inc_link[link, kind] += inc_count[k, kind]
+                        n_gf = inc_count[k, 2] + inc_count[k, 3]
+                        incidents[r, 2] += n_gf
+                        inc_site[o, 0] += inc_count[k, 2]
+                        inc_site[mv_dest[m], 0] += inc_count[k, 3]
+                        dead = inc_effects[k, 0]
+                        killed[r] += dead
+                        wounded[r] += inc_effects[k, 1]
+                        if mv_mode[m] == 1:
+                            killed_site[o] += dead
+                        else:
+                            killed_link[link] += dead
+                        lost_p = min(dead, n_p)
+                        n_p -= lost_p
+                        people_lost[r] += lost_p
+                        in_theatre -= lost_p
+                        if got_v > 0:
+                            lose_share(s_veh[m], min(1.0, inc_effects[k, 2] / got_v), veh_fate[r])
+                        if got_t > 0:
+                            lose_share(s_teu[m], min(1.0, inc_effects[k, 3] / got_t), teu_fate[r])
+                        delay = int(inc_effects[k, 4])
+                    s_people[m] = n_p
                     pending -= 1
                     pending_out[o] -= 1
-                    backlog[o, 1] += mv_teu[m]
-                    backlog[o, 2] += mv_veh[m]
-                    if mv_people[m] > 0:
-                        want = people[o] if mv_guard[m] else min(people[o], mv_people[m])
-                        day_out = -1
-                        if divert and air_when_refused and air_link[o] >= 0 and want > 0:
-                            uu = u[r, ptr] if ptr < block else 0.5
-                            if ptr >= block:
-                                short[r] = True
-                            ptr += 1
-                            day_out = air_clearance(
-                                uu,
-                                air_approval[o],
-                                air_delay_mean[o],
-                                air_delay_fixed[o],
-                                t,
-                                retry_days,
-                                max_retries,
-                                approval[r],
-                            )
-                        if day_out >= 0:
-                            e = n_used
-                            n_used += 1
-                            s_origin[e] = o
-                            s_dest[e] = air_dest[o]
-                            s_link[e] = air_link[o]
-                            s_people[e] = want
-                            diverted[r] += want
-                            _push(dep_head, dep_next, day_out, e)
-                            pending += 1
-                            if day_out == t:
-                                # leaves today: put it right after this movement
-                                dep_head[day_out] = dep_next[e]
-                                dep_next[e] = following
-                                following = e
+                    base = travel[link, t]
+                    dur = mv_dur[m] + (base if sp == 1.0 else int(math.ceil(base / sp)))
+                    arrive = min(n_days - 1, t + max(0, dur) + delay)
+                    if arrive == t:
+                        # same-day arrival (air): available to later departures today
+                        d = s_dest[m]
+                        if exit_people[d]:
+                            people_out[r] += n_p
+                            in_theatre -= n_p
                         else:
-                            backlog[o, 0] += mv_people[m]
+                            people[d] += n_p
+                        for oo in range(n_sites):
+                            for cls in range(2):
+                                if exit_cargo[d]:
+                                    teu_fate[r, oo, SHIPPED] += s_teu[m, oo, cls]
+                                    veh_fate[r, oo, SHIPPED] += s_veh[m, oo, cls]
+                                else:
+                                    teu[d, oo, cls] += s_teu[m, oo, cls]
+                                    veh[d, oo, cls] += s_veh[m, oo, cls]
+                    else:
+                        in_transit += 1
+                        _push(arr_head, arr_next, arrive, m)
                     slot = following
-                    continue
-
-                # depart: plan plus backlog, up to capacity, from what is at hand
-                cap_p = mv_cap[m, 0] * capacity[r]
-                cap_t = mv_cap[m, 1] * capacity[r]
-                cap_v = mv_cap[m, 2] * capacity[r]
-                n_p = catch_up(people[o], mv_people[m], backlog[o, 0], cap_p)
-                stock_t = teu[o].sum()
-                stock_v = veh[o].sum()
-                n_t = catch_up(stock_t, mv_teu[m], backlog[o, 1], cap_t)
-                n_v = catch_up(stock_v, mv_veh[m], backlog[o, 2], cap_v)
-                k = inc_of[m]
-                delay = 0
-                if k >= 0:
-                    # sorties lost to ground fire at the origin do not fly
-                    aborted = min(inc_count[k, 2], mv_convoys[m])
-                    if aborted > 0:
-                        keep = 1.0 - aborted / mv_convoys[m]
-                        n_p = np.floor(n_p * keep)
-                        n_t *= keep
-                        n_v = np.floor(n_v * keep)
-                backlog[o, 0] = max(0.0, backlog[o, 0] + mv_people[m] - n_p)
-                backlog[o, 1] = max(0.0, backlog[o, 1] + mv_teu[m] - n_t)
-                backlog[o, 2] = max(0.0, backlog[o, 2] + mv_veh[m] - n_v)
-                if people[o] > 0 and people[o] - n_p <= 0:
-                    last_zero[o] = t
-                people[o] -= n_p
-                got_t = take_cargo(teu, o, n_t, load_teu)
-                got_v = take_cargo(veh, o, n_v, load_veh)
-                s_teu[m] = load_teu
-                s_veh[m] = load_veh
-                if k >= 0:
-                    for kind in range(2):
-                        incidents[r, kind] += inc_count[k, kind]
-                        inc_link[link, kind] += inc_count[k, kind]
-                    n_gf = inc_count[k, 2] + inc_count[k, 3]
-                    incidents[r, 2] += n_gf
-                    inc_site[o, 0] += inc_count[k, 2]
-                    inc_site[mv_dest[m], 0] += inc_count[k, 3]
-                    dead = inc_effects[k, 0]
-                    killed[r] += dead
-                    wounded[r] += inc_effects[k, 1]
-                    if mv_mode[m] == 1:
-                        killed_site[o] += dead
-                    else:
-                        killed_link[link] += dead
-                    lost_p = min(dead, n_p)
-                    n_p -= lost_p
-                    people_lost[r] += lost_p
-                    in_theatre -= lost_p
-                    if got_v > 0:
-                        lose_share(s_veh[m], min(1.0, inc_effects[k, 2] / got_v), veh_fate[r])
-                    if got_t > 0:
-                        lose_share(s_teu[m], min(1.0, inc_effects[k, 3] / got_t), teu_fate[r])
-                    delay = int(inc_effects[k, 4])
-                s_people[m] = n_p
-                pending -= 1
-                pending_out[o] -= 1
-                base = travel[link, t]
-                dur = mv_dur[m] + (base if sp == 1.0 else int(math.ceil(base / sp)))
-                arrive = min(n_days - 1, t + max(0, dur) + delay)
-                if arrive == t:
-                    # same-day arrival (air): available to later departures today
-                    d = s_dest[m]
-                    if exit_people[d]:
-                        people_out[r] += n_p
-                        in_theatre -= n_p
-                    else:
-                        people[d] += n_p
-                    for oo in range(n_sites):
-                        for cls in range(2):
-                            if exit_cargo[d]:
-                                teu_fate[r, oo, SHIPPED] += s_teu[m, oo, cls]
-                                veh_fate[r, oo, SHIPPED] += s_veh[m, oo, cls]
-                            else:
-                                teu[d, oo, cls] += s_teu[m, oo, cls]
-                                veh[d, oo, cls] += s_veh[m, oo, cls]
-                else:
-                    in_transit += 1
-                    _push(arr_head, arr_next, arrive, m)
-                slot = following
 
             # 4. attacks on bases, more likely as the garrison thins
             if t < horizon:

@@ -1,0 +1,355 @@
+"""Reference model: the simulation's semantics written event by event in SimPy.
+
+An independent implementation of what `drawdown.simulate` does, used as an oracle in tests
+(its distributions must agree with the engine's) and as the speed reference in benchmarks.
+It shares only the deterministic input tables (`compile_inputs`: rates, travel days, link
+openings, routes); every random draw and every rule is written again here, the obvious way:
+one process per movement that asks for clearance attempt by attempt, one per attacked base
+drawing a Poisson count of attacks each day, one per dated event. Within a day, events keep
+the engine's order through fractional times: arrivals (t), dated events (t + 0.1),
+departures in plan order (t + 0.2 + ...), base attacks (t + 0.9).
+
+Run directly for a quick look: `python benchmarks/reference_simpy.py [runs]`.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from drawdown.plan.model import Plan
+from drawdown.scenario.model import Scenario
+from drawdown.simulate.inputs import Compiled, check_plan, compile_inputs
+
+ARRIVE, EVENT, DEPART, ATTACK = 0.0, 0.1, 0.2, 0.9
+SENSITIVE, GENERAL = 1, 0
+
+
+@dataclass
+class RunOutcome:
+    """What one reference run produced (the fields the oracle tests compare)."""
+
+    closure_day: dict[str, int]
+    completion_day: int
+    remaining: np.ndarray  # people in theatre at the end of each day to the deadline
+    killed: float = 0.0
+    wounded: float = 0.0
+    people_out: float = 0.0
+    teu_fate: dict[str, float] = field(default_factory=dict)
+    incidents: int = 0
+
+
+class ReferenceRun:
+    """One run of the plan, as SimPy processes."""
+
+    def __init__(self, c: Compiled, rng: np.random.Generator) -> None:
+        self.c, self.rng = c, rng
+        self.env = simpy.Environment()
+        n = len(c.site_ids)
+        self.people = c.people0.astype(float).copy()
+        # cargo stock by site, origin site and class, for containers and vehicles
+        self.teu = np.zeros((n, n, 2))
+        self.veh = np.zeros((n, n, 2))
+        for s in range(n):
+            self.teu[s, s] = c.teu0[s]
+            self.veh[s, s] = c.veh0[s]
+        self.backlog = np.zeros((n, 3))
+        self.pending_out = np.bincount(c.mv_origin, minlength=n)
+        self.last_zero = np.full(n, -1)
+        self.closed_early = np.zeros(n, dtype=bool)
+        self.fate = {f: 0.0 for f in ("shipped", "handed_over", "destroyed", "lost", "remaining")}
+        self.in_theatre = float(c.people0.sum())
+        self.remaining = np.zeros(c.horizon)
+        self.completion = -1
+        self.out = RunOutcome({}, -1, self.remaining)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _poisson(self, lam: float) -> int:
+        return int(self.rng.poisson(lam)) if lam > 0 else 0
+
+    def _remove_people(self, site: int, n: float) -> None:
+        if self.people[site] > 0 and self.people[site] - n <= 0:
+            self.last_zero[site] = int(self.env.now)
+        self.people[site] -= n
+
+    def _load(self, stock: np.ndarray, site: int, amount: float) -> np.ndarray:
+        """Take `amount` from `site`: sensitive cargo first, every origin pro rata."""
+        load = np.zeros(stock.shape[1:])
+        for cls in (SENSITIVE, GENERAL):
+            have = stock[site, :, cls].sum()
+            if have <= 0 or amount <= 0:
+                continue
+            share = min(1.0, amount / have)
+            load[:, cls] = stock[site, :, cls] * share
+            stock[site, :, cls] -= load[:, cls]
+            amount -= min(amount, have)
+        return load
+
+    def _deliver(self, dest: int, people: float, teu: np.ndarray, veh: np.ndarray) -> None:
+        c = self.c
+        if c.exit_people[dest]:
+            self.out.people_out += people
+            self.in_theatre -= people
+        else:
+            self.people[dest] += people
+        if c.exit_cargo[dest]:
+            self.fate["shipped"] += teu.sum()
+        else:
+            self.teu[dest] += teu
+            self.veh[dest] += veh
+
+    def _travel(self, dest: int, people: float, teu: np.ndarray, veh: np.ndarray, days: int):
+        arrive = int(self.env.now) + days
+        if days > 0:
+            yield self.env.timeout(arrive + ARRIVE - self.env.now)
+        self._deliver(dest, people, teu, veh)
+
+    def _leave_at(self, day: int):
+        """Unplanned departures leave before the day's planned ones (or now, if today)."""
+        if day > int(self.env.now):
+            yield self.env.timeout(day + DEPART - 0.05 - self.env.now)
+
+    def _evacuate(self, site: int, people: float, day: int):
+        """People leave by the site's evacuation route: no clearance, no incidents."""
+        c = self.c
+        yield from self._leave_at(day)
+        n = min(self.people[site], people)
+        self._remove_people(site, n)
+        days = max(1, int(c.travel[c.evac_link[site], day]))
+        empty = np.zeros((len(c.site_ids), 2))
+        yield from self._travel(int(c.evac_dest[site]), n, empty, empty, days)
+
+    # --- processes -------------------------------------------------------------------------
+
+    def movement(self, m: int):
+        c, env = self.c, self.env
+        o, link = int(c.mv_origin[m]), int(c.mv_link[m])
+        order = DEPART + 0.0999 * m / max(1, c.n_movements)
+        yield env.timeout(c.mv_day[m] + order)
+        refused = True
+        for k in range(c.max_retries + 1):
+            if self.rng.random() < c.mv_approval[m, k]:
+                refused = False
+                mean = c.mv_delay_mean[m]
+                wait = mean if c.mv_delay_fixed[m] else self.rng.exponential(mean) if mean else 0.0
+                yield env.timeout(math.floor(wait + 0.5))
+                break
+            if k < c.max_retries:
+                yield env.timeout(c.retry_days)
+        divert = refused
+        cancel = refused
+        while not cancel:
+            t = int(env.now)
+            if t >= c.n_days - 1:
+                break
+            if c.mv_people[m] == 0 and t > c.cutoff_day and t > c.mv_day[m]:
+                cancel = True
+                break
+            if not c.link_open[link, t]:
+                reopen = c.next_open[link, t]
+                if reopen < 0:
+                    cancel = divert = True
+                    break
+                yield env.timeout(reopen - t)
+                continue
+            if c.mv_guard[m] and self.pending_out[o] > 1:
+                # look again once the day's other departures are done, then day by day
+                end_of_departures = t + DEPART + 0.09995
+                if env.now < end_of_departures:
+                    yield env.timeout(end_of_departures - env.now)
+                else:
+                    yield env.timeout(1)
+                continue
+            break
+        self.pending_out[o] -= 1
+        if cancel:
+            yield from self._cancel(m, o, divert)
+            return
+        yield from self._depart(m, o, link)
+
+    def _cancel(self, m: int, o: int, divert: bool):
+        c, env = self.c, self.env
+        self.backlog[o, 1] += c.mv_teu[m]
+        self.backlog[o, 2] += c.mv_veh[m]
+        if c.mv_people[m] <= 0:
+            return
+        want = self.people[o] if c.mv_guard[m] else min(self.people[o], c.mv_people[m])
+        if not (divert and c.air_when_refused and c.air_link[o] >= 0 and want > 0):
+            self.backlog[o, 0] += c.mv_people[m]
+            return
+        start = int(env.now)
+        for k in range(c.max_retries + 1):
+            d = min(start + k * c.retry_days, c.n_days - 1)
+            if self.rng.random() < min(1.0, c.air_approval[o, d]):
+                mean = c.air_delay_mean[o, d]
+                wait = (
+                    mean if c.air_delay_fixed[o, d] else self.rng.exponential(mean) if mean else 0
+                )
+                leave = min(c.n_days - 1, d + math.floor(wait + 0.5))
+                yield from self._leave_at(leave)
+                n = min(self.people[o], want)
+                self._remove_people(o, n)
+                empty = np.zeros((len(c.site_ids), 2))
+                days = max(1, int(c.travel[c.air_link[o], leave]))
+                yield from self._travel(int(c.air_dest[o]), n, empty, empty, days)
+                return
+        self.backlog[o, 0] += c.mv_people[m]
+
+    def _depart(self, m: int, o: int, link: int):
+        c, rng = self.c, self.rng
+        t = int(self.env.now)
+
+        def carry(stock: float, planned: float, backlog: float, cap: float) -> float:
+            return max(0.0, min(stock, planned + min(backlog, max(0.0, cap - planned))))
+
+        n_p = carry(self.people[o], c.mv_people[m], self.backlog[o, 0], c.mv_cap[m, 0])
+        n_t = carry(self.teu[o].sum(), c.mv_teu[m], self.backlog[o, 1], c.mv_cap[m, 1])
+        n_v = carry(self.veh[o].sum(), c.mv_veh[m], self.backlog[o, 2], c.mv_cap[m, 2])
+        counts = [self._poisson(c.mv_rate[m, k]) for k in range(4)]
+        if counts[2]:
+            keep = 1.0 - min(counts[2], c.mv_convoys[m]) / c.mv_convoys[m]
+            n_p, n_t, n_v = math.floor(n_p * keep), n_t * keep, math.floor(n_v * keep)
+        for j, (planned, took) in enumerate(
+            ((c.mv_people[m], n_p), (c.mv_teu[m], n_t), (c.mv_veh[m], n_v))
+        ):
+            self.backlog[o, j] = max(0.0, self.backlog[o, j] + planned - took)
+        self._remove_people(o, n_p)
+        teu = self._load(self.teu, o, n_t)
+        veh = self._load(self.veh, o, n_v)
+        delay = 0
+        if sum(counts):
+            self.out.incidents += sum(counts)
+            means = [sum(counts[k] * c.mv_effects[m, k, e] for k in range(4)) for e in range(5)]
+            dead, hurt, vl, cl, delay = (self._poisson(x) for x in means)
+            self.out.killed += dead
+            self.out.wounded += hurt
+            lost = min(dead, n_p)
+            n_p -= lost
+            self.in_theatre -= lost
+            if veh.sum() > 0:
+                veh *= 1 - min(1.0, vl / veh.sum())
+            if teu.sum() > 0:
+                share = min(1.0, cl / teu.sum())
+                self.fate["lost"] += teu.sum() * share
+                teu *= 1 - share
+        del rng
+        base = int(c.travel[link, t])
+        days = max(0, int(c.mv_dur[m]) + base) + delay
+        yield from self._travel(int(c.mv_dest[m]), n_p, teu, veh, days)
+
+    def attacks(self, s: int):
+        c, env = self.c, self.env
+        yield env.timeout(ATTACK)
+        count = 0
+        for t in range(c.horizon):
+            if not self.closed_early[s] and self.people[s] > 0:
+                factor = min(
+                    100.0, (max(c.people0[s], 1) / self.people[s]) ** c.attack_elasticity[s]
+                )
+                for _ in range(self._poisson(c.attack_rate[s, t] * factor)):
+                    eff = c.attack_effects[s]
+                    dead = self._poisson(eff[0])
+                    self.out.killed += dead
+                    self.out.wounded += self._poisson(eff[1])
+                    lost = min(dead, self.people[s])
+                    self._remove_people(s, lost)
+                    self.in_theatre -= lost
+                    for stock, mean in ((self.veh, eff[2]), (self.teu, eff[3])):
+                        amount = self._poisson(mean)
+                        have = stock[s].sum()
+                        if have > 0 and amount > 0:
+                            share = min(1.0, amount / have)
+                            if stock is self.teu:
+                                self.fate["lost"] += have * share
+                            stock[s] *= 1 - share
+                    self.out.incidents += 1
+                    count += 1
+                    if self.people[s] <= 0:
+                        break
+                    if 0 < c.early_close_attacks <= count:
+                        self.closed_early[s] = True
+                        self._dispose(s, keep=False)
+                        if c.evac_link[s] >= 0:
+                            env.process(self._evacuate(s, self.people[s], t + 1))
+                        break
+            yield env.timeout(1)
+
+    def dated_event(self, k: int):
+        c = self.c
+        yield self.env.timeout(c.ev_day[k] + EVENT)
+        s = int(c.ev_site[k])
+        n = min(self.people[s], c.ev_people[k])
+        if n > 0 and c.evac_link[s] >= 0:
+            yield from self._evacuate(s, n, int(c.ev_day[k]))
+
+    def ledger(self):
+        """Count people in theatre at the end of every day."""
+        yield self.env.timeout(0.99)
+        for t in range(self.c.n_days):
+            if t < self.c.horizon:
+                self.remaining[t] = round(self.in_theatre)
+            if self.in_theatre <= 0.5 and self.completion < 0:
+                self.completion = t
+            yield self.env.timeout(1)
+
+    def _dispose(self, s: int, keep: bool) -> None:
+        c = self.c
+        for cls in (GENERAL, SENSITIVE):
+            for origin in range(len(c.site_ids)):
+                amount = self.teu[s, origin, cls]
+                if keep:
+                    self.fate["remaining"] += amount
+                elif cls == SENSITIVE or c.destroy_general[origin]:
+                    self.fate["destroyed"] += amount
+                else:
+                    self.fate["handed_over"] += amount
+        self.teu[s] = 0
+        self.veh[s] = 0
+
+    def run(self) -> RunOutcome:
+        c, env = self.c, self.env
+        for m in range(c.n_movements):
+            env.process(self.movement(m))
+        for s in np.flatnonzero(c.attack_rate[:, : c.horizon].sum(axis=1) > 0):
+            env.process(self.attacks(int(s)))
+        for k in range(c.ev_day.size):
+            env.process(self.dated_event(k))
+        env.process(self.ledger())
+        env.run(until=c.n_days)
+        for s, site in enumerate(c.site_ids):
+            if c.site_kind[s] <= 1:
+                self.out.closure_day[site] = -1 if self.people[s] > 0.5 else int(self.last_zero[s])
+            if not c.exit_cargo[s]:
+                self._dispose(s, keep=self.people[s] > 0.5)
+        self.out.completion_day = self.completion
+        self.out.teu_fate = dict(self.fate)
+        return self.out
+
+
+def simulate_reference(scenario: Scenario, plan: Plan, *, runs: int, seed: int) -> list[RunOutcome]:
+    """`runs` reference runs, each with its own stream spawned from `seed`."""
+    check_plan(scenario, plan)
+    c = compile_inputs(scenario, plan)
+    streams = np.random.SeedSequence(seed).spawn(runs)
+    return [ReferenceRun(c, np.random.default_rng(s)).run() for s in streams]
+
+
+if __name__ == "__main__":
+    import time
+
+    sys.path.insert(0, "tests/simulate")
+    from plans import batch_plan  # type: ignore[import-not-found]
+
+    import drawdown
+
+    tiny = drawdown.load_scenario("tests/data/tiny")
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    started = time.perf_counter()
+    outs = simulate_reference(tiny, batch_plan(tiny), runs=n, seed=1)
+    elapsed = time.perf_counter() - started
+    print(f"{n / elapsed:,.0f} runs/s; mean killed {np.mean([o.killed for o in outs]):.2f}")

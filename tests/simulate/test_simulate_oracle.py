@@ -1,0 +1,77 @@
+"""The engine agrees with the independent SimPy reference model, in distribution."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from drawdown.plan.model import Plan
+from drawdown.scenario.model import Scenario
+from drawdown.simulate import simulate
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+from reference_simpy import simulate_reference  # noqa: E402
+
+K = 4.5  # standard errors allowed between the two means (many comparisons are made)
+
+
+def _agree(engine: np.ndarray, reference: np.ndarray, what: str) -> None:
+    engine, reference = np.asarray(engine, float), np.asarray(reference, float)
+    se = np.sqrt(engine.var() / engine.size + reference.var() / reference.size)
+    gap = abs(engine.mean() - reference.mean())
+    assert gap <= K * se + 1e-9, f"{what}: engine {engine.mean():.3f}, SimPy {reference.mean():.3f}"
+
+
+@pytest.fixture(scope="module")
+def both(tiny: Scenario, tiny_plan: Plan) -> tuple[object, list]:
+    fierce = tiny.replace(
+        threats=tuple(t.model_copy(update={"rate": t.rate * 10}) for t in tiny.threats)
+    )
+    from plans import batch_plan
+
+    plan = batch_plan(fierce)
+    engine = simulate(fierce, plan, runs=6000, seed=21, timelines=True)
+    reference = simulate_reference(fierce, plan, runs=500, seed=22)
+    return engine, reference
+
+
+def test_closure_days_agree(both: tuple) -> None:
+    """Closure day of each site: same mean (within k standard errors) and same median."""
+    engine, reference = both
+    for i, site in enumerate(engine.data.site_ids):
+        if site not in reference[0].closure_day:
+            continue
+        days = engine.data.closure_day[:, i].astype(float)
+        ref_days = np.array([r.closure_day[site] for r in reference], float)
+        _agree(days, ref_days, f"closure of {site}")
+        assert abs(np.median(days) - np.median(ref_days)) <= 1, site
+
+
+def test_casualties_and_cargo_agree(both: tuple) -> None:
+    """Killed, wounded, incidents and containers shipped and lost agree."""
+    engine, reference = both
+    runs = engine.data.runs
+    _agree(runs["killed"], [r.killed for r in reference], "killed")
+    _agree(runs["wounded"], [r.wounded for r in reference], "wounded")
+    incidents = sum(runs[f"incidents_{k}"] for k in ("ied", "ambush", "ground_fire", "base_attack"))
+    _agree(incidents, [r.incidents for r in reference], "incidents")
+    _agree(runs["teu_shipped"], [r.teu_fate["shipped"] for r in reference], "TEU shipped")
+    _agree(runs["teu_lost"], [r.teu_fate["lost"] for r in reference], "TEU lost")
+
+
+def test_people_out_curves_agree(both: tuple) -> None:
+    """People still in theatre on each day: same mean curve, same completion day."""
+    engine, reference = both
+    timelines = engine.data.timelines
+    ref = np.array([r.remaining for r in reference])
+    for day in range(timelines.shape[1]):
+        if timelines[:, day].var() + ref[:, day].var() > 0:
+            _agree(timelines[:, day], ref[:, day], f"people on day {day}")
+        else:
+            assert timelines[0, day] == ref[0, day]
+    done = engine.data.runs["completion_day"].astype(float)
+    ref_done = np.array([r.completion_day for r in reference], float)
+    _agree(done, ref_done, "completion day")
