@@ -1,0 +1,156 @@
+"""Check against outcomes: the actuals file, the scores, and coverage of honest and shifted data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from drawdown.analyse.check import Observation, check, crps_samples, read_actuals
+from drawdown.errors import InputError
+from drawdown.plan import greedy_plan
+from drawdown.plan.model import Plan
+from drawdown.scenario.model import Scenario
+from drawdown.simulate import SimulationResult, simulate
+
+TINY = Path(__file__).parents[1] / "data" / "tiny"
+HEADER = "kind,site,date,value,source\n"
+
+
+@pytest.fixture(scope="module")
+def plan(tiny: Scenario) -> Plan:
+    return greedy_plan(tiny)
+
+
+@pytest.fixture(scope="module")
+def model(tiny: Scenario, plan: Plan) -> SimulationResult:
+    return simulate(tiny, plan, runs=400, seed=11)
+
+
+def test_crps_matches_its_definition() -> None:
+    """CRPS from sorted samples equals E|X-y| - E|X-X'|/2 and |x-y| for a point forecast."""
+    x = np.random.default_rng(3).normal(size=200)
+    brute = np.mean(np.abs(x - 0.4)) - 0.5 * np.mean(np.abs(x[:, None] - x[None, :]))
+    assert crps_samples(x, 0.4) == pytest.approx(brute, rel=1e-12)
+    assert crps_samples(np.full(10, 3.0), 5.0) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("row", "needle"),
+    [
+        ("explosion,,2023-07-10,3,x", "unknown kind"),
+        ("closure,north,10/07/2023,,x", "is not a date"),
+        ("closure,atlantis,2023-07-10,,x", "not a site"),
+        ("closure,port,2023-07-10,,x", "not a base or hub"),
+        ("killed,,2023-07-30,many,x", "not a number"),
+        ("killed,north,2023-07-30,2,x", "whole mission"),
+        ("people_departed,,2023-06-01,10,x", "before the scenario starts"),
+    ],
+)
+def test_bad_rows_name_file_and_row(tiny: Scenario, tmp_path: Path, row: str, needle: str) -> None:
+    """Every bad row is an input error naming the file and its row number."""
+    path = tmp_path / "actuals.csv"
+    path.write_text(HEADER + "killed,,2023-07-30,1,ok\n" + row + "\n")
+    with pytest.raises(InputError) as caught:
+        read_actuals(path, tiny)
+    problem = caught.value.errors[0]
+    assert problem.file == "actuals.csv" and problem.where == "row 3"
+    assert needle in problem.message
+
+
+def test_missing_columns_and_empty_file(tiny: Scenario, tmp_path: Path) -> None:
+    """A file without the kind/date columns, or without rows, is refused."""
+    path = tmp_path / "a.csv"
+    path.write_text("site,value\nnorth,1\n")
+    with pytest.raises(InputError, match="missing column"):
+        read_actuals(path, tiny)
+    path.write_text(HEADER)
+    with pytest.raises(InputError, match="no observations"):
+        read_actuals(path, tiny)
+
+
+def _actuals_from_run(
+    tiny: Scenario, truth: SimulationResult, run: int, shift: int
+) -> list[Observation]:
+    """Observations as one simulated run saw them; `shift` days late for closures."""
+    d = truth.data
+    obs = []
+    for i, site in enumerate(d.site_ids):
+        day = int(d.closure_day[run, i])
+        if d.site_kinds[i] in ("base", "hub") and day >= 0:
+            obs.append(Observation("closure", site, tiny.date_of(day + shift), day + shift, "", 0))
+    for day in (5, 10, 15, 20):
+        assert d.timelines is not None
+        departed = tiny.total_people - int(d.timelines[run, day])
+        value = departed * (0.5 if shift else 1.0)
+        obs.append(Observation("people_departed", "", tiny.date_of(day), value, "", 0))
+    for kind in ("killed", "wounded"):
+        value = float(d.runs[kind][run]) + (10 if shift else 0)
+        obs.append(Observation(kind, "", tiny.manifest.deadline, value, "", 0))
+    return obs
+
+
+def test_coverage_honest_and_shifted(tiny: Scenario, plan: Plan, model: SimulationResult) -> None:
+    """Actuals drawn from the model are covered about as often as the intervals promise;
+    shifted actuals are not."""
+    truth = simulate(tiny, plan, runs=30, seed=99, timelines=True)
+    honest = [check(tiny, model, _actuals_from_run(tiny, truth, r, 0)) for r in range(30)]
+    shifted = [check(tiny, model, _actuals_from_run(tiny, truth, r, 8)) for r in range(30)]
+    cover_50 = np.mean([c.coverage_50 for c in honest])
+    cover_80 = np.mean([c.coverage_80 for c in honest])
+    assert cover_50 >= 0.45 and cover_80 >= 0.75  # discrete outcomes: ties only add coverage
+    assert np.mean([c.coverage_80 for c in shifted]) < 0.2
+    assert np.mean([c.scores["crps"].mean() for c in shifted]) > 3 * np.mean(
+        [c.scores["crps"].mean() for c in honest]
+    )
+    assert "50% interval" in honest[0].summary()
+
+
+def test_closure_order_and_chart(tiny: Scenario, model: SimulationResult) -> None:
+    """Observed closures in the simulated order give a positive rank correlation; the chart draws."""
+    from matplotlib.figure import Figure
+
+    from drawdown.report.check_figure import plot_check
+
+    medians = {row["site"]: row["q50"] for _, row in model.closure_quantiles().iterrows()}
+    obs = [
+        Observation("closure", site, tiny.date_of(int(day)), float(day), "", 0)
+        for site, day in medians.items()
+    ]
+    result = check(tiny, model, obs)
+    assert len(obs) >= 3 and result.closure_order_spearman > 0.5
+    ax = plot_check(result, ax=Figure().add_subplot())
+    assert len(ax.collections) >= 1
+
+
+def test_check_refuses_a_result_of_another_scenario(
+    tiny: Scenario, model: SimulationResult
+) -> None:
+    """A simulation of a different scenario is refused rather than scored."""
+    other = tiny.replace(manifest=tiny.manifest.model_copy(update={"name": "other"}))
+    with pytest.raises(InputError, match="not this scenario"):
+        check(other, model, [Observation("killed", "", tiny.manifest.deadline, 1.0, "", 2)])
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "drawdown", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_cli_check_exit_codes(tmp_path: Path) -> None:
+    """check exits 2 on a bad actuals file (no traceback) and 0 on a good one."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "closure,atlantis,2023-07-10,,x\n")
+    result = _cli("check", str(TINY), "--actuals", str(bad))
+    assert result.returncode == 2 and "bad.csv" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + "closure,north,2023-07-20,,x\nkilled,,2023-07-30,2,x\n")
+    out = tmp_path / "out"
+    result = _cli("check", str(TINY), "--actuals", str(good), "--runs", "200", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert (out / "check.csv").exists() and (out / "check.png").exists()

@@ -1,0 +1,100 @@
+"""Parameter overrides: names, values, and refusals that list the valid names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import drawdown
+from drawdown.analyse.overrides import (
+    apply_overrides,
+    check_uncertainties,
+    parse_override,
+    uncertainty_override,
+)
+from drawdown.errors import InputError
+from drawdown.scenario.model import Scenario
+
+
+@pytest.mark.parametrize(
+    "text", ["foo.bar=1", "clearance.road.approvl=0.5", "trucks.nope.count=3", "policy.nap=1"]
+)
+def test_unknown_names_refused_with_valid_names(tiny: Scenario, text: str) -> None:
+    """An unknown parameter is refused, and the message lists the valid names."""
+    with pytest.raises(InputError) as caught:
+        apply_overrides(tiny, [text])
+    hint = caught.value.errors[0].hint
+    assert "valid names" in hint and "clearance.<" in hint and "threat.<" in hint
+    assert "trucks.<*|cargo-trucks|troop-trucks>" in hint
+
+
+def test_absolute_and_multiplier_change_matching_rows_only(tiny: Scenario) -> None:
+    """=V sets every matching row, =*F multiplies each row's own value; others unchanged."""
+    changed = apply_overrides(tiny, ["clearance.road.approval=0.5", "threat.ied.rate=*2"])
+    road = [c for c in changed.clearances if c.mode == "road"]
+    air = [c for c in changed.clearances if c.mode == "air"]
+    assert all(c.approval == 0.5 for c in road)
+    assert [c.approval for c in air] == [c.approval for c in tiny.clearances if c.mode == "air"]
+    for old, new in zip(tiny.threats, changed.threats, strict=True):
+        assert new.rate == (2 * old.rate if old.kind == "ied" else old.rate)
+    assert tiny.clearances[0].approval == 0.9  # the original never changes
+
+
+def test_short_forms_manifest_and_dates(tiny: Scenario) -> None:
+    """trucks.count, speed.wet, policy, deadline, rainy months and event dates all apply."""
+    s = apply_overrides(
+        tiny,
+        [
+            "trucks.count=*2",
+            "speed.wet=*0.5",
+            "escort.north.convoys_per_day=3",
+            "policy.max_retries=1",
+            "deadline=2023-08-15",
+            "calendar.rainy_months=6-9",
+            "event.bravo-leaves.date=2023-07-20",
+        ],
+    )
+    assert [t.count for t in s.trucks] == [2 * t.count for t in tiny.trucks]
+    road = [link for link in s.links if link.mode == "road"]
+    assert [x.wet_km_per_day for x in road] == [
+        0.5 * x.wet_km_per_day for x in tiny.links if x.mode == "road"
+    ]
+    assert [e.convoys_per_day for e in s.escorts if e.corridor == "north"] == [3]
+    assert s.manifest.policy.max_retries == 1
+    assert s.manifest.deadline == dt.date(2023, 8, 15)
+    assert s.rainy_months == {6, 7, 8, 9}
+    assert s.events[0].date == dt.date(2023, 7, 20)
+    first = apply_overrides(tiny, ["calendar.rainy_months.first=6"])
+    assert first.rainy_months == {6, 7, 8}
+
+
+@pytest.mark.parametrize(
+    "text", ["clearance.road.approval=1.5", "deadline=soon", "threat.ied.rate", "trucks.count=*x"]
+)
+def test_bad_values_refused(tiny: Scenario, text: str) -> None:
+    """Values the scenario cannot take, or unreadable ones, are input errors naming --set."""
+    with pytest.raises(InputError) as caught:
+        apply_overrides(tiny, [text])
+    assert caught.value.errors[0].file == "--set"
+
+
+@pytest.mark.parametrize("name", ["tiny", "minusma-2023"])
+def test_every_declared_uncertainty_is_understood(name: str, tiny: Scenario) -> None:
+    """Each uncertainty a scenario declares resolves and applies at both ends of its range."""
+    scenario = tiny if name == "tiny" else drawdown.load_scenario(name)
+    assert check_uncertainties(scenario) == []
+    assert scenario.manifest.uncertainties
+    for u in scenario.manifest.uncertainties:
+        ends = [
+            apply_overrides(scenario, [uncertainty_override(u, value, scenario)])
+            for value in (u.low, u.high)
+        ]
+        assert ends[0] != ends[1], u.parameter
+
+
+def test_parse_gives_canonical_names(tiny: Scenario) -> None:
+    """Aliases and short forms are stored under one canonical name."""
+    assert parse_override("speed.wet=*0.8", tiny).name == "link.road.wet_km_per_day"
+    assert parse_override("trucks.count=5", tiny).name == "trucks.*.count"
+    assert str(parse_override("threat.ied.rate=*1.5", tiny)) == "threat.ied.rate=*1.5"
