@@ -110,7 +110,7 @@ def test_coverage_honest_and_shifted(tiny: Scenario, plan: Plan, model: Simulati
 
 
 def test_closure_order_and_chart(tiny: Scenario, model: SimulationResult) -> None:
-    """Observed closures in the simulated order give a positive rank correlation; the chart draws."""
+    """Closures observed in the simulated order correlate positively; the chart draws."""
     from matplotlib.figure import Figure
 
     from drawdown.report.check_figure import plot_check
@@ -141,8 +141,11 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cli_check_exit_codes(tmp_path: Path) -> None:
+def test_cli_check_exit_codes(tiny: Scenario, plan: Plan, tmp_path: Path) -> None:
     """check exits 2 on a bad actuals file (no traceback) and 0 on a good one."""
+    from drawdown.plan import save_plan
+
+    save_plan(plan, tmp_path / "plan", scenario=tiny)
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "closure,atlantis,2023-07-10,,x\n")
     result = _cli("check", str(TINY), "--actuals", str(bad))
@@ -151,6 +154,17 @@ def test_cli_check_exit_codes(tmp_path: Path) -> None:
     good = tmp_path / "good.csv"
     good.write_text(HEADER + "closure,north,2023-07-20,,x\nkilled,,2023-07-30,2,x\n")
     out = tmp_path / "out"
-    result = _cli("check", str(TINY), "--actuals", str(good), "--runs", "200", "-o", str(out))
+    result = _cli(
+        "check",
+        str(TINY),
+        "--actuals",
+        str(good),
+        "--runs",
+        "200",
+        "--plan",
+        str(tmp_path),
+        "-o",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     assert (out / "check.csv").exists() and (out / "check.png").exists()

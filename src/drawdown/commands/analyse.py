@@ -184,8 +184,8 @@ def check(
 
     s = _load(scenario)
     observations = read_actuals(actuals, s)  # bad rows fail before any work
-    the_plan = _load_plan(plan, s) if plan is not None else _optimise(s)
-    result = simulate(s, the_plan, runs=runs, seed=seed, check_hash=False)
+    the_plan = _load_plan(plan) if plan is not None else _optimise(s)
+    result = simulate(s, the_plan, runs=runs, seed=seed)
     checked = run_check(s, result, observations)
     table = Table(title=f"{len(checked.scores)} observations, {runs:,} runs")
     for column in ("kind", "site", "date", "observed", "median", "q10", "q90", "in 80%", "CRPS"):
@@ -221,13 +221,12 @@ def _optimise(scenario: Any) -> Any:
         return optimise(scenario)
 
 
-def _load_plan(folder: Path, scenario: Any) -> Any:
-    """The plan saved in a results folder (by `drawdown run` or `drawdown plan`)."""
-    from drawdown.plan import io as plan_io
+def _load_plan(folder: Path) -> Any:
+    """The plan in a plan folder, or in the `plan/` folder of a results folder."""
+    from drawdown.plan import load_plan
 
-    if not folder.exists():
-        raise InputError(Problem(str(folder), "", "folder not found", "give a results folder"))
-    return plan_io.load_plan(folder)
+    inner = folder / "plan"
+    return load_plan(inner if inner.is_dir() else folder)
 
 
 def register(app: typer.Typer) -> None:
