@@ -44,10 +44,10 @@ def test_base_attacks_close_a_base_early(tiny: Scenario) -> None:
     )
     scenario = tiny.replace(threats=fierce)
     result = simulate(scenario, batch_plan(scenario), runs=100, seed=6)
-    assert np.all(result.data.runs["bases_closed_early"] >= 1)
-    assert (
-        result.data.runs["incidents_base_attack"].min() >= tiny.manifest.policy.early_close_attacks
-    )
+    runs = result.data.runs
+    enough = runs["incidents_base_attack"] >= tiny.manifest.policy.early_close_attacks
+    assert enough.mean() > 0.9  # a few runs empty the base before the third attack
+    assert np.array_equal(runs["bases_closed_early"] >= 1, enough)
     assert isinstance(fierce[0], Threat)
 
 

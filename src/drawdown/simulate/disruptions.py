@@ -86,7 +86,10 @@ def plan_layout(c: Compiled, mult: Multipliers) -> Layout:
         ratio = np.minimum(100.0, np.maximum(1.0, c.people0.astype(float)) ** c.attack_elasticity)
         attacks = float(np.sum(c.attack_rate[:, : c.horizon].sum(axis=1) * ratio))
         attacks *= mult.largest("threat")
-        attacks = min(attacks, 64.0 * max(1, c.early_close_attacks) * len(c.site_ids))
+        attacked = int(np.count_nonzero(c.attack_rate.any(axis=1)))
+        if c.early_close_attacks > 0:  # a base closes after that many attacks
+            attacks = min(attacks, float(c.early_close_attacks * attacked))
+        attacks = min(attacks, 64.0 * attacked)
     spare = diverted + 5.0 * attacks + len(c.ev_day) + len(c.site_ids)
     kernel = int(math.ceil(spare + 8.0 * math.sqrt(spare) + 32))
     return Layout(c.n_movements, slots, kernel)

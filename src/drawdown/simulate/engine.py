@@ -248,16 +248,25 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
     s_dest = np.zeros(n_slots, dtype=np.int64)
     s_link = np.zeros(n_slots, dtype=np.int64)
     s_people = np.zeros(n_slots)
-    s_teu = np.zeros((n_slots, n_sites, 2))
-    s_veh = np.zeros((n_slots, n_sites, 2))
+    # cargo is tracked by the site it came from; only sites holding cargo are origins
+    orig_sites = np.flatnonzero((teu0.sum(axis=1) + veh0.sum(axis=1)) > 0)
+    n_orig = orig_sites.size
+    destroy_orig = destroy_general[orig_sites]
+    fate_t = np.zeros((n_orig, 5))
+    fate_v = np.zeros((n_orig, 5))
+    s_teu = np.zeros((n_slots, n_orig, 2))
+    s_veh = np.zeros((n_slots, n_orig, 2))
     dep_head = np.full(n_days + 1, -1, dtype=np.int64)
     arr_head = np.full(n_days + 1, -1, dtype=np.int64)
     dep_next = np.full(n_slots, -1, dtype=np.int64)
     arr_next = np.full(n_slots, -1, dtype=np.int64)
     inc_of = np.full(n_mv, -1, dtype=np.int64)
+    carries = np.zeros(n_slots, dtype=np.bool_)
+    factor = np.ones(n_sites)
+    factor_people = np.full(n_sites, -1.0)
     people = np.zeros(n_sites)
-    teu = np.zeros((n_sites, n_sites, 2))
-    veh = np.zeros((n_sites, n_sites, 2))
+    teu = np.zeros((n_sites, n_orig, 2))
+    veh = np.zeros((n_sites, n_orig, 2))
     backlog = np.zeros((n_sites, 3))
     pending_out0 = np.zeros(n_sites, dtype=np.int64)
     for m in range(n_mv):
@@ -270,8 +279,8 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
     last_zero = np.zeros(n_sites, dtype=np.int64)
     attack_sites = np.flatnonzero(attack_rate[:, :horizon].sum(axis=1) > 0)
     total_people = people0.sum()
-    load_teu = np.zeros((n_sites, 2))
-    load_veh = np.zeros((n_sites, 2))
+    load_teu = np.zeros((n_orig, 2))
+    load_veh = np.zeros((n_orig, 2))
 
     for r in range(n_runs):
         ptr = kernel_start
@@ -280,14 +289,18 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
         people[:] = people0
         teu[:, :, :] = 0.0
         veh[:, :, :] = 0.0
-        for s in range(n_sites):
-            teu[s, s, :] = teu0[s]
-            veh[s, s, :] = veh0[s]
+        fate_t[:, :] = 0.0
+        fate_v[:, :] = 0.0
+        for j in range(n_orig):
+            teu[orig_sites[j], j, :] = teu0[orig_sites[j]]
+            veh[orig_sites[j], j, :] = veh0[orig_sites[j]]
         backlog[:, :] = 0.0
         pending_out[:] = pending_out0
         attacks[:] = 0
         closed_early[:] = False
         hazard[:] = 0.0
+        factor_people[:] = -1.0
+        carries[:] = False
         last_zero[:] = -1
         for s in attack_sites:
             uu = u[r, ptr] if ptr < block else 0.5
@@ -320,11 +333,11 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                     in_theatre -= s_people[a]
                 else:
                     people[d] += s_people[a]
-                for o in range(n_sites):
+                for o in range(n_orig if carries[a] else 0):
                     for cls in range(2):
                         if exit_cargo[d]:
-                            teu_fate[r, o, SHIPPED] += s_teu[a, o, cls]
-                            veh_fate[r, o, SHIPPED] += s_veh[a, o, cls]
+                            fate_t[o, SHIPPED] += s_teu[a, o, cls]
+                            fate_v[o, SHIPPED] += s_veh[a, o, cls]
                         else:
                             teu[d, o, cls] += s_teu[a, o, cls]
                             veh[d, o, cls] += s_veh[a, o, cls]
@@ -446,10 +459,12 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                     cap_t = mv_cap[m, 1] * capacity[r]
                     cap_v = mv_cap[m, 2] * capacity[r]
                     n_p = catch_up(people[o], mv_people[m], backlog[o, 0], cap_p)
-                    stock_t = teu[o].sum()
-                    stock_v = veh[o].sum()
-                    n_t = catch_up(stock_t, mv_teu[m], backlog[o, 1], cap_t)
-                    n_v = catch_up(stock_v, mv_veh[m], backlog[o, 2], cap_v)
+                    n_t = 0.0
+                    n_v = 0.0
+                    if mv_teu[m] > 0 or backlog[o, 1] > 0:
+                        n_t = catch_up(teu[o].sum(), mv_teu[m], backlog[o, 1], cap_t)
+                    if mv_veh[m] > 0 or backlog[o, 2] > 0:
+                        n_v = catch_up(veh[o].sum(), mv_veh[m], backlog[o, 2], cap_v)
                     k = inc_of[m]
                     delay = 0
                     if k >= 0:
@@ -466,10 +481,18 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                     if people[o] > 0 and people[o] - n_p <= 0:
                         last_zero[o] = t
                     people[o] -= n_p
-                    got_t = take_cargo(teu, o, n_t, load_teu)
-                    got_v = take_cargo(veh, o, n_v, load_veh)
-                    s_teu[m] = load_teu
-                    s_veh[m] = load_veh
+                    got_t = 0.0
+                    got_v = 0.0
+                    load_teu[:, :] = 0.0
+                    load_veh[:, :] = 0.0
+                    if n_t > 0:
+                        got_t = take_cargo(teu, o, n_t, load_teu)
+                    if n_v > 0:
+                        got_v = take_cargo(veh, o, n_v, load_veh)
+                    carries[m] = got_t > 0 or got_v > 0
+                    if carries[m]:
+                        s_teu[m] = load_teu
+                        s_veh[m] = load_veh
                     if k >= 0:
                         for kind in range(2):
                             incidents[r, kind] += inc_count[k, kind]
@@ -490,9 +513,9 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                         people_lost[r] += lost_p
                         in_theatre -= lost_p
                         if got_v > 0:
-                            lose_share(s_veh[m], min(1.0, inc_effects[k, 2] / got_v), veh_fate[r])
+                            lose_share(s_veh[m], min(1.0, inc_effects[k, 2] / got_v), fate_v)
                         if got_t > 0:
-                            lose_share(s_teu[m], min(1.0, inc_effects[k, 3] / got_t), teu_fate[r])
+                            lose_share(s_teu[m], min(1.0, inc_effects[k, 3] / got_t), fate_t)
                         delay = int(inc_effects[k, 4])
                     s_people[m] = n_p
                     pending -= 1
@@ -508,11 +531,11 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                             in_theatre -= n_p
                         else:
                             people[d] += n_p
-                        for oo in range(n_sites):
+                        for oo in range(n_orig if carries[m] else 0):
                             for cls in range(2):
                                 if exit_cargo[d]:
-                                    teu_fate[r, oo, SHIPPED] += s_teu[m, oo, cls]
-                                    veh_fate[r, oo, SHIPPED] += s_veh[m, oo, cls]
+                                    fate_t[oo, SHIPPED] += s_teu[m, oo, cls]
+                                    fate_v[oo, SHIPPED] += s_veh[m, oo, cls]
                                 else:
                                     teu[d, oo, cls] += s_teu[m, oo, cls]
                                     veh[d, oo, cls] += s_veh[m, oo, cls]
@@ -526,9 +549,11 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                 for s in attack_sites:
                     if closed_early[s] or people[s] <= 0:
                         continue
-                    full = max(float(people0[s]), 1.0)
-                    factor = min(100.0, (full / people[s]) ** attack_elasticity[s])
-                    hazard[s] += attack_rate[s, t] * th * factor
+                    if people[s] != factor_people[s]:  # the power is costly: only on change
+                        full = max(float(people0[s]), 1.0)
+                        factor[s] = min(100.0, (full / people[s]) ** attack_elasticity[s])
+                        factor_people[s] = people[s]
+                    hazard[s] += attack_rate[s, t] * th * factor[s]
                     while hazard[s] >= threshold[s]:
                         draws = np.empty(5)
                         for j in range(5):
@@ -547,13 +572,13 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                         in_theatre -= lost_p
                         for which in range(2):
                             stock = veh if which == 0 else teu
-                            fate = veh_fate[r] if which == 0 else teu_fate[r]
+                            fate = fate_v if which == 0 else fate_t
                             mean = attack_effects[s, 2 + which]
                             amount = float(poisson_inv(draws[2 + which], mean))
                             total = stock[s].sum()
                             if total > 0 and amount > 0:
                                 share = min(1.0, amount / total)
-                                for o in range(n_sites):
+                                for o in range(n_orig):
                                     for cls in range(2):
                                         lost = stock[s, o, cls] * share
                                         stock[s, o, cls] -= lost
@@ -567,7 +592,7 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                         if early_close_attacks > 0 and attacks[s] >= early_close_attacks:
                             closed_early[s] = True
                             early_closed[r] += 1
-                            dispose(teu, veh, s, destroy_general, teu_fate[r], veh_fate[r], False)
+                            dispose(teu, veh, s, destroy_orig, fate_t, fate_v, False)
                             if evac_link[s] >= 0:
                                 e = n_used
                                 n_used += 1
@@ -595,7 +620,10 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                     closure_day[r, s] = last_zero[s]
             if exit_cargo[s]:
                 continue
-            dispose(teu, veh, s, destroy_general, teu_fate[r], veh_fate[r], people[s] > 0.5)
+            dispose(teu, veh, s, destroy_orig, fate_t, fate_v, people[s] > 0.5)
         people_stranded[r] = in_theatre
+        for j in range(n_orig):
+            teu_fate[r, orig_sites[j]] = fate_t[j]
+            veh_fate[r, orig_sites[j]] = fate_v[j]
         for k in range(inc_ptr[r], inc_ptr[r + 1]):
             inc_of[inc_movement[k]] = -1
