@@ -49,6 +49,10 @@ def compare(
         bool,
         typer.Option("--same-plan", help="Execute the first option's plan in every option."),
     ] = False,
+    greedy: Annotated[
+        bool,
+        typer.Option("--greedy", help="Plan with the fast greedy baseline, not the optimiser."),
+    ] = False,
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Folder for the tables.")] = None,
 ) -> None:
     """Compare scenarios (or one scenario and --set changes) with common random numbers."""
@@ -70,12 +74,19 @@ def compare(
             )
         parse_overrides(changes, loaded[0])
         comparison = run_compare(
-            loaded[0], overrides=[changes], runs=runs, seed=seed, same_plan=same_plan
+            loaded[0],
+            overrides=[changes],
+            runs=runs,
+            seed=seed,
+            same_plan=same_plan,
+            planner=_planner(greedy),
         )
     else:
         if changes:
             loaded = [apply_overrides(s, parse_overrides(changes, s)) for s in loaded]
-        comparison = run_compare(loaded, runs=runs, seed=seed, same_plan=same_plan)
+        comparison = run_compare(
+            loaded, runs=runs, seed=seed, same_plan=same_plan, planner=_planner(greedy)
+        )
     table = Table(title=f"{runs:,} runs per option, seed {seed} (the same for every option)")
     table.add_column("key figure")
     for i, label in enumerate(comparison.labels):
@@ -131,6 +142,10 @@ def sensitivity(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the design and the runs.")] = (
         DEFAULT_SEED
     ),
+    greedy: Annotated[
+        bool,
+        typer.Option("--greedy", help="Plan with the fast greedy baseline, not the optimiser."),
+    ] = False,
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Folder for the tables.")] = None,
 ) -> None:
     """Which declared uncertainty drives the risk: Sobol or Morris indices and a tornado chart."""
@@ -141,9 +156,11 @@ def sensitivity(
     names = [p.strip() for p in parameters.split(",")] if parameters else None
     if method not in ("sobol", "morris"):
         raise InputError(Problem("--method", method, "unknown method", "use sobol or morris"))
-    with console.status("optimising the baseline plan and evaluating the design…"):
+    the_plan = _planner(greedy)(s)
+    with console.status("evaluating the design…"):
         result = run_sensitivity(
             s,
+            the_plan,
             method=method,  # type: ignore[arg-type]
             samples=samples,
             outputs=outputs,
@@ -175,6 +192,10 @@ def check(
     ] = None,
     runs: Annotated[int, typer.Option("--runs", min=1, help="Simulated runs.")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the runs.")] = DEFAULT_SEED,
+    greedy: Annotated[
+        bool,
+        typer.Option("--greedy", help="Plan with the fast greedy baseline, not the optimiser."),
+    ] = False,
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Folder for the scores.")] = None,
 ) -> None:
     """Score the simulated distributions against what actually happened."""
@@ -184,7 +205,7 @@ def check(
 
     s = _load(scenario)
     observations = read_actuals(actuals, s)  # bad rows fail before any work
-    the_plan = _load_plan(plan) if plan is not None else _optimise(s)
+    the_plan = _load_plan(plan) if plan is not None else _planner(greedy)(s)
     result = simulate(s, the_plan, runs=runs, seed=seed)
     checked = run_check(s, result, observations)
     table = Table(title=f"{len(checked.scores)} observations, {runs:,} runs")
@@ -214,11 +235,18 @@ def check(
         console.print(f"[green]✓[/green] scores and chart in [bold]{out}[/bold]")
 
 
-def _optimise(scenario: Any) -> Any:
-    from drawdown.plan import optimise
+def _planner(greedy: bool) -> Any:
+    """The greedy baseline or the optimiser (with a note while it works)."""
+    from drawdown.plan import greedy_plan, optimise
 
-    with console.status("optimising the plan…"):
-        return optimise(scenario)
+    if greedy:
+        return greedy_plan
+
+    def planned(scenario: Any) -> Any:
+        with console.status(f"optimising the plan of {scenario.name}…"):
+            return optimise(scenario)
+
+    return planned
 
 
 def _load_plan(folder: Path) -> Any:

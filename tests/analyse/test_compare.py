@@ -1,0 +1,102 @@
+"""Compare: common random numbers, paired differences, figures and the command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from drawdown.analyse.compare import compare, paired_difference
+from drawdown.errors import InputError
+from drawdown.plan import greedy_plan
+from drawdown.report.compare_figures import plot_compare_fan, plot_compare_gantt
+from drawdown.scenario.model import Scenario
+
+TINY = Path(__file__).parents[1] / "data" / "tiny"
+
+
+def test_scenario_against_itself_differs_by_exactly_zero(tiny: Scenario) -> None:
+    """The same scenario twice, same seed: every difference and its interval is exactly 0."""
+    c = compare([tiny, tiny], runs=300, seed=5, planner=greedy_plan)
+    others = c.figures[c.figures["option"] == c.labels[1]]
+    assert len(others) > 5
+    for column in ("diff", "diff_low", "diff_high"):
+        assert (others[column] == 0.0).all(), column
+    assert c.labels == ["tiny", "tiny (2)"]
+
+
+def test_refused_roads_lower_the_chance_of_leaving_on_time(tiny: Scenario) -> None:
+    """An override that refuses most road movements shows a clearly negative paired difference."""
+    c = compare(
+        tiny,
+        overrides=[["clearance.road.approval=0.2"]],
+        runs=400,
+        seed=5,
+        planner=greedy_plan,
+        same_plan=True,
+    )
+    row = c.figures[(c.figures["figure"] == "p_out_on_time") & (c.figures["option"] != "baseline")]
+    assert row["diff_high"].iloc[0] < 0
+    assert c.labels == ["baseline", "clearance.road.approval=0.2"]
+    assert "vs [0]" in c.summary()
+
+
+def test_paired_difference_interval() -> None:
+    """The paired interval is the mean difference +/- 1.96 standard errors."""
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=1000)
+    x = base + 1.0 + 0.1 * rng.normal(size=1000)
+    mean, low, high = paired_difference(x, base)
+    assert low < 1.0 < high and high - low < 0.02
+
+
+def test_frames_and_figures(tiny: Scenario) -> None:
+    """Fan and Gantt frames hold every option; the figures draw on the caller's axis."""
+    c = compare(tiny, overrides=[["speed.wet=*0.5"]], runs=100, seed=1, planner=greedy_plan)
+    assert set(c.fan_frame()["option"]) == set(c.labels)
+    assert set(c.gantt_frame()["option"]) == set(c.labels)
+    ax = Figure().add_subplot()
+    assert plot_compare_fan(c, ax=ax) is ax and len(ax.lines) >= 2
+    ax = Figure().add_subplot()
+    assert plot_compare_gantt(c, ax=ax) is ax and len(ax.patches) >= 2
+
+
+def test_needs_two_options(tiny: Scenario) -> None:
+    """One option alone is an input error."""
+    with pytest.raises(InputError, match="two options"):
+        compare([tiny], runs=10, seed=0, planner=greedy_plan)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "drawdown", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_cli_compare_exit_codes(tmp_path: Path) -> None:
+    """Unknown parameters exit 2 listing the valid names; a good comparison exits 0."""
+    bad = _cli("compare", str(TINY), "--set", "clearance.road.aproval=0.5")
+    assert bad.returncode == 2 and "valid names" in bad.stderr
+    assert "Traceback" not in bad.stderr + bad.stdout
+    lonely = _cli("compare", str(TINY))
+    assert lonely.returncode == 2
+    out = tmp_path / "cmp"
+    good = _cli(
+        "compare",
+        str(TINY),
+        "--set",
+        "threat.ied.rate=*3",
+        "--runs",
+        "200",
+        "--seed",
+        "1",
+        "--same-plan",
+        "-o",
+        str(out),
+    )
+    assert good.returncode == 0, good.stderr
+    assert (out / "compare.csv").exists() and (out / "compare_fan.png").exists()
