@@ -65,9 +65,9 @@ class SimulationResult:
         return self.data.horizon
 
     def date_of(self, day: float) -> str:
-        """ISO date of a day index (or '-' when not reached)."""
+        """ISO date of a day index ('never' when not reached)."""
         if not np.isfinite(day) or day < 0:
-            return "-"
+            return "never"
         return (
             dt.date.fromisoformat(self.meta.start_date) + dt.timedelta(days=int(day))
         ).isoformat()
