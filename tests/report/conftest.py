@@ -6,6 +6,9 @@ let every figure and section be tested on known numbers.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -130,3 +133,32 @@ def tiny_report(
     """The tiny report built once, with PNGs."""
     out = tmp_path_factory.mktemp("tiny-report")
     return build_from_views(tiny, tiny_plan, tiny_views, out, baseline=tiny_baseline, png=True)
+
+
+@dataclass
+class Done:
+    """Exit status and output of one command, with rich's line wrapping undone."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def drawdown_cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Done]:
+    """Run `drawdown ARGS...` in-process, as a user would type it."""
+    from drawdown.cli import main
+
+    def run(*args: str) -> Done:
+        monkeypatch.setattr(sys, "argv", ["drawdown", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 0
+        out, err = capsys.readouterr()
+        return Done(code, " ".join(out.split()), " ".join(err.split()))
+
+    return run

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,32 +11,25 @@ import drawdown
 from drawdown.report.results import RunInfo, check_folder
 
 
-def _report(folder: Path) -> subprocess.CompletedProcess[str]:
-    """Run `drawdown report FOLDER`; stderr comes back with its line wrapping undone."""
-    code = "from drawdown.cli import main; main()"
-    done = subprocess.run(
-        [sys.executable, "-c", code, "report", str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    done.stderr = " ".join(done.stderr.split())
-    return done
+@pytest.fixture
+def report_cli(drawdown_cli):  # type: ignore[no-untyped-def]
+    """`drawdown report FOLDER`, run in-process."""
+    return lambda folder: drawdown_cli("report", str(folder))
 
 
-def test_missing_folder_exits_2(tmp_path: Path) -> None:
+def test_missing_folder_exits_2(tmp_path: Path, report_cli) -> None:  # type: ignore[no-untyped-def]
     """A folder that does not exist is refused with status 2 and no traceback."""
-    done = _report(tmp_path / "nowhere")
+    done = report_cli(tmp_path / "nowhere")
     assert done.returncode == 2
     assert "is not a folder" in done.stderr
     assert "Traceback" not in done.stderr
 
 
-def test_incomplete_folder_exits_2(tmp_path: Path) -> None:
+def test_incomplete_folder_exits_2(tmp_path: Path, report_cli) -> None:  # type: ignore[no-untyped-def]
     """A folder missing the plan and simulation is refused and says what is missing."""
     (tmp_path / "run.json").write_text("{}")
     (tmp_path / "scenario").mkdir()
-    done = _report(tmp_path)
+    done = report_cli(tmp_path)
     assert done.returncode == 2
     assert "incomplete results folder" in done.stderr
     assert "plan" in done.stderr and "simulation" in done.stderr
@@ -53,9 +44,9 @@ def _complete(tmp_path: Path, version: str) -> Path:
     return tmp_path
 
 
-def test_other_version_exits_2(tmp_path: Path) -> None:
+def test_other_version_exits_2(tmp_path: Path, report_cli) -> None:  # type: ignore[no-untyped-def]
     """Results written by another drawdown version are refused, naming both versions."""
-    done = _report(_complete(tmp_path, "0.0.1"))
+    done = report_cli(_complete(tmp_path, "0.0.1"))
     assert done.returncode == 2
     assert "made by drawdown 0.0.1" in done.stderr
     assert drawdown.__version__ in done.stderr

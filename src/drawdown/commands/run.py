@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from drawdown.commands.common import console, print_warnings
+from drawdown.commands.common import console, err_console, print_warnings
 
 # Sized so the built-in minusma-2023 runs end to end in well under a minute on 2 cores.
 DEFAULT_RUNS = 2000
 DEFAULT_SEED = 20230630
+DEFAULT_TIME_LIMIT_S = 30.0
 T = TypeVar("T")
 
 
@@ -33,6 +35,9 @@ def run(
     png: Annotated[
         bool, typer.Option("--png", help="Also write the figures as 1600x900 PNGs for slides.")
     ] = False,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=1.0, help="Seconds the optimiser may take.")
+    ] = DEFAULT_TIME_LIMIT_S,
 ) -> None:
     """Plan and stress-test a withdrawal, then write the report: the main command."""
     from drawdown.report import build_report
@@ -56,13 +61,17 @@ def run(
             return value
 
         s = stage("Validate the scenario", "validate", lambda: _validate(scenario))
-        from drawdown.plan import greedy_plan, optimise
+        from drawdown.plan import greedy_plan
 
-        plan = stage("Optimise the plan", "optimise", lambda: optimise(s))
         baseline = stage("Greedy baseline (for the gain)", "baseline", lambda: greedy_plan(s))
+        plan, note = stage(
+            "Optimise the plan", "optimise", lambda: _optimise(s, baseline, time_limit)
+        )
         result = _simulate(progress, s, plan, runs, seed, times)
         out_dir = out if out is not None else Path("results") / s.name
         manifest = {f"{k} time": f"{v:.1f} s" for k, v in times.items()}
+        if note:
+            manifest["plan note"] = note
         path = stage(
             "Write the report",
             "report",
@@ -71,6 +80,30 @@ def run(
             ),
         )
     _summary(s, plan, result, path, times)
+
+
+def _optimise(scenario: Any, baseline: Any, time_limit_s: float) -> tuple[Any, str]:
+    """The optimised plan; when the deadline cannot be met, the planner's best plan (its
+    reasons printed) so the stress test still shows the consequences."""
+    from drawdown.errors import InputError
+    from drawdown.plan import InfeasiblePlanError, optimise
+
+    try:
+        return optimise(scenario, time_limit_s=time_limit_s, with_greedy=False), ""
+    except InfeasiblePlanError as exc:
+        if exc.best_plan is None:
+            raise
+        print_warnings([replace(p, severity="warning") for p in exc.problems], limit=10)
+        return exc.best_plan, f"deadline cannot be met: {exc.title}; best plan reported"
+    except InputError as exc:
+        if "no plan found" not in exc.title:
+            raise
+        note = (
+            f"the optimiser found no plan within {time_limit_s:g} s; the greedy baseline is "
+            "reported instead (allow more time with --time-limit)"
+        )
+        err_console.print(f"[yellow]warning:[/yellow] {note}")
+        return baseline, note
 
 
 def _validate(name: str) -> Any:

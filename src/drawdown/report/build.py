@@ -115,9 +115,9 @@ def build_report(
     with atomic_dir(out_dir) as staging:
         save_scenario(scenario, staging / SCENARIO_DIR)
         (staging / GEOJSON_FILE).write_text(json.dumps(scenario_features(scenario)) + "\n")
-        _save_plan(plan, staging / PLAN_DIR)
+        _save_plan(plan, staging / PLAN_DIR, scenario)
         if baseline is not None:
-            _save_plan(baseline, staging / BASELINE_DIR)
+            _save_plan(baseline, staging / BASELINE_DIR, scenario)
         _save_result(result, staging / SIMULATION_DIR)
         (staging / RUN_FILE).write_text(info.to_json(), encoding="utf-8")
         write_report(
@@ -154,10 +154,10 @@ def rebuild_report(folder: str | Path, *, png: bool = False) -> Path:
 
 
 # The plan and simulation io modules are the other stages' own: reuse their writers.
-def _save_plan(plan: Plan, folder: Path) -> None:
+def _save_plan(plan: Plan, folder: Path, scenario: Scenario) -> None:
     from drawdown.plan import save_plan
 
-    save_plan(plan, folder)
+    save_plan(plan, folder, scenario=scenario)  # with routes.geojson for GIS
 
 
 def _load_plan(folder: Path) -> Plan:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from drawdown.plan.model import Plan
 from drawdown.report import fan, fate, gantt, incidents, map, protection
+from drawdown.report.constraints import explain
 from drawdown.report.figure_data import (
     FATES,
     ClosureData,
@@ -27,6 +28,7 @@ from drawdown.report.figure_data import (
     ProtectionData,
     ReportContent,
 )
+from drawdown.report.map import short_name
 from drawdown.report.scenario_data import (
     map_data,
     movements_frame,
@@ -37,6 +39,7 @@ from drawdown.report.scenario_data import (
 from drawdown.scenario.model import Scenario
 
 FAN_LEVELS = (0.1, 0.25, 0.5, 0.75, 0.9)
+MAX_PLACES = 16  # incidents chart: the busiest places, the rest summed
 FATE_WORDS = {
     "repatriated": "repatriated",
     "handed_over": "handed over",
@@ -185,7 +188,7 @@ def figures(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[Fig
     """Each figure's data, from the scenario, the plan and the simulation views."""
     start = scenario.manifest.start_date
     deadline_day = scenario.day_of(scenario.manifest.deadline)
-    names = {s.id: s.name for s in scenario.sites}
+    names = {s.id: short_name(s.name) for s in scenario.sites}
     order = sorted(views.closure.index, key=lambda s: (plan.closure_day.get(s, 10**6), s))
     closure = views.closure.loc[order]
     closures = ClosureData(
@@ -280,22 +283,6 @@ def figures(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[Fig
     )
 
 
-def constraints(plan: Plan) -> tuple[str, ...]:
-    """Binding constraints in words, from what the planner recorded in `solver`."""
-    raw = plan.solver.get("binding") or plan.solver.get("binding_constraints") or ()
-    out: list[str] = []
-    if isinstance(raw, dict):
-        out = [f"{k}: {v}" for k, v in raw.items()]
-    elif isinstance(raw, (list, tuple)):
-        out = [str(x) for x in raw]
-    elif raw:
-        out = [str(raw)]
-    diagnosis = plan.solver.get("diagnosis")
-    if diagnosis:
-        out.append(str(diagnosis))
-    return tuple(out)
-
-
 def gain(plan: Plan, baseline: Plan | None) -> tuple[pd.DataFrame | None, str]:
     """Objective terms of the optimised plan against the greedy baseline (lower is better)."""
     if baseline is None or not plan.objective or not baseline.objective:
@@ -313,10 +300,16 @@ def gain(plan: Plan, baseline: Plan | None) -> tuple[pd.DataFrame | None, str]:
     if total:
         g, b = frame.loc[total, "gain"], frame.loc[total, "greedy"]
         share = f" ({g / b:.1%} of the baseline)" if b else ""
+        verdict = (
+            f"{_usd(g)} lower than the greedy baseline's{share}"
+            if g >= 0
+            else f"{_usd(-g)} HIGHER than the greedy baseline's{share}: on this scenario the "
+            "simple rule did better, which is worth a look at the planner's settings"
+        )
         note = (
-            f"The optimised plan's weighted objective is {_usd(g)} lower than the greedy "
-            f"baseline's{share}. Terms are in USD-equivalent after the scenario's weights; "
-            "a positive gain means the optimiser did better on that term."
+            f"The optimised plan's weighted objective is {verdict}. Terms are in "
+            "USD-equivalent after the scenario's weights; a positive gain means the optimiser "
+            "did better on that term."
         )
     else:
         note = "Objective terms after the scenario's weights; positive gain: optimiser better."
@@ -363,7 +356,7 @@ def report_content(
         headline=headline(scenario, plan, views),
         figures=figures(scenario, plan, views),
         movements=movements_frame(scenario, plan),
-        constraints=constraints(plan),
+        constraints=explain(scenario, plan),
         gain=gain_frame,
         gain_note=gain_note,
         sources=tuple(sources(scenario)),
@@ -408,7 +401,11 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
     )
     if len(incidents):
         incidents = incidents.loc[incidents.sum(axis=1).sort_values(ascending=False).index]
-        names = {s.id: f"{s.name} (site)" for s in scenario.sites}
+        if len(incidents) > MAX_PLACES:
+            rest = incidents.iloc[MAX_PLACES - 1 :]
+            incidents = incidents.iloc[: MAX_PLACES - 1].copy()
+            incidents.loc[f"{len(rest)} other places"] = rest.sum()
+        names = {s.id: f"{short_name(s.name)} (site)" for s in scenario.sites}
         incidents = incidents.rename(index=lambda p: names.get(p, p))
     gap = r.protection_gap_over_time().set_index("day")
     uncovered = pd.DataFrame(
