@@ -65,3 +65,66 @@ class Plan:
     objective: dict[str, float] = field(default_factory=dict)
     solver: dict[str, object] = field(default_factory=dict)
     method: str = "optimised"  # or "greedy"
+    figures: dict[str, float] = field(default_factory=dict)  # raw figures behind the terms
+
+    def closure_order(self) -> list[tuple[str, int]]:
+        """Sites by closure day (then name): the order in which the mission closes."""
+        return sorted(self.closure_day.items(), key=lambda kv: (kv[1], kv[0]))
+
+    def totals(self) -> dict[str, float]:
+        """Mission totals: people and cargo moved out, cargo by fate, convoys and sorties."""
+        out: dict[str, float] = {
+            "movements": float(len(self.movements)),
+            "road_convoy_legs": float(sum(m.convoys for m in self.movements if m.mode != "air")),
+            "sorties": float(sum(m.convoys for m in self.movements if m.mode == "air")),
+        }
+        for fate in ("repatriate", "hand_over", "destroy"):
+            rows = [d for d in self.dispositions if d.fate == fate]
+            out[f"{fate}_teu"] = sum(d.containers_teu for d in rows)
+            out[f"{fate}_vehicles"] = float(sum(d.vehicles for d in rows))
+            out[f"{fate}_usd"] = sum(d.value_usd for d in rows)
+        return out
+
+    def per_site(self) -> list[dict[str, object]]:
+        """One record per base and hub: closure day, departures, cargo kept and left."""
+        rows: dict[str, dict[str, object]] = {
+            s: {
+                "site": s,
+                "closure_day": d,
+                "people_out": 0,
+                "convoys_out": 0,
+                "repatriated_usd": 0.0,
+                "left_usd": 0.0,
+            }
+            for s, d in self.closure_day.items()
+        }
+        for m in self.movements:
+            r = rows.get(m.origin)
+            if r is not None and m.mode in ("road", "river", "air"):
+                r["people_out"] = int(r["people_out"]) + m.people  # type: ignore[call-overload]
+                r["convoys_out"] = int(r["convoys_out"]) + m.convoys  # type: ignore[call-overload]
+        for d in self.dispositions:
+            r = rows.get(d.site)
+            if r is None:
+                continue
+            key = "repatriated_usd" if d.fate == "repatriate" else "left_usd"
+            r[key] = float(r[key]) + d.value_usd  # type: ignore[arg-type]
+        return [rows[s] for s, _ in self.closure_order()]
+
+    def summary(self) -> str:
+        """A few readable lines: method, closure order, totals and objective."""
+        lines = [f"{self.method} plan for {self.scenario_name} ({self.horizon_days} days)"]
+        order = ", ".join(f"{s} d{d}" for s, d in self.closure_order())
+        lines.append(f"closure order: {order}")
+        t = self.totals()
+        lines.append(
+            f"movements: {int(t['movements'])} legs, {int(t['road_convoy_legs'])} "
+            f"convoy-legs, {int(t['sorties'])} sorties"
+        )
+        lines.append(
+            f"cargo: repatriated {t['repatriate_teu']:.0f} TEU, handed over "
+            f"{t['hand_over_teu']:.0f} TEU, destroyed {t['destroy_teu']:.0f} TEU"
+        )
+        for k, v in self.objective.items():
+            lines.append(f"{k}: {v:,.0f}")
+        return "\n".join(lines)

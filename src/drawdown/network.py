@@ -1,0 +1,272 @@
+"""The planner's data prep: links and routes as whole daily arrays.
+
+Everything here is indexed by day (0 = scenario start, `H` = horizon days): whether a link
+is usable, how long a convoy takes on it when it enters that day (season), the expected
+deaths per convoy (threat rate x km x killed per incident) and the host-nation clearance
+(approval probability, mean delay). Routes are candidate paths from each base or hub to
+hubs and exits: the fastest and the least exposed path in every month's network (road and
+river), and every direct air link. A route is usable on a day when each leg is open on the
+day the convoy enters it and the convoy arrives by the deadline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from drawdown.scenario.model import Link, Scenario
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Largest number of hubs and exits a site sends to by road (the nearest ones by time).
+MAX_ROAD_DESTINATIONS = 2
+
+
+@dataclass(frozen=True)
+class LinkDays:
+    """Daily state of every link: arrays of shape (links, days)."""
+
+    ids: tuple[str, ...]
+    open: BoolArray
+    travel_days: IntArray
+    deaths_per_convoy: FloatArray
+    approval: FloatArray
+    delay_days: FloatArray
+
+
+@dataclass(frozen=True)
+class Route:
+    """A path from `origin` to `destination`: legs are (link index, forward?) pairs."""
+
+    origin: str
+    destination: str
+    mode: str  # "road" (road and river legs) or "air"
+    legs: tuple[tuple[int, bool], ...]
+    km: float
+
+
+@dataclass(frozen=True)
+class Network:
+    """Links by day and candidate routes by day: the planner's whole input as arrays.
+
+    Route arrays have shape (routes, days): `usable`, `duration_days` (departure to arrival),
+    `deaths` (expected deaths per convoy or sortie), `approval` (strictest leg) and
+    `delay_days` (longest leg wait). `leg_offset` has shape (routes, max legs, days): the day
+    offset at which the convoy enters each leg.
+    """
+
+    horizon_days: int
+    links: LinkDays
+    routes: tuple[Route, ...]
+    usable: BoolArray
+    duration_days: IntArray
+    deaths: FloatArray
+    approval: FloatArray
+    delay_days: FloatArray
+    leg_offset: IntArray
+
+    def route_corridors(self, scenario: Scenario) -> list[frozenset[str]]:
+        """Escort corridors each route uses (empty for air and unescorted roads)."""
+        out = []
+        for r in self.routes:
+            names = {scenario.links[li].corridor for li, _ in r.legs}
+            out.append(frozenset(n for n in names if n and r.mode != "air"))
+        return out
+
+
+def _months(scenario: Scenario, days: int) -> IntArray:
+    return np.array([scenario.date_of(d).month for d in range(days)], dtype=np.int64)
+
+
+def _date_mask(scenario: Scenario, days: int, start: object, end: object) -> BoolArray:
+    first = 0 if start is None else scenario.day_of(start)  # type: ignore[arg-type]
+    last = days - 1 if end is None else scenario.day_of(end)  # type: ignore[arg-type]
+    mask = np.zeros(days, dtype=bool)
+    mask[max(first, 0) : max(min(last + 1, days), 0)] = True
+    return mask
+
+
+def link_days(scenario: Scenario, days: int | None = None) -> LinkDays:
+    """Daily open/travel/threat/clearance arrays for every link over `days` days."""
+    days = days or scenario.horizon_days
+    links = scenario.links
+    n = len(links)
+    months = _months(scenario, days)
+    rainy = np.isin(months, sorted(scenario.rainy_months))
+    site_region = {s.id: s.region for s in scenario.sites}
+    is_open = np.zeros((n, days), dtype=bool)
+    travel = np.zeros((n, days), dtype=np.int64)
+    deaths = np.zeros((n, days))
+    approval = np.ones((n, days))
+    delay = np.zeros((n, days))
+    index = {link.id: i for i, link in enumerate(links)}
+    for i, link in enumerate(links):
+        is_open[i] = np.isin(months, link.passable_months)
+        if link.mode != "air":
+            speed = np.where(rainy, link.wet_km_per_day, link.dry_km_per_day)
+            is_open[i] &= speed > 0
+            dry = link.travel_days(1, frozenset())
+            wet = link.travel_days(1, frozenset({1}))
+            travel[i] = np.where(rainy, wet, dry)
+        region = link.region or site_region.get(link.from_site, "")
+        # The most specific clearance rule wins: exact mode and region over wildcards.
+        best = np.full(days, -1)
+        for c in scenario.clearances:
+            if c.mode not in ("*", link.mode) or c.region not in ("*", region):
+                continue
+            rank = (c.mode != "*") * 2 + (c.region != "*")
+            hit = _date_mask(scenario, days, c.start, c.end) & (rank >= best)
+            approval[i, hit] = c.approval
+            delay[i, hit] = c.delay_mean_days
+            best[hit] = rank
+    for t in scenario.threats:
+        if t.kind in ("ied", "ambush") and t.target in index:
+            i = index[t.target]
+            mask = _date_mask(scenario, days, t.start, t.end)
+            deaths[i, mask] += t.rate * links[i].km * t.killed_mean
+    for ev in scenario.events:
+        mask = _date_mask(scenario, days, ev.date, ev.end_date)
+        if ev.kind == "link_closed" and ev.target in index:
+            is_open[index[ev.target], mask] = False
+        elif ev.kind == "corridor_closed":
+            for i, link in enumerate(links):
+                if link.corridor == ev.target:
+                    is_open[i, mask] = False
+        elif ev.kind == "clearance_suspended":
+            for i, link in enumerate(links):
+                if ev.target in ("*", link.mode):
+                    is_open[i, mask] = False
+    ids = tuple(link.id for link in links)
+    return LinkDays(ids, is_open, travel, deaths, approval, delay)
+
+
+def _airfield_deaths(scenario: Scenario, days: int) -> dict[str, FloatArray]:
+    out: dict[str, FloatArray] = {}
+    for t in scenario.threats:
+        if t.kind == "ground_fire":
+            arr = out.setdefault(t.target, np.zeros(days))
+            arr[_date_mask(scenario, days, t.start, t.end)] += t.rate * t.killed_mean
+    return out
+
+
+def _ground_paths(scenario: Scenario, ld: LinkDays) -> list[Route]:
+    """Fastest and least-exposed road/river paths, per month, to hubs and exits."""
+    ids = [s.id for s in scenario.sites]
+    pos = {s: i for i, s in enumerate(ids)}
+    kinds = {s.id: s.kind for s in scenario.sites}
+    origins = [i for i, s in enumerate(ids) if kinds[s] in ("base", "hub")]
+    targets = [i for i, s in enumerate(ids) if kinds[s] in ("hub", "exit")]
+    ground = [i for i, link in enumerate(scenario.links) if link.mode != "air"]
+    if not ground or not origins:
+        return []
+    months = _months(scenario, ld.open.shape[1])
+    found: dict[tuple[int, ...], Route] = {}
+    best_time: dict[tuple[int, int], float] = {}
+    for month in sorted(set(months.tolist())):
+        in_month = months == month
+        # (a, b) -> (weight, link) keeping the lightest link between two sites.
+        for criterion in ("time", "exposure"):
+            edges: dict[tuple[int, int], tuple[float, int, bool]] = {}
+            for li in ground:
+                if not ld.open[li, in_month].any():
+                    continue
+                link = scenario.links[li]
+                t = float(ld.travel_days[li, in_month].max())
+                x = float(ld.deaths_per_convoy[li, in_month].mean())
+                w = t + 1e-3 * link.km if criterion == "time" else x + 1e-9 * link.km
+                w = max(w, 1e-12)
+                a, b = pos[link.from_site], pos[link.to_site]
+                for key, fwd in (((a, b), True), ((b, a), False)):
+                    if key not in edges or edges[key][0] > w:
+                        edges[key] = (w, li, fwd)
+            if not edges:
+                continue
+            rows, cols = zip(*edges.keys(), strict=True)
+            weights = [v[0] for v in edges.values()]
+            graph = csr_matrix((weights, (rows, cols)), shape=(len(ids), len(ids)))
+            dist, pred = dijkstra(graph, indices=origins, return_predecessors=True)
+            for oi, o in enumerate(origins):
+                for d in targets:
+                    if d == o or not np.isfinite(dist[oi, d]):
+                        continue
+                    path: list[tuple[int, bool]] = []
+                    node = d
+                    while node != o:
+                        prev = int(pred[oi, node])
+                        _, li, fwd = edges[(prev, node)]
+                        path.append((li, fwd))
+                        node = prev
+                    legs = tuple(reversed(path))
+                    key = (o, d, *(li for li, _ in legs))
+                    if criterion == "time":
+                        best_time[(o, d)] = min(best_time.get((o, d), np.inf), dist[oi, d])
+                    if key not in found:
+                        km = sum(scenario.links[li].km for li, _ in legs)
+                        found[key] = Route(ids[o], ids[d], "road", legs, km)
+    # Keep each origin's nearest destinations by time, so big missions stay small.
+    keep: set[tuple[int, int]] = set()
+    for o in origins:
+        near = sorted((t, d) for (oo, d), t in best_time.items() if oo == o)
+        keep.update((o, d) for _, d in near[:MAX_ROAD_DESTINATIONS])
+    return [r for k, r in found.items() if (k[0], k[1]) in keep]
+
+
+def _air_routes(scenario: Scenario) -> list[Route]:
+    kinds = {s.id: s.kind for s in scenario.sites}
+    out = []
+    for li, link in enumerate(scenario.links):
+        if link.mode != "air":
+            continue
+        for a, b, fwd in (
+            (link.from_site, link.to_site, True),
+            (link.to_site, link.from_site, False),
+        ):
+            if kinds.get(a) in ("base", "hub") and kinds.get(b) in ("hub", "exit"):
+                out.append(Route(a, b, "air", ((li, fwd),), link.km))
+    return out
+
+
+def _leg_links(scenario: Scenario, route: Route) -> list[Link]:
+    return [scenario.links[li] for li, _ in route.legs]
+
+
+def build_network(scenario: Scenario) -> Network:
+    """Links and candidate routes of `scenario` as daily arrays over its horizon."""
+    days = scenario.horizon_days
+    ld = link_days(scenario, days)
+    routes = _ground_paths(scenario, ld) + _air_routes(scenario)
+    n = len(routes)
+    max_legs = max((len(r.legs) for r in routes), default=1)
+    usable = np.zeros((n, days), dtype=bool)
+    duration = np.zeros((n, days), dtype=np.int64)
+    deaths = np.zeros((n, days))
+    approval = np.ones((n, days))
+    delay = np.zeros((n, days))
+    offset = np.zeros((n, max_legs, days), dtype=np.int64)
+    airfield = _airfield_deaths(scenario, days)
+    day = np.arange(days)
+    for ri, route in enumerate(routes):
+        at = day.copy()  # day the convoy enters the next leg, per departure day
+        ok = np.ones(days, dtype=bool)
+        for k, (li, _) in enumerate(route.legs):
+            offset[ri, k] = at - day
+            inside = at < days
+            idx = np.minimum(at, days - 1)
+            ok &= inside & ld.open[li, idx]
+            deaths[ri] += ld.deaths_per_convoy[li, idx]
+            approval[ri] = np.minimum(approval[ri], ld.approval[li, idx] if k == 0 else 1.0)
+            delay[ri] = np.maximum(delay[ri], ld.delay_days[li, idx] if k == 0 else 0.0)
+            at = at + ld.travel_days[li, idx]
+        if route.mode == "air":
+            for site in (route.origin, route.destination):
+                if site in airfield:
+                    deaths[ri] += airfield[site]
+        duration[ri] = at - day
+        usable[ri] = ok & (at <= days - 1) & (approval[ri] > 0)
+    return Network(days, ld, tuple(routes), usable, duration, deaths, approval, delay, offset)

@@ -1,0 +1,705 @@
+"""The strategic model: closure order, flows and disposition over coarse periods.
+
+Data prep (`prepare`) turns the network's daily arrays into lanes (a route flown or driven by
+one asset type) by period; `build_model` then adds one family of variables or constraints per
+`define_*` function, each from whole labelled arrays. Flows leave a site only from the stock it
+held at the start of the period and arrive in the period holding the latest possible arrival
+day, so any period's flows can be laid out day by day (see `schedule.py`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import linopy
+import linopy.config
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from drawdown.network import FloatArray, IntArray, Network
+from drawdown.scenario.model import Scenario
+
+_SemanticsWarning: type[Warning] = getattr(linopy.config, "LinopySemanticsWarning", UserWarning)
+
+DEFAULT_PERIOD_DAYS = 14
+CONVOY_TRUCKS_DEFAULT = 20  # convoy size on roads with no escort row
+STRANDED_PENALTY = 1e9  # per person left in theatre, elastic (diagnosis) model only
+
+
+@dataclass(frozen=True)
+class Lanes:
+    """Lanes (route x asset) and their figures by period; arrays are (lanes,) or (lanes, T)."""
+
+    route: IntArray
+    asset: tuple[str, ...]
+    is_air: np.ndarray
+    fixed_wing: np.ndarray
+    origin: tuple[str, ...]
+    destination: tuple[str, ...]
+    unit_capacity: dict[str, FloatArray]  # commodity -> per truck or sortie (0: cannot carry)
+    convoy_trucks: FloatArray
+    convoy_vehicles: FloatArray
+    corridors: tuple[frozenset[str], ...]
+    usable_days: IntArray
+    arrival_period: IntArray
+    deaths: FloatArray
+    approval: FloatArray
+    turnaround_days: FloatArray
+    days_left_on_arrival: FloatArray
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """Everything the strategic model and the scheduler read, as arrays."""
+
+    scenario: Scenario
+    network: Network
+    period_start: IntArray
+    period_len: IntArray
+    period_of_day: IntArray
+    commodities: tuple[str, ...]  # "people@<deadline day>", ..., "teu", "veh"
+    deadline_day: dict[str, int]
+    nodes: tuple[str, ...]  # bases and hubs
+    initial: FloatArray  # (commodities, nodes): people held; cargo before disposal
+    group_site: tuple[str, ...]  # disposal groups: (site, cargo class, sensitive)
+    group_class: tuple[str, ...]
+    group_sensitive: tuple[bool, ...]
+    group_teu: FloatArray
+    group_vehicles: FloatArray
+    group_value: FloatArray
+    lanes: Lanes | None = None
+    capacity_factor: float = 1.0  # below 1 when the scheduler needs slack (repair)
+    integer_convoys: bool = True  # whole convoys per lane and period (False: relaxed)
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        return tuple(k for k in self.commodities if k.startswith("people"))
+
+    @property
+    def n_periods(self) -> int:
+        return len(self.period_start)
+
+
+def people_key(deadline_day: int) -> str:
+    return f"people@{deadline_day}"
+
+
+def contingent_deadlines(scenario: Scenario) -> dict[str, int]:
+    """Day index by which each early-leaving contingent must be out (others: the deadline)."""
+    last = scenario.horizon_days - 1
+    out: dict[str, int] = {}
+    for ev in scenario.events:
+        if ev.kind == "contingent_departs":
+            out[ev.target] = min(out.get(ev.target, last), scenario.day_of(ev.date), last)
+    return out
+
+
+def make_periods(horizon_days: int, period_days: int, cuts: list[int]) -> IntArray:
+    """Period start days: every `period_days`, plus a cut after each day in `cuts`."""
+    starts = set(range(0, horizon_days, max(1, period_days)))
+    starts.update(c + 1 for c in cuts if 0 <= c < horizon_days - 1)
+    return np.array(sorted(starts), dtype=np.int64)
+
+
+def auto_period_days(horizon_days: int) -> int:
+    """Fortnights for missions of months; shorter periods for short horizons."""
+    return int(min(DEFAULT_PERIOD_DAYS, max(1, horizon_days // 10)))
+
+
+def prepare(scenario: Scenario, network: Network, period_days: int | None = None) -> PlanData:
+    """Periods, commodities, stocks, disposal groups and lanes of `scenario`."""
+    H = scenario.horizon_days
+    by_contingent = contingent_deadlines(scenario)
+    deadlines = sorted({H - 1, *by_contingent.values()})
+    starts = make_periods(H, period_days or auto_period_days(H), deadlines)
+    lengths = np.diff(np.append(starts, H))
+    period_of_day = np.repeat(np.arange(len(starts)), lengths)
+    commodities = tuple(people_key(d) for d in deadlines) + ("teu", "veh")
+    nodes = tuple(s.id for s in scenario.sites if s.kind in ("base", "hub"))
+    node_pos = {s: i for i, s in enumerate(nodes)}
+    initial = np.zeros((len(commodities), len(nodes)))
+    groups: dict[tuple[str, str, bool], list[float]] = {}
+    for h in scenario.holdings:
+        if h.site not in node_pos:
+            continue
+        j = node_pos[h.site]
+        d = by_contingent.get(h.contingent, H - 1)
+        initial[commodities.index(people_key(d)), j] += h.people
+        initial[-2, j] += h.containers_teu
+        initial[-1, j] += h.vehicles
+        if h.containers_teu > 0 or h.vehicles > 0:
+            g = groups.setdefault((h.site, h.cargo_class, h.sensitive), [0.0, 0.0, 0.0])
+            g[0] += h.containers_teu
+            g[1] += h.vehicles
+            g[2] += h.value_usd
+    keys = list(groups)
+    data = PlanData(
+        scenario=scenario,
+        network=network,
+        period_start=starts,
+        period_len=lengths.astype(np.int64),
+        period_of_day=period_of_day.astype(np.int64),
+        commodities=commodities,
+        deadline_day={people_key(d): d for d in deadlines},
+        nodes=nodes,
+        initial=initial,
+        group_site=tuple(k[0] for k in keys),
+        group_class=tuple(k[1] for k in keys),
+        group_sensitive=tuple(k[2] for k in keys),
+        group_teu=np.array([groups[k][0] for k in keys]),
+        group_vehicles=np.array([groups[k][1] for k in keys]),
+        group_value=np.array([groups[k][2] for k in keys]),
+    )
+    return _with_lanes(data)
+
+
+def _lane_assets(scenario: Scenario, network: Network) -> list[tuple[int, str]]:
+    sites = {s.id: s for s in scenario.sites}
+    out = []
+    for ri, r in enumerate(network.routes):
+        if r.mode == "air":
+            ends = (sites[r.origin], sites[r.destination])
+            for a in scenario.aircraft:
+                if a.count <= 0 or a.sorties_per_day <= 0:
+                    continue
+                if not all(a.can_use(s) for s in ends):
+                    continue
+                if a.min_runway_m > 0 and min(s.air_slots_per_day for s in ends) <= 0:
+                    continue
+                out.append((ri, a.id))
+        else:
+            for t in scenario.trucks:
+                if t.count > 0 and (t.teu_each > 0 or t.people_each > 0):
+                    out.append((ri, t.id))
+    return out
+
+
+def _period_reduce(values: np.ndarray, data: PlanData, how: str) -> np.ndarray:
+    """Reduce (lanes, days) values to (lanes, periods) by sum or max."""
+    starts = data.period_start
+    if how == "sum":
+        return np.add.reduceat(values, starts, axis=1)
+    return np.maximum.reduceat(values, starts, axis=1)
+
+
+def _with_lanes(data: PlanData) -> PlanData:
+    scenario, net = data.scenario, data.network
+    pairs = _lane_assets(scenario, net)
+    route = np.array([p[0] for p in pairs], dtype=np.int64)
+    asset = tuple(p[1] for p in pairs)
+    aircraft = {a.id: a for a in scenario.aircraft}
+    trucks = {t.id: t for t in scenario.trucks}
+    is_air = np.array([a in aircraft and net.routes[r].mode == "air" for r, a in pairs], bool)
+    fixed_wing = np.array(
+        [ia and aircraft[a].min_runway_m > 0 for ia, a in zip(is_air, asset, strict=True)], bool
+    )
+    corridors_of_route = net.route_corridors(scenario)
+    escort_size: dict[str, tuple[float, float]] = {}
+    for e in scenario.escorts:
+        old = escort_size.get(e.corridor, (0.0, 0.0))
+        escort_size[e.corridor] = (
+            max(old[0], e.trucks_per_convoy),
+            max(old[1], e.vehicles_per_convoy),
+        )
+    default_size = (
+        max((v[0] for v in escort_size.values()), default=CONVOY_TRUCKS_DEFAULT),
+        max((v[1] for v in escort_size.values()), default=0.0),
+    )
+    n = len(pairs)
+    caps = {k: np.zeros(n) for k in data.commodities}
+    convoy_trucks = np.zeros(n)
+    convoy_vehicles = np.zeros(n)
+    for i, (r, a) in enumerate(pairs):
+        if is_air[i]:
+            ac = aircraft[a]
+            per = {"people": ac.people_each, "teu": ac.teu_each, "veh": ac.vehicles_each}
+        else:
+            tr = trucks[a]
+            per = {"people": tr.people_each, "teu": tr.teu_each, "veh": 0.0}
+            sizes = [escort_size.get(c, default_size) for c in corridors_of_route[r]]
+            sizes = sizes or [default_size]
+            convoy_trucks[i] = min(s[0] for s in sizes)
+            convoy_vehicles[i] = min(s[1] for s in sizes)
+        for k in data.commodities:
+            caps[k][i] = per["people" if k.startswith("people") else k]
+    usable = net.usable[route]
+    dur = net.duration_days[route]
+    days = np.arange(net.horizon_days)
+    usable_days = _period_reduce(usable.astype(np.int64), data, "sum")
+    arrive = np.where(usable, days + dur, -1)
+    last_arrival = _period_reduce(arrive, data, "max")
+    arrival_period = np.where(
+        last_arrival >= 0, data.period_of_day[np.maximum(last_arrival, 0)], -1
+    )
+    count = np.maximum(usable_days, 1)
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        return _period_reduce(np.where(usable, values, 0.0), data, "sum") / count
+
+    deaths = mean(net.deaths[route])
+    approval = np.where(usable_days > 0, mean(net.approval[route]), 1.0)
+    turnaround = np.maximum(mean(2.0 * dur + net.delay_days[route]), 1.0)
+    days_left = np.maximum(net.horizon_days - mean(days + dur.astype(float)), 0.0)
+    lanes = Lanes(
+        route=route,
+        asset=asset,
+        is_air=is_air,
+        fixed_wing=fixed_wing,
+        origin=tuple(net.routes[r].origin for r in route),
+        destination=tuple(net.routes[r].destination for r in route),
+        unit_capacity=caps,
+        convoy_trucks=convoy_trucks,
+        convoy_vehicles=convoy_vehicles,
+        corridors=tuple(corridors_of_route[r] for r in route),
+        usable_days=usable_days,
+        arrival_period=arrival_period.astype(np.int64),
+        deaths=deaths,
+        approval=np.maximum(approval, 1e-6),
+        turnaround_days=turnaround,
+        days_left_on_arrival=days_left,
+    )
+    _ = trucks
+    return PlanData(**{**data.__dict__, "lanes": lanes})
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass
+class Strategic:
+    """A built strategic model and the constant part of each objective term."""
+
+    model: linopy.Model
+    data: PlanData
+    constants: dict[str, float]
+    elastic: bool
+
+
+def _coords(data: PlanData) -> dict[str, pd.Index]:
+    lanes = data.lanes
+    assert lanes is not None
+    return {
+        "commodity": pd.Index(list(data.commodities), name="commodity"),
+        "lane": pd.RangeIndex(len(lanes.route), name="lane"),
+        "period": pd.RangeIndex(data.n_periods, name="period"),
+        "node": pd.Index(list(data.nodes), name="node"),
+        "group": pd.RangeIndex(len(data.group_site), name="group"),
+    }
+
+
+def _da(values: np.ndarray, data: PlanData, *dims: str) -> xr.DataArray:
+    c = _coords(data)
+    return xr.DataArray(values, coords={d: c[d] for d in dims}, dims=dims)
+
+
+def _lane_label(data: PlanData, labels: tuple[str, ...], dim: str = "lane") -> xr.DataArray:
+    c = _coords(data)
+    return xr.DataArray(np.array(labels, dtype=object), coords={dim: c[dim]}, dims=dim)
+
+
+def define_flows(m: linopy.Model, data: PlanData) -> linopy.Variable:
+    """Loads (people by deadline, TEU, vehicles) sent on each lane in each period."""
+    lanes = data.lanes
+    assert lanes is not None
+    kinds = {s.id: s for s in data.scenario.sites}
+    K = len(data.commodities)
+    mask = np.zeros((K, len(lanes.route), data.n_periods), dtype=bool)
+    node_pos = {s: i for i, s in enumerate(data.nodes)}
+    for ki, k in enumerate(data.commodities):
+        is_people = k.startswith("people")
+        carries = lanes.unit_capacity[k] > 0
+        if k == "veh":
+            carries = carries | (~lanes.is_air & (lanes.convoy_vehicles > 0))
+        accepts = np.array(
+            [
+                kinds[d].kind != "exit"
+                or kinds[d].exit_for in ("all", "people" if is_people else "cargo")
+                for d in lanes.destination
+            ]
+        )
+        has = np.array(
+            [kinds[o].kind == "hub" or data.initial[ki, node_pos[o]] > 0 for o in lanes.origin]
+        )
+        ok = (lanes.usable_days > 0) & (carries & accepts & has)[:, None]
+        into_node = np.array([kinds[d].kind != "exit" for d in lanes.destination])
+        ok &= ~(into_node[:, None] & (lanes.arrival_period >= data.n_periods - 1))
+        if is_people:
+            last = data.period_of_day[data.deadline_day[k]]
+            ok &= lanes.arrival_period <= last
+        mask[ki] = ok
+    c = _coords(data)
+    return m.add_variables(
+        lower=0,
+        coords=[c["commodity"], c["lane"], c["period"]],
+        mask=xr.DataArray(mask, coords=[c["commodity"], c["lane"], c["period"]]),
+        name="load",
+    )
+
+
+def define_units(
+    m: linopy.Model, data: PlanData
+) -> tuple[linopy.Variable, linopy.LinearExpression]:
+    """Trucks or sorties per lane and period, and convoys on road lanes."""
+    lanes = data.lanes
+    assert lanes is not None
+    sc = data.scenario
+    rate = {a.id: a.count * a.sorties_per_day for a in sc.aircraft}
+    slots = {s.id: s.air_slots_per_day for s in sc.sites}
+    escort_rate: dict[str, float] = {}
+    for e in sc.escorts:
+        escort_rate[e.corridor] = escort_rate.get(e.corridor, 0.0) + e.convoys_per_day
+    usable = lanes.usable_days.astype(float)
+    ub_units = np.full(usable.shape, np.inf)
+    ub_convoys = np.full(usable.shape, np.inf)
+    for i in range(len(lanes.route)):
+        if lanes.is_air[i]:
+            cap = rate[lanes.asset[i]]
+            if lanes.fixed_wing[i]:
+                cap = min(cap, slots[lanes.origin[i]], slots[lanes.destination[i]])
+            ub_units[i] = cap * lanes.approval[i] * usable[i]
+        elif lanes.corridors[i]:
+            per_day = min(escort_rate.get(cr, np.inf) for cr in lanes.corridors[i])
+            ub_convoys[i] = per_day * lanes.approval[i] * usable[i]
+    ub_units *= data.capacity_factor
+    ub_convoys *= data.capacity_factor
+    active = usable > 0
+    c = _coords(data)
+    dims = [c["lane"], c["period"]]
+    units = m.add_variables(
+        lower=0,
+        upper=_da(ub_units, data, "lane", "period"),
+        coords=dims,
+        name="units",
+        mask=_da(active, data, "lane", "period"),
+    )
+    road = active & ~lanes.is_air[:, None]
+    # Whole convoys: a part-filled convoy is exposed to the threat in full.
+    ub_convoys = np.floor(np.minimum(ub_convoys, 1e6) + 1e-9)
+    # Whole convoys only where a convoy is exposed or escorts are scarce; elsewhere rounding
+    # a convoy up costs nothing the objective sees, and relaxing keeps the model small.
+    scarce = (lanes.deaths.max(axis=1) > 0) | (np.isfinite(ub_convoys).any(axis=1))
+    whole = road & scarce[:, None] & data.integer_convoys
+    convoys = m.add_variables(
+        lower=0,
+        upper=_da(ub_convoys, data, "lane", "period"),
+        coords=dims,
+        name="convoys",
+        mask=_da(whole, data, "lane", "period"),
+        integer=True,
+    )
+    part = m.add_variables(
+        lower=0,
+        upper=_da(ub_convoys, data, "lane", "period"),
+        coords=dims,
+        name="convoys_relaxed",
+        mask=_da(road & ~whole, data, "lane", "period"),
+    )
+    return units, convoys + part
+
+
+def define_payload(
+    m: linopy.Model,
+    data: PlanData,
+    load: linopy.Variable,
+    units: linopy.Variable,
+    convoys: linopy.LinearExpression,
+) -> None:
+    """Payloads fill trucks or sorties; trucks and self-driven vehicles fill convoys."""
+    lanes = data.lanes
+    assert lanes is not None
+    inv = np.zeros((len(data.commodities), len(lanes.route)))
+    for ki, k in enumerate(data.commodities):
+        cap = lanes.unit_capacity[k]
+        inv[ki] = np.where(cap > 0, 1.0 / np.maximum(cap, 1e-12), 0.0)
+    used = (load * _da(inv, data, "commodity", "lane")).sum("commodity")
+    m.add_constraints(used <= units, name="payload")
+    road = ~lanes.is_air
+    size = _da(np.where(road, 1.0 / np.maximum(lanes.convoy_trucks, 1.0), 0.0), data, "lane")
+    m.add_constraints(
+        convoys - units * size >= 0,
+        name="convoy_trucks",
+        mask=_da(
+            np.broadcast_to(road[:, None], lanes.usable_days.shape) & (lanes.usable_days > 0),
+            data,
+            "lane",
+            "period",
+        ),
+    )
+    veh = load.sel(commodity="veh")
+    per = _da(np.where(road, lanes.convoy_vehicles, 0.0), data, "lane")
+    m.add_constraints(
+        veh - convoys * per <= 0,
+        name="convoy_vehicles",
+        mask=_da(
+            np.broadcast_to(road[:, None], lanes.usable_days.shape) & (lanes.usable_days > 0),
+            data,
+            "lane",
+            "period",
+        ),
+    )
+
+
+def define_escorts(m: linopy.Model, data: PlanData, convoys: linopy.LinearExpression) -> None:
+    """Convoys leaving on a corridor a period, inflated by refusals, within its escorts."""
+    lanes = data.lanes
+    assert lanes is not None
+    rate: dict[str, float] = {}
+    for e in data.scenario.escorts:
+        rate[e.corridor] = rate.get(e.corridor, 0.0) + e.convoys_per_day
+    inflate = _da(1.0 / lanes.approval, data, "lane", "period")
+    for corridor, per_day in sorted(rate.items()):
+        uses = np.array([corridor in cs for cs in lanes.corridors])
+        if not uses.any():
+            continue
+        lhs = (convoys * inflate).where(_da(uses, data, "lane")).sum("lane")
+        cap = _da(per_day * data.capacity_factor * data.period_len.astype(float), data, "period")
+        m.add_constraints(lhs <= cap, name=f"escort[{corridor}]")
+
+
+def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> None:
+    """Trucks are tied up for the round trip; aircraft fly their sorties a day."""
+    lanes = data.lanes
+    assert lanes is not None
+    sc = data.scenario
+    length = data.period_len.astype(float) * data.capacity_factor
+    asset = _lane_label(data, lanes.asset).rename("asset")
+    road = _da(~lanes.is_air, data, "lane")
+    truck_ids = [t.id for t in sc.trucks if t.id in set(lanes.asset)]
+    if truck_ids:
+        busy = (units * _da(lanes.turnaround_days, data, "lane", "period")).where(road)
+        lhs = busy.groupby(asset).sum().reindex(asset=truck_ids)
+        count = xr.DataArray(
+            [sc.trucks[[t.id for t in sc.trucks].index(i)].count for i in truck_ids],
+            coords={"asset": truck_ids},
+            dims="asset",
+        )
+        m.add_constraints(lhs <= count * _da(length, data, "period"), name="truck_fleet")
+    air_ids = [a.id for a in sc.aircraft if a.id in set(lanes.asset)]
+    if air_ids:
+        flown = (units * _da(1.0 / lanes.approval, data, "lane", "period")).where(~road)
+        lhs = flown.groupby(asset).sum().reindex(asset=air_ids)
+        by_id = {a.id: a for a in sc.aircraft}
+        rate = xr.DataArray(
+            [by_id[i].count * by_id[i].sorties_per_day for i in air_ids],
+            coords={"asset": air_ids},
+            dims="asset",
+        )
+        m.add_constraints(lhs <= rate * _da(length, data, "period"), name="sorties")
+        wing = _da(lanes.fixed_wing, data, "lane")
+        fw = units.where(wing)
+        slot_sites = [s.id for s in sc.sites if s.air_slots_per_day > 0]
+        dep = fw.groupby(_lane_label(data, lanes.origin).rename("site")).sum()
+        arr = fw.groupby(_lane_label(data, lanes.destination).rename("site")).sum()
+        lhs = dep.reindex(site=slot_sites) + arr.reindex(site=slot_sites)
+        slots = xr.DataArray(
+            [sc.site(s).air_slots_per_day for s in slot_sites],
+            coords={"site": slot_sites},
+            dims="site",
+        )
+        m.add_constraints(lhs <= slots * _da(length, data, "period"), name="air_slots")
+
+
+def define_disposal(m: linopy.Model, data: PlanData) -> linopy.Variable:
+    """Share of each site's cargo class left behind (handed over or destroyed)."""
+    c = _coords(data)
+    return m.add_variables(lower=0, upper=1, coords=[c["group"]], name="left")
+
+
+def _initial_stock(data: PlanData, left: linopy.Variable) -> linopy.LinearExpression:
+    """Stock at the start: people held, cargo held less what is left behind."""
+    c = _coords(data)
+    node = xr.DataArray(
+        np.array(data.group_site, dtype=object),
+        coords={"group": c["group"]},
+        dims="group",
+        name="node",
+    )
+    amounts = np.zeros((len(data.group_site), len(data.commodities)))
+    amounts[:, data.commodities.index("teu")] = data.group_teu
+    amounts[:, data.commodities.index("veh")] = data.group_vehicles
+    lost_all = (left * _da(amounts, data, "group", "commodity")).groupby(node).sum()
+    lost_all = lost_all.reindex(node=list(data.nodes))
+    return _da(data.initial, data, "commodity", "node") - lost_all
+
+
+def define_stocks(
+    m: linopy.Model, data: PlanData, load: linopy.Variable, left: linopy.Variable, elastic: bool
+) -> tuple[linopy.Variable, linopy.LinearExpression, linopy.Variable | None]:
+    """Stock balance at bases and hubs; flows leave only from start-of-period stock."""
+    lanes = data.lanes
+    assert lanes is not None
+    c = _coords(data)
+    T = data.n_periods
+    nodes = list(data.nodes)
+    ub = np.full((len(data.commodities), len(nodes), T), np.inf)
+    ub[:, :, T - 1] = 0.0
+    for ki, k in enumerate(data.people):
+        ub[ki, :, data.period_of_day[data.deadline_day[k]] :] = np.inf if elastic else 0.0
+        if elastic:
+            ub[ki, :, T - 1] = np.inf
+    stock = m.add_variables(
+        lower=0,
+        upper=xr.DataArray(ub, coords=[c["commodity"], c["node"], c["period"]]),
+        coords=[c["commodity"], c["node"], c["period"]],
+        name="stock",
+    )
+    origin = _lane_label(data, lanes.origin).rename("node")
+    dest = _lane_label(data, lanes.destination).rename("node")
+    dep = load.groupby(origin).sum().reindex(node=nodes)
+    # What arrives during period a is available from period a + 1: flows leave only from
+    # the stock held at the start of a period, so any period can be laid out day by day.
+    lag = lanes.arrival_period + 1 - np.arange(T)[None, :]
+    arr_parts = []
+    for j in sorted(set(lag[lanes.usable_days > 0].tolist())):
+        shifted = load.where(_da(lag == j, data, "lane", "period")).shift(period=int(j))
+        arr_parts.append(shifted.groupby(dest).sum().reindex(node=nodes))
+    arr = arr_parts[0]
+    for part in arr_parts[1:]:
+        arr = arr + part
+    start = _initial_stock(data, left)
+    first = _da((np.arange(T) == 0).astype(float), data, "period")
+    m.add_constraints(stock - stock.shift(period=1) - arr + dep == start * first, name="balance")
+    stranded = None
+    if elastic:
+        stranded = m.add_variables(
+            lower=0,
+            coords=[pd.Index(list(data.people), name="commodity"), c["node"]],
+            name="stranded",
+        )
+        for k in data.people:
+            p = int(data.period_of_day[data.deadline_day[k]])
+            m.add_constraints(
+                stock.sel(commodity=k, period=p) - stranded.sel(commodity=k) <= 0,
+                name=f"deadline[{k}]",
+            )
+    return stock, arr, stranded
+
+
+def guard_people(data: PlanData) -> FloatArray:
+    """People who stay at each node until its last movement (capped by those it holds)."""
+    held = data.initial[[data.commodities.index(k) for k in data.people]].sum(axis=0)
+    return np.minimum(float(data.scenario.manifest.policy.min_guard_people), held)
+
+
+def define_closures(
+    m: linopy.Model, data: PlanData, stock: linopy.Variable, arrivals: linopy.LinearExpression
+) -> linopy.Variable:
+    """Open/closed by period for garrisoned sites: closed stays closed and holds nothing."""
+    c = _coords(data)
+    guard = guard_people(data)
+    garrisoned = [n for n, g in zip(data.nodes, guard, strict=True) if g > 0]
+    gidx = pd.Index(garrisoned, name="node")
+    is_open = m.add_variables(binary=True, coords=[gidx, c["period"]], name="open")
+    m.add_constraints(is_open.sel(period=0) == 1, name="open_at_start")
+    if data.n_periods > 1:
+        m.add_constraints(
+            is_open - is_open.shift(period=1) <= 0,
+            name="stays_closed",
+            mask=_da(np.arange(data.n_periods) > 0, data, "period"),
+        )
+    total = data.initial.sum(axis=1, keepdims=True)
+    kinds = {s.id: s.kind for s in data.scenario.sites}
+    big = np.where(np.array([kinds[n] == "hub" for n in data.nodes])[None, :], total, data.initial)
+    big_da = _da(big, data, "commodity", "node").sel(node=garrisoned)
+    nxt = is_open.shift(period=-1)
+    not_last = _da(np.arange(data.n_periods) < data.n_periods - 1, data, "period")
+    st = stock.sel(node=garrisoned)
+    m.add_constraints(st - nxt * big_da <= 0, name="closed_holds_nothing", mask=not_last)
+    hubs = [n for n in garrisoned if kinds[n] == "hub"]
+    if hubs:
+        m.add_constraints(
+            arrivals.sel(node=hubs) - is_open.sel(node=hubs) * big_da.sel(node=hubs) <= 0,
+            name="closed_receives_nothing",
+        )
+    ppl = st.sel(commodity=list(data.people)).sum("commodity")
+    g = xr.DataArray(
+        guard[[data.nodes.index(n) for n in garrisoned]], coords={"node": gidx}, dims="node"
+    )
+    m.add_constraints(ppl - nxt * g >= 0, name="min_guard", mask=not_last)
+    return is_open
+
+
+def define_objective(
+    m: linopy.Model,
+    data: PlanData,
+    load: linopy.Variable,
+    units: linopy.Variable,
+    convoys: linopy.LinearExpression,
+    left: linopy.Variable,
+    is_open: linopy.Variable,
+    stranded: linopy.Variable | None,
+) -> dict[str, float]:
+    """Weighted casualties, cargo lost, protection gap and running cost; returns constants."""
+    lanes = data.lanes
+    assert lanes is not None
+    sc = data.scenario
+    w = sc.manifest.objective
+    H = sc.horizon_days
+    deaths = _da(lanes.deaths, data, "lane", "period")
+    air = _da(lanes.is_air, data, "lane")
+    casualty = (convoys * deaths).where(~air).sum() + (units * deaths).where(air).sum()
+    cargo = (left * _da(data.group_value, data, "group")).sum()
+    # Protection: population-days uncovered before the horizon, counted by whole periods.
+    horizon = sc.day_of(sc.manifest.protection_horizon) + 1 if sc.manifest.protection_horizon else H
+    days = np.arange(H)
+    before = np.add.reduceat((days < horizon).astype(float), data.period_start)
+    guard = guard_people(data)
+    pop = {s.id: float(s.population_covered) for s in sc.sites}
+    garrisoned = [n for n, g in zip(data.nodes, guard, strict=True) if g > 0]
+    all_pop = sum(pop[n] for n in data.nodes)
+    prot_const = all_pop * float(horizon)
+    gp = xr.DataArray([pop[n] for n in garrisoned], coords={"node": garrisoned}, dims="node")
+    protection = -(is_open * gp * _da(before, data, "period")).sum()
+    # Running cost apportioned by people in theatre: each person out earlier saves a share.
+    people_total = float(data.initial[[data.commodities.index(k) for k in data.people]].sum())
+    per_person_day = sc.manifest.running_cost_usd_per_day / max(people_total, 1.0)
+    to_exit = np.array([sc.site(d).kind == "exit" for d in lanes.destination])
+    saved = _da(
+        np.where(to_exit[:, None], lanes.days_left_on_arrival, 0.0) * per_person_day,
+        data,
+        "lane",
+        "period",
+    )
+    running = -(load.sel(commodity=list(data.people)).sum("commodity") * saved).sum()
+    run_const = sc.manifest.running_cost_usd_per_day * H
+    expr = (
+        w.per_expected_death * casualty
+        + w.per_usd_cargo_lost * cargo
+        + w.per_person_day_unprotected * protection
+        + w.per_usd_running_cost * running
+    )
+    if stranded is not None:
+        expr = expr + STRANDED_PENALTY * stranded.sum()
+    constants = {
+        "protection_gap": w.per_person_day_unprotected * prot_const,
+        "running_cost": w.per_usd_running_cost * run_const,
+    }
+    # linopy takes no constant in an objective: a variable fixed at 1 carries it, so that
+    # the solver's relative gap is measured on the true total.
+    one = m.add_variables(lower=1, upper=1, name="constant")
+    m.add_objective(expr + sum(constants.values()) * one)
+    return constants
+
+
+def build_model(data: PlanData, *, elastic: bool = False) -> Strategic:
+    """The strategic MILP of `data` (elastic: people may be stranded at a heavy penalty)."""
+    with warnings.catch_warnings():
+        # Absent (masked) slots add nothing to a sum: linopy's legacy semantics, on purpose.
+        warnings.simplefilter("ignore", _SemanticsWarning)
+        return _build(data, elastic)
+
+
+def _build(data: PlanData, elastic: bool) -> Strategic:
+    m = linopy.Model()
+    load = define_flows(m, data)
+    units, convoys = define_units(m, data)
+    define_payload(m, data, load, units, convoys)
+    define_escorts(m, data, convoys)
+    define_fleets(m, data, units)
+    left = define_disposal(m, data)
+    stock, arrivals, stranded = define_stocks(m, data, load, left, elastic)
+    is_open = define_closures(m, data, stock, arrivals)
+    constants = define_objective(m, data, load, units, convoys, left, is_open, stranded)
+    return Strategic(m, data, constants, elastic)

@@ -1,0 +1,207 @@
+"""Save and load plans: tables as CSV and Parquet, a JSON summary, GeoJSON of used routes.
+
+A plan folder holds `movements`, `closures` and `dispositions` (each `.csv` and `.parquet`),
+`summary.json` (scenario name and hash, objective terms, solver information, figures) and,
+when the scenario is given, `routes.geojson` (the links used, with what went over them).
+`load_plan` refuses a folder that is incomplete, or made for another scenario.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from drawdown.errors import InputError, Problem
+from drawdown.plan.model import Disposition, Movement, Plan
+from drawdown.scenario.model import Scenario
+
+FORMAT_VERSION = 1
+TABLES = ("movements", "closures", "dispositions")
+MOVEMENT_COLUMNS = [f.name for f in fields(Movement)]
+DISPOSITION_COLUMNS = [f.name for f in fields(Disposition)]
+
+
+def _tables(plan: Plan, scenario: Scenario | None) -> dict[str, pd.DataFrame]:
+    movements = pd.DataFrame([asdict(m) for m in plan.movements], columns=MOVEMENT_COLUMNS)
+    closures = pd.DataFrame(
+        [{"site": s, "closure_day": d} for s, d in plan.closure_order()],
+        columns=["site", "closure_day"],
+    )
+    if scenario is not None:
+        movements["date"] = [str(scenario.date_of(d)) for d in movements["day"]]
+        closures["date"] = [str(scenario.date_of(d)) for d in closures["closure_day"]]
+    dispositions = pd.DataFrame([asdict(d) for d in plan.dispositions], columns=DISPOSITION_COLUMNS)
+    return {"movements": movements, "closures": closures, "dispositions": dispositions}
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def routes_geojson(plan: Plan, scenario: Scenario) -> dict[str, Any]:
+    """A FeatureCollection with one LineString per link used, and its totals."""
+    totals: dict[str, dict[str, float]] = {}
+    for m in plan.movements:
+        t = totals.setdefault(
+            m.link, {"convoys": 0, "people": 0, "containers_teu": 0.0, "vehicles": 0}
+        )
+        t["convoys"] += m.convoys
+        t["people"] += m.people
+        t["containers_teu"] += m.containers_teu
+        t["vehicles"] += m.vehicles
+    features = []
+    for link_id, t in sorted(totals.items()):
+        link = scenario.link(link_id)
+        a, b = scenario.site(link.from_site), scenario.site(link.to_site)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+                "properties": {
+                    "link": link_id,
+                    "mode": link.mode,
+                    "km": link.km,
+                    **{k: round(v, 3) for k, v in t.items()},
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def save_plan(
+    plan: Plan, folder: str | os.PathLike[str], *, scenario: Scenario | None = None
+) -> Path:
+    """Write `plan` into `folder` (created if needed); returns the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in _tables(plan, scenario).items():
+        table.to_csv(folder / f"{name}.csv", index=False)
+        table.to_parquet(folder / f"{name}.parquet", index=False)
+    summary = {
+        "format_version": FORMAT_VERSION,
+        "scenario_name": plan.scenario_name,
+        "scenario_hash": plan.scenario_hash,
+        "horizon_days": plan.horizon_days,
+        "method": plan.method,
+        "objective": plan.objective,
+        "figures": plan.figures,
+        "solver": plan.solver,
+        "closure_day": plan.closure_day,
+        "totals": plan.totals(),
+    }
+    (folder / "summary.json").write_text(
+        json.dumps(_json_safe(summary), indent=2) + "\n", encoding="utf-8"
+    )
+    if scenario is not None:
+        (folder / "routes.geojson").write_text(
+            json.dumps(routes_geojson(plan, scenario)) + "\n", encoding="utf-8"
+        )
+    return folder
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+    if parquet.exists():
+        return pd.read_parquet(parquet)
+    return pd.read_csv(csv, keep_default_na=False)
+
+
+def load_plan(folder: str | os.PathLike[str], *, scenario: Scenario | None = None) -> Plan:
+    """Read a plan folder written by `save_plan`; check it matches `scenario` if given."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(
+            Problem(
+                str(folder),
+                "",
+                "no such plan folder",
+                "give a folder written by `drawdown plan -o DIR`",
+            )
+        )
+    missing = [
+        f"{n}.csv/.parquet"
+        for n in TABLES
+        if not (folder / f"{n}.parquet").exists() and not (folder / f"{n}.csv").exists()
+    ]
+    if not (folder / "summary.json").exists():
+        missing.append("summary.json")
+    if missing:
+        raise InputError(
+            Problem(
+                str(folder),
+                "",
+                f"incomplete plan folder: missing {', '.join(missing)}",
+                "write the plan again with `drawdown plan SCENARIO -o DIR`",
+            )
+        )
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        movements = _read(folder, "movements")
+        closures = _read(folder, "closures")
+        dispositions = _read(folder, "dispositions")
+        plan = Plan(
+            scenario_name=str(summary["scenario_name"]),
+            scenario_hash=str(summary["scenario_hash"]),
+            horizon_days=int(summary["horizon_days"]),
+            closure_day={
+                str(s): int(d)
+                for s, d in zip(closures["site"], closures["closure_day"], strict=True)
+            },
+            movements=tuple(
+                Movement(**{c: _cast(Movement, c, r[c]) for c in MOVEMENT_COLUMNS})
+                for r in movements.to_dict("records")
+            ),
+            dispositions=tuple(
+                Disposition(**{c: _cast(Disposition, c, r[c]) for c in DISPOSITION_COLUMNS})
+                for r in dispositions.to_dict("records")
+            ),
+            objective={k: float(v) for k, v in summary.get("objective", {}).items()},
+            solver=dict(summary.get("solver", {})),
+            method=str(summary.get("method", "optimised")),
+            figures={k: float(v) for k, v in summary.get("figures", {}).items()},
+        )
+    except (KeyError, ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise InputError(
+            Problem(
+                str(folder),
+                "",
+                f"unreadable plan folder: {exc}",
+                "write the plan again with `drawdown plan`",
+            )
+        ) from None
+    if scenario is not None and plan.scenario_hash != scenario.content_hash():
+        raise InputError(
+            Problem(
+                str(folder / "summary.json"),
+                "scenario_hash",
+                f"plan was made for scenario '{plan.scenario_name}' ({plan.scenario_hash}), not "
+                f"'{scenario.name}' ({scenario.content_hash()})",
+                "plan this scenario again with `drawdown plan`",
+            )
+        )
+    return plan
+
+
+_INT = {"day", "arrival_day", "convoys", "people", "vehicles"}
+_FLOAT = {"containers_teu", "value_usd"}
+
+
+def _cast(kind: type, column: str, value: Any) -> Any:
+    if column in _INT:
+        return int(value)
+    if column in _FLOAT:
+        return float(value)
+    if column == "sensitive":
+        return value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
+    return str(value)

@@ -1,0 +1,550 @@
+"""Daily scheduling: turn period targets into a feasible table of integer convoys and sorties.
+
+A dispatcher walks the days once. Each day it tops up escort and aircraft allowances (token
+buckets at the daily rate, a refused request costing its share through 1 / approval), frees
+the trucks back from their round trips and lands what arrives; then it sends, lane by lane,
+what the targets still ask for and the origin holds, in whole convoys or sorties within every
+daily limit. A base keeps its guard until its cargo has gone. What a period cannot send is
+carried into the next. The result is checked, not trusted: what is left in theatre at the end
+is reported, and the optimiser repairs by re-solving with derated capacity.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from drawdown.network import FloatArray
+from drawdown.plan.build import PlanData, guard_people
+from drawdown.plan.model import Disposition, Movement, Plan
+
+EPS = 1e-6
+
+
+@dataclass
+class Schedule:
+    """A dispatched day-by-day plan and what it could not do."""
+
+    movements: list[Movement]
+    closure_day: dict[str, int]
+    dispositions: list[Disposition]
+    stranded_people: dict[str, int] = field(default_factory=dict)  # node -> people left
+    late_people: int = 0  # people out after their contingent's deadline
+    exited_people_by_day: FloatArray | None = None
+    expected_deaths: float = 0.0
+    sent: FloatArray | None = None  # (commodity, lane, period) loads sent, for checks
+
+    @property
+    def complete(self) -> bool:
+        return not self.stranded_people and self.late_people == 0
+
+
+def _lane_daily(data: PlanData) -> dict[str, np.ndarray]:
+    lanes = data.lanes
+    assert lanes is not None
+    net = data.network
+    r = lanes.route
+    dur = net.duration_days[r]
+    return {
+        "usable": net.usable[r],
+        "duration": dur,
+        "approval": np.maximum(net.approval[r], 1e-6),
+        "turnaround": np.maximum(np.ceil(2 * dur + net.delay_days[r]), 1).astype(np.int64),
+    }
+
+
+def dispatch(
+    data: PlanData,
+    targets: FloatArray,
+    left_share: FloatArray,
+    *,
+    priority: np.ndarray | None = None,
+    greedy: bool = False,
+) -> Schedule:
+    """Lay out `targets` (commodity, lane, period) day by day.
+
+    `left_share` is the share of each disposal group left behind. `greedy` sends whatever
+    the origin holds on the lanes with a positive target, as fast as capacity allows.
+    """
+    sc = data.scenario
+    lanes = data.lanes
+    assert lanes is not None
+    H = sc.horizon_days
+    K = data.commodities
+    ki = {k: i for i, k in enumerate(K)}
+    people_idx = [ki[k] for k in data.people]
+    deadline_of = np.array([data.deadline_day.get(k, H - 1) for k in K])
+    nodes = list(data.nodes)
+    npos = {n: i for i, n in enumerate(nodes)}
+    daily = _lane_daily(data)
+    nl = len(lanes.route)
+
+    # Stock at nodes, after what is left behind.
+    stock = data.initial.copy()
+    gi_node = np.array([npos[s] for s in data.group_site], dtype=np.int64)
+    lost_teu = np.zeros(len(nodes))
+    lost_veh = np.zeros(len(nodes))
+    np.add.at(lost_teu, gi_node, data.group_teu * left_share)
+    np.add.at(lost_veh, gi_node, data.group_vehicles * left_share)
+    stock[ki["teu"]] -= lost_teu
+    stock[ki["veh"]] = np.round(stock[ki["veh"]] - lost_veh)
+    stock = np.maximum(stock, 0.0)
+    guard = guard_people(data)
+
+    remaining = np.zeros((len(K), nl))
+    # Capacity state.
+    escort_rate: dict[str, float] = defaultdict(float)
+    for e in sc.escorts:
+        escort_rate[e.corridor] += e.convoys_per_day
+    escort_tokens = {c: 0.0 for c in escort_rate}
+    air_rate = {a.id: a.count * a.sorties_per_day for a in sc.aircraft}
+    air_tokens = {a: 0.0 for a in air_rate}
+    trucks_free = {t.id: t.count for t in sc.trucks}
+    trucks_back: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    slots = {s.id: s.air_slots_per_day for s in sc.sites}
+    arrivals: dict[int, list[tuple[str, np.ndarray]]] = defaultdict(list)
+    exited = np.zeros((len(K), H))
+    last_departure = {n: -1 for n in nodes}
+    movements: list[Movement] = []
+    deaths = 0.0
+    sent = np.zeros_like(targets)
+    # People first: escorts and aircraft go to the deadline-bound loads before cargo.
+    carries_people = np.zeros(nl, dtype=bool)
+    for k in data.people:
+        carries_people |= lanes.unit_capacity[k] > 0
+    base_priority = priority if priority is not None else np.zeros(nl)
+    order = np.lexsort((base_priority, ~carries_people))
+    link_ids = data.network.links.ids
+    links = sc.links
+
+    # The last period each origin has a target for each commodity: its largest lane then
+    # sweeps up whatever is left there (rounding, late arrivals), so nothing is forgotten.
+    sweep_lane = np.full((len(K), len(nodes), data.n_periods), -1, dtype=np.int64)
+    if not greedy:
+        lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
+        for k in range(len(K)):
+            for j in range(len(nodes)):
+                mine = np.flatnonzero(lane_node == j)
+                if mine.size == 0:
+                    continue
+                per_t = targets[k, mine, :]
+                active = np.flatnonzero(per_t.sum(axis=0) > EPS)
+                if active.size:
+                    t_last = int(active[-1])
+                    sweep_lane[k, j, t_last] = mine[int(np.argmax(per_t[:, t_last]))]
+    # Last usable day of each lane in each period: partial convoys wait for it.
+    last_usable = np.full((nl, data.n_periods), -1, dtype=np.int64)
+    for t in range(data.n_periods):
+        a, b = int(data.period_start[t]), int(data.period_start[t] + data.period_len[t])
+        window = daily["usable"][:, a:b]
+        has = window.any(axis=1)
+        last_usable[has, t] = a + (b - a - 1) - np.argmax(window[has, ::-1], axis=1)
+
+    # Partial convoys wait to be filled until the last usable day of the last period in
+    # which the lane has a target for that commodity.
+    lane_last_day = np.full((len(K), nl), -1, dtype=np.int64)
+    for k in range(len(K)):
+        for li in np.flatnonzero((targets[k] > EPS).any(axis=1)):
+            t_last = int(np.flatnonzero(targets[k, li] > EPS)[-1])
+            lane_last_day[k, li] = last_usable[li, t_last]
+
+    # Allowances bank up over at most a period, as the strategic model assumes.
+    cap_days = float(data.period_len.max())
+    # The guard leaves on the last usable day of its origin's last target period at the
+    # latest, even if cargo is still there (that cargo is then handed over or destroyed).
+    lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
+    any_target = targets.sum(axis=0) > EPS  # (lanes, periods)
+    node_last_t = np.full(len(nodes), data.n_periods - 1, dtype=np.int64)
+    for j in range(len(nodes)):
+        ts = np.flatnonzero(any_target[lane_node == j].any(axis=0))
+        if ts.size:
+            node_last_t[j] = ts[-1]
+    guard_release = np.array([last_usable[li, node_last_t[lane_node[li]]] for li in range(nl)])
+    guard_release = np.where(guard_release < 0, H - 1, guard_release)
+
+    for day in range(H):
+        t = int(data.period_of_day[day])
+        if day == data.period_start[t]:
+            remaining += targets[:, :, t]
+            for k, j in zip(*np.nonzero(sweep_lane[:, :, t] >= 0), strict=True):
+                remaining[k, sweep_lane[k, j, t]] = 1e12
+        for c in escort_tokens:
+            escort_tokens[c] = min(
+                escort_tokens[c] + escort_rate[c], escort_rate[c] * cap_days + 2.0
+            )
+        for a in air_tokens:
+            air_tokens[a] = min(air_tokens[a] + air_rate[a], air_rate[a] * 2 + 2.0)
+        for pool, n in trucks_back.pop(day, {}).items():
+            trucks_free[pool] += n
+        for dest, load in arrivals.pop(day, []):
+            if dest in npos:
+                stock[:, npos[dest]] += load
+            else:
+                exited[:, day] += load
+        slots_used: dict[str, int] = defaultdict(int)
+        if not greedy:
+            # Lanes whose window in this period closes first go first; people before cargo.
+            days_left = np.where(last_usable[:, t] >= day, last_usable[:, t] - day, H)
+            order = np.lexsort((days_left, ~carries_people))
+        for _pass in range(2):  # the second pass lets a guard leave behind its last cargo
+            for li in order:
+                if not daily["usable"][li, day]:
+                    continue
+                want_any = remaining[:, li] > EPS
+                if not want_any.any():
+                    continue
+                o = npos[lanes.origin[li]]
+                have = stock[:, o]
+                want = np.minimum(remaining[:, li], have) if not greedy else have.copy()
+                want[~want_any] = 0.0
+                for k in (*people_idx, ki["veh"]):
+                    want[k] = math.floor(want[k] + 0.5) if not greedy else want[k]
+                    if remaining[k, li] > EPS and want[k] < 1 <= have[k]:
+                        want[k] = 1.0 if not greedy else want[k]
+                    want[k] = min(want[k], have[k])
+                # The guard stays while cargo remains at a base or hub.
+                cargo_after = have[ki["teu"]] + have[ki["veh"]] - want[ki["teu"]] - want[ki["veh"]]
+                people_have = have[people_idx].sum()
+                if cargo_after > EPS and guard[o] > 0 and day < guard_release[li]:
+                    spare = max(people_have - guard[o], 0.0)
+                    # Take the spare people from the earliest deadlines first.
+                    for k in sorted(people_idx, key=lambda k: deadline_of[k]):
+                        take = min(want[k], spare)
+                        want[k] = take
+                        spare -= take
+                if want.sum() <= EPS:
+                    continue
+                # Small leftovers (LP tolerance) go with the rest.
+                close = (have - want < 0.05) & (want > 0)
+                want[close] = have[close]
+                # Wait for a full convoy only while more of this period's target is due in.
+                short = bool((want < remaining[:, li] - 0.5).any()) if not greedy else False
+                full_only = short and not lanes.is_air[li] and day < last_usable[li, t]
+                shipped, units, convoys = _fit(
+                    data,
+                    li,
+                    want,
+                    day,
+                    daily,
+                    escort_tokens,
+                    air_tokens,
+                    trucks_free,
+                    slots,
+                    slots_used,
+                    ki,
+                    full_only=full_only,
+                )
+                if units <= 0:
+                    continue
+                stock[:, o] -= shipped
+                sent[:, li, t] += shipped
+                stock[:, o] = np.where(np.abs(stock[:, o]) < EPS, 0.0, stock[:, o])
+                remaining[:, li] = np.maximum(remaining[:, li] - shipped, 0.0)
+                last_departure[lanes.origin[li]] = day
+                deaths += convoys * float(data.network.deaths[lanes.route[li], day])
+                dur = int(daily["duration"][li, day])
+                dest = lanes.destination[li]
+                if dur == 0:  # flown in today: usable today
+                    if dest in npos:
+                        stock[:, npos[dest]] += shipped
+                    else:
+                        exited[:, day] += shipped
+                else:
+                    arrivals[day + dur].append((dest, shipped.copy()))
+                if not lanes.is_air[li]:
+                    trucks_back[day + int(daily["turnaround"][li, day])][lanes.asset[li]] += units
+                route = data.network.routes[lanes.route[li]]
+                offsets = data.network.leg_offset[lanes.route[li], :, day]
+                people_n = int(round(shipped[people_idx].sum()))
+                for leg, (link_i, fwd) in enumerate(route.legs):
+                    link = links[link_i]
+                    a, b = (link.from_site, link.to_site) if fwd else (link.to_site, link.from_site)
+                    start = day + int(offsets[leg])
+                    end = day + (int(offsets[leg + 1]) if leg + 1 < len(route.legs) else dur)
+                    movements.append(
+                        Movement(
+                            day=start,
+                            arrival_day=end,
+                            origin=a,
+                            destination=b,
+                            link=link_ids[link_i],
+                            mode=link.mode,
+                            asset=lanes.asset[li],
+                            convoys=int(convoys),
+                            people=people_n,
+                            containers_teu=round(float(shipped[ki["teu"]]), 6),
+                            vehicles=int(round(shipped[ki["veh"]])),
+                        )
+                    )
+    # What is still in theatre at the end.
+    stranded = {
+        nodes[j]: int(round(stock[people_idx, j].sum()))
+        for j in range(len(nodes))
+        if stock[people_idx, j].sum() > 0.5
+    }
+    late = 0
+    for k in people_idx:
+        late += int(round(exited[k, deadline_of[k] + 1 :].sum()))
+    closure = {n: max(last_departure[n], 0) for n in nodes}
+    dispositions = _dispositions(data, left_share, stock, ki)
+    movements.sort(key=lambda m: (m.day, m.origin, m.link, m.asset))
+    return Schedule(
+        movements,
+        closure,
+        dispositions,
+        stranded,
+        late,
+        exited[people_idx].sum(axis=0),
+        deaths,
+        sent,
+    )
+
+
+def objective_terms(
+    data: PlanData, schedule: Schedule
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Weighted objective terms of a daily schedule, and the raw figures behind them.
+
+    Both the optimiser and the greedy baseline are scored here, the same way: expected deaths
+    from the convoys and sorties actually scheduled; value of cargo handed over or destroyed;
+    population-days uncovered from the day after each closure to the protection horizon;
+    running cost shared by people in theatre, each counted until the day they reach an exit.
+    """
+    sc = data.scenario
+    w = sc.manifest.objective
+    H = sc.horizon_days
+    horizon = sc.day_of(sc.manifest.protection_horizon) + 1 if sc.manifest.protection_horizon else H
+    guard = guard_people(data)
+    gap = 0.0
+    for j, n in enumerate(data.nodes):
+        pop = float(sc.site(n).population_covered)
+        covered_until = schedule.closure_day[n] + 1 if guard[j] > 0 else 0
+        gap += pop * max(horizon - covered_until, 0)
+    people = float(data.initial[[data.commodities.index(k) for k in data.people]].sum())
+    exited = schedule.exited_people_by_day
+    assert exited is not None
+    days = np.arange(H, dtype=float)
+    person_days = float((exited * days).sum()) + (people - float(exited.sum())) * H
+    running = sc.manifest.running_cost_usd_per_day / max(people, 1.0) * person_days
+    lost = sum(d.value_usd for d in schedule.dispositions if d.fate != "repatriate")
+    terms = {
+        "casualties": w.per_expected_death * schedule.expected_deaths,
+        "cargo_lost": w.per_usd_cargo_lost * lost,
+        "protection_gap": w.per_person_day_unprotected * gap,
+        "running_cost": w.per_usd_running_cost * running,
+    }
+    terms["total"] = sum(terms.values())
+    figures = {
+        "expected_deaths": schedule.expected_deaths,
+        "cargo_lost_usd": lost,
+        "protection_gap_person_days": gap,
+        "running_cost_usd": running,
+        "people_person_days": person_days,
+        "stranded_people": float(sum(schedule.stranded_people.values())),
+        "late_people": float(schedule.late_people),
+    }
+    return terms, figures
+
+
+def to_plan(data: PlanData, schedule: Schedule, *, method: str, solver: dict[str, object]) -> Plan:
+    """A frozen Plan from a schedule, with its objective scored the common way."""
+    sc = data.scenario
+    terms, figures = objective_terms(data, schedule)
+    return Plan(
+        scenario_name=sc.name,
+        scenario_hash=sc.content_hash(),
+        horizon_days=sc.horizon_days,
+        closure_day=dict(schedule.closure_day),
+        movements=tuple(schedule.movements),
+        dispositions=tuple(schedule.dispositions),
+        objective=terms,
+        solver=dict(solver),
+        method=method,
+        figures=figures,
+    )
+
+
+def _fit(
+    data: PlanData,
+    li: int,
+    want: np.ndarray,
+    day: int,
+    daily: dict[str, np.ndarray],
+    escort_tokens: dict[str, float],
+    air_tokens: dict[str, float],
+    trucks_free: dict[str, int],
+    slots: dict[str, int],
+    slots_used: dict[str, int],
+    ki: dict[str, int],
+    full_only: bool = False,
+) -> tuple[np.ndarray, int, int]:
+    """Largest part of `want` that whole convoys or sorties can take today on lane `li`.
+
+    `full_only` sends only full convoys (the rest waits for the period's last usable day).
+    """
+    lanes = data.lanes
+    assert lanes is not None
+    p = float(daily["approval"][li, day])
+    caps = np.array([lanes.unit_capacity[k][li] for k in data.commodities])
+    shipped = np.zeros_like(want)
+    if lanes.is_air[li]:
+        a = lanes.asset[li]
+        n_max = math.floor(air_tokens[a] * p + EPS)
+        if lanes.fixed_wing[li]:
+            o, d = lanes.origin[li], lanes.destination[li]
+            n_max = min(n_max, slots[o] - slots_used[o], slots[d] - slots_used[d])
+        if n_max <= 0:
+            return shipped, 0, 0
+        room = float(n_max)  # sorties, filled commodity by commodity (people first)
+        for k in _fill_order(data):
+            j = ki[k]
+            if caps[j] <= 0 or want[j] <= 0:
+                continue
+            take = min(want[j], room * caps[j])
+            if j != ki["teu"]:
+                take = math.floor(take + EPS)
+            shipped[j] = take
+            room -= take / caps[j]
+        used = sum(shipped[j] / caps[j] for j in range(len(caps)) if caps[j] > 0)
+        n = min(n_max, math.ceil(used - EPS))
+        if n <= 0:
+            return np.zeros_like(want), 0, 0
+        air_tokens[a] -= n / p
+        if lanes.fixed_wing[li]:
+            slots_used[lanes.origin[li]] += n
+            slots_used[lanes.destination[li]] += n
+        return shipped, n, n
+    # Road: convoys limited by escorts on every corridor, trucks by the free pool.
+    corridors = lanes.corridors[li]
+    n_max = min(
+        (math.floor(escort_tokens[c] * p + EPS) for c in corridors if c in escort_tokens),
+        default=10**9,
+    )
+    if n_max <= 0:
+        return shipped, 0, 0
+    size = max(int(lanes.convoy_trucks[li]), 1)
+    per_convoy_veh = int(lanes.convoy_vehicles[li])
+    trucks = min(trucks_free[lanes.asset[li]], n_max * size)
+    if full_only:
+        need = sum(
+            want[j] / caps[j]
+            for j in range(len(caps))
+            if caps[j] > 0 and data.commodities[j] != "veh"
+        )
+        per_veh = max(int(lanes.convoy_vehicles[li]), 1)
+        full = max(math.floor(need / size + EPS), math.floor(want[ki["veh"]] / per_veh + EPS))
+        if full <= 0:
+            return shipped, 0, 0
+        n_max = min(n_max, full)
+        trucks = min(trucks, n_max * size)
+    room = float(trucks)
+    for k in _fill_order(data):
+        j = ki[k]
+        if k == "veh" or caps[j] <= 0 or want[j] <= 0:
+            continue
+        take = min(want[j], room * caps[j])
+        if j != ki["teu"]:
+            take = math.floor(take + EPS)
+        shipped[j] = take
+        room -= take / caps[j]
+    used_trucks = math.ceil(
+        sum(
+            shipped[j] / caps[j]
+            for j in range(len(caps))
+            if caps[j] > 0 and data.commodities[j] != "veh"
+        )
+        - EPS
+    )
+    n = math.ceil(used_trucks / size) if used_trucks > 0 else 0
+    if per_convoy_veh > 0 and want[ki["veh"]] > 0:
+        veh_convoys = min(n_max, math.ceil(want[ki["veh"]] / per_convoy_veh))
+        n = max(n, veh_convoys if (used_trucks > 0 or trucks_free[lanes.asset[li]] > 0) else 0)
+        shipped[ki["veh"]] = min(want[ki["veh"]], n * per_convoy_veh)
+    if n <= 0:
+        return np.zeros_like(want), 0, 0
+    # A convoy of self-driven vehicles still takes at least one truck of its pool.
+    used_trucks = max(used_trucks, 1)
+    for c in corridors:
+        if c in escort_tokens:
+            escort_tokens[c] -= n / p
+    trucks_free[lanes.asset[li]] -= used_trucks
+    return shipped, used_trucks, n
+
+
+def _fill_order(data: PlanData) -> list[str]:
+    return [*sorted(data.people, key=lambda k: data.deadline_day[k]), "veh", "teu"]
+
+
+def _dispositions(
+    data: PlanData, left_share: FloatArray, stock: np.ndarray, ki: dict[str, int]
+) -> list[Disposition]:
+    """Disposition rows: the planned share left behind, plus cargo still in theatre."""
+    out: list[Disposition] = []
+    nodes = list(data.nodes)
+    share = np.clip(left_share, 0.0, 1.0)
+    moved_teu = data.group_teu * (1 - share)
+    moved_veh = data.group_vehicles * (1 - share)
+    # Cargo still at a site at the end is its own first (it never left), then consolidated.
+    stuck_teu = np.zeros(len(share))
+    stuck_veh = np.zeros(len(share))
+    consolidated: dict[str, tuple[float, float]] = {}
+    for j, n in enumerate(nodes):
+        teu, veh = float(stock[ki["teu"], j]), float(stock[ki["veh"], j])
+        own = np.array([s == n for s in data.group_site], dtype=bool)
+        own_teu, own_veh = moved_teu[own].sum(), moved_veh[own].sum()
+        f_teu = min(teu / own_teu, 1.0) if own_teu > EPS else 0.0
+        f_veh = min(veh / own_veh, 1.0) if own_veh > EPS else 0.0
+        stuck_teu[own] = moved_teu[own] * f_teu
+        stuck_veh[own] = moved_veh[own] * f_veh
+        rest = (teu - f_teu * own_teu, veh - f_veh * own_veh)
+        if rest[0] > EPS or rest[1] > 0.5:
+            consolidated[n] = rest
+    for g, site in enumerate(data.group_site):
+        teu, veh, value = data.group_teu[g], data.group_vehicles[g], data.group_value[g]
+        units = max(teu + veh, EPS)
+        left_teu = teu * share[g] + stuck_teu[g]
+        left_veh = round(veh * share[g] + stuck_veh[g])
+        left_value = value * (left_teu + left_veh) / units
+        sensitive = data.group_sensitive[g]
+        if teu - left_teu > EPS or veh - left_veh > 0:
+            out.append(
+                Disposition(
+                    site,
+                    data.group_class[g],
+                    sensitive,
+                    "repatriate",
+                    round(teu - left_teu, 6),
+                    int(veh - left_veh),
+                    round(value - left_value, 2),
+                )
+            )
+        if left_teu > EPS or left_veh > 0:
+            out.append(
+                Disposition(
+                    site,
+                    data.group_class[g],
+                    sensitive,
+                    "destroy" if sensitive else "hand_over",
+                    round(left_teu, 6),
+                    int(left_veh),
+                    round(left_value, 2),
+                )
+            )
+    # Cargo consolidated at a hub and stuck there may hold sensitive items: destroyed.
+    per_unit = data.group_value.sum() / max(data.group_teu.sum() + data.group_vehicles.sum(), EPS)
+    for n, (teu, veh) in consolidated.items():
+        out.append(
+            Disposition(
+                n,
+                "consolidated",
+                True,
+                "destroy",
+                round(teu, 6),
+                int(round(veh)),
+                round(per_unit * (teu + veh), 2),
+            )
+        )
+    return out

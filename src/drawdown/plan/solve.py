@@ -1,0 +1,202 @@
+"""Solve a strategic model with HiGHS; the solver's status is normalised here, once."""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+
+from drawdown.errors import InputError, Problem
+from drawdown.network import build_network
+from drawdown.plan.build import PlanData, Strategic, build_model, prepare
+from drawdown.plan.diagnose import explain, precheck
+from drawdown.plan.model import Plan
+from drawdown.plan.schedule import Schedule, dispatch, to_plan
+from drawdown.scenario.model import Scenario
+
+Status = Literal["optimal", "feasible", "infeasible", "no_solution", "error"]
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """How a solve ended: status, objective and proven bound (constants included), times."""
+
+    status: Status
+    objective: float
+    bound: float
+    gap: float
+    solve_s: float
+    message: str
+
+    @property
+    def has_solution(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+
+def solve(
+    strategic: Strategic,
+    *,
+    time_limit_s: float = 10.0,
+    mip_gap: float = 0.005,
+    seed: int = 0,
+    threads: int | None = None,
+) -> SolveResult:
+    """Solve `strategic` in place; its variables then hold the solution."""
+    m = strategic.model
+    options: dict[str, object] = {
+        "time_limit": float(time_limit_s),
+        "mip_rel_gap": float(mip_gap),
+        "random_seed": int(seed),
+        "output_flag": False,
+        "log_to_console": False,
+        "presolve": "on",
+    }
+    extra = {"io_api": "direct", "progress": False}
+    if threads:
+        options["threads"] = int(threads)
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            status, condition = m.solve(solver_name="highs", **extra, **options)  # type: ignore[arg-type]
+    except Exception as exc:  # the solver failing is reported, never raised at the user
+        return SolveResult(
+            "error",
+            math.nan,
+            math.nan,
+            math.nan,
+            time.perf_counter() - start,
+            f"solver error: {exc}",
+        )
+    elapsed = time.perf_counter() - start
+    condition = str(condition)
+    if "infeasible" in condition:
+        return SolveResult("infeasible", math.nan, math.nan, math.nan, elapsed, condition)
+    objective = m.objective.value
+    if objective is None or not math.isfinite(objective):
+        return SolveResult("no_solution", math.nan, math.nan, math.nan, elapsed, condition)
+    bound = objective
+    highs = getattr(m, "solver_model", None)
+    if highs is not None:
+        info = highs.getInfo()
+        dual = getattr(info, "mip_dual_bound", math.nan)
+        if dual is not None and math.isfinite(dual):
+            bound = dual
+    gap = abs(objective - bound) / max(abs(objective), 1e-9)
+    normal: Status = "optimal" if condition == "optimal" or gap <= 1e-9 else "feasible"
+    return SolveResult(normal, objective, bound, gap, elapsed, f"{status}/{condition}")
+
+
+REPAIR_FACTORS = (1.0, 0.9, 0.75, 0.6)
+
+
+def _values(strategic: Strategic, name: str) -> np.ndarray:
+    return np.nan_to_num(strategic.model.variables[name].solution.values, nan=0.0)
+
+
+def optimise(
+    scenario: Scenario,
+    *,
+    time_limit_s: float = 10.0,
+    mip_gap: float = 0.005,
+    seed: int = 0,
+    period_days: int | None = None,
+    with_greedy: bool = True,
+) -> Plan:
+    """The optimised withdrawal plan of `scenario`, with a feasible daily movement table.
+
+    Solves the strategic model (closure order, flows, disposition by period), lays it out day
+    by day, and if the daily table misses the deadline re-solves with derated capacity. Raises
+    `InputError` (an `InfeasiblePlanError` carrying the best plan) when the deadline cannot
+    be met. `with_greedy` also scores the greedy baseline and records the gain over it.
+    """
+    started = time.perf_counter()
+    net = build_network(scenario)
+    data = prepare(scenario, net, period_days)
+    precheck(data)
+    deadline_s = started + time_limit_s
+    last: Schedule | None = None
+    info: dict[str, object] = {}
+    for factor in REPAIR_FACTORS:
+        trial = replace(data, capacity_factor=factor)
+        t0 = time.perf_counter()
+        strategic = build_model(trial)
+        build_s = time.perf_counter() - t0
+        remaining = max(deadline_s - time.perf_counter(), 1.0)
+        result = solve(strategic, time_limit_s=remaining, mip_gap=mip_gap, seed=seed)
+        if result.status == "infeasible":
+            raise _infeasible(trial, time_limit_s, seed)
+        if not result.has_solution:
+            raise InputError(
+                Problem(
+                    "scenario",
+                    "",
+                    f"no plan found within {time_limit_s:g} s ({result.message})",
+                    "allow more time (--time-limit)",
+                ),
+                "no plan found",
+            )
+        t1 = time.perf_counter()
+        last = dispatch(trial, _values(strategic, "load"), _values(strategic, "left"))
+        info = {
+            "method": "strategic MILP + daily dispatch",
+            "status": result.status,
+            "objective_model": result.objective,
+            "bound": result.bound,
+            "gap": result.gap,
+            "build_s": round(build_s, 3),
+            "solve_s": round(result.solve_s, 3),
+            "schedule_s": round(time.perf_counter() - t1, 3),
+            "variables": int(strategic.model.nvars),
+            "constraints": int(strategic.model.ncons),
+            "binaries": int(strategic.model.variables["open"].size),
+            "periods": int(trial.n_periods),
+            "lanes": int(len(trial.lanes.route)) if trial.lanes is not None else 0,
+            "capacity_factor": factor,
+            "complete": last.complete,
+            "stranded_people": int(sum(last.stranded_people.values())),
+            "late_people": last.late_people,
+            "seed": seed,
+        }
+        if last.complete:
+            break
+    assert last is not None
+    plan = to_plan(data, last, method="optimised", solver=info)
+    if with_greedy:
+        from drawdown.plan.greedy import greedy_plan
+
+        base = greedy_plan(scenario, data=data)
+        g_total = base.objective["total"]
+        info["greedy_total"] = g_total
+        info["greedy_complete"] = base.solver.get("complete")
+        info["gain_over_greedy"] = g_total - plan.objective["total"]
+        info["gain_over_greedy_pct"] = (
+            100.0 * (g_total - plan.objective["total"]) / max(abs(g_total), 1e-9)
+        )
+    info["total_s"] = round(time.perf_counter() - started, 3)
+    return replace(plan, solver=info)
+
+
+def _infeasible(data: PlanData, time_limit_s: float, seed: int) -> InputError:
+    """Solve the elastic model and turn what it strands into an explanation."""
+    strategic = build_model(data, elastic=True)
+    result = solve(strategic, time_limit_s=max(time_limit_s, 5.0), mip_gap=0.01, seed=seed)
+    if not result.has_solution:
+        return explain(data, np.zeros((len(data.people), len(data.nodes))), None)
+    stranded = _values(strategic, "stranded")
+    schedule = dispatch(data, _values(strategic, "load"), _values(strategic, "left"))
+    best = to_plan(
+        data,
+        schedule,
+        method="optimised (elastic)",
+        solver={
+            "method": "elastic strategic MILP + daily dispatch",
+            "status": "infeasible",
+            "stranded_people": int(sum(schedule.stranded_people.values())),
+        },
+    )
+    return explain(data, stranded, best)
