@@ -103,6 +103,12 @@ def test_patched_arrays_equal_a_full_compile(tiny: Scenario, plan: Plan) -> None
         Uncertainty(parameter="threat.base_attack.garrison_elasticity", low=0.0, high=2.0),
         Uncertainty(parameter="link.road.wet_km_per_day", low=0.3, high=1.2, scale="multiplier"),
         Uncertainty(parameter="calendar.rainy_months.first", low=5, high=8),
+        Uncertainty(parameter="holdings.north.people", low=0.5, high=1.5, scale="multiplier"),
+        Uncertainty(parameter="holdings.*.containers_teu", low=0.7, high=1.4, scale="multiplier"),
+        Uncertainty(parameter="trucks.cargo-trucks.count", low=5, high=60),
+        Uncertainty(parameter="escort.north.trucks_per_convoy", low=5, high=30),
+        Uncertainty(parameter="escort.*.convoys_per_day", low=0.5, high=2, scale="multiplier"),
+        Uncertainty(parameter="aircraft.c130.count", low=1, high=4),
     )
     compiler = DesignCompiler(tiny, plan, params)
     assert compiler.fast

@@ -16,6 +16,7 @@ fall back to an exact recompile of the overridden scenario.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -178,9 +179,13 @@ class DesignCompiler:
         self.scenario, self.plan, self.params = scenario, plan, params
         self.targets = [resolve(u.parameter, scenario) for u in params]
         self.c0 = compile_inputs(scenario, plan)
-        self.fast = all(_patchable(t) for t in self.targets)
+        self.fast = all(
+            _patchable(t, u, scenario) for t, u in zip(self.targets, params, strict=True)
+        )
         if self.fast:
             self._prepare()
+            self.tables = self._base_tables()
+            self.masks = [_rows(scenario, t) for t in self.targets]
 
     # precomputation ---------------------------------------------------------------------------
     def _prepare(self) -> None:
@@ -190,6 +195,7 @@ class DesignCompiler:
         ordinal = np.array([d.toordinal() for d in dates])
         self.months = np.array([d.month for d in dates])
         mv = [self.plan.movements[i] for i in c.mv_index]
+        sidx = {sid: i for i, sid in enumerate(c.site_ids)}
         links = {link.id: link for link in s.links}
         region_of = {site.id: site.region for site in s.sites}
 
@@ -230,9 +236,8 @@ class DesignCompiler:
         )
         self.mv_key, self.air_key, self.win, self.suspended = mv_key, air_key, win, suspended
 
-        # threats: exposure of each movement slot to each threat row
-        n_mv, n_thr = len(mv), len(s.threats)
-        exposure = np.zeros((n_mv, 4, n_thr))
+        # threats: exposure of each movement slot to each threat row (sparse: few rows each)
+        cells, rows, amounts = [], [], []
         for k, m in enumerate(mv):
             link = links[m.link]
             date = dates[m.day]
@@ -243,9 +248,13 @@ class DesignCompiler:
             for slot, kind, target in pairs:
                 for t, thr in enumerate(s.threats):
                     if thr.kind == kind and thr.target == target and thr.start <= date <= thr.end:
-                        exposure[k, slot, t] = link.km * m.convoys if m.mode != "air" else m.convoys
-        self.exposure = exposure
-        sidx = {sid: i for i, sid in enumerate(c.site_ids)}
+                        cells.append(4 * k + slot)
+                        rows.append(t)
+                        amounts.append(link.km * m.convoys if m.mode != "air" else m.convoys)
+        self.exp_cell = np.array(cells, dtype=np.int64)
+        self.exp_row = np.array(rows, dtype=np.int64)
+        self.exp_amount = np.array(amounts, dtype=np.float64)
+        self.n_cells = 4 * len(mv)
         self.attack_rows = [
             (t, sidx[thr.target])
             for t, thr in enumerate(s.threats)
@@ -261,17 +270,59 @@ class DesignCompiler:
         self.km = np.array([float(link.km) for link in s.links])
         self.air = np.array([link.mode == "air" for link in s.links])
 
+        # holdings: where each row sits, and which rows leave with each contingent
+        self.h_site = np.array([sidx[h.site] for h in s.holdings], dtype=np.int64)
+        self.h_sensitive = np.array([int(h.sensitive) for h in s.holdings], dtype=np.int64)
+        self.h_events = [
+            (
+                max(0, s.day_of(ev.date)),
+                [r for r, h in enumerate(s.holdings) if h.contingent == ev.target],
+            )
+            for ev in s.events
+            if ev.kind == "contingent_departs"
+        ]
+
+        # truck movements: capacity from the pool and the corridor's escort
+        trucks = {t.id: i for i, t in enumerate(s.trucks)}
+        aircraft = {a.id for a in s.aircraft}
+        escort_of = {e.corridor: i for i, e in enumerate(s.escorts)}
+        cap_mv, cap_truck, cap_escort = [], [], []
+        for k, m in enumerate(mv):
+            if (m.mode == "air" and m.asset in aircraft) or m.asset not in trucks:
+                continue
+            cap_mv.append(k)
+            cap_truck.append(trucks[m.asset])
+            cap_escort.append(escort_of.get(links[m.link].corridor, -1))
+        self.cap_mv = np.array(cap_mv, dtype=np.int64)
+        self.cap_truck = np.array(cap_truck, dtype=np.int64)
+        self.cap_escort = np.array(cap_escort, dtype=np.int64)
+        self.cap_convoys = np.array([mv[k].convoys for k in cap_mv], dtype=np.float64)
+        self.cap_planned = np.array(
+            [[mv[k].people, mv[k].containers_teu, mv[k].vehicles] for k in cap_mv], dtype=float
+        ).reshape(-1, 3)
+
     def _base_tables(self) -> dict[str, np.ndarray]:
         s = self.scenario
         return {
-            "approval": np.array([r.approval for r in s.clearances], dtype=float),
-            "delay_mean_days": np.array([r.delay_mean_days for r in s.clearances], dtype=float),
+            "clearance.approval": np.array([r.approval for r in s.clearances], dtype=float),
+            "clearance.delay_mean_days": np.array(
+                [r.delay_mean_days for r in s.clearances], dtype=float
+            ),
             "threat": np.array(
                 [[getattr(t, f) for f in THREAT_FIELDS] for t in s.threats], float
             ).reshape(len(s.threats), len(THREAT_FIELDS)),
-            "dry_km_per_day": np.array([link.dry_km_per_day for link in s.links], dtype=float),
-            "wet_km_per_day": np.array([link.wet_km_per_day for link in s.links], dtype=float),
+            "link.dry_km_per_day": np.array([x.dry_km_per_day for x in s.links], dtype=float),
+            "link.wet_km_per_day": np.array([x.wet_km_per_day for x in s.links], dtype=float),
             "rainy": np.array(sorted(s.rainy_months), dtype=np.int64),
+            **{
+                f"{prefix}.{field}": np.array([getattr(r, field) for r in rows], dtype=float)
+                for prefix, rows, fields in (
+                    ("holdings", s.holdings, ("people", "containers_teu", "vehicles")),
+                    ("trucks", s.trucks, ("count", "teu_each", "people_each")),
+                    ("escort", s.escorts, ("trucks_per_convoy", "vehicles_per_convoy")),
+                )
+                for field in fields
+            },
         }
 
     # one parameter set ---------------------------------------------------------------------
@@ -283,18 +334,22 @@ class DesignCompiler:
                 for u, v in zip(self.params, values, strict=True)
             ]
             return compile_inputs(apply_overrides(self.scenario, overrides), self.plan)
-        tables = self._base_tables()
-        for u, target, value in zip(self.params, self.targets, values, strict=True):
-            _set(tables, self.scenario, target, float(value), u.scale == "multiplier")
+        tables = {k: v.copy() for k, v in self.tables.items()}
+        for u, target, mask, value in zip(
+            self.params, self.targets, self.masks, values, strict=True
+        ):
+            _set(tables, target, mask, float(value), u.scale == "multiplier")
         return self._patch(tables)
 
     def _patch(self, tb: dict[str, np.ndarray]) -> Compiled:
         c = self.c0
         changes: dict[str, object] = {}
         # clearances
-        approval = np.where(self.win >= 0, tb["approval"][np.maximum(self.win, 0)], 1.0)
+        approval = np.where(self.win >= 0, tb["clearance.approval"][np.maximum(self.win, 0)], 1.0)
         approval[self.suspended] = 0.0
-        delay = np.where(self.win >= 0, tb["delay_mean_days"][np.maximum(self.win, 0)], 0.0)
+        delay = np.where(
+            self.win >= 0, tb["clearance.delay_mean_days"][np.maximum(self.win, 0)], 0.0
+        )
         changes["mv_approval"] = approval[self.mv_key[:, None], self.attempt]
         changes["mv_delay_mean"] = delay[self.mv_key, c.mv_day]
         has_air = self.air_key >= 0
@@ -305,13 +360,20 @@ class DesignCompiler:
         # threats on movements: rate-weighted mean effects within each slot
         thr = tb["threat"]
         if thr.size:
-            weight = self.exposure * thr[None, None, :, 0]
-            rate = weight.sum(axis=2)
-            effects = np.einsum("mkt,te->mke", weight, thr[:, 2:])
-            changes["mv_rate"] = rate
-            changes["mv_effects"] = np.where(
-                rate[..., None] > 0, effects / np.where(rate > 0, rate, 1.0)[..., None], 0.0
+            weight = self.exp_amount * thr[self.exp_row, 0]
+            rate = np.bincount(self.exp_cell, weight, minlength=self.n_cells)
+            effects = np.stack(
+                [
+                    np.bincount(self.exp_cell, weight * thr[self.exp_row, 2 + e], self.n_cells)
+                    for e in range(thr.shape[1] - 2)
+                ],
+                axis=1,
             )
+            safe = np.where(rate > 0, rate, 1.0)
+            changes["mv_rate"] = rate.reshape(-1, 4)
+            changes["mv_effects"] = np.where(
+                rate[:, None] > 0, effects / safe[:, None], 0.0
+            ).reshape(-1, 4, thr.shape[1] - 2)
             attack = np.zeros_like(c.attack_rate)
             elasticity = np.zeros_like(c.attack_elasticity)
             attack_effects = np.zeros_like(c.attack_effects)
@@ -325,7 +387,7 @@ class DesignCompiler:
         # travel days: season and speeds
         rainy = np.isin(np.arange(1, 13), tb["rainy"])
         speed = np.where(
-            rainy[None, :], tb["wet_km_per_day"][:, None], tb["dry_km_per_day"][:, None]
+            rainy[None, :], tb["link.wet_km_per_day"][:, None], tb["link.dry_km_per_day"][:, None]
         )
         steps = np.maximum(1.0, np.round(speed))
         by_month = np.maximum(1.0, np.ceil(np.round(self.km[:, None]) / steps))
@@ -333,21 +395,106 @@ class DesignCompiler:
         travel = by_month[:, self.months - 1]
         changes["travel"] = travel
         changes["mv_dur"] = c.mv_dur + c.travel[c.mv_link, c.mv_day] - travel[c.mv_link, c.mv_day]
+        changes.update(self._patch_holdings(tb))
+        changes["mv_cap"] = self._patch_capacity(tb)
         return replace(c, **changes)  # type: ignore[arg-type]
 
+    def _patch_holdings(self, tb: dict[str, np.ndarray]) -> dict[str, object]:
+        n_sites = len(self.c0.site_ids)
+        people = tb["holdings.people"]
+        cell = 2 * self.h_site + self.h_sensitive
+        teu0 = np.bincount(cell, tb["holdings.containers_teu"], 2 * n_sites).reshape(n_sites, 2)
+        veh0 = np.bincount(cell, tb["holdings.vehicles"], 2 * n_sites).reshape(n_sites, 2)
+        people0 = np.bincount(self.h_site, people, n_sites).astype(np.int64)
+        ev_day, ev_site, ev_people = [], [], []
+        for day, rows in self.h_events:
+            by_site: dict[int, float] = {}
+            for r in rows:
+                if people[r]:
+                    site = int(self.h_site[r])
+                    by_site[site] = by_site.get(site, 0.0) + people[r]
+            for site, n in by_site.items():
+                ev_day.append(day)
+                ev_site.append(site)
+                ev_people.append(n)
+        return {
+            "people0": people0,
+            "teu0": teu0,
+            "veh0": veh0,
+            "ev_day": np.array(ev_day, dtype=np.int64),
+            "ev_site": np.array(ev_site, dtype=np.int64),
+            "ev_people": np.array(ev_people, dtype=np.float64),
+        }
 
-def _patchable(target: Target) -> bool:
+    def _patch_capacity(self, tb: dict[str, np.ndarray]) -> np.ndarray:
+        cap = self.c0.mv_cap.copy()
+        k, t, e = self.cap_mv, self.cap_truck, self.cap_escort
+        if k.size == 0:
+            return cap
+        count = tb["trucks.count"][t]
+        has_escort = e >= 0
+        escort = np.maximum(e, 0)
+        per_convoy = np.where(has_escort, tb["escort.trucks_per_convoy"][escort], count)
+        per_convoy = np.minimum(per_convoy, count)
+        per_convoy = np.where(per_convoy == 0, count, per_convoy)
+        vehicles = np.where(has_escort, tb["escort.vehicles_per_convoy"][escort], 0.0)
+        each = np.stack(
+            [
+                per_convoy * tb["trucks.people_each"][t],
+                per_convoy * tb["trucks.teu_each"][t],
+                vehicles,
+            ],
+            axis=1,
+        )
+        cap[k] = np.maximum(each * self.cap_convoys[:, None], self.cap_planned)
+        return cap
+
+
+# fields a fixed plan's execution never reads (they matter to the planner only)
+NO_EFFECT = {"escort.convoys_per_day", "aircraft.sorties_per_day", "holdings.value_usd"}
+INT_FIELDS = {
+    "holdings.people",
+    "holdings.vehicles",
+    "trucks.count",
+    "trucks.people_each",
+    "escort.trucks_per_convoy",
+    "escort.vehicles_per_convoy",
+}
+
+
+def _patchable(target: Target, u: Uncertainty, s: Scenario) -> bool:
+    """Whether the fast path reproduces this parameter exactly (else: full recompile)."""
     fam = target.family
     if fam is None:
         return target.name in ("calendar.rainy_months.first", "calendar.rainy_months.last")
-    if fam.prefix == "clearance":
+    key = f"{fam.prefix}.{target.field}"
+    if fam.prefix in ("clearance", "threat") or key in NO_EFFECT:
         return True
-    if fam.prefix == "threat":
-        return True
-    return fam.prefix == "link" and target.field in ("dry_km_per_day", "wet_km_per_day")
+    if key == "aircraft.count":  # only whether a type exists at all reaches execution
+        rows = [a.count for a in s.aircraft if target.selector in ("*", a.id)]
+        least = u.low * min(rows) if u.scale == "multiplier" else u.low
+        return least >= 0.5
+    if fam.prefix == "link":
+        return target.field in ("dry_km_per_day", "wet_km_per_day")
+    if fam.prefix == "holdings":
+        return target.field in ("people", "containers_teu", "vehicles")
+    return fam.prefix in ("trucks", "escort")
 
 
-def _set(tb: dict[str, np.ndarray], s: Scenario, target: Target, value: float, rel: bool) -> None:
+def _rows(s: Scenario, target: Target) -> np.ndarray:
+    """Which rows of its table a parameter changes."""
+    fam = target.family
+    if fam is None:
+        return np.zeros(0, dtype=bool)
+    rows = getattr(s, fam.attribute)
+    return np.array(
+        [target.selector == "*" or target.selector in fam.selectors(r) for r in rows], dtype=bool
+    )
+
+
+def _set(
+    tb: dict[str, np.ndarray], target: Target, mask: np.ndarray, value: float, rel: bool
+) -> None:
     """Apply one parameter to the row tables, as `apply_overrides` would to the scenario."""
     fam = target.family
     if fam is None:
@@ -358,16 +505,19 @@ def _set(tb: dict[str, np.ndarray], s: Scenario, target: Target, value: float, r
         lo, hi = (month, months[-1]) if first else (months[0], month)
         tb["rainy"] = np.arange(lo, hi + 1)
         return
-    rows = getattr(s, fam.attribute)
-    mask = np.array([target.selector == "*" or target.selector in fam.selectors(r) for r in rows])
     if fam.prefix == "threat":
         col = THREAT_FIELDS.index(target.field)
         arr = tb["threat"]
         arr[mask, col] = arr[mask, col] * value if rel else value
         return
-    arr = tb[target.field]
+    key = f"{fam.prefix}.{target.field}"
+    if key not in tb:  # no effect on a fixed plan's execution
+        return
+    arr = tb[key]
     arr[mask] = arr[mask] * value if rel else value
-    if target.field == "approval":
+    if key in INT_FIELDS:
+        arr[mask] = np.floor(arr[mask] + 0.5)
+    if key == "clearance.approval":
         np.clip(arr, 0.0, 1.0, out=arr)
 
 
@@ -455,12 +605,17 @@ def analyse_design(
         if np.ptp(y) == 0:
             table = {k: np.zeros(len(names)) for k in keys}
         else:
-            table = sobol_analyze.analyze(
-                problem, y, calc_second_order=False, num_resamples=resamples, seed=seed
-            )
+            with warnings.catch_warnings():
+                # SALib warns when a bootstrap resample is constant; the intervals show it
+                warnings.simplefilter("ignore", UserWarning)
+                table = sobol_analyze.analyze(
+                    problem, y, calc_second_order=False, num_resamples=resamples, seed=seed
+                )
     else:
         keys = ("mu", "mu_star", "sigma", "mu_star_conf")
-        table = morris_analyze.analyze(problem, design, y, num_resamples=resamples, seed=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            table = morris_analyze.analyze(problem, design, y, num_resamples=resamples, seed=seed)
     frame = pd.DataFrame({k: np.asarray(table[k], dtype=float) for k in keys})
     frame.insert(0, "parameter", names)
     return frame
