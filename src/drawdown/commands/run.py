@@ -14,9 +14,9 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from drawdown.commands.common import console, err_console, print_warnings
 
 # Sized so the built-in minusma-2023 runs end to end in well under a minute on 2 cores.
-DEFAULT_RUNS = 2000
+DEFAULT_RUNS = 5000
 DEFAULT_SEED = 20230630
-DEFAULT_TIME_LIMIT_S = 30.0
+DEFAULT_TIME_LIMIT_S = 20.0
 T = TypeVar("T")
 
 

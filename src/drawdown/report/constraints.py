@@ -22,9 +22,17 @@ class Binding:
     capacity_per_day: float
     days_full: tuple[int, ...]
     days_used: int
+    total_used: float = 0.0
 
     def sentence(self, scenario: Scenario) -> str:
         first, last = self.days_full[0], self.days_full[-1]
+        if self.capacity_per_day < 1:
+            return (
+                f"{self.what}: {self.total_used:g} departures between "
+                f"{scenario.date_of(first):%d %b} and {scenario.date_of(last):%d %b}, all "
+                f"that {self.capacity_per_day:g} a day allows over those "
+                f"{last - first + 1} days."
+            )
         span = (
             f"{scenario.date_of(first):%d %b}"
             if first == last
@@ -37,9 +45,14 @@ class Binding:
 
 
 def _full_days(used: dict[int, float], capacity: float) -> tuple[int, ...]:
+    """Days on which a limit is reached; for less than one a day (a convoy every few days),
+    every day used when the whole span of use is at that rate."""
+    if capacity < 1:
+        first, last = min(used), max(used)
+        full = sum(used.values()) >= 0.95 * capacity * (last - first + 1)
+        return tuple(sorted(used)) if full else ()
     # Whole convoys and sorties: a capacity of 2.5 a day is full at 2.
-    limit = max(int(capacity), 1) if capacity >= 1 else capacity
-    return tuple(sorted(d for d, n in used.items() if n >= limit - 1e-9))
+    return tuple(sorted(d for d, n in used.items() if n >= int(capacity) - 1e-9))
 
 
 def binding_capacities(scenario: Scenario, plan: Plan) -> list[Binding]:
@@ -65,7 +78,15 @@ def binding_capacities(scenario: Scenario, plan: Plan) -> list[Binding]:
     for corridor, used in corridor_use.items():
         cap = corridor_cap.get(corridor, 0.0)
         if cap > 0 and (full := _full_days(used, cap)):
-            out.append(Binding(f"Escort convoys on corridor {corridor}", cap, full, len(used)))
+            out.append(
+                Binding(
+                    f"Escort convoys on corridor {corridor}",
+                    cap,
+                    full,
+                    len(used),
+                    sum(used.values()),
+                )
+            )
     for asset, used in aircraft_use.items():
         cap = aircraft_cap.get(asset, 0.0)
         if cap > 0 and (full := _full_days(used, cap)):

@@ -287,6 +287,11 @@ def gain(plan: Plan, baseline: Plan | None) -> tuple[pd.DataFrame | None, str]:
     """Objective terms of the optimised plan against the greedy baseline (lower is better)."""
     if baseline is None or not plan.objective or not baseline.objective:
         return None, "No greedy baseline was compared in this run."
+    if plan is baseline or plan.method == baseline.method:
+        return None, (
+            f"The plan reported is the {plan.method} one itself (the optimiser gave no plan "
+            "in this run; see the run manifest), so there is no gain to show."
+        )
     keys = [k for k in plan.objective if k in baseline.objective]
     frame = pd.DataFrame(
         {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -189,8 +190,14 @@ def movements_frame(scenario: Scenario, plan: Plan) -> pd.DataFrame:
 
 
 def _fmt(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:,.6g}"
+        return f"{value:,.2f}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
     return str(value)
 
 
@@ -199,7 +206,11 @@ def sources(scenario: Scenario) -> list[SourceRow]:
     rows: list[SourceRow] = []
     manifest = scenario.manifest
     for key, source in sorted(manifest.sources.items()):
-        value = getattr(manifest, key, "")
+        value: object = manifest
+        for part in key.split("."):
+            value = getattr(value, part, "")
+        if not isinstance(value, (str, int, float, tuple, dt.date)):
+            value = ""  # a whole table or section: its rows carry their own sources
         rows.append(SourceRow("manifest", key, _fmt(value), source, source.startswith("[E]")))
     for u in manifest.uncertainties:
         rows.append(
