@@ -167,6 +167,7 @@ def _ground_paths(scenario: Scenario, ld: LinkDays) -> list[Route]:
         return []
     months = _months(scenario, ld.open.shape[1])
     found: dict[tuple[int, ...], Route] = {}
+    key: tuple[int, ...]
     best_time: dict[tuple[int, int], float] = {}
     for month in sorted(set(months.tolist())):
         in_month = months == month

@@ -125,31 +125,23 @@ def dispatch(
     sweep_lane = np.full((len(K), len(nodes), data.n_periods), -1, dtype=np.int64)
     if not greedy:
         lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
-        for k in range(len(K)):
+        for q in range(len(K)):
             for j in range(len(nodes)):
                 mine = np.flatnonzero(lane_node == j)
                 if mine.size == 0:
                     continue
-                per_t = targets[k, mine, :]
+                per_t = targets[q, mine, :]
                 active = np.flatnonzero(per_t.sum(axis=0) > EPS)
                 if active.size:
                     t_last = int(active[-1])
-                    sweep_lane[k, j, t_last] = mine[int(np.argmax(per_t[:, t_last]))]
+                    sweep_lane[q, j, t_last] = mine[int(np.argmax(per_t[:, t_last]))]
     # Last usable day of each lane in each period: partial convoys wait for it.
     last_usable = np.full((nl, data.n_periods), -1, dtype=np.int64)
     for t in range(data.n_periods):
-        a, b = int(data.period_start[t]), int(data.period_start[t] + data.period_len[t])
-        window = daily["usable"][:, a:b]
+        lo, hi = int(data.period_start[t]), int(data.period_start[t] + data.period_len[t])
+        window = daily["usable"][:, lo:hi]
         has = window.any(axis=1)
-        last_usable[has, t] = a + (b - a - 1) - np.argmax(window[has, ::-1], axis=1)
-
-    # Partial convoys wait to be filled until the last usable day of the last period in
-    # which the lane has a target for that commodity.
-    lane_last_day = np.full((len(K), nl), -1, dtype=np.int64)
-    for k in range(len(K)):
-        for li in np.flatnonzero((targets[k] > EPS).any(axis=1)):
-            t_last = int(np.flatnonzero(targets[k, li] > EPS)[-1])
-            lane_last_day[k, li] = last_usable[li, t_last]
+        last_usable[has, t] = hi - 1 - np.argmax(window[has, ::-1], axis=1)
 
     # Allowances bank up over at most a period, as the strategic model assumes.
     cap_days = float(data.period_len.max())
@@ -169,8 +161,8 @@ def dispatch(
         t = int(data.period_of_day[day])
         if day == data.period_start[t]:
             remaining += targets[:, :, t]
-            for k, j in zip(*np.nonzero(sweep_lane[:, :, t] >= 0), strict=True):
-                remaining[k, sweep_lane[k, j, t]] = 1e12
+            for q, j in zip(*np.nonzero(sweep_lane[:, :, t] >= 0), strict=True):
+                remaining[q, sweep_lane[q, j, t]] = 1e12
         for c in escort_tokens:
             escort_tokens[c] = min(
                 escort_tokens[c] + escort_rate[c], escort_rate[c] * cap_days + 2.0
@@ -200,20 +192,20 @@ def dispatch(
                 have = stock[:, o]
                 want = np.minimum(remaining[:, li], have) if not greedy else have.copy()
                 want[~want_any] = 0.0
-                for k in (*people_idx, ki["veh"]):
-                    want[k] = math.floor(want[k] + 0.5) if not greedy else want[k]
-                    if remaining[k, li] > EPS and want[k] < 1 <= have[k]:
-                        want[k] = 1.0 if not greedy else want[k]
-                    want[k] = min(want[k], have[k])
+                for q in (*people_idx, ki["veh"]):
+                    want[q] = math.floor(want[q] + 0.5) if not greedy else want[q]
+                    if remaining[q, li] > EPS and want[q] < 1 <= have[q]:
+                        want[q] = 1.0 if not greedy else want[q]
+                    want[q] = min(want[q], have[q])
                 # The guard stays while cargo remains at a base or hub.
                 cargo_after = have[ki["teu"]] + have[ki["veh"]] - want[ki["teu"]] - want[ki["veh"]]
                 people_have = have[people_idx].sum()
                 if cargo_after > EPS and guard[o] > 0 and day < guard_release[li]:
                     spare = max(people_have - guard[o], 0.0)
                     # Take the spare people from the earliest deadlines first.
-                    for k in sorted(people_idx, key=lambda k: deadline_of[k]):
-                        take = min(want[k], spare)
-                        want[k] = take
+                    for q in sorted(people_idx, key=lambda q: deadline_of[q]):
+                        take = min(want[q], spare)
+                        want[q] = take
                         spare -= take
                 if want.sum() <= EPS:
                     continue
@@ -286,8 +278,8 @@ def dispatch(
         if stock[people_idx, j].sum() > 0.5
     }
     late = 0
-    for k in people_idx:
-        late += int(round(exited[k, deadline_of[k] + 1 :].sum()))
+    for q in people_idx:
+        late += int(round(exited[q, deadline_of[q] + 1 :].sum()))
     closure = {n: max(last_departure[n], 0) for n in nodes}
     dispositions = _dispositions(data, left_share, stock, ki)
     movements.sort(key=lambda m: (m.day, m.origin, m.link, m.asset))
