@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -60,7 +64,7 @@ def solve(
         options["threads"] = int(threads)
     start = time.perf_counter()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _native_stdout_silenced():
             warnings.simplefilter("ignore")
             status, condition = m.solve(solver_name="highs", **extra, **options)  # type: ignore[arg-type]
     except Exception as exc:  # the solver failing is reported, never raised at the user
@@ -92,6 +96,25 @@ def solve(
 
 
 REPAIR_FACTORS = (1.0, 0.9, 0.75, 0.6)
+
+
+@contextmanager
+def _native_stdout_silenced() -> Iterator[None]:
+    """Silence what native code prints to stdout (HiGHS prints its banner despite options)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # a captured or replaced stdout
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
 
 
 def _values(strategic: Strategic, name: str) -> np.ndarray:

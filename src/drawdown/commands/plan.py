@@ -1,0 +1,98 @@
+"""`drawdown plan SCENARIO`: optimise (or the greedy baseline), print a summary, save the plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from drawdown.commands.common import atomic_dir, console, print_warnings
+
+DEFAULT_TIME_LIMIT_S = 10.0
+
+
+def plan(
+    scenario: Annotated[str, typer.Argument(help="A scenario folder or a built-in name.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("-o", "--out", help="Plan folder (default: plans/<scenario name>)."),
+    ] = None,
+    greedy: Annotated[
+        bool, typer.Option("--greedy", help="Make the greedy baseline plan instead.")
+    ] = False,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=1.0, help="Seconds the optimiser may take.")
+    ] = DEFAULT_TIME_LIMIT_S,
+) -> None:
+    """Optimise the withdrawal: closure order, daily convoys and flights, disposition."""
+    from drawdown import load_scenario
+    from drawdown.plan import greedy_plan, optimise, save_plan
+    from drawdown.scenario.io import read_scenario
+
+    _, problems = read_scenario(scenario)
+    s = load_scenario(scenario)
+    print_warnings(problems, limit=5)
+    with console.status("planning…"):
+        p = greedy_plan(s) if greedy else optimise(s, time_limit_s=time_limit)
+    target = out if out is not None else Path("plans") / s.name
+    with atomic_dir(target) as staging:
+        save_plan(p, staging, scenario=s)
+    _print(p, s)
+    console.print(f"plan written to [bold]{target}[/bold]")
+
+
+def _print(p: object, s: object) -> None:
+    from drawdown.plan.model import Plan
+    from drawdown.scenario.model import Scenario
+
+    assert isinstance(p, Plan) and isinstance(s, Scenario)
+    console.print(
+        f"[bold]{p.method} plan[/bold] for {s.name}: {p.horizon_days} days, "
+        f"deadline {s.manifest.deadline}"
+    )
+    order = Table(title="Closure order", show_edge=False)
+    order.add_column("site")
+    order.add_column("closes", justify="right")
+    order.add_column("date")
+    for site, day in p.closure_order():
+        order.add_row(site, f"day {day}", str(s.date_of(day)))
+    console.print(order)
+    t = p.totals()
+    console.print(
+        f"movements: {int(t['movements'])} legs, {int(t['road_convoy_legs'])} "
+        f"convoy-legs, {int(t['sorties'])} sorties"
+    )
+    console.print(
+        f"cargo: repatriated {t['repatriate_teu']:,.0f} TEU / "
+        f"{t['repatriate_vehicles']:,.0f} vehicles; handed over "
+        f"{t['hand_over_teu']:,.0f} TEU / {t['hand_over_vehicles']:,.0f} vehicles; "
+        f"destroyed {t['destroy_teu']:,.0f} TEU / {t['destroy_vehicles']:,.0f} vehicles"
+    )
+    terms = Table(title="Objective (USD-equivalent)", show_edge=False)
+    terms.add_column("term")
+    terms.add_column("value", justify="right")
+    for k, v in p.objective.items():
+        terms.add_row(k, f"{v:,.0f}")
+    console.print(terms)
+    info: dict[str, object] = p.solver
+    num = {k: v for k, v in info.items() if isinstance(v, int | float)}
+    if "gap" in info:
+        console.print(
+            f"solver: {info.get('status')}, gap {100 * num['gap']:.2f}% "
+            f"of the proven bound; {info.get('variables')} variables, "
+            f"{info.get('binaries')} closure binaries; build {info.get('build_s')} s, "
+            f"solve {info.get('solve_s')} s"
+        )
+    if "gain_over_greedy" in info:
+        console.print(
+            f"gain over greedy: {num['gain_over_greedy']:,.0f} ({num['gain_over_greedy_pct']:.1f}%)"
+        )
+    stranded = p.figures.get("stranded_people", 0.0)
+    if stranded:
+        console.print(f"[red]warning:[/red] {stranded:.0f} people still in theatre at the deadline")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan)
