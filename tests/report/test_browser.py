@@ -33,7 +33,10 @@ def _chromium() -> str:
 @pytest.mark.browser
 def test_report_renders_offline_in_chromium(tiny_report: Path, tmp_path: Path) -> None:
     """No console error, no network request, figures and tables drawn, a screenshot taken."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="dev group not installed")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        pytest.fail("playwright is missing: install the dev group (pip install -e . --group dev)")
     executable = _chromium()
     requests: list[str] = []
     errors: list[str] = []
