@@ -19,6 +19,20 @@ def plot_gantt(data: ClosureData, *, ax: Axes | None = None) -> Axes:
     start = as_dates(data.start_date, np.zeros(n))
     plan_end = as_dates(data.start_date, data.plan_day)
     ax.barh(y, plan_end - start, left=start, height=0.35, color=PLAN, alpha=0.85)
+    # A site the plan never closes stays open to the deadline: drawn hatched, not omitted.
+    unclosed = np.isnan(data.plan_day)
+    if unclosed.any():
+        end = as_dates(data.start_date, np.full(n, float(data.deadline_day)))
+        ax.barh(
+            y[unclosed],
+            (end - start)[unclosed],
+            left=start[unclosed],
+            height=0.35,
+            facecolor="none",
+            edgecolor=PLAN,
+            hatch="////",
+            linewidth=0.6,
+        )
     lo = as_dates(data.start_date, data.p10)
     hi = as_dates(data.start_date, data.p90)
     ax.barh(
@@ -41,6 +55,11 @@ def plot_gantt(data: ClosureData, *, ax: Axes | None = None) -> Axes:
     ax.tick_params(axis="x", labelsize=7)
     handles = [
         Patch(color=PLAN, alpha=0.85, label="open (plan)"),
+        *(
+            [Patch(facecolor="none", edgecolor=PLAN, hatch="////", label="plan never closes it")]
+            if unclosed.any()
+            else []
+        ),
         Patch(color=SIM, alpha=0.45, label=f"closed, simulated P10–P90 ({data.runs} runs)"),
         Line2D([], [], marker="|", linestyle="", color=INK, markersize=9, label="simulated median"),
     ]
