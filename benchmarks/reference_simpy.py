@@ -58,7 +58,13 @@ class ReferenceRun:
             self.teu[s, s] = c.teu0[s]
             self.veh[s, s] = c.veh0[s]
         self.backlog = np.zeros((n, 3))
-        self.pending_out = np.bincount(c.mv_origin, minlength=n)
+        # the last guard waits for the other movements planned no later than itself
+        guard_day = {int(c.mv_origin[m]): int(c.mv_day[m]) for m in np.flatnonzero(c.mv_guard)}
+        self.guarded = [
+            not c.mv_guard[m] and c.mv_day[m] <= guard_day.get(int(c.mv_origin[m]), -1)
+            for m in range(c.n_movements)
+        ]
+        self.pending_out = np.bincount(c.mv_origin[self.guarded], minlength=n)
         self.last_zero = np.full(n, -1)
         self.closed_early = np.zeros(n, dtype=bool)
         self.fate = {f: 0.0 for f in ("shipped", "handed_over", "destroyed", "lost", "remaining")}
@@ -157,7 +163,7 @@ class ReferenceRun:
                     break
                 yield env.timeout(reopen - t)
                 continue
-            if c.mv_guard[m] and self.pending_out[o] > 1:
+            if c.mv_guard[m] and self.pending_out[o] > 0:
                 # look again once the day's other departures are done, then day by day
                 end_of_departures = t + DEPART + 0.09995
                 if env.now < end_of_departures:
@@ -166,7 +172,8 @@ class ReferenceRun:
                     yield env.timeout(1)
                 continue
             break
-        self.pending_out[o] -= 1
+        if self.guarded[m]:
+            self.pending_out[o] -= 1
         if cancel:
             yield from self._cancel(m, o, divert)
             return

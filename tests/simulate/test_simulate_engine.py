@@ -111,3 +111,16 @@ def test_disruption_delays_closures(tiny: Scenario, tiny_plan: Plan) -> None:
     for site, day in tiny_plan.closure_day.items():
         assert closure.loc[site, "q50"] >= day
     assert result.data.runs["incidents_ied"].sum() > 0
+
+
+def test_without_disruption_a_greedy_plan_runs_exactly(quiet: Scenario) -> None:
+    """The planner's own plans (air legs, cargo after the last people) also run as planned."""
+    from drawdown.plan import greedy_plan
+
+    plan = greedy_plan(quiet)
+    result = simulate(quiet, plan, runs=5, seed=1, timelines=True)
+    for i, site in enumerate(result.data.site_ids):
+        if result.data.site_kinds[i] == "base":  # (the greedy plan dates hubs by their cargo)
+            assert np.all(result.data.closure_day[:, i] == plan.closure_day[site]), site
+    assert result.data.timelines is not None
+    assert np.array_equal(result.data.timelines[0], planned_remaining(quiet, plan))

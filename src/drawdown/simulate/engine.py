@@ -268,9 +268,17 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
     teu = np.zeros((n_sites, n_orig, 2))
     veh = np.zeros((n_sites, n_orig, 2))
     backlog = np.zeros((n_sites, 3))
+    # the last guard waits for the base's other movements planned no later than itself
+    guard_day = np.full(n_sites, -1, dtype=np.int64)
+    for m in range(n_mv):
+        if mv_guard[m]:
+            guard_day[mv_origin[m]] = mv_day[m]
+    guarded = np.zeros(n_mv, dtype=np.bool_)
     pending_out0 = np.zeros(n_sites, dtype=np.int64)
     for m in range(n_mv):
-        pending_out0[mv_origin[m]] += 1
+        if not mv_guard[m] and mv_day[m] <= guard_day[mv_origin[m]]:
+            guarded[m] = True
+            pending_out0[mv_origin[m]] += 1
     pending_out = np.zeros(n_sites, dtype=np.int64)
     attacks = np.zeros(n_sites, dtype=np.int64)
     closed_early = np.zeros(n_sites, dtype=np.bool_)
@@ -403,7 +411,7 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                             _push(dep_head, dep_next, reopen, m)
                             slot = following
                             continue
-                    if not cancel and mv_guard[m] and pending_out[o] > 1 and t + 1 < n_days:
+                    if not cancel and mv_guard[m] and pending_out[o] > 0 and t + 1 < n_days:
                         if phase == 0:
                             dep_next[m] = late
                             late = m
@@ -413,7 +421,8 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                         continue
                     if cancel:
                         pending -= 1
-                        pending_out[o] -= 1
+                        if guarded[m]:
+                            pending_out[o] -= 1
                         backlog[o, 1] += mv_teu[m]
                         backlog[o, 2] += mv_veh[m]
                         if mv_people[m] > 0:
@@ -519,7 +528,8 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                         delay = int(inc_effects[k, 4])
                     s_people[m] = n_p
                     pending -= 1
-                    pending_out[o] -= 1
+                    if guarded[m]:
+                        pending_out[o] -= 1
                     base = travel[link, t]
                     dur = mv_dur[m] + (base if sp == 1.0 else int(math.ceil(base / sp)))
                     arrive = min(n_days - 1, t + max(0, dur) + delay)
