@@ -159,7 +159,7 @@ def load_plan(folder: str | os.PathLike[str], *, scenario: Scenario | None = Non
                 for s, d in zip(closures["site"], closures["closure_day"], strict=True)
             },
             movements=tuple(
-                Movement(**{c: _cast(Movement, c, r[c]) for c in MOVEMENT_COLUMNS})
+                Movement(**{c: _cast(Movement, c, r[c]) for c in MOVEMENT_COLUMNS if c in r})
                 for r in movements.to_dict("records")
             ),
             dispositions=tuple(

@@ -32,6 +32,7 @@ class Movement:
     people: int
     containers_teu: float
     vehicles: int
+    route: str = ""  # sites of the whole route this leg belongs to, e.g. "tessalit>aguelhok>gao"
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from drawdown.network import FloatArray
+from drawdown.network import FloatArray, Route
 from drawdown.plan.build import PlanData, guard_people
 from drawdown.plan.model import Disposition, Movement, Plan
+from drawdown.scenario.model import Link
 
 EPS = 1e-6
 
@@ -251,6 +252,7 @@ def dispatch(
                 route = data.network.routes[lanes.route[li]]
                 offsets = data.network.leg_offset[lanes.route[li], :, day]
                 people_n = int(round(shipped[people_idx].sum()))
+                route_label = _route_label(route, links)
                 for leg, (link_i, fwd) in enumerate(route.legs):
                     link = links[link_i]
                     a, b = (link.from_site, link.to_site) if fwd else (link.to_site, link.from_site)
@@ -269,6 +271,7 @@ def dispatch(
                             people=people_n,
                             containers_teu=round(float(shipped[ki["teu"]]), 6),
                             vehicles=int(round(shipped[ki["veh"]])),
+                            route=route_label,
                         )
                     )
     # What is still in theatre at the end.
@@ -464,6 +467,14 @@ def _fit(
             escort_tokens[c] -= n / p
     trucks_free[lanes.asset[li]] -= used_trucks
     return shipped, used_trucks, n
+
+
+def _route_label(route: Route, links: tuple[Link, ...]) -> str:
+    sites = [route.origin]
+    for link_i, fwd in route.legs:
+        link = links[link_i]
+        sites.append(link.to_site if fwd else link.from_site)
+    return ">".join(sites)
 
 
 def _fill_order(data: PlanData) -> list[str]:

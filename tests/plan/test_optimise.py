@@ -1,0 +1,104 @@
+"""The optimiser on scenarios solvable by hand, and the invariants of every plan it makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import drawdown
+from drawdown.plan import greedy_plan, optimise
+from drawdown.plan.model import Plan
+from drawdown.scenario.model import Scenario
+
+from .conftest import check_invariants, one_base
+
+TINY = Path(__file__).parents[1] / "data" / "tiny"
+
+
+@pytest.fixture(scope="module")
+def tiny_scenario() -> Scenario:
+    return drawdown.load_scenario(TINY)
+
+
+@pytest.fixture(scope="module")
+def tiny_plan(tiny_scenario: Scenario) -> Plan:
+    return optimise(tiny_scenario, time_limit_s=20, mip_gap=0.01)
+
+
+def test_leaves_at_once_when_only_running_cost_counts() -> None:
+    """With running cost and no protection value, everyone leaves on day 0 in one convoy."""
+    s = one_base(people=60, running_cost=1000.0, population=0)
+    plan = optimise(s, period_days=1, with_greedy=False)
+    assert plan.closure_day == {"camp": 0}
+    assert [(m.day, m.arrival_day, m.convoys, m.people) for m in plan.movements] == [(0, 1, 1, 60)]
+    # Each person is in theatre one day: the day's cost, shared by everyone.
+    assert plan.objective["running_cost"] == pytest.approx(1000.0)
+    check_invariants(s, plan)
+
+
+def test_protection_keeps_the_base_open_to_the_last_day() -> None:
+    """Civilians covered and no running cost: the base closes on the last day that still
+    lets its convoy reach the exit (day 8 of 10 for a one-day road)."""
+    s = one_base(days=10, people=60, population=10_000, running_cost=0.0)
+    plan = optimise(s, period_days=1, with_greedy=False)
+    assert plan.closure_day == {"camp": 8}
+    assert plan.objective["protection_gap"] == pytest.approx(10_000 * 1.0)
+    check_invariants(s, plan)
+
+
+@pytest.mark.parametrize("sensitive, fate", [(False, "hand_over"), (True, "destroy")])
+def test_cheap_cargo_is_left_when_a_convoy_is_deadly(sensitive: bool, fate: str) -> None:
+    """A cargo convoy costing an expected 0.01 deaths (USD 100,000) is not worth USD 1,000 of
+    cargo: it is left (handed over, or destroyed if sensitive); people still leave."""
+    s = one_base(
+        people=30,
+        teu=20.0,
+        value_usd=1000.0,
+        sensitive=sensitive,
+        threat_rate=1e-4,
+        killed_mean=1.0,
+        km=100.0,
+    )
+    plan = optimise(s, period_days=1, with_greedy=False)
+    left = [d for d in plan.dispositions if d.fate != "repatriate"]
+    assert [(d.fate, d.containers_teu, d.value_usd) for d in left] == [(fate, 20.0, 1000.0)]
+    assert plan.figures["expected_deaths"] == pytest.approx(0.01)  # the people's convoy only
+    check_invariants(s, plan)
+
+
+def test_valuable_cargo_is_repatriated() -> None:
+    """The same convoy is worth it for USD 10 M of cargo: everything is repatriated."""
+    s = one_base(people=30, teu=20.0, value_usd=10_000_000.0, threat_rate=1e-4)
+    plan = optimise(s, period_days=1, with_greedy=False)
+    assert all(d.fate == "repatriate" for d in plan.dispositions)
+    check_invariants(s, plan)
+
+
+def test_tiny_plan_keeps_every_invariant(tiny_scenario: Scenario, tiny_plan: Plan) -> None:
+    """The tiny scenario's optimised plan: everyone out in time, capacities and links kept."""
+    check_invariants(tiny_scenario, tiny_plan)
+    assert set(tiny_plan.closure_day) == {"north", "east", "hub"}
+    assert tiny_plan.scenario_hash == tiny_scenario.content_hash()
+    assert tiny_plan.solver["gap"] <= 0.01 + 1e-9
+
+
+def test_tiny_greedy_keeps_every_invariant(tiny_scenario: Scenario) -> None:
+    """The greedy baseline keeps the same invariants."""
+    plan = greedy_plan(tiny_scenario)
+    check_invariants(tiny_scenario, plan)
+    assert plan.method == "greedy"
+
+
+def test_optimiser_beats_greedy_on_tiny(tiny_plan: Plan) -> None:
+    """The optimiser's plan scores no worse than the greedy baseline, scored the same way."""
+    assert tiny_plan.solver["gain_over_greedy"] >= 0
+
+
+def test_same_scenario_same_plan() -> None:
+    """Determinism: solving twice gives the same plan."""
+    s = one_base(people=90, teu=10.0, value_usd=1e6, population=1000, running_cost=100.0)
+    a = optimise(s, period_days=1, with_greedy=False, seed=3)
+    b = optimise(s, period_days=1, with_greedy=False, seed=3)
+    assert a.movements == b.movements and a.closure_day == b.closure_day
+    assert a.dispositions == b.dispositions
