@@ -84,6 +84,13 @@ def test_report_renders_offline_in_chromium(tiny_report: Path, tmp_path: Path) -
             assert page.locator("#movements tbody tr >> nth=0").inner_text() != first
             assert page.locator("#movements tbody tr").count() == rows
 
+            # Printed, the navigation goes and the movements table is no longer cut off.
+            page.emulate_media(media="print")
+            assert not page.locator("nav").is_visible()
+            scroll = page.locator("#movements .scroll")
+            assert scroll.evaluate("e => getComputedStyle(e).overflow") == "visible"
+            page.emulate_media(media="screen")
+
             shot = tmp_path / "report.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000

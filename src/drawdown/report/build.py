@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ def write_report(
     png: bool = False,
 ) -> Path:
     """Write `report.html` (and `figures/*.png`) into an existing folder; return its path."""
+    started = time.perf_counter()
     files = sorted(
         str(p.relative_to(folder)) + ("/" if p.is_dir() else "")
         for p in folder.iterdir()
@@ -56,6 +58,7 @@ def write_report(
         svgs[fig.key] = render.to_svg(figure, fig.key)
         if png:
             render.to_png(figure, folder / FIGURES_DIR / f"{fig.key}.png")
+    content.manifest["report time"] = f"{time.perf_counter() - started:.1f} s"
     path = folder / REPORT_NAME
     path.write_text(render_html(content, svgs), encoding="utf-8")
     return path
@@ -114,6 +117,7 @@ def build_report(
     )
     with atomic_dir(out_dir) as staging:
         save_scenario(scenario, staging / SCENARIO_DIR)
+        (staging / SCENARIO_DIR).chmod(0o755)  # made by mkdtemp (0700): others may read it
         (staging / GEOJSON_FILE).write_text(json.dumps(scenario_features(scenario)) + "\n")
         _save_plan(plan, staging / PLAN_DIR, scenario)
         if baseline is not None:
