@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -135,26 +134,43 @@ def test_check_refuses_a_result_of_another_scenario(
         check(other, model, [Observation("killed", "", tiny.manifest.deadline, 1.0, "", 2)])
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "drawdown", *args], capture_output=True, text=True, timeout=300
-    )
+def _cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str]:
+    """Run the `drawdown` entry point in-process; its exit status and everything it printed."""
+    from drawdown.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["drawdown", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    out = capsys.readouterr()
+    return code, out.out + out.err
 
 
-def test_cli_check_exit_codes(tiny: Scenario, plan: Plan, tmp_path: Path) -> None:
+def test_cli_check_exit_codes(
+    tiny: Scenario,
+    plan: Plan,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """check exits 2 on a bad actuals file (no traceback) and 0 on a good one."""
     from drawdown.plan import save_plan
 
     save_plan(plan, tmp_path / "plan", scenario=tiny)
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "closure,atlantis,2023-07-10,,x\n")
-    result = _cli("check", str(TINY), "--actuals", str(bad))
-    assert result.returncode == 2 and "bad.csv" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
+    code, text = _cli(monkeypatch, capsys, "check", str(TINY), "--actuals", str(bad))
+    assert code == 2 and "bad.csv" in text and "Traceback" not in text
     good = tmp_path / "good.csv"
     good.write_text(HEADER + "closure,north,2023-07-20,,x\nkilled,,2023-07-30,2,x\n")
     out = tmp_path / "out"
-    result = _cli(
+    code, text = _cli(
+        monkeypatch,
+        capsys,
         "check",
         str(TINY),
         "--actuals",
@@ -166,5 +182,5 @@ def test_cli_check_exit_codes(tiny: Scenario, plan: Plan, tmp_path: Path) -> Non
         "-o",
         str(out),
     )
-    assert result.returncode == 0, result.stderr
+    assert code == 0, text
     assert (out / "check.csv").exists() and (out / "check.png").exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -71,21 +70,36 @@ def test_needs_two_options(tiny: Scenario) -> None:
         compare([tiny], runs=10, seed=0, planner=greedy_plan)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "drawdown", *args], capture_output=True, text=True, timeout=300
-    )
+def _cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str]:
+    """Run the `drawdown` entry point in-process; its exit status and everything it printed."""
+    from drawdown.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["drawdown", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    out = capsys.readouterr()
+    return code, out.out + out.err
 
 
-def test_cli_compare_exit_codes(tmp_path: Path) -> None:
+def test_cli_compare_exit_codes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Unknown parameters exit 2 listing the valid names; a good comparison exits 0."""
-    bad = _cli("compare", str(TINY), "--set", "clearance.road.aproval=0.5")
-    assert bad.returncode == 2 and "valid names" in bad.stderr
-    assert "Traceback" not in bad.stderr + bad.stdout
-    lonely = _cli("compare", str(TINY))
-    assert lonely.returncode == 2
+    code, text = _cli(
+        monkeypatch, capsys, "compare", str(TINY), "--set", "clearance.road.aproval=0.5"
+    )
+    assert code == 2 and "valid names" in text and "Traceback" not in text
+    code, _ = _cli(monkeypatch, capsys, "compare", str(TINY))
+    assert code == 2
     out = tmp_path / "cmp"
-    good = _cli(
+    code, text = _cli(
+        monkeypatch,
+        capsys,
         "compare",
         str(TINY),
         "--set",
@@ -98,5 +112,5 @@ def test_cli_compare_exit_codes(tmp_path: Path) -> None:
         "-o",
         str(out),
     )
-    assert good.returncode == 0, good.stderr
+    assert code == 0, text
     assert (out / "compare.csv").exists() and (out / "compare_fan.png").exists()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import subprocess
 import sys
 from pathlib import Path
 
@@ -155,36 +154,43 @@ def test_no_declared_uncertainties(tiny: Scenario, plan: Plan) -> None:
         sensitivity(_with(tiny), plan)
 
 
-def test_cli_sensitivity_exit_codes(tmp_path: Path) -> None:
+def _cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str]:
+    """Run the `drawdown` entry point in-process; its exit status and everything it printed."""
+    from drawdown.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["drawdown", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_cli_sensitivity_exit_codes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A small Sobol run exits 0 and writes indices and tornado charts; a bad method exits 2."""
     out = tmp_path / "sens"
-    ok = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "drawdown",
-            "sensitivity",
-            str(TINY),
-            "--samples",
-            "16",
-            "--runs-per-set",
-            "2",
-            "--greedy",
-            "--seed",
-            "1",
-            "-o",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    code, text = _cli(
+        monkeypatch,
+        capsys,
+        "sensitivity",
+        str(TINY),
+        "--samples",
+        "16",
+        "--runs-per-set",
+        "2",
+        "--greedy",
+        "--seed",
+        "1",
+        "-o",
+        str(out),
     )
-    assert ok.returncode == 0, ok.stderr
+    assert code == 0, text
     assert (out / "sensitivity.csv").exists() and (out / "tornado_prob_on_time.png").exists()
-    bad = subprocess.run(
-        [sys.executable, "-m", "drawdown", "sensitivity", str(TINY), "--method", "guess"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    code, text = _cli(monkeypatch, capsys, "sensitivity", str(TINY), "--method", "guess")
+    assert code == 2 and "Traceback" not in text
