@@ -59,10 +59,13 @@ def plot_compare_gantt(comparison: Comparison, *, ax: Axes | None = None) -> Axe
                 continue
             y = j + (i - (n - 1) / 2) * height
             median, low, high = (float(rows.at[site, k]) for k in ("q50", "q05", "q95"))
-            if not np.isfinite(median):
-                continue
             days = offset / dt.timedelta(days=1)
             x0 = as_dates(start, np.array([days]))[0]
+            if not np.isfinite(median):  # most runs never close it
+                ax.text(
+                    x0 + 1, y, "not closed in most runs", fontsize=6, va="center", color=_colour(i)
+                )
+                continue
             ax.barh(
                 y,
                 median,
