@@ -209,17 +209,15 @@ def check(
     result = simulate(s, the_plan, runs=runs, seed=seed)
     checked = run_check(s, result, observations)
     table = Table(title=f"{len(checked.scores)} observations, {runs:,} runs")
-    for column in ("kind", "site", "date", "observed", "median", "q10", "q90", "in 80%", "CRPS"):
+    for column in ("observation", "observed", "median", "80% interval", "in 80%", "CRPS"):
         table.add_column(column)
     for row in checked.scores.itertuples():
+        what = f"{row.kind} {row.site}".strip() + f" {row.date}"
         table.add_row(
-            row.kind,
-            row.site,
-            row.date,
+            what,
             f"{row.observed:,.0f}",
             f"{row.median:,.0f}",
-            f"{row.q10:,.0f}",
-            f"{row.q90:,.0f}",
+            f"{row.q10:,.0f}–{row.q90:,.0f}",
             "yes" if row.in_80 else "[red]no[/red]",
             f"{row.crps:,.3g}",
         )

@@ -30,7 +30,7 @@ def plot_check(result: CheckResult, *, ax: Axes | None = None) -> Axes:
     ]
     ax.set_yticks(y, labels, fontsize=6 if len(y) > 25 else 7)
     ax.invert_yaxis()
-    ax.set_xlim(0, 1)
+    ax.set_xlim(-0.02, 1.02)
     ax.set_xlabel("share of simulated runs below the observed value", fontsize=8)
     ax.tick_params(labelsize=7)
     tidy(ax)
