@@ -468,7 +468,13 @@ def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> No
     road = _da(~lanes.is_air, data, "lane")
     truck_ids = [t.id for t in sc.trucks if t.id in set(lanes.asset)]
     if truck_ids:
-        busy = (units * _da(lanes.turnaround_days, data, "lane", "period")).where(road)
+        # A trip leaving during a period keeps its trucks into the next one: with departures
+        # spread over the period, turnaround^2 / (2 x length) days of it on average.
+        turn = lanes.turnaround_days
+        spill = np.minimum(turn**2 / (2.0 * data.period_len[None, :]), turn)
+        here = units * _da(turn - spill, data, "lane", "period")
+        later = (units * _da(spill, data, "lane", "period")).shift(period=1)
+        busy = (here + later).where(road)
         lhs = busy.groupby(asset).sum().reindex(asset=truck_ids)
         count = xr.DataArray(
             [sc.trucks[[t.id for t in sc.trucks].index(i)].count for i in truck_ids],

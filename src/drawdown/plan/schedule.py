@@ -62,6 +62,7 @@ def dispatch(
     targets: FloatArray,
     left_share: FloatArray,
     *,
+    quota: FloatArray | None = None,
     priority: np.ndarray | None = None,
     greedy: bool = False,
 ) -> Schedule:
@@ -146,8 +147,9 @@ def dispatch(
 
     # Allowances bank up over at most a period, as the strategic model assumes.
     cap_days = float(data.period_len.max())
-    # The guard leaves on the last usable day of its origin's last target period at the
-    # latest, even if cargo is still there (that cargo is then handed over or destroyed).
+    # The guard may leave from the start of its site's closing period (the last period with
+    # a target there), so that it never misses the last convoy for want of escorts or trucks;
+    # cargo still there when the site closes is handed over or destroyed.
     lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
     any_target = targets.sum(axis=0) > EPS  # (lanes, periods)
     node_last_t = np.full(len(nodes), data.n_periods - 1, dtype=np.int64)
@@ -155,15 +157,34 @@ def dispatch(
         ts = np.flatnonzero(any_target[lane_node == j].any(axis=0))
         if ts.size:
             node_last_t[j] = ts[-1]
-    guard_release = np.array([last_usable[li, node_last_t[lane_node[li]]] for li in range(nl)])
-    guard_release = np.where(guard_release < 0, H - 1, guard_release)
+    guard_release = data.period_start[node_last_t[lane_node]]
+
+    lane_rate = np.array(
+        [
+            min(
+                (
+                    escort_rate[c] * float(daily["approval"][li].mean())
+                    for c in lanes.corridors[li]
+                    if c in escort_rate
+                ),
+                default=1e9,
+            )
+            for li in range(nl)
+        ]
+    )
+    # Convoys (road) or sorties (air) each lane may still send: the strategic model's whole
+    # convoys by period, so lanes share escorts and aircraft the way the model planned.
+    convoys_left = np.zeros(nl) if quota is not None else np.full(nl, 1e12)
 
     for day in range(H):
         t = int(data.period_of_day[day])
         if day == data.period_start[t]:
             remaining += targets[:, :, t]
+            if quota is not None:
+                convoys_left += np.ceil(quota[:, t] - 0.05)
             for q, j in zip(*np.nonzero(sweep_lane[:, :, t] >= 0), strict=True):
                 remaining[q, sweep_lane[q, j, t]] = 1e12
+                convoys_left[sweep_lane[q, j, t]] += 1
         for c in escort_tokens:
             escort_tokens[c] = min(
                 escort_tokens[c] + escort_rate[c], escort_rate[c] * cap_days + 2.0
@@ -208,14 +229,16 @@ def dispatch(
                         take = min(want[q], spare)
                         want[q] = take
                         spare -= take
-                if want.sum() <= EPS:
+                if want.sum() <= EPS or convoys_left[li] < 1:
                     continue
                 # Small leftovers (LP tolerance) go with the rest.
                 close = (have - want < 0.05) & (want > 0)
                 want[close] = have[close]
                 # Wait for a full convoy only while more of this period's target is due in.
                 short = bool((want < remaining[:, li] - 0.5).any()) if not greedy else False
-                full_only = short and not lanes.is_air[li] and day < last_usable[li, t]
+                # ... and while the escorts left in the period can still take the rest.
+                slack = (last_usable[li, t] - day) * lane_rate[li] > convoys_left[li] + 1
+                full_only = short and not lanes.is_air[li] and slack
                 shipped, units, convoys = _fit(
                     data,
                     li,
@@ -229,9 +252,11 @@ def dispatch(
                     slots_used,
                     ki,
                     full_only=full_only,
+                    n_cap=int(min(convoys_left[li], 10**9)),
                 )
                 if units <= 0:
                     continue
+                convoys_left[li] -= convoys
                 stock[:, o] -= shipped
                 sent[:, li, t] += shipped
                 stock[:, o] = np.where(np.abs(stock[:, o]) < EPS, 0.0, stock[:, o])
@@ -375,6 +400,7 @@ def _fit(
     slots_used: dict[str, int],
     ki: dict[str, int],
     full_only: bool = False,
+    n_cap: int = 10**9,
 ) -> tuple[np.ndarray, int, int]:
     """Largest part of `want` that whole convoys or sorties can take today on lane `li`.
 
@@ -387,7 +413,7 @@ def _fit(
     shipped = np.zeros_like(want)
     if lanes.is_air[li]:
         a = lanes.asset[li]
-        n_max = math.floor(air_tokens[a] * p + EPS)
+        n_max = min(math.floor(air_tokens[a] * p + EPS), n_cap)
         if lanes.fixed_wing[li]:
             o, d = lanes.origin[li], lanes.destination[li]
             n_max = min(n_max, slots[o] - slots_used[o], slots[d] - slots_used[d])
@@ -418,6 +444,7 @@ def _fit(
         (math.floor(escort_tokens[c] * p + EPS) for c in corridors if c in escort_tokens),
         default=10**9,
     )
+    n_max = min(n_max, n_cap)
     if n_max <= 0:
         return shipped, 0, 0
     size = max(int(lanes.convoy_trucks[li]), 1)
