@@ -6,7 +6,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from drawdown.plan.model import Plan
-from drawdown.report.data import SimulationViews, figures
+from drawdown.report.content import figures
+from drawdown.report.data import SimulationViews
 from drawdown.report.figure_data import IncidentData
 from drawdown.report.incidents import plot_incidents
 from drawdown.scenario.model import Scenario

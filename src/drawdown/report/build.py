@@ -9,7 +9,8 @@ from typing import Any
 from drawdown.commands.common import atomic_dir
 from drawdown.plan.model import Plan
 from drawdown.report import render
-from drawdown.report.data import SimulationViews, report_content, views_from_result
+from drawdown.report.content import report_content
+from drawdown.report.data import SimulationViews, views_from_result
 from drawdown.report.html import render_html
 from drawdown.report.results import (
     BASELINE_DIR,
