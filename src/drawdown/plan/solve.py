@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import sys
@@ -64,7 +65,7 @@ def solve(
         options["threads"] = int(threads)
     start = time.perf_counter()
     try:
-        with warnings.catch_warnings(), _native_stdout_silenced():
+        with warnings.catch_warnings(), _native_stdout_silenced(), _linopy_quiet():
             warnings.simplefilter("ignore")
             status, condition = m.solve(solver_name="highs", **extra, **options)  # type: ignore[arg-type]
     except Exception as exc:  # the solver failing is reported, never raised at the user
@@ -100,6 +101,18 @@ def solve(
 REPAIR_FACTORS = (1.0, 0.85, 0.7)
 REPAIR_BUDGET = 0.5  # start a retry only within the first half of the time limit
 REPAIR_TOLERANCE = 0.1  # daily total within 10% of the model's: no retry
+
+
+@contextmanager
+def _linopy_quiet() -> Iterator[None]:
+    """linopy logs an infeasible solve as a warning; we report it ourselves."""
+    logger = logging.getLogger("linopy")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 @contextmanager
