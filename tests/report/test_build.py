@@ -126,3 +126,25 @@ def test_interrupted_build_keeps_the_old_report(
     assert good.read_bytes() == before
     assert not (out / "figures").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["results"]  # no staging left behind
+
+
+@pytest.mark.skipif(
+    not _has("drawdown.plan", "save_plan", "load_plan"),
+    reason="the plan io module (save_plan/load_plan) has not landed yet",
+)
+def test_rebuild_refuses_a_plan_from_another_scenario(
+    tiny: Scenario,
+    tiny_plan: Plan,
+    tiny_result,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """A results folder whose plan was swapped for another scenario's is refused."""
+    from drawdown.plan import save_plan
+    from drawdown.report import rebuild_report
+
+    out = tmp_path / "results"
+    drawdown.build_report(tiny, tiny_plan, tiny_result, out)
+    other = Plan(**{**tiny_plan.__dict__, "scenario_hash": "0123456789abcdef"})
+    save_plan(other, out / "plan")
+    with pytest.raises(drawdown.InputError, match="plan is for 0123456789abcdef"):
+        rebuild_report(out)

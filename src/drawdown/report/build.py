@@ -184,4 +184,5 @@ def _load_result(folder: Path) -> Any:
 
 
 def _result_hash(result: Any) -> str:
-    return str(getattr(result, "scenario_hash", "") or "")
+    meta = getattr(result, "meta", None)
+    return str(getattr(meta, "scenario_hash", "") or "")
