@@ -151,9 +151,13 @@ def report_content(
         "runs": f"{views.runs:,}",
         "plan method": f"{plan.method} ({solver.get('status', 'n/a')})",
     }
-    for key in ("gap", "time_s", "solve_time_s"):
-        if key in solver:
-            run_manifest[f"planner {key}"] = str(solver[key])
+    gap = solver.get("gap")
+    if isinstance(gap, (int, float)):
+        run_manifest["planner optimality gap"] = f"{gap:.2%}"
+    for key, label in (("solve_s", "planner solve time"), ("total_s", "planner total time")):
+        value = solver.get(key)
+        if isinstance(value, (int, float)):
+            run_manifest[label] = f"{value:.1f} s"
     if views.duration_s is not None:
         run_manifest["simulation time"] = f"{views.duration_s:.1f} s"
     run_manifest["built"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
