@@ -91,3 +91,16 @@ def test_reference_docs_are_up_to_date() -> None:
     assert path.read_text().strip() == reference_markdown().strip(), (
         "regenerate with: python -m drawdown.scenario.reference > docs/reference/scenario-format.md"
     )
+
+
+def test_saved_folder_is_readable_by_others(tiny: Scenario, tmp_path: Path) -> None:
+    """A saved scenario folder gets ordinary permissions, not the temporary folder's 0700."""
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        folder = drawdown.save_scenario(tiny, tmp_path / "shared")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755

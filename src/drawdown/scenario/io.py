@@ -264,6 +264,10 @@ def save_scenario(scenario: Scenario, folder: str | os.PathLike[str]) -> Path:
     target = Path(folder)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    # mkdtemp makes an owner-only folder; the saved scenario is meant to be shared.
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)
     try:
         (staging / MANIFEST).write_text(manifest_to_yaml(scenario.manifest), encoding="utf-8")
         files: dict[str, tuple[tuple[str, ...], list[dict[str, str]]]] = {}
