@@ -78,7 +78,8 @@ def dispatch(
     K = data.commodities
     ki = {k: i for i, k in enumerate(K)}
     people_idx = [ki[k] for k in data.people]
-    deadline_of = np.array([data.deadline_day.get(k, H - 1) for k in K])
+    # Cargo has no deadline of its own: it ranks after every group of people.
+    deadline_of = np.array([data.deadline_day.get(k, 2 * H) for k in K])
     nodes = list(data.nodes)
     npos = {n: i for i, n in enumerate(nodes)}
     daily = _lane_daily(data)
@@ -179,9 +180,12 @@ def dispatch(
     for day in range(H):
         t = int(data.period_of_day[day])
         if day == data.period_start[t]:
-            remaining += targets[:, :, t]
             if quota is not None:
-                convoys_left += np.ceil(quota[:, t] - 0.05)
+                # A lane still owing loads from earlier periods (trucks or escorts were short
+                # on the day) may send one more convoy a period to catch up.
+                backlog = (remaining > EPS).any(axis=0)
+                convoys_left += np.ceil(quota[:, t] - 0.05) + backlog
+            remaining += targets[:, :, t]
             for q, j in zip(*np.nonzero(sweep_lane[:, :, t] >= 0), strict=True):
                 remaining[q, sweep_lane[q, j, t]] = 1e12
                 convoys_left[sweep_lane[q, j, t]] += 1
@@ -224,8 +228,12 @@ def dispatch(
                 people_have = have[people_idx].sum()
                 if cargo_after > EPS and guard[o] > 0 and day < guard_release[li]:
                     spare = max(people_have - guard[o], 0.0)
-                    # Take the spare people from the earliest deadlines first.
+                    # Take the spare people from the earliest deadlines first; people whose
+                    # deadline is now (the last departure that still arrives) always go.
+                    last_call = day + int(daily["duration"][li, day]) + 1
                     for q in sorted(people_idx, key=lambda q: deadline_of[q]):
+                        if deadline_of[q] <= last_call:
+                            continue
                         take = min(want[q], spare)
                         want[q] = take
                         spare -= take
