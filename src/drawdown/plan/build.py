@@ -60,7 +60,8 @@ class PlanData:
     period_len: IntArray
     period_of_day: IntArray
     commodities: tuple[str, ...]  # "people@<deadline day>", ..., "teu", "veh"
-    deadline_day: dict[str, int]
+    deadline_day: dict[str, int]  # the true deadline of each people group
+    plan_deadline_day: dict[str, int]  # the model's: a few days earlier, slack for the days
     nodes: tuple[str, ...]  # bases and hubs
     initial: FloatArray  # (commodities, nodes): people held; cargo before disposal
     group_site: tuple[str, ...]  # disposal groups: (site, cargo class, sensitive)
@@ -98,7 +99,9 @@ def contingent_deadlines(scenario: Scenario) -> dict[str, int]:
 
 def make_periods(horizon_days: int, period_days: int, cuts: list[int]) -> IntArray:
     """Period start days: every `period_days`, plus a cut after each day in `cuts`."""
-    starts = set(range(0, horizon_days, max(1, period_days)))
+    step = max(1, period_days)
+    # A sliver of a period at the end would pack the final evacuation into a day or two.
+    starts = {s for s in range(0, horizon_days, step) if s == 0 or horizon_days - s > step // 2}
     starts.update(c + 1 for c in cuts if 0 <= c < horizon_days - 1)
     return np.array(sorted(starts), dtype=np.int64)
 
@@ -113,7 +116,11 @@ def prepare(scenario: Scenario, network: Network, period_days: int | None = None
     H = scenario.horizon_days
     by_contingent = contingent_deadlines(scenario)
     deadlines = sorted({H - 1, *by_contingent.values()})
-    starts = make_periods(H, period_days or auto_period_days(H), deadlines)
+    step = period_days or auto_period_days(H)
+    # The model plans people out a few days early (a quarter period) so that the daily
+    # schedule has slack for convoys that must wait a day for escorts or trucks.
+    planned = [max(d - step // 4, 0) if d > 0 else d for d in deadlines]
+    starts = make_periods(H, step, sorted(set(planned)))
     lengths = np.diff(np.append(starts, H))
     period_of_day = np.repeat(np.arange(len(starts)), lengths)
     commodities = tuple(people_key(d) for d in deadlines) + ("teu", "veh")
@@ -143,6 +150,7 @@ def prepare(scenario: Scenario, network: Network, period_days: int | None = None
         period_of_day=period_of_day.astype(np.int64),
         commodities=commodities,
         deadline_day={people_key(d): d for d in deadlines},
+        plan_deadline_day={people_key(d): p for d, p in zip(deadlines, planned, strict=True)},
         nodes=nodes,
         initial=initial,
         group_site=tuple(k[0] for k in keys),
@@ -326,7 +334,7 @@ def define_flows(m: linopy.Model, data: PlanData) -> linopy.Variable:
         into_node = np.array([kinds[d].kind != "exit" for d in lanes.destination])
         ok &= ~(into_node[:, None] & (lanes.arrival_period >= data.n_periods - 1))
         if is_people:
-            last = data.period_of_day[data.deadline_day[k]]
+            last = data.period_of_day[data.plan_deadline_day[k]]
             ok &= lanes.arrival_period <= last
         mask[ki] = ok
     c = _coords(data)
@@ -542,7 +550,7 @@ def define_stocks(
     ub = np.full((len(data.commodities), len(nodes), T), np.inf)
     ub[:, :, T - 1] = 0.0
     for ki, k in enumerate(data.people):
-        ub[ki, :, data.period_of_day[data.deadline_day[k]] :] = np.inf if elastic else 0.0
+        ub[ki, :, data.period_of_day[data.plan_deadline_day[k]] :] = np.inf if elastic else 0.0
         if elastic:
             ub[ki, :, T - 1] = np.inf
     stock = m.add_variables(
@@ -575,7 +583,7 @@ def define_stocks(
             name="stranded",
         )
         for k in data.people:
-            p = int(data.period_of_day[data.deadline_day[k]])
+            p = int(data.period_of_day[data.plan_deadline_day[k]])
             m.add_constraints(
                 stock.sel(commodity=k, period=p) - stranded.sel(commodity=k) <= 0,
                 name=f"deadline[{k}]",

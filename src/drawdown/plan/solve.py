@@ -99,7 +99,7 @@ def solve(
 # Capacity factors tried in turn when the daily table falls short of the model (whole
 # convoys must wait for escorts and trucks day by day); each retry needs time left.
 REPAIR_FACTORS = (1.0, 0.85, 0.7)
-REPAIR_BUDGET = 0.5  # start a retry only within the first half of the time limit
+REPAIR_BUDGET = 0.6  # start a retry only within the first 60% of the time limit
 REPAIR_TOLERANCE = 0.1  # daily total within 10% of the model's: no retry
 
 
@@ -175,7 +175,12 @@ def optimise(
         t0 = time.perf_counter()
         strategic = build_model(trial)
         build_s = time.perf_counter() - t0
-        remaining = max(deadline_s - time.perf_counter(), 1.0)
+        # Keep a tenth of the limit for the daily schedule; with a minute or more, leave
+        # the first solve about half the time so that a repair can still run.
+        remaining = deadline_s - time.perf_counter() - 0.1 * time_limit_s
+        if attempt == 0 and time_limit_s >= 60:
+            remaining *= 0.55
+        remaining = max(remaining, 1.0)
         result = solve(strategic, time_limit_s=remaining, mip_gap=mip_gap, seed=seed)
         if result.status == "infeasible":
             if best is not None:
