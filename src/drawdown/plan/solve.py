@@ -168,6 +168,7 @@ def optimise(
     precheck(data)
     deadline_s = started + time_limit_s
     best: tuple[float, Plan] | None = None
+    attempts: list[dict[str, object]] = []
     for attempt, factor in enumerate(REPAIR_FACTORS):
         if attempt and time.perf_counter() > started + REPAIR_BUDGET * time_limit_s:
             break  # no time left to repair: keep the best plan so far
@@ -224,6 +225,16 @@ def optimise(
             "seed": seed,
         }
         candidate = to_plan(data, schedule, method="optimised", solver=info)
+        attempts.append(
+            {
+                "capacity_factor": factor,
+                "gap": result.gap,
+                "solve_s": round(result.solve_s, 3),
+                "objective_model": result.objective,
+                "daily_total": candidate.objective["total"],
+                "complete": schedule.complete,
+            }
+        )
         # A complete plan beats an incomplete one; then the lower total, scored daily.
         score = candidate.objective["total"] + (0.0 if schedule.complete else 1e18)
         if best is None or score < best[0]:
@@ -235,6 +246,7 @@ def optimise(
     assert best is not None
     plan = best[1]
     info = dict(plan.solver)
+    info["attempts"] = attempts
     if with_greedy:
         from drawdown.plan.greedy import greedy_plan
 
