@@ -183,4 +183,4 @@ def test_cli_check_exit_codes(
         str(out),
     )
     assert code == 0, text
-    assert (out / "check.csv").exists() and (out / "check.png").exists()
+    assert (out / "check" / "check.csv").exists() and (out / "check" / "check.png").exists()

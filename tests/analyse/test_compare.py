@@ -113,4 +113,5 @@ def test_cli_compare_exit_codes(
         str(out),
     )
     assert code == 0, text
-    assert (out / "compare.csv").exists() and (out / "compare_fan.png").exists()
+    assert (out / "compare" / "compare.csv").exists()
+    assert (out / "compare" / "compare_fan.png").exists()

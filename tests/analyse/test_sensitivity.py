@@ -191,6 +191,7 @@ def test_cli_sensitivity_exit_codes(
         str(out),
     )
     assert code == 0, text
-    assert (out / "sensitivity.csv").exists() and (out / "tornado_prob_on_time.png").exists()
+    assert (out / "sensitivity" / "sensitivity.csv").exists()
+    assert (out / "sensitivity" / "tornado_prob_on_time.png").exists()
     code, text = _cli(monkeypatch, capsys, "sensitivity", str(TINY), "--method", "guess")
     assert code == 2 and "Traceback" not in text

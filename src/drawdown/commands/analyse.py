@@ -20,6 +20,38 @@ def _load(name: str) -> Any:
     return load_scenario(name)
 
 
+OUT_HELP = (
+    "Results folder: writes FOLDER/{kind}/ (tables, analysis.json, PNG); when FOLDER holds "
+    "a `drawdown run`, its report is rebuilt with this analysis in it."
+)
+
+
+def _check_out(out: Path | None, scenario: Any, kind: str) -> bool:
+    """Refuse, before any work, a run folder of another scenario; True if it holds a run."""
+    if out is None:
+        return False
+    from drawdown.report.analyses import check_target
+
+    return check_target(out, scenario, kind)
+
+
+def _write(out: Path, kind: str, has_run: bool, save: Any) -> None:
+    """Write OUT/KIND/ in one piece (replacing an earlier one), then rebuild OUT's report."""
+    with atomic_dir(out) as staging:
+        save(staging / kind)
+    console.print(f"[green]✓[/green] {kind} results in [bold]{out / kind}[/bold]")
+    if has_run:
+        from drawdown.report import rebuild_report
+
+        path = rebuild_report(out)
+        console.print(f"[green]✓[/green] report with the {kind} section: [bold]{path}[/bold]")
+    else:
+        console.print(
+            f"  no run in {out}: `drawdown run SCENARIO -o {out}` writes a report that "
+            "includes this analysis"
+        )
+
+
 def _save_figure(draw: Any, path: Path) -> None:
     """Draw on a new axis and write it as PNG (no display needed)."""
     from matplotlib.figure import Figure
@@ -53,7 +85,9 @@ def compare(
         bool,
         typer.Option("--greedy", help="Plan with the fast greedy baseline, not the optimiser."),
     ] = False,
-    out: Annotated[Path | None, typer.Option("-o", "--out", help="Folder for the tables.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help=OUT_HELP.format(kind="compare"))
+    ] = None,
 ) -> None:
     """Compare scenarios (or one scenario and --set changes) with common random numbers."""
     from drawdown.analyse.compare import FIGURES
@@ -61,6 +95,7 @@ def compare(
     from drawdown.analyse.overrides import apply_overrides, parse_overrides
 
     loaded = [_load(s) for s in scenarios]
+    has_run = _check_out(out, loaded[0], "compare")
     changes = list(set_ or [])
     if len(loaded) == 1:
         if not changes:
@@ -103,17 +138,25 @@ def compare(
         table.add_row(f"{label} ({unit})", *cells)
     console.print(table)
     if out is not None:
+        from drawdown.report.analyses import save_comparison
         from drawdown.report.compare_figures import plot_compare_fan, plot_compare_gantt
 
-        with atomic_dir(out) as folder:
-            comparison.figures.to_csv(folder / "compare.csv", index=False)
-            comparison.fan_frame().to_csv(folder / "compare_fan.csv", index=False)
-            comparison.gantt_frame().to_csv(folder / "compare_gantt.csv", index=False)
+        notes = {
+            "plans": "the first option's plan executed in every option"
+            if same_plan
+            else "each option executes its own plan",
+        }
+        if changes:
+            notes["changes"] = ", ".join(changes)
+
+        def save(folder: Path) -> None:
+            save_comparison(comparison, folder, notes=notes)
             _save_figure(lambda ax: plot_compare_fan(comparison, ax=ax), folder / "compare_fan.png")
             _save_figure(
                 lambda ax: plot_compare_gantt(comparison, ax=ax), folder / "compare_gantt.png"
             )
-        console.print(f"[green]✓[/green] tables and figures in [bold]{out}[/bold]")
+
+        _write(out, "compare", has_run, save)
 
 
 def _num(x: float, sign: bool = False) -> str:
@@ -146,7 +189,9 @@ def sensitivity(
         bool,
         typer.Option("--greedy", help="Plan with the fast greedy baseline, not the optimiser."),
     ] = False,
-    out: Annotated[Path | None, typer.Option("-o", "--out", help="Folder for the tables.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help=OUT_HELP.format(kind="sensitivity"))
+    ] = None,
 ) -> None:
     """Which declared uncertainty drives the risk: Sobol or Morris indices and a tornado chart."""
     from drawdown.analyse.sensitivity import sensitivity as run_sensitivity
@@ -156,6 +201,7 @@ def sensitivity(
     names = [p.strip() for p in parameters.split(",")] if parameters else None
     if method not in ("sobol", "morris"):
         raise InputError(Problem("--method", method, "unknown method", "use sobol or morris"))
+    has_run = _check_out(out, s, "sensitivity")
     the_plan = _planner(greedy)(s)
     with console.status("evaluating the design…"):
         result = run_sensitivity(
@@ -170,16 +216,20 @@ def sensitivity(
         )
     console.print(result.summary())
     if out is not None:
+        from drawdown.report.analyses import save_sensitivity
         from drawdown.report.tornado import plot_tornado
 
-        with atomic_dir(out) as folder:
-            result.indices.to_csv(folder / "sensitivity.csv", index=False)
+        plan_note = f"{the_plan.method} plan of {s.name}, made for the scenario's central values"
+
+        def save(folder: Path) -> None:
+            save_sensitivity(result, folder, s, seed=seed, notes={"plan": plan_note})
             for o in outputs:
                 _save_figure(
                     lambda ax, o=o: plot_tornado(result, output=o, ax=ax),
                     folder / f"tornado_{o}.png",
                 )
-        console.print(f"[green]✓[/green] indices and tornado charts in [bold]{out}[/bold]")
+
+        _write(out, "sensitivity", has_run, save)
 
 
 def check(
@@ -196,7 +246,9 @@ def check(
         bool,
         typer.Option("--greedy", help="Plan with the fast greedy baseline, not the optimiser."),
     ] = False,
-    out: Annotated[Path | None, typer.Option("-o", "--out", help="Folder for the scores.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help=OUT_HELP.format(kind="check"))
+    ] = None,
 ) -> None:
     """Score the simulated distributions against what actually happened."""
     from drawdown.analyse.check import check as run_check
@@ -205,6 +257,7 @@ def check(
 
     s = _load(scenario)
     observations = read_actuals(actuals, s)  # bad rows fail before any work
+    has_run = _check_out(out, s, "check")
     the_plan = _load_plan(plan) if plan is not None else _planner(greedy)(s)
     result = simulate(s, the_plan, runs=runs, seed=seed)
     checked = run_check(s, result, observations)
@@ -224,13 +277,20 @@ def check(
     console.print(table)
     console.print(checked.summary())
     if out is not None:
+        from drawdown.report.analyses import save_check
         from drawdown.report.check_figure import plot_check
 
-        with atomic_dir(out) as folder:
-            checked.scores.to_csv(folder / "check.csv", index=False)
-            checked.by_kind().to_csv(folder / "check_by_kind.csv", index=False)
+        notes = {
+            "actuals": actuals.name,
+            "plan": f"{the_plan.method} plan"
+            + (f" from {plan}" if plan is not None else " made for this check"),
+        }
+
+        def save(folder: Path) -> None:
+            save_check(checked, folder, s, seed=seed, notes=notes)
             _save_figure(lambda ax: plot_check(checked, ax=ax), folder / "check.png")
-        console.print(f"[green]✓[/green] scores and chart in [bold]{out}[/bold]")
+
+        _write(out, "check", has_run, save)
 
 
 def _planner(greedy: bool) -> Any:

@@ -20,6 +20,7 @@ from drawdown.analyse.incidents import THREAT_KINDS, read_incidents
 from drawdown.commands.common import console
 from drawdown.errors import InputError, Problem
 from drawdown.scenario.io import load_scenario
+from drawdown.scenario.model import Scenario, Threat
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
@@ -127,6 +128,15 @@ def calibrate(
         bool,
         typer.Option(help="Keep the scenario's threat rows the data does not replace."),
     ] = True,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-dir",
+            help="Results folder: writes FOLDER/calibration/ (rates, unmatched events, "
+            "analysis.json); when FOLDER holds a `drawdown run` of this scenario (or of it "
+            "with the threats written here), its report is rebuilt with the calibration.",
+        ),
+    ] = None,
 ) -> None:
     """Estimate threat rates per link and base from incident data; write a threats.csv."""
     if format not in ("acled", "ucdp", "auto"):
@@ -156,6 +166,11 @@ def calibrate(
             )
         ) from None
     world = load_scenario(scenario)
+    has_run = False
+    if report_dir is not None:
+        from drawdown.report.analyses import check_target
+
+        has_run = check_target(report_dir, world, "calibration")
     incidents = read_incidents(events, format)  # type: ignore[arg-type]
     span = incidents.date_range()
     first = _date(start, "--start") or (span[0] if span else world.manifest.start_date)
@@ -182,6 +197,38 @@ def calibrate(
         f"[green]✓[/green] wrote {len(threats)} threat rows ({len(result.threats)} calibrated) "
         f"to {output}"
     )
+    if report_dir is not None:
+        _to_report(report_dir, has_run, result, world, threats, output)
+
+
+def _to_report(
+    folder: Path,
+    has_run: bool,
+    result: CalibrationResult,
+    world: Scenario,
+    threats: tuple[Threat, ...],
+    output: Path,
+) -> None:
+    """Write FOLDER/calibration/ and rebuild FOLDER's report when it holds a run."""
+    from drawdown.commands.common import atomic_dir
+    from drawdown.report.analyses import save_calibration
+
+    calibrated = world.model_copy(update={"threats": threats}).content_hash()
+    note = f"Written as the threat table {output.name}"
+    with atomic_dir(folder) as staging:
+        save_calibration(
+            result,
+            staging / "calibration",
+            world,
+            notes={"threats": note},
+            calibrated_hash=calibrated,
+        )
+    console.print(f"[green]✓[/green] calibration in [bold]{folder / 'calibration'}[/bold]")
+    if has_run:
+        from drawdown.report import rebuild_report
+
+        path = rebuild_report(folder)
+        console.print(f"[green]✓[/green] report with the calibration section: [bold]{path}[/bold]")
 
 
 def register(app: typer.Typer) -> None:

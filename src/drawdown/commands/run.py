@@ -61,6 +61,11 @@ def run(
             return value
 
         s = stage("Validate the scenario", "validate", lambda: _validate(scenario))
+        out_dir = out if out is not None else Path("results") / s.name
+        if out_dir.is_dir():  # analyses saved there must be of this scenario: refuse early
+            from drawdown.report.analyses import check_analyses
+
+            check_analyses(out_dir, s.content_hash(), s.name)
         from drawdown.plan import greedy_plan
 
         baseline = stage("Greedy baseline (for the gain)", "baseline", lambda: greedy_plan(s))
@@ -68,7 +73,6 @@ def run(
             "Optimise the plan", "optimise", lambda: _optimise(s, baseline, time_limit)
         )
         result = _simulate(progress, s, plan, runs, seed, times)
-        out_dir = out if out is not None else Path("results") / s.name
         manifest = {f"{k} time": f"{v:.1f} s" for k, v in times.items()}
         if note:
             manifest["plan note"] = note

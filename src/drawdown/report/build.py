@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from drawdown.commands.common import atomic_dir
 from drawdown.plan.model import Plan
 from drawdown.report import render
+from drawdown.report.analyses import CALIBRATION_DIR, Analyses, load_analyses, save_calibration
+from drawdown.report.analysis_sections import analysis_sections
 from drawdown.report.content import report_content
 from drawdown.report.data import SimulationViews, views_from_result
 from drawdown.report.html import render_html
@@ -39,22 +42,33 @@ def write_report(
     baseline: Plan | None = None,
     manifest: dict[str, str] | None = None,
     png: bool = False,
+    analyses: Analyses | None = None,
+    listed: Path | None = None,
 ) -> Path:
-    """Write `report.html` (and `figures/*.png`) into an existing folder; return its path."""
+    """Write `report.html` (and `figures/*.png`) into an existing folder; return its path.
+
+    `analyses` are the saved analyses to show in their own sections; `listed` is the
+    folder whose files the manifest lists (default: `folder`).
+    """
     started = time.perf_counter()
+    names = {p.name: p for p in (listed or folder).iterdir()} | {
+        p.name: p for p in folder.iterdir()
+    }
     files = sorted(
-        str(p.relative_to(folder)) + ("/" if p.is_dir() else "")
-        for p in folder.iterdir()
-        if not p.name.startswith(".")
+        name + ("/" if p.is_dir() else "") for name, p in names.items() if not name.startswith(".")
     )
+    sections = analysis_sections(analyses) if analyses else ()
+    extra = [fig for section in sections for fig in section.figures]
     if png:
         (folder / FIGURES_DIR).mkdir(exist_ok=True)
         files += [f"{FIGURES_DIR}/{k}.png" for k in FIGURE_KEYS]
+        files += [f"{FIGURES_DIR}/{fig.key}.png" for fig in extra]
     content = report_content(
         scenario, plan, views, baseline=baseline, manifest=manifest, files=tuple(files)
     )
+    content = replace(content, analyses=sections)
     svgs = {}
-    for fig in content.figures:
+    for fig in (*content.figures, *extra):
         figure = render.draw(fig.plot, fig.data)  # type: ignore[arg-type]
         svgs[fig.key] = render.to_svg(figure, fig.key)
         if png:
@@ -125,17 +139,66 @@ def build_report(
             _save_plan(baseline, staging / BASELINE_DIR, scenario)
         _save_result(result, staging / SIMULATION_DIR)
         (staging / RUN_FILE).write_text(info.to_json(), encoding="utf-8")
+        if not (out_dir / CALIBRATION_DIR).exists():
+            save_builtin_calibration(scenario, staging / CALIBRATION_DIR)
+        analyses = _analyses(staging, out_dir, scenario)
         write_report(
-            staging, scenario, plan, views, baseline=baseline, manifest=info.manifest, png=png
+            staging,
+            scenario,
+            plan,
+            views,
+            baseline=baseline,
+            manifest=info.manifest,
+            png=png,
+            analyses=analyses,
+            listed=out_dir if out_dir.is_dir() else None,
         )
     return out_dir / REPORT_NAME
+
+
+def _analyses(staging: Path, out_dir: Path, scenario: Scenario) -> Analyses:
+    """The analyses a new report shows: those already in `out_dir` and any just staged."""
+    found = (
+        load_analyses(out_dir, scenario.content_hash(), scenario.name) if out_dir.is_dir() else None
+    )
+    fresh = load_analyses(staging, scenario.content_hash(), scenario.name)
+    if found is None:
+        return fresh
+    return Analyses(
+        **{
+            k: getattr(fresh, k) if getattr(fresh, k) is not None else getattr(found, k)
+            for k in Analyses.__dataclass_fields__
+        }
+    )
+
+
+def save_builtin_calibration(scenario: Scenario, folder: Path) -> bool:
+    """Save the calibration behind the scenario's threats when they cite the shipped sample.
+
+    The built-in scenario's IED rates come from the incident sample shipped with drawdown;
+    redoing that calibration takes a tenth of a second, so every report of such a scenario
+    shows the rates, the events and the file its threats rest on. Other scenarios get a
+    calibration section only from `drawdown calibrate ... --report-dir`.
+    """
+    from drawdown.analyse.calibrate import SAMPLE, calibrate_builtin
+
+    if not any(SAMPLE.name in t.source for t in scenario.threats):
+        return False
+    result = calibrate_builtin(scenario)
+    note = (
+        "The scenario's threat table cites this calibration: its IED rates are these "
+        "posterior means (its other threats keep their own sources)."
+    )
+    save_calibration(result, folder, scenario, notes={"use": note})
+    return True
 
 
 def rebuild_report(folder: str | Path, *, png: bool = False) -> Path:
     """Rebuild the report of a results folder from its saved scenario, plans and results.
 
     Refuses (InputError) a folder that is incomplete, from another drawdown version, or
-    whose parts belong to different scenarios.
+    whose parts belong to different scenarios, analyses included (compare/, sensitivity/,
+    calibration/, check/: each shown in its own section).
     """
     from drawdown.scenario.io import load_scenario
 
@@ -150,10 +213,23 @@ def rebuild_report(folder: str | Path, *, png: bool = False) -> Path:
         plans[BASELINE_DIR] = baseline
     result = _load_result(folder / SIMULATION_DIR)
     check_same_scenario(folder, info, scenario, plans, _result_hash(result))
+    analyses = load_analyses(folder, scenario.content_hash(), scenario.name)  # refuses others
     views = views_from_result(scenario, plan, result)
     with atomic_dir(folder) as staging:
+        if analyses.calibration is None and save_builtin_calibration(
+            scenario, staging / CALIBRATION_DIR
+        ):
+            analyses = _analyses(staging, folder, scenario)
         write_report(
-            staging, scenario, plan, views, baseline=baseline, manifest=info.manifest, png=png
+            staging,
+            scenario,
+            plan,
+            views,
+            baseline=baseline,
+            manifest=info.manifest,
+            png=png,
+            analyses=analyses,
+            listed=folder,
         )
     return folder / REPORT_NAME
 

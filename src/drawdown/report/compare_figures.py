@@ -1,4 +1,7 @@
-"""Figures of a comparison: overlaid fan charts and closure bars, one function per concern."""
+"""Figures of a comparison: overlaid fan charts and closure bars, one function per concern.
+
+Both take a fresh `Comparison` or the `CompareData` read back from a results folder.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from matplotlib.axes import Axes
 
 from drawdown.analyse.compare import Comparison
 from drawdown.report._style import INK, as_dates, axis, date_axis, tidy
+from drawdown.report.analyses import CompareData
 
 OPTION_COLOURS = ("#1f4e79", "#d9822b", "#2e7d32", "#8e24aa", "#c62828", "#00838f")
 
@@ -17,21 +21,35 @@ def _colour(i: int) -> str:
     return OPTION_COLOURS[i % len(OPTION_COLOURS)]
 
 
-def plot_compare_fan(comparison: Comparison, *, ax: Axes | None = None) -> Axes:
+def compare_data(comparison: Comparison | CompareData) -> CompareData:
+    """The tables and dates the figures draw, from a fresh or a saved comparison."""
+    if isinstance(comparison, CompareData):
+        return comparison
+    return CompareData(
+        labels=tuple(comparison.labels),
+        start_dates=tuple(o.scenario.manifest.start_date for o in comparison.options),
+        deadline=comparison.options[0].scenario.manifest.deadline,
+        runs=comparison.runs,
+        seed=comparison.seed,
+        figures=comparison.figures,
+        fan=comparison.fan_frame(),
+        gantt=comparison.gantt_frame(),
+    )
+
+
+def plot_compare_fan(comparison: Comparison | CompareData, *, ax: Axes | None = None) -> Axes:
     """People in theatre over time for each option: median and 25–75% band, overlaid."""
     ax = axis(ax)
-    fan = comparison.fan_frame()
-    deadline = None
-    for i, option in enumerate(comparison.options):
-        rows = fan[fan["option"] == option.label]
-        start = option.scenario.manifest.start_date
+    comparison = compare_data(comparison)
+    fan = comparison.fan
+    for i, (label, start) in enumerate(zip(comparison.labels, comparison.start_dates, strict=True)):
+        rows = fan[fan["option"] == label]
         x = as_dates(start, rows["day"].to_numpy())
         colour = _colour(i)
         ax.fill_between(x, rows["q25"], rows["q75"], color=colour, alpha=0.18, linewidth=0)
-        ax.plot(x, rows["q50"], color=colour, linewidth=1.4, label=option.label)
-        deadline = deadline or option.scenario.manifest.deadline
-    if deadline is not None:
-        ax.axvline(as_dates(deadline, np.array([0]))[0], color="#c62828", linewidth=1.0, ls="--")
+        ax.plot(x, rows["q50"], color=colour, linewidth=1.4, label=label)
+    deadline = comparison.deadline
+    ax.axvline(as_dates(deadline, np.array([0]))[0], color="#c62828", linewidth=1.0, ls="--")
     ax.set_ylim(bottom=0)
     ax.set_ylabel("people in theatre (median, 25–75%)", fontsize=8)
     ax.yaxis.set_major_formatter("{x:,.0f}")
@@ -43,17 +61,20 @@ def plot_compare_fan(comparison: Comparison, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_compare_gantt(comparison: Comparison, *, ax: Axes | None = None) -> Axes:
+def plot_compare_gantt(comparison: Comparison | CompareData, *, ax: Axes | None = None) -> Axes:
     """Closure of each base and hub by option: bar from start to median, 5–95% whisker."""
     ax = axis(ax)
-    gantt = comparison.gantt_frame()
+    comparison = compare_data(comparison)
+    gantt = comparison.gantt
     sites = list(dict.fromkeys(gantt["site"]))
-    n = len(comparison.options)
+    n = len(comparison.labels)
     height = 0.8 / max(1, n)
-    start = comparison.options[0].scenario.manifest.start_date
-    for i, option in enumerate(comparison.options):
-        rows = gantt[gantt["option"] == option.label].set_index("site")
-        offset = option.scenario.manifest.start_date - start
+    start = comparison.start_dates[0]
+    for i, (label, own_start) in enumerate(
+        zip(comparison.labels, comparison.start_dates, strict=True)
+    ):
+        rows = gantt[gantt["option"] == label].set_index("site")
+        offset = own_start - start
         for j, site in enumerate(sites):
             if site not in rows.index:
                 continue
@@ -73,7 +94,7 @@ def plot_compare_gantt(comparison: Comparison, *, ax: Axes | None = None) -> Axe
                 height=height * 0.9,
                 color=_colour(i),
                 alpha=0.75,
-                label=option.label if j == 0 else None,
+                label=label if j == 0 else None,
             )
             if np.isfinite(high):
                 ax.plot([x0 + low, x0 + high], [y, y], color=INK, linewidth=0.8)

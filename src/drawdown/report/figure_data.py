@@ -156,6 +156,26 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class TableBlock:
+    """A table of an analysis section; `formats` maps numeric columns to format specs."""
+
+    caption: str
+    frame: pd.DataFrame
+    formats: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnalysisSection:
+    """A section of the report shown only when an analysis was saved in the folder."""
+
+    key: str  # section id: compare, sensitivity, calibration, check
+    title: str
+    paragraphs: tuple[str, ...]
+    figures: tuple[Figure, ...] = ()
+    tables: tuple[TableBlock, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """Everything the HTML shows, computed: the assembly only formats it."""
 
@@ -170,3 +190,4 @@ class ReportContent:
     sources: tuple[SourceRow, ...]
     manifest: dict[str, str]
     files: tuple[str, ...] = ()
+    analyses: tuple[AnalysisSection, ...] = ()

@@ -9,7 +9,8 @@ from html import escape
 
 import pandas as pd
 
-from drawdown.report.figure_data import HeadlineFigure, ReportContent, SourceRow
+from drawdown.report.analysis_sections import ANALYSIS_SECTIONS
+from drawdown.report.figure_data import AnalysisSection, HeadlineFigure, ReportContent, SourceRow
 
 SECTIONS = (
     ("headline", "Headline"),
@@ -40,6 +41,7 @@ nav a:hover { opacity:1; text-decoration:underline; }
 main { max-width:1100px; margin:0 auto; padding:0 1.5rem 3rem; }
 section { padding-top:1.2rem; border-bottom:1px solid var(--line); padding-bottom:1rem; }
 h2 { font-size:1.25rem; color:var(--accent); margin:0.4rem 0 0.6rem; }
+h3 { font-size:1rem; margin:0.9rem 0 0.3rem; }
 .cards { display:grid; grid-template-columns:repeat(auto-fill, minmax(230px, 1fr)); gap:0.8rem; }
 .card { background:var(--card); border-radius:6px; padding:0.7rem 0.9rem; }
 .card .label { font-size:0.8rem; color:var(--muted); text-transform:uppercase;
@@ -107,6 +109,14 @@ SORT_JS = """
 """
 
 
+def navigation(content: ReportContent) -> tuple[tuple[str, str], ...]:
+    """The sections in page order: the analyses present go before the sources."""
+    present = {a.key for a in content.analyses}
+    extra = tuple((k, name) for k, name in ANALYSIS_SECTIONS if k in present)
+    at = [k for k, _ in SECTIONS].index("sources")
+    return SECTIONS[:at] + extra + SECTIONS[at:]
+
+
 def render_html(content: ReportContent, svgs: dict[str, str]) -> str:
     """The whole page; `svgs` maps a figure's key to its inline SVG."""
     titles = dict(SECTIONS)
@@ -117,7 +127,7 @@ def render_html(content: ReportContent, svgs: dict[str, str]) -> str:
         f"<title>{escape(content.title)}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<header><h1>{escape(content.title)}</h1><p>{escape(content.subtitle)}</p><nav>",
-        *(f'<a href="#{key}">{escape(name)}</a>' for key, name in SECTIONS),
+        *(f'<a href="#{key}">{escape(name)}</a>' for key, name in navigation(content)),
         "</nav></header><main>",
         _section("headline", titles["headline"], _cards(content.headline)),
     ]
@@ -127,6 +137,9 @@ def render_html(content: ReportContent, svgs: dict[str, str]) -> str:
     parts.append(_section("movements", "The plan's daily movements", _movements(content)))
     parts.append(_section("constraints", titles["constraints"], _constraints(content)))
     parts.append(_section("gain", "Optimiser gain over the greedy baseline", _gain(content)))
+    order = [k for k, _ in ANALYSIS_SECTIONS]
+    for analysis in sorted(content.analyses, key=lambda a: order.index(a.key)):
+        parts.append(_section(analysis.key, analysis.title, _analysis(analysis, svgs)))
     parts.append(_section("sources", titles["sources"], _sources(content.sources)))
     parts.append(_section("manifest", titles["manifest"], _manifest(content)))
     parts.append(f"</main><script>{SORT_JS}</script></body></html>\n")
@@ -150,9 +163,29 @@ def _cards(figures: tuple[HeadlineFigure, ...]) -> str:
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
-def _table(frame: pd.DataFrame, *, sortable: bool = False, index: bool = False) -> str:
+def _analysis(section: AnalysisSection, svgs: dict[str, str]) -> str:
+    parts = [f"<p>{escape(text)}</p>" for text in section.paragraphs]
+    for fig in section.figures:
+        parts.append(
+            f'<figure id="figure-{fig.key}"><h3>{escape(fig.title)}</h3>{svgs[fig.key]}'
+            f"<figcaption>{escape(fig.caption)}</figcaption></figure>"
+        )
+    for block in section.tables:
+        table = _table(block.frame, sortable=True, formats=block.formats)
+        parts.append(f'<h3>{escape(block.caption)}</h3><div class="scroll">{table}</div>')
+    return "\n".join(parts)
+
+
+def _table(
+    frame: pd.DataFrame,
+    *,
+    sortable: bool = False,
+    index: bool = False,
+    formats: dict[str, str] | None = None,
+) -> str:
     if index:
         frame = frame.reset_index()
+    formats = formats or {}
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
     head = "".join(
         f'<th{" class=num" if num else ""} scope="col">{escape(str(c))}</th>'
@@ -161,8 +194,11 @@ def _table(frame: pd.DataFrame, *, sortable: bool = False, index: bool = False) 
     rows = []
     for values in frame.itertuples(index=False):
         cells = []
-        for v, num in zip(values, numeric, strict=True):
-            if num:
+        for column, v, num in zip(frame.columns, values, numeric, strict=True):
+            if num and column in formats:
+                shown = format(v, formats[column]) if pd.notna(v) else "–"
+                cells.append(f'<td class="num" data-v="{v}">{shown}</td>')
+            elif num:
                 shown = (
                     f"{v:,.1f}"
                     if isinstance(v, float) and not float(v).is_integer()

@@ -1,0 +1,408 @@
+"""Analysis results in a results folder: written by the analysis commands, read by the report.
+
+Each analysis gets its own folder beside the report (atomic, like the rest of the folder):
+
+    compare/      compare.csv (key figures, differences), compare_fan.csv, compare_gantt.csv
+    sensitivity/  sensitivity.csv (S1/ST with intervals, or Morris mu*/sigma)
+    check/        check.csv (one row per observation), check_by_kind.csv
+    calibration/  calibration_rates.csv (pooled posterior rates), calibration_estimates.csv
+                  (by period), calibration_unmatched.csv
+
+and an `analysis.json` with what the report needs besides the tables: the scenario's name and
+hash (an analysis of another scenario is refused, never mixed in), seed, runs and settings.
+The report draws its figures again from these tables, so a rebuilt report needs nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from drawdown.errors import InputError, Problem
+
+INFO_FILE = "analysis.json"
+COMPARE_DIR = "compare"
+SENSITIVITY_DIR = "sensitivity"
+CHECK_DIR = "check"
+CALIBRATION_DIR = "calibration"
+KINDS = (COMPARE_DIR, SENSITIVITY_DIR, CALIBRATION_DIR, CHECK_DIR)
+
+
+@dataclass(frozen=True)
+class AnalysisInfo:
+    """What analysis.json records: which scenario, which analysis, how it was run."""
+
+    kind: str
+    version: str
+    scenario_name: str
+    scenario_hash: str
+    seed: int | None = None
+    runs: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, indent=2, default=_plain) + "\n"
+
+    @classmethod
+    def read(cls, path: Path) -> AnalysisInfo:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                kind=str(raw["kind"]),
+                version=str(raw["version"]),
+                scenario_name=str(raw["scenario_name"]),
+                scenario_hash=str(raw["scenario_hash"]),
+                seed=None if raw.get("seed") is None else int(raw["seed"]),
+                runs=None if raw.get("runs") is None else int(raw["runs"]),
+                details=dict(raw.get("details") or {}),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(
+                Problem(str(path), "", f"unreadable ({exc})", "run the analysis again"),
+                title="unreadable analysis folder",
+            ) from exc
+
+
+def _plain(x: Any) -> Any:
+    """JSON for numpy numbers and dates."""
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, (dt.date, Path)):
+        return str(x)
+    raise TypeError(f"cannot write {type(x).__name__} as JSON")
+
+
+def _info(kind: str, scenario_name: str, scenario_hash: str, **rest: Any) -> AnalysisInfo:
+    from drawdown import __version__
+
+    return AnalysisInfo(kind, __version__, scenario_name, scenario_hash, **rest)
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+
+def refuse_other_scenario(folder: Path, info: AnalysisInfo, expected: str, name: str) -> None:
+    """Refuse an analysis of another scenario than the results folder's.
+
+    A calibration also fits the run of the scenario that uses the threats it wrote.
+    """
+    if expected not in (info.scenario_hash, info.details.get("calibrated_hash")):
+        raise InputError(
+            Problem(
+                str(folder),
+                "scenario hash",
+                f"this {info.kind} analysis is of {info.scenario_name} ({info.scenario_hash}) "
+                f"but the results folder is of {name} ({expected})",
+                f"run the analysis on {name} into this folder, or move {folder.name}/ away",
+            ),
+            title="analysis of another scenario",
+        )
+
+
+def check_target(results: Path, scenario: Any, kind: str) -> bool:
+    """Before an analysis runs: is `results` a run's folder, and of this scenario?
+
+    Returns whether it holds a run (whose report is then rebuilt); refuses, before any
+    work, a run of another scenario.
+    """
+    from drawdown.report.results import RUN_FILE, RunInfo
+
+    path = results / RUN_FILE
+    if not path.exists():
+        return False
+    try:
+        run = RunInfo.from_json(path.read_text(encoding="utf-8"))
+    except (ValueError, KeyError, TypeError):
+        return True  # `drawdown report` says what is wrong with it
+    here = _info(kind, scenario.name, scenario.content_hash())
+    refuse_other_scenario(results / kind, here, run.scenario_hash, run.scenario_name)
+    return True
+
+
+def check_analyses(results: Path, scenario_hash: str, scenario_name: str) -> list[str]:
+    """The analysis folders present in `results`; refuse any from another scenario."""
+    found = []
+    for kind in KINDS:
+        path = results / kind / INFO_FILE
+        if path.exists():
+            refuse_other_scenario(
+                path.parent, AnalysisInfo.read(path), scenario_hash, scenario_name
+            )
+            found.append(kind)
+    return found
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def save_comparison(comparison: Any, folder: Path, *, notes: dict[str, str] | None = None) -> Path:
+    """Write a `drawdown.analyse.compare.Comparison`: key figures, fan and Gantt tables."""
+    folder.mkdir(parents=True, exist_ok=True)
+    comparison.figures.to_csv(folder / "compare.csv", index=False)
+    comparison.fan_frame().to_csv(folder / "compare_fan.csv", index=False)
+    comparison.gantt_frame().to_csv(folder / "compare_gantt.csv", index=False)
+    first = comparison.options[0].scenario
+    options = [
+        {
+            "label": o.label,
+            "scenario_name": o.scenario.name,
+            "scenario_hash": o.scenario.content_hash(),
+            "start_date": o.scenario.manifest.start_date.isoformat(),
+            "deadline": o.scenario.manifest.deadline.isoformat(),
+            "plan_method": o.plan.method,
+        }
+        for o in comparison.options
+    ]
+    info = _info(
+        COMPARE_DIR,
+        first.name,
+        first.content_hash(),
+        seed=comparison.seed,
+        runs=comparison.runs,
+        details={"options": options, "notes": dict(notes or {})},
+    )
+    (folder / INFO_FILE).write_text(info.to_json(), encoding="utf-8")
+    return folder
+
+
+def save_sensitivity(
+    result: Any, folder: Path, scenario: Any, *, seed: int, notes: dict[str, str] | None = None
+) -> Path:
+    """Write a `drawdown.analyse.sensitivity.SensitivityResult`: the indices and settings."""
+    folder.mkdir(parents=True, exist_ok=True)
+    result.indices.to_csv(folder / "sensitivity.csv", index=False)
+    declared = {u.parameter: u for u in scenario.manifest.uncertainties}
+    ranges = [
+        {
+            "parameter": p,
+            "low": declared[p].low if p in declared else math.nan,
+            "high": declared[p].high if p in declared else math.nan,
+            "scale": declared[p].scale if p in declared else "",
+            "source": declared[p].source if p in declared else "",
+        }
+        for p in result.parameters
+    ]
+    info = _info(
+        SENSITIVITY_DIR,
+        scenario.name,
+        scenario.content_hash(),
+        seed=seed,
+        runs=result.parameter_sets * result.runs_per_set,
+        details={
+            "method": result.method,
+            "parameters": list(result.parameters),
+            "outputs": list(dict.fromkeys(result.indices["output"])),
+            "samples": result.samples,
+            "parameter_sets": result.parameter_sets,
+            "runs_per_set": result.runs_per_set,
+            "seconds": round(result.seconds, 2),
+            "ranges": ranges,
+            "notes": dict(notes or {}),
+        },
+    )
+    (folder / INFO_FILE).write_text(info.to_json(), encoding="utf-8")
+    return folder
+
+
+def save_check(
+    result: Any, folder: Path, scenario: Any, *, seed: int, notes: dict[str, str] | None = None
+) -> Path:
+    """Write a `drawdown.analyse.check.CheckResult`: scores per observation and by kind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    result.scores.to_csv(folder / "check.csv", index=False)
+    result.by_kind().to_csv(folder / "check_by_kind.csv", index=False)
+    info = _info(
+        CHECK_DIR,
+        scenario.name,
+        scenario.content_hash(),
+        seed=seed,
+        runs=result.runs,
+        details={
+            "spearman": _num(result.closure_order_spearman),
+            "spearman_p": _num(result.closure_order_p_value),
+            "notes": dict(notes or {}),
+        },
+    )
+    (folder / INFO_FILE).write_text(info.to_json(), encoding="utf-8")
+    return folder
+
+
+def save_calibration(
+    result: Any,
+    folder: Path,
+    scenario: Any,
+    *,
+    notes: dict[str, str] | None = None,
+    calibrated_hash: str | None = None,
+) -> Path:
+    """Write a `drawdown.analyse.calibrate.CalibrationResult`: rates, estimates, unmatched."""
+    folder.mkdir(parents=True, exist_ok=True)
+    result.pooled().to_csv(folder / "calibration_rates.csv", index=False)
+    result.estimates.to_csv(folder / "calibration_estimates.csv", index=False)
+    result.unmatched.to_csv(folder / "calibration_unmatched.csv", index=False)
+    info = _info(
+        CALIBRATION_DIR,
+        scenario.name,
+        scenario.content_hash(),
+        details={
+            "file": Path(result.file).name,
+            "start": result.start.isoformat(),
+            "end": result.end.isoformat(),
+            "buffer_km": result.buffer_km,
+            "credible": result.credible,
+            "rows_read": result.rows_read,
+            "matched": len(result.matched),
+            "unmatched": len(result.unmatched),
+            "dropped": dict(result.dropped),
+            "exposure": result.exposure.describe(),
+            "notes": dict(notes or {}),
+            # the scenario with the threats this calibration wrote: its runs may show it too
+            "calibrated_hash": calibrated_hash,
+        },
+    )
+    (folder / INFO_FILE).write_text(info.to_json(), encoding="utf-8")
+    return folder
+
+
+def _num(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareData:
+    """A saved comparison, as the report draws it: tables and each option's dates."""
+
+    labels: tuple[str, ...]
+    start_dates: tuple[dt.date, ...]
+    deadline: dt.date
+    runs: int
+    seed: int | None
+    figures: pd.DataFrame  # figure, label, unit, option, value, low, high, diff, ...
+    fan: pd.DataFrame  # option, day, q05..q95, date
+    gantt: pd.DataFrame  # option, site, q05, q50, q95, planned_day
+    options: tuple[dict[str, Any], ...] = ()
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def fan_frame(self) -> pd.DataFrame:
+        return self.fan
+
+    def gantt_frame(self) -> pd.DataFrame:
+        return self.gantt
+
+
+@dataclass(frozen=True)
+class CalibrationData:
+    """A saved calibration: pooled rates, unmatched events and what was read."""
+
+    rates: pd.DataFrame
+    unmatched: pd.DataFrame
+    info: AnalysisInfo
+
+
+@dataclass(frozen=True)
+class Analyses:
+    """Every analysis found in a results folder (None: not there)."""
+
+    compare: CompareData | None = None
+    sensitivity: Any = None  # SensitivityResult
+    sensitivity_info: AnalysisInfo | None = None
+    check: Any = None  # CheckResult
+    check_info: AnalysisInfo | None = None
+    calibration: CalibrationData | None = None
+
+    def __bool__(self) -> bool:
+        return any(
+            x is not None for x in (self.compare, self.sensitivity, self.check, self.calibration)
+        )
+
+
+def load_analyses(results: Path, scenario_hash: str, scenario_name: str) -> Analyses:
+    """Read every analysis folder of `results`; refuse one of another scenario."""
+    found = check_analyses(results, scenario_hash, scenario_name)
+    loaded: dict[str, Any] = {}
+    for kind in found:
+        folder = results / kind
+        info = AnalysisInfo.read(folder / INFO_FILE)
+        try:
+            if kind == COMPARE_DIR:
+                loaded["compare"] = _load_compare(folder, info)
+            elif kind == SENSITIVITY_DIR:
+                loaded["sensitivity"] = _load_sensitivity(folder, info)
+                loaded["sensitivity_info"] = info
+            elif kind == CHECK_DIR:
+                loaded["check"] = _load_check(folder, info)
+                loaded["check_info"] = info
+            else:
+                loaded["calibration"] = CalibrationData(
+                    rates=pd.read_csv(folder / "calibration_rates.csv"),
+                    unmatched=pd.read_csv(folder / "calibration_unmatched.csv"),
+                    info=info,
+                )
+        except (OSError, ValueError, KeyError) as exc:
+            raise InputError(
+                Problem(str(folder), "", f"incomplete or unreadable ({exc})", "run it again"),
+                title="unreadable analysis folder",
+            ) from exc
+    return Analyses(**loaded)
+
+
+def _load_compare(folder: Path, info: AnalysisInfo) -> CompareData:
+    options = tuple(info.details["options"])
+    return CompareData(
+        labels=tuple(str(o["label"]) for o in options),
+        start_dates=tuple(dt.date.fromisoformat(o["start_date"]) for o in options),
+        deadline=dt.date.fromisoformat(options[0]["deadline"]),
+        runs=int(info.runs or 0),
+        seed=info.seed,
+        figures=pd.read_csv(folder / "compare.csv"),
+        fan=pd.read_csv(folder / "compare_fan.csv"),
+        gantt=pd.read_csv(folder / "compare_gantt.csv", keep_default_na=False, na_values=[""]),
+        options=options,
+        notes=dict(info.details.get("notes") or {}),
+    )
+
+
+def _load_sensitivity(folder: Path, info: AnalysisInfo) -> Any:
+    from drawdown.analyse.sensitivity import SensitivityResult
+
+    d = info.details
+    parameters = tuple(str(p) for p in d["parameters"])
+    return SensitivityResult(
+        scenario_name=info.scenario_name,
+        method=d["method"],
+        parameters=parameters,
+        indices=pd.read_csv(folder / "sensitivity.csv"),
+        samples=int(d["samples"]),
+        parameter_sets=int(d["parameter_sets"]),
+        runs_per_set=int(d["runs_per_set"]),
+        seconds=float(d.get("seconds", math.nan)),
+        design=np.empty((0, len(parameters))),  # the design is not kept: only the indices
+        outputs={},
+    )
+
+
+def _load_check(folder: Path, info: AnalysisInfo) -> Any:
+    from drawdown.analyse.check import CheckResult
+
+    scores = pd.read_csv(folder / "check.csv", keep_default_na=False, na_values=[""])
+    scores["site"] = scores["site"].fillna("").astype(str)
+    for column in ("in_50", "in_80"):
+        scores[column] = scores[column].astype(bool)
+    d = info.details
+    return CheckResult(
+        scenario_name=info.scenario_name,
+        runs=int(info.runs or 0),
+        scores=scores,
+        closure_order_spearman=math.nan if d.get("spearman") is None else float(d["spearman"]),
+        closure_order_p_value=math.nan if d.get("spearman_p") is None else float(d["spearman_p"]),
+    )
