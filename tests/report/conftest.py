@@ -162,3 +162,73 @@ def drawdown_cli(
         return Done(code, " ".join(out.split()), " ".join(err.split()))
 
     return run
+
+
+def run_cli(*args: str) -> int:
+    """Run `drawdown ARGS...` in-process outside a test (for fixtures); the exit status."""
+    from drawdown.cli import main
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "argv", ["drawdown", *args])
+        try:
+            main()
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else 0
+    return 0
+
+
+ACTUALS = (
+    "kind,site,date,value,source\n"
+    "closure,north,2023-07-05,,synthetic\n"
+    "closure,east,2023-07-10,,synthetic\n"
+    "closure,hub,2023-07-16,,synthetic\n"
+    "killed,,2023-07-30,1,synthetic\n"
+)
+EVENTS = (
+    "event_date,event_type,sub_event_type,latitude,longitude,inter1,notes\n"
+    "2023-03-01,Explosions/Remote violence,Remote explosive/landmine/IED,15.5,0.0,3,IED\n"
+    "2023-04-01,Explosions/Remote violence,Remote explosive/landmine/IED,14.5,-0.5,3,IED\n"
+    "2023-05-01,Explosions/Remote violence,Remote explosive/landmine/IED,40.0,0.0,3,IED\n"
+)
+TINY_DIR = Path(__file__).parents[1] / "data" / "tiny"
+
+
+@dataclass
+class Analysed:
+    """A real run folder of the tiny scenario after each analysis command wrote into it."""
+
+    folder: Path
+    steps: dict[str, str]  # analysis -> report HTML right after its command
+    codes: dict[str, int]
+
+
+@pytest.fixture(scope="session")
+def analysed(tmp_path_factory: pytest.TempPathFactory, tiny: Scenario) -> Analysed:
+    """A greedy run of tiny (200 runs), then compare, sensitivity, calibrate and check into it."""
+    from drawdown.plan import greedy_plan
+    from drawdown.report import build_report
+    from drawdown.simulate import simulate
+
+    root = tmp_path_factory.mktemp("analysed")
+    folder = root / "results"
+    plan = greedy_plan(tiny)
+    build_report(tiny, plan, simulate(tiny, plan, runs=200, seed=1), folder, baseline=plan)
+    (root / "actuals.csv").write_text(ACTUALS)
+    (root / "events.csv").write_text(EVENTS)
+    tiny_dir, out = str(TINY_DIR), str(folder)
+    commands = {
+        "compare": ("compare", tiny_dir, "--set", "threat.ied.rate=*3", "--runs", "200",
+                    "--seed", "1", "--greedy", "-o", out),
+        "sensitivity": ("sensitivity", tiny_dir, "--samples", "8", "--runs-per-set", "2",
+                        "--greedy", "--seed", "1", "-o", out),
+        "calibration": ("calibrate", str(root / "events.csv"), "--scenario", tiny_dir,
+                        "-o", str(root / "threats.csv"), "--start", "2023-01-01",
+                        "--end", "2023-06-30", "--report-dir", out),
+        "check": ("check", tiny_dir, "--actuals", str(root / "actuals.csv"), "--runs", "200",
+                  "--plan", out, "--seed", "1", "-o", out),
+    }  # fmt: skip
+    steps, codes = {}, {}
+    for kind, args in commands.items():
+        codes[kind] = run_cli(*args)
+        steps[kind] = (folder / "report.html").read_text(encoding="utf-8")
+    return Analysed(folder, steps, codes)

@@ -250,13 +250,22 @@ def calibration_section(data: CalibrationData) -> AnalysisSection:
         tables.append(
             TableBlock(
                 "Events near no link or base (not counted)",
-                data.unmatched[columns].fillna(""),
+                _text(data.unmatched[columns], ("date", "kind", "location", "reason")),
                 {"lat": ".3f", "lon": ".3f", "row": "d"},
             )
         )
     return AnalysisSection(
         "calibration", "Threat calibration", tuple(paragraphs), tables=tuple(tables)
     )
+
+
+def _text(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """`columns` as text, blanks for missing values (not 'nan')."""
+    frame = frame.copy()
+    for c in columns:
+        if c in frame:
+            frame[c] = frame[c].astype(object).fillna("").astype(str)
+    return frame
 
 
 # --- check -------------------------------------------------------------------------------------
