@@ -51,8 +51,14 @@ def bench(name: str, scenario: Scenario, time_limit_s: float, target_gap: float)
         f"{info['schedule_s']} s, optimise wall {wall:.1f} s (limit {time_limit_s:g} s); "
         f"greedy {greedy_s:.2f} s (optimise / greedy = {wall / max(greedy_s, 1e-9):.0f}x)"
     )
+    for a in info.get("attempts", []):  # type: ignore[union-attr]
+        print(
+            f"  attempt: capacity x{a['capacity_factor']}, gap {100 * a['gap']:.3f}%, solve "
+            f"{a['solve_s']} s, model {a['objective_model']:,.0f}, daily "
+            f"{a['daily_total']:,.0f}, complete {a['complete']}"
+        )
     print(
-        f"gap {100 * gap:.2f}% of the proven bound (target {100 * target_gap:.1f}%): "
+        f"gap {100 * gap:.3f}% of the proven bound (target {100 * target_gap:.1f}%): "
         f"{'met' if gap <= target_gap else 'NOT met'}; time target "
         f"{'met' if wall <= time_limit_s else 'NOT met'}"
     )

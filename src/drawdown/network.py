@@ -25,7 +25,7 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 #: Largest number of hubs and exits a site sends to by road (the nearest ones by time).
-MAX_ROAD_DESTINATIONS = 2
+MAX_ROAD_DESTINATIONS = 1
 
 
 @dataclass(frozen=True)
@@ -210,11 +210,17 @@ def _ground_paths(scenario: Scenario, ld: LinkDays) -> list[Route]:
                     if key not in found:
                         km = sum(scenario.links[li].km for li, _ in legs)
                         found[key] = Route(ids[o], ids[d], "road", legs, km)
-    # Keep each origin's nearest destinations by time, so big missions stay small.
+    # Keep each origin's nearest destinations by time, so big missions stay small, and its
+    # nearest exit for people and for cargo, so nothing must detour through a hub.
+    exit_for = {pos[s.id]: s.exit_for for s in scenario.sites if s.kind == "exit"}
     keep: set[tuple[int, int]] = set()
     for o in origins:
         near = sorted((t, d) for (oo, d), t in best_time.items() if oo == o)
         keep.update((o, d) for _, d in near[:MAX_ROAD_DESTINATIONS])
+        for what in ("people", "cargo"):
+            exits = [d for _, d in near if exit_for.get(d) in (what, "all")]
+            if exits:
+                keep.add((o, exits[0]))
     return [r for k, r in found.items() if (k[0], k[1]) in keep]
 
 
