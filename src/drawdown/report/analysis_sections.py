@@ -205,7 +205,7 @@ def calibration_section(data: CalibrationData) -> AnalysisSection:
     d = data.info.details
     credible = float(d.get("credible", 0.9))
     rates = data.rates.sort_values(
-        ["kind", "pooled_events", "mean"], ascending=[True, False, False]
+        ["kind", "events", "pooled_events", "mean"], ascending=[True, False, False, False]
     )
     table = pd.DataFrame(
         {
@@ -226,7 +226,8 @@ def calibration_section(data: CalibrationData) -> AnalysisSection:
     paragraphs = [
         f"From {d['file']}: {d['rows_read']} rows read, events from {d['start']} to "
         f"{d['end']}; {d['matched']} matched to a road link or site within {d['buffer_km']:g} "
-        f"km, {d['unmatched']} matched nothing (listed below)"
+        f"km, {d['unmatched']} matched nothing"
+        + (" (listed below)" if d["unmatched"] else "")
         + (f"; left out: {dropped}" if dropped else "")
         + ".",
         f"Rates are Gamma–Poisson posterior means per unit of exposure with {credible:.0%} "
