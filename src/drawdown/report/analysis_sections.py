@@ -180,10 +180,16 @@ def sensitivity_section(result: object, info: AnalysisInfo) -> AnalysisSection:
             f"sensitivity-{output}",
             f"What drives {OUTPUT_NAMES.get(output, output)}",
             (
-                "Parameters ranked by total-order index ST (light bar, 95% interval); the "
-                "dark inner bar is the first-order index S1."
+                "Parameters ranked by total-order index ST (orange bar, line: 95% interval); "
+                "the blue inner bar is the first-order index S1."
                 if method == "sobol"
                 else "Parameters ranked by mu*, with its 95% interval."
+            )
+            + (
+                ""
+                if _varies(indices, output, method)
+                else " Every index is zero: this output did not vary across the parameter "
+                "sets, so none of these inputs moves it for this plan."
             ),
             partial(plot_tornado, output=output),
             result,
@@ -193,6 +199,13 @@ def sensitivity_section(result: object, info: AnalysisInfo) -> AnalysisSection:
     return AnalysisSection(
         "sensitivity", "Sensitivity", paragraphs, figures=figures, tables=tuple(tables)
     )
+
+
+def _varies(indices: pd.DataFrame, output: str, method: str) -> bool:
+    """Whether any index of `output` is non-zero (a constant output gives all zeros)."""
+    rows = indices[indices["output"] == output]
+    column = "ST" if method == "sobol" else "mu_star"
+    return bool((rows[column].abs().fillna(0) > 1e-12).any())
 
 
 # --- calibration -------------------------------------------------------------------------------
