@@ -63,6 +63,7 @@ def dispatch(
     left_share: FloatArray,
     *,
     quota: FloatArray | None = None,
+    keep_guard: bool = True,
     priority: np.ndarray | None = None,
     greedy: bool = False,
 ) -> Schedule:
@@ -95,7 +96,7 @@ def dispatch(
     stock[ki["teu"]] -= lost_teu
     stock[ki["veh"]] = np.round(stock[ki["veh"]] - lost_veh)
     stock = np.maximum(stock, 0.0)
-    guard = guard_people(data)
+    guard = guard_people(data) if keep_guard else np.zeros(len(nodes))
 
     remaining = np.zeros((len(K), nl))
     # Capacity state.

@@ -18,7 +18,7 @@ import numpy as np
 from drawdown.errors import InputError, Problem
 from drawdown.network import build_network
 from drawdown.plan.build import PlanData, Strategic, build_model, prepare
-from drawdown.plan.diagnose import explain, precheck
+from drawdown.plan.diagnose import InfeasiblePlanError, explain, precheck
 from drawdown.plan.model import Plan
 from drawdown.plan.schedule import dispatch, to_plan
 from drawdown.scenario.model import Scenario
@@ -96,11 +96,10 @@ def solve(
     return SolveResult(normal, objective, bound, gap, elapsed, f"{status}/{condition}")
 
 
-# Capacity factors tried in turn when the daily table falls short of the model (whole
-# convoys must wait for escorts and trucks day by day); each retry needs time left.
+# Capacity factors tried in turn when the daily table leaves people behind (whole convoys
+# must wait for escorts and trucks day by day); a retry starts only with time left.
 REPAIR_FACTORS = (1.0, 0.85, 0.7)
 REPAIR_BUDGET = 0.6  # start a retry only within the first 60% of the time limit
-REPAIR_TOLERANCE = 0.1  # daily total within 10% of the model's: no retry
 
 
 @contextmanager
@@ -176,12 +175,8 @@ def optimise(
         t0 = time.perf_counter()
         strategic = build_model(trial)
         build_s = time.perf_counter() - t0
-        # Keep a tenth of the limit for the daily schedule; with a minute or more, leave
-        # the first solve about half the time so that a repair can still run.
-        remaining = deadline_s - time.perf_counter() - 0.1 * time_limit_s
-        if attempt == 0 and time_limit_s >= 60:
-            remaining *= 0.55
-        remaining = max(remaining, 1.0)
+        # Keep a tenth of the limit for the daily schedule.
+        remaining = max(deadline_s - time.perf_counter() - 0.1 * time_limit_s, 1.0)
         result = solve(strategic, time_limit_s=remaining, mip_gap=mip_gap, seed=seed)
         if result.status == "infeasible":
             if best is not None:
@@ -224,6 +219,19 @@ def optimise(
             "late_people": schedule.late_people,
             "seed": seed,
         }
+        if not schedule.complete:
+            # Last resort before stranding anyone: the same targets with the guard free to
+            # leave whenever a convoy can take it (reported in the solver information).
+            relaxed = dispatch(
+                trial,
+                _values(strategic, "load"),
+                _values(strategic, "left"),
+                quota=_quota(strategic),
+                keep_guard=False,
+            )
+            if relaxed.complete:
+                schedule = relaxed
+                info.update(complete=True, stranded_people=0, late_people=0, guard_waived=True)
         candidate = to_plan(data, schedule, method="optimised", solver=info)
         attempts.append(
             {
@@ -239,14 +247,14 @@ def optimise(
         score = candidate.objective["total"] + (0.0 if schedule.complete else 1e18)
         if best is None or score < best[0]:
             best = (score, candidate)
-        # The daily table realises the model when it loses no more than planned: done.
-        drift = candidate.objective["total"] - result.objective
-        if schedule.complete and drift <= REPAIR_TOLERANCE * max(abs(result.objective), 1.0):
+        if schedule.complete:
             break
     assert best is not None
     plan = best[1]
     info = dict(plan.solver)
     info["attempts"] = attempts
+    if not info["complete"]:
+        raise _stranded(plan)
     if with_greedy:
         from drawdown.plan.greedy import greedy_plan
 
@@ -260,6 +268,24 @@ def optimise(
         )
     info["total_s"] = round(time.perf_counter() - started, 3)
     return replace(plan, solver=info)
+
+
+def _stranded(plan: Plan) -> InfeasiblePlanError:
+    """The model met the deadline but no daily table kept it: say where people remain."""
+    stranded = int(plan.figures.get("stranded_people", 0))
+    late = int(plan.figures.get("late_people", 0))
+    problems = [
+        Problem(
+            "scenario",
+            "",
+            f"the plan meets the deadline by period, but no day-by-day schedule of whole convoys "
+            f"and sorties kept it: {stranded} people would remain in theatre and {late} would "
+            "leave after their contingent's deadline",
+            "allow more time (--time-limit), add escorts, trucks or sorties, or move the "
+            "deadline; the best plan found is reported",
+        )
+    ]
+    return InfeasiblePlanError(problems, "the deadline cannot be met day by day", plan)
 
 
 def _infeasible(data: PlanData, time_limit_s: float, seed: int) -> InputError:
