@@ -16,7 +16,7 @@ from drawdown.scenario.model import Scenario
 SECTIONS = {
     "compare": ("Options compared", ("compare-fan", "compare-gantt")),
     "sensitivity": ("Sensitivity", ("sensitivity-prob_on_time", "sensitivity-casualties")),
-    "calibration": ("Threat calibration", ()),
+    "calibration": ("Threat calibration", ("calibration",)),
     "check": ("Check against outcomes", ("check",)),
 }
 

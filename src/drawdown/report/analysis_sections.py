@@ -42,6 +42,28 @@ def analysis_sections(analyses: Analyses) -> tuple[AnalysisSection, ...]:
     return tuple(sections)
 
 
+def analysis_manifest(analyses: Analyses) -> dict[str, str]:
+    """One run-manifest row per analysis present: what was run, with which seed and hash."""
+    rows = {}
+    if analyses.compare is not None:
+        c = analyses.compare
+        rows["compare"] = f"{len(c.labels)} options × {c.runs:,} runs, seed {c.seed}"
+    if analyses.sensitivity_info is not None:
+        i = analyses.sensitivity_info
+        d = i.details
+        rows["sensitivity"] = (
+            f"{d['method']}, {len(d['parameters'])} parameters, {d['parameter_sets']:,} sets × "
+            f"{d['runs_per_set']} runs, seed {i.seed}"
+        )
+    if analyses.calibration is not None:
+        d = analyses.calibration.info.details
+        rows["calibration"] = f"{d['file']}, {d['start']} to {d['end']}, {d['matched']} events"
+    if analyses.check_info is not None:
+        i = analyses.check_info
+        rows["check"] = f"{len(analyses.check.scores)} observations, {i.runs:,} runs, seed {i.seed}"
+    return rows
+
+
 def _g(x: float, *, sign: bool = False) -> str:
     """A number to three significant figures, thousands separated."""
     if not isinstance(x, (int, float)) or not math.isfinite(x):
@@ -268,8 +290,23 @@ def calibration_section(data: CalibrationData) -> AnalysisSection:
                 {"lat": ".3f", "lon": ".3f", "row": "d"},
             )
         )
+    from drawdown.report.calibration_figure import plot_calibration
+
+    figure = Figure(
+        "calibration",
+        "Calibrated incident rates",
+        "Posterior mean rate (dot) and credible interval (line) of the targets with the most "
+        "events, on a log scale; the number is the target's own events. Targets with no "
+        "events of their own rest on the prior and on the events they pool with.",
+        plot_calibration,
+        data,
+    )
     return AnalysisSection(
-        "calibration", "Threat calibration", tuple(paragraphs), tables=tuple(tables)
+        "calibration",
+        "Threat calibration",
+        tuple(paragraphs),
+        figures=(figure,),
+        tables=tuple(tables),
     )
 
 

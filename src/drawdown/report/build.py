@@ -11,7 +11,7 @@ from drawdown.commands.common import atomic_dir
 from drawdown.plan.model import Plan
 from drawdown.report import render
 from drawdown.report.analyses import CALIBRATION_DIR, Analyses, load_analyses, save_calibration
-from drawdown.report.analysis_sections import analysis_sections
+from drawdown.report.analysis_sections import analysis_manifest, analysis_sections
 from drawdown.report.content import report_content
 from drawdown.report.data import SimulationViews, views_from_result
 from drawdown.report.html import render_html
@@ -67,6 +67,10 @@ def write_report(
         scenario, plan, views, baseline=baseline, manifest=manifest, files=tuple(files)
     )
     content = replace(content, analyses=sections)
+    if analyses:
+        content.manifest.update(
+            {f"{k} analysis": v for k, v in analysis_manifest(analyses).items()}
+        )
     svgs = {}
     for fig in (*content.figures, *extra):
         figure = render.draw(fig.plot, fig.data)  # type: ignore[arg-type]
