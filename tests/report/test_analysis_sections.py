@@ -114,6 +114,12 @@ def test_analysis_into_another_scenarios_run_is_refused_first(  # type: ignore[n
     )
     assert done.returncode == 2
     assert "analysis of another scenario" in done.stderr and "Traceback" not in done.stderr
+    # a comparison's first option is the reference: it must be the run's scenario
+    tiny_dir = str(Path(__file__).parents[1] / "data" / "tiny")
+    done = drawdown_cli("compare", str(tiny_copy), tiny_dir, "--greedy", "-o", str(folder))
+    assert done.returncode == 2 and "analysis of another scenario" in done.stderr
+    saved = (analysed.folder / "compare" / "compare.csv").read_bytes()
+    assert (folder / "compare" / "compare.csv").read_bytes() == saved  # left untouched
     # and a new run into a folder holding analyses of another scenario stops at validation
     done = drawdown_cli("run", str(tiny_copy), "-o", str(folder), "--runs", "10")
     assert done.returncode == 2 and "analysis of another scenario" in done.stderr

@@ -95,7 +95,6 @@ def compare(
     from drawdown.analyse.overrides import apply_overrides, parse_overrides
 
     loaded = [_load(s) for s in scenarios]
-    has_run = _check_out(out, loaded[0], "compare")
     changes = list(set_ or [])
     if len(loaded) == 1:
         if not changes:
@@ -108,6 +107,8 @@ def compare(
                 )
             )
         parse_overrides(changes, loaded[0])
+        # the first option (the report's reference) is the scenario itself
+        has_run = _check_out(out, loaded[0], "compare")
         comparison = run_compare(
             loaded[0],
             overrides=[changes],
@@ -119,6 +120,8 @@ def compare(
     else:
         if changes:
             loaded = [apply_overrides(s, parse_overrides(changes, s)) for s in loaded]
+        # the first option, as changed, must be the scenario of the run in OUT
+        has_run = _check_out(out, loaded[0], "compare")
         comparison = run_compare(
             loaded, runs=runs, seed=seed, same_plan=same_plan, planner=_planner(greedy)
         )
