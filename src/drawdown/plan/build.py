@@ -424,7 +424,13 @@ def define_payload(
     used = (load * _da(inv, data, "commodity", "lane")).sum("commodity")
     m.add_constraints(used <= units, name="payload")
     road = ~lanes.is_air
-    size = _da(np.where(road, 1.0 / np.maximum(lanes.convoy_trucks, 1.0), 0.0), data, "lane")
+    # A convoy never needs more trucks than the lane's origin could ever fill (a base holds
+    # what it starts with, a hub at most everything): the tighter size is a valid
+    # inequality where one small convoy carries all a base holds.
+    held = origin_holdings(data)
+    fill = np.ceil((held * inv).sum(axis=0) - 1e-6)
+    trucks_per = np.minimum(lanes.convoy_trucks, np.maximum(fill, 1.0))
+    size = _da(np.where(road, 1.0 / np.maximum(trucks_per, 1.0), 0.0), data, "lane")
     m.add_constraints(
         convoys - units * size >= 0,
         name="convoy_trucks",
@@ -436,7 +442,8 @@ def define_payload(
         ),
     )
     veh = load.sel(commodity="veh")
-    per = _da(np.where(road, lanes.convoy_vehicles, 0.0), data, "lane")
+    veh_held = held[data.commodities.index("veh")]
+    per = _da(np.where(road, np.minimum(lanes.convoy_vehicles, veh_held), 0.0), data, "lane")
     m.add_constraints(
         veh - convoys * per <= 0,
         name="convoy_vehicles",
@@ -447,6 +454,17 @@ def define_payload(
             "period",
         ),
     )
+
+
+def origin_holdings(data: PlanData) -> FloatArray:
+    """(commodities, lanes): the most a lane's origin can ever send of each commodity."""
+    lanes = data.lanes
+    assert lanes is not None
+    kinds = {s.id: s.kind for s in data.scenario.sites}
+    total = data.initial.sum(axis=1)
+    pos = {n: i for i, n in enumerate(data.nodes)}
+    cols = [total if kinds[o] == "hub" else data.initial[:, pos[o]] for o in lanes.origin]
+    return np.stack(cols, axis=1)
 
 
 def define_escorts(m: linopy.Model, data: PlanData, convoys: linopy.LinearExpression) -> None:
