@@ -283,6 +283,9 @@ class Strategic:
     data: PlanData
     constants: dict[str, float]
     elastic: bool
+    # Solution values by variable label when it came from another solver process (see
+    # `portfolio`); None when linopy's variables hold it.
+    solution: np.ndarray | None = None
 
 
 def _coords(data: PlanData) -> dict[str, pd.Index]:

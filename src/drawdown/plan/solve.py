@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 import sys
@@ -14,12 +13,14 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
+from linopy.io import to_highspy
 
 from drawdown.errors import InputError, Problem
 from drawdown.network import build_network
 from drawdown.plan.build import PlanData, Strategic, build_model, prepare
 from drawdown.plan.diagnose import InfeasiblePlanError, explain, precheck
 from drawdown.plan.model import Plan
+from drawdown.plan.portfolio import Helper
 from drawdown.plan.schedule import dispatch, to_plan
 from drawdown.scenario.model import Scenario
 
@@ -67,15 +68,31 @@ def solve(
         # with the same time: gap 0.21% instead of 0.83%. The objective, bound and gap it
         # reports are unscaled again (checked against linopy's objective below).
         options["user_objective_scale"] = scale
-    extra = {"io_api": "direct", "progress": False}
     if threads:
         options["threads"] = int(threads)
     start = time.perf_counter()
+    strategic.solution = None
+    helper = None
     try:
-        with warnings.catch_warnings(), _native_stdout_silenced(), _linopy_quiet():
+        with warnings.catch_warnings(), _native_stdout_silenced():
             warnings.simplefilter("ignore")
-            status, condition = m.solve(solver_name="highs", **extra, **options)  # type: ignore[arg-type]
+            # linopy's own matrices (columns in `vlabels` order); we drive HiGHS ourselves so
+            # that the same model can also be handed to a second search (`portfolio`).
+            highs = to_highspy(m)
+            if _use_helper(strategic):
+                helper = _start_helper(highs, options, seed)
+            for key, value in options.items():
+                highs.setOptionValue(key, value)  # type: ignore[arg-type]
+            highs.run()
+        model_status = highs.modelStatusToString(highs.getModelStatus()).lower()
+        info = highs.getInfo()
+        feasible = int(info.primal_solution_status) == 2
+        objective = float(info.objective_function_value) if feasible else math.nan
+        values = np.asarray(highs.getSolution().col_value, dtype=float) if feasible else None
+        dual = float(getattr(info, "mip_dual_bound", math.nan))
     except Exception as exc:  # the solver failing is reported, never raised at the user
+        if helper is not None:
+            helper.cancel()
         return SolveResult(
             "error",
             math.nan,
@@ -84,24 +101,41 @@ def solve(
             time.perf_counter() - start,
             f"solver error: {exc}",
         )
+    condition = model_status
+    optimal = model_status == "optimal"
+    solved = feasible and math.isfinite(objective) and "infeasible" not in condition
+    if helper is not None and solved and not optimal:
+        # The first search hit its time limit: the second one ends about now as well.
+        other = helper.result()
+    else:
+        other = None
+        if helper is not None:
+            helper.cancel()  # the gap target is met (or there is nothing to improve)
     elapsed = time.perf_counter() - start
-    condition = str(condition)
     if "infeasible" in condition:
         return SolveResult("infeasible", math.nan, math.nan, math.nan, elapsed, condition)
-    objective = m.objective.value
-    if objective is None or not math.isfinite(objective):
+    if not solved or values is None:
         return SolveResult("no_solution", math.nan, math.nan, math.nan, elapsed, condition)
+    vlabels = np.asarray(m.matrices.vlabels)
+    by_label = np.full(int(vlabels.max()) + 1 if vlabels.size else 0, np.nan)
+    by_label[vlabels] = values
+    strategic.solution = by_label
     bound = objective
-    highs = getattr(m, "solver_model", None)
-    if highs is not None:
-        info = highs.getInfo()
-        dual = getattr(info, "mip_dual_bound", math.nan)
-        if dual is not None and math.isfinite(dual):
-            # HiGHS reports the dual bound of the scaled objective (the primal is unscaled).
-            bound = math.ldexp(dual, -scale)
+    if math.isfinite(dual):
+        # HiGHS reports the dual bound of the scaled objective (the primal is unscaled).
+        bound = math.ldexp(dual, -scale)
+    if other is not None:
+        # Both searches solved the same model: the higher bound is proven for it, and the
+        # better incumbent is a solution of it.
+        bound = max(bound, math.ldexp(other.bound, -scale))
+        if other.objective < objective - 1e-9 * max(abs(objective), 1.0):
+            objective = other.objective
+            by_label[vlabels] = other.values
+        condition = f"{condition}+helper"
+    bound = min(bound, objective)
     gap = abs(objective - bound) / max(abs(objective), 1e-9)
-    normal: Status = "optimal" if condition == "optimal" or gap <= 1e-9 else "feasible"
-    return SolveResult(normal, objective, bound, gap, elapsed, f"{status}/{condition}")
+    normal: Status = "optimal" if optimal or gap <= 1e-9 else "feasible"
+    return SolveResult(normal, objective, bound, gap, elapsed, condition)
 
 
 def objective_scale(strategic: Strategic) -> int:
@@ -118,18 +152,6 @@ def objective_scale(strategic: Strategic) -> int:
 # must wait for escorts and trucks day by day); a retry starts only with time left.
 REPAIR_FACTORS = (1.0, 0.85, 0.7)
 REPAIR_BUDGET = 0.6  # start a retry only within the first 60% of the time limit
-
-
-@contextmanager
-def _linopy_quiet() -> Iterator[None]:
-    """linopy logs an infeasible solve as a warning; we report it ourselves."""
-    logger = logging.getLogger("linopy")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 @contextmanager
@@ -151,8 +173,28 @@ def _native_stdout_silenced() -> Iterator[None]:
         os.close(saved)
 
 
+def _use_helper(strategic: Strategic) -> bool:
+    """A second search only for a MIP with a second core to run it on."""
+    return (os.cpu_count() or 1) >= 2 and bool(strategic.model.variables["open"].size)
+
+
+def _start_helper(highs: object, options: dict[str, object], seed: int) -> Helper | None:
+    try:
+        return Helper(highs, {**options, "random_seed": int(seed) + 1, "threads": 1})
+    except Exception:  # the helper is an extra: without it the first search still runs
+        return None
+
+
 def _values(strategic: Strategic, name: str) -> np.ndarray:
-    return np.nan_to_num(strategic.model.variables[name].solution.values, nan=0.0)
+    """A variable's solution as an array (0 where masked)."""
+    var = strategic.model.variables[name]
+    sol = strategic.solution
+    if sol is None:
+        return np.zeros(var.labels.shape)
+    labels = var.labels.values
+    ok = (labels >= 0) & (labels < sol.size)
+    values = np.where(ok, sol[np.where(ok, labels, 0)], np.nan)
+    return np.nan_to_num(values, nan=0.0)
 
 
 def _quota(strategic: Strategic) -> np.ndarray:
