@@ -72,7 +72,7 @@ def bench(name: str, scenario: Scenario, time_limit_s: float, target_gap: float)
         f"{base.solver.get('complete')}); gain {gain:,.0f} "
         f"({100 * gain / max(abs(base.objective['total']), 1e-9):.1f}%)"
     )
-    for key in ("casualties", "cargo_lost", "protection_gap", "running_cost"):
+    for key in ("casualties", "cargo_lost", "protection_gap", "running_cost", "base_attacks"):
         print(
             f"  {key:15s} optimised {plan.objective[key]:>16,.0f}   greedy "
             f"{base.objective[key]:>16,.0f}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 import drawdown
 from drawdown.plan import greedy_plan, optimise
 from drawdown.plan.model import Plan
-from drawdown.scenario.model import Scenario
+from drawdown.scenario.model import Scenario, Threat
 
 from .conftest import check_invariants, one_base
 
@@ -102,3 +103,30 @@ def test_same_scenario_same_plan() -> None:
     b = optimise(s, period_days=1, with_greedy=False, seed=3)
     assert a.movements == b.movements and a.closure_day == b.closure_day
     assert a.dispositions == b.dispositions
+
+
+def test_base_attacks_scored_and_optionally_planned() -> None:
+    """Base attacks (rate rising as the garrison thins) are scored on the daily table as their
+    own term; with them in the model the plan's expected base-attack deaths do not rise."""
+    s = one_base(days=20, people=600, teu=40.0, value_usd=1e5, guard=50)
+    start = s.manifest.start_date
+    attack = Threat(
+        target="camp",
+        kind="base_attack",
+        start=start,
+        end=start + dt.timedelta(days=19),
+        rate=0.05,
+        killed_mean=2.0,
+        garrison_elasticity=1.0,
+        source="[E] test",
+    )
+    s = s.model_copy(update={"threats": (attack,)})
+    plain = optimise(s, with_greedy=False)
+    w = s.manifest.objective.per_expected_death
+    deaths = plain.figures["expected_base_attack_deaths"]
+    assert deaths > 0
+    assert plain.objective["base_attacks"] == pytest.approx(w * deaths)
+    terms = [k for k in plain.objective if k != "total"]
+    assert plain.objective["total"] == pytest.approx(sum(plain.objective[k] for k in terms))
+    aware = optimise(s, with_greedy=False, base_attacks=True)
+    assert aware.figures["expected_base_attack_deaths"] <= deaths + 1e-9

@@ -25,6 +25,13 @@ def plan(
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=1.0, help="Seconds the optimiser may take.")
     ] = DEFAULT_TIME_LIMIT_S,
+    base_attacks: Annotated[
+        bool,
+        typer.Option(
+            "--base-attacks",
+            help="Plan against base attacks as garrisons thin (slower to prove; always scored).",
+        ),
+    ] = False,
 ) -> None:
     """Optimise the withdrawal: closure order, daily convoys and flights, disposition."""
     from drawdown import load_scenario
@@ -35,7 +42,11 @@ def plan(
     s = load_scenario(scenario)
     print_warnings(problems, limit=5)
     with console.status("planning…"):
-        p = greedy_plan(s) if greedy else optimise(s, time_limit_s=time_limit)
+        p = (
+            greedy_plan(s)
+            if greedy
+            else optimise(s, time_limit_s=time_limit, base_attacks=base_attacks)
+        )
     target = out if out is not None else Path("plans") / s.name
     with atomic_dir(target) as staging:
         save_plan(p, staging, scenario=s)

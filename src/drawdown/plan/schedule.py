@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from drawdown.network import FloatArray, Route
-from drawdown.plan.build import PlanData, guard_people
+from drawdown.plan.build import (
+    ATTACK_FACTOR_CAP,
+    PlanData,
+    base_attack_threats,
+    guard_people,
+)
 from drawdown.plan.model import Disposition, Movement, Plan
 from drawdown.scenario.model import Link
 
@@ -332,6 +337,26 @@ def dispatch(
     )
 
 
+def base_attack_deaths(data: PlanData, schedule: Schedule) -> float:
+    """Expected deaths from base attacks over the daily table, as in the simulation: each day
+    a base holds people it is attacked at rate x min(100, (full / garrison) ^ elasticity)."""
+    threats = base_attack_threats(data)
+    if not threats:
+        return 0.0
+    H = data.scenario.horizon_days
+    left_by_day = {n: np.zeros(H + 1) for n in threats}
+    for mv in schedule.movements:
+        if mv.origin in left_by_day and 0 <= mv.day < H:
+            left_by_day[mv.origin][mv.day + 1] += mv.people
+    total = 0.0
+    for n, (rate, e, killed, p0) in threats.items():
+        garrison = p0 - np.cumsum(left_by_day[n])[:H]  # held at the start of each day
+        held = garrison > 0.5
+        factor = np.minimum(ATTACK_FACTOR_CAP, (p0 / np.maximum(garrison, 1.0)) ** e)
+        total += float((rate * factor * held).sum()) * killed
+    return total
+
+
 def objective_terms(
     data: PlanData, schedule: Schedule
 ) -> tuple[dict[str, float], dict[str, float]]:
@@ -359,11 +384,13 @@ def objective_terms(
     person_days = float((exited * days).sum()) + (people - float(exited.sum())) * H
     running = sc.manifest.running_cost_usd_per_day / max(people, 1.0) * person_days
     lost = sum(d.value_usd for d in schedule.dispositions if d.fate != "repatriate")
+    attack_deaths = base_attack_deaths(data, schedule)
     terms = {
         "casualties": w.per_expected_death * schedule.expected_deaths,
         "cargo_lost": w.per_usd_cargo_lost * lost,
         "protection_gap": w.per_person_day_unprotected * gap,
         "running_cost": w.per_usd_running_cost * running,
+        "base_attacks": w.per_expected_death * attack_deaths,
     }
     terms["total"] = sum(terms.values())
     figures = {
@@ -371,6 +398,7 @@ def objective_terms(
         "cargo_lost_usd": lost,
         "protection_gap_person_days": gap,
         "running_cost_usd": running,
+        "expected_base_attack_deaths": attack_deaths,
         "people_person_days": person_days,
         "stranded_people": float(sum(schedule.stranded_people.values())),
         "late_people": float(schedule.late_people),

@@ -213,6 +213,7 @@ def optimise(
     seed: int = 0,
     period_days: int | None = None,
     with_greedy: bool = True,
+    base_attacks: bool = False,
 ) -> Plan:
     """The optimised withdrawal plan of `scenario`, with a feasible daily movement table.
 
@@ -220,10 +221,12 @@ def optimise(
     by day, and if the daily table misses the deadline re-solves with derated capacity. Raises
     `InputError` (an `InfeasiblePlanError` carrying the best plan) when the deadline cannot
     be met. `with_greedy` also scores the greedy baseline and records the gain over it.
+    `base_attacks` adds the expected base-attack deaths to the model's objective (the daily
+    table is always scored with them).
     """
     started = time.perf_counter()
     net = build_network(scenario)
-    data = prepare(scenario, net, period_days)
+    data = replace(prepare(scenario, net, period_days), base_attacks=base_attacks)
     precheck(data)
     deadline_s = started + time_limit_s
     best: tuple[float, Plan] | None = None
