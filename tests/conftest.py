@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,3 +41,24 @@ def edit() -> Callable[[Path, str, str, str], None]:
         path.write_text(text.replace(old, new, 1))
 
     return _edit
+
+
+CliRun = Callable[..., tuple[int, str]]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> CliRun:
+    """Run the `drawdown` entry point in-process; give its exit status and all it printed."""
+    from drawdown.cli import main
+
+    def run(*args: str) -> tuple[int, str]:
+        monkeypatch.setattr(sys, "argv", ["drawdown", *args])
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 0
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    return run

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +17,8 @@ from drawdown.simulate import SimulationResult, simulate
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
 HEADER = "kind,site,date,value,source\n"
+
+CliRun = Callable[..., tuple[int, str]]
 
 
 @pytest.fixture(scope="module")
@@ -134,28 +136,11 @@ def test_check_refuses_a_result_of_another_scenario(
         check(other, model, [Observation("killed", "", tiny.manifest.deadline, 1.0, "", 2)])
 
 
-def _cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str]:
-    """Run the `drawdown` entry point in-process; its exit status and everything it printed."""
-    from drawdown.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["drawdown", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
-    out = capsys.readouterr()
-    return code, out.out + out.err
-
-
 def test_cli_check_exit_codes(
     tiny: Scenario,
     plan: Plan,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: CliRun,
 ) -> None:
     """check exits 2 on a bad actuals file (no traceback) and 0 on a good one."""
     from drawdown.plan import save_plan
@@ -163,14 +148,12 @@ def test_cli_check_exit_codes(
     save_plan(plan, tmp_path / "plan", scenario=tiny)
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "closure,atlantis,2023-07-10,,x\n")
-    code, text = _cli(monkeypatch, capsys, "check", str(TINY), "--actuals", str(bad))
+    code, text = cli("check", str(TINY), "--actuals", str(bad))
     assert code == 2 and "bad.csv" in text and "Traceback" not in text
     good = tmp_path / "good.csv"
     good.write_text(HEADER + "closure,north,2023-07-20,,x\nkilled,,2023-07-30,2,x\n")
     out = tmp_path / "out"
-    code, text = _cli(
-        monkeypatch,
-        capsys,
+    code, text = cli(
         "check",
         str(TINY),
         "--actuals",

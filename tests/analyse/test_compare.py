@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,8 @@ from drawdown.report.compare_figures import plot_compare_fan, plot_compare_gantt
 from drawdown.scenario.model import Scenario
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
+
+CliRun = Callable[..., tuple[int, str]]
 
 
 def test_scenario_against_itself_differs_by_exactly_zero(tiny: Scenario) -> None:
@@ -70,36 +72,14 @@ def test_needs_two_options(tiny: Scenario) -> None:
         compare([tiny], runs=10, seed=0, planner=greedy_plan)
 
 
-def _cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str]:
-    """Run the `drawdown` entry point in-process; its exit status and everything it printed."""
-    from drawdown.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["drawdown", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
-    out = capsys.readouterr()
-    return code, out.out + out.err
-
-
-def test_cli_compare_exit_codes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_compare_exit_codes(tmp_path: Path, cli: CliRun) -> None:
     """Unknown parameters exit 2 listing the valid names; a good comparison exits 0."""
-    code, text = _cli(
-        monkeypatch, capsys, "compare", str(TINY), "--set", "clearance.road.aproval=0.5"
-    )
+    code, text = cli("compare", str(TINY), "--set", "clearance.road.aproval=0.5")
     assert code == 2 and "valid names" in text and "Traceback" not in text
-    code, _ = _cli(monkeypatch, capsys, "compare", str(TINY))
+    code, _ = cli("compare", str(TINY))
     assert code == 2
     out = tmp_path / "cmp"
-    code, text = _cli(
-        monkeypatch,
-        capsys,
+    code, text = cli(
         "compare",
         str(TINY),
         "--set",

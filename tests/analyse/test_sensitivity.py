@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,8 @@ from drawdown.scenario.model import Scenario, Uncertainty
 from drawdown.simulate.inputs import compile_inputs
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
+
+CliRun = Callable[..., tuple[int, str]]
 
 
 @pytest.fixture(scope="module")
@@ -154,30 +156,10 @@ def test_no_declared_uncertainties(tiny: Scenario, plan: Plan) -> None:
         sensitivity(_with(tiny), plan)
 
 
-def _cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str]:
-    """Run the `drawdown` entry point in-process; its exit status and everything it printed."""
-    from drawdown.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["drawdown", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
-    out = capsys.readouterr()
-    return code, out.out + out.err
-
-
-def test_cli_sensitivity_exit_codes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_sensitivity_exit_codes(tmp_path: Path, cli: CliRun) -> None:
     """A small Sobol run exits 0 and writes indices and tornado charts; a bad method exits 2."""
     out = tmp_path / "sens"
-    code, text = _cli(
-        monkeypatch,
-        capsys,
+    code, text = cli(
         "sensitivity",
         str(TINY),
         "--samples",
@@ -193,5 +175,5 @@ def test_cli_sensitivity_exit_codes(
     assert code == 0, text
     assert (out / "sensitivity" / "sensitivity.csv").exists()
     assert (out / "sensitivity" / "tornado_prob_on_time.png").exists()
-    code, text = _cli(monkeypatch, capsys, "sensitivity", str(TINY), "--method", "guess")
+    code, text = cli("sensitivity", str(TINY), "--method", "guess")
     assert code == 2 and "Traceback" not in text
