@@ -18,6 +18,7 @@ MUTED = "#777777"
 GRID = "#dddddd"
 PLAN = "#1f4e79"
 SIM = "#d9822b"
+DEADLINE = "#c62828"
 FATE_COLOURS = {
     "repatriated": "#2e7d32",
     "handed_over": "#1f77b4",
@@ -61,3 +62,13 @@ def date_axis(ax: Axes, which: str = "x") -> None:
     target.set_major_locator(locator)
     target.set_major_formatter(mdates.ConciseDateFormatter(locator))
     target.get_offset_text().set_fontsize(7)
+
+
+def mark_deadline(ax: Axes, start: dt.date, deadline_day: int) -> None:
+    """A dashed red line at the deadline, labelled along it, on a count axis from zero."""
+    deadline = as_dates(start, np.array([deadline_day]))[0]
+    ax.axvline(deadline, color=DEADLINE, linewidth=1.2, linestyle="--")
+    ax.set_ylim(bottom=0)
+    ax.text(
+        deadline, 0, "deadline ", color=DEADLINE, fontsize=7, rotation=90, ha="right", va="bottom"
+    )

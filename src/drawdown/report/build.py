@@ -136,7 +136,6 @@ def build_report(
     )
     with atomic_dir(out_dir) as staging:
         save_scenario(scenario, staging / SCENARIO_DIR)
-        (staging / SCENARIO_DIR).chmod(0o755)  # made by mkdtemp (0700): others may read it
         (staging / GEOJSON_FILE).write_text(json.dumps(scenario_features(scenario)) + "\n")
         _save_plan(plan, staging / PLAN_DIR, scenario)
         if baseline is not None:

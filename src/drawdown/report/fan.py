@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 
-from drawdown.report._style import INK, PLAN, SIM, as_dates, axis, date_axis, tidy
+from drawdown.report._style import INK, PLAN, SIM, as_dates, axis, date_axis, mark_deadline, tidy
 from drawdown.report.figure_data import FanData
 
 
@@ -29,12 +29,7 @@ def plot_fan(data: FanData, *, ax: Axes | None = None) -> Axes:
         ax.plot(x, data.quantiles[0.5], color=INK, linewidth=1.4, label="median")
     if data.plan is not None:
         ax.plot(x, data.plan, color=PLAN, linewidth=1.2, linestyle="--", label="plan")
-    deadline = as_dates(data.start_date, [data.deadline_day])[0]  # type: ignore[arg-type]
-    ax.axvline(deadline, color="#c62828", linewidth=1.2, linestyle="--")
-    ax.set_ylim(bottom=0)
-    ax.text(
-        deadline, 0, "deadline ", color="#c62828", fontsize=7, rotation=90, ha="right", va="bottom"
-    )
+    mark_deadline(ax, data.start_date, data.deadline_day)
     ax.set_ylabel("people in theatre", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.yaxis.set_major_formatter("{x:,.0f}")
