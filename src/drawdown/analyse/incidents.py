@@ -431,14 +431,22 @@ def _finish(
     )
 
 
-def _acled(frame: pd.DataFrame, file: str, first_row: int) -> Incidents:
-    _require(frame, file, ACLED_REQUIRED, "an ACLED export")
+def _when_and_where(
+    frame: pd.DataFrame, file: str, first_row: int, date_column: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """File row numbers, dates and coordinates; every unreadable value reported at once."""
     rows = np.arange(first_row, first_row + len(frame))
-    dates, problems = _dates(frame, "event_date", file, rows)
+    dates, problems = _dates(frame, date_column, file, rows)
     lat, lon, coord_problems = _coordinates(frame, file, rows)
     problems += coord_problems
     if problems:
         raise InputError(problems, f"{file}: {len(problems)} unreadable value(s)")
+    return rows, dates, lat, lon
+
+
+def _acled(frame: pd.DataFrame, file: str, first_row: int) -> Incidents:
+    _require(frame, file, ACLED_REQUIRED, "an ACLED export")
+    rows, dates, lat, lon = _when_and_where(frame, file, first_row, "event_date")
     notes = _text(frame, "notes")
     return _finish(
         frame,
@@ -473,12 +481,7 @@ def _ucdp_precision(codes: np.ndarray, scale: dict[int, int]) -> np.ndarray:
 
 def _ucdp(frame: pd.DataFrame, file: str, first_row: int) -> Incidents:
     _require(frame, file, UCDP_REQUIRED, "a UCDP GED CSV")
-    rows = np.arange(first_row, first_row + len(frame))
-    dates, problems = _dates(frame, "date_start", file, rows)
-    lat, lon, coord_problems = _coordinates(frame, file, rows)
-    problems += coord_problems
-    if problems:
-        raise InputError(problems, f"{file}: {len(problems)} unreadable value(s)")
+    rows, dates, lat, lon = _when_and_where(frame, file, first_row, "date_start")
     headline = _text(frame, "source_headline")
     # where_prec: 1 exact, 2 near a place, 3 ADM2, 4 ADM1, 5+ coarser;
     # date_prec: 1 day, 2-3 within a week, 4 month, 5 year.
