@@ -6,6 +6,7 @@ import datetime as dt
 
 import matplotlib.dates as mdates
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -72,3 +73,26 @@ def mark_deadline(ax: Axes, start: dt.date, deadline_day: int) -> None:
     ax.text(
         deadline, 0, "deadline ", color=DEADLINE, fontsize=7, rotation=90, ha="right", va="bottom"
     )
+
+
+def stacked_barh(ax: Axes, frame: pd.DataFrame, colours: dict[str, str], xlabel: str) -> None:
+    """One horizontal bar per row of `frame`, stacked by column, first row on top."""
+    y = np.arange(len(frame))[::-1]
+    left = np.zeros(len(frame))
+    for column in frame.columns:
+        values = frame[column].to_numpy(dtype=float)
+        ax.barh(
+            y,
+            values,
+            left=left,
+            height=0.65,
+            color=colours.get(str(column), MUTED),
+            label=str(column).replace("_", " "),
+        )
+        left += values
+    ax.set_yticks(y, [str(i) for i in frame.index], fontsize=7)
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+    tidy(ax)
+    ax.grid(False, axis="y")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)

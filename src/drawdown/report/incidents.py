@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 from matplotlib.axes import Axes
 
-from drawdown.report._style import KIND_COLOURS, MUTED, axis, tidy
+from drawdown.report._style import KIND_COLOURS, MUTED, axis, stacked_barh
 from drawdown.report.figure_data import IncidentData
 
 
@@ -27,24 +26,6 @@ def plot_incidents(data: IncidentData, *, ax: Axes | None = None) -> Axes:
         ax.set_yticks([])
         ax.set_title(f"Incidents by route and site ({data.runs} runs)", fontsize=9)
         return ax
-    y = np.arange(len(frame))[::-1]
-    left = np.zeros(len(frame))
-    for kind in frame.columns:
-        values = frame[kind].to_numpy(dtype=float)
-        ax.barh(
-            y,
-            values,
-            left=left,
-            height=0.65,
-            color=KIND_COLOURS.get(str(kind), MUTED),
-            label=str(kind).replace("_", " "),
-        )
-        left += values
-    ax.set_yticks(y, [str(i) for i in frame.index], fontsize=7)
-    ax.set_xlabel("incidents per run (mean)", fontsize=8)
-    ax.tick_params(axis="x", labelsize=7)
-    tidy(ax)
-    ax.grid(False, axis="y")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    stacked_barh(ax, frame, KIND_COLOURS, "incidents per run (mean)")
     ax.set_title(f"Incidents by route and site ({data.runs} runs)", fontsize=9)
     return ax
