@@ -12,16 +12,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import highspy
 import numpy as np
 from linopy.io import to_highspy
 
 from drawdown.errors import InputError, Problem
 from drawdown.network import build_network
-from drawdown.plan.build import PlanData, Strategic, build_model, prepare
+from drawdown.plan.build import PlanData, Strategic, build_model, prepare, whole_convoy_lanes
+from drawdown.plan.closures import ClosureStart, closure_search
 from drawdown.plan.diagnose import InfeasiblePlanError, explain, precheck
 from drawdown.plan.model import Plan
 from drawdown.plan.portfolio import Helper
-from drawdown.plan.schedule import dispatch, to_plan
+from drawdown.plan.rounding import round_convoys
+from drawdown.plan.schedule import Schedule, dispatch, to_plan
 from drawdown.scenario.model import Scenario
 
 Status = Literal["optimal", "feasible", "infeasible", "no_solution", "error"]
@@ -37,10 +40,22 @@ class SolveResult:
     gap: float
     solve_s: float
     message: str
+    start: ClosureStart | None = None  # the closure search's plan HiGHS started from
+    rounded: RoundedResult | None = None  # the whole-convoy plan, when one was found
 
     @property
     def has_solution(self) -> bool:
         return self.status in ("optimal", "feasible")
+
+
+@dataclass(frozen=True)
+class RoundedResult:
+    """The whole-convoy solution laid out instead of the relaxed one (relax-and-round)."""
+
+    objective: float  # of the model, unscaled
+    gap: float  # to the relaxed model's proven bound, which bounds this solution too
+    seconds: float
+    message: str
 
 
 def solve(
@@ -50,8 +65,14 @@ def solve(
     mip_gap: float = 0.005,
     seed: int = 0,
     threads: int | None = None,
+    round_s: float = 0.0,
 ) -> SolveResult:
-    """Solve `strategic` in place; its variables then hold the solution."""
+    """Solve `strategic`; `strategic.solution` then holds the solution by variable label.
+
+    With `round_s` > 0 and continuous convoys, a whole-convoy solution for the same closure
+    order (see `rounding`) replaces it when one is found within `round_s` seconds of the
+    start (the rounding gets what the first solve leaves of them).
+    """
     m = strategic.model
     options: dict[str, object] = {
         "time_limit": float(time_limit_s),
@@ -72,6 +93,7 @@ def solve(
         options["threads"] = int(threads)
     start = time.perf_counter()
     strategic.solution = None
+    strategic.relaxed = None
     helper = None
     try:
         with warnings.catch_warnings(), _native_stdout_silenced():
@@ -83,6 +105,9 @@ def solve(
                 helper = _start_helper(highs, options, seed)
             for key, value in options.items():
                 highs.setOptionValue(key, value)  # type: ignore[arg-type]
+            first = _closure_start(strategic, highs, time_limit_s)
+            if first is not None:  # the search's time counts against the limit
+                highs.setOptionValue("time_limit", max(time_limit_s - first.seconds, 0.5))
             highs.run()
         model_status = highs.modelStatusToString(highs.getModelStatus()).lower()
         info = highs.getInfo()
@@ -132,10 +157,56 @@ def solve(
             objective = other.objective
             by_label[vlabels] = other.values
         condition = f"{condition}+helper"
+    if first is not None:
+        # The search's LP relaxation bounds the model too: on a model too large for branch
+        # and cut to finish its root in time, it is the bound proven.
+        bound = max(bound, first.lp_bound)
     bound = min(bound, objective)
     gap = abs(objective - bound) / max(abs(objective), 1e-9)
     normal: Status = "optimal" if optimal or gap <= 1e-9 else "feasible"
-    return SolveResult(normal, objective, bound, gap, elapsed, condition)
+    result = SolveResult(normal, objective, bound, gap, elapsed, condition, first)
+    if round_s > 0 and _only_closures_integer(strategic):
+        left_s = max(round_s - (time.perf_counter() - start), 0.2)
+        rounded = _round(strategic, highs, by_label[vlabels], bound, left_s)
+        if rounded is not None:
+            strategic.relaxed = by_label.copy()
+            by_label[vlabels] = rounded[1]
+            result = replace(result, rounded=rounded[0])
+    return result
+
+
+def _round(
+    strategic: Strategic,
+    highs: highspy.Highs,
+    values: np.ndarray,
+    bound: float,
+    time_limit_s: float,
+) -> tuple[RoundedResult, np.ndarray] | None:
+    """Whole convoys for the relaxed solution's closure order, or None if none is found."""
+    lanes = strategic.data.lanes
+    assert lanes is not None
+    cols = _columns(strategic, "convoys_relaxed")
+    cols = cols[whole_convoy_lanes(strategic.data)]
+    started = time.perf_counter()
+    try:
+        with warnings.catch_warnings(), _native_stdout_silenced():
+            warnings.simplefilter("ignore")
+            out = round_convoys(
+                highs,
+                _columns(strategic, "open"),
+                cols[cols >= 0],
+                values,
+                time_limit_s=time_limit_s,
+                mip_gap=ROUND_GAP,
+            )
+    except Exception:  # rounding is an improvement; the relaxed plan stands without it
+        return None
+    if out is None:
+        return None
+    objective = out.objective  # HiGHS reports the primal objective unscaled
+    gap = abs(objective - bound) / max(abs(objective), 1e-9)
+    seconds = time.perf_counter() - started
+    return RoundedResult(objective, gap, seconds, out.status), out.values
 
 
 def objective_scale(strategic: Strategic) -> int:
@@ -152,6 +223,9 @@ def objective_scale(strategic: Strategic) -> int:
 # must wait for escorts and trucks day by day); a retry starts only with time left.
 REPAIR_FACTORS = (1.0, 0.85, 0.7)
 REPAIR_BUDGET = 0.6  # start a retry only within the first 60% of the time limit
+# The whole-convoy rounding stops within 2% of its own bound: on MINUSMA at its root, in
+# 2.4 s (4.1 s to 0.5%), and by gap, not by the clock, so the plan is reproducible.
+ROUND_GAP = 0.02
 
 
 @contextmanager
@@ -173,9 +247,51 @@ def _native_stdout_silenced() -> Iterator[None]:
         os.close(saved)
 
 
+def _only_closures_integer(strategic: Strategic) -> bool:
+    """Whether the closure binaries are the model's only integer variables."""
+    convoys = strategic.model.variables["convoys"].labels.values
+    return bool(strategic.model.variables["open"].size) and not (convoys >= 0).any()
+
+
+def _closure_start(
+    strategic: Strategic, highs: highspy.Highs, time_limit_s: float
+) -> ClosureStart | None:
+    """Give HiGHS the closure search's plan to start from, when it is a solution of the model.
+
+    With whole convoys the search's LP solutions are not integral, so HiGHS searches alone.
+    """
+    if not _only_closures_integer(strategic):
+        return None
+    cols = _columns(strategic, "open")
+    start = closure_search(highs, cols, time_cap_s=0.4 * time_limit_s)
+    if start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = start.values.tolist()
+        solution.value_valid = True
+        highs.setSolution(solution)
+    return start
+
+
+def _columns(strategic: Strategic, name: str) -> np.ndarray:
+    """HiGHS column of each entry of variable `name` (linopy's matrices order them)."""
+    vlabels = np.asarray(strategic.model.matrices.vlabels)
+    col = np.full(int(vlabels.max()) + 1, -1, dtype=np.int64)
+    col[vlabels] = np.arange(vlabels.size)
+    labels = strategic.model.variables[name].labels.values
+    return np.where(labels >= 0, col[np.maximum(labels, 0)], -1).astype(np.int32)
+
+
 def _use_helper(strategic: Strategic) -> bool:
-    """A second search only for a MIP with a second core to run it on."""
-    return (os.cpu_count() or 1) >= 2 and bool(strategic.model.variables["open"].size)
+    """A second search (another seed) for a model with whole convoys, on a second core.
+
+    Without whole convoys the closure search already gives the branch and cut its plan, and
+    a second search would only make the result depend on timing.
+    """
+    return (
+        (os.cpu_count() or 1) >= 2
+        and not _only_closures_integer(strategic)
+        and bool(strategic.model.variables["open"].size)
+    )
 
 
 def _start_helper(highs: object, options: dict[str, object], seed: int) -> Helper | None:
@@ -214,6 +330,7 @@ def optimise(
     period_days: int | None = None,
     with_greedy: bool = True,
     base_attacks: bool = False,
+    whole_convoys: bool = False,
 ) -> Plan:
     """The optimised withdrawal plan of `scenario`, with a feasible daily movement table.
 
@@ -222,11 +339,17 @@ def optimise(
     `InputError` (an `InfeasiblePlanError` carrying the best plan) when the deadline cannot
     be met. `with_greedy` also scores the greedy baseline and records the gain over it.
     `base_attacks` adds the expected base-attack deaths to the model's objective (the daily
-    table is always scored with them).
+    table is always scored with them). `whole_convoys` makes convoys per lane and period
+    integer in the model itself; by default they are continuous there (relax-and-round) and
+    the daily table lays out whole convoys.
     """
     started = time.perf_counter()
     net = build_network(scenario)
-    data = replace(prepare(scenario, net, period_days), base_attacks=base_attacks)
+    data = replace(
+        prepare(scenario, net, period_days),
+        base_attacks=base_attacks,
+        integer_convoys=whole_convoys,
+    )
     precheck(data)
     deadline_s = started + time_limit_s
     best: tuple[float, Plan] | None = None
@@ -238,9 +361,15 @@ def optimise(
         t0 = time.perf_counter()
         strategic = build_model(trial)
         build_s = time.perf_counter() - t0
-        # Keep a tenth of the limit for the daily schedule.
-        remaining = max(deadline_s - time.perf_counter() - 0.1 * time_limit_s, 1.0)
-        result = solve(strategic, time_limit_s=remaining, mip_gap=mip_gap, seed=seed)
+        # Keep a fifth of the limit for the daily schedules (two candidates are laid out).
+        remaining = max(deadline_s - time.perf_counter() - 0.2 * time_limit_s, 1.0)
+        result = solve(
+            strategic,
+            time_limit_s=remaining,
+            mip_gap=mip_gap,
+            seed=seed,
+            round_s=remaining,
+        )
         if result.status == "infeasible":
             if best is not None:
                 break  # derating made it infeasible: keep the plan we have
@@ -258,9 +387,7 @@ def optimise(
                 "no plan found",
             )
         t1 = time.perf_counter()
-        schedule = dispatch(
-            trial, _values(strategic, "load"), _values(strategic, "left"), quota=_quota(strategic)
-        )
+        schedule, laid_out = _best_layout(trial, strategic)
         info: dict[str, object] = {
             "method": "strategic MILP + daily dispatch",
             "status": result.status,
@@ -277,11 +404,23 @@ def optimise(
             "periods": int(trial.n_periods),
             "lanes": int(len(trial.lanes.route)) if trial.lanes is not None else 0,
             "capacity_factor": factor,
+            "whole_convoys": trial.integer_convoys,
             "complete": schedule.complete,
             "stranded_people": int(sum(schedule.stranded_people.values())),
             "late_people": schedule.late_people,
             "seed": seed,
         }
+        if result.rounded is not None:
+            info["laid_out"] = laid_out
+            info["whole_convoys_objective"] = result.rounded.objective
+            info["whole_convoys_gap"] = result.rounded.gap
+            info["whole_convoys_s"] = round(result.rounded.seconds, 3)
+        if result.start is not None:
+            info["closure_search"] = {
+                "lp_solves": result.start.lp_solves,
+                "seconds": round(result.start.seconds, 3),
+                "lp_bound": result.start.lp_bound,
+            }
         if not schedule.complete:
             # Last resort before stranding anyone: the same targets with the guard free to
             # leave whenever a convoy can take it (reported in the solver information).
@@ -331,6 +470,34 @@ def optimise(
         )
     info["total_s"] = round(time.perf_counter() - started, 3)
     return replace(plan, solver=info)
+
+
+def _best_layout(data: PlanData, strategic: Strategic) -> tuple[Schedule, str]:
+    """The daily table of the solution, or of the relaxed one it was rounded from when that
+    lays out better: whichever is complete, then has the lower total scored day by day.
+
+    The dispatcher is a heuristic: a small change of targets can move it by several
+    percent, so both are tried (0.6 s each on MINUSMA) rather than trusting either.
+    """
+    rounded = strategic.solution
+    candidates: list[tuple[str, np.ndarray | None]] = [
+        ("whole convoys" if strategic.relaxed is not None else "model", rounded)
+    ]
+    if strategic.relaxed is not None:
+        candidates.append(("continuous convoys", strategic.relaxed))
+    best: tuple[float, Schedule, str] | None = None
+    for label, values in candidates:
+        strategic.solution = values
+        schedule = dispatch(
+            data, _values(strategic, "load"), _values(strategic, "left"), quota=_quota(strategic)
+        )
+        score = to_plan(data, schedule, method="", solver={}).objective["total"]
+        score += 0.0 if schedule.complete else 1e18
+        if best is None or score < best[0]:
+            best = (score, schedule, label)
+    strategic.solution = rounded
+    assert best is not None
+    return best[1], best[2]
 
 
 def _stranded(plan: Plan) -> InfeasiblePlanError:
