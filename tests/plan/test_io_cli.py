@@ -64,6 +64,18 @@ def test_cli_plan_writes_the_plan(tmp_path: Path) -> None:
     assert load_plan(tmp_path / "out").method == "greedy"
 
 
+@pytest.mark.parametrize("flags, whole", [((), False), (("--whole-convoys",), True)])
+def test_cli_plan_optimises(tmp_path: Path, flags: tuple[str, ...], whole: bool) -> None:
+    """`drawdown plan tiny` optimises, prints the proven gap and saves how it was solved;
+    `--whole-convoys` puts whole convoys in the model itself."""
+    done = run("plan", str(TINY), *flags, "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "of the proven bound" in done.stdout
+    solver = load_plan(tmp_path / "out").solver
+    assert solver["whole_convoys"] is whole
+    assert ("closure_search" in solver) is not whole
+
+
 def test_cli_plan_bad_input_exits_2(tmp_path: Path) -> None:
     """A missing scenario exits 2 with the reason and no traceback."""
     done = run("plan", str(tmp_path / "missing"), "-o", str(tmp_path / "out"))

@@ -32,6 +32,14 @@ def plan(
             help="Plan against base attacks as garrisons thin (slower to prove; always scored).",
         ),
     ] = False,
+    whole_convoys: Annotated[
+        bool,
+        typer.Option(
+            "--whole-convoys",
+            help="Whole convoys in the model itself, not only in the rounding step (slower "
+            "to prove; the result then depends on the time limit).",
+        ),
+    ] = False,
 ) -> None:
     """Optimise the withdrawal: closure order, daily convoys and flights, disposition."""
     from drawdown import load_scenario
@@ -45,7 +53,12 @@ def plan(
         p = (
             greedy_plan(s)
             if greedy
-            else optimise(s, time_limit_s=time_limit, base_attacks=base_attacks)
+            else optimise(
+                s,
+                time_limit_s=time_limit,
+                base_attacks=base_attacks,
+                whole_convoys=whole_convoys,
+            )
         )
     target = out if out is not None else Path("plans") / s.name
     with atomic_dir(target) as staging:
@@ -95,6 +108,12 @@ def _print(p: object, s: object) -> None:
             f"of the proven bound; {info.get('variables')} variables, "
             f"{info.get('binaries')} closure binaries; build {info.get('build_s')} s, "
             f"solve {info.get('solve_s')} s"
+        )
+    if "whole_convoys_objective" in info:
+        console.print(
+            f"whole convoys for that closure order: {num['whole_convoys_objective']:,.0f} "
+            f"({100 * num['whole_convoys_gap']:.2f}% above the bound); laid out: "
+            f"{info.get('laid_out')}"
         )
     if "gain_over_greedy" in info:
         console.print(

@@ -95,6 +95,7 @@ def solve(
     strategic.solution = None
     strategic.relaxed = None
     helper = None
+    first: ClosureStart | None = None
     try:
         with warnings.catch_warnings(), _native_stdout_silenced():
             warnings.simplefilter("ignore")
@@ -127,6 +128,11 @@ def solve(
             f"solver error: {exc}",
         )
     condition = model_status
+    if first is not None and (not feasible or not objective <= first.objective):
+        # HiGHS keeps the search's plan as its incumbent, but when its presolve or root
+        # already meets the gap on a large model it may report no solution of its own.
+        feasible, objective, values = True, first.objective, first.values
+        condition = f"{condition} (closure search)"
     optimal = model_status == "optimal"
     solved = feasible and math.isfinite(objective) and "infeasible" not in condition
     if helper is not None and solved and not optimal:
