@@ -6,7 +6,10 @@ model solved, with a feasible daily movement table, in <= 10 s; a 10x mission (1
 the greedy baseline's time (the reference measured in the same run) and the optimiser's gain
 over it, and how far the daily table is from the model's objective.
 
-    .venv/bin/python benchmarks/bench_plan.py [minusma|10x|all]
+    .venv/bin/python benchmarks/bench_plan.py [minusma|10x|all] [--whole-convoys]
+
+`--whole-convoys` solves the model with whole convoys in it (the pre-relax-and-round default),
+for comparison.
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import synthetic_mission  # noqa: E402
 
 
-def bench(name: str, scenario: Scenario, time_limit_s: float, target_gap: float) -> None:
+def bench(
+    name: str, scenario: Scenario, time_limit_s: float, target_gap: float, whole: bool
+) -> None:
     t0 = time.perf_counter()
     base = greedy_plan(scenario)
     greedy_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    plan = optimise(scenario, time_limit_s=time_limit_s, with_greedy=False)
+    plan = optimise(scenario, time_limit_s=time_limit_s, with_greedy=False, whole_convoys=whole)
     wall = time.perf_counter() - t0
     info = plan.solver
     gap = float(info["gap"])  # type: ignore[arg-type]
@@ -92,13 +97,14 @@ def bench(name: str, scenario: Scenario, time_limit_s: float, target_gap: float)
         )
 
 
-def main(which: str) -> None:
+def main(which: str, whole: bool) -> None:
     if which in ("minusma", "all"):
-        bench("minusma-2023", drawdown.load_scenario("minusma-2023"), 10.0, 0.005)
+        bench("minusma-2023", drawdown.load_scenario("minusma-2023"), 10.0, 0.005, whole)
     if which in ("10x", "all"):
         s = synthetic_mission(130, 130_000, rng=np.random.default_rng(2023))
-        bench("10x synthetic", s, 120.0, 0.01)
+        bench("10x synthetic", s, 120.0, 0.01, whole)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "all")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(args[0] if args else "all", "--whole-convoys" in sys.argv)
