@@ -74,6 +74,10 @@ def test_cli_plan_optimises(tmp_path: Path, flags: tuple[str, ...], whole: bool)
     solver = load_plan(tmp_path / "out").solver
     assert solver["whole_convoys"] is whole
     assert ("closure_search" in solver) is not whole
+    if not whole:
+        # On tiny the default plan's thin rear guard is attacked: the user is told how to
+        # plan against it.
+        assert "--base-attacks plans against them" in done.stdout.replace("\n", " ")
 
 
 def test_cli_plan_bad_input_exits_2(tmp_path: Path) -> None:

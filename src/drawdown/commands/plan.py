@@ -119,6 +119,14 @@ def _print(p: object, s: object) -> None:
         console.print(
             f"gain over greedy: {num['gain_over_greedy']:,.0f} ({num['gain_over_greedy_pct']:.1f}%)"
         )
+    attacks = p.objective.get("base_attacks", 0.0)
+    if not info.get("base_attacks") and attacks > 0.25 * max(p.objective["total"], 1e-9):
+        console.print(
+            f"[yellow]note:[/yellow] base attacks on thinning garrisons make up "
+            f"{100 * attacks / p.objective['total']:.0f}% of this plan's score but are not "
+            "in the model by default; --base-attacks plans against them (its gap is not "
+            "proven to 0.5% within the default time limit)"
+        )
     stranded = p.figures.get("stranded_people", 0.0)
     if stranded:
         console.print(f"[red]warning:[/red] {stranded:.0f} people still in theatre at the deadline")

@@ -411,6 +411,7 @@ def optimise(
             "lanes": int(len(trial.lanes.route)) if trial.lanes is not None else 0,
             "capacity_factor": factor,
             "whole_convoys": trial.integer_convoys,
+            "base_attacks": trial.base_attacks,
             "complete": schedule.complete,
             "stranded_people": int(sum(schedule.stranded_people.values())),
             "late_people": schedule.late_people,
