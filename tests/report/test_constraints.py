@@ -26,6 +26,8 @@ def test_planner_notes_in_words(tiny_plan: Plan) -> None:
                 "gap": 0.004,
                 "capacity_factor": 0.9,
                 "stranded_people": 120,
+                "whole_convoys_gap": 0.0145,
+                "laid_out": "whole convoys",
             },
         }
     )
@@ -33,6 +35,7 @@ def test_planner_notes_in_words(tiny_plan: Plan) -> None:
     assert "90% of nominal capacity" in notes
     assert "120 people" in notes
     assert "0.40%" in notes
+    assert "in whole convoys its plan is within 1.45%" in notes
 
 
 def test_explain_lists_limits_first(tiny: Scenario, tiny_plan: Plan) -> None:

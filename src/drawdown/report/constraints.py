@@ -127,8 +127,16 @@ def planner_notes(plan: Plan) -> list[str]:
     status = s.get("status")
     if status and isinstance(gap, (int, float)):
         notes.append(
-            f"Solver status: {status}; the plan is within {gap:.2%} of the best possible "
-            "(optimality gap)."
+            f"Solver status: {status}; the planner's model is solved within {gap:.2%} of the "
+            "best possible (optimality gap, proven)."
+        )
+    whole_gap = s.get("whole_convoys_gap")
+    if isinstance(whole_gap, (int, float)):
+        laid_out = s.get("laid_out", "whole convoys")
+        notes.append(
+            "The model counts convoys as fractions; in whole convoys its plan is within "
+            f"{whole_gap:.2%} of that bound. The daily table was laid out from the "
+            f"{laid_out} solution, whichever scored better day by day."
         )
     return notes
 
