@@ -207,7 +207,9 @@ def _round(
             )
     except Exception:  # rounding is an improvement; the relaxed plan stands without it
         return None
-    if out is None:
+    if out is None or "time" in out.status:
+        # Cut short by the clock: which whole convoys it found would depend on the machine's
+        # speed, so the plan is laid out from the relaxed solution alone.
         return None
     objective = out.objective  # HiGHS reports the primal objective unscaled
     gap = abs(objective - bound) / max(abs(objective), 1e-9)
@@ -367,8 +369,8 @@ def optimise(
         t0 = time.perf_counter()
         strategic = build_model(trial)
         build_s = time.perf_counter() - t0
-        # Keep a fifth of the limit for the daily schedules (two candidates are laid out).
-        remaining = max(deadline_s - time.perf_counter() - 0.2 * time_limit_s, 1.0)
+        # Keep a quarter of the limit for the daily schedules (two candidates are laid out).
+        remaining = max(deadline_s - time.perf_counter() - 0.25 * time_limit_s, 1.0)
         result = solve(
             strategic,
             time_limit_s=remaining,
