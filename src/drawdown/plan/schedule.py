@@ -4,8 +4,7 @@ A dispatcher walks the days once. Each day it tops up escort and aircraft allowa
 buckets at the daily rate, a refused request costing its share through 1 / approval), frees
 the trucks back from their round trips and lands what arrives; then it sends, lane by lane,
 what the targets still ask for and the origin holds, in whole convoys or sorties within every
-daily limit. A base keeps its guard until its cargo has gone (a larger one where attacks on a
-thin garrison cost more than the people kept). What a period cannot send is
+daily limit. A base keeps its guard until its cargo has gone. What a period cannot send is
 carried into the next. The result is checked, not trusted: what is left in theatre at the end
 is reported, and the optimiser repairs by re-solving with derated capacity.
 """
@@ -103,9 +102,6 @@ def dispatch(
     stock[ki["veh"]] = np.round(stock[ki["veh"]] - lost_veh)
     stock = np.maximum(stock, 0.0)
     guard = guard_people(data) if keep_guard else np.zeros(len(nodes))
-    if keep_guard and not greedy and not data.base_attacks:
-        # The model did not price base attacks: keep a garrison that holds them off.
-        guard = np.maximum(guard, threat_guard(data))
 
     remaining = np.zeros((len(K), nl))
     # Capacity state.
@@ -148,7 +144,7 @@ def dispatch(
                 if active.size:
                     t_last = int(active[-1])
                     sweep_lane[q, j, t_last] = mine[int(np.argmax(per_t[:, t_last]))]
-    # Last usable day of each lane in each period: lanes whose window closes first go first.
+    # Last usable day of each lane in each period: partial convoys wait for it.
     last_usable = np.full((nl, data.n_periods), -1, dtype=np.int64)
     for t in range(data.n_periods):
         lo, hi = int(data.period_start[t]), int(data.period_start[t] + data.period_len[t])
@@ -170,14 +166,19 @@ def dispatch(
             node_last_t[j] = ts[-1]
     guard_release = data.period_start[node_last_t[lane_node]]
 
-    # Convoys (road) or sorties (air) a unit of each commodity takes, for the ordering.
-    per_load = np.array(
+    lane_rate = np.array(
         [
-            np.where(lanes.unit_capacity[k] > 0, 1.0 / np.maximum(lanes.unit_capacity[k], EPS), 0.0)
-            for k in K
+            min(
+                (
+                    escort_rate[c] * float(daily["approval"][li].mean())
+                    for c in lanes.corridors[li]
+                    if c in escort_rate
+                ),
+                default=1e9,
+            )
+            for li in range(nl)
         ]
     )
-    convoy_units = np.where(lanes.is_air, 1.0, np.maximum(lanes.convoy_trucks, 1.0))
     # Convoys (road) or sorties (air) each lane may still send: the strategic model's whole
     # convoys by period, so lanes share escorts and aircraft the way the model planned.
     convoys_left = np.zeros(nl) if quota is not None else np.full(nl, 1e12)
@@ -209,13 +210,9 @@ def dispatch(
                 exited[:, day] += load
         slots_used: dict[str, int] = defaultdict(int)
         if not greedy:
-            # Lanes whose window in this period closes first go first; people before cargo;
-            # among lanes closing the same day, the one furthest behind its target (convoys
-            # still owed a day left) goes first, so the trucks go where the plan needs them.
+            # Lanes whose window in this period closes first go first; people before cargo.
             days_left = np.where(last_usable[:, t] >= day, last_usable[:, t] - day, H)
-            owed = np.where(remaining < 1e9, remaining, 0.0)  # not the sweeps
-            behind = (owed * per_load).sum(axis=0) / convoy_units / np.maximum(days_left, 1)
-            order = np.lexsort((-behind, days_left, ~carries_people))
+            order = np.lexsort((days_left, ~carries_people))
         for _pass in range(2):  # the second pass lets a guard leave behind its last cargo
             for li in order:
                 if not daily["usable"][li, day]:
@@ -251,6 +248,11 @@ def dispatch(
                 # Small leftovers (LP tolerance) go with the rest.
                 close = (have - want < 0.05) & (want > 0)
                 want[close] = have[close]
+                # Wait for a full convoy only while more of this period's target is due in.
+                short = bool((want < remaining[:, li] - 0.5).any()) if not greedy else False
+                # ... and while the escorts left in the period can still take the rest.
+                slack = (last_usable[li, t] - day) * lane_rate[li] > convoys_left[li] + 1
+                full_only = short and not lanes.is_air[li] and slack
                 shipped, units, convoys = _fit(
                     data,
                     li,
@@ -263,6 +265,7 @@ def dispatch(
                     slots,
                     slots_used,
                     ki,
+                    full_only=full_only,
                     n_cap=int(min(convoys_left[li], 10**9)),
                 )
                 if units <= 0:
@@ -338,33 +341,6 @@ def dispatch(
         deaths,
         sent,
     )
-
-
-def threat_guard(data: PlanData) -> FloatArray:
-    """People worth keeping at each threatened base while its cargo is still there.
-
-    A base drained to its guard is attacked up to 100 times as often (rate x (full /
-    garrison) ^ elasticity), and on MINUSMA that cost more than everything else in the plan;
-    each person kept costs the running cost of a day. The garrison g minimising
-    running cost x g + attack cost x (full / g) ^ e a day is
-    (e x attack cost x full ^ e / running cost) ^ (1 / (1 + e)).
-    """
-    sc = data.scenario
-    w = sc.manifest.objective
-    people_total = float(data.initial[[data.commodities.index(k) for k in data.people]].sum())
-    run_usd_per_person_day = (
-        w.per_usd_running_cost * sc.manifest.running_cost_usd_per_day / max(people_total, 1.0)
-    )
-    out = np.zeros(len(data.nodes))
-    if run_usd_per_person_day <= 0:
-        return out
-    for n, (rate_by_day, e, killed, full) in base_attack_threats(data).items():
-        attack_usd_per_day = float(rate_by_day.mean()) * killed * w.per_expected_death
-        if attack_usd_per_day <= 0 or e <= 0:
-            continue
-        g = (e * attack_usd_per_day * full**e / run_usd_per_person_day) ** (1.0 / (1.0 + e))
-        out[data.nodes.index(n)] = min(math.floor(g), full)
-    return out
 
 
 def base_attack_deaths(data: PlanData, schedule: Schedule) -> float:
@@ -466,9 +442,13 @@ def _fit(
     slots: dict[str, int],
     slots_used: dict[str, int],
     ki: dict[str, int],
+    full_only: bool = False,
     n_cap: int = 10**9,
 ) -> tuple[np.ndarray, int, int]:
-    """Largest part of `want` that whole convoys or sorties can take today on lane `li`."""
+    """Largest part of `want` that whole convoys or sorties can take today on lane `li`.
+
+    `full_only` sends only full convoys (the rest waits for the period's last usable day).
+    """
     lanes = data.lanes
     assert lanes is not None
     p = float(daily["approval"][li, day])
@@ -513,6 +493,18 @@ def _fit(
     size = max(int(lanes.convoy_trucks[li]), 1)
     per_convoy_veh = int(lanes.convoy_vehicles[li])
     trucks = min(trucks_free[lanes.asset[li]], n_max * size)
+    if full_only:
+        need = sum(
+            want[j] / caps[j]
+            for j in range(len(caps))
+            if caps[j] > 0 and data.commodities[j] != "veh"
+        )
+        per_veh = max(int(lanes.convoy_vehicles[li]), 1)
+        full = max(math.floor(need / size + EPS), math.floor(want[ki["veh"]] / per_veh + EPS))
+        if full <= 0:
+            return shipped, 0, 0
+        n_max = min(n_max, full)
+        trucks = min(trucks, n_max * size)
     room = float(trucks)
     for k in _fill_order(data):
         j = ki[k]

@@ -24,7 +24,7 @@ from drawdown.plan.diagnose import InfeasiblePlanError, explain, precheck
 from drawdown.plan.model import Plan
 from drawdown.plan.portfolio import Helper
 from drawdown.plan.rounding import round_convoys
-from drawdown.plan.schedule import Schedule, dispatch, to_plan
+from drawdown.plan.schedule import dispatch, to_plan
 from drawdown.scenario.model import Scenario
 
 Status = Literal["optimal", "feasible", "infeasible", "no_solution", "error"]
@@ -172,7 +172,7 @@ def solve(
     normal: Status = "optimal" if optimal or gap <= 1e-9 else "feasible"
     result = SolveResult(normal, objective, bound, gap, elapsed, condition, first)
     if round_s > 0 and _only_closures_integer(strategic):
-        left_s = max(round_s - (time.perf_counter() - start), 0.2)
+        left_s = max(round_s - (time.perf_counter() - start), ROUND_MIN_S)
         rounded = _round(strategic, highs, by_label[vlabels], bound, left_s)
         if rounded is not None:
             strategic.relaxed = by_label.copy()
@@ -234,6 +234,9 @@ REPAIR_BUDGET = 0.6  # start a retry only within the first 60% of the time limit
 # The whole-convoy rounding stops within 2% of its own bound: on MINUSMA at its root, in
 # 2.4 s (4.1 s to 0.5%), and by gap, not by the clock, so the plan is reproducible.
 ROUND_GAP = 0.02
+# The rounding always gets this long, even past the time limit: laid out from the relaxed
+# solution instead, MINUSMA's plan met the deadline in 36% of simulated runs, not 96%.
+ROUND_MIN_S = 3.5
 
 
 @contextmanager
@@ -369,8 +372,8 @@ def optimise(
         t0 = time.perf_counter()
         strategic = build_model(trial)
         build_s = time.perf_counter() - t0
-        # Keep a quarter of the limit for the daily schedules (two candidates are laid out).
-        remaining = max(deadline_s - time.perf_counter() - 0.25 * time_limit_s, 1.0)
+        # Keep a tenth of the limit for the daily schedule.
+        remaining = max(deadline_s - time.perf_counter() - 0.1 * time_limit_s, 1.0)
         result = solve(
             strategic,
             time_limit_s=remaining,
@@ -395,7 +398,14 @@ def optimise(
                 "no plan found",
             )
         t1 = time.perf_counter()
-        schedule, laid_out = _best_layout(trial, strategic)
+        # The whole-convoy solution when the rounding found one, else the relaxed one: the
+        # dispatcher lays out whole convoys, and fractional quotas rounded up lane by lane
+        # gave MINUSMA a plan that met the deadline in only 36% of simulated runs (96% from
+        # the rounded solution, at about the same daily score).
+        schedule = dispatch(
+            trial, _values(strategic, "load"), _values(strategic, "left"), quota=_quota(strategic)
+        )
+        laid_out = "whole convoys" if result.rounded is not None else "continuous convoys"
         info: dict[str, object] = {
             "method": "strategic MILP + daily dispatch",
             "status": result.status,
@@ -419,8 +429,8 @@ def optimise(
             "late_people": schedule.late_people,
             "seed": seed,
         }
+        info["laid_out"] = laid_out
         if result.rounded is not None:
-            info["laid_out"] = laid_out
             info["whole_convoys_objective"] = result.rounded.objective
             info["whole_convoys_gap"] = result.rounded.gap
             info["whole_convoys_s"] = round(result.rounded.seconds, 3)
@@ -479,34 +489,6 @@ def optimise(
         )
     info["total_s"] = round(time.perf_counter() - started, 3)
     return replace(plan, solver=info)
-
-
-def _best_layout(data: PlanData, strategic: Strategic) -> tuple[Schedule, str]:
-    """The daily table of the solution, or of the relaxed one it was rounded from when that
-    lays out better: whichever is complete, then has the lower total scored day by day.
-
-    The dispatcher is a heuristic: a small change of targets can move it by several
-    percent, so both are tried (0.6 s each on MINUSMA) rather than trusting either.
-    """
-    rounded = strategic.solution
-    candidates: list[tuple[str, np.ndarray | None]] = [
-        ("whole convoys" if strategic.relaxed is not None else "model", rounded)
-    ]
-    if strategic.relaxed is not None:
-        candidates.append(("continuous convoys", strategic.relaxed))
-    best: tuple[float, Schedule, str] | None = None
-    for label, values in candidates:
-        strategic.solution = values
-        schedule = dispatch(
-            data, _values(strategic, "load"), _values(strategic, "left"), quota=_quota(strategic)
-        )
-        score = to_plan(data, schedule, method="", solver={}).objective["total"]
-        score += 0.0 if schedule.complete else 1e18
-        if best is None or score < best[0]:
-            best = (score, schedule, label)
-    strategic.solution = rounded
-    assert best is not None
-    return best[1], best[2]
 
 
 def _stranded(plan: Plan) -> InfeasiblePlanError:

@@ -136,7 +136,7 @@ def planner_notes(plan: Plan) -> list[str]:
         notes.append(
             "The model counts convoys as fractions; in whole convoys its plan is within "
             f"{whole_gap:.2%} of that bound. The daily table was laid out from the "
-            f"{laid_out} solution, whichever scored better day by day."
+            f"{laid_out} solution."
         )
     return notes
 
