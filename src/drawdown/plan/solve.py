@@ -160,7 +160,8 @@ def solve(
     by_label = np.full(int(vlabels.max()) + 1 if vlabels.size else 0, np.nan)
     by_label[vlabels] = values
     strategic.solution = by_label
-    bound = objective
+    # Without a bound from HiGHS (it did not run) the closure search's LP bound stands.
+    bound = objective if first is None else -math.inf
     if math.isfinite(dual):
         # HiGHS reports the dual bound of the scaled objective (the primal is unscaled).
         bound = math.ldexp(dual, -scale)
