@@ -183,6 +183,9 @@ def solve(
     result = SolveResult(normal, objective, bound, gap, elapsed, condition, first)
     if round_s > 0 and _only_closures_integer(strategic):
         left_s = max(round_s - (time.perf_counter() - start), ROUND_MIN_S)
+        # ... but never most of the budget: on the 10x mission it finds its whole convoys
+        # in 21-29 s or not at all, and the daily layouts still need their time.
+        left_s = min(left_s, max(ROUND_MIN_S, ROUND_SHARE * round_s))
         rounded = _round(strategic, highs, by_label[vlabels], bound, left_s)
         if rounded is not None:
             strategic.relaxed = by_label.copy()
@@ -247,6 +250,7 @@ ROUND_GAP = 0.02
 # The rounding always gets this long, even past the time limit: laid out from the relaxed
 # solution instead, MINUSMA's plan met the deadline in 36% of simulated runs, not 96%.
 ROUND_MIN_S = 3.5
+ROUND_SHARE = 0.3
 
 
 @contextmanager
@@ -291,7 +295,7 @@ def _closure_start(
     if not _only_closures_integer(strategic):
         return None
     cols = _columns(strategic, "open")
-    start = closure_search(highs, cols, time_cap_s=0.4 * time_limit_s)
+    start = closure_search(highs, cols, time_cap_s=0.5 * time_limit_s)
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = start.values.tolist()
@@ -496,9 +500,10 @@ def _lay_out(data: PlanData, strategic: Strategic) -> tuple[Schedule, str, bool]
     The whole-convoy solution is laid out when the rounding found one: the dispatcher lays
     out whole convoys, and fractional quotas rounded up lane by lane gave MINUSMA a plan that
     met the deadline in only 36% of simulated runs (97% from the rounded solution, at about
-    the same daily score). Only if it strands people are the relaxed solution, and then
-    both with the guard free to leave whenever a convoy can take it, tried in turn; the
-    first complete table is kept (else the first one, with what it strands).
+    the same daily score). Only if it strands people are the relaxed solution, then both
+    with the guard free to leave whenever a convoy can take it, then both without the
+    model's convoy quotas, tried in turn; the first complete table is kept (else the first
+    one, with what it strands).
     """
     rounded = strategic.solution
     label = "whole convoys" if strategic.relaxed is not None else "continuous convoys"
@@ -506,14 +511,16 @@ def _lay_out(data: PlanData, strategic: Strategic) -> tuple[Schedule, str, bool]
     if strategic.relaxed is not None:
         sources.append(("continuous convoys", strategic.relaxed))
     first: tuple[Schedule, str, bool] | None = None
-    for keep_guard in (True, False):
+    # Last of all, the convoy quotas are lifted too: lanes may then send whatever their
+    # escorts, trucks and aircraft allow toward the same targets.
+    for keep_guard, quota in ((True, True), (False, True), (False, False)):
         for label, values in sources:
             strategic.solution = values
             schedule = dispatch(
                 data,
                 _values(strategic, "load"),
                 _values(strategic, "left"),
-                quota=_quota(strategic),
+                quota=_quota(strategic) if quota else None,
                 keep_guard=keep_guard,
             )
             if schedule.complete:
