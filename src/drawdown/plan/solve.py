@@ -109,12 +109,12 @@ def solve(
             first = _closure_start(strategic, highs, time_limit_s)
             if first is not None:  # the search's time counts against the limit
                 highs.setOptionValue("time_limit", max(time_limit_s - first.seconds, 0.5))
-            if _proven_by_lp(first, mip_gap):
+            if first is not None and _proven_by_lp(first, mip_gap):
                 # Already within the gap of the LP bound: branch and cut, which does not see
                 # that bound, would only spend the time the rounding needs (10x: 60 s).
                 model_status = "optimal"
-                feasible, objective, dual = True, first.objective, math.nan  # type: ignore[union-attr]
-                values = first.values  # type: ignore[union-attr]
+                feasible, objective, dual = True, first.objective, math.nan
+                values: np.ndarray | None = first.values
             else:
                 highs.run()
                 model_status = highs.modelStatusToString(highs.getModelStatus()).lower()
@@ -272,9 +272,9 @@ def _native_stdout_silenced() -> Iterator[None]:
         os.close(saved)
 
 
-def _proven_by_lp(start: ClosureStart | None, mip_gap: float) -> bool:
+def _proven_by_lp(start: ClosureStart, mip_gap: float) -> bool:
     """Whether the closure search's plan is within `mip_gap` of its own LP bound."""
-    if start is None or not np.isfinite(start.objective):
+    if not np.isfinite(start.objective):
         return False
     return start.objective - start.lp_bound <= mip_gap * max(abs(start.objective), 1e-9)
 
