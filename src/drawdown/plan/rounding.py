@@ -2,14 +2,16 @@
 
 The strategic model is solved with continuous convoy counts (closure binaries only), which
 HiGHS proves to 0.5% in a few seconds. Laid out day by day as it stands, that plan promises
-fractions of convoys the dispatcher must round up one lane at a time, and on MINUSMA it then
-strands cargo at the hubs. So, keeping the closure order fixed, the same model is solved
-once more with whole convoys on every threatened or escort-limited lane. With the closures
-fixed this is a far easier integer program; its solution is a solution of the relaxed model
-too (a restriction of it), so the relaxed model's proven bound bounds it as well.
+fractions of convoys the dispatcher must round up one lane at a time; on MINUSMA such a plan
+met the deadline in only 36% of simulated runs, against 97% from whole convoys. So, keeping
+the closure order fixed, the same model is solved once more with whole convoys on every
+threatened or escort-limited lane. With the closures fixed this is a far easier integer
+program; its solution is a solution of the relaxed model too (a restriction of it), so the
+relaxed model's proven bound bounds it as well.
 
-The node limit, not the clock, ends the search in the normal case, so the same scenario
-gives the same plan on any machine; the time limit is only a safeguard.
+The search normally ends at the caller's gap (2% of its own bound, at the root on MINUSMA)
+or at the node limit, not at the clock, so the same scenario gives the same plan on any
+machine. A search cut short by the time limit is discarded by the caller (`solve._round`).
 """
 
 from __future__ import annotations
