@@ -1,6 +1,8 @@
 """The `drawdown` command line: thin, it parses, calls the public API and prints.
 
 Each stage's commands live in `drawdown.commands.<stage>` and register themselves on `app`.
+A command module imports its library stage inside the command function, so registering
+every command (and `drawdown --help`) loads no stage: no optimiser, engine or plotting.
 Every user mistake surfaces as `InputError`; `main` prints it and exits with status 2.
 """
 
@@ -22,18 +24,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Stage modules, in the order the loop runs; a module that is absent is skipped so the
-# command line keeps working while a stage is being built.
+# Stage modules, in the order the loop runs (the order of `drawdown --help`).
 COMMAND_MODULES = ("scenario", "plan", "simulate", "run", "report", "analyse", "calibrate")
 
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"drawdown.commands.{_name}")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"drawdown.commands.{_name}":
-            raise
-        continue
-    _module.register(app)
+    importlib.import_module(f"drawdown.commands.{_name}").register(app)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drawdown.report.analyses import INFO_FILE
+from drawdown.results import INFO_FILE
 from drawdown.scenario.model import Scenario
 
 # analysis -> (section heading, figure keys drawn in it)
@@ -127,13 +127,15 @@ def test_analysis_into_another_scenarios_run_is_refused_first(  # type: ignore[n
 
 def test_builtin_threats_bring_their_calibration(tiny: Scenario, tmp_path: Path) -> None:
     """A scenario whose threats cite the shipped sample gets its calibration; others do not."""
-    from drawdown.report.build import save_builtin_calibration
+    from drawdown.analyse.calibrate import builtin_calibration
+    from drawdown.results import save_calibration
     from drawdown.scenario.io import load_scenario
 
-    assert not save_builtin_calibration(tiny, tmp_path / "none")
-    assert not (tmp_path / "none").exists()
+    assert builtin_calibration(tiny) is None
     minusma = load_scenario("minusma-2023")
-    assert save_builtin_calibration(minusma, tmp_path / "calibration")
+    calibration = builtin_calibration(minusma)
+    assert calibration is not None
+    save_calibration(calibration, tmp_path / "calibration", minusma)
     info = json.loads((tmp_path / "calibration" / INFO_FILE).read_text())
     assert info["scenario_hash"] == minusma.content_hash()
     assert info["details"]["file"] == "minusma-incidents-2022-2023.csv"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import drawdown
-from drawdown.report.results import RunInfo, check_folder
+from drawdown.results import RunInfo, check_folder
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_unreadable_run_file_is_refused(tmp_path: Path) -> None:
 
 def test_other_scenario_is_refused(tmp_path: Path, tiny, tiny_plan) -> None:  # type: ignore[no-untyped-def]
     """A plan or simulation made for another scenario is refused, naming which part."""
-    from drawdown.report.results import check_same_scenario
+    from drawdown.results import check_same_scenario
 
     info = RunInfo(drawdown.__version__, tiny.name, tiny.content_hash(), 1, 10)
     with pytest.raises(drawdown.InputError, match="simulation is for 0123"):

@@ -808,18 +808,11 @@ def threats_csv(threats: tuple[Threat, ...]) -> str:
 
 def write_threats_csv(threats: tuple[Threat, ...], path: str | os.PathLike[str]) -> Path:
     """Write threat rows as a threats.csv atomically (temporary file, then rename)."""
-    import tempfile
+    from drawdown.atomic import atomic_file
 
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(threats_csv(threats))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(target, newline="") as handle:
+        handle.write(threats_csv(threats))
     return target
 
 
@@ -847,6 +840,19 @@ BUILTIN_REPORTING_FRACTION = 0.5
 # Only IEDs: the sample lists 1 ambush and 1 camp attack, far too few to replace the
 # scenario's estimates from SG aggregates (~1.7 camp attacks a month), which are kept.
 BUILTIN_KINDS: tuple[str, ...] = ("ied",)
+
+
+def builtin_calibration(scenario: Scenario) -> CalibrationResult | None:
+    """The calibration behind `scenario`'s threats when they cite the shipped sample, else None.
+
+    The built-in scenario's IED rates come from the incident sample shipped with drawdown;
+    redoing that calibration takes a tenth of a second, so a run of such a scenario saves it
+    beside its results and its report shows the rates, the events and the file its threats
+    rest on. Other scenarios get a calibration only from `drawdown calibrate`.
+    """
+    if not any(SAMPLE.name in t.source for t in scenario.threats):
+        return None
+    return calibrate_builtin(scenario)
 
 
 def calibrate_builtin(

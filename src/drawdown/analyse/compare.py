@@ -104,17 +104,20 @@ class Comparison:
             rows = self.figures[self.figures["figure"] == key]
             lines.append(f"{label} ({unit}):")
             for row in rows.itertuples():
-                text = f"    {row.option:<28} {_fmt(row.value)} [{_fmt(row.low)}, {_fmt(row.high)}]"
+                low, high = format_figure(row.low), format_figure(row.high)
+                text = f"    {row.option:<28} {format_figure(row.value)} [{low}, {high}]"
                 if row.option != first:
                     text += (
-                        f"   vs [0]: {_fmt(row.diff, sign=True)} "
-                        f"[{_fmt(row.diff_low, sign=True)}, {_fmt(row.diff_high, sign=True)}]"
+                        f"   vs [0]: {format_figure(row.diff, sign=True)} "
+                        f"[{format_figure(row.diff_low, sign=True)}, "
+                        f"{format_figure(row.diff_high, sign=True)}]"
                     )
                 lines.append(text)
         return "\n".join(lines)
 
 
-def _fmt(x: float, *, sign: bool = False) -> str:
+def format_figure(x: float, *, sign: bool = False) -> str:
+    """A key figure as the summary and the CLI print it: 3 significant digits, - if unknown."""
     if not math.isfinite(x):
         return "-"
     text = f"{x:+,.3g}" if sign else f"{x:,.3g}"

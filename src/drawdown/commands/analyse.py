@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from drawdown.commands.common import atomic_dir, console
+from drawdown.commands.common import console
 from drawdown.errors import InputError, Problem
 
 DEFAULT_SEED = 20230630
@@ -26,41 +26,27 @@ OUT_HELP = (
 )
 
 
-def _check_out(out: Path | None, scenario: Any, kind: str) -> bool:
-    """Refuse, before any work, a run folder of another scenario; True if it holds a run."""
-    if out is None:
-        return False
-    from drawdown.report.analyses import check_target
+def _check_out(out: Path | None, scenario: Any, kind: str) -> None:
+    """Refuse, before any work, a run folder of another scenario."""
+    if out is not None:
+        from drawdown.results import check_target
 
-    return check_target(out, scenario, kind)
+        check_target(out, scenario, kind)
 
 
-def _write(out: Path, kind: str, has_run: bool, save: Any) -> None:
+def _write(out: Path, kind: str, save: Any) -> None:
     """Write OUT/KIND/ in one piece (replacing an earlier one), then rebuild OUT's report."""
-    with atomic_dir(out) as staging:
-        save(staging / kind)
-    console.print(f"[green]✓[/green] {kind} results in [bold]{out / kind}[/bold]")
-    if has_run:
-        from drawdown.report import rebuild_report
+    from drawdown.report import add_analysis
 
-        path = rebuild_report(out)
+    path = add_analysis(out, kind, save)
+    console.print(f"[green]✓[/green] {kind} results in [bold]{out / kind}[/bold]")
+    if path is not None:
         console.print(f"[green]✓[/green] report with the {kind} section: [bold]{path}[/bold]")
     else:
         console.print(
             f"  no run in {out}: `drawdown run SCENARIO -o {out}` writes a report that "
             "includes this analysis"
         )
-
-
-def _save_figure(draw: Any, path: Path) -> None:
-    """Draw on a new axis and write it as PNG (no display needed)."""
-    from matplotlib.figure import Figure
-
-    from drawdown.report._style import FIGSIZE_IN, PNG_DPI
-
-    fig = Figure(figsize=FIGSIZE_IN, layout="constrained")
-    draw(fig.add_subplot())
-    fig.savefig(path, dpi=PNG_DPI)
 
 
 def compare(
@@ -108,7 +94,7 @@ def compare(
             )
         parse_overrides(changes, loaded[0])
         # the first option (the report's reference) is the scenario itself
-        has_run = _check_out(out, loaded[0], "compare")
+        _check_out(out, loaded[0], "compare")
         comparison = run_compare(
             loaded[0],
             overrides=[changes],
@@ -121,7 +107,7 @@ def compare(
         if changes:
             loaded = [apply_overrides(s, parse_overrides(changes, s)) for s in loaded]
         # the first option, as changed, must be the scenario of the run in OUT
-        has_run = _check_out(out, loaded[0], "compare")
+        _check_out(out, loaded[0], "compare")
         comparison = run_compare(
             loaded, runs=runs, seed=seed, same_plan=same_plan, planner=_planner(greedy)
         )
@@ -141,8 +127,8 @@ def compare(
         table.add_row(f"{label} ({unit})", *cells)
     console.print(table)
     if out is not None:
-        from drawdown.report.analyses import save_comparison
-        from drawdown.report.compare_figures import plot_compare_fan, plot_compare_gantt
+        from drawdown.report.analysis_pngs import compare_pngs
+        from drawdown.results import save_comparison
 
         notes = {
             "plans": "the first option's plan executed in every option"
@@ -154,18 +140,15 @@ def compare(
 
         def save(folder: Path) -> None:
             save_comparison(comparison, folder, notes=notes)
-            _save_figure(lambda ax: plot_compare_fan(comparison, ax=ax), folder / "compare_fan.png")
-            _save_figure(
-                lambda ax: plot_compare_gantt(comparison, ax=ax), folder / "compare_gantt.png"
-            )
+            compare_pngs(comparison, folder)
 
-        _write(out, "compare", has_run, save)
+        _write(out, "compare", save)
 
 
 def _num(x: float, sign: bool = False) -> str:
-    from drawdown.analyse.compare import _fmt
+    from drawdown.analyse.compare import format_figure
 
-    return _fmt(x, sign=sign)
+    return format_figure(x, sign=sign)
 
 
 def sensitivity(
@@ -204,7 +187,7 @@ def sensitivity(
     names = [p.strip() for p in parameters.split(",")] if parameters else None
     if method not in ("sobol", "morris"):
         raise InputError(Problem("--method", method, "unknown method", "use sobol or morris"))
-    has_run = _check_out(out, s, "sensitivity")
+    _check_out(out, s, "sensitivity")
     the_plan = _planner(greedy)(s)
     with console.status("evaluating the design…"):
         result = run_sensitivity(
@@ -219,20 +202,16 @@ def sensitivity(
         )
     console.print(result.summary())
     if out is not None:
-        from drawdown.report.analyses import save_sensitivity
-        from drawdown.report.tornado import plot_tornado
+        from drawdown.report.analysis_pngs import sensitivity_pngs
+        from drawdown.results import save_sensitivity
 
         plan_note = f"{the_plan.method} plan of {s.name}, made for the scenario's central values"
 
         def save(folder: Path) -> None:
             save_sensitivity(result, folder, s, seed=seed, notes={"plan": plan_note})
-            for o in outputs:
-                _save_figure(
-                    lambda ax, o=o: plot_tornado(result, output=o, ax=ax),
-                    folder / f"tornado_{o}.png",
-                )
+            sensitivity_pngs(result, folder, outputs)
 
-        _write(out, "sensitivity", has_run, save)
+        _write(out, "sensitivity", save)
 
 
 def check(
@@ -256,12 +235,13 @@ def check(
     """Score the simulated distributions against what actually happened."""
     from drawdown.analyse.check import check as run_check
     from drawdown.analyse.check import read_actuals
+    from drawdown.results import load_saved_plan
     from drawdown.simulate import simulate
 
     s = _load(scenario)
     observations = read_actuals(actuals, s)  # bad rows fail before any work
-    has_run = _check_out(out, s, "check")
-    the_plan = _load_plan(plan) if plan is not None else _planner(greedy)(s)
+    _check_out(out, s, "check")
+    the_plan = load_saved_plan(plan) if plan is not None else _planner(greedy)(s)
     result = simulate(s, the_plan, runs=runs, seed=seed)
     checked = run_check(s, result, observations)
     table = Table(title=f"{len(checked.scores)} observations, {runs:,} runs")
@@ -280,8 +260,8 @@ def check(
     console.print(table)
     console.print(checked.summary())
     if out is not None:
-        from drawdown.report.analyses import save_check
-        from drawdown.report.check_figure import plot_check
+        from drawdown.report.analysis_pngs import check_pngs
+        from drawdown.results import save_check
 
         notes = {
             "actuals": actuals.name,
@@ -291,9 +271,9 @@ def check(
 
         def save(folder: Path) -> None:
             save_check(checked, folder, s, seed=seed, notes=notes)
-            _save_figure(lambda ax: plot_check(checked, ax=ax), folder / "check.png")
+            check_pngs(checked, folder)
 
-        _write(out, "check", has_run, save)
+        _write(out, "check", save)
 
 
 def _planner(greedy: bool) -> Any:
@@ -308,14 +288,6 @@ def _planner(greedy: bool) -> Any:
             return optimise(scenario)
 
     return planned
-
-
-def _load_plan(folder: Path) -> Any:
-    """The plan in a plan folder, or in the `plan/` folder of a results folder."""
-    from drawdown.plan import load_plan
-
-    inner = folder / "plan"
-    return load_plan(inner if inner.is_dir() else folder)
 
 
 def register(app: typer.Typer) -> None:

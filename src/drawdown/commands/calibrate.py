@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from drawdown.analyse.calibrate import (
-    CalibrationResult,
-    Exposure,
-    calibrate_threats,
-    merge_threats,
-    write_threats_csv,
-)
-from drawdown.analyse.incidents import THREAT_KINDS, read_incidents
 from drawdown.commands.common import console
 from drawdown.errors import InputError, Problem
-from drawdown.scenario.io import load_scenario
-from drawdown.scenario.model import Scenario, Threat
+
+if TYPE_CHECKING:
+    from drawdown.analyse.calibrate import CalibrationResult
+    from drawdown.scenario.model import Scenario, Threat
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
@@ -112,8 +106,9 @@ def calibrate(
         float, typer.Option(help="Convoys a week assumed on every road link [E].")
     ] = 2.0,
     kinds: Annotated[
-        str, typer.Option(help="Incident kinds to calibrate, comma-separated.")
-    ] = ",".join(THREAT_KINDS),
+        str | None,
+        typer.Option(help="Incident kinds to calibrate, comma-separated (default: every kind)."),
+    ] = None,
     pool: Annotated[
         str, typer.Option(help="link, corridor, or shrink (partial pooling by corridor).")
     ] = "link",
@@ -139,6 +134,17 @@ def calibrate(
     ] = None,
 ) -> None:
     """Estimate threat rates per link and base from incident data; write a threats.csv."""
+    from drawdown.analyse.calibrate import (
+        Exposure,
+        calibrate_threats,
+        merge_threats,
+        write_threats_csv,
+    )
+    from drawdown.analyse.incidents import THREAT_KINDS, read_incidents
+    from drawdown.scenario.io import load_scenario
+
+    if kinds is None:
+        kinds = ",".join(THREAT_KINDS)
     if format not in ("acled", "ucdp", "auto"):
         raise InputError(Problem("--format", format, "unknown format", "use acled, ucdp or auto"))
     chosen = tuple(k.strip() for k in kinds.split(",") if k.strip())
@@ -166,11 +172,10 @@ def calibrate(
             )
         ) from None
     world = load_scenario(scenario)
-    has_run = False
     if report_dir is not None:
-        from drawdown.report.analyses import check_target
+        from drawdown.results import check_target
 
-        has_run = check_target(report_dir, world, "calibration")
+        check_target(report_dir, world, "calibration")
     incidents = read_incidents(events, format)  # type: ignore[arg-type]
     span = incidents.date_range()
     first = _date(start, "--start") or (span[0] if span else world.manifest.start_date)
@@ -198,36 +203,31 @@ def calibrate(
         f"to {output}"
     )
     if report_dir is not None:
-        _to_report(report_dir, has_run, result, world, threats, output)
+        _to_report(report_dir, result, world, threats, output)
 
 
 def _to_report(
     folder: Path,
-    has_run: bool,
     result: CalibrationResult,
     world: Scenario,
     threats: tuple[Threat, ...],
     output: Path,
 ) -> None:
     """Write FOLDER/calibration/ and rebuild FOLDER's report when it holds a run."""
-    from drawdown.commands.common import atomic_dir
-    from drawdown.report.analyses import save_calibration
+    from drawdown.report import add_analysis
+    from drawdown.results import CALIBRATION_DIR, save_calibration
 
     calibrated = world.model_copy(update={"threats": threats}).content_hash()
     note = f"Written as the threat table {output.name}"
-    with atomic_dir(folder) as staging:
-        save_calibration(
-            result,
-            staging / "calibration",
-            world,
-            notes={"threats": note},
-            calibrated_hash=calibrated,
-        )
-    console.print(f"[green]✓[/green] calibration in [bold]{folder / 'calibration'}[/bold]")
-    if has_run:
-        from drawdown.report import rebuild_report
-
-        path = rebuild_report(folder)
+    path = add_analysis(
+        folder,
+        CALIBRATION_DIR,
+        lambda staged: save_calibration(
+            result, staged, world, notes={"threats": note}, calibrated_hash=calibrated
+        ),
+    )
+    console.print(f"[green]✓[/green] calibration in [bold]{folder / CALIBRATION_DIR}[/bold]")
+    if path is not None:
         console.print(f"[green]✓[/green] report with the calibration section: [bold]{path}[/bold]")
 
 

@@ -1,13 +1,10 @@
-"""What every command shares: the console, problem printing, atomic output folders."""
+"""What every command shares: the console, problem printing, parameter names as flags."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import replace
 
 from rich.console import Console
 
@@ -40,36 +37,34 @@ def _escape(text: str) -> str:
 
 
 @contextmanager
-def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a staging folder that replaces `target` only if the block completes.
+def as_flags(flags: Mapping[str, str]) -> Iterator[None]:
+    """Re-raise the library's input errors with its parameter names given as this command's
+    flags (`time_limit_s` -> `--time-limit`).
 
-    Files already in `target` that the block does not write are kept, so writing a report
-    beside saved results never loses them; an interrupted block leaves `target` untouched.
+    Library problems name a parameter as their `file` or `where`, or in a hint between
+    backticks; only those are rewritten, so prose that happens to use the word is kept.
     """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        yield staging
-        target.mkdir(exist_ok=True)
-        for item in staging.iterdir():
-            dest = target / item.name
-            if dest.is_dir() and not dest.is_symlink():
-                shutil.rmtree(dest)
-            os.replace(item, dest)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write a text file via a temporary file and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        yield
+    except InputError as exc:
+        exc.problems = [_flagged(p, flags) for p in exc.problems]
         raise
+
+
+def flagged(problems: list[Problem], flags: Mapping[str, str]) -> list[Problem]:
+    """`problems` with parameter names given as flags (see `as_flags`)."""
+    return [_flagged(p, flags) for p in problems]
+
+
+def _flagged(problem: Problem, flags: Mapping[str, str]) -> Problem:
+    hint, message = problem.hint, problem.message
+    for param, flag in flags.items():
+        hint = hint.replace(f"`{param}`", flag)
+        message = message.replace(f"`{param}`", flag)
+    return replace(
+        problem,
+        file=flags.get(problem.file, problem.file),
+        where=flags.get(problem.where, problem.where),
+        message=message,
+        hint=hint,
+    )

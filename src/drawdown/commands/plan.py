@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from drawdown.commands.common import atomic_dir, console, print_warnings
+from drawdown.commands.common import as_flags, console, print_warnings
 
 DEFAULT_TIME_LIMIT_S = 10.0
+FLAGS = {"time_limit_s": "--time-limit", "base_attacks": "--base-attacks"}
 
 
 def plan(
@@ -42,14 +42,12 @@ def plan(
     ] = False,
 ) -> None:
     """Optimise the withdrawal: closure order, daily convoys and flights, disposition."""
-    from drawdown import load_scenario
     from drawdown.plan import greedy_plan, optimise, save_plan
-    from drawdown.scenario.io import read_scenario
+    from drawdown.scenario.io import validate_scenario
 
-    _, problems = read_scenario(scenario)
-    s = load_scenario(scenario)
+    s, problems = validate_scenario(scenario)
     print_warnings(problems, limit=5)
-    with console.status("planning…"):
+    with console.status("planning…"), as_flags(FLAGS):
         p = (
             greedy_plan(s)
             if greedy
@@ -61,13 +59,14 @@ def plan(
             )
         )
     target = out if out is not None else Path("plans") / s.name
-    with atomic_dir(target) as staging:
-        save_plan(p, staging, scenario=s)
+    save_plan(p, target, scenario=s)
     _print(p, s)
     console.print(f"plan written to [bold]{target}[/bold]")
 
 
 def _print(p: object, s: object) -> None:
+    from rich.table import Table
+
     from drawdown.plan.model import Plan
     from drawdown.scenario.model import Scenario
 

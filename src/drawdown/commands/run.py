@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from drawdown.commands.common import console, err_console, print_warnings
+from drawdown.commands.common import as_flags, console, flagged, print_warnings
 
-# Sized so the built-in minusma-2023 runs end to end in well under a minute on 2 cores.
+if TYPE_CHECKING:
+    from drawdown.errors import Problem
+    from drawdown.pipeline import RunOutcome
+
+# Kept here (not imported from drawdown.pipeline) so `drawdown --help` loads no stage; a test
+# checks they are the library's defaults.
 DEFAULT_RUNS = 5000
 DEFAULT_SEED = 20230630
 DEFAULT_TIME_LIMIT_S = 20.0
-T = TypeVar("T")
+FLAGS = {"runs": "--runs", "seed": "--seed", "time_limit_s": "--time-limit"}
+LABELS = {
+    "validate": "Validate the scenario",
+    "baseline": "Greedy baseline (for the gain)",
+    "optimise": "Optimise the plan",
+    "simulate": "Simulate {runs:,} runs",
+    "report": "Write the report",
+}
 
 
 def run(
@@ -40,9 +49,10 @@ def run(
     ] = DEFAULT_TIME_LIMIT_S,
 ) -> None:
     """Plan and stress-test a withdrawal, then write the report: the main command."""
-    from drawdown.report import build_report
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    times: dict[str, float] = {}
+    from drawdown.pipeline import run_scenario
+
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description:<34}"),
@@ -51,100 +61,44 @@ def run(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=False) as progress:
+        current: dict[str, Any] = {}
 
-        def stage(label: str, key: str, work: Callable[[], T]) -> T:
-            task = progress.add_task(label, total=1, note="")
-            started = time.perf_counter()
+        def stage(key: str, work: Callable[[], Any]) -> Any:
+            total = runs if key == "simulate" else 1
+            task = progress.add_task(LABELS[key].format(runs=runs), total=total, note="")
+            current["task"] = task
             value = work()
-            times[key] = time.perf_counter() - started
-            progress.update(task, completed=1, note=f"{times[key]:.1f} s")
+            elapsed = progress.tasks[task].elapsed or 0.0
+            progress.update(task, completed=total, note=f"{elapsed:.1f} s")
             return value
 
-        s = stage("Validate the scenario", "validate", lambda: _validate(scenario))
-        out_dir = out if out is not None else Path("results") / s.name
-        if out_dir.is_dir():  # analyses saved there must be of this scenario: refuse early
-            from drawdown.report.analyses import check_analyses
+        def advance(done: int, total: int) -> None:
+            progress.update(current["task"], completed=done, note=f"{done:,}/{total:,} runs")
 
-            check_analyses(out_dir, s.content_hash(), s.name)
-        from drawdown.plan import greedy_plan
+        def warn(problems: list[Problem]) -> None:
+            print_warnings(flagged(problems, FLAGS), limit=10)
 
-        baseline = stage("Greedy baseline (for the gain)", "baseline", lambda: greedy_plan(s))
-        plan, note = stage(
-            "Optimise the plan", "optimise", lambda: _optimise(s, baseline, time_limit)
-        )
-        result = _simulate(progress, s, plan, runs, seed, times)
-        manifest = {f"{k} time": f"{v:.1f} s" for k, v in times.items()}
-        if note:
-            manifest["plan note"] = note
-        path = stage(
-            "Write the report",
-            "report",
-            lambda: build_report(
-                s, plan, result, out_dir, baseline=baseline, manifest=manifest, png=png
-            ),
-        )
-    _summary(s, plan, result, path, times)
+        with as_flags(FLAGS):
+            outcome = run_scenario(
+                scenario,
+                out,
+                runs=runs,
+                seed=seed,
+                png=png,
+                time_limit_s=time_limit,
+                stage=stage,
+                progress=advance,
+                warn=warn,
+            )
+    _summary(outcome)
 
 
-def _optimise(scenario: Any, baseline: Any, time_limit_s: float) -> tuple[Any, str]:
-    """The optimised plan; when the deadline cannot be met, the planner's best plan (its
-    reasons printed) so the stress test still shows the consequences."""
-    from drawdown.errors import InputError
-    from drawdown.plan import InfeasiblePlanError, optimise
-
-    try:
-        return optimise(scenario, time_limit_s=time_limit_s, with_greedy=False), ""
-    except InfeasiblePlanError as exc:
-        if exc.best_plan is None:
-            raise
-        print_warnings([replace(p, severity="warning") for p in exc.problems], limit=10)
-        return exc.best_plan, f"deadline cannot be met: {exc.title}; best plan reported"
-    except InputError as exc:
-        if "no plan found" not in exc.title:
-            raise
-        note = (
-            f"the optimiser found no plan within {time_limit_s:g} s; the greedy baseline is "
-            "reported instead (allow more time with --time-limit)"
-        )
-        err_console.print(f"[yellow]warning:[/yellow] {note}")
-        return baseline, note
-
-
-def _validate(name: str) -> Any:
-    """Load and check the scenario (errors raise InputError); show its warnings."""
-    from drawdown.scenario.io import load_scenario, read_scenario
-    from drawdown.scenario.validate import check_scenario
-
-    scenario = load_scenario(name)
-    _, problems = read_scenario(name)
-    print_warnings(problems + check_scenario(scenario), limit=5)
-    return scenario
-
-
-def _simulate(
-    progress: Progress, scenario: Any, plan: Any, runs: int, seed: int, times: dict[str, float]
-) -> Any:
-    from drawdown.simulate import simulate
-
-    task = progress.add_task(f"Simulate {runs:,} runs", total=runs, note="")
-
-    def advance(done: int, total: int) -> None:
-        progress.update(task, completed=done, note=f"{done:,}/{total:,} runs")
-
-    started = time.perf_counter()
-    result = simulate(scenario, plan, runs=runs, seed=seed, progress=advance)
-    times["simulate"] = time.perf_counter() - started
-    progress.update(task, completed=runs, note=f"{times['simulate']:.1f} s")
-    return result
-
-
-def _summary(scenario: Any, plan: Any, result: Any, path: Path, times: dict[str, float]) -> None:
+def _summary(outcome: RunOutcome) -> None:
     console.print()
-    summary = getattr(result, "summary", None)
-    if callable(summary):
-        console.print(summary())
-    total = sum(times.values())
-    console.print(f"[bold]{scenario.name}[/bold]: done in {total:.1f} s")
+    console.print(outcome.result.summary())
+    total = sum(outcome.times_s.values())
+    path = outcome.report
+    console.print(f"[bold]{outcome.scenario.name}[/bold]: done in {total:.1f} s")
     console.print(f"[green]✓[/green] report: [bold]{path}[/bold]")
     console.print(f"  open it in a browser (works offline); data files are in {path.parent}")
 

@@ -9,21 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from drawdown.commands.common import atomic_write_text, console, print_warnings
+from drawdown.commands.common import console, print_warnings
 from drawdown.errors import InputError, Problem
-from drawdown.scenario.geojson import scenario_features
-from drawdown.scenario.io import builtin_names, load_scenario, read_scenario, save_scenario
-from drawdown.scenario.model import Manifest
-from drawdown.scenario.summary import (
-    asset_rows,
-    holdings_by_contingent,
-    holdings_by_site,
-    network_rows,
-    source_rows,
-    totals,
-)
-from drawdown.scenario.tables import TABLES
-from drawdown.scenario.validate import check_scenario
 
 ScenarioArg = Annotated[str, typer.Argument(help="A scenario folder or a built-in name.")]
 
@@ -54,6 +41,8 @@ def _cell(value: Any) -> str:
 
 def scenarios() -> None:
     """List the built-in scenarios."""
+    from drawdown.scenario.io import builtin_names, load_scenario
+
     table = Table("name", "description", header_style="bold")
     for name in builtin_names():
         scenario = load_scenario(name)
@@ -63,14 +52,11 @@ def scenarios() -> None:
 
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario and report every problem at once (exit status 2 if any error)."""
-    parsed, problems = read_scenario(scenario)
-    if parsed is not None:
-        problems += check_scenario(parsed)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise InputError(problems, f"scenario {scenario} has {len(errors)} problem(s)")
+    from drawdown.scenario.io import validate_scenario
+    from drawdown.scenario.summary import totals
+
+    parsed, problems = validate_scenario(scenario)
     print_warnings(problems)
-    assert parsed is not None
     t = totals(parsed)
     warnings = len(problems)
     console.print(
@@ -83,6 +69,16 @@ def validate(scenario: ScenarioArg) -> None:
 
 def show(scenario: ScenarioArg) -> None:
     """Print readable summary tables: totals by site and contingent, network, assets."""
+    from drawdown.scenario.io import load_scenario
+    from drawdown.scenario.summary import (
+        asset_rows,
+        holdings_by_contingent,
+        holdings_by_site,
+        network_rows,
+        source_rows,
+        totals,
+    )
+
     s = load_scenario(scenario)
     t = totals(s)
     console.print(
@@ -105,6 +101,8 @@ def export(
     force: Annotated[bool, typer.Option(help="Replace the folder if it exists.")] = False,
 ) -> None:
     """Write an editable copy of a scenario (YAML + CSV) to DIRECTORY."""
+    from drawdown.scenario.io import load_scenario, save_scenario
+
     s = load_scenario(scenario)
     if directory.exists() and any(directory.iterdir()) and not force:
         raise InputError(
@@ -124,6 +122,10 @@ def geojson(
     file: Annotated[Path, typer.Argument(help="GeoJSON file to write (opens in QGIS).")],
 ) -> None:
     """Write the scenario's sites and links as GeoJSON."""
+    from drawdown.atomic import atomic_write_text
+    from drawdown.scenario.geojson import scenario_features
+    from drawdown.scenario.io import load_scenario
+
     s = load_scenario(scenario)
     collection = scenario_features(s)
     atomic_write_text(file, json.dumps(collection, indent=1, ensure_ascii=False))
@@ -137,6 +139,10 @@ def schema(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
 ) -> None:
     """Print the JSON Schema of the scenario manifest (or of one table's rows)."""
+    from drawdown.atomic import atomic_write_text
+    from drawdown.scenario.model import Manifest
+    from drawdown.scenario.tables import TABLES
+
     if table is None:
         data = Manifest.model_json_schema(by_alias=True)
         data["title"] = "drawdown scenario manifest (scenario.yaml)"

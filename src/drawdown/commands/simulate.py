@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from drawdown.commands.common import atomic_dir, console
-from drawdown.errors import InputError, Problem
+from drawdown.commands.common import as_flags, console
+
+FLAGS = {"runs": "--runs", "seed": "--seed", "timelines": "--timelines"}
 
 
 def simulate_command(
@@ -28,19 +28,28 @@ def simulate_command(
     ] = False,
 ) -> None:
     """Execute a plan many times under random disruption; print the odds and the losses."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from drawdown.plan import load_plan, optimise
     from drawdown.scenario.io import load_scenario
     from drawdown.simulate import simulate
     from drawdown.simulate.io import save
 
     s = load_scenario(scenario)
-    plan = _plan(s, plan_dir)
+    plan = load_plan(plan_dir) if plan_dir is not None else optimise(s)
     columns = (
         TextColumn("simulating"),
         BarColumn(bar_width=30),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as progress:
+    with Progress(*columns, console=console, transient=True) as progress, as_flags(FLAGS):
         task = progress.add_task("runs", total=runs)
         result = simulate(
             s,
@@ -52,26 +61,8 @@ def simulate_command(
         )
     console.print(result.summary(), markup=False, soft_wrap=True)
     if out is not None:
-        with atomic_dir(out) as staging:
-            save(result, staging)
+        save(result, out)
         console.print(f"results written to {out}")
-
-
-def _plan(scenario: Any, plan_dir: Path | None) -> Any:
-    """The saved plan in `plan_dir`, or an optimised plan of `scenario`."""
-    import drawdown.plan as plans
-
-    if plan_dir is not None:
-        load_plan = getattr(plans, "load_plan", None)
-        if load_plan is None:
-            raise InputError(Problem(str(plan_dir), "", "this build cannot read saved plans yet"))
-        return load_plan(plan_dir)
-    optimise = getattr(plans, "optimise", None)
-    if optimise is None:
-        raise InputError(
-            Problem("--plan", "", "no planner in this build", "pass --plan with a saved plan")
-        )
-    return optimise(scenario)
 
 
 def register(app: typer.Typer) -> None:

@@ -30,6 +30,11 @@ class InfeasiblePlanError(InputError):
         self.best_plan = best_plan
 
 
+class NoPlanFoundError(InputError):
+    """The solver found no plan within its time limit (not proven impossible: more time may
+    find one)."""
+
+
 def _people(data: PlanData) -> np.ndarray:
     return data.initial[[data.commodities.index(k) for k in data.people]].sum(axis=0)
 

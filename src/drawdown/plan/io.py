@@ -8,14 +8,17 @@ when the scenario is given, `routes.geojson` (the links used, with what went ove
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import typing
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from drawdown.atomic import atomic_dir
 from drawdown.errors import InputError, Problem
 from drawdown.plan.model import Disposition, Movement, Plan
 from drawdown.scenario.model import Scenario
@@ -40,6 +43,8 @@ def _tables(plan: Plan, scenario: Scenario | None) -> dict[str, pd.DataFrame]:
 
 
 def _json_safe(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _json_safe(dataclasses.asdict(value))
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -82,9 +87,13 @@ def routes_geojson(plan: Plan, scenario: Scenario) -> dict[str, Any]:
 def save_plan(
     plan: Plan, folder: str | os.PathLike[str], *, scenario: Scenario | None = None
 ) -> Path:
-    """Write `plan` into `folder` (created if needed); returns the folder."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write `plan` into `folder` atomically (files there it does not write are kept)."""
+    with atomic_dir(folder) as staging:
+        _write(plan, staging, scenario)
+    return Path(folder)
+
+
+def _write(plan: Plan, folder: Path, scenario: Scenario | None) -> None:
     for name, table in _tables(plan, scenario).items():
         table.to_csv(folder / f"{name}.csv", index=False)
         table.to_parquet(folder / f"{name}.parquet", index=False)
@@ -107,7 +116,6 @@ def save_plan(
         (folder / "routes.geojson").write_text(
             json.dumps(routes_geojson(plan, scenario)) + "\n", encoding="utf-8"
         )
-    return folder
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame:
@@ -167,7 +175,7 @@ def load_plan(folder: str | os.PathLike[str], *, scenario: Scenario | None = Non
                 for r in dispositions.to_dict("records")
             ),
             objective={k: float(v) for k, v in summary.get("objective", {}).items()},
-            solver=dict(summary.get("solver", {})),
+            solver=_solver_record(summary.get("solver") or {}),
             method=str(summary.get("method", "optimised")),
             figures={k: float(v) for k, v in summary.get("figures", {}).items()},
         )
@@ -191,6 +199,19 @@ def load_plan(folder: str | os.PathLike[str], *, scenario: Scenario | None = Non
             )
         )
     return plan
+
+
+def _solver_record(raw: dict[str, Any]) -> Any:
+    """`Plan.solver` from its JSON: a plain dict, or the typed record `Plan` declares.
+
+    Generic on purpose: a record type with more (or fewer) fields round-trips without an edit
+    here; keys the type does not know are dropped, fields the file lacks take their defaults.
+    """
+    kind = typing.get_type_hints(Plan).get("solver")
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        known = {f.name for f in fields(kind)}
+        return kind(**{k: v for k, v in raw.items() if k in known})
+    return dict(raw)
 
 
 _INT = {"day", "arrival_day", "convoys", "people", "vehicles"}

@@ -20,7 +20,7 @@ from drawdown.errors import InputError, Problem
 from drawdown.network import build_network
 from drawdown.plan.build import PlanData, Strategic, build_model, prepare, whole_convoy_lanes
 from drawdown.plan.closures import ClosureStart, closure_search
-from drawdown.plan.diagnose import InfeasiblePlanError, explain, precheck
+from drawdown.plan.diagnose import InfeasiblePlanError, NoPlanFoundError, explain, precheck
 from drawdown.plan.model import Plan
 from drawdown.plan.portfolio import Helper
 from drawdown.plan.rounding import round_convoys
@@ -409,12 +409,12 @@ def optimise(
         if not result.has_solution:
             if best is not None:
                 break
-            raise InputError(
+            raise NoPlanFoundError(
                 Problem(
                     "scenario",
                     "",
                     f"no plan found within {time_limit_s:g} s ({result.message})",
-                    "allow more time (--time-limit)",
+                    "allow more time (`time_limit_s`)",
                 ),
                 "no plan found",
             )

@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from drawdown.analyse.calibrate import CalibrationResult
     from drawdown.plan.model import Plan
     from drawdown.scenario.model import Scenario
 
@@ -29,6 +32,7 @@ def build_report(
     baseline: Plan | None = None,
     manifest: dict[str, str] | None = None,
     png: bool = False,
+    calibration: CalibrationResult | None = None,
 ) -> Path:
     """Write the results folder of one run and its `report.html`; return the report's path.
 
@@ -42,10 +46,22 @@ def build_report(
         Extra rows for the run manifest (e.g. stage times).
     png
         Also write each figure as a 1600x900 PNG in `figures/` for slides.
+    calibration
+        The calibration the scenario's threats rest on, saved as `calibration/` and shown
+        (`drawdown.analyse.calibrate.builtin_calibration`); the report never makes one.
     """
     from drawdown.report.build import build_report as build
 
-    return build(scenario, plan, result, out_dir, baseline=baseline, manifest=manifest, png=png)
+    return build(
+        scenario,
+        plan,
+        result,
+        out_dir,
+        baseline=baseline,
+        manifest=manifest,
+        png=png,
+        calibration=calibration,
+    )
 
 
 def rebuild_report(folder: str | Path, *, png: bool = False) -> Path:
@@ -55,6 +71,13 @@ def rebuild_report(folder: str | Path, *, png: bool = False) -> Path:
     return rebuild(folder, png=png)
 
 
+def add_analysis(results: str | Path, kind: str, write: Callable[[Path], object]) -> Path | None:
+    """Write RESULTS/KIND/ with `write(folder)`; rebuild the report if RESULTS holds a run."""
+    from drawdown.report.build import add_analysis as add
+
+    return add(results, kind, write)
+
+
 report = build_report
 
-__all__ = ["PNG_SIZE_PX", "build_report", "rebuild_report", "report"]
+__all__ = ["PNG_SIZE_PX", "add_analysis", "build_report", "rebuild_report", "report"]

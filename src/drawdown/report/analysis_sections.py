@@ -1,7 +1,7 @@
 """The report's analysis sections, from the analyses saved in a results folder.
 
 Each section appears only when its analysis is there; the figures take the saved results
-(`drawdown.report.analyses`) and these functions only reshape tables for reading.
+(`drawdown.results`) and these functions only reshape tables for reading.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from functools import partial
 
 import pandas as pd
 
-from drawdown.report.analyses import Analyses, AnalysisInfo, CalibrationData, CompareData
 from drawdown.report.figure_data import AnalysisSection, Figure, TableBlock
+from drawdown.results import Analyses, AnalysisInfo, CalibrationData, CompareData
 
 # Section id -> navigation label, in the order the report shows them.
 ANALYSIS_SECTIONS = (

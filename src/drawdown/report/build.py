@@ -1,35 +1,42 @@
-"""Build the report folder: one HTML file, optional PNG figures, and the data beside them."""
+"""Build the report folder: one HTML file, optional PNG figures, and the data beside them.
+
+The report only renders what it is given: the run's artefacts and analyses are saved and
+read by `drawdown.results`; nothing here computes an analysis.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from drawdown.commands.common import atomic_dir
+from drawdown.atomic import atomic_dir
 from drawdown.plan.model import Plan
 from drawdown.report import render
-from drawdown.report.analyses import CALIBRATION_DIR, Analyses, load_analyses, save_calibration
 from drawdown.report.analysis_sections import analysis_manifest, analysis_sections
 from drawdown.report.content import report_content
 from drawdown.report.data import SimulationViews, views_from_result
 from drawdown.report.html import render_html
-from drawdown.report.results import (
-    BASELINE_DIR,
-    GEOJSON_FILE,
-    PLAN_DIR,
+from drawdown.results import (
+    FIGURES_DIR,
+    REPORT_FILE,
     RUN_FILE,
-    SCENARIO_DIR,
-    SIMULATION_DIR,
-    RunInfo,
-    check_folder,
-    check_same_scenario,
+    Analyses,
+    check_analyses,
+    load_analyses,
+    load_run,
+    write_analysis,
+    write_run,
 )
 from drawdown.scenario.model import Scenario
 
-REPORT_NAME = "report.html"
-FIGURES_DIR = "figures"
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from drawdown.analyse.calibrate import CalibrationResult
+
+REPORT_NAME = REPORT_FILE
 FIGURE_KEYS = ("map", "gantt", "fan", "fate", "incidents", "protection")
 
 
@@ -109,42 +116,30 @@ def build_report(
     baseline: Plan | None = None,
     manifest: dict[str, str] | None = None,
     png: bool = False,
+    calibration: CalibrationResult | None = None,
 ) -> Path:
     """Write the whole results folder and its report; return the report's path.
 
-    `result` is what `drawdown.simulate.simulate` returned for this scenario and plan.
-    Beside `report.html` go run.json, the scenario (YAML + CSV and GeoJSON), the plan and
-    baseline (the plan io module's CSV/Parquet) and the simulation's summary and per-run
-    outcomes (the simulation io module's files). Everything is staged and moved in place at
-    the end, so an interrupted build never leaves a half-written report where a good one was.
+    `result` is what `drawdown.simulate.simulate` returned for this scenario and plan. The
+    run's artefacts go in through `drawdown.results.write_run` (with `calibration`, the one
+    the scenario's threats rest on, when the caller made it); analyses already in `out_dir`
+    are kept and shown. Everything is staged and moved in place at the end, so an
+    interrupted build never leaves a half-written report where a good one was.
     """
-    import json
-
-    from drawdown import __version__
-    from drawdown.scenario.geojson import scenario_features
-    from drawdown.scenario.io import save_scenario
-
     out_dir = Path(out_dir)
+    if out_dir.is_dir():  # analyses there must be of this scenario: refuse before any work
+        check_analyses(out_dir, scenario.content_hash(), scenario.name)
     views = views_from_result(scenario, plan, result)
-    info = RunInfo(
-        version=__version__,
-        scenario_name=scenario.name,
-        scenario_hash=scenario.content_hash(),
-        seed=views.seed,
-        runs=views.runs,
-        manifest=dict(manifest or {}),
-    )
     with atomic_dir(out_dir) as staging:
-        save_scenario(scenario, staging / SCENARIO_DIR)
-        (staging / GEOJSON_FILE).write_text(json.dumps(scenario_features(scenario)) + "\n")
-        _save_plan(plan, staging / PLAN_DIR, scenario)
-        if baseline is not None:
-            _save_plan(baseline, staging / BASELINE_DIR, scenario)
-        _save_result(result, staging / SIMULATION_DIR)
-        (staging / RUN_FILE).write_text(info.to_json(), encoding="utf-8")
-        if not (out_dir / CALIBRATION_DIR).exists():
-            save_builtin_calibration(scenario, staging / CALIBRATION_DIR)
-        analyses = _analyses(staging, out_dir, scenario)
+        info = write_run(
+            staging,
+            scenario,
+            plan,
+            result,
+            baseline=baseline,
+            manifest=manifest,
+            calibration=calibration,
+        )
         write_report(
             staging,
             scenario,
@@ -153,7 +148,7 @@ def build_report(
             baseline=baseline,
             manifest=info.manifest,
             png=png,
-            analyses=analyses,
+            analyses=_analyses(staging, out_dir, scenario),
             listed=out_dir if out_dir.is_dir() else None,
         )
     return out_dir / REPORT_NAME
@@ -175,27 +170,6 @@ def _analyses(staging: Path, out_dir: Path, scenario: Scenario) -> Analyses:
     )
 
 
-def save_builtin_calibration(scenario: Scenario, folder: Path) -> bool:
-    """Save the calibration behind the scenario's threats when they cite the shipped sample.
-
-    The built-in scenario's IED rates come from the incident sample shipped with drawdown;
-    redoing that calibration takes a tenth of a second, so every report of such a scenario
-    shows the rates, the events and the file its threats rest on. Other scenarios get a
-    calibration section only from `drawdown calibrate ... --report-dir`.
-    """
-    from drawdown.analyse.calibrate import SAMPLE, calibrate_builtin
-
-    if not any(SAMPLE.name in t.source for t in scenario.threats):
-        return False
-    result = calibrate_builtin(scenario)
-    note = (
-        "The scenario's threat table cites this calibration: its IED rates are these "
-        "posterior means (its other threats keep their own sources)."
-    )
-    save_calibration(result, folder, scenario, notes={"use": note})
-    return True
-
-
 def rebuild_report(folder: str | Path, *, png: bool = False) -> Path:
     """Rebuild the report of a results folder from its saved scenario, plans and results.
 
@@ -203,33 +177,19 @@ def rebuild_report(folder: str | Path, *, png: bool = False) -> Path:
     whose parts belong to different scenarios, analyses included (compare/, sensitivity/,
     calibration/, check/: each shown in its own section).
     """
-    from drawdown.scenario.io import load_scenario
-
     folder = Path(folder)
-    info = check_folder(folder)
-    scenario = load_scenario(folder / SCENARIO_DIR, strict=False)
-    plan = _load_plan(folder / PLAN_DIR)
-    plans = {PLAN_DIR: plan}
-    baseline = None
-    if (folder / BASELINE_DIR).exists():
-        baseline = _load_plan(folder / BASELINE_DIR)
-        plans[BASELINE_DIR] = baseline
-    result = _load_result(folder / SIMULATION_DIR)
-    check_same_scenario(folder, info, scenario, plans, _result_hash(result))
+    run = load_run(folder)
+    scenario = run.scenario
     analyses = load_analyses(folder, scenario.content_hash(), scenario.name)  # refuses others
-    views = views_from_result(scenario, plan, result)
+    views = views_from_result(scenario, run.plan, run.result)
     with atomic_dir(folder) as staging:
-        if analyses.calibration is None and save_builtin_calibration(
-            scenario, staging / CALIBRATION_DIR
-        ):
-            analyses = _analyses(staging, folder, scenario)
         write_report(
             staging,
             scenario,
-            plan,
+            run.plan,
             views,
-            baseline=baseline,
-            manifest=info.manifest,
+            baseline=run.baseline,
+            manifest=run.info.manifest,
             png=png,
             analyses=analyses,
             listed=folder,
@@ -237,31 +197,15 @@ def rebuild_report(folder: str | Path, *, png: bool = False) -> Path:
     return folder / REPORT_NAME
 
 
-# The plan and simulation io modules are the other stages' own: reuse their writers.
-def _save_plan(plan: Plan, folder: Path, scenario: Scenario) -> None:
-    from drawdown.plan import save_plan
+def add_analysis(results: str | Path, kind: str, write: Callable[[Path], object]) -> Path | None:
+    """Write RESULTS/KIND/ (`write(folder)` saves the tables and figures) and, when RESULTS
+    holds a run, rebuild its report with the new section; return the report's path, if any.
 
-    save_plan(plan, folder, scenario=scenario)  # with routes.geojson for GIS
-
-
-def _load_plan(folder: Path) -> Plan:
-    from drawdown.plan import load_plan
-
-    return load_plan(folder)
-
-
-def _save_result(result: Any, folder: Path) -> None:
-    from drawdown.simulate.io import save
-
-    save(result, folder)
-
-
-def _load_result(folder: Path) -> Any:
-    from drawdown.simulate.io import load
-
-    return load(folder)
-
-
-def _result_hash(result: Any) -> str:
-    meta = getattr(result, "meta", None)
-    return str(getattr(meta, "scenario_hash", "") or "")
+    Call `drawdown.results.check_target` first, so an analysis of another scenario is
+    refused before its work is done.
+    """
+    results = Path(results)
+    write_analysis(results, kind, write)
+    if not (results / RUN_FILE).exists():
+        return None
+    return rebuild_report(results)

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from drawdown.report._style import INK, KIND_COLOURS, MUTED, axis, tidy
-from drawdown.report.analyses import CalibrationData
+from drawdown.results import CalibrationData
 
 MAX_TARGETS = 24
 

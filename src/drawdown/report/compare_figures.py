@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 
 from drawdown.analyse.compare import Comparison
 from drawdown.report._style import INK, as_dates, axis, date_axis, tidy
-from drawdown.report.analyses import CompareData
+from drawdown.results import CompareData
 
 OPTION_COLOURS = ("#1f4e79", "#d9822b", "#2e7d32", "#8e24aa", "#c62828", "#00838f")
 

@@ -140,7 +140,7 @@ def report_content(
     files: tuple[str, ...] = (),
 ) -> ReportContent:
     """Everything the report shows, computed once."""
-    from drawdown import __version__
+    from drawdown._version import __version__
 
     solver = plan.solver
     run_manifest = {

@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from drawdown.atomic import atomic_dir
 from drawdown.errors import InputError, Problem
 from drawdown.scenario.model import Manifest, Scenario
 from drawdown.scenario.tables import (
@@ -236,6 +235,14 @@ def load_scenario(path_or_name: str | os.PathLike[str], *, strict: bool = True) 
     Raises `InputError` with every problem if anything is wrong. Warnings (such as a figure
     without a source) do not stop loading; `validate_scenario` lists them.
     """
+    return validate_scenario(path_or_name)[0]
+
+
+def validate_scenario(path_or_name: str | os.PathLike[str]) -> tuple[Scenario, list[Problem]]:
+    """Load a scenario and list every problem found in it, warnings included.
+
+    Raises `InputError` with every problem when any is an error.
+    """
     from drawdown.scenario.validate import check_scenario
 
     scenario, problems = read_scenario(path_or_name)
@@ -244,7 +251,7 @@ def load_scenario(path_or_name: str | os.PathLike[str], *, strict: bool = True) 
     errors = [p for p in problems if p.severity == "error"]
     if errors or scenario is None:
         raise InputError(problems, f"scenario {path_or_name} has {len(errors)} problem(s)")
-    return scenario
+    return scenario, problems
 
 
 def _write_csv(path: Path, columns: Iterable[str], rows: Iterable[dict[str, str]]) -> None:
@@ -262,13 +269,7 @@ def manifest_to_yaml(manifest: Manifest) -> str:
 def save_scenario(scenario: Scenario, folder: str | os.PathLike[str]) -> Path:
     """Write `scenario` as an editable folder; replaces `folder` atomically."""
     target = Path(folder)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    # mkdtemp makes an owner-only folder; the saved scenario is meant to be shared.
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)
-    try:
+    with atomic_dir(target, replace=True) as staging:
         (staging / MANIFEST).write_text(manifest_to_yaml(scenario.manifest), encoding="utf-8")
         files: dict[str, tuple[tuple[str, ...], list[dict[str, str]]]] = {}
         for table in TABLES:
@@ -280,15 +281,4 @@ def save_scenario(scenario: Scenario, folder: str | os.PathLike[str]) -> Path:
                 rows.append({c: row.get(c, "") for c in columns})
         for file, (columns, rows) in files.items():
             _write_csv(staging / file, columns, rows)
-        if target.exists():
-            backup = target.with_name(f".{target.name}.old")
-            shutil.rmtree(backup, ignore_errors=True)
-            target.rename(backup)
-            staging.rename(target)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return target

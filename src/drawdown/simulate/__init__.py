@@ -102,7 +102,7 @@ def simulate(
         collector.add(start, out)
         if progress is not None:
             progress(stop, runs)
-    from drawdown import __version__
+    from drawdown._version import __version__
 
     meta = Meta(
         scenario_name=scenario.name,

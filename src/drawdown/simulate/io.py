@@ -9,8 +9,9 @@ A results folder holds:
     fan.parquet        people in theatre by day: histogram counts (day, people bin, runs)
     timelines.parquet  people in theatre by day for every run (only when kept)
 
-`save` writes into a folder the caller stages (`save_results` does it atomically); `load`
-refuses results written by another version or, when asked, for another scenario.
+`save` writes the folder atomically (an interrupted save leaves nothing half-written); `load`
+refuses results written by another version or, when asked, for another scenario. The results
+folder of a run (`drawdown.results`) keeps these files in its `simulation/` folder.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from drawdown._version import __version__
+from drawdown.atomic import atomic_dir
 from drawdown.errors import InputError, Problem
 from drawdown.simulate.outcomes import RUN_COLUMNS, Collected
 from drawdown.simulate.policy import FATES
@@ -36,9 +39,13 @@ FORMAT = 1
 
 
 def save(result: SimulationResult, folder: str | os.PathLike[str]) -> Path:
-    """Write `result` into `folder` (created if needed)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write `result` into `folder` atomically (files there that it does not write are kept)."""
+    with atomic_dir(folder) as staging:
+        _write(result, staging)
+    return Path(folder)
+
+
+def _write(result: SimulationResult, folder: Path) -> None:
     d = result.data
     summary = {
         "meta": result.meta.__dict__,
@@ -71,22 +78,10 @@ def save(result: SimulationResult, folder: str | os.PathLike[str]) -> Path:
         pd.DataFrame(d.timelines, columns=[f"d{t}" for t in range(d.horizon)]).to_parquet(
             folder / TIMELINES, index=False
         )
-    return folder
-
-
-def save_results(result: SimulationResult, folder: str | os.PathLike[str]) -> Path:
-    """Write `result` to `folder` atomically: an interrupted save leaves nothing half-written."""
-    from drawdown.commands.common import atomic_dir
-
-    with atomic_dir(folder) as staging:
-        save(result, staging)
-    return Path(folder)
 
 
 def load(folder: str | os.PathLike[str], *, scenario_hash: str | None = None) -> SimulationResult:
     """Read results saved by `save`; refuse another version's or another scenario's."""
-    from drawdown import __version__
-
     folder = Path(folder)
     path = folder / SUMMARY
     if not path.is_file():
@@ -169,4 +164,5 @@ def load(folder: str | os.PathLike[str], *, scenario_hash: str | None = None) ->
     return SimulationResult(meta, data)
 
 
+save_results = save
 load_results = load

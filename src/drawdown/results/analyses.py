@@ -1,4 +1,4 @@
-"""Analysis results in a results folder: written by the analysis commands, read by the report.
+"""Analysis results in a results folder: written by the analyses, read by the report.
 
 Each analysis gets its own folder beside the report (atomic, like the rest of the folder):
 
@@ -16,8 +16,8 @@ The report draws its figures again from these tables, so a rebuilt report needs 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,121 +25,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from drawdown.atomic import atomic_dir
 from drawdown.errors import InputError, Problem
-
-INFO_FILE = "analysis.json"
-COMPARE_DIR = "compare"
-SENSITIVITY_DIR = "sensitivity"
-CHECK_DIR = "check"
-CALIBRATION_DIR = "calibration"
-KINDS = (COMPARE_DIR, SENSITIVITY_DIR, CALIBRATION_DIR, CHECK_DIR)
-
-
-@dataclass(frozen=True)
-class AnalysisInfo:
-    """What analysis.json records: which scenario, which analysis, how it was run."""
-
-    kind: str
-    version: str
-    scenario_name: str
-    scenario_hash: str
-    seed: int | None = None
-    runs: int | None = None
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> str:
-        return json.dumps(self.__dict__, indent=2, default=_plain) + "\n"
-
-    @classmethod
-    def read(cls, path: Path) -> AnalysisInfo:
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            return cls(
-                kind=str(raw["kind"]),
-                version=str(raw["version"]),
-                scenario_name=str(raw["scenario_name"]),
-                scenario_hash=str(raw["scenario_hash"]),
-                seed=None if raw.get("seed") is None else int(raw["seed"]),
-                runs=None if raw.get("runs") is None else int(raw["runs"]),
-                details=dict(raw.get("details") or {}),
-            )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(
-                Problem(str(path), "", f"unreadable ({exc})", "run the analysis again"),
-                title="unreadable analysis folder",
-            ) from exc
-
-
-def _plain(x: Any) -> Any:
-    """JSON for numpy numbers and dates."""
-    if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, (dt.date, Path)):
-        return str(x)
-    raise TypeError(f"cannot write {type(x).__name__} as JSON")
-
-
-def _info(kind: str, scenario_name: str, scenario_hash: str, **rest: Any) -> AnalysisInfo:
-    from drawdown import __version__
-
-    return AnalysisInfo(kind, __version__, scenario_name, scenario_hash, **rest)
-
-
-# --- checks ------------------------------------------------------------------------------------
-
-
-def refuse_other_scenario(folder: Path, info: AnalysisInfo, expected: str, name: str) -> None:
-    """Refuse an analysis of another scenario than the results folder's.
-
-    A calibration also fits the run of the scenario that uses the threats it wrote.
-    """
-    if expected not in (info.scenario_hash, info.details.get("calibrated_hash")):
-        raise InputError(
-            Problem(
-                str(folder),
-                "scenario hash",
-                f"this {info.kind} analysis is of {info.scenario_name} ({info.scenario_hash}) "
-                f"but the results folder is of {name} ({expected})",
-                f"run the analysis on {name} into this folder, or move {folder.name}/ away",
-            ),
-            title="analysis of another scenario",
-        )
-
-
-def check_target(results: Path, scenario: Any, kind: str) -> bool:
-    """Before an analysis runs: is `results` a run's folder, and of this scenario?
-
-    Returns whether it holds a run (whose report is then rebuilt); refuses, before any
-    work, a run of another scenario.
-    """
-    from drawdown.report.results import RUN_FILE, RunInfo
-
-    path = results / RUN_FILE
-    if not path.exists():
-        return False
-    try:
-        run = RunInfo.from_json(path.read_text(encoding="utf-8"))
-    except (ValueError, KeyError, TypeError):
-        return True  # `drawdown report` says what is wrong with it
-    here = _info(kind, scenario.name, scenario.content_hash())
-    refuse_other_scenario(results / kind, here, run.scenario_hash, run.scenario_name)
-    return True
-
-
-def check_analyses(results: Path, scenario_hash: str, scenario_name: str) -> list[str]:
-    """The analysis folders present in `results`; refuse any from another scenario."""
-    found = []
-    for kind in KINDS:
-        path = results / kind / INFO_FILE
-        if path.exists():
-            refuse_other_scenario(
-                path.parent, AnalysisInfo.read(path), scenario_hash, scenario_name
-            )
-            found.append(kind)
-    return found
-
+from drawdown.results.layout import (
+    CALIBRATION_DIR,
+    CHECK_DIR,
+    COMPARE_DIR,
+    INFO_FILE,
+    SENSITIVITY_DIR,
+    AnalysisInfo,
+    check_analyses,
+)
 
 # --- writing -----------------------------------------------------------------------------------
+
+
+def write_analysis(results: Path, kind: str, write: Callable[[Path], object]) -> Path:
+    """Write RESULTS/KIND/ in one piece, replacing an earlier one; other entries are kept.
+
+    `write(folder)` is one of the `save_*` functions below (with, for the CLI, the figures'
+    PNGs beside the tables); an interrupted write leaves RESULTS as it was.
+    """
+    with atomic_dir(results) as staging:
+        write(staging / kind)
+    return results / kind
 
 
 def save_comparison(comparison: Any, folder: Path, *, notes: dict[str, str] | None = None) -> Path:
@@ -160,7 +69,7 @@ def save_comparison(comparison: Any, folder: Path, *, notes: dict[str, str] | No
         }
         for o in comparison.options
     ]
-    info = _info(
+    info = AnalysisInfo.new(
         COMPARE_DIR,
         first.name,
         first.content_hash(),
@@ -189,7 +98,7 @@ def save_sensitivity(
         }
         for p in result.parameters
     ]
-    info = _info(
+    info = AnalysisInfo.new(
         SENSITIVITY_DIR,
         scenario.name,
         scenario.content_hash(),
@@ -218,7 +127,7 @@ def save_check(
     folder.mkdir(parents=True, exist_ok=True)
     result.scores.to_csv(folder / "check.csv", index=False)
     result.by_kind().to_csv(folder / "check_by_kind.csv", index=False)
-    info = _info(
+    info = AnalysisInfo.new(
         CHECK_DIR,
         scenario.name,
         scenario.content_hash(),
@@ -247,7 +156,7 @@ def save_calibration(
     result.pooled().to_csv(folder / "calibration_rates.csv", index=False)
     result.estimates.to_csv(folder / "calibration_estimates.csv", index=False)
     result.unmatched.to_csv(folder / "calibration_unmatched.csv", index=False)
-    info = _info(
+    info = AnalysisInfo.new(
         CALIBRATION_DIR,
         scenario.name,
         scenario.content_hash(),
