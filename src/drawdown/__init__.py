@@ -9,6 +9,8 @@ the optimiser, the engine or the plotting stack.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from drawdown._version import __version__
@@ -53,6 +55,23 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_FRONT_DOORS])
+
+
+class _Package(types.ModuleType):
+    """The package module, keeping `drawdown.report` and `drawdown.simulate` the functions.
+
+    Importing a subpackage binds it on its parent; two front doors share their subpackage's
+    name, and `drawdown.simulate(...)` must stay the function, as when they were imported
+    eagerly. The subpackages stay reachable as usual (`from drawdown.simulate import io`).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _FRONT_DOORS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
