@@ -1,0 +1,327 @@
+"""The results-folder reference, generated from the code (docs/reference/results-folder.md).
+
+    python -m drawdown.results.reference > docs/reference/results-folder.md
+
+File and folder names come from `drawdown.results.layout`; the columns of the plan and
+simulation tables from the types and constants that write them. The analysis tables'
+columns are listed here and a test checks them against the files a real run writes, so the
+page cannot drift from the code unseen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drawdown.results import layout as L
+
+
+@dataclass(frozen=True)
+class File:
+    """One file (or folder) of a results folder."""
+
+    path: str
+    what: str
+    columns: tuple[str, ...] = ()
+
+
+# Units and meanings of columns, by name; a column not here is read by its suffix (`UNITS`).
+COLUMNS = {
+    "day": "day index from the scenario's start (day 0)",
+    "arrival_day": "day index the movement arrives",
+    "closure_day": "day index the site closes",
+    "date": "calendar date (ISO) of the day index",
+    "convoys": "road convoys or air sorties",
+    "people": "people",
+    "containers_teu": "containers, TEU",
+    "vehicles": "vehicles",
+    "value_usd": "value, USD",
+    "fate": "plan disposition: repatriate, hand_over or destroy",
+    "bin": "people bin (width `fan_bin` people in summary.json)",
+    "runs": "simulated runs",
+    "cost_usd": "running and movement cost, USD",
+    "protection_gap_person_days": "people uncovered times days, person-days",
+    "killed": "people killed",
+    "wounded": "people wounded",
+    "completion_day": "day index the last person left",
+    "low": "lower end of the interval",
+    "high": "upper end of the interval",
+    "mean": "posterior mean rate per exposure unit",
+    "distance_km": "distance to the nearest link or base, km",
+    "crps": "continuous ranked probability score (lower is better)",
+    "origin": "site id the movement leaves",
+    "destination": "site id the movement reaches",
+    "link": "link id",
+    "mode": "road, air or river",
+    "asset": "asset id (truck fleet or aircraft type)",
+    "route": "the sites passed, in order",
+    "site": "site id",
+    "cargo_class": "cargo class of the holding",
+    "sensitive": "weapons, ammunition or armour: may not be handed over",
+    "option": "option label (the first is the reference)",
+    "figure": "key figure id",
+    "label": "key figure, in words",
+    "unit": "unit of the key figure",
+    "value": "mean over runs, in `unit`",
+    "diff": "difference to the first option (common random numbers), in `unit`",
+    "diff_low": "lower end of the difference's interval",
+    "diff_high": "upper end of the difference's interval",
+    "planned_day": "the plan's closure day index",
+    "p_closed_by_deadline": "share of runs with the site closed by the deadline",
+    "p_low": "lower end of that share's interval",
+    "p_high": "upper end of that share's interval",
+    "output": "simulated output the index is about",
+    "parameter": "declared uncertainty (scenario.yaml `uncertainties`)",
+    "S1": "first-order Sobol index",
+    "S1_conf": "half-width of its 95% confidence interval",
+    "ST": "total-order Sobol index",
+    "ST_conf": "half-width of its 95% confidence interval",
+    "kind": "threat or observation kind",
+    "observed": "observed value",
+    "median": "median of the simulated distribution",
+    "in_50": "observed value inside the central 50% interval",
+    "in_80": "observed value inside the central 80% interval",
+    "pit": "share of simulated runs below the observed value",
+    "median_error": "median minus observed",
+    "source": "where the observation comes from",
+    "observations": "observations of the kind",
+    "coverage_50": "share inside their 50% interval",
+    "coverage_80": "share inside their 80% interval",
+    "median_abs_error": "mean absolute median error",
+    "target": "link or site id the rate applies to",
+    "period": "period label",
+    "period_start": "first day of the period (date)",
+    "period_end": "last day of the period (date)",
+    "events": "events matched to the target in the period",
+    "exposure": "exposure in the period, in `exposure_unit`",
+    "pooled_events": "events after pooling",
+    "pooled_exposure": "exposure after pooling",
+    "pooled_over": "targets pooled together",
+    "exposure_unit": "convoy-km, sortie or site-day",
+    "prior_shape": "gamma prior shape",
+    "prior_rate": "gamma prior rate",
+    "shape": "gamma posterior shape",
+    "rate_param": "gamma posterior rate",
+    "row": "row in the incident file",
+    "source_id": "the incident file's own event id",
+    "lat": "latitude, WGS84 degrees",
+    "lon": "longitude, WGS84 degrees",
+    "reason": "why the event matched nothing",
+    "matched": "whether it matched a target",
+    "geo_precision": "the file's location precision code",
+    "time_precision": "the file's date precision code",
+    "inter1": "ACLED actor type of the first actor",
+    "inter2": "ACLED actor type of the second actor",
+    "location": "place name in the file",
+    "description": "the file's notes on the event",
+    "all_out_by_deadline": "everyone out by the deadline (1) or not (0)",
+    "draws_short": "runs whose random draws ran short (should be 0)",
+    "bases_closed_early": "bases closed before their planned day",
+}
+UNITS = {
+    "_teu": "TEU",
+    "_usd": "USD",
+    "_km": "km",
+    "_day": "day index",
+    "_days": "days",
+    "_people": "people",
+    "vehicles_": "vehicles",
+    "teu_": "TEU",
+    "incidents_": "incidents",
+    "people_": "people",
+}
+
+COMPARE = ("figure", "label", "unit", "option", "value", "low", "high", "diff", "diff_low",
+           "diff_high")  # fmt: skip
+COMPARE_FAN = ("option", "day", "q05", "q25", "q50", "q75", "q95", "mean", "date")
+COMPARE_GANTT = ("option", "site", "q05", "q05_date", "q50", "q50_date", "q95", "q95_date",
+                 "p_closed_by_deadline", "p_low", "p_high", "planned_day")  # fmt: skip
+SENSITIVITY = ("output", "parameter", "S1", "S1_conf", "ST", "ST_conf")
+CHECK = ("kind", "site", "date", "observed", "q10", "q25", "median", "q75", "q90", "in_50",
+         "in_80", "pit", "crps", "median_error", "source")  # fmt: skip
+CHECK_BY_KIND = ("kind", "observations", "coverage_50", "coverage_80", "crps",
+                 "median_abs_error")  # fmt: skip
+CALIBRATION_RATES = ("target", "kind", "period", "period_start", "period_end", "events",
+                     "exposure", "pooled_events", "pooled_exposure", "pooled_over",
+                     "exposure_unit", "prior_shape", "prior_rate", "shape", "rate_param", "mean",
+                     "low", "high")  # fmt: skip
+CALIBRATION_UNMATCHED = ("row", "source_id", "date", "lat", "lon", "kind", "killed", "wounded",
+                         "geo_precision", "time_precision", "inter1", "inter2", "location",
+                         "description", "target", "distance_km", "matched", "reason")  # fmt: skip
+# Morris sensitivity writes mu_star, mu_star_conf, sigma instead of S1/ST.
+
+
+def files() -> tuple[File, ...]:
+    """Every file of a results folder, in the order the reference lists them."""
+    from drawdown.plan.io import DISPOSITION_COLUMNS, MOVEMENT_COLUMNS
+    from drawdown.simulate import io as sim
+    from drawdown.simulate.outcomes import RUN_COLUMNS
+    from drawdown.simulate.policy import FATES
+
+    movements = (*MOVEMENT_COLUMNS, "date")
+    closures = ("site", "closure_day", "date")
+    sites = ("closure_day", *(f"{u}_{f}" for f in FATES for u in ("teu", "vehicles")))
+    plan = L.PLAN_DIR
+    sim_dir = L.SIMULATION_DIR
+    return (
+        File(
+            L.RUN_FILE,
+            "the run manifest: drawdown version, scenario name and content hash, "
+            "seed, runs, and extra rows (stage times, a plan note)",
+        ),
+        File(
+            f"{L.SCENARIO_DIR}/",
+            "the scenario as run, in the scenario format (YAML + CSV; "
+            "see scenario-format.md), so the folder stands alone",
+        ),
+        File(L.GEOJSON_FILE, "sites (points) and links (lines) for GIS"),
+        File(
+            f"{plan}/movements.csv",
+            "the plan's movements, one row a leg (also .parquet)",
+            movements,
+        ),
+        File(f"{plan}/closures.csv", "closure day of every site (also .parquet)", closures),
+        File(
+            f"{plan}/dispositions.csv",
+            "what happens to each site's cargo class (also .parquet)",
+            tuple(DISPOSITION_COLUMNS),
+        ),
+        File(
+            f"{plan}/summary.json",
+            "scenario name and hash, horizon, method, objective "
+            "terms (USD-equivalent), solver record, figures, totals",
+        ),
+        File(
+            f"{plan}/routes.geojson",
+            "the links the plan uses, with convoys, people, TEU and vehicles over each",
+        ),
+        File(
+            f"{L.BASELINE_DIR}/",
+            f"the greedy baseline plan, same files as {plan}/ (when one was made)",
+        ),
+        File(
+            f"{sim_dir}/{sim.SUMMARY}",
+            "seed, runs, scenario and plan hashes, version, "
+            "headline figures, site and link ids, incidents and deaths by place",
+        ),
+        File(f"{sim_dir}/{sim.RUNS}", "one row a simulated run", tuple(RUN_COLUMNS)),
+        File(
+            f"{sim_dir}/{sim.SITES}",
+            "one row a run and site (runs outer, sites in "
+            "summary.json's order inner): closure day and cargo by simulated outcome",
+            sites,
+        ),
+        File(
+            f"{sim_dir}/{sim.FAN}",
+            "people in theatre by day as histogram counts",
+            ("day", "bin", "runs"),
+        ),
+        File(
+            f"{sim_dir}/{sim.TIMELINES}",
+            "people in theatre by day for every run (only "
+            "with --timelines): one row a run, columns d0, d1, ... one a day",
+        ),
+        File(
+            f"{L.COMPARE_DIR}/compare.csv",
+            "key figures of each option with 90% intervals, and differences to the first option",
+            COMPARE,
+        ),
+        File(
+            f"{L.COMPARE_DIR}/compare_fan.csv",
+            "people in theatre by day, quantiles per option",
+            COMPARE_FAN,
+        ),
+        File(
+            f"{L.COMPARE_DIR}/compare_gantt.csv",
+            "closure day quantiles per option and site",
+            COMPARE_GANTT,
+        ),
+        File(
+            f"{L.SENSITIVITY_DIR}/sensitivity.csv",
+            "Sobol first-order and total indices "
+            "with 95% confidence (Morris: mu_star, mu_star_conf, sigma)",
+            SENSITIVITY,
+        ),
+        File(
+            f"{L.CALIBRATION_DIR}/calibration_rates.csv",
+            "pooled posterior incident rates "
+            "per target and kind (per convoy-km, sortie or site-day: `exposure_unit`)",
+            CALIBRATION_RATES,
+        ),
+        File(
+            f"{L.CALIBRATION_DIR}/calibration_estimates.csv",
+            "the same by period",
+            CALIBRATION_RATES,
+        ),
+        File(
+            f"{L.CALIBRATION_DIR}/calibration_unmatched.csv",
+            "events near no link or base, and why",
+            CALIBRATION_UNMATCHED,
+        ),
+        File(
+            f"{L.CHECK_DIR}/check.csv",
+            "one row an observed outcome, scored against the simulated distribution",
+            CHECK,
+        ),
+        File(
+            f"{L.CHECK_DIR}/check_by_kind.csv",
+            "coverage and scores by observation kind",
+            CHECK_BY_KIND,
+        ),
+        File(
+            f"*/{L.INFO_FILE}",
+            "in each analysis folder: kind, version, scenario name and "
+            "hash (an analysis of another scenario is refused), seed, runs, settings, notes",
+        ),
+        File(L.REPORT_FILE, "the self-contained offline report"),
+        File(
+            f"{L.FIGURES_DIR}/",
+            "the report's figures as 1600x900 PNGs (with --png); the "
+            "analysis folders hold their own PNGs",
+        ),
+    )
+
+
+def _unit(column: str) -> str:
+    if column in COLUMNS:
+        return COLUMNS[column]
+    if column[0] == "q" and column[1:3].isdigit():
+        what = "date of the " if column.endswith("_date") else ""
+        return f"{what}{int(column[1:3])}% quantile over runs"
+    for affix, unit in UNITS.items():
+        if column.endswith(affix) or column.startswith(affix):
+            return unit
+    return ""
+
+
+def results_reference() -> str:
+    """The Markdown reference of the results folder."""
+    lines = [
+        "# Results folder reference",
+        "",
+        "<!-- Generated from the code; do not edit. Regenerate with",
+        "`python -m drawdown.results.reference > docs/reference/results-folder.md` -->",
+        "",
+        "`drawdown run SCENARIO -o FOLDER` writes FOLDER; the analysis commands (`compare`,",
+        "`sensitivity`, `calibrate --report-dir`, `check`) add their own folder to it, and",
+        "`drawdown report FOLDER` rebuilds the report from it. Every part is written",
+        "atomically. A folder is refused when it is incomplete (it needs "
+        + ", ".join(f"`{n}`" for n in L.REQUIRED)
+        + "), was made by another drawdown version, or holds parts of different scenarios.",
+        "Day indices count from the scenario's start date (day 0).",
+        "",
+        "| file | what it holds |",
+        "|---|---|",
+    ]
+    entries = files()
+    lines += [f"| `{f.path}` | {f.what} |" for f in entries]
+    for f in entries:
+        if not f.columns:
+            continue
+        lines += ["", f"## {f.path}", "", f.what[0].upper() + f.what[1:] + ".", ""]
+        lines += ["| column | unit or meaning |", "|---|---|"]
+        lines += [f"| `{c}` | {_unit(c)} |" for c in f.columns]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(results_reference(), end="")
