@@ -14,14 +14,18 @@ import argparse
 import resource
 import subprocess
 import sys
+from pathlib import Path
 
+# The installed console script, as a user types it (python -m drawdown where there is none).
+SCRIPT = Path(sys.executable).with_name("drawdown")
+DRAWDOWN = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "drawdown"]
 COMMANDS: dict[str, list[str]] = {
     "python -c pass": [sys.executable, "-c", "pass"],
     "import drawdown": [sys.executable, "-c", "import drawdown"],
-    "drawdown --help": [sys.executable, "-m", "drawdown", "--help"],
-    "drawdown scenarios": [sys.executable, "-m", "drawdown", "scenarios"],
-    "drawdown validate minusma-2023": [sys.executable, "-m", "drawdown", "validate", "minusma-2023"],
-    "drawdown show minusma-2023": [sys.executable, "-m", "drawdown", "show", "minusma-2023"],
+    "drawdown --help": [*DRAWDOWN, "--help"],
+    "drawdown scenarios": [*DRAWDOWN, "scenarios"],
+    "drawdown validate minusma-2023": [*DRAWDOWN, "validate", "minusma-2023"],
+    "drawdown show minusma-2023": [*DRAWDOWN, "show", "minusma-2023"],
 }
 TARGET_HELP_CPU_S = 0.4
 

@@ -11,7 +11,8 @@ HEAVY = ("linopy", "xarray", "polars", "matplotlib", "numba", "SALib", "pyarrow"
 
 def _loaded(code: str) -> set[str]:
     """Top-level packages in sys.modules after running `code` in a fresh interpreter."""
-    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    listing = "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    probe = f"{code}\nimport json, sys\n{listing}"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     return set(json.loads(done.stdout.splitlines()[-1]))
 
@@ -32,9 +33,7 @@ def test_front_doors_load_on_first_use() -> None:
 
 def test_cli_registers_commands_without_the_stages() -> None:
     """Building the command line (what `drawdown --help` needs) imports no stage library."""
-    loaded = _loaded(
-        "from drawdown.cli import app\nimport typer.main\ntyper.main.get_command(app)"
-    )
+    loaded = _loaded("from drawdown.cli import app\nimport typer.main\ntyper.main.get_command(app)")
     assert loaded.isdisjoint((*HEAVY, "pandas")), loaded & {*HEAVY, "pandas"}
 
 
