@@ -114,7 +114,7 @@ def test_closure_order_and_chart(tiny: Scenario, model: SimulationResult) -> Non
     """Closures observed in the simulated order correlate positively; the chart draws."""
     from matplotlib.figure import Figure
 
-    from drawdown.report.check_figure import plot_check
+    from drawdown.report.figures.check import plot_check
 
     medians = {row["site"]: row["q50"] for _, row in model.closure_quantiles().iterrows()}
     obs = [

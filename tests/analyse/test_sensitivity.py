@@ -18,7 +18,7 @@ from drawdown.analyse.sensitivity import DesignCompiler, analyse_design, sensiti
 from drawdown.errors import InputError
 from drawdown.plan import greedy_plan
 from drawdown.plan.model import Plan
-from drawdown.report.tornado import plot_tornado
+from drawdown.report.figures.tornado import plot_tornado
 from drawdown.scenario.model import Scenario, Uncertainty
 from drawdown.simulate.inputs import compile_inputs
 

@@ -142,7 +142,8 @@ def compare(
     console.print(table)
     if out is not None:
         from drawdown.report.analyses import save_comparison
-        from drawdown.report.compare_figures import plot_compare_fan, plot_compare_gantt
+        from drawdown.report.figures.compare_fan import plot_compare_fan
+        from drawdown.report.figures.compare_gantt import plot_compare_gantt
 
         notes = {
             "plans": "the first option's plan executed in every option"
@@ -220,7 +221,7 @@ def sensitivity(
     console.print(result.summary())
     if out is not None:
         from drawdown.report.analyses import save_sensitivity
-        from drawdown.report.tornado import plot_tornado
+        from drawdown.report.figures.tornado import plot_tornado
 
         plan_note = f"{the_plan.method} plan of {s.name}, made for the scenario's central values"
 
@@ -281,7 +282,7 @@ def check(
     console.print(checked.summary())
     if out is not None:
         from drawdown.report.analyses import save_check
-        from drawdown.report.check_figure import plot_check
+        from drawdown.report.figures.check import plot_check
 
         notes = {
             "actuals": actuals.name,

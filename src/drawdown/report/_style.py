@@ -20,19 +20,26 @@ GRID = "#dddddd"
 PLAN = "#1f4e79"
 SIM = "#d9822b"
 DEADLINE = "#c62828"
-FATE_COLOURS = {
+CARGO_OUTCOME_COLOURS = {
     "repatriated": "#2e7d32",
     "handed_over": "#1f77b4",
     "destroyed": "#e0a526",
     "lost": "#c62828",
     "remaining": "#9e9e9e",
 }
+# Options of a comparison, in the order given (cycled past six).
+OPTION_COLOURS = ("#1f4e79", "#d9822b", "#2e7d32", "#8e24aa", "#c62828", "#00838f")
 KIND_COLOURS = {
     "ied": "#c62828",
     "ambush": "#8e24aa",
     "ground_fire": "#1f77b4",
     "base_attack": "#e0a526",
 }
+
+
+def option_colour(i: int) -> str:
+    """The colour of the `i`-th option of a comparison."""
+    return OPTION_COLOURS[i % len(OPTION_COLOURS)]
 
 
 def axis(ax: Axes | None) -> Axes:

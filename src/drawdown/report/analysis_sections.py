@@ -1,18 +1,18 @@
 """The report's analysis sections, from the analyses saved in a results folder.
 
-Each section appears only when its analysis is there; the figures take the saved results
-(`drawdown.report.analyses`) and these functions only reshape tables for reading.
+Each section appears only when its analysis is there; these functions only reshape the
+saved results (`drawdown.report.analyses`) into words and tables for reading. The figures
+drawn in a section are the registry's (`drawdown.report.registry`, by their `section`).
 """
 
 from __future__ import annotations
 
 import math
-from functools import partial
 
 import pandas as pd
 
 from drawdown.report.analyses import Analyses, AnalysisInfo, CalibrationData, CompareData
-from drawdown.report.figure_data import AnalysisSection, Figure, TableBlock
+from drawdown.report.figure_data import AnalysisSection, TableBlock
 
 # Section id -> navigation label, in the order the report shows them.
 ANALYSIS_SECTIONS = (
@@ -86,9 +86,7 @@ def _value(x: float, low: float, high: float, unit: str, *, sign: bool = False) 
 
 
 def compare_section(data: CompareData) -> AnalysisSection:
-    """Key figures side by side with paired differences, overlaid fan chart and Gantt bars."""
-    from drawdown.report.compare_figures import plot_compare_fan, plot_compare_gantt
-
+    """Key figures side by side with paired differences."""
     first = data.labels[0]
     rows = []
     for key in dict.fromkeys(data.figures["figure"]):
@@ -119,24 +117,6 @@ def compare_section(data: CompareData) -> AnalysisSection:
         "compare",
         "Options compared",
         tuple(paragraphs),
-        figures=(
-            Figure(
-                "compare-fan",
-                "People remaining by option",
-                "People in theatre by day for each option: median line and 25–75% band; "
-                "dashed red: the deadline.",
-                plot_compare_fan,
-                data,
-            ),
-            Figure(
-                "compare-gantt",
-                "Closures by option",
-                "Each base and hub by option: bar from the start to the median closure day, "
-                "line from the 5th to the 95th percentile of the runs.",
-                plot_compare_gantt,
-                data,
-            ),
-        ),
         tables=(TableBlock("Key figures by option", pd.DataFrame(rows)),),
     )
 
@@ -145,9 +125,7 @@ def compare_section(data: CompareData) -> AnalysisSection:
 
 
 def sensitivity_section(result: object, info: AnalysisInfo) -> AnalysisSection:
-    """Tornado chart per output, the indices with their intervals, and the ranges used."""
-    from drawdown.report.tornado import plot_tornado
-
+    """The indices of each output with their intervals, and the ranges used."""
     d = info.details
     indices: pd.DataFrame = result.indices  # type: ignore[attr-defined]
     method = str(d["method"])
@@ -197,37 +175,7 @@ def sensitivity_section(result: object, info: AnalysisInfo) -> AnalysisSection:
                 {"low": ".3g", "high": ".3g"},
             )
         )
-    figures = tuple(
-        Figure(
-            f"sensitivity-{output}",
-            f"What drives {OUTPUT_NAMES.get(output, output)}",
-            (
-                "Parameters ranked by total-order index ST (orange bar, line: 95% interval); "
-                "the blue inner bar is the first-order index S1."
-                if method == "sobol"
-                else "Parameters ranked by mu*, with its 95% interval."
-            )
-            + (
-                ""
-                if _varies(indices, output, method)
-                else " Every index is zero: this output did not vary across the parameter "
-                "sets, so none of these inputs moves it for this plan."
-            ),
-            partial(plot_tornado, output=output),
-            result,
-        )
-        for output in outputs
-    )
-    return AnalysisSection(
-        "sensitivity", "Sensitivity", paragraphs, figures=figures, tables=tuple(tables)
-    )
-
-
-def _varies(indices: pd.DataFrame, output: str, method: str) -> bool:
-    """Whether any index of `output` is non-zero (a constant output gives all zeros)."""
-    rows = indices[indices["output"] == output]
-    column = "ST" if method == "sobol" else "mu_star"
-    return bool((rows[column].abs().fillna(0) > 1e-12).any())
+    return AnalysisSection("sensitivity", "Sensitivity", paragraphs, tables=tuple(tables))
 
 
 # --- calibration -------------------------------------------------------------------------------
@@ -290,22 +238,10 @@ def calibration_section(data: CalibrationData) -> AnalysisSection:
                 {"lat": ".3f", "lon": ".3f", "row": "d"},
             )
         )
-    from drawdown.report.calibration_figure import plot_calibration
-
-    figure = Figure(
-        "calibration",
-        "Calibrated incident rates",
-        "Posterior mean rate (dot) and credible interval (line) of the targets with the most "
-        "events, on a log scale; the number is the target's own events. Targets with no "
-        "events of their own rest on the prior and on the events they pool with.",
-        plot_calibration,
-        data,
-    )
     return AnalysisSection(
         "calibration",
         "Threat calibration",
         tuple(paragraphs),
-        figures=(figure,),
         tables=tuple(tables),
     )
 
@@ -323,9 +259,7 @@ def _text(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def check_section(result: object, info: AnalysisInfo) -> AnalysisSection:
-    """Coverage of the 50% and 80% intervals, CRPS and median errors, and the chart."""
-    from drawdown.report.check_figure import plot_check
-
+    """Coverage of the 50% and 80% intervals, CRPS and median errors."""
     scores: pd.DataFrame = result.scores  # type: ignore[attr-defined]
     by_kind: pd.DataFrame = result.by_kind()  # type: ignore[attr-defined]
     c50 = float(result.coverage_50)  # type: ignore[attr-defined]
@@ -377,16 +311,6 @@ def check_section(result: object, info: AnalysisInfo) -> AnalysisSection:
         "check",
         "Check against outcomes",
         tuple(paragraphs),
-        figures=(
-            Figure(
-                "check",
-                "Observed against simulated",
-                "Where each observation fell in its simulated distribution (share of runs "
-                "below it); bands: the 50% and 80% intervals; red: outside the 80% interval.",
-                plot_check,
-                result,
-            ),
-        ),
         tables=(
             TableBlock(
                 "By kind of observation",

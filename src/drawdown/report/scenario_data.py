@@ -16,6 +16,11 @@ from drawdown.scenario.model import Scenario
 ROAD_KINDS = ("ied", "ambush")
 
 
+def short_name(name: str) -> str:
+    """A site's name without its parenthesised detail, to keep figures legible."""
+    return name.split(" (")[0].strip()
+
+
 def people_by_site(scenario: Scenario) -> dict[str, int]:
     """People each site holds at the start."""
     totals: Counter[str] = Counter()
