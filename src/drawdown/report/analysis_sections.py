@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from drawdown.report.analyses import Analyses, AnalysisInfo, CalibrationData, CompareData
-from drawdown.report.figure_data import AnalysisSection, TableBlock
+from drawdown.report.figure_data import AnalysisSection, SectionTable
 
 # Section id -> navigation label, in the order the report shows them.
 ANALYSIS_SECTIONS = (
@@ -90,10 +90,10 @@ def compare_section(data: CompareData) -> AnalysisSection:
     first = data.labels[0]
     rows = []
     for key in dict.fromkeys(data.figures["figure"]):
-        block = data.figures[data.figures["figure"] == key]
-        head = block.iloc[0]
+        rows_of_key = data.figures[data.figures["figure"] == key]
+        head = rows_of_key.iloc[0]
         row = {"key figure": f"{head['label']} ({head['unit']})"}
-        for r in block.itertuples():
+        for r in rows_of_key.itertuples():
             row[str(r.option)] = _value(r.value, r.low, r.high, str(r.unit))
             if r.option != first:
                 row[f"{r.option} − {first}"] = _value(
@@ -117,7 +117,7 @@ def compare_section(data: CompareData) -> AnalysisSection:
         "compare",
         "Options compared",
         tuple(paragraphs),
-        tables=(TableBlock("Key figures by option", pd.DataFrame(rows)),),
+        tables=(SectionTable("Key figures by option", pd.DataFrame(rows)),),
     )
 
 
@@ -166,10 +166,10 @@ def sensitivity_section(result: object, info: AnalysisInfo) -> AnalysisSection:
                 row["sigma"] = _g(r.sigma)
             rows.append(row)
     ranges = pd.DataFrame(d.get("ranges") or [])
-    tables = [TableBlock("Indices by output, most influential first", pd.DataFrame(rows))]
+    tables = [SectionTable("Indices by output, most influential first", pd.DataFrame(rows))]
     if not ranges.empty:
         tables.append(
-            TableBlock(
+            SectionTable(
                 "Ranges sampled (uniform; multiplier: a factor on each matching row's value)",
                 ranges,
                 {"low": ".3g", "high": ".3g"},
@@ -224,7 +224,7 @@ def calibration_section(data: CalibrationData) -> AnalysisSection:
         f"low ({credible:.0%})": ".3g",
         f"high ({credible:.0%})": ".3g",
     }
-    tables = [TableBlock("Posterior rate per target", table, formats)]
+    tables = [SectionTable("Posterior rate per target", table, formats)]
     if len(data.unmatched):
         columns = [
             c
@@ -232,7 +232,7 @@ def calibration_section(data: CalibrationData) -> AnalysisSection:
             if c in data.unmatched
         ]
         tables.append(
-            TableBlock(
+            SectionTable(
                 "Events near no link or base (not counted)",
                 _text(data.unmatched[columns], ("date", "kind", "location", "reason")),
                 {"lat": ".3f", "lon": ".3f", "row": "d"},
@@ -312,7 +312,7 @@ def check_section(result: object, info: AnalysisInfo) -> AnalysisSection:
         "Check against outcomes",
         tuple(paragraphs),
         tables=(
-            TableBlock(
+            SectionTable(
                 "By kind of observation",
                 summary,
                 {
@@ -322,7 +322,7 @@ def check_section(result: object, info: AnalysisInfo) -> AnalysisSection:
                     "mean |median error|": ".3g",
                 },
             ),
-            TableBlock(
+            SectionTable(
                 "Each observation",
                 table,
                 {"observed": ",.0f", "median": ",.0f", "CRPS": ".3g"},

@@ -177,7 +177,7 @@ class Panels:
 
 
 @dataclass(frozen=True)
-class TableBlock:
+class SectionTable:
     """A table of an analysis section; `formats` maps numeric columns to format specs."""
 
     caption: str
@@ -193,7 +193,7 @@ class AnalysisSection:
     title: str
     paragraphs: tuple[str, ...]
     figures: tuple[Figure, ...] = ()
-    tables: tuple[TableBlock, ...] = ()
+    tables: tuple[SectionTable, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -180,9 +180,9 @@ def _analysis(section: AnalysisSection, svgs: dict[str, str]) -> str:
             f'<figure id="figure-{fig.key}"><h3>{escape(fig.title)}</h3>{svgs[fig.key]}'
             f"<figcaption>{escape(fig.caption)}</figcaption></figure>"
         )
-    for block in section.tables:
-        table = _table(block.frame, sortable=True, formats=block.formats)
-        parts.append(f'<h3>{escape(block.caption)}</h3><div class="scroll">{table}</div>')
+    for table_data in section.tables:
+        table = _table(table_data.frame, sortable=True, formats=table_data.formats)
+        parts.append(f'<h3>{escape(table_data.caption)}</h3><div class="scroll">{table}</div>')
     return "\n".join(parts)
 
 

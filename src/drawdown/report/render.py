@@ -47,7 +47,7 @@ def to_svg(fig: Figure, prefix: str) -> str:
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
-    # The RDF metadata block and its namespaces are of no use inline; drop them.
+    # The RDF metadata element and its namespaces are of no use inline; drop them.
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     text = re.sub(r'\s+xmlns:(cc|dc|rdf)="[^"]*"', "", text)
     # Several SVGs share one HTML document: keep each one's ids (clip paths, glyphs) apart.
