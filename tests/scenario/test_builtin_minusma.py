@@ -47,9 +47,7 @@ def test_loads_without_errors_or_warnings() -> None:
 
 def test_totals_in_fact_sheet_ranges(minusma: Scenario) -> None:
     """People, containers and vehicles match the fact sheet and the [P] inventory."""
-    by_category: dict[str, int] = {}
-    for h in minusma.holdings:
-        by_category[h.category] = by_category.get(h.category, 0) + h.people
+    by_category = {k[0]: n for k, n in minusma.people_by("category").items()}
     uniformed = by_category["troops"] + by_category["police"]
     assert 12_900 <= uniformed <= 13_300
     assert 1_600 <= by_category["police"] <= 1_800
@@ -60,8 +58,8 @@ def test_totals_in_fact_sheet_ranges(minusma: Scenario) -> None:
 
 def test_most_civilians_at_bamako_hq(minusma: Scenario) -> None:
     """50-60% of civilian staff are at the Bamako HQ (fact sheet 2.3)."""
-    civ = [h for h in minusma.holdings if h.category == "civilian"]
-    share = sum(h.people for h in civ if h.site == "bamako") / sum(h.people for h in civ)
+    civ = [u for u in minusma.units if u.category == "civilian"]
+    share = sum(u.people for u in civ if u.site == "bamako") / sum(u.people for u in civ)
     assert 0.5 <= share <= 0.6
 
 
@@ -80,7 +78,7 @@ def test_every_holding_site_has_people_and_cargo(minusma: Scenario) -> None:
     """Each of the 13 sites holds people, containers and vehicles."""
     for site in BASES:
         rows = [h for h in minusma.holdings if h.site == site]
-        assert sum(h.people for h in rows) > 0, site
+        assert minusma.people_at(site) > 0, site
         assert sum(h.containers_teu for h in rows) > 0, site
         assert sum(h.vehicles for h in rows) > 0, site
 

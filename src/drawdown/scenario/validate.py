@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from drawdown.errors import Problem
 from drawdown.scenario.model import Scenario, Sourced
+from drawdown.scenario.validate_withdrawal import check_withdrawal
 
 Edges = dict[str, set[str]]
 
@@ -276,12 +277,15 @@ def check_sources(scenario: Scenario) -> list[Problem]:
     problems = []
     groups: list[tuple[str, str, Iterable[Sourced]]] = [
         ("sites.csv", "id", scenario.sites),
+        ("units.csv", "id", scenario.units),
         ("holdings.csv", "", scenario.holdings),
         ("links.csv", "id", scenario.links),
         ("assets.csv", "id", (*scenario.trucks, *scenario.escorts, *scenario.aircraft)),
         ("clearances.csv", "", scenario.clearances),
         ("threats.csv", "", scenario.threats),
         ("events.csv", "id", scenario.events),
+        ("residual_tasks.csv", "", scenario.residual_tasks),
+        ("lift.csv", "id", scenario.lift),
     ]
     for file, key, rows in groups:
         for i, row in enumerate(rows, start=2):
@@ -303,6 +307,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     """Every cross-table check, errors and warnings together."""
     problems = check_references(scenario)
     problems += check_sites(scenario)
+    problems += check_withdrawal(scenario)
     if not any(p.severity == "error" for p in problems):
         problems += check_network(scenario)
     problems += check_sources(scenario)
