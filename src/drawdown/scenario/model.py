@@ -366,7 +366,7 @@ class Policy(Record):
         40, description="Smallest rear party a unit leaves behind."
     )
     guard_people_per_attack_per_month: NonNegFloat = Field(
-        500.0,
+        1200.0,
         description="Last guard at a base: max(min_guard_people, rear parties, this x "
         "expected attacks a month on the base).",
     )
