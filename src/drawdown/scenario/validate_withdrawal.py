@@ -237,7 +237,7 @@ def check_residual_tasks(scenario: Scenario) -> list[Problem]:
                 Problem(
                     "residual_tasks.csv",
                     f"row {i}, column site",
-                    f"a residual task holds a base or hub open, not a {kinds[t.site]}",
+                    f"'{t.site}' is a {kinds[t.site]}: a residual task holds a base or hub open",
                     "name the base or hub where the task is done",
                 )
             )
