@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from drawdown.scenario.model import Holding, Scenario, Unit
@@ -76,3 +77,13 @@ def test_derived_unit_takes_the_people_row_range() -> None:
     units, kept = derive_units([people, cargo])
     assert (units[0].people, units[0].low, units[0].high) == (10, 8, 12)
     assert kept == [cargo.model_copy(update={"unit": "s/k/troops", "owner": "coe"})]
+
+
+def test_event_may_name_a_contingent_with_people_only(tiny_copy: Path, edit: Callable) -> None:
+    """A contingent whose only row held people (now a unit) is still a valid event target."""
+    import drawdown
+
+    edit(tiny_copy, "events.csv", "contingent_departs,bravo", "contingent_departs,mission")
+    scenario = drawdown.load_scenario(tiny_copy)
+    assert not any(h.contingent == "mission" for h in scenario.holdings)
+    assert scenario.people_by("contingent")[("mission",)] == 50

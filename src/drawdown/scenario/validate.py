@@ -112,12 +112,13 @@ def check_references(scenario: Scenario) -> list[Problem]:
             problems.append(
                 Problem("clearances.csv", f"row {i}", "end is before start", "swap the dates")
             )
-    contingents = {h.contingent for h in scenario.holdings}
+    # A contingent may hold people only (its unit) and no equipment row.
+    contingents = {h.contingent for h in scenario.holdings} | {u.contingent for u in scenario.units}
     for e in scenario.events:
         pools = {
             "link_closed": (link_ids, "a link id"),
             "corridor_closed": (corridors, "an escort corridor"),
-            "contingent_departs": (contingents, "a contingent from holdings.csv"),
+            "contingent_departs": (contingents, "a contingent from units.csv or holdings.csv"),
             "clearance_suspended": ({"road", "air", "river", "*"}, "road, air, river or *"),
         }
         pool, what = pools[e.kind]
