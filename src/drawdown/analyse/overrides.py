@@ -96,9 +96,16 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         "holdings",
         "holdings",
-        ("people", "containers_teu", "vehicles", "value_usd"),
-        _by("site", "contingent", "cargo_class"),
-        "site, contingent or cargo class",
+        ("containers_teu", "vehicles", "value_usd"),
+        _by("site", "contingent", "cargo_class", "unit", "owner"),
+        "site, contingent, cargo class, unit or owner",
+    ),
+    Family(
+        "units",
+        "units",
+        ("people",),
+        _by("id", "site", "contingent", "kind", "category"),
+        "unit id, site, contingent, kind or category",
     ),
     Family(
         "event",
@@ -171,6 +178,9 @@ def resolve(name: str, scenario: Scenario, *, source: str = SOURCE) -> Target:
     """The target of a parameter name, refusing unknown ones with the list of valid names."""
     name = ALIASES.get(name.strip(), name.strip())
     parts = name.split(".")
+    if parts[0] == "holdings" and parts[-1] == "people":  # people moved to units.csv
+        parts[0] = "units"
+        name = ".".join(parts)
     if name in MANIFEST_TOP or name == RAINY:
         return Target(name, None, "", name)
     if len(parts) == 3 and ".".join(parts[:2]) == RAINY and parts[2] in RAINY_PARTS:

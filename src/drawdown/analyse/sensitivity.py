@@ -270,13 +270,14 @@ class DesignCompiler:
         self.km = np.array([float(link.km) for link in s.links])
         self.air = np.array([link.mode == "air" for link in s.links])
 
-        # holdings: where each row sits, and which rows leave with each contingent
+        # holdings and units: where each row sits, and which units leave with a contingent
         self.h_site = np.array([sidx[h.site] for h in s.holdings], dtype=np.int64)
         self.h_sensitive = np.array([int(h.sensitive) for h in s.holdings], dtype=np.int64)
-        self.h_events = [
+        self.u_site = np.array([sidx[u.site] for u in s.units], dtype=np.int64)
+        self.u_events = [
             (
                 max(0, s.day_of(ev.date)),
-                [r for r, h in enumerate(s.holdings) if h.contingent == ev.target],
+                [r for r, u in enumerate(s.units) if u.contingent == ev.target],
             )
             for ev in s.events
             if ev.kind == "contingent_departs"
@@ -317,7 +318,8 @@ class DesignCompiler:
             **{
                 f"{prefix}.{field}": np.array([getattr(r, field) for r in rows], dtype=float)
                 for prefix, rows, fields in (
-                    ("holdings", s.holdings, ("people", "containers_teu", "vehicles")),
+                    ("holdings", s.holdings, ("containers_teu", "vehicles")),
+                    ("units", s.units, ("people",)),
                     ("trucks", s.trucks, ("count", "teu_each", "people_each")),
                     ("escort", s.escorts, ("trucks_per_convoy", "vehicles_per_convoy")),
                 )
@@ -401,17 +403,17 @@ class DesignCompiler:
 
     def _patch_holdings(self, tb: dict[str, np.ndarray]) -> dict[str, object]:
         n_sites = len(self.c0.site_ids)
-        people = tb["holdings.people"]
+        people = tb["units.people"]
         cell = 2 * self.h_site + self.h_sensitive
         teu0 = np.bincount(cell, tb["holdings.containers_teu"], 2 * n_sites).reshape(n_sites, 2)
         veh0 = np.bincount(cell, tb["holdings.vehicles"], 2 * n_sites).reshape(n_sites, 2)
-        people0 = np.bincount(self.h_site, people, n_sites).astype(np.int64)
+        people0 = np.bincount(self.u_site, people, n_sites).astype(np.int64)
         ev_day, ev_site, ev_people = [], [], []
-        for day, rows in self.h_events:
+        for day, rows in self.u_events:
             by_site: dict[int, float] = {}
             for r in rows:
                 if people[r]:
-                    site = int(self.h_site[r])
+                    site = int(self.u_site[r])
                     by_site[site] = by_site.get(site, 0.0) + people[r]
             for site, n in by_site.items():
                 ev_day.append(day)
@@ -453,7 +455,7 @@ class DesignCompiler:
 # fields a fixed plan's execution never reads (they matter to the planner only)
 NO_EFFECT = {"escort.convoys_per_day", "aircraft.sorties_per_day", "holdings.value_usd"}
 INT_FIELDS = {
-    "holdings.people",
+    "units.people",
     "holdings.vehicles",
     "trucks.count",
     "trucks.people_each",
@@ -477,7 +479,9 @@ def _patchable(target: Target, u: Uncertainty, s: Scenario) -> bool:
     if fam.prefix == "link":
         return target.field in ("dry_km_per_day", "wet_km_per_day")
     if fam.prefix == "holdings":
-        return target.field in ("people", "containers_teu", "vehicles")
+        return target.field in ("containers_teu", "vehicles")
+    if fam.prefix == "units":
+        return target.field == "people"
     return fam.prefix in ("trucks", "escort")
 
 

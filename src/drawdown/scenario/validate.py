@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from drawdown.errors import Problem
 from drawdown.scenario.model import Scenario, Sourced
+from drawdown.scenario.validate_withdrawal import check_withdrawal
 
 Edges = dict[str, set[str]]
 
@@ -111,12 +112,13 @@ def check_references(scenario: Scenario) -> list[Problem]:
             problems.append(
                 Problem("clearances.csv", f"row {i}", "end is before start", "swap the dates")
             )
-    contingents = {h.contingent for h in scenario.holdings}
+    # A contingent may hold people only (its unit) and no equipment row.
+    contingents = {h.contingent for h in scenario.holdings} | {u.contingent for u in scenario.units}
     for e in scenario.events:
         pools = {
             "link_closed": (link_ids, "a link id"),
             "corridor_closed": (corridors, "an escort corridor"),
-            "contingent_departs": (contingents, "a contingent from holdings.csv"),
+            "contingent_departs": (contingents, "a contingent from units.csv or holdings.csv"),
             "clearance_suspended": ({"road", "air", "river", "*"}, "road, air, river or *"),
         }
         pool, what = pools[e.kind]
@@ -276,12 +278,15 @@ def check_sources(scenario: Scenario) -> list[Problem]:
     problems = []
     groups: list[tuple[str, str, Iterable[Sourced]]] = [
         ("sites.csv", "id", scenario.sites),
+        ("units.csv", "id", scenario.units),
         ("holdings.csv", "", scenario.holdings),
         ("links.csv", "id", scenario.links),
         ("assets.csv", "id", (*scenario.trucks, *scenario.escorts, *scenario.aircraft)),
         ("clearances.csv", "", scenario.clearances),
         ("threats.csv", "", scenario.threats),
         ("events.csv", "id", scenario.events),
+        ("residual_tasks.csv", "", scenario.residual_tasks),
+        ("lift.csv", "id", scenario.lift),
     ]
     for file, key, rows in groups:
         for i, row in enumerate(rows, start=2):
@@ -303,6 +308,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     """Every cross-table check, errors and warnings together."""
     problems = check_references(scenario)
     problems += check_sites(scenario)
+    problems += check_withdrawal(scenario)
     if not any(p.severity == "error" for p in problems):
         problems += check_network(scenario)
     problems += check_sources(scenario)

@@ -211,9 +211,10 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     people0 = np.zeros(n_sites, dtype=np.int64)
     teu0 = np.zeros((n_sites, 2))
     veh0 = np.zeros((n_sites, 2))
+    for (site,), people in scenario.people_by("site").items():
+        people0[sidx[site]] += people
     for h in scenario.holdings:
         i = sidx[h.site]
-        people0[i] += h.people
         teu0[i, int(h.sensitive)] += h.containers_teu
         veh0[i, int(h.sensitive)] += h.vehicles
     destroy_weight = np.zeros((n_sites, 2))
@@ -429,9 +430,9 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         if ev.kind != "contingent_departs":
             continue
         by_site: dict[int, int] = {}
-        for h in scenario.holdings:
-            if h.contingent == ev.target and h.people:
-                by_site[sidx[h.site]] = by_site.get(sidx[h.site], 0) + h.people
+        for (site, contingent), people in scenario.people_by("site", "contingent").items():
+            if contingent == ev.target and people:
+                by_site[sidx[site]] = by_site.get(sidx[site], 0) + people
         for s, n in by_site.items():
             ev_day.append(max(0, scenario.day_of(ev.date)))
             ev_site.append(s)
