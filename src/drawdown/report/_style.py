@@ -10,6 +10,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from drawdown.scenario.kinds import THREAT_KINDS
+
 # Slides: 8 x 4.5 in at 200 dpi is 1600 x 900 px (16:9). The HTML uses the same size as SVG.
 FIGSIZE_IN = (8.0, 4.5)
 PNG_DPI = 200
@@ -27,12 +29,7 @@ FATE_COLOURS = {
     "lost": "#c62828",
     "remaining": "#9e9e9e",
 }
-KIND_COLOURS = {
-    "ied": "#c62828",
-    "ambush": "#8e24aa",
-    "ground_fire": "#1f77b4",
-    "base_attack": "#e0a526",
-}
+KIND_COLOURS = {k.name: k.colour for k in THREAT_KINDS}
 
 
 def axis(ax: Axes | None) -> Axes:

@@ -42,6 +42,9 @@ THREAT_KINDS: tuple[ThreatKind, ...] = (
 )
 THREAT = {k.name: k for k in THREAT_KINDS}
 THREAT_NAMES: tuple[str, ...] = tuple(k.name for k in THREAT_KINDS)
+#: Kinds whose target is a link (in registry order), and those whose target is a site.
+LINK_KINDS: tuple[str, ...] = tuple(k.name for k in THREAT_KINDS if k.target == "link")
+SITE_KINDS: tuple[str, ...] = tuple(k.name for k in THREAT_KINDS if k.target == "site")
 #: Kinds whose rate is per convoy-km on a link (they strike road and river movements).
 CONVOY_KINDS: tuple[str, ...] = tuple(k.name for k in THREAT_KINDS if k.exposure == "convoy-km")
 #: Kinds whose rate is per sortie at an airfield (they strike flights at both ends).

@@ -10,6 +10,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from drawdown.errors import Problem
+from drawdown.scenario.days import MODES
+from drawdown.scenario.kinds import ANY_MODE, EVENT, THREAT
 from drawdown.scenario.model import Scenario, Sourced
 
 Edges = dict[str, set[str]]
@@ -90,7 +92,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
                 )
             )
     for i, t in enumerate(scenario.threats, start=2):
-        on_link = t.kind in ("ied", "ambush")
+        on_link = THREAT[t.kind].target == "link"
         pool = link_ids if on_link else site_ids
         if t.target not in pool:
             what = "link" if on_link else "site"
@@ -112,14 +114,16 @@ def check_references(scenario: Scenario) -> list[Problem]:
                 Problem("clearances.csv", f"row {i}", "end is before start", "swap the dates")
             )
     contingents = {h.contingent for h in scenario.holdings}
+    # what each kind of event target names (scenario.kinds); a mode target takes the one
+    # wildcard * for every mode and nothing else (scenario.days)
+    pools: dict[str, tuple[set[str], str]] = {
+        "link": (link_ids, "a link id"),
+        "corridor": (corridors, "an escort corridor"),
+        "contingent": (contingents, "a contingent from holdings.csv"),
+        "mode": ({*MODES, ANY_MODE}, f"{', '.join(MODES)} or {ANY_MODE} for every mode"),
+    }
     for e in scenario.events:
-        pools = {
-            "link_closed": (link_ids, "a link id"),
-            "corridor_closed": (corridors, "an escort corridor"),
-            "contingent_departs": (contingents, "a contingent from holdings.csv"),
-            "clearance_suspended": ({"road", "air", "river", "*"}, "road, air, river or *"),
-        }
-        pool, what = pools[e.kind]
+        pool, what = pools[EVENT[e.kind].target]
         if e.target not in pool:
             problems.append(
                 Problem(
