@@ -1,4 +1,4 @@
-"""Many parameter sets through one front door: exact patches, common random numbers, same indices."""
+"""Many parameter sets through one front door: exact patches, common random numbers."""
 
 from __future__ import annotations
 
