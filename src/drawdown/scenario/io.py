@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from drawdown.errors import InputError, Problem
+from drawdown.scenario.kinds import ASSET_NAMES
 from drawdown.scenario.model import Manifest, Scenario
 from drawdown.scenario.tables import (
     ASSET_COLUMNS,
@@ -192,13 +193,13 @@ def load_tables(folder: Path) -> tuple[dict[str, list[BaseModel]], list[Problem]
             if table.file == "assets.csv":
                 for number, row in enumerate(rows, start=2):
                     kind = (row.get("kind") or "").strip()
-                    if kind not in ("truck", "escort", "aircraft"):
+                    if kind not in ASSET_NAMES:
                         problems.append(
                             Problem(
                                 table.file,
                                 f"row {number}, column kind",
                                 f"unknown asset kind {kind!r}",
-                                "use truck, escort or aircraft",
+                                f"use {', '.join(ASSET_NAMES[:-1])} or {ASSET_NAMES[-1]}",
                             )
                         )
         header, rows = cache[table.file]

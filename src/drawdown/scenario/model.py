@@ -25,13 +25,15 @@ Category = Literal["troops", "police", "civilian"]
 Mode = Literal["road", "air", "river"]
 # A clearance also governs the host authority's acceptance of a site handover.
 ClearanceMode = Literal["road", "air", "river", "handover", "*"]
+# The kinds are registered in `scenario.kinds` (units, targets, effects); these Literals
+# repeat the names for the JSON Schema and the reference docs, and a test keeps them equal.
 AssetKind = Literal["truck", "escort", "aircraft"]
 IncidentKind = Literal["ied", "ambush", "ground_fire", "base_attack"]
 EventKind = Literal[
     "link_closed",  # a link cannot be used from `date` until `end_date` (inclusive)
     "corridor_closed",  # every link of an escort corridor is closed (e.g. a border)
     "contingent_departs",  # a contingent's people must be out by `date`
-    "clearance_suspended",  # no clearance for `target` mode from `date` to `end_date`
+    "clearance_suspended",  # approval 0 for `target` mode (* all) from `date` to `end_date`
 ]
 DelayDistribution = Literal["fixed", "exponential"]
 
