@@ -33,11 +33,20 @@ from drawdown.scenario.tables import (
 
 MANIFEST = "scenario.yaml"
 BUILTIN_DIR = Path(__file__).parent / "builtin"
+# What actually happened in a built-in precedent, in the actuals format of `drawdown check`.
+# It is the outcome the scenario is scored on, so the loader never reads it.
+RECORD = "record.csv"
 
 
 def builtin_names() -> list[str]:
     """Names of the scenarios shipped with drawdown."""
     return sorted(p.name for p in BUILTIN_DIR.iterdir() if (p / MANIFEST).is_file())
+
+
+def builtin_record(name: str) -> Path | None:
+    """The shipped record of what happened in built-in scenario `name`, if it has one."""
+    path = BUILTIN_DIR / name / RECORD
+    return path if name in builtin_names() and path.is_file() else None
 
 
 def resolve(path_or_name: str | os.PathLike[str]) -> Path:
