@@ -21,9 +21,9 @@ import numpy as np
 from SALib.sample import sobol as sobol_sample
 
 import drawdown
-from drawdown.analyse.overrides import apply_overrides, uncertainty_override
 from drawdown.analyse.sensitivity import sensitivity
 from drawdown.plan import greedy_plan, optimise
+from drawdown.scenario.overrides import apply_overrides, uncertainty_override
 from drawdown.simulate import simulate
 
 PARAMETERS = [

@@ -63,3 +63,18 @@ def test_scenarios_lists_builtins() -> None:
     assert out.returncode == 0
     for name in drawdown.builtin_names():
         assert name in out.stdout
+
+
+def test_validate_reports_withdrawal_mistakes_together(tiny_copy: Path) -> None:
+    """Bad lift and residual-task rows: exit 2, both files named, no traceback."""
+    (tiny_copy / "lift.csv").write_text(
+        "id,kind,site,teu_per_day,source\nroad,corridor,east,10,[E] test\n"
+    )
+    (tiny_copy / "residual_tasks.csv").write_text(
+        "site,task,until,source\nnorth,poc,2024-01-31,[E] test\n"
+    )
+    bad = run("validate", str(tiny_copy))
+    assert bad.returncode == 2
+    out = " ".join((bad.stderr + bad.stdout).split())  # the console wraps long lines
+    assert "border post or a sea port" in out and "after the deadline" in out
+    assert "Traceback" not in out

@@ -5,8 +5,9 @@ is usable, how long a convoy takes on it when it enters that day (season), the e
 deaths per convoy (threat rate x km x killed per incident) and the host-nation clearance
 (approval probability, mean delay). Routes are candidate paths from each base or hub to
 hubs and exits: the fastest and the least exposed path in every month's network (road and
-river), and every direct air link. A route is usable on a day when each leg is open on the
-day the convoy enters it and the convoy arrives by the deadline.
+river), and every direct air link. A route is usable on a day when each leg is open, with a
+clearance approval above 0, on the day the convoy enters it and the convoy arrives by the
+deadline. The daily facts of links come from `scenario.days`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from drawdown.scenario import days as scenario_days
+from drawdown.scenario.kinds import CONVOY_KINDS, SORTIE_KINDS
 from drawdown.scenario.model import Link, Scenario
 
 FloatArray = npt.NDArray[np.float64]
@@ -81,77 +84,42 @@ class Network:
 
 
 def _months(scenario: Scenario, days: int) -> IntArray:
-    return np.array([scenario.date_of(d).month for d in range(days)], dtype=np.int64)
-
-
-def _date_mask(scenario: Scenario, days: int, start: object, end: object) -> BoolArray:
-    first = 0 if start is None else scenario.day_of(start)  # type: ignore[arg-type]
-    last = days - 1 if end is None else scenario.day_of(end)  # type: ignore[arg-type]
-    mask = np.zeros(days, dtype=bool)
-    mask[max(first, 0) : max(min(last + 1, days), 0)] = True
-    return mask
+    return scenario_days.months(scenario, days)
 
 
 def link_days(scenario: Scenario, days: int | None = None) -> LinkDays:
-    """Daily open/travel/threat/clearance arrays for every link over `days` days."""
+    """Daily open/travel/threat/clearance arrays for every link over `days` days.
+
+    Open days, travel days and clearance come from `scenario.days`, the rules the stress
+    test reads too; a suspended clearance is an approval of 0 on an open link.
+    """
     days = days or scenario.horizon_days
     links = scenario.links
-    n = len(links)
-    months = _months(scenario, days)
-    rainy = np.isin(months, sorted(scenario.rainy_months))
-    site_region = {s.id: s.region for s in scenario.sites}
-    is_open = np.zeros((n, days), dtype=bool)
-    travel = np.zeros((n, days), dtype=np.int64)
-    deaths = np.zeros((n, days))
-    approval = np.ones((n, days))
-    delay = np.zeros((n, days))
     index = {link.id: i for i, link in enumerate(links)}
-    for i, link in enumerate(links):
-        is_open[i] = np.isin(months, link.passable_months)
-        if link.mode != "air":
-            speed = np.where(rainy, link.wet_km_per_day, link.dry_km_per_day)
-            is_open[i] &= speed > 0
-            dry = link.travel_days(1, frozenset())
-            wet = link.travel_days(1, frozenset({1}))
-            travel[i] = np.where(rainy, wet, dry)
-        region = link.region or site_region.get(link.from_site, "")
-        # The most specific clearance rule wins: exact mode and region over wildcards.
-        best = np.full(days, -1)
-        for c in scenario.clearances:
-            if c.mode not in ("*", link.mode) or c.region not in ("*", region):
-                continue
-            rank = (c.mode != "*") * 2 + (c.region != "*")
-            hit = _date_mask(scenario, days, c.start, c.end) & (rank >= best)
-            approval[i, hit] = c.approval
-            delay[i, hit] = c.delay_mean_days
-            best[hit] = rank
-    for t in scenario.threats:
-        if t.kind in ("ied", "ambush") and t.target in index:
+    deaths = np.zeros((len(links), days))
+    in_force = scenario_days.threat_windows(scenario, days)
+    for t, active in zip(scenario.threats, in_force, strict=True):
+        if t.kind in CONVOY_KINDS and t.target in index:
             i = index[t.target]
-            mask = _date_mask(scenario, days, t.start, t.end)
-            deaths[i, mask] += t.rate * links[i].km * t.killed_mean
-    for ev in scenario.events:
-        mask = _date_mask(scenario, days, ev.date, ev.end_date)
-        if ev.kind == "link_closed" and ev.target in index:
-            is_open[index[ev.target], mask] = False
-        elif ev.kind == "corridor_closed":
-            for i, link in enumerate(links):
-                if link.corridor == ev.target:
-                    is_open[i, mask] = False
-        elif ev.kind == "clearance_suspended":
-            for i, link in enumerate(links):
-                if ev.target in ("*", link.mode):
-                    is_open[i, mask] = False
-    ids = tuple(link.id for link in links)
-    return LinkDays(ids, is_open, travel, deaths, approval, delay)
+            deaths[i, active] += t.rate * links[i].km * t.killed_mean
+    cleared = scenario_days.link_clearance(scenario, days)
+    return LinkDays(
+        ids=tuple(link.id for link in links),
+        open=scenario_days.link_open(scenario, days),
+        travel_days=scenario_days.travel_days(scenario, days),
+        deaths_per_convoy=deaths,
+        approval=cleared.approval,
+        delay_days=cleared.delay_mean_days,
+    )
 
 
 def _airfield_deaths(scenario: Scenario, days: int) -> dict[str, FloatArray]:
     out: dict[str, FloatArray] = {}
-    for t in scenario.threats:
-        if t.kind == "ground_fire":
+    in_force = scenario_days.threat_windows(scenario, days)
+    for t, active in zip(scenario.threats, in_force, strict=True):
+        if t.kind in SORTIE_KINDS:
             arr = out.setdefault(t.target, np.zeros(days))
-            arr[_date_mask(scenario, days, t.start, t.end)] += t.rate * t.killed_mean
+            arr[active] += t.rate * t.killed_mean
     return out
 
 
@@ -265,7 +233,8 @@ def build_network(scenario: Scenario) -> Network:
             offset[ri, k] = at - day
             inside = at < days
             idx = np.minimum(at, days - 1)
-            ok &= inside & ld.open[li, idx]
+            # a leg is usable when open and clearable on its entry day (approval 0: never)
+            ok &= inside & ld.open[li, idx] & (ld.approval[li, idx] > 0)
             deaths[ri] += ld.deaths_per_convoy[li, idx]
             approval[ri] = np.minimum(approval[ri], ld.approval[li, idx] if k == 0 else 1.0)
             delay[ri] = np.maximum(delay[ri], ld.delay_days[li, idx] if k == 0 else 0.0)

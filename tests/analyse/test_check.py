@@ -114,7 +114,7 @@ def test_closure_order_and_chart(tiny: Scenario, model: SimulationResult) -> Non
     """Closures observed in the simulated order correlate positively; the chart draws."""
     from matplotlib.figure import Figure
 
-    from drawdown.report.check_figure import plot_check
+    from drawdown.report.figures.check import plot_check
 
     medians = {row["site"]: row["q50"] for _, row in model.closure_quantiles().iterrows()}
     obs = [
@@ -167,3 +167,36 @@ def test_cli_check_exit_codes(
     )
     assert code == 0, text
     assert (out / "check" / "check.csv").exists() and (out / "check" / "check.png").exists()
+
+
+def test_container_counts_are_read_then_set_aside(
+    tiny: Scenario, model: SimulationResult, tmp_path: Path
+) -> None:
+    """teu_departed rows are validated like people counts, then listed as not scored."""
+    path = tmp_path / "actuals.csv"
+    path.write_text(HEADER + "closure,north,2023-07-20,,x\nteu_departed,,2023-07-25,40,x\n")
+    result = check(tiny, model, path)
+    assert list(result.scores["kind"]) == ["closure"]
+    assert [(o.kind, o.value) for o in result.unscored] == [("teu_departed", 40.0)]
+    assert "not scored: 1 teu_departed" in result.summary()
+    path.write_text(HEADER + "teu_departed,north,2023-07-25,40,x\n")
+    with pytest.raises(InputError, match="whole mission"):
+        read_actuals(path, tiny)
+
+
+def test_cli_builtin_actuals_need_a_shipped_record(cli: CliRun) -> None:
+    """--actuals builtin on a scenario without a record exits 2 naming the ones that have one."""
+    code, text = cli("check", str(TINY), "--actuals", "builtin", "--runs", "10")
+    assert code == 2 and "Traceback" not in text
+    assert "barkhane-mali-2022" in " ".join(text.split())
+
+
+def test_cli_checks_a_built_in_against_its_shipped_record(cli: CliRun) -> None:
+    """check barkhane-mali-2022 --actuals builtin scores the three handovers it ships."""
+    code, text = cli(
+        "check", "barkhane-mali-2022", "--actuals", "builtin", "--greedy", "--runs", "50"
+    )
+    flat = " ".join(text.split())
+    assert code == 0, text
+    assert "closure gossi 2022-04-19" in flat and "closure gao 2022-08-15" in flat
+    assert "not scored: 2 teu_departed" in flat

@@ -12,7 +12,8 @@ from matplotlib.figure import Figure
 from drawdown.analyse.compare import compare, paired_difference
 from drawdown.errors import InputError
 from drawdown.plan import greedy_plan
-from drawdown.report.compare_figures import plot_compare_fan, plot_compare_gantt
+from drawdown.report.figures.compare_fan import plot_compare_fan
+from drawdown.report.figures.compare_gantt import plot_compare_gantt
 from drawdown.scenario.model import Scenario
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"

@@ -1,8 +1,7 @@
-"""Sensitivity: known indices on Ishigami, a dominant parameter ranked first, exact patching."""
+"""Sensitivity: known indices on Ishigami, a dominant parameter ranked first, seeds, refusals."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -13,14 +12,12 @@ from matplotlib.figure import Figure
 from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
-from drawdown.analyse.overrides import apply_overrides, uncertainty_override
-from drawdown.analyse.sensitivity import DesignCompiler, analyse_design, sensitivity
+from drawdown.analyse.sensitivity import analyse_design, sensitivity
 from drawdown.errors import InputError
 from drawdown.plan import greedy_plan
 from drawdown.plan.model import Plan
-from drawdown.report.tornado import plot_tornado
+from drawdown.report.figures.tornado import plot_tornado
 from drawdown.scenario.model import Scenario, Uncertainty
-from drawdown.simulate.inputs import compile_inputs
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
 
@@ -92,39 +89,6 @@ def test_dominant_parameter_ranked_first(
         assert result.ranking(output)["parameter"].iloc[0] == dominant, method
     ax = plot_tornado(result, output=output, ax=Figure().add_subplot())
     assert len(ax.patches) == 3
-
-
-def test_patched_arrays_equal_a_full_compile(tiny: Scenario, plan: Plan) -> None:
-    """The fast per-set arrays equal compile_inputs of the overridden scenario."""
-    params = (
-        Uncertainty(parameter="clearance.road.approval", low=0.3, high=1.0),
-        Uncertainty(parameter="clearance.air.delay_mean_days", low=0.0, high=5.0),
-        Uncertainty(parameter="threat.ied.rate", low=0.5, high=3.0, scale="multiplier"),
-        Uncertainty(parameter="threat.north.killed_mean", low=0.1, high=2.0),
-        Uncertainty(parameter="threat.base_attack.garrison_elasticity", low=0.0, high=2.0),
-        Uncertainty(parameter="link.road.wet_km_per_day", low=0.3, high=1.2, scale="multiplier"),
-        Uncertainty(parameter="calendar.rainy_months.first", low=5, high=8),
-        Uncertainty(parameter="holdings.north.people", low=0.5, high=1.5, scale="multiplier"),
-        Uncertainty(parameter="holdings.*.containers_teu", low=0.7, high=1.4, scale="multiplier"),
-        Uncertainty(parameter="trucks.cargo-trucks.count", low=5, high=60),
-        Uncertainty(parameter="escort.north.trucks_per_convoy", low=5, high=30),
-        Uncertainty(parameter="escort.*.convoys_per_day", low=0.5, high=2, scale="multiplier"),
-        Uncertainty(parameter="aircraft.c130.count", low=1, high=4),
-    )
-    compiler = DesignCompiler(tiny, plan, params)
-    assert compiler.fast
-    rng = np.random.default_rng(4)
-    for _ in range(10):
-        values = np.array([rng.uniform(u.low, u.high) for u in params])
-        fast = compiler.compiled(values)
-        overrides = [uncertainty_override(u, v, tiny) for u, v in zip(params, values, strict=True)]
-        full = compile_inputs(apply_overrides(tiny, overrides), plan)
-        for field in dataclasses.fields(full):
-            a, b = getattr(fast, field.name), getattr(full, field.name)
-            if isinstance(b, np.ndarray):
-                assert a.shape == b.shape and np.allclose(a, b), field.name
-            else:
-                assert a == b, field.name
 
 
 def test_same_seed_same_indices(tiny: Scenario, plan: Plan) -> None:

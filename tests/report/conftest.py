@@ -18,7 +18,7 @@ import pytest
 from drawdown.plan.model import Disposition, Movement, Plan
 from drawdown.report.build import build_from_views
 from drawdown.report.data import FAN_LEVELS, SimulationViews
-from drawdown.report.figure_data import FATES
+from drawdown.report.figure_data import CARGO_OUTCOMES
 from drawdown.scenario.model import Scenario
 
 
@@ -90,7 +90,7 @@ def tiny_views() -> SimulationViews:
             "wounded": rng.poisson(1.0, runs).astype(float),
             "cost_usd": rng.normal(3.2e6, 2e5, runs),
             "protection_gap_person_days": rng.normal(4.2e5, 3e4, runs),
-            **{f"teu_{f}": teu[:, i] for i, f in enumerate(FATES)},
+            **{f"teu_{f}": teu[:, i] for i, f in enumerate(CARGO_OUTCOMES)},
         }
     )
     return SimulationViews(
@@ -101,7 +101,7 @@ def tiny_views() -> SimulationViews:
             index=["north", "east", "hub"],
         ),
         people=fan,
-        fate_teu=pd.DataFrame(
+        cargo_outcome_teu=pd.DataFrame(
             {
                 "repatriated": [45, 28, 57],
                 "handed_over": [0, 1, 2],

@@ -70,7 +70,7 @@ def test_report_renders_offline_in_chromium(tiny_report: Path, tmp_path: Path) -
                    })"""
             )
             drawn = {name: (w, h, n) for name, w, h, n in sizes}
-            for key in ("map", "gantt", "fan", "fate", "incidents", "protection"):
+            for key in ("map", "gantt", "fan", "cargo-outcome", "incidents", "protection"):
                 width, height, marks = drawn[key]
                 assert width > 300 and height > 150 and marks > 10, (key, drawn[key])
             # The map draws the country outlines: many path elements.

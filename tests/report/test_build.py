@@ -8,9 +8,10 @@ import pytest
 
 import drawdown
 from drawdown.plan.model import Plan
-from drawdown.report.build import FIGURE_KEYS, write_report
+from drawdown.report.build import write_report
 from drawdown.report.data import views_from_result
 from drawdown.report.html import SECTIONS
+from drawdown.report.registry import own_section_keys
 from drawdown.scenario.model import Scenario
 
 
@@ -33,7 +34,7 @@ def _assert_complete(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     for key, _ in SECTIONS:
         assert f'<section id="{key}">' in text, key
-    for key in FIGURE_KEYS:
+    for key in own_section_keys():
         assert f'data-figure="{key}"' in text, key
 
 
@@ -44,13 +45,13 @@ def test_views_from_a_real_simulation(tiny: Scenario, tiny_plan: Plan, tiny_resu
     assert set(views.closure.index) == {"north", "east", "hub"}
     assert (views.closure["p10"] <= views.closure["p90"]).all()
     assert views.people.iloc[0].max() == tiny.total_people
-    # Every container of every site ends up in exactly one fate, on average too.
-    held = {s: 0.0 for s in views.fate_teu.index}
+    # Every container of every site ends up in exactly one cargo outcome, on average too.
+    held = {s: 0.0 for s in views.cargo_outcome_teu.index}
     for h in tiny.holdings:
         if h.site in held:
             held[h.site] += h.containers_teu
     for site, total in held.items():
-        assert views.fate_teu.loc[site].sum() == pytest.approx(total, rel=1e-6)
+        assert views.cargo_outcome_teu.loc[site].sum() == pytest.approx(total, rel=1e-6)
 
 
 def test_report_from_a_real_simulation(

@@ -9,7 +9,8 @@ from drawdown.plan.model import Plan
 from drawdown.report.content import figures
 from drawdown.report.data import SimulationViews
 from drawdown.report.figure_data import IncidentData
-from drawdown.report.incidents import plot_incidents
+from drawdown.report.figures.incidents import plot_incidents
+from drawdown.report.select import ReportInputs
 from drawdown.scenario.model import Scenario
 
 
@@ -17,7 +18,7 @@ def test_every_figure_draws_on_the_given_axis(
     tiny: Scenario, tiny_plan: Plan, tiny_views: SimulationViews
 ) -> None:
     """plot_x(data, ax=ax) draws on `ax` and returns it, with something on it."""
-    for fig in figures(tiny, tiny_plan, tiny_views):
+    for fig in figures(ReportInputs(tiny, tiny_plan, tiny_views)):
         ax = Figure().add_subplot()
         assert fig.plot(fig.data, ax=ax) is ax, fig.key  # type: ignore[operator]
         assert ax.get_children() and ax.get_title(), fig.key
@@ -31,7 +32,9 @@ def test_no_incidents_says_so() -> None:
 
 def test_map_names_the_host_country(tiny: Scenario, tiny_plan: Plan, tiny_views) -> None:  # type: ignore[no-untyped-def]
     """The tiny scenario lies in Mali: the map marks Mali as host and draws its neighbours."""
-    data = next(f.data for f in figures(tiny, tiny_plan, tiny_views) if f.key == "map")
+    data = next(
+        f.data for f in figures(ReportInputs(tiny, tiny_plan, tiny_views)) if f.key == "map"
+    )
     hosts = [o.name for o in data.outlines if o.host]  # type: ignore[attr-defined]
     assert hosts == ["Mali"]
     assert len(data.outlines) >= 3  # type: ignore[attr-defined]

@@ -31,7 +31,7 @@ def test_every_section_is_present(tiny_report: Path) -> None:
 def test_figures_are_inline_svg(tiny_report: Path) -> None:
     """The six figures are inline SVG elements with unique ids across the page."""
     text = tiny_report.read_text(encoding="utf-8")
-    for key in ("map", "gantt", "fan", "fate", "incidents", "protection"):
+    for key in ("map", "gantt", "fan", "cargo-outcome", "incidents", "protection"):
         assert f'data-figure="{key}"' in text, key
     ids = re.findall(r'\sid="([^"]+)"', text)
     assert len(ids) == len(set(ids))

@@ -7,14 +7,14 @@ from pathlib import Path
 from matplotlib.image import imread
 
 from drawdown.report import PNG_SIZE_PX
-from drawdown.report.build import FIGURE_KEYS
+from drawdown.report.registry import own_section_keys
 from drawdown.report.render import PNG_SIZE_PX as RENDERED
 
 
 def test_png_figures_have_the_slide_size(tiny_report: Path) -> None:
     """Each figure is written as a 1600x900 PNG (16:9 at 200 dpi)."""
     assert PNG_SIZE_PX == RENDERED == (1600, 900)
-    for key in FIGURE_KEYS:
+    for key in own_section_keys():
         path = tiny_report.parent / "figures" / f"{key}.png"
         height, width = imread(path).shape[:2]
         assert (width, height) == PNG_SIZE_PX, key

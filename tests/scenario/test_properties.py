@@ -16,13 +16,17 @@ import drawdown
 from drawdown.errors import InputError
 from drawdown.scenario.model import (
     Aircraft,
+    ContingentPolicy,
     Escort,
     Holding,
+    Lift,
     Link,
     Manifest,
+    ResidualTask,
     Scenario,
     Site,
     Truck,
+    Unit,
 )
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
@@ -62,9 +66,16 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     """A random but valid star-shaped mission: bases linked by road to one hub and exit."""
     n_bases = draw(st.integers(1, 6))
     sites = [
-        Site(id="hub", name="Hub", kind="hub", lat=0.0, lon=0.0, source="[E] gen"),
+        Site(id="hub", name="Hub", kind="hub", role="hq", lat=0.0, lon=0.0, source="[E] gen"),
         Site(
-            id="exit", name="Exit", kind="exit", exit_for="all", lat=1.0, lon=1.0, source="[E] gen"
+            id="exit",
+            name="Exit",
+            kind="exit",
+            exit_for="all",
+            airfield_class="airport",
+            lat=1.0,
+            lon=1.0,
+            source="[E] gen",
         ),
     ]
     links = [
@@ -81,6 +92,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         )
     ]
     holdings = []
+    units = []
+    with_units = draw(st.booleans())  # a units.csv folder, or an old one whose units derive
     for i in range(n_bases):
         sites.append(
             Site(
@@ -90,6 +103,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                 lat=draw(st.floats(-30, 30)),
                 lon=draw(st.floats(-30, 30)),
                 population_covered=draw(st.integers(0, 10**6)),
+                supported_by=draw(st.sampled_from(["", "hub"])),
                 source="[E] gen",
             )
         )
@@ -108,12 +122,28 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                 source="[E] gen",
             )
         )
+        people = draw(st.integers(0, 5000))
+        if with_units:
+            units.append(
+                Unit(
+                    id=f"u{i}",
+                    site=f"b{i}",
+                    contingent=f"k{i}",
+                    kind=draw(st.sampled_from(["battalion", "company", "enabling", "staff"])),
+                    category="troops",
+                    people=people,
+                    rear_party_people=draw(st.none() | st.integers(0, people)),
+                    source="[E] gen",
+                )
+            )
         holdings.append(
             Holding(
+                unit=f"u{i}" if with_units else "",
+                owner=draw(st.sampled_from(["", "coe", "un"])),
                 site=f"b{i}",
                 contingent=f"k{i}",
                 category="troops",
-                people=draw(st.integers(0, 5000)),
+                people=0 if with_units else people,
                 containers_teu=draw(st.floats(0, 1000)),
                 vehicles=draw(st.integers(0, 500)),
                 sensitive=draw(st.booleans()),
@@ -126,10 +156,47 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         start_date=start,
         deadline=start + dt.timedelta(days=draw(st.integers(0, 400))),
     )
+    deadline = manifest.deadline
+    tasks = tuple(
+        ResidualTask(
+            site=f"b{i}",
+            task="poc",
+            until=draw(st.dates(start, deadline)),
+            source="[E] gen",
+        )
+        for i in range(draw(st.integers(0, n_bases)))
+    )
+    lift = (
+        Lift(
+            id="air",
+            kind="charter",
+            site="exit",
+            seats_each=draw(st.integers(0, 400)),
+            flights_per_week=draw(st.floats(0, 20)),
+            source="[E] gen",
+        ),
+        Lift(
+            id="road",
+            kind="corridor",
+            site="exit",
+            teu_per_day=draw(st.floats(0, 100)),
+            vehicles_per_day=draw(st.floats(0, 100)),
+            border_delay_days_mean=draw(st.floats(0, 10)),
+            source="[E] gen",
+        ),
+    )
+    contingents = tuple(
+        ContingentPolicy(id=f"k{i}", handover_allowed=draw(st.booleans()), source="[E] gen")
+        for i in range(draw(st.integers(0, n_bases)))
+    )
     return Scenario(
         manifest=manifest,
         sites=tuple(sites),
         holdings=tuple(holdings),
+        units=tuple(units),
+        residual_tasks=tasks,
+        lift=lift,
+        contingents=contingents,
         links=tuple(links),
         trucks=(Truck(id="t", count=draw(st.integers(0, 1000)), teu_each=2, source="[E] gen"),),
         escorts=(
@@ -143,9 +210,20 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 @settings(max_examples=30, deadline=None)
 def test_any_valid_scenario_saves_loads_and_validates(scenario: Scenario) -> None:
     """A generated valid scenario passes validation and round-trips through its files."""
+    assert scenario.units and all(h.unit and h.owner and not h.people for h in scenario.holdings)
     with tempfile.TemporaryDirectory() as folder:
         drawdown.save_scenario(scenario, Path(folder) / "s")
         assert drawdown.load_scenario(Path(folder) / "s") == scenario
+
+
+@given(scenarios())
+@settings(max_examples=30, deadline=None)
+def test_people_are_conserved_by_units(scenario: Scenario) -> None:
+    """Whether units come from units.csv or are derived, they hold every person, by site."""
+    by_site = scenario.people_by("site")
+    assert sum(by_site.values()) == scenario.total_people
+    assert all(scenario.people_at(site) == n for (site,), n in by_site.items())
+    assert {u.id for u in scenario.units} >= {h.unit for h in scenario.holdings}
 
 
 @given(file=st.sampled_from(FILES), row=st.integers(0, 8), column=st.integers(0, 16), text=NASTY)

@@ -91,9 +91,10 @@ def batch_plan(
         return last_people
 
     totals: dict[str, list[float]] = {}
+    for (site,), people in scenario.people_by("site").items():
+        totals.setdefault(site, [0, 0.0, 0])[0] += people
     for h in scenario.holdings:
         row = totals.setdefault(h.site, [0, 0.0, 0])
-        row[0] += h.people
         row[1] += h.containers_teu
         row[2] += h.vehicles
     for s in scenario.sites:

@@ -2,8 +2,8 @@
 
 from drawdown.analyse.check import CheckResult, check, read_actuals
 from drawdown.analyse.compare import Comparison, compare
-from drawdown.analyse.overrides import Override, apply_overrides, parse_overrides
 from drawdown.analyse.sensitivity import SensitivityResult, sensitivity
+from drawdown.scenario.overrides import Override, apply_overrides, parse_overrides
 
 __all__ = [
     "CheckResult",

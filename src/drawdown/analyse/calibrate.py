@@ -27,17 +27,14 @@ import pandas as pd
 
 from drawdown.analyse.incidents import THREAT_KINDS, Incidents
 from drawdown.errors import InputError, Problem
+from drawdown.scenario.kinds import LINK_KINDS, SITE_KINDS, THREAT
 from drawdown.scenario.model import Scenario, Site, Threat
 
 EARTH_RADIUS_KM = 6371.0088
-ROAD_KINDS = ("ied", "ambush")
-SITE_KINDS = ("base_attack", "ground_fire")
-EXPOSURE_UNITS = {
-    "ied": "convoy-km",
-    "ambush": "convoy-km",
-    "base_attack": "site-days",
-    "ground_fire": "sorties",
-}
+ROAD_KINDS = LINK_KINDS
+# how each exposure unit of the registry is written in calibration tables
+_UNIT_PLURAL = {"convoy-km": "convoy-km", "sortie": "sorties", "base-day": "site-days"}
+EXPOSURE_UNITS = {name: _UNIT_PLURAL[k.exposure] for name, k in THREAT.items()}
 EFFECTS = ("vehicles_lost_mean", "cargo_lost_teu_mean", "delay_days_mean", "garrison_elasticity")
 
 
@@ -297,7 +294,7 @@ def snap(
 
 
 def _site_pool(scenario: Scenario, kind: str) -> list[Site]:
-    if kind == "ground_fire":
+    if THREAT[kind].exposure == "sortie":  # airfields
         return [s for s in scenario.sites if s.airfield_class != "none"]
     return [s for s in scenario.sites if s.kind in ("base", "hub")]
 
@@ -314,7 +311,7 @@ def _exposure_per_week(scenario: Scenario, kind: str, exposure: Exposure) -> dic
             for link in scenario.links
             if link.mode == "road"
         }
-    if kind == "base_attack":
+    if THREAT[kind].exposure == "base-day":
         return {s.id: 7.0 for s in _site_pool(scenario, kind)}
     return {s.id: exposure.sorties(s.id) for s in _site_pool(scenario, kind)}
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from drawdown.analyse.overrides import Override, apply_overrides, describe
 from drawdown.errors import InputError, Problem
 from drawdown.plan.model import Plan
 from drawdown.scenario.model import Scenario
+from drawdown.scenario.overrides import Override, apply_overrides, describe
 from drawdown.simulate import simulate
 from drawdown.simulate.outcomes import Z95, mean_interval, wilson
 from drawdown.simulate.result import SimulationResult

@@ -20,10 +20,12 @@ import numpy as np
 import pandas as pd
 
 from drawdown.errors import InputError, Problem
+from drawdown.scenario.kinds import THREAT_NAMES
 
 IncidentKind = Literal["ied", "ambush", "ground_fire", "base_attack", "other"]
-KINDS: tuple[str, ...] = ("ied", "ambush", "ground_fire", "base_attack", "other")
-THREAT_KINDS: tuple[str, ...] = ("ied", "ambush", "ground_fire", "base_attack")
+# the registry's threat kinds, and "other" for events that match none of them
+THREAT_KINDS: tuple[str, ...] = THREAT_NAMES
+KINDS: tuple[str, ...] = (*THREAT_NAMES, "other")
 Format = Literal["acled", "ucdp", "auto"]
 
 ACLED_COLUMNS: tuple[str, ...] = (

@@ -217,7 +217,12 @@ def sensitivity(
 def check(
     scenario: Annotated[str, typer.Argument(help="A scenario folder or a built-in name.")],
     actuals: Annotated[
-        Path, typer.Option("--actuals", help="Observed outcomes CSV (kind,site,date,value,source).")
+        Path,
+        typer.Option(
+            "--actuals",
+            help="Observed outcomes CSV (kind,site,date,value,source), or `builtin` for the "
+            "record shipped with a built-in precedent scenario.",
+        ),
     ],
     plan: Annotated[
         Path | None, typer.Option("--plan", help="Results folder holding the plan to check.")
@@ -239,6 +244,7 @@ def check(
     from drawdown.simulate import simulate
 
     s = _load(scenario)
+    actuals = _actuals_file(actuals, scenario)
     observations = read_actuals(actuals, s)  # bad rows fail before any work
     _check_out(out, s, "check")
     the_plan = load_saved_plan(plan) if plan is not None else _planner(greedy)(s)
@@ -268,12 +274,36 @@ def check(
             "plan": f"{the_plan.method} plan"
             + (f" from {plan}" if plan is not None else " made for this check"),
         }
+        if checked.unscored:
+            notes["not scored"] = "; ".join(
+                f"{o.kind} {o.date} (row {o.row})" for o in checked.unscored
+            )
 
         def save(folder: Path) -> None:
             save_check(checked, folder, s, seed=seed, notes=notes)
             check_pngs(checked, folder)
 
         _write(out, "check", save)
+
+
+def _actuals_file(actuals: Path, scenario: str) -> Path:
+    """The actuals CSV, or for `--actuals builtin` the record shipped with a built-in."""
+    if str(actuals) != "builtin":
+        return actuals
+    from drawdown.scenario.io import builtin_names, builtin_record
+
+    record = builtin_record(scenario)
+    if record is None:
+        with_record = [n for n in builtin_names() if builtin_record(n) is not None]
+        raise InputError(
+            Problem(
+                "--actuals",
+                "builtin",
+                f"{scenario!r} is not a built-in scenario with a shipped record",
+                f"give an actuals CSV, or check a built-in that has one: {', '.join(with_record)}",
+            )
+        )
+    return record
 
 
 def _planner(greedy: bool) -> Any:

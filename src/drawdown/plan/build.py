@@ -134,12 +134,14 @@ def prepare(scenario: Scenario, network: Network, period_days: int | None = None
     node_pos = {s: i for i, s in enumerate(nodes)}
     initial = np.zeros((len(commodities), len(nodes)))
     groups: dict[tuple[str, str, bool], list[float]] = {}
+    for (site, contingent), people in scenario.people_by("site", "contingent").items():
+        if site in node_pos:
+            d = by_contingent.get(contingent, H - 1)
+            initial[commodities.index(people_key(d)), node_pos[site]] += people
     for h in scenario.holdings:
         if h.site not in node_pos:
             continue
         j = node_pos[h.site]
-        d = by_contingent.get(h.contingent, H - 1)
-        initial[commodities.index(people_key(d)), j] += h.people
         initial[-2, j] += h.containers_teu
         initial[-1, j] += h.vehicles
         if h.containers_teu > 0 or h.vehicles > 0:

@@ -2,9 +2,9 @@
 
 `build_report` writes a results folder (report, data, figures); `report` is the same front
 door under the stage's name; `rebuild_report` remakes a report from a saved folder. Figures
-live one per module (`drawdown.report.map`, `gantt`, `fan`, `fate`, `incidents`,
-`protection`), each `plot_x(data, *, ax=None)`. Matplotlib is imported only when a report
-is built, so `import drawdown` stays quick.
+live one per module in `drawdown.report.figures`, each `plot_x(data, *, ax=None)`, and are
+named in one registry (`drawdown.report.registry`). Matplotlib is imported only when a
+report is built, so `import drawdown` stays quick.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from drawdown.scenario.kinds import THREAT_KINDS
+
 # Slides: 8 x 4.5 in at 200 dpi is 1600 x 900 px (16:9). The HTML uses the same size as SVG.
 FIGSIZE_IN = (8.0, 4.5)
 PNG_DPI = 200
@@ -20,19 +22,21 @@ GRID = "#dddddd"
 PLAN = "#1f4e79"
 SIM = "#d9822b"
 DEADLINE = "#c62828"
-FATE_COLOURS = {
+CARGO_OUTCOME_COLOURS = {
     "repatriated": "#2e7d32",
     "handed_over": "#1f77b4",
     "destroyed": "#e0a526",
     "lost": "#c62828",
     "remaining": "#9e9e9e",
 }
-KIND_COLOURS = {
-    "ied": "#c62828",
-    "ambush": "#8e24aa",
-    "ground_fire": "#1f77b4",
-    "base_attack": "#e0a526",
-}
+# Options of a comparison, in the order given (cycled past six).
+OPTION_COLOURS = ("#1f4e79", "#d9822b", "#2e7d32", "#8e24aa", "#c62828", "#00838f")
+KIND_COLOURS = {k.name: k.colour for k in THREAT_KINDS}
+
+
+def option_colour(i: int) -> str:
+    """The colour of the `i`-th option of a comparison."""
+    return OPTION_COLOURS[i % len(OPTION_COLOURS)]
 
 
 def axis(ax: Axes | None) -> Axes:

@@ -19,7 +19,8 @@ def _png(plot: Any, data: Any, path: Path) -> None:
 
 def compare_pngs(comparison: Any, folder: Path) -> None:
     """compare_fan.png and compare_gantt.png of a `Comparison`."""
-    from drawdown.report.compare_figures import plot_compare_fan, plot_compare_gantt
+    from drawdown.report.figures.compare_fan import plot_compare_fan
+    from drawdown.report.figures.compare_gantt import plot_compare_gantt
 
     _png(plot_compare_fan, comparison, folder / "compare_fan.png")
     _png(plot_compare_gantt, comparison, folder / "compare_gantt.png")
@@ -27,7 +28,7 @@ def compare_pngs(comparison: Any, folder: Path) -> None:
 
 def sensitivity_pngs(result: Any, folder: Path, outputs: tuple[str, ...]) -> None:
     """tornado_<output>.png of a `SensitivityResult`, one per output."""
-    from drawdown.report.tornado import plot_tornado
+    from drawdown.report.figures.tornado import plot_tornado
 
     for output in outputs:
         _png(partial(plot_tornado, output=output), result, folder / f"tornado_{output}.png")
@@ -35,6 +36,6 @@ def sensitivity_pngs(result: Any, folder: Path, outputs: tuple[str, ...]) -> Non
 
 def check_pngs(result: Any, folder: Path) -> None:
     """check.png of a `CheckResult`."""
-    from drawdown.report.check_figure import plot_check
+    from drawdown.report.figures.check import plot_check
 
     _png(plot_check, result, folder / "check.png")

@@ -1,17 +1,17 @@
 """The report's analysis sections, from the analyses saved in a results folder.
 
-Each section appears only when its analysis is there; the figures take the saved results
-(`drawdown.results`) and these functions only reshape tables for reading.
+Each section appears only when its analysis is there; these functions only reshape the
+saved results (`drawdown.results`) into words and tables for reading. The figures
+drawn in a section are the registry's (`drawdown.report.registry`, by their `section`).
 """
 
 from __future__ import annotations
 
 import math
-from functools import partial
 
 import pandas as pd
 
-from drawdown.report.figure_data import AnalysisSection, Figure, TableBlock
+from drawdown.report.figure_data import AnalysisSection, SectionTable
 from drawdown.results import Analyses, AnalysisInfo, CalibrationData, CompareData
 
 # Section id -> navigation label, in the order the report shows them.
@@ -86,16 +86,14 @@ def _value(x: float, low: float, high: float, unit: str, *, sign: bool = False) 
 
 
 def compare_section(data: CompareData) -> AnalysisSection:
-    """Key figures side by side with paired differences, overlaid fan chart and Gantt bars."""
-    from drawdown.report.compare_figures import plot_compare_fan, plot_compare_gantt
-
+    """Key figures side by side with paired differences."""
     first = data.labels[0]
     rows = []
     for key in dict.fromkeys(data.figures["figure"]):
-        block = data.figures[data.figures["figure"] == key]
-        head = block.iloc[0]
+        rows_of_key = data.figures[data.figures["figure"] == key]
+        head = rows_of_key.iloc[0]
         row = {"key figure": f"{head['label']} ({head['unit']})"}
-        for r in block.itertuples():
+        for r in rows_of_key.itertuples():
             row[str(r.option)] = _value(r.value, r.low, r.high, str(r.unit))
             if r.option != first:
                 row[f"{r.option} − {first}"] = _value(
@@ -119,25 +117,7 @@ def compare_section(data: CompareData) -> AnalysisSection:
         "compare",
         "Options compared",
         tuple(paragraphs),
-        figures=(
-            Figure(
-                "compare-fan",
-                "People remaining by option",
-                "People in theatre by day for each option: median line and 25–75% band; "
-                "dashed red: the deadline.",
-                plot_compare_fan,
-                data,
-            ),
-            Figure(
-                "compare-gantt",
-                "Closures by option",
-                "Each base and hub by option: bar from the start to the median closure day, "
-                "line from the 5th to the 95th percentile of the runs.",
-                plot_compare_gantt,
-                data,
-            ),
-        ),
-        tables=(TableBlock("Key figures by option", pd.DataFrame(rows)),),
+        tables=(SectionTable("Key figures by option", pd.DataFrame(rows)),),
     )
 
 
@@ -145,9 +125,7 @@ def compare_section(data: CompareData) -> AnalysisSection:
 
 
 def sensitivity_section(result: object, info: AnalysisInfo) -> AnalysisSection:
-    """Tornado chart per output, the indices with their intervals, and the ranges used."""
-    from drawdown.report.tornado import plot_tornado
-
+    """The indices of each output with their intervals, and the ranges used."""
     d = info.details
     indices: pd.DataFrame = result.indices  # type: ignore[attr-defined]
     method = str(d["method"])
@@ -188,46 +166,16 @@ def sensitivity_section(result: object, info: AnalysisInfo) -> AnalysisSection:
                 row["sigma"] = _g(r.sigma)
             rows.append(row)
     ranges = pd.DataFrame(d.get("ranges") or [])
-    tables = [TableBlock("Indices by output, most influential first", pd.DataFrame(rows))]
+    tables = [SectionTable("Indices by output, most influential first", pd.DataFrame(rows))]
     if not ranges.empty:
         tables.append(
-            TableBlock(
+            SectionTable(
                 "Ranges sampled (uniform; multiplier: a factor on each matching row's value)",
                 ranges,
                 {"low": ".3g", "high": ".3g"},
             )
         )
-    figures = tuple(
-        Figure(
-            f"sensitivity-{output}",
-            f"What drives {OUTPUT_NAMES.get(output, output)}",
-            (
-                "Parameters ranked by total-order index ST (orange bar, line: 95% interval); "
-                "the blue inner bar is the first-order index S1."
-                if method == "sobol"
-                else "Parameters ranked by mu*, with its 95% interval."
-            )
-            + (
-                ""
-                if _varies(indices, output, method)
-                else " Every index is zero: this output did not vary across the parameter "
-                "sets, so none of these inputs moves it for this plan."
-            ),
-            partial(plot_tornado, output=output),
-            result,
-        )
-        for output in outputs
-    )
-    return AnalysisSection(
-        "sensitivity", "Sensitivity", paragraphs, figures=figures, tables=tuple(tables)
-    )
-
-
-def _varies(indices: pd.DataFrame, output: str, method: str) -> bool:
-    """Whether any index of `output` is non-zero (a constant output gives all zeros)."""
-    rows = indices[indices["output"] == output]
-    column = "ST" if method == "sobol" else "mu_star"
-    return bool((rows[column].abs().fillna(0) > 1e-12).any())
+    return AnalysisSection("sensitivity", "Sensitivity", paragraphs, tables=tuple(tables))
 
 
 # --- calibration -------------------------------------------------------------------------------
@@ -276,7 +224,7 @@ def calibration_section(data: CalibrationData) -> AnalysisSection:
         f"low ({credible:.0%})": ".3g",
         f"high ({credible:.0%})": ".3g",
     }
-    tables = [TableBlock("Posterior rate per target", table, formats)]
+    tables = [SectionTable("Posterior rate per target", table, formats)]
     if len(data.unmatched):
         columns = [
             c
@@ -284,28 +232,16 @@ def calibration_section(data: CalibrationData) -> AnalysisSection:
             if c in data.unmatched
         ]
         tables.append(
-            TableBlock(
+            SectionTable(
                 "Events near no link or base (not counted)",
                 _text(data.unmatched[columns], ("date", "kind", "location", "reason")),
                 {"lat": ".3f", "lon": ".3f", "row": "d"},
             )
         )
-    from drawdown.report.calibration_figure import plot_calibration
-
-    figure = Figure(
-        "calibration",
-        "Calibrated incident rates",
-        "Posterior mean rate (dot) and credible interval (line) of the targets with the most "
-        "events, on a log scale; the number is the target's own events. Targets with no "
-        "events of their own rest on the prior and on the events they pool with.",
-        plot_calibration,
-        data,
-    )
     return AnalysisSection(
         "calibration",
         "Threat calibration",
         tuple(paragraphs),
-        figures=(figure,),
         tables=tuple(tables),
     )
 
@@ -323,9 +259,7 @@ def _text(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def check_section(result: object, info: AnalysisInfo) -> AnalysisSection:
-    """Coverage of the 50% and 80% intervals, CRPS and median errors, and the chart."""
-    from drawdown.report.check_figure import plot_check
-
+    """Coverage of the 50% and 80% intervals, CRPS and median errors."""
     scores: pd.DataFrame = result.scores  # type: ignore[attr-defined]
     by_kind: pd.DataFrame = result.by_kind()  # type: ignore[attr-defined]
     c50 = float(result.coverage_50)  # type: ignore[attr-defined]
@@ -377,18 +311,8 @@ def check_section(result: object, info: AnalysisInfo) -> AnalysisSection:
         "check",
         "Check against outcomes",
         tuple(paragraphs),
-        figures=(
-            Figure(
-                "check",
-                "Observed against simulated",
-                "Where each observation fell in its simulated distribution (share of runs "
-                "below it); bands: the 50% and 80% intervals; red: outside the 80% interval.",
-                plot_check,
-                result,
-            ),
-        ),
         tables=(
-            TableBlock(
+            SectionTable(
                 "By kind of observation",
                 summary,
                 {
@@ -398,7 +322,7 @@ def check_section(result: object, info: AnalysisInfo) -> AnalysisSection:
                     "mean |median error|": ".3g",
                 },
             ),
-            TableBlock(
+            SectionTable(
                 "Each observation",
                 table,
                 {"observed": ",.0f", "median": ",.0f", "CRPS": ".3g"},

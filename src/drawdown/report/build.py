@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from drawdown.atomic import atomic_dir
 from drawdown.plan.model import Plan
 from drawdown.report import render
-from drawdown.report.analysis_sections import analysis_manifest, analysis_sections
 from drawdown.report.content import report_content
 from drawdown.report.data import SimulationViews, views_from_result
 from drawdown.report.html import render_html
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
     from drawdown.analyse.calibrate import CalibrationResult
 
 REPORT_NAME = REPORT_FILE
-FIGURE_KEYS = ("map", "gantt", "fan", "fate", "incidents", "protection")
 
 
 def write_report(
@@ -64,26 +62,14 @@ def write_report(
     files = sorted(
         name + ("/" if p.is_dir() else "") for name, p in names.items() if not name.startswith(".")
     )
-    sections = analysis_sections(analyses) if analyses else ()
-    extra = [fig for section in sections for fig in section.figures]
+    content = report_content(
+        scenario, plan, views, baseline=baseline, manifest=manifest, analyses=analyses
+    )
     if png:
         (folder / FIGURES_DIR).mkdir(exist_ok=True)
-        files += [f"{FIGURES_DIR}/{k}.png" for k in FIGURE_KEYS]
-        files += [f"{FIGURES_DIR}/{fig.key}.png" for fig in extra]
-    content = report_content(
-        scenario, plan, views, baseline=baseline, manifest=manifest, files=tuple(files)
-    )
-    content = replace(content, analyses=sections)
-    if analyses:
-        content.manifest.update(
-            {f"{k} analysis": v for k, v in analysis_manifest(analyses).items()}
-        )
-    svgs = {}
-    for fig in (*content.figures, *extra):
-        figure = render.draw(fig.plot, fig.data)  # type: ignore[arg-type]
-        svgs[fig.key] = render.to_svg(figure, fig.key)
-        if png:
-            render.to_png(figure, folder / FIGURES_DIR / f"{fig.key}.png")
+        files += [f"{FIGURES_DIR}/{fig.key}.png" for fig in content.drawn()]
+    content = replace(content, files=tuple(files))
+    svgs = render.draw_all(content.drawn(), folder / FIGURES_DIR if png else None)
     content.manifest["report time"] = f"{time.perf_counter() - started:.1f} s"
     path = folder / REPORT_NAME
     path.write_text(render_html(content, svgs), encoding="utf-8")

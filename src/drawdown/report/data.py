@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from drawdown.plan.model import Plan
-from drawdown.report.figure_data import FATES
-from drawdown.report.map import short_name
+from drawdown.report.figure_data import CARGO_OUTCOMES
+from drawdown.report.scenario_data import short_name
 from drawdown.scenario.model import Scenario
 
 FAN_LEVELS = (0.1, 0.25, 0.5, 0.75, 0.9)
@@ -27,7 +27,7 @@ OUTCOME_COLUMNS = (
     "wounded",
     "cost_usd",
     "protection_gap_person_days",
-    *(f"teu_{f}" for f in FATES),
+    *(f"teu_{f}" for f in CARGO_OUTCOMES),
 )
 
 
@@ -36,17 +36,16 @@ class SimulationViews:
     """What the report needs from a simulation, already reduced over runs.
 
     closure: index site, columns p10/p50/p90 (day). people: index day, columns FAN_LEVELS.
-    fate_teu: index site, columns FATES (mean TEU). incidents: index place, columns kind
-    (mean per run). uncovered: index day, columns p10/centre/p90 (civilians; the centre is
-    what `uncovered_centre` names). outcomes: one row
-    per run with OUTCOME_COLUMNS.
+    cargo_outcome_teu: index site, columns CARGO_OUTCOMES (mean TEU). incidents: index place,
+    columns kind (mean per run). uncovered: index day, columns p10/centre/p90 (civilians; the
+    centre is what `uncovered_centre` names). outcomes: one row per run with OUTCOME_COLUMNS.
     """
 
     runs: int
     seed: int | None
     closure: pd.DataFrame
     people: pd.DataFrame
-    fate_teu: pd.DataFrame
+    cargo_outcome_teu: pd.DataFrame
     incidents: pd.DataFrame
     uncovered: pd.DataFrame
     outcomes: pd.DataFrame
@@ -70,15 +69,18 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
         index=fan_frame.index,
     )
     sites = r.sites_frame()
-    theirs = {f: f for f in FATES} | {"repatriated": "shipped"}
+    # The simulation names the repatriated cargo "shipped"; the report reads its columns.
+    theirs = {f: f for f in CARGO_OUTCOMES} | {"repatriated": "shipped"}
     kinds = {s.id: s.kind for s in scenario.sites}
-    fate_teu = (
-        sites.groupby("site", sort=False)[[f"teu_{theirs[f]}" for f in FATES]]
+    cargo_outcome_teu = (
+        sites.groupby("site", sort=False)[[f"teu_{theirs[f]}" for f in CARGO_OUTCOMES]]
         .mean()
-        .set_axis(list(FATES), axis=1)
+        .set_axis(list(CARGO_OUTCOMES), axis=1)
     )
     holders = {h.site for h in scenario.holdings if h.containers_teu > 0}
-    fate_teu = fate_teu.loc[[s for s in fate_teu.index if s in holders or kinds.get(s) == "base"]]
+    cargo_outcome_teu = cargo_outcome_teu.loc[
+        [s for s in cargo_outcome_teu.index if s in holders or kinds.get(s) == "base"]
+    ]
     places = r.incidents_by_place()
     places = places[places["kind"] != "killed"]
     incidents = (
@@ -110,7 +112,7 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
             "wounded": runs["wounded"].astype(float),
             "cost_usd": runs["cost_usd"].astype(float),
             "protection_gap_person_days": runs["protection_gap_person_days"].astype(float),
-            **{f"teu_{f}": runs[f"teu_{theirs[f]}"].astype(float) for f in FATES},
+            **{f"teu_{f}": runs[f"teu_{theirs[f]}"].astype(float) for f in CARGO_OUTCOMES},
         }
     )
     return SimulationViews(
@@ -118,7 +120,7 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
         seed=int(r.meta.seed),
         closure=closure,
         people=people,
-        fate_teu=fate_teu,
+        cargo_outcome_teu=cargo_outcome_teu,
         incidents=incidents,
         uncovered=uncovered,
         outcomes=outcomes,

@@ -1,7 +1,8 @@
 """Small typed inputs of the report's figures: what each figure draws, already computed.
 
-Figures take these and draw; `drawdown.report.data` builds them from a scenario, a plan and
-simulation results. Days are indices from the scenario start (day 0), as in the plan.
+Figures take these and draw; the data functions of `drawdown.report.select` make them from
+the report's inputs (`ReportInputs`). Days are indices from the scenario start (day 0), as in
+the plan.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-# What becomes of equipment: shipped out of theatre, handed over to the host, destroyed on
-# site, lost to incidents, or still in theatre when the simulation ends.
-FATES = ("repatriated", "handed_over", "destroyed", "lost", "remaining")
+# Cargo outcome, what the simulation says became of equipment: shipped out of theatre,
+# handed over to the host, destroyed on site, lost to incidents, or still in theatre when
+# the simulation ends. (Not the plan's disposition, which is what the plan intends.)
+CARGO_OUTCOMES = ("repatriated", "handed_over", "destroyed", "lost", "remaining")
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,8 @@ class FanData:
 
 
 @dataclass(frozen=True)
-class FateData:
-    """Mean TEU per site by fate (columns: FATES), over runs."""
+class CargoOutcomeData:
+    """Mean TEU per site by cargo outcome (columns: CARGO_OUTCOMES), over runs."""
 
     teu: pd.DataFrame
     runs: int
@@ -146,17 +148,36 @@ class SourceRow:
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure of the report: where it goes, its caption, and what to draw."""
+    """One figure of the report, ready to draw: where it goes, its caption, and its data."""
 
-    key: str  # section id and file name: map, gantt, fan, fate, incidents, protection
+    key: str  # figure id and PNG file name (and section id when it has a section of its own)
     title: str
     caption: str
     plot: object  # plot_x(data, *, ax=None)
     data: object
+    nav: str = ""  # navigation label of its own section ("": drawn inside another section)
 
 
 @dataclass(frozen=True)
-class TableBlock:
+class Panel:
+    """One of several figures a registry entry draws (e.g. one tornado chart per output)."""
+
+    key: str
+    title: str
+    caption: str
+    data: object
+    options: dict[str, object] = field(default_factory=dict)  # keyword arguments of the plot
+
+
+@dataclass(frozen=True)
+class Panels:
+    """What a data function returns when its entry draws several figures."""
+
+    panels: tuple[Panel, ...]
+
+
+@dataclass(frozen=True)
+class SectionTable:
     """A table of an analysis section; `formats` maps numeric columns to format specs."""
 
     caption: str
@@ -172,7 +193,7 @@ class AnalysisSection:
     title: str
     paragraphs: tuple[str, ...]
     figures: tuple[Figure, ...] = ()
-    tables: tuple[TableBlock, ...] = ()
+    tables: tuple[SectionTable, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,3 +212,7 @@ class ReportContent:
     manifest: dict[str, str]
     files: tuple[str, ...] = ()
     analyses: tuple[AnalysisSection, ...] = ()
+
+    def drawn(self) -> tuple[Figure, ...]:
+        """Every figure of the page in page order: own sections first, then the analyses'."""
+        return (*self.figures, *(f for a in self.analyses for f in a.figures))

@@ -7,10 +7,10 @@ import pandas as pd
 
 from drawdown.plan.model import Plan
 from drawdown.report.data import SimulationViews
-from drawdown.report.figure_data import FATES, HeadlineFigure
+from drawdown.report.figure_data import CARGO_OUTCOMES, HeadlineFigure
 from drawdown.scenario.model import Scenario
 
-FATE_WORDS = {
+OUTCOME_WORDS = {
     "repatriated": "repatriated",
     "handed_over": "handed over",
     "destroyed": "destroyed",
@@ -74,14 +74,14 @@ def headline(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[He
             f"of which killed: {killed.mean():,.1f} expected, P90 {_q(killed, 0.9):,.0f}",
         )
     )
-    teu = out[[f"teu_{f}" for f in FATES]].to_numpy(dtype=float)
+    teu = out[[f"teu_{f}" for f in CARGO_OUTCOMES]].to_numpy(dtype=float)
     total = teu.sum(axis=1, keepdims=True)
     shares = np.divide(teu, total, out=np.zeros_like(teu), where=total > 0)
-    for i, fate_name in enumerate(FATES):
+    for i, outcome in enumerate(CARGO_OUTCOMES):
         s = shares[:, i]
         figures.append(
             HeadlineFigure(
-                f"Equipment {FATE_WORDS[fate_name]}",
+                f"Equipment {OUTCOME_WORDS[outcome]}",
                 f"{s.mean():.1%}",
                 f"P10–P90 {_q(s, 0.1):.1%}–{_q(s, 0.9):.1%}",
                 runs,

@@ -11,20 +11,26 @@ import pandas as pd
 
 from drawdown.report.analysis_sections import ANALYSIS_SECTIONS
 from drawdown.report.figure_data import AnalysisSection, HeadlineFigure, ReportContent, SourceRow
+from drawdown.report.registry import FIGURES
 
-SECTIONS = (
-    ("headline", "Headline"),
-    ("map", "Map"),
-    ("gantt", "Closures"),
-    ("fan", "People out"),
-    ("fate", "Equipment"),
-    ("incidents", "Incidents"),
-    ("protection", "Protection gap"),
+# The page around the figures: the headline first, then the figures with a section of their
+# own (the registry's, in its order), the plan's sections, the analyses present, and these.
+HEAD = (("headline", "Headline"),)
+PLAN_SECTIONS = (
     ("movements", "Movements"),
     ("constraints", "Binding constraints"),
     ("gain", "Optimiser gain"),
+)
+TAIL = (
     ("sources", "Assumptions and sources"),
     ("manifest", "Run manifest"),
+)
+# Every section of a report without analyses, in page order (with the registry's figures).
+SECTIONS = (
+    *HEAD,
+    *((e.key, e.nav) for e in FIGURES if e.section is None),
+    *PLAN_SECTIONS,
+    *TAIL,
 )
 
 CSS = """
@@ -112,14 +118,18 @@ SORT_JS = """
 def navigation(content: ReportContent) -> tuple[tuple[str, str], ...]:
     """The sections in page order: the analyses present go before the sources."""
     present = {a.key for a in content.analyses}
-    extra = tuple((k, name) for k, name in ANALYSIS_SECTIONS if k in present)
-    at = [k for k, _ in SECTIONS].index("sources")
-    return SECTIONS[:at] + extra + SECTIONS[at:]
+    return (
+        *HEAD,
+        *((f.key, f.nav) for f in content.figures),
+        *PLAN_SECTIONS,
+        *((k, name) for k, name in ANALYSIS_SECTIONS if k in present),
+        *TAIL,
+    )
 
 
 def render_html(content: ReportContent, svgs: dict[str, str]) -> str:
     """The whole page; `svgs` maps a figure's key to its inline SVG."""
-    titles = dict(SECTIONS)
+    titles = dict((*HEAD, *PLAN_SECTIONS, *TAIL))
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -170,9 +180,9 @@ def _analysis(section: AnalysisSection, svgs: dict[str, str]) -> str:
             f'<figure id="figure-{fig.key}"><h3>{escape(fig.title)}</h3>{svgs[fig.key]}'
             f"<figcaption>{escape(fig.caption)}</figcaption></figure>"
         )
-    for block in section.tables:
-        table = _table(block.frame, sortable=True, formats=block.formats)
-        parts.append(f'<h3>{escape(block.caption)}</h3><div class="scroll">{table}</div>')
+    for table_data in section.tables:
+        table = _table(table_data.frame, sortable=True, formats=table_data.formats)
+        parts.append(f'<h3>{escape(table_data.caption)}</h3><div class="scroll">{table}</div>')
     return "\n".join(parts)
 
 

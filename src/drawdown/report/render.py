@@ -12,11 +12,25 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from drawdown.report import figure_data
 from drawdown.report._style import FIGSIZE_IN, PNG_DPI
 
 PlotFunction = Callable[..., Axes]
 
 PNG_SIZE_PX = (round(FIGSIZE_IN[0] * PNG_DPI), round(FIGSIZE_IN[1] * PNG_DPI))  # (1600, 900)
+
+
+def draw_all(
+    figures: tuple[figure_data.Figure, ...], png_dir: Path | None = None
+) -> dict[str, str]:
+    """Each figure's inline SVG by key, and its PNG in `png_dir` when one is given."""
+    svgs = {}
+    for fig in figures:
+        drawn = draw(fig.plot, fig.data)  # type: ignore[arg-type]
+        svgs[fig.key] = to_svg(drawn, fig.key)
+        if png_dir is not None:
+            to_png(drawn, png_dir / f"{fig.key}.png")
+    return svgs
 
 
 def draw(plot: PlotFunction, data: Any) -> Figure:
@@ -33,7 +47,7 @@ def to_svg(fig: Figure, prefix: str) -> str:
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
-    # The RDF metadata block and its namespaces are of no use inline; drop them.
+    # The RDF metadata element and its namespaces are of no use inline; drop them.
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     text = re.sub(r'\s+xmlns:(cc|dc|rdf)="[^"]*"', "", text)
     # Several SVGs share one HTML document: keep each one's ids (clip paths, glyphs) apart.

@@ -16,12 +16,14 @@ from drawdown.scenario.model import Scenario
 ROAD_KINDS = ("ied", "ambush")
 
 
+def short_name(name: str) -> str:
+    """A site's name without its parenthesised detail, to keep figures legible."""
+    return name.split(" (")[0].strip()
+
+
 def people_by_site(scenario: Scenario) -> dict[str, int]:
     """People each site holds at the start."""
-    totals: Counter[str] = Counter()
-    for h in scenario.holdings:
-        totals[h.site] += h.people
-    return dict(totals)
+    return {site: n for (site,), n in scenario.people_by("site").items()}
 
 
 def closure_ranks(scenario: Scenario, plan: Plan) -> dict[str, int]:
@@ -230,11 +232,13 @@ def sources(scenario: Scenario) -> list[SourceRow]:
 
     for s in scenario.sites:
         add("sites", s.id, f"{s.name}, {s.kind}", s.source)
+    for unit in scenario.units:
+        add("units", unit.id, f"{unit.people:,} people, {unit.kind}", unit.source)
     for h in scenario.holdings:
         add(
             "holdings",
-            f"{h.site} / {h.contingent} / {h.cargo_class}",
-            f"{h.people:,} people, {h.containers_teu:,.0f} TEU, {h.vehicles:,} vehicles",
+            f"{h.unit} / {h.cargo_class}",
+            f"{h.containers_teu:,.0f} TEU, {h.vehicles:,} vehicles, {h.owner}",
             h.source,
         )
     for link in scenario.links:

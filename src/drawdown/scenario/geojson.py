@@ -9,10 +9,9 @@ from drawdown.scenario.model import Scenario
 
 def scenario_features(scenario: Scenario) -> dict[str, Any]:
     """A FeatureCollection: one Point per site, one LineString per link."""
-    people: dict[str, int] = {}
+    people = {site: n for (site,), n in scenario.people_by("site").items()}
     teu: dict[str, float] = {}
     for h in scenario.holdings:
-        people[h.site] = people.get(h.site, 0) + h.people
         teu[h.site] = teu.get(h.site, 0.0) + h.containers_teu
     features: list[dict[str, Any]] = []
     for s in scenario.sites:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from drawdown.atomic import atomic_dir
 from drawdown.errors import InputError, Problem
+from drawdown.scenario.kinds import ASSET_NAMES
 from drawdown.scenario.model import Manifest, Scenario
 from drawdown.scenario.tables import (
     ASSET_COLUMNS,
@@ -31,11 +32,20 @@ from drawdown.scenario.tables import (
 
 MANIFEST = "scenario.yaml"
 BUILTIN_DIR = Path(__file__).parent / "builtin"
+# What actually happened in a built-in precedent, in the actuals format of `drawdown check`.
+# It is the outcome the scenario is scored on, so the loader never reads it.
+RECORD = "record.csv"
 
 
 def builtin_names() -> list[str]:
     """Names of the scenarios shipped with drawdown."""
     return sorted(p.name for p in BUILTIN_DIR.iterdir() if (p / MANIFEST).is_file())
+
+
+def builtin_record(name: str) -> Path | None:
+    """The shipped record of what happened in built-in scenario `name`, if it has one."""
+    path = BUILTIN_DIR / name / RECORD
+    return path if name in builtin_names() and path.is_file() else None
 
 
 def resolve(path_or_name: str | os.PathLike[str]) -> Path:
@@ -191,13 +201,13 @@ def load_tables(folder: Path) -> tuple[dict[str, list[BaseModel]], list[Problem]
             if table.file == "assets.csv":
                 for number, row in enumerate(rows, start=2):
                     kind = (row.get("kind") or "").strip()
-                    if kind not in ("truck", "escort", "aircraft"):
+                    if kind not in ASSET_NAMES:
                         problems.append(
                             Problem(
                                 table.file,
                                 f"row {number}, column kind",
                                 f"unknown asset kind {kind!r}",
-                                "use truck, escort or aircraft",
+                                f"use {', '.join(ASSET_NAMES[:-1])} or {ASSET_NAMES[-1]}",
                             )
                         )
         header, rows = cache[table.file]

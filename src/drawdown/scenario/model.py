@@ -14,18 +14,26 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SiteKind = Literal["base", "hub", "exit", "waypoint"]
+SiteRole = Literal["", "hq", "hub", "team"]
+UnitKind = Literal["battalion", "company", "fpu", "enabling", "staff", "civilian"]
+Owner = Literal["coe", "un"]
+LiftKind = Literal["charter", "corridor"]
 ExitFor = Literal["", "people", "cargo", "all"]
 AirfieldClass = Literal["none", "helipad", "airstrip", "airport"]
 RunwaySurface = Literal["none", "paved", "unpaved"]
 Category = Literal["troops", "police", "civilian"]
 Mode = Literal["road", "air", "river"]
+# A clearance also governs the host authority's acceptance of a site handover.
+ClearanceMode = Literal["road", "air", "river", "handover", "*"]
+# The kinds are registered in `scenario.kinds` (units, targets, effects); these Literals
+# repeat the names for the JSON Schema and the reference docs, and a test keeps them equal.
 AssetKind = Literal["truck", "escort", "aircraft"]
 IncidentKind = Literal["ied", "ambush", "ground_fire", "base_attack"]
 EventKind = Literal[
     "link_closed",  # a link cannot be used from `date` until `end_date` (inclusive)
     "corridor_closed",  # every link of an escort corridor is closed (e.g. a border)
     "contingent_departs",  # a contingent's people must be out by `date`
-    "clearance_suspended",  # no clearance for `target` mode from `date` to `end_date`
+    "clearance_suspended",  # approval 0 for `target` mode (* all) from `date` to `end_date`
 ]
 DelayDistribution = Literal["fixed", "exponential"]
 
@@ -82,15 +90,67 @@ class Site(Sourced):
     population_covered: NonNegInt = Field(
         0, description="People living within the coverage radius."
     )
+    role: SiteRole = Field(
+        "",
+        description="hq (mission headquarters), hub (logistics hub) or team (team site); "
+        "blank: hub for kind hub, team for kind base, none for exits and waypoints.",
+    )
+    supported_by: str = Field(
+        "",
+        description="Id of the hub or HQ that supports this site and stays open while it is "
+        "open (blank: none).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_role(cls, data: object) -> object:
+        # The role follows the kind unless the file says otherwise, so old folders get roles.
+        if isinstance(data, dict) and not data.get("role"):
+            role = {"hub": "hub", "base": "team"}.get(str(data.get("kind", "")), "")
+            data = {**data, "role": role}
+        return data
+
+
+class Unit(Sourced):
+    """A formed body at one site: a battalion, company, police unit, enabling unit or staff."""
+
+    id: str = Field(min_length=1, description="Unique unit id, named by holdings.csv `unit`.")
+    site: str = Field(description="Site where the unit is at the start.")
+    contingent: str = Field(description="Contributing country, or the mission for civilians.")
+    kind: UnitKind = Field(
+        description="battalion, company, fpu (formed police unit), enabling (engineers, "
+        "transport, aviation, hospital), staff, or civilian (civilian staff)."
+    )
+    category: Category
+    people: NonNegInt = Field(description="People in the unit at the start.")
+    rear_party_people: NonNegInt | None = Field(
+        None,
+        description="People who stay after the main body leaves, until the unit's last load "
+        "(blank: policy rear_party_share and rear_party_min_people).",
+    )
 
 
 class Holding(Sourced):
-    """What a contingent holds at a site at the start: people and one class of cargo."""
+    """One class of equipment a unit holds at a site at the start, and who owns it."""
 
-    site: str
-    contingent: str
-    category: Category
-    people: NonNegInt = 0
+    unit: str = Field(
+        "",
+        description="Id of the unit holding it (units.csv). Without units.csv the loader "
+        "derives one unit per site, contingent and category and fills this in.",
+    )
+    owner: Literal["", "coe", "un"] = Field(
+        "",
+        description="coe (contingent-owned: its country decides) or un (UN-owned: Financial "
+        "Regulation 5.14). Blank: coe for troops and police, un for civilian.",
+    )
+    site: str = Field("", description="Site of the holding (blank: the unit's).")
+    contingent: str = Field("", description="Contingent (blank: the unit's).")
+    category: Literal["", "troops", "police", "civilian"] = Field(
+        "", description="troops, police or civilian (blank: the unit's)."
+    )
+    people: NonNegInt = Field(
+        0, description="Only in folders without units.csv: people, moved to derived units."
+    )
     containers_teu: NonNegFloat = 0.0
     vehicles: NonNegInt = 0
     cargo_class: str = Field("general", description="e.g. general, vehicles, armour, weapons.")
@@ -176,7 +236,10 @@ class Aircraft(Sourced):
 class Clearance(Sourced):
     """Host-nation approval behaviour for movements by mode and region in a period."""
 
-    mode: Mode | Literal["*"]
+    mode: ClearanceMode = Field(
+        description="road, air, river, handover (the receiving host authority's acceptance "
+        "of a site handover) or * for all."
+    )
     region: str = Field("*", description="Region of the movement's origin, or * for all.")
     start: dt.date
     end: dt.date
@@ -214,6 +277,46 @@ class Event(Sourced):
     date: dt.date
     end_date: dt.date | None = None
     description: str = ""
+
+
+class ResidualTask(Sourced):
+    """A task the mandate keeps for a while, holding a site open until a date."""
+
+    site: str = Field(description="Site the task holds open.")
+    task: str = Field(min_length=1, description="What the mandate keeps, in a few words.")
+    until: dt.date = Field(description="Last day of the task (inclusive).")
+
+
+class Lift(Sourced):
+    """Strategic lift out of the theatre: troop charters at an airport, or a road corridor's end.
+
+    `low`/`high` are the range of `flights_per_week` (charter) or `teu_per_day` (corridor).
+    """
+
+    id: str = Field(min_length=1)
+    kind: LiftKind = Field(
+        description="charter (seats on troop charters from an international airport) or "
+        "corridor (the end of a road corridor at a sea port or border post)."
+    )
+    site: str = Field(description="Exit where people board (charter) or cargo crosses (corridor).")
+    seats_each: NonNegInt = Field(0, description="Charter: seats on one flight (about 270).")
+    flights_per_week: NonNegFloat = Field(0.0, description="Charter: flights a week.")
+    teu_per_day: NonNegFloat = Field(0.0, description="Corridor: containers (TEU) crossing a day.")
+    vehicles_per_day: NonNegFloat = Field(0.0, description="Corridor: vehicles crossing a day.")
+    border_delay_days_mean: NonNegFloat = Field(
+        0.0, description="Corridor: mean border and customs wait on arrival, days."
+    )
+
+
+class ContingentPolicy(Sourced):
+    """What a contributing country allows for its contingent-owned equipment."""
+
+    id: str = Field(min_length=1, description="Contingent, as in units.csv and holdings.csv.")
+    handover_allowed: bool = Field(
+        False,
+        description="Whether non-sensitive COE may be handed over, gifted or sold in theatre "
+        "(no: repatriated). Sensitive items are never handed over.",
+    )
 
 
 class Calendar(Record):
@@ -256,6 +359,55 @@ class Policy(Record):
     min_guard_people: NonNegInt = Field(
         50, description="People who stay at a base until its last movement."
     )
+    rear_party_share: Probability = Field(
+        0.1,
+        description="Share of a unit that stays after its main body leaves, until its last "
+        "load (unless units.csv sets rear_party_people).",
+    )
+    rear_party_min_people: NonNegInt = Field(
+        40, description="Smallest rear party a unit leaves behind."
+    )
+    guard_people_per_attack_per_month: NonNegFloat = Field(
+        1200.0,
+        description="Last guard at a base: max(min_guard_people, rear parties, this x "
+        "expected attacks a month on the base).",
+    )
+    support_sites_close_first: bool = Field(
+        True, description="The HQ and hubs stay open while a site they support is open."
+    )
+    expedited_evacuation_clearance: bool = Field(
+        True,
+        description="Evacuation flights are approved at the air clearance's rate but without "
+        "its delay.",
+    )
+    evacuation_uses_own_aircraft: bool = Field(
+        True,
+        description="Evacuations fly on the scenario's own aircraft (sorties, seats) and meet "
+        "the same ground-fire threat.",
+    )
+
+
+class ClosureWork(Record):
+    """What closing a site takes: packing by the people there, then the final steps."""
+
+    teu_packed_per_person_day: NonNegFloat = Field(
+        0.033,
+        description="Containers (TEU) dismantled and packed a day per person at the site.",
+    )
+    vehicles_prepared_per_person_day: NonNegFloat = Field(
+        0.033, description="Vehicles prepared for the road a day per person at the site."
+    )
+    max_teu_packed_per_day: NonNegFloat = Field(
+        60.0, description="Most TEU one site can pack and load a day, however many are there."
+    )
+    max_vehicles_prepared_per_day: NonNegFloat = Field(
+        50.0, description="Most vehicles one site can prepare and load a day."
+    )
+    final_steps_days: NonNegInt = Field(
+        7,
+        description="Days from the last load leaving to the handover: final inventory, "
+        "environmental clearance, signature by the receiving host authority.",
+    )
 
 
 class Uncertainty(Record):
@@ -289,6 +441,9 @@ class Manifest(Record):
     calendar: Calendar = Calendar()
     objective: ObjectiveWeights = ObjectiveWeights()
     policy: Policy = Policy()
+    closure: ClosureWork = Field(
+        ClosureWork(), description="Rates of packing and closing a site (precedent defaults)."
+    )
     uncertainties: tuple[Uncertainty, ...] = Field(
         (), description="Declared uncertain parameters for sensitivity analysis."
     )
@@ -319,8 +474,23 @@ class Scenario(Record):
     clearances: tuple[Clearance, ...] = ()
     threats: tuple[Threat, ...] = ()
     events: tuple[Event, ...] = ()
+    units: tuple[Unit, ...] = ()
+    residual_tasks: tuple[ResidualTask, ...] = ()
+    lift: tuple[Lift, ...] = ()
+    contingents: tuple[ContingentPolicy, ...] = ()
 
     model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _with_units(cls, data: object) -> object:
+        # Every scenario, loaded or built in code, has units and every holding a unit and an
+        # owner, so no stage branches on old folders.
+        if not isinstance(data, dict):
+            return data
+        from drawdown.scenario.units import attach_units
+
+        return attach_units(data)
 
     @property
     def name(self) -> str:
@@ -359,9 +529,30 @@ class Scenario(Record):
         """A copy with some fields replaced (the scenario itself never changes)."""
         return self.model_copy(update=changes)
 
+    def unit(self, unit_id: str) -> Unit:
+        for u in self.units:
+            if u.id == unit_id:
+                return u
+        raise KeyError(unit_id)
+
+    def people_by(self, *fields: str) -> dict[tuple[str, ...], int]:
+        """People at the start summed over units, by unit fields (e.g. "site", "contingent").
+
+        The one place stages read people from: units hold them, holdings only equipment.
+        """
+        out: dict[tuple[str, ...], int] = {}
+        for u in self.units:
+            key = tuple(str(getattr(u, f)) for f in fields)
+            out[key] = out.get(key, 0) + u.people
+        return out
+
+    def people_at(self, site_id: str) -> int:
+        """People at `site_id` at the start."""
+        return sum(u.people for u in self.units if u.site == site_id)
+
     @property
     def total_people(self) -> int:
-        return sum(h.people for h in self.holdings)
+        return sum(u.people for u in self.units)
 
     @property
     def total_containers_teu(self) -> float:

@@ -8,7 +8,14 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from drawdown.scenario.model import Calendar, Manifest, ObjectiveWeights, Policy, Uncertainty
+from drawdown.scenario.model import (
+    Calendar,
+    ClosureWork,
+    Manifest,
+    ObjectiveWeights,
+    Policy,
+    Uncertainty,
+)
 from drawdown.scenario.tables import TABLES, Table
 
 
@@ -81,7 +88,7 @@ def reference_markdown() -> str:
         *_field_rows(Manifest, None),
         "",
     ]
-    for section in (Calendar, ObjectiveWeights, Policy, Uncertainty):
+    for section in (Calendar, ObjectiveWeights, Policy, ClosureWork, Uncertainty):
         lines += [
             f"### {section.__name__}",
             "",

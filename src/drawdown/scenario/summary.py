@@ -16,11 +16,12 @@ Row = dict[str, Any]
 def holdings_by_site(scenario: Scenario) -> list[Row]:
     """People by category, containers, vehicles and value per site, largest first."""
     rows: dict[str, Row] = {}
-    for h in scenario.holdings:
-        row = rows.setdefault(
-            h.site,
+
+    def row_of(site: str) -> Row:
+        return rows.setdefault(
+            site,
             {
-                "site": h.site,
+                "site": site,
                 "troops": 0,
                 "police": 0,
                 "civilian": 0,
@@ -30,7 +31,11 @@ def holdings_by_site(scenario: Scenario) -> list[Row]:
                 "value_usd": 0.0,
             },
         )
-        row[h.category] += h.people
+
+    for (site, category), people in scenario.people_by("site", "category").items():
+        row_of(site)[category] += people
+    for h in scenario.holdings:
+        row = row_of(h.site)
         row["containers_teu"] += h.containers_teu
         row["vehicles"] += h.vehicles
         row["value_usd"] += h.value_usd
@@ -45,15 +50,22 @@ def holdings_by_contingent(scenario: Scenario) -> list[Row]:
     """People, containers and vehicles per contingent, with the sites it holds."""
     rows: dict[str, Row] = {}
     sites: dict[str, set[str]] = defaultdict(set)
-    for h in scenario.holdings:
-        row = rows.setdefault(
-            h.contingent,
-            {"contingent": h.contingent, "people": 0, "containers_teu": 0.0, "vehicles": 0},
+
+    def row_of(contingent: str) -> Row:
+        return rows.setdefault(
+            contingent,
+            {"contingent": contingent, "people": 0, "containers_teu": 0.0, "vehicles": 0},
         )
-        row["people"] += h.people
+
+    for (contingent, site), people in scenario.people_by("contingent", "site").items():
+        row_of(contingent)["people"] += people
+        if people:
+            sites[contingent].add(site)
+    for h in scenario.holdings:
+        row = row_of(h.contingent)
         row["containers_teu"] += h.containers_teu
         row["vehicles"] += h.vehicles
-        if h.people or h.containers_teu or h.vehicles:
+        if h.containers_teu or h.vehicles:
             sites[h.contingent].add(h.site)
     for name, row in rows.items():
         row["sites"] = ", ".join(sorted(sites[name]))
@@ -126,8 +138,8 @@ def asset_rows(scenario: Scenario) -> list[Row]:
 def totals(scenario: Scenario) -> Row:
     """Headline totals of the scenario."""
     people: dict[str, int] = defaultdict(int)
-    for h in scenario.holdings:
-        people[h.category] += h.people
+    for (category,), n in scenario.people_by("category").items():
+        people[category] += n
     return {
         "name": scenario.name,
         "start": scenario.manifest.start_date.isoformat(),
@@ -150,12 +162,16 @@ def source_rows(scenario: Scenario) -> list[Row]:
     cited: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     tables = {
         "sites": scenario.sites,
+        "units": scenario.units,
         "holdings": scenario.holdings,
         "links": scenario.links,
         "assets": (*scenario.trucks, *scenario.escorts, *scenario.aircraft),
         "clearances": scenario.clearances,
         "threats": scenario.threats,
         "events": scenario.events,
+        "residual_tasks": scenario.residual_tasks,
+        "lift": scenario.lift,
+        "contingents": scenario.contingents,
     }
     for table, rows in tables.items():
         for row in rows:

@@ -15,13 +15,17 @@ from pydantic import BaseModel
 from drawdown.scenario.model import (
     Aircraft,
     Clearance,
+    ContingentPolicy,
     Escort,
     Event,
     Holding,
+    Lift,
     Link,
+    ResidualTask,
     Site,
     Threat,
     Truck,
+    Unit,
 )
 
 TRUE_WORDS = {"yes", "true", "y", "1"}
@@ -62,15 +66,35 @@ TABLES: tuple[Table, ...] = (
             "air_slots_per_day",
             "coverage_radius_km",
             "population_covered",
+            "role",
+            "supported_by",
         )
         + SOURCE_COLUMNS,
         ("id", "name", "kind", "lat", "lon"),
+    ),
+    Table(
+        "units.csv",
+        "units",
+        Unit,
+        (
+            "id",
+            "site",
+            "contingent",
+            "kind",
+            "category",
+            "people",
+            "rear_party_people",
+        )
+        + SOURCE_COLUMNS,
+        ("id", "site", "contingent", "kind", "category", "people"),
     ),
     Table(
         "holdings.csv",
         "holdings",
         Holding,
         (
+            "unit",
+            "owner",
             "site",
             "contingent",
             "category",
@@ -82,7 +106,7 @@ TABLES: tuple[Table, ...] = (
             "sensitive",
         )
         + SOURCE_COLUMNS,
-        ("site", "contingent", "category"),
+        (),  # with units.csv, `unit` alone places a row; without it, site and the rest
         key=None,
     ),
     Table(
@@ -178,6 +202,38 @@ TABLES: tuple[Table, ...] = (
         ("id", "kind", "target", "date", "end_date", "description") + SOURCE_COLUMNS,
         ("id", "kind", "target", "date"),
     ),
+    Table(
+        "residual_tasks.csv",
+        "residual_tasks",
+        ResidualTask,
+        ("site", "task", "until") + SOURCE_COLUMNS,
+        ("site", "task", "until"),
+        key=None,
+    ),
+    Table(
+        "lift.csv",
+        "lift",
+        Lift,
+        (
+            "id",
+            "kind",
+            "site",
+            "seats_each",
+            "flights_per_week",
+            "teu_per_day",
+            "vehicles_per_day",
+            "border_delay_days_mean",
+        )
+        + SOURCE_COLUMNS,
+        ("id", "kind", "site"),
+    ),
+    Table(
+        "contingents.csv",
+        "contingents",
+        ContingentPolicy,
+        ("id", "handover_allowed", "source"),
+        ("id", "handover_allowed"),
+    ),
 )
 
 # assets.csv holds three row types; its header is the union of their columns.
@@ -185,7 +241,16 @@ ASSET_COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys(c for t in TABLES if t.file == "assets.csv" for c in t.columns)
 )
 
-OPTIONAL_FILES = {"clearances.csv", "threats.csv", "events.csv"}
+OPTIONAL_FILES = {
+    "clearances.csv",
+    "threats.csv",
+    "events.csv",
+    "units.csv",
+    "residual_tasks.csv",
+    "lift.csv",
+    "contingents.csv",
+}
+BOOL_COLUMNS = {"sensitive", "needs_paved", "handover_allowed"}
 
 
 def parse_months(text: str) -> tuple[int, ...]:
@@ -239,7 +304,7 @@ def row_to_fields(table: Table, row: dict[str, str]) -> dict[str, Any]:
             continue
         if column == "passable_months":
             fields[column] = parse_months(text)
-        elif column in ("sensitive", "needs_paved"):
+        elif column in BOOL_COLUMNS:
             word = text.lower()
             if word in TRUE_WORDS:
                 fields[column] = True

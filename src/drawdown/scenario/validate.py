@@ -10,7 +10,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from drawdown.errors import Problem
+from drawdown.scenario.days import MODES
+from drawdown.scenario.kinds import ANY_MODE, EVENT, THREAT
 from drawdown.scenario.model import Scenario, Sourced
+from drawdown.scenario.validate_withdrawal import check_withdrawal
 
 Edges = dict[str, set[str]]
 
@@ -90,7 +93,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
                 )
             )
     for i, t in enumerate(scenario.threats, start=2):
-        on_link = t.kind in ("ied", "ambush")
+        on_link = THREAT[t.kind].target == "link"
         pool = link_ids if on_link else site_ids
         if t.target not in pool:
             what = "link" if on_link else "site"
@@ -111,15 +114,18 @@ def check_references(scenario: Scenario) -> list[Problem]:
             problems.append(
                 Problem("clearances.csv", f"row {i}", "end is before start", "swap the dates")
             )
-    contingents = {h.contingent for h in scenario.holdings}
+    # A contingent may hold people only (its unit) and no equipment row.
+    contingents = {h.contingent for h in scenario.holdings} | {u.contingent for u in scenario.units}
+    # what each kind of event target names (scenario.kinds); a mode target takes the one
+    # wildcard * for every mode and nothing else (scenario.days)
+    pools: dict[str, tuple[set[str], str]] = {
+        "link": (link_ids, "a link id"),
+        "corridor": (corridors, "an escort corridor"),
+        "contingent": (contingents, "a contingent from units.csv or holdings.csv"),
+        "mode": ({*MODES, ANY_MODE}, f"{', '.join(MODES)} or {ANY_MODE} for every mode"),
+    }
     for e in scenario.events:
-        pools = {
-            "link_closed": (link_ids, "a link id"),
-            "corridor_closed": (corridors, "an escort corridor"),
-            "contingent_departs": (contingents, "a contingent from holdings.csv"),
-            "clearance_suspended": ({"road", "air", "river", "*"}, "road, air, river or *"),
-        }
-        pool, what = pools[e.kind]
+        pool, what = pools[EVENT[e.kind].target]
         if e.target not in pool:
             problems.append(
                 Problem(
@@ -276,12 +282,15 @@ def check_sources(scenario: Scenario) -> list[Problem]:
     problems = []
     groups: list[tuple[str, str, Iterable[Sourced]]] = [
         ("sites.csv", "id", scenario.sites),
+        ("units.csv", "id", scenario.units),
         ("holdings.csv", "", scenario.holdings),
         ("links.csv", "id", scenario.links),
         ("assets.csv", "id", (*scenario.trucks, *scenario.escorts, *scenario.aircraft)),
         ("clearances.csv", "", scenario.clearances),
         ("threats.csv", "", scenario.threats),
         ("events.csv", "id", scenario.events),
+        ("residual_tasks.csv", "", scenario.residual_tasks),
+        ("lift.csv", "id", scenario.lift),
     ]
     for file, key, rows in groups:
         for i, row in enumerate(rows, start=2):
@@ -303,6 +312,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     """Every cross-table check, errors and warnings together."""
     problems = check_references(scenario)
     problems += check_sites(scenario)
+    problems += check_withdrawal(scenario)
     if not any(p.severity == "error" for p in problems):
         problems += check_network(scenario)
     problems += check_sources(scenario)

@@ -2,7 +2,9 @@
 
 `simulate(scenario, plan, runs=..., seed=...)` is the front door. Runs are processed in
 blocks; every run draws from its own fixed slice of one seeded stream, so results are
-bit-identical whatever the block size.
+bit-identical whatever the block size. `simulate_variants(scenario, plan, variants, ...)`
+runs many parameter sets (lists of overrides) with common random numbers, for sensitivity,
+sweeps and the workbench.
 """
 
 from __future__ import annotations
@@ -19,12 +21,21 @@ from drawdown.simulate.engine import run_block
 from drawdown.simulate.inputs import check_plan, compile_inputs
 from drawdown.simulate.outcomes import Collector
 from drawdown.simulate.result import Meta, SimulationResult
+from drawdown.simulate.variants import VariantRuns, simulate_variants
 
 MAX_RUNS = 50_000_000
 MEMORY_LIMIT_BYTES = 4 * 1024**3
 BLOCK_BYTES = 24 * 1024**2  # uniforms held at once
 
-__all__ = ["Multipliers", "SimulationResult", "estimate_memory", "plan_hash", "simulate"]
+__all__ = [
+    "Multipliers",
+    "SimulationResult",
+    "VariantRuns",
+    "estimate_memory",
+    "plan_hash",
+    "simulate",
+    "simulate_variants",
+]
 
 
 def plan_hash(plan: Plan) -> str:

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 
-from drawdown.simulate.inputs import Compiled
+from drawdown.simulate.inputs import N_SLOTS, Compiled
 
-N_KINDS = 4  # ied, ambush, ground fire at origin, ground fire at destination
+N_KINDS = N_SLOTS  # a movement's incident slots (simulate.inputs)
 UNIFORMS_PER_INCIDENT = 3 + 5  # kind split, then five effects
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 
+from drawdown.scenario.kinds import THREAT_NAMES
 from drawdown.simulate.disruptions import Fates, poisson_inv
 from drawdown.simulate.inputs import Compiled
 from drawdown.simulate.policy import (
@@ -28,7 +29,7 @@ from drawdown.simulate.policy import (
     take_cargo,
 )
 
-N_INCIDENT_KINDS = 4  # ied, ambush, ground fire, base attack (outcome order)
+N_INCIDENT_KINDS = len(THREAT_NAMES)  # outcome order: the registry of threat kinds
 
 
 @dataclass

@@ -8,7 +8,6 @@ disruption draws then only index arrays.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -16,13 +15,18 @@ import numpy as np
 
 from drawdown.errors import InputError, Problem
 from drawdown.plan.model import Plan
-from drawdown.scenario.model import Scenario
+from drawdown.scenario import days as scenario_days
+from drawdown.scenario.kinds import BASE_DAY_KINDS, CONVOY_KINDS, EFFECT_FIELDS, SORTIE_KINDS
+from drawdown.scenario.model import Scenario, Threat
 
-MODES = {"road": 0, "air": 1, "river": 2}
-# incident kinds on a movement: roadside bomb, ambush, ground fire at origin / destination
-INC_IED, INC_AMBUSH, INC_GF_ORIGIN, INC_GF_DEST = 0, 1, 2, 3
-# effects of incidents: killed, wounded, vehicles lost, containers lost (TEU), delay (days)
-EFFECTS = ("killed", "wounded", "vehicles_lost", "cargo_lost_teu", "delay_days")
+MODES = {mode: i for i, mode in enumerate(scenario_days.MODES)}
+# A movement's incident slots: each per-convoy-km kind on its link (road and river), then
+# each per-sortie kind at the origin and at the destination airfield (air).
+ROAD_SLOTS: tuple[str, ...] = CONVOY_KINDS
+AIR_SLOTS: tuple[tuple[str, str], ...] = tuple(
+    (kind, end) for kind in SORTIE_KINDS for end in ("origin", "destination")
+)
+N_SLOTS = len(ROAD_SLOTS) + len(AIR_SLOTS)
 PLAN_FILE = "plan"
 
 
@@ -179,12 +183,33 @@ def _known(table: Mapping[str, object]) -> str:
     return f"known: {shown}"
 
 
-def _dates(scenario: Scenario, n_days: int) -> list[dt.date]:
-    return [scenario.date_of(d) for d in range(n_days)]
+def movement_threats(
+    scenario: Scenario, mode: str, link: str, origin: str, destination: str
+) -> list[tuple[int, int, float]]:
+    """(slot, threat row, exposure per convoy or sortie) of every threat a movement meets.
+
+    Exposure per convoy is the link's km for per-convoy-km kinds (road and river), 1 for
+    per-sortie kinds at either airfield (air); the caller checks the threat's window.
+    """
+    if mode != "air":
+        km = float(scenario.link(link).km)
+        wanted = [(slot, kind, link, km) for slot, kind in enumerate(ROAD_SLOTS)]
+    else:
+        ends = {"origin": origin, "destination": destination}
+        wanted = [
+            (len(ROAD_SLOTS) + k, kind, ends[end], 1.0) for k, (kind, end) in enumerate(AIR_SLOTS)
+        ]
+    return [
+        (slot, row, per_convoy)
+        for slot, kind, target, per_convoy in wanted
+        for row, t in enumerate(scenario.threats)
+        if t.kind == kind and t.target == target
+    ]
 
 
-def _active(start: dt.date, end: dt.date, dates: list[dt.date]) -> np.ndarray:
-    return np.array([start <= d <= end for d in dates], dtype=bool)
+def threat_effects(t: Threat) -> list[float]:
+    """Mean effects of one incident of threat `t`, in the engine's order."""
+    return [float(getattr(t, name)) for name in EFFECT_FIELDS]
 
 
 def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
@@ -192,14 +217,11 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     pol = scenario.manifest.policy
     horizon = scenario.horizon_days
     n_days = 3 * horizon + 30 + pol.retry_delay_days * (pol.max_retries + 1)
-    dates = _dates(scenario, n_days)
-    months = np.array([d.month for d in dates])
-    rainy = scenario.rainy_months
     site_ids = tuple(s.id for s in scenario.sites)
     sidx = {s: i for i, s in enumerate(site_ids)}
     link_ids = tuple(link.id for link in scenario.links)
     lidx = {k: i for i, k in enumerate(link_ids)}
-    n_sites, n_links = len(site_ids), len(link_ids)
+    n_sites = len(site_ids)
     kind_code = {"base": 0, "hub": 1, "exit": 2, "waypoint": 3}
     site_kind = np.array([kind_code[s.kind] for s in scenario.sites], dtype=np.int64)
     exit_people = np.array(
@@ -211,9 +233,10 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     people0 = np.zeros(n_sites, dtype=np.int64)
     teu0 = np.zeros((n_sites, 2))
     veh0 = np.zeros((n_sites, 2))
+    for (site,), people in scenario.people_by("site").items():
+        people0[sidx[site]] += people
     for h in scenario.holdings:
         i = sidx[h.site]
-        people0[i] += h.people
         teu0[i, int(h.sensitive)] += h.containers_teu
         veh0[i, int(h.sensitive)] += h.vehicles
     destroy_weight = np.zeros((n_sites, 2))
@@ -224,61 +247,21 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     destroy_general = destroy_weight[:, 1] > destroy_weight[:, 0]
     population = np.array([float(s.population_covered) for s in scenario.sites])
 
-    # links: open days (season, events) and travel days by departure day
-    link_open = np.ones((n_links, n_days), dtype=bool)
-    travel = np.zeros((n_links, n_days), dtype=np.int64)
-    for j, link in enumerate(scenario.links):
-        link_open[j] = np.isin(months, link.passable_months)
-        by_month = {mo: link.travel_days(mo, rainy) for mo in range(1, 13)}
-        travel[j] = [by_month[mo] for mo in months]
-    for ev in scenario.events:
-        end = ev.end_date or dates[-1]
-        window = _active(ev.date, end, dates)
-        if ev.kind == "link_closed" and ev.target in lidx:
-            link_open[lidx[ev.target]] &= ~window
-        elif ev.kind == "corridor_closed":
-            for j, link in enumerate(scenario.links):
-                if link.corridor == ev.target:
-                    link_open[j] &= ~window
-    next_open = np.full((n_links, n_days), -1, dtype=np.int64)
-    for j in range(n_links):
-        nxt = -1
-        for day in range(n_days - 1, -1, -1):
-            if link_open[j, day]:
-                nxt = day
-            next_open[j, day] = nxt
+    # links: open days (season, events) and travel days by entry day (scenario.days rules)
+    link_open = scenario_days.link_open(scenario, n_days)
+    travel = scenario_days.travel_days(scenario, n_days)
+    next_open = scenario_days.next_open_day(link_open)
 
     # clearance: approval probability and delay for (mode, region) on each day
-    suspended = {mode: np.zeros(n_days, dtype=bool) for mode in MODES}
-    for ev in scenario.events:
-        if ev.kind == "clearance_suspended":
-            window = _active(ev.date, ev.end_date or dates[-1], dates)
-            for mode in MODES if ev.target in ("*", "all") else (ev.target,):
-                if mode in suspended:
-                    suspended[mode] |= window
     cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def clearance(mode: str, region: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         key = (mode, region)
         if key not in cache:
-            approval = np.ones(n_days)
-            delay = np.zeros(n_days)
-            fixed = np.zeros(n_days, dtype=bool)
-            score = np.full(n_days, -1)
-            for c in scenario.clearances:
-                if c.mode not in (mode, "*") or c.region not in (region, "*"):
-                    continue
-                rank = 2 * (c.mode == mode) + (c.region == region)
-                use = _active(c.start, c.end, dates) & (rank >= score)
-                approval[use] = c.approval
-                delay[use] = c.delay_mean_days
-                fixed[use] = c.delay_distribution == "fixed"
-                score[use] = rank
-            approval[suspended[mode]] = 0.0
-            cache[key] = (approval, delay, fixed)
+            c = scenario_days.clearance(scenario, mode, region, n_days)
+            cache[key] = (c.approval, c.delay_mean_days, c.delay_fixed)
         return cache[key]
 
-    region_of = {s.id: s.region for s in scenario.sites}
     links = {link.id: link for link in scenario.links}
 
     # movements: by day, then upstream (further from an exit) before downstream
@@ -297,54 +280,36 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     mv_approval = np.ones((n_mv, retries))
     mv_delay_mean = np.zeros(n_mv)
     mv_delay_fixed = np.zeros(n_mv, dtype=bool)
-    mv_rate = np.zeros((n_mv, 4))
-    mv_effects = np.zeros((n_mv, 4, 5))
+    mv_rate = np.zeros((n_mv, N_SLOTS))
+    mv_effects = np.zeros((n_mv, N_SLOTS, len(EFFECT_FIELDS)))
     mv_cap = np.zeros((n_mv, 3))
     mv_dur = np.zeros(n_mv, dtype=np.int64)
-    threats_by_target: dict[str, list] = {}
-    for t in scenario.threats:
-        threats_by_target.setdefault(t.target, []).append(t)
+    threat_in_force = scenario_days.threat_windows(scenario, n_days)
     trucks = {t.id: t for t in scenario.trucks}
     aircraft = {a.id: a for a in scenario.aircraft}
     escorts = {e.corridor: e for e in scenario.escorts}
     for k, m in enumerate(mv):
         link = links[m.link]
-        region = link.region or region_of[m.origin]
+        region = scenario_days.clearance_region(scenario, link, m.origin)
         approval, delay, fixed = clearance(m.mode, region)
         attempt_days = np.minimum(m.day + pol.retry_delay_days * np.arange(retries), n_days - 1)
         mv_approval[k] = approval[attempt_days]
         mv_delay_mean[k] = delay[m.day]
         mv_delay_fixed[k] = fixed[m.day]
         mv_dur[k] = m.arrival_day - m.day - travel[lidx[m.link], m.day]
-        date = dates[m.day]
-        kinds = (
-            [(INC_IED, "ied", m.link), (INC_AMBUSH, "ambush", m.link)]
-            if m.mode != "air"
-            else [
-                (INC_GF_ORIGIN, "ground_fire", m.origin),
-                (INC_GF_DEST, "ground_fire", m.destination),
-            ]
-        )
-        for slot, kind, target in kinds:
-            for t in threats_by_target.get(target, []):
-                if t.kind != kind or not t.start <= date <= t.end:
-                    continue
-                exposure = link.km * m.convoys if m.mode != "air" else m.convoys
-                add = t.rate * exposure
-                if add <= 0:
-                    continue
-                total = mv_rate[k, slot] + add
-                means = np.array(
-                    [
-                        t.killed_mean,
-                        t.wounded_mean,
-                        t.vehicles_lost_mean,
-                        t.cargo_lost_teu_mean,
-                        t.delay_days_mean,
-                    ]
-                )
-                mv_effects[k, slot] = (mv_effects[k, slot] * mv_rate[k, slot] + means * add) / total
-                mv_rate[k, slot] = total
+        for slot, row, per_convoy in movement_threats(
+            scenario, m.mode, m.link, m.origin, m.destination
+        ):
+            t = scenario.threats[row]
+            if not threat_in_force[row, m.day]:
+                continue
+            add = t.rate * (per_convoy * m.convoys)
+            if add <= 0:
+                continue
+            total = mv_rate[k, slot] + add
+            means = np.array(threat_effects(t))
+            mv_effects[k, slot] = (mv_effects[k, slot] * mv_rate[k, slot] + means * add) / total
+            mv_rate[k, slot] = total
         if m.mode == "air" and m.asset in aircraft:
             a = aircraft[m.asset]
             cap = (a.people_each, a.teu_each, a.vehicles_each)
@@ -404,36 +369,28 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     for s in range(n_sites):
         if air_link[s] >= 0:
             link = scenario.links[int(air_link[s])]
-            region = link.region or region_of[site_ids[s]]
+            region = scenario_days.clearance_region(scenario, link, site_ids[s])
             air_approval[s], air_delay_mean[s], air_delay_fixed[s] = clearance("air", region)
 
     attack_rate = np.zeros((n_sites, n_days))
     attack_elasticity = np.zeros(n_sites)
-    attack_effects = np.zeros((n_sites, 5))
-    for t in scenario.threats:
-        if t.kind != "base_attack" or t.target not in sidx:
+    attack_effects = np.zeros((n_sites, len(EFFECT_FIELDS)))
+    for row, t in enumerate(scenario.threats):
+        if t.kind not in BASE_DAY_KINDS or t.target not in sidx:
             continue
         s = sidx[t.target]
-        attack_rate[s] += t.rate * _active(t.start, t.end, dates)
+        attack_rate[s] += t.rate * threat_in_force[row]
         attack_elasticity[s] = max(attack_elasticity[s], t.garrison_elasticity)
-        attack_effects[s] = [
-            t.killed_mean,
-            t.wounded_mean,
-            t.vehicles_lost_mean,
-            t.cargo_lost_teu_mean,
-            t.delay_days_mean,
-        ]
+        attack_effects[s] = threat_effects(t)
 
     ev_day, ev_site, ev_people = [], [], []
-    for ev in scenario.events:
-        if ev.kind != "contingent_departs":
-            continue
+    for day, contingent in scenario_days.contingent_departures(scenario):
         by_site: dict[int, int] = {}
-        for h in scenario.holdings:
-            if h.contingent == ev.target and h.people:
-                by_site[sidx[h.site]] = by_site.get(sidx[h.site], 0) + h.people
+        for (site, who), people in scenario.people_by("site", "contingent").items():
+            if who == contingent and people:
+                by_site[sidx[site]] = by_site.get(sidx[site], 0) + people
         for s, n in by_site.items():
-            ev_day.append(max(0, scenario.day_of(ev.date)))
+            ev_day.append(day)
             ev_site.append(s)
             ev_people.append(n)
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from drawdown.scenario.kinds import THREAT_NAMES
 from drawdown.simulate.engine import ChunkOutcome
 from drawdown.simulate.inputs import Compiled
 from drawdown.simulate.policy import FATES
 
 Z95 = 1.959963984540054
-INCIDENT_KINDS = ("ied", "ambush", "ground_fire", "base_attack")
+INCIDENT_KINDS = THREAT_NAMES
 RUN_COLUMNS = (
     "completion_day",
     "all_out_by_deadline",

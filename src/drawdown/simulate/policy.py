@@ -24,9 +24,13 @@ import math
 import numba as nb
 import numpy as np
 
-# cargo fates, in the order of the outcome arrays
-SHIPPED, HANDED_OVER, DESTROYED, LOST, REMAINING = 0, 1, 2, 3, 4
-FATES = ("shipped", "handed_over", "destroyed", "lost", "remaining")
+from drawdown.scenario.kinds import CARGO_OUTCOMES
+
+# cargo outcomes, in the order of the outcome arrays (the registry's order)
+FATES = CARGO_OUTCOMES
+SHIPPED, HANDED_OVER, DESTROYED, LOST, REMAINING = (
+    FATES.index(name) for name in ("shipped", "handed_over", "destroyed", "lost", "remaining")
+)
 
 
 @nb.njit(cache=True)

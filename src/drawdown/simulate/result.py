@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from drawdown.scenario.kinds import LINK_KINDS, SITE_KINDS
 from drawdown.simulate.outcomes import (
-    INCIDENT_KINDS,
     Collected,
     hist_quantile,
     mean_interval,
@@ -183,13 +183,13 @@ class SimulationResult:
         d = self.data
         rows = []
         for j, link in enumerate(d.link_ids):
-            for k, kind in enumerate(INCIDENT_KINDS[:2]):
+            for k, kind in enumerate(LINK_KINDS):
                 if d.inc_link[j, k]:
                     rows.append(("link", link, kind, d.inc_link[j, k] / self.runs, math.nan))
             if d.killed_link[j]:
                 rows.append(("link", link, "killed", math.nan, d.killed_link[j] / self.runs))
         for i, site in enumerate(d.site_ids):
-            for k, kind in enumerate(INCIDENT_KINDS[2:]):
+            for k, kind in enumerate(SITE_KINDS):
                 if d.inc_site[i, k]:
                     rows.append(("site", site, kind, d.inc_site[i, k] / self.runs, math.nan))
             if d.killed_site[i]:

@@ -8,15 +8,16 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
-from matplotlib.colors import Colormap, Normalize
+from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
 from drawdown.report._style import INK, MUTED, axis
 from drawdown.report.figure_data import MapData
+from drawdown.report.scenario_data import short_name
 
-MARKERS = {"base": "o", "hub": "s", "exit": "^", "waypoint": "."}
-SITE_FILL = {"base": "#ffffff", "hub": "#1f4e79", "exit": "#2e7d32", "waypoint": MUTED}
+_MARKERS = {"base": "o", "hub": "s", "exit": "^", "waypoint": "."}
+_SITE_FILL = {"base": "#ffffff", "hub": "#1f4e79", "exit": "#2e7d32", "waypoint": MUTED}
 
 
 def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
@@ -68,8 +69,8 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
             [site.lon],
             [site.lat],
             s=size,
-            marker=MARKERS.get(site.kind, "o"),
-            facecolor=SITE_FILL.get(site.kind, "#fff"),
+            marker=_MARKERS.get(site.kind, "o"),
+            facecolor=_SITE_FILL.get(site.kind, "#fff"),
             edgecolor=INK,
             linewidth=0.8,
             zorder=5,
@@ -111,7 +112,7 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
     for spine in ax.spines.values():
         spine.set_color("#bbbbbb")
 
-    sm = cmap_mappable(cmap, norm)
+    sm = ScalarMappable(norm=norm, cmap=cmap)
     bar = ax.figure.colorbar(sm, ax=ax, shrink=0.6, pad=0.01, fraction=0.04)
     bar.set_label("expected incidents per road convoy", fontsize=7)
     bar.ax.tick_params(labelsize=7)
@@ -128,16 +129,6 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
     )
     ax.set_title("Sites, routes and threat (numbers: closure order in the plan)", fontsize=9)
     return ax
-
-
-def short_name(name: str) -> str:
-    """A site's name without its parenthesised detail, to keep the map legible."""
-    return name.split(" (")[0].strip()
-
-
-def cmap_mappable(cmap: Colormap, norm: Normalize) -> ScalarMappable:
-    """A mappable for the threat colour bar."""
-    return ScalarMappable(norm=norm, cmap=cmap)
 
 
 def _label_host(ax: Axes, data: MapData) -> None:
@@ -166,10 +157,10 @@ def _legend() -> list[Line2D]:
         return Line2D(
             [],
             [],
-            marker=MARKERS[kind],
+            marker=_MARKERS[kind],
             linestyle="",
             markersize=6,
-            markerfacecolor=SITE_FILL[kind],
+            markerfacecolor=_SITE_FILL[kind],
             markeredgecolor=INK,
             label=label,
         )

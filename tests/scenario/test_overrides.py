@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 
 import drawdown
-from drawdown.analyse.overrides import (
+from drawdown.errors import InputError
+from drawdown.scenario.model import Scenario
+from drawdown.scenario.overrides import (
     apply_overrides,
     check_uncertainties,
     parse_override,
     uncertainty_override,
 )
-from drawdown.errors import InputError
-from drawdown.scenario.model import Scenario
 
 
 @pytest.mark.parametrize(
