@@ -18,6 +18,7 @@ import pandas as pd
 
 from drawdown.errors import InputError, Problem
 from drawdown.plan.model import Disposition, Movement, Plan
+from drawdown.plan.record import SolverRecord
 from drawdown.scenario.model import Scenario
 
 FORMAT_VERSION = 1
@@ -96,7 +97,9 @@ def save_plan(
         "method": plan.method,
         "objective": plan.objective,
         "figures": plan.figures,
-        "solver": plan.solver,
+        "plan_hash": plan.content_hash(),
+        # No seconds: the same question gives the same file on any machine.
+        "solver": plan.solver.to_dict(timings=False),
         "closure_day": plan.closure_day,
         "totals": plan.totals(),
     }
@@ -167,7 +170,7 @@ def load_plan(folder: str | os.PathLike[str], *, scenario: Scenario | None = Non
                 for r in dispositions.to_dict("records")
             ),
             objective={k: float(v) for k, v in summary.get("objective", {}).items()},
-            solver=dict(summary.get("solver", {})),
+            solver=SolverRecord.from_dict(dict(summary.get("solver", {}))),
             method=str(summary.get("method", "optimised")),
             figures={k: float(v) for k, v in summary.get("figures", {}).items()},
         )
