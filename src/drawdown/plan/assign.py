@@ -55,9 +55,7 @@ def lay_out(data: PlanData, strategic: Strategic) -> Layout:
                 quota=_quota(strategic) if quota else None,
                 keep_guard=keep_guard,
             )
-            why = ", ".join(
-                x for x in ("relaxed solution" if index else "", fallback) if x
-            )
+            why = ", ".join(x for x in ("relaxed solution" if index else "", fallback) if x)
             layout = Layout(schedule, source, why)
             if schedule.complete:
                 strategic.solution = rounded
@@ -89,7 +87,9 @@ def assign(
     if rounded is not None and layout.whole:
         laid_out, laid_out_gap = rounded.objective, rounded.gap
     # Compare like with like: the daily table on the terms the model priced.
-    daily = draft.objective["total"] - (0.0 if data.base_attacks else draft.objective["base_attacks"])
+    daily = draft.objective["total"] - (
+        0.0 if data.base_attacks else draft.objective["base_attacks"]
+    )
     reference = laid_out if math.isfinite(laid_out) else model_objective
     iterations = result.simplex_iterations + (rounded.simplex_iterations if rounded else 0)
     nodes = result.bnb_nodes + (rounded.bnb_nodes if rounded else 0)

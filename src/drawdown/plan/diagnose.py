@@ -219,6 +219,4 @@ def explain(data: PlanData, stranded: np.ndarray, best_plan: Plan | None) -> Inf
                 "add capacity or move the deadline",
             )
         )
-    return InfeasiblePlanError(
-        problems, "the deadline cannot be met", best_plan, tuple(shortfalls)
-    )
+    return InfeasiblePlanError(problems, "the deadline cannot be met", best_plan, tuple(shortfalls))

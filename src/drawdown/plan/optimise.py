@@ -192,8 +192,7 @@ def _stranded(plan: Plan) -> InfeasiblePlanError:
             f"the plan meets the deadline by period, but no day-by-day schedule of whole convoys "
             f"and sorties kept it: {stranded} people would remain in theatre and {late} would "
             "leave after their contingent's deadline",
-            "add escorts, trucks or sorties, or move the deadline; the best plan found is "
-            "reported",
+            "add escorts, trucks or sorties, or move the deadline; the best plan found is reported",
         )
     ]
     return InfeasiblePlanError(

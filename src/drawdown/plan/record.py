@@ -22,6 +22,17 @@ SAFETY_NET_NOTE = (
 )
 
 
+# Keys of the untyped solver dict of older plan folders, and their field in the record.
+LEGACY_KEYS = {
+    "gap": "model_gap",
+    "bound": "model_bound",
+    "objective_model": "model_objective",
+    "whole_convoys_objective": "laid_out_objective",
+    "whole_convoys_gap": "laid_out_gap",
+    "laid_out": "layout",
+}
+
+
 @dataclass(frozen=True)
 class Attempt:
     """One model solved and laid out: the capacity it assumed and how it did."""
@@ -144,6 +155,8 @@ class SolverRecord:
         """The record written by `to_dict` (unknown keys are ignored, missing ones default)."""
         known = {f.name: f for f in fields(cls)}
         kwargs: dict[str, Any] = {}
+        # Plans saved before the record was typed used these names.
+        raw = {LEGACY_KEYS.get(k, k): v for k, v in raw.items()}
         for key, value in raw.items():
             if key not in known:
                 continue

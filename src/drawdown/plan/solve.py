@@ -357,4 +357,3 @@ def _quota(strategic: Strategic) -> np.ndarray:
     assert lanes is not None
     road = _values(strategic, "convoys") + _values(strategic, "convoys_relaxed")
     return np.where(lanes.is_air[:, None], _values(strategic, "units"), road)
-
