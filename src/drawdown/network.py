@@ -29,6 +29,29 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Largest number of hubs and exits a site sends to by road (the nearest ones by time).
 MAX_ROAD_DESTINATIONS = 1
+#: A candidate road route is at most this many times the shortest road km between its ends
+#: (in the same month's network): a logistician names the direct corridor, not a tour.
+MAX_DETOUR = 1.3
+#: Region of the sites outside the host country; each such site counts as its own country.
+FOREIGN_REGION = "abroad"
+
+
+def site_country(region: str, site_id: str) -> str:
+    """The country a site is in, for route checks: the host country for every region but
+    `abroad`, where each site is its own country (a port, a border town, a capital)."""
+    return site_id if region == FOREIGN_REGION else ""
+
+
+def revisits_country(countries: list[str]) -> bool:
+    """Whether a sequence of countries leaves one and comes back to it later."""
+    seen: set[str] = set()
+    previous = None
+    for c in countries:
+        if c != previous and c in seen:
+            return True
+        seen.add(c)
+        previous = c
+    return False
 
 
 @dataclass(frozen=True)
@@ -49,7 +72,7 @@ class Route:
 
     origin: str
     destination: str
-    mode: str  # "road" (road and river legs) or "air"
+    mode: str  # "road" or "air" (river legs are not used: no asset kind can sail)
     legs: tuple[tuple[int, bool], ...]
     km: float
 
@@ -124,13 +147,20 @@ def _airfield_deaths(scenario: Scenario, days: int) -> dict[str, FloatArray]:
 
 
 def _ground_paths(scenario: Scenario, ld: LinkDays) -> list[Route]:
-    """Fastest and least-exposed road/river paths, per month, to hubs and exits."""
+    """Fastest, least-exposed and shortest road paths, per month, to hubs and exits.
+
+    Only road links: no asset kind can use river legs yet (trucks do not sail), so they are
+    left out. A path is kept only if it is a route a logistician would name: at most
+    `MAX_DETOUR` times the month's shortest road km between the same ends, and never
+    leaving a country to come back to it (`site_country`).
+    """
     ids = [s.id for s in scenario.sites]
     pos = {s: i for i, s in enumerate(ids)}
     kinds = {s.id: s.kind for s in scenario.sites}
+    country = [site_country(s.region, s.id) for s in scenario.sites]
     origins = [i for i, s in enumerate(ids) if kinds[s] in ("base", "hub")]
     targets = [i for i, s in enumerate(ids) if kinds[s] in ("hub", "exit")]
-    ground = [i for i, link in enumerate(scenario.links) if link.mode != "air"]
+    ground = [i for i, link in enumerate(scenario.links) if link.mode == "road"]
     if not ground or not origins:
         return []
     months = _months(scenario, ld.open.shape[1])
@@ -139,8 +169,9 @@ def _ground_paths(scenario: Scenario, ld: LinkDays) -> list[Route]:
     best_time: dict[tuple[int, int], float] = {}
     for month in sorted(set(months.tolist())):
         in_month = months == month
+        shortest: np.ndarray | None = None
         # (a, b) -> (weight, link) keeping the lightest link between two sites.
-        for criterion in ("time", "exposure"):
+        for criterion in ("distance", "time", "exposure"):
             edges: dict[tuple[int, int], tuple[float, int, bool]] = {}
             for li in ground:
                 if not ld.open[li, in_month].any():
@@ -148,7 +179,12 @@ def _ground_paths(scenario: Scenario, ld: LinkDays) -> list[Route]:
                 link = scenario.links[li]
                 t = float(ld.travel_days[li, in_month].max())
                 x = float(ld.deaths_per_convoy[li, in_month].mean())
-                w = t + 1e-3 * link.km if criterion == "time" else x + 1e-9 * link.km
+                if criterion == "distance":
+                    w = link.km
+                elif criterion == "time":
+                    w = t + 1e-3 * link.km
+                else:
+                    w = x + 1e-9 * link.km
                 w = max(w, 1e-12)
                 a, b = pos[link.from_site], pos[link.to_site]
                 for key, fwd in (((a, b), True), ((b, a), False)):
@@ -160,23 +196,32 @@ def _ground_paths(scenario: Scenario, ld: LinkDays) -> list[Route]:
             weights = [v[0] for v in edges.values()]
             graph = csr_matrix((weights, (rows, cols)), shape=(len(ids), len(ids)))
             dist, pred = dijkstra(graph, indices=origins, return_predecessors=True)
+            if criterion == "distance":
+                shortest = dist
+            assert shortest is not None
             for oi, o in enumerate(origins):
                 for d in targets:
                     if d == o or not np.isfinite(dist[oi, d]):
                         continue
                     path: list[tuple[int, bool]] = []
+                    sites = [d]
                     node = d
                     while node != o:
                         prev = int(pred[oi, node])
                         _, li, fwd = edges[(prev, node)]
                         path.append((li, fwd))
+                        sites.append(prev)
                         node = prev
                     legs = tuple(reversed(path))
+                    km = sum(scenario.links[li].km for li, _ in legs)
+                    if km > MAX_DETOUR * shortest[oi, d] + 1e-6:
+                        continue
+                    if revisits_country([country[i] for i in reversed(sites)]):
+                        continue
                     key = (o, d, *(li for li, _ in legs))
                     if criterion == "time":
                         best_time[(o, d)] = min(best_time.get((o, d), np.inf), dist[oi, d])
                     if key not in found:
-                        km = sum(scenario.links[li].km for li, _ in legs)
                         found[key] = Route(ids[o], ids[d], "road", legs, km)
     # Keep each origin's nearest destinations by time, so big missions stay small, and its
     # nearest exit for people and for cargo, so nothing must detour through a hub.

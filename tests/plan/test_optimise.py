@@ -81,7 +81,7 @@ def test_tiny_plan_keeps_every_invariant(tiny_scenario: Scenario, tiny_plan: Pla
     check_invariants(tiny_scenario, tiny_plan)
     assert set(tiny_plan.closure_day) == {"north", "east", "hub"}
     assert tiny_plan.scenario_hash == tiny_scenario.content_hash()
-    assert tiny_plan.solver["gap"] <= 0.01 + 1e-9
+    assert tiny_plan.solver.gap <= 0.01 + 1e-9
 
 
 def test_tiny_greedy_keeps_every_invariant(tiny_scenario: Scenario) -> None:
@@ -103,7 +103,7 @@ def test_optimiser_beats_greedy_on_tiny(tiny_scenario: Scenario, tiny_plan: Plan
 
     assert weighed(tiny_plan) <= weighed(base)
     aware = optimise(tiny_scenario, time_limit_s=20, mip_gap=0.01, base_attacks=True)
-    assert aware.solver["gain_over_greedy"] >= 0
+    assert aware.solver.gain_over_greedy >= 0
     assert aware.objective["base_attacks"] < tiny_plan.objective["base_attacks"]
 
 

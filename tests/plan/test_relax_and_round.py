@@ -71,7 +71,7 @@ def test_rounding_gives_whole_convoys_for_the_same_closures(tiny_scenario: Scena
     """The rounded solution keeps the relaxed solution's closure order, has whole convoys on
     every threatened or escorted lane, and costs at least the relaxed optimum."""
     strategic, _ = _highs(tiny_scenario)
-    result = solve(strategic, time_limit_s=60, round_s=60)
+    result = solve(strategic, time_limit_s=60, round_convoys=True)
     assert result.rounded is not None and strategic.relaxed is not None
     assert result.rounded.objective >= result.objective - 1e-6 * abs(result.objective)
     assert result.rounded.gap >= result.gap - 1e-9
@@ -89,7 +89,7 @@ def test_minusma_plan_is_reproducible_and_proven() -> None:
     s = drawdown.load_scenario("minusma-2023")
     a = optimise(s, time_limit_s=60, with_greedy=False)
     b = optimise(s, time_limit_s=60, with_greedy=False)
-    assert a.solver["gap"] <= 0.005
-    assert a.solver["complete"]
+    assert a.solver.gap <= 0.005
+    assert a.solver.complete
     assert a.movements == b.movements and a.closure_day == b.closure_day
     assert a.objective == b.objective

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from drawdown.plan.model import Disposition, Movement, Plan
+from drawdown.plan.record import SolverRecord
 from drawdown.report.build import build_from_views
 from drawdown.report.data import FAN_LEVELS, SimulationViews
 from drawdown.report.figure_data import CARGO_OUTCOMES
@@ -51,11 +52,11 @@ def tiny_plan(tiny: Scenario) -> Plan:
             "running_cost": 1.5e6,
             "total": 5.81e6,
         },
-        solver={
-            "status": "optimal",
-            "gap": 0.0,
-            "binding": ["escort capacity on corridor north (1 convoy/day) in days 1-4"],
-        },
+        solver=SolverRecord(
+            status="optimal",
+            model_gap=0.0,
+            notes=("escort capacity on corridor north (1 convoy/day) in days 1-4",),
+        ),
     )
 
 

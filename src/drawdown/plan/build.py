@@ -184,6 +184,8 @@ def _lane_assets(scenario: Scenario, network: Network) -> list[tuple[int, str]]:
                     continue
                 if a.min_runway_m > 0 and min(s.air_slots_per_day for s in ends) <= 0:
                     continue
+                if 0 < a.range_km < r.km:  # beyond its range without refuelling
+                    continue
                 out.append((ri, a.id))
         else:
             for t in scenario.trucks:

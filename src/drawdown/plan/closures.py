@@ -15,8 +15,11 @@ few hundredths of a second. So the search:
 On MINUSMA this finds the optimum of the relaxed-convoy model in about 30 LP solves, where
 HiGHS's own sub-MIP heuristics take 6-9 s to find it and depend on the random seed. The
 result is a complete solution that HiGHS checks and starts from (`setSolution`), so branch
-and cut only has to prove the bound. Everything here is deterministic: the budget is a
-number of LP solves, with a wall-clock cap only as a safeguard for very large models.
+and cut only has to prove the bound. Everything here is deterministic: the search ends on a
+number of LP solves or when no move helps, never on the clock (a safety-net time limit on
+each LP only stops a runaway solve, and is then reported). A warm start (the closure order
+of a previous plan, e.g. before a one-parameter change) is tried against the LP's own
+rounding, and the search moves on from the better of the two.
 """
 
 from __future__ import annotations
@@ -46,7 +49,10 @@ class ClosureStart:
     objective: float  # of the model (HiGHS reports primal objectives unscaled)
     lp_bound: float  # the LP relaxation's objective: a lower bound on the model
     lp_solves: int
-    seconds: float
+    seconds: float  # information only
+    simplex_iterations: int = 0
+    time_limit_hit: bool = False
+    warm_start: bool = False  # the search started from the caller's closure order
 
 
 def closure_search(
@@ -54,19 +60,22 @@ def closure_search(
     open_cols: IntArray,
     *,
     max_lp_solves: int = MAX_LP_SOLVES,
-    time_cap_s: float = 5.0,
+    safety_limit_s: float = 60.0,
+    warm_closes: IntArray | None = None,
 ) -> ClosureStart | None:
     """Search closure vectors on a copy of `highs`' model; None if no LP is feasible.
 
     `open_cols` holds the column of `open[site, period]` (sites x periods). The copy keeps
     `highs`' options (objective scaling in particular) but is always solved as an LP.
+    `warm_closes` (first closed period per site) is evaluated as a second start.
     """
     started = time.perf_counter()
+    deadline = started + safety_limit_s
     lp = highs.getLp()
     n_cols = int(lp.num_col_)
     work = highspy.Highs()
     work.setOptionValue("output_flag", False)
-    for name in ("user_objective_scale", "random_seed", "threads"):
+    for name in ("user_objective_scale", "random_seed", "threads", "time_limit"):
         _status, value = highs.getOptionValue(name)
         work.setOptionValue(name, value)
     work.passModel(lp)
@@ -77,6 +86,7 @@ def closure_search(
         # point (with crossover, so the re-solves below still start from a basis).
         work.setOptionValue("solver", "ipm")
     work.run()
+    iterations = int(work.getInfo().simplex_iteration_count)
     if work.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     # Re-solves change only bounds: warm-started simplex without presolve, which would
@@ -90,13 +100,19 @@ def closure_search(
     flat_cols = open_cols.ravel().astype(np.int32)
     period = np.arange(n_periods)[None, :]
 
+    hit = False
+
     def evaluate(closes: IntArray) -> float:
-        nonlocal solves
+        nonlocal solves, iterations, hit
         fixed = (period < closes[:, None]).astype(float).ravel()
         work.changeColsBounds(flat_cols.size, flat_cols, fixed, fixed)
+        work.setOptionValue("time_limit", max(deadline - time.perf_counter(), 1.0))
         work.run()
         solves += 1
-        if work.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        iterations += int(work.getInfo().simplex_iteration_count)
+        status = work.getModelStatus()
+        hit = hit or status == highspy.HighsModelStatus.kTimeLimit
+        if status != highspy.HighsModelStatus.kOptimal:
             return np.inf
         return float(work.getInfo().objective_function_value)
 
@@ -111,10 +127,18 @@ def closure_search(
         if not np.isfinite(best):
             return None
         best_values = np.asarray(work.getSolution().col_value)
+    warm = False
+    if warm_closes is not None and warm_closes.shape == closes.shape:
+        trial = np.clip(np.asarray(warm_closes, dtype=np.int64), 1, n_periods)
+        if not np.array_equal(trial, closes):
+            value = evaluate(trial)
+            if value < best - 1e-9 * max(abs(best), 1.0):
+                best, closes, warm = value, trial, True
+                best_values = np.asarray(work.getSolution().col_value)
     fractional = np.flatnonzero((np.abs(relaxed_open - np.rint(relaxed_open)) > 1e-6).any(axis=1))
 
     def out_of_budget() -> bool:
-        return solves >= max_lp_solves or time.perf_counter() - started > time_cap_s
+        return solves >= max_lp_solves or hit
 
     for _sweep in range(MAX_SWEEPS):
         improved = False
@@ -141,4 +165,7 @@ def closure_search(
         lp_bound=lp_bound,
         lp_solves=solves,
         seconds=time.perf_counter() - started,
+        simplex_iterations=iterations,
+        time_limit_hit=hit,
+        warm_start=warm,
     )

@@ -17,22 +17,12 @@ import numpy as np
 
 from drawdown.errors import InputError, Problem
 from drawdown.plan.build import PlanData
+from drawdown.plan.errors import InfeasiblePlanError, Shortfall
 
 if TYPE_CHECKING:
     from drawdown.plan.model import Plan
 
-
-class InfeasiblePlanError(InputError):
-    """The deadline cannot be met; carries the best plan (fewest people left) if one exists."""
-
-    def __init__(self, problems: list[Problem], title: str, best_plan: Plan | None = None):
-        super().__init__(problems, title)
-        self.best_plan = best_plan
-
-
-class NoPlanFoundError(InputError):
-    """The solver found no plan within its time limit (not proven impossible: more time may
-    find one)."""
+__all__ = ["InfeasiblePlanError", "explain", "precheck", "reachable_exit"]
 
 
 def _people(data: PlanData) -> np.ndarray:
@@ -151,6 +141,7 @@ def explain(data: PlanData, stranded: np.ndarray, best_plan: Plan | None) -> Inf
     lanes = data.lanes
     assert lanes is not None
     problems: list[Problem] = []
+    shortfalls: list[Shortfall] = []
     rate: dict[str, float] = {}
     for e in sc.escorts:
         rate[e.corridor] = rate.get(e.corridor, 0.0) + e.convoys_per_day
@@ -179,6 +170,7 @@ def explain(data: PlanData, stranded: np.ndarray, best_plan: Plan | None) -> Inf
         road = [i for i in out if not lanes.is_air[i]]
         air = [i for i in out if lanes.is_air[i]]
         details = []
+        binding: tuple[str, float, float] = ("route", 0.0, 0.0)
         corridors = sorted({c for i in road for c in lanes.corridors[i]})
         for c in corridors:
             per_convoy = size.get(c, 0) * max(seats, 1)
@@ -189,6 +181,8 @@ def explain(data: PlanData, stranded: np.ndarray, best_plan: Plan | None) -> Inf
             km = min(
                 data.network.routes[lanes.route[i]].km for i in road if c in lanes.corridors[i]
             )
+            if not binding[1] or need - avail > binding[1] - binding[2]:
+                binding = (f"escorts on corridor {c}", float(need), float(avail))
             details.append(
                 f"{km:.0f} km of road on corridor {c}, needs at least {need} convoys; "
                 f"only {avail:.0f} escorted convoy departures fit before the deadline "
@@ -198,12 +192,15 @@ def explain(data: PlanData, stranded: np.ndarray, best_plan: Plan | None) -> Inf
         if air:
             days = max(int(lanes.usable_days[i].sum()) for i in air)
             per = max(lanes.unit_capacity[data.people[0]][i] for i in air)
+            if binding[0] == "route":
+                binding = ("sorties", float(math.ceil(held_people / max(per, 1))), 0.0)
             details.append(
                 f"air: needs {math.ceil(held_people / max(per, 1))} sorties for its "
                 f"people, flyable on {days} days"
             )
         if not road and not air:
             details.append("no usable route out before the deadline")
+        shortfalls.append(Shortfall(n, int(round(left.sum())), *binding))
         problems.append(
             Problem(
                 "sites.csv",
@@ -222,4 +219,4 @@ def explain(data: PlanData, stranded: np.ndarray, best_plan: Plan | None) -> Inf
                 "add capacity or move the deadline",
             )
         )
-    return InfeasiblePlanError(problems, "the deadline cannot be met", best_plan)
+    return InfeasiblePlanError(problems, "the deadline cannot be met", best_plan, tuple(shortfalls))

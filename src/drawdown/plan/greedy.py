@@ -14,6 +14,7 @@ from drawdown.network import build_network
 from drawdown.plan.build import PlanData, prepare
 from drawdown.plan.diagnose import precheck
 from drawdown.plan.model import Plan
+from drawdown.plan.record import SolverRecord
 from drawdown.plan.schedule import dispatch, to_plan
 from drawdown.scenario.model import Scenario
 
@@ -81,10 +82,12 @@ def greedy_plan(scenario: Scenario, *, data: PlanData | None = None) -> Plan:
         data,
         schedule,
         method="greedy",
-        solver={
-            "method": "greedy",
-            "complete": schedule.complete,
-            "stranded_people": int(sum(schedule.stranded_people.values())),
-            "late_people": schedule.late_people,
-        },
+        solver=SolverRecord(
+            method="greedy",
+            status="greedy",
+            layout="greedy",
+            complete=schedule.complete,
+            stranded_people=int(sum(schedule.stranded_people.values())),
+            late_people=schedule.late_people,
+        ),
     )

@@ -21,6 +21,7 @@ import pandas as pd
 from drawdown.atomic import atomic_dir
 from drawdown.errors import InputError, Problem
 from drawdown.plan.model import Disposition, Movement, Plan
+from drawdown.plan.record import SolverRecord
 from drawdown.scenario.model import Scenario
 
 FORMAT_VERSION = 1
@@ -105,7 +106,9 @@ def _write(plan: Plan, folder: Path, scenario: Scenario | None) -> None:
         "method": plan.method,
         "objective": plan.objective,
         "figures": plan.figures,
-        "solver": plan.solver,
+        "plan_hash": plan.content_hash(),
+        # No seconds: the same question gives the same file on any machine.
+        "solver": plan.solver.to_dict(timings=False),
         "closure_day": plan.closure_day,
         "totals": plan.totals(),
     }
@@ -175,7 +178,7 @@ def load_plan(folder: str | os.PathLike[str], *, scenario: Scenario | None = Non
                 for r in dispositions.to_dict("records")
             ),
             objective={k: float(v) for k, v in summary.get("objective", {}).items()},
-            solver=_solver_record(summary.get("solver") or {}),
+            solver=SolverRecord.from_dict(dict(summary.get("solver", {}))),
             method=str(summary.get("method", "optimised")),
             figures={k: float(v) for k, v in summary.get("figures", {}).items()},
         )

@@ -7,8 +7,12 @@ by the optimiser or the greedy baseline and read by the simulation and the repor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from drawdown.plan.record import SolverRecord
 
 Fate = Literal["repatriate", "hand_over", "destroy"]
 
@@ -54,7 +58,8 @@ class Plan:
 
     `closure_day` maps every base and hub to the day index on which it closes (its last
     people leave); `objective` holds each weighted term of the objective and `total`.
-    `solver` records how the plan was made (method, status, gap, bound, times).
+    `solver` records how the plan was made (`SolverRecord`: layout, gaps, work); a plain
+    dict given there is read as `SolverRecord.from_dict`.
     """
 
     scenario_name: str
@@ -64,9 +69,28 @@ class Plan:
     movements: tuple[Movement, ...]
     dispositions: tuple[Disposition, ...]
     objective: dict[str, float] = field(default_factory=dict)
-    solver: dict[str, object] = field(default_factory=dict)
+    solver: SolverRecord = field(default_factory=SolverRecord)
     method: str = "optimised"  # or "greedy"
     figures: dict[str, float] = field(default_factory=dict)  # raw figures behind the terms
+
+    def __post_init__(self) -> None:
+        if isinstance(self.solver, dict):
+            object.__setattr__(self, "solver", SolverRecord.from_dict(self.solver))
+
+    def content_hash(self) -> str:
+        """SHA-256 of what the plan decides (closures, movements, dispositions, for which
+        scenario): identifies the plan in simulation and analysis results. How it was made
+        (`solver`) and its scores are not part of it."""
+        decided: dict[str, Any] = {
+            "scenario_hash": self.scenario_hash,
+            "horizon_days": self.horizon_days,
+            "method": self.method,
+            "closure_day": dict(sorted(self.closure_day.items())),
+            "movements": [asdict(m) for m in self.movements],
+            "dispositions": [asdict(d) for d in self.dispositions],
+        }
+        canonical = json.dumps(decided, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
     def closure_order(self) -> list[tuple[str, int]]:
         """Sites by closure day (then name): the order in which the mission closes."""

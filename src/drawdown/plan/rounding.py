@@ -9,9 +9,9 @@ threatened or escort-limited lane. With the closures fixed this is a far easier 
 program; its solution is a solution of the relaxed model too (a restriction of it), so the
 relaxed model's proven bound bounds it as well.
 
-The search normally ends at the caller's gap (2% of its own bound, at the root on MINUSMA)
-or at the node limit, not at the clock, so the same scenario gives the same plan on any
-machine. A search cut short by the time limit is discarded by the caller (`solve._round`).
+The search ends at the caller's gap (2% of its own bound, at the root on MINUSMA) or at the
+node limit, never at the clock, so the same scenario gives the same plan on any machine. The
+time limit is only a safety net; its status says when it ended the search.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ class Rounded:
     objective: float  # of the model (HiGHS reports primal objectives unscaled)
     values: np.ndarray  # by column
     status: str
+    simplex_iterations: int = 0
+    bnb_nodes: int = 0
 
 
 def round_convoys(
@@ -42,8 +44,9 @@ def round_convoys(
     mip_gap: float = 0.005,
 ) -> Rounded | None:
     """Re-solve `highs`' model (in place) with `open_cols` fixed at `values` and whole
-    convoys in `convoy_cols`; None when no whole-convoy solution is found in time."""
+    convoys in `convoy_cols`; None when no whole-convoy solution is found."""
     fixed_cols = np.asarray(open_cols, dtype=np.int32).ravel()
+    fixed_cols = fixed_cols[fixed_cols >= 0]
     fixed = np.rint(values[fixed_cols])
     highs.changeColsBounds(fixed_cols.size, fixed_cols, fixed, fixed)
     cols = np.asarray(convoy_cols, dtype=np.int32).ravel()
@@ -60,4 +63,10 @@ def round_convoys(
     if not math.isfinite(objective):
         return None
     status = highs.modelStatusToString(highs.getModelStatus()).lower()
-    return Rounded(objective, np.asarray(highs.getSolution().col_value, dtype=float), status)
+    return Rounded(
+        objective,
+        np.asarray(highs.getSolution().col_value, dtype=float),
+        status,
+        int(info.simplex_iteration_count),
+        int(info.mip_node_count),
+    )

@@ -25,6 +25,7 @@ from drawdown.plan.build import (
     guard_people,
 )
 from drawdown.plan.model import Disposition, Movement, Plan
+from drawdown.plan.record import SolverRecord
 from drawdown.scenario.model import Link
 
 EPS = 1e-6
@@ -412,7 +413,7 @@ def objective_terms(
     return terms, figures
 
 
-def to_plan(data: PlanData, schedule: Schedule, *, method: str, solver: dict[str, object]) -> Plan:
+def to_plan(data: PlanData, schedule: Schedule, *, method: str, solver: SolverRecord) -> Plan:
     """A frozen Plan from a schedule, with its objective scored the common way."""
     sc = data.scenario
     terms, figures = objective_terms(data, schedule)
@@ -424,7 +425,7 @@ def to_plan(data: PlanData, schedule: Schedule, *, method: str, solver: dict[str
         movements=tuple(schedule.movements),
         dispositions=tuple(schedule.dispositions),
         objective=terms,
-        solver=dict(solver),
+        solver=solver,
         method=method,
         figures=figures,
     )

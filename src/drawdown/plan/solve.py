@@ -1,4 +1,11 @@
-"""Solve a strategic model with HiGHS; the solver's status is normalised here, once."""
+"""Solve a strategic model with HiGHS; the solver's status is normalised here, once.
+
+Every step ends on deterministic criteria: the closure search on a count of LP solves, branch
+and cut on the proven gap or a node limit, the whole-convoy rounding on its own gap or a node
+limit. HiGHS runs on one thread with a fixed random seed, so the same model gives the same
+solution on any machine, however loaded. The wall-clock limit is only a safety net: when it
+ends a step, `SolveResult.time_limit_hit` says so and the plan records it.
+"""
 
 from __future__ import annotations
 
@@ -16,36 +23,55 @@ import highspy
 import numpy as np
 from linopy.io import to_highspy
 
-from drawdown.errors import InputError, Problem
-from drawdown.network import build_network
-from drawdown.plan.build import PlanData, Strategic, build_model, prepare, whole_convoy_lanes
+from drawdown.network import IntArray
+from drawdown.plan.build import Strategic, whole_convoy_lanes
 from drawdown.plan.closures import ClosureStart, closure_search
-from drawdown.plan.diagnose import InfeasiblePlanError, NoPlanFoundError, explain, precheck
-from drawdown.plan.model import Plan
-from drawdown.plan.portfolio import Helper
 from drawdown.plan.rounding import round_convoys
-from drawdown.plan.schedule import Schedule, dispatch, to_plan
-from drawdown.scenario.model import Scenario
 
 Status = Literal["optimal", "feasible", "infeasible", "no_solution", "error"]
+
+# Branch and cut ends at the gap target or after this many nodes. With the closure search's
+# plan as incumbent MINUSMA closes the gap at the root; the whole-convoy model needs nodes.
+MAX_NODES = 5_000
+# The whole-convoy rounding stops within 2% of its own bound: on MINUSMA at its root. Laid
+# out from the relaxed solution instead, MINUSMA's plan met the deadline in 36% of
+# simulated runs, not 96%; stopped at 10% it met it in 46%.
+ROUND_GAP = 0.02
+# With the closure search's plan as incumbent, HiGHS's primal heuristics only spend time:
+# with RINS, RENS, shifting, ZI rounding and root reduced-cost fixing off, MINUSMA's root
+# proves 0.44% in 1.2 s of CPU instead of 8.0 s, at the same bound (measured, 1 thread).
+HEURISTICS_OFF = (
+    "mip_heuristic_run_root_reduced_cost",
+    "mip_heuristic_run_rins",
+    "mip_heuristic_run_rens",
+    "mip_heuristic_run_zi_round",
+    "mip_heuristic_run_shifting",
+)
 
 
 @dataclass(frozen=True)
 class SolveResult:
-    """How a solve ended: status, objective and proven bound (constants included), times."""
+    """How a solve ended: status, objective and proven bound (constants included), work."""
 
     status: Status
     objective: float
     bound: float
     gap: float
-    solve_s: float
+    solve_s: float  # information only
     message: str
     start: ClosureStart | None = None  # the closure search's plan HiGHS started from
     rounded: RoundedResult | None = None  # the whole-convoy plan, when one was found
+    simplex_iterations: int = 0
+    bnb_nodes: int = 0
+    time_limit_hit: bool = False
 
     @property
     def has_solution(self) -> bool:
         return self.status in ("optimal", "feasible")
+
+    @property
+    def lp_solves(self) -> int:
+        return self.start.lp_solves if self.start is not None else 0
 
 
 @dataclass(frozen=True)
@@ -56,62 +82,64 @@ class RoundedResult:
     gap: float  # to the relaxed model's proven bound, which bounds this solution too
     seconds: float
     message: str
+    simplex_iterations: int = 0
+    bnb_nodes: int = 0
+    time_limit_hit: bool = False
 
 
 def solve(
     strategic: Strategic,
     *,
-    time_limit_s: float = 10.0,
+    time_limit_s: float = 60.0,
     mip_gap: float = 0.005,
     seed: int = 0,
-    threads: int | None = None,
-    round_s: float = 0.0,
+    round_convoys: bool = False,
+    warm_closes: IntArray | None = None,
 ) -> SolveResult:
     """Solve `strategic`; `strategic.solution` then holds the solution by variable label.
 
-    With `round_s` > 0 and continuous convoys, a whole-convoy solution for the same closure
-    order (see `rounding`) replaces it when one is found within `round_s` seconds of the
-    start (the rounding gets what the first solve leaves of them).
+    With `round_convoys` and continuous convoys, a whole-convoy solution for the same closure
+    order (see `rounding`) replaces it when one is found. `warm_closes` (first closed period
+    of each garrisoned site, e.g. from a previous plan) is tried by the closure search first.
+    `time_limit_s` is a safety net for the whole call, not a stopping rule.
     """
     m = strategic.model
+    started = time.perf_counter()
+    deadline = started + float(time_limit_s)
+    scale = objective_scale(strategic)
     options: dict[str, object] = {
         "time_limit": float(time_limit_s),
         "mip_rel_gap": float(mip_gap),
+        "mip_max_nodes": MAX_NODES,
         "random_seed": int(seed),
+        "threads": 1,  # one thread: the same model gives the same answer on any load
         "output_flag": False,
         "log_to_console": False,
         "presolve": "on",
     }
-    scale = objective_scale(strategic)
     if scale:
         # Costs span ~2e2..6e8 (the constant carrier is the largest): HiGHS warns and its
-        # heuristics and cut loop work better on a scaled objective. Measured on MINUSMA
-        # with the same time: gap 0.21% instead of 0.83%. The objective, bound and gap it
-        # reports are unscaled again (checked against linopy's objective below).
+        # cut loop works better on a scaled objective. The objective, bound and gap it
+        # reports are unscaled again.
         options["user_objective_scale"] = scale
-    if threads:
-        options["threads"] = int(threads)
-    start = time.perf_counter()
     strategic.solution = None
     strategic.relaxed = None
-    helper = None
     first: ClosureStart | None = None
+    iterations, nodes = 0, 0
     try:
         with warnings.catch_warnings(), _native_stdout_silenced():
             warnings.simplefilter("ignore")
-            # linopy's own matrices (columns in `vlabels` order); we drive HiGHS ourselves so
-            # that the same model can also be handed to a second search (`portfolio`).
             highs = to_highspy(m)
-            if _use_helper(strategic):
-                helper = _start_helper(highs, options, seed)
             for key, value in options.items():
                 highs.setOptionValue(key, value)  # type: ignore[arg-type]
-            first = _closure_start(strategic, highs, time_limit_s)
-            if first is not None:  # the search's time counts against the limit
-                highs.setOptionValue("time_limit", max(time_limit_s - first.seconds, 0.5))
+            first = _closure_start(strategic, highs, time_limit_s, warm_closes)
+            if first is not None:
+                for key in HEURISTICS_OFF:
+                    highs.setOptionValue(key, False)
+                highs.setOptionValue("time_limit", _left(deadline))
             if first is not None and _proven_by_lp(first, mip_gap):
                 # Already within the gap of the LP bound: branch and cut, which does not see
-                # that bound, would only spend the time the rounding needs (10x: 60 s).
+                # that bound, would only spend time (10x: 60 s).
                 model_status = "optimal"
                 feasible, objective, dual = True, first.objective, math.nan
                 values: np.ndarray | None = first.values
@@ -119,6 +147,8 @@ def solve(
                 highs.run()
                 model_status = highs.modelStatusToString(highs.getModelStatus()).lower()
                 info = highs.getInfo()
+                iterations = int(info.simplex_iteration_count)
+                nodes = int(info.mip_node_count)
                 feasible = int(info.primal_solution_status) == 2
                 objective = float(info.objective_function_value) if feasible else math.nan
                 values = (
@@ -126,16 +156,17 @@ def solve(
                 )
                 dual = float(getattr(info, "mip_dual_bound", math.nan))
     except Exception as exc:  # the solver failing is reported, never raised at the user
-        if helper is not None:
-            helper.cancel()
         return SolveResult(
             "error",
             math.nan,
             math.nan,
             math.nan,
-            time.perf_counter() - start,
+            time.perf_counter() - started,
             f"solver error: {exc}",
         )
+    hit = "time limit" in model_status or bool(first is not None and first.time_limit_hit)
+    if first is not None:
+        iterations += first.simplex_iterations
     condition = model_status
     if first is not None and (not feasible or not objective <= first.objective):
         # HiGHS keeps the search's plan as its incumbent, but when its presolve or root
@@ -144,18 +175,13 @@ def solve(
         condition = f"{condition} (closure search)"
     optimal = model_status == "optimal"
     solved = feasible and math.isfinite(objective) and "infeasible" not in condition
-    if helper is not None and solved and not optimal:
-        # The first search hit its time limit: the second one ends about now as well.
-        other = helper.result()
-    else:
-        other = None
-        if helper is not None:
-            helper.cancel()  # the gap target is met (or there is nothing to improve)
-    elapsed = time.perf_counter() - start
-    if "infeasible" in condition:
-        return SolveResult("infeasible", math.nan, math.nan, math.nan, elapsed, condition)
-    if not solved or values is None:
-        return SolveResult("no_solution", math.nan, math.nan, math.nan, elapsed, condition)
+    elapsed = time.perf_counter() - started
+    if "infeasible" in condition or not solved or values is None:
+        status: Status = "infeasible" if "infeasible" in condition else "no_solution"
+        nan = math.nan
+        return SolveResult(
+            status, nan, nan, nan, elapsed, condition, None, None, iterations, nodes, hit
+        )
     vlabels = np.asarray(m.matrices.vlabels)
     by_label = np.full(int(vlabels.max()) + 1 if vlabels.size else 0, np.nan)
     by_label[vlabels] = values
@@ -165,33 +191,37 @@ def solve(
     if math.isfinite(dual):
         # HiGHS reports the dual bound of the scaled objective (the primal is unscaled).
         bound = math.ldexp(dual, -scale)
-    if other is not None:
-        # Both searches solved the same model: the higher bound is proven for it, and the
-        # better incumbent is a solution of it.
-        bound = max(bound, math.ldexp(other.bound, -scale))
-        if other.objective < objective - 1e-9 * max(abs(objective), 1.0):
-            objective = other.objective
-            by_label[vlabels] = other.values
-        condition = f"{condition}+helper"
     if first is not None:
         # The search's LP relaxation bounds the model too: on a model too large for branch
-        # and cut to finish its root in time, it is the bound proven.
+        # and cut to finish its root, it is the bound proven.
         bound = max(bound, first.lp_bound)
     bound = min(bound, objective)
     gap = abs(objective - bound) / max(abs(objective), 1e-9)
     normal: Status = "optimal" if optimal or gap <= 1e-9 else "feasible"
-    result = SolveResult(normal, objective, bound, gap, elapsed, condition, first)
-    if round_s > 0 and _only_closures_integer(strategic):
-        left_s = max(round_s - (time.perf_counter() - start), ROUND_MIN_S)
-        # ... but never most of the budget: on the 10x mission it finds its whole convoys
-        # in 21-29 s or not at all, and the daily layouts still need their time.
-        left_s = min(left_s, max(ROUND_MIN_S, ROUND_SHARE * round_s))
-        rounded = _round(strategic, highs, by_label[vlabels], bound, left_s)
+    result = SolveResult(
+        normal,
+        objective,
+        bound,
+        gap,
+        elapsed,
+        condition,
+        first,
+        simplex_iterations=iterations,
+        bnb_nodes=nodes,
+        time_limit_hit=hit,
+    )
+    if round_convoys and _only_closures_integer(strategic):
+        rounded = _round(strategic, highs, by_label[vlabels], bound, _left(deadline))
         if rounded is not None:
             strategic.relaxed = by_label.copy()
             by_label[vlabels] = rounded[1]
             result = replace(result, rounded=rounded[0])
     return result
+
+
+def _left(deadline: float) -> float:
+    """Seconds left of the safety net (never less than a second: the net is not a budget)."""
+    return max(deadline - time.perf_counter(), 1.0)
 
 
 def _round(
@@ -202,11 +232,11 @@ def _round(
     time_limit_s: float,
 ) -> tuple[RoundedResult, np.ndarray] | None:
     """Whole convoys for the relaxed solution's closure order, or None if none is found."""
-    lanes = strategic.data.lanes
-    assert lanes is not None
     cols = _columns(strategic, "convoys_relaxed")
     cols = cols[whole_convoy_lanes(strategic.data)]
     started = time.perf_counter()
+    for key in HEURISTICS_OFF:  # the rounding needs HiGHS's heuristics to find whole convoys
+        highs.setOptionValue(key, True)
     try:
         with warnings.catch_warnings(), _native_stdout_silenced():
             warnings.simplefilter("ignore")
@@ -218,16 +248,22 @@ def _round(
                 time_limit_s=time_limit_s,
                 mip_gap=ROUND_GAP,
             )
-    except Exception:  # rounding is an improvement; the relaxed plan stands without it
+    except Exception:  # the rounding is an improvement: without it the relaxed plan stands
         return None
-    if out is None or "time" in out.status:
-        # Cut short by the clock: which whole convoys it found would depend on the machine's
-        # speed, so the plan is laid out from the relaxed solution alone.
+    if out is None:
         return None
-    objective = out.objective  # HiGHS reports the primal objective unscaled
-    gap = abs(objective - bound) / max(abs(objective), 1e-9)
+    gap = abs(out.objective - bound) / max(abs(out.objective), 1e-9)
     seconds = time.perf_counter() - started
-    return RoundedResult(objective, gap, seconds, out.status), out.values
+    result = RoundedResult(
+        out.objective,
+        gap,
+        seconds,
+        out.status,
+        out.simplex_iterations,
+        out.bnb_nodes,
+        "time limit" in out.status,
+    )
+    return result, out.values
 
 
 def objective_scale(strategic: Strategic) -> int:
@@ -238,19 +274,6 @@ def objective_scale(strategic: Strategic) -> int:
     if largest <= 1e6:
         return 0
     return -min(int(math.ceil(math.log2(largest / 1e6))), 30)
-
-
-# Capacity factors tried in turn when the daily table leaves people behind (whole convoys
-# must wait for escorts and trucks day by day); a retry starts only with time left.
-REPAIR_FACTORS = (1.0, 0.85, 0.7)
-REPAIR_BUDGET = 0.6  # start a retry only within the first 60% of the time limit
-# The whole-convoy rounding stops within 2% of its own bound: on MINUSMA at its root, in
-# 2.4 s (4.1 s to 0.5%), and by gap, not by the clock, so the plan is reproducible.
-ROUND_GAP = 0.02
-# The rounding always gets this long, even past the time limit: laid out from the relaxed
-# solution instead, MINUSMA's plan met the deadline in 36% of simulated runs, not 96%.
-ROUND_MIN_S = 3.5
-ROUND_SHARE = 0.3
 
 
 @contextmanager
@@ -286,7 +309,10 @@ def _only_closures_integer(strategic: Strategic) -> bool:
 
 
 def _closure_start(
-    strategic: Strategic, highs: highspy.Highs, time_limit_s: float
+    strategic: Strategic,
+    highs: highspy.Highs,
+    time_limit_s: float,
+    warm_closes: IntArray | None,
 ) -> ClosureStart | None:
     """Give HiGHS the closure search's plan to start from, when it is a solution of the model.
 
@@ -295,7 +321,7 @@ def _closure_start(
     if not _only_closures_integer(strategic):
         return None
     cols = _columns(strategic, "open")
-    start = closure_search(highs, cols, time_cap_s=0.5 * time_limit_s)
+    start = closure_search(highs, cols, safety_limit_s=time_limit_s, warm_closes=warm_closes)
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = start.values.tolist()
@@ -311,26 +337,6 @@ def _columns(strategic: Strategic, name: str) -> np.ndarray:
     col[vlabels] = np.arange(vlabels.size)
     labels = strategic.model.variables[name].labels.values
     return np.where(labels >= 0, col[np.maximum(labels, 0)], -1).astype(np.int32)
-
-
-def _use_helper(strategic: Strategic) -> bool:
-    """A second search (another seed) for a model with whole convoys, on a second core.
-
-    Without whole convoys the closure search already gives the branch and cut its plan, and
-    a second search would only make the result depend on timing.
-    """
-    return (
-        (os.cpu_count() or 1) >= 2
-        and not _only_closures_integer(strategic)
-        and bool(strategic.model.variables["open"].size)
-    )
-
-
-def _start_helper(highs: object, options: dict[str, object], seed: int) -> Helper | None:
-    try:
-        return Helper(highs, {**options, "random_seed": int(seed) + 1, "threads": 1})
-    except Exception:  # the helper is an extra: without it the first search still runs
-        return None
 
 
 def _values(strategic: Strategic, name: str) -> np.ndarray:
@@ -351,222 +357,3 @@ def _quota(strategic: Strategic) -> np.ndarray:
     assert lanes is not None
     road = _values(strategic, "convoys") + _values(strategic, "convoys_relaxed")
     return np.where(lanes.is_air[:, None], _values(strategic, "units"), road)
-
-
-def optimise(
-    scenario: Scenario,
-    *,
-    time_limit_s: float = 10.0,
-    mip_gap: float = 0.005,
-    seed: int = 0,
-    period_days: int | None = None,
-    with_greedy: bool = True,
-    base_attacks: bool = False,
-    whole_convoys: bool = False,
-) -> Plan:
-    """The optimised withdrawal plan of `scenario`, with a feasible daily movement table.
-
-    Solves the strategic model (closure order, flows, disposition by period), lays it out day
-    by day, and if the daily table misses the deadline re-solves with derated capacity. Raises
-    `InputError` (an `InfeasiblePlanError` carrying the best plan) when the deadline cannot
-    be met. `with_greedy` also scores the greedy baseline and records the gain over it.
-    `base_attacks` adds the expected base-attack deaths to the model's objective (the daily
-    table is always scored with them). `whole_convoys` makes convoys per lane and period
-    integer in the model itself; by default they are continuous there (relax-and-round) and
-    the daily table lays out whole convoys.
-    """
-    started = time.perf_counter()
-    net = build_network(scenario)
-    data = replace(
-        prepare(scenario, net, period_days),
-        base_attacks=base_attacks,
-        integer_convoys=whole_convoys,
-    )
-    precheck(data)
-    deadline_s = started + time_limit_s
-    best: tuple[float, Plan] | None = None
-    attempts: list[dict[str, object]] = []
-    for attempt, factor in enumerate(REPAIR_FACTORS):
-        if attempt and time.perf_counter() > started + REPAIR_BUDGET * time_limit_s:
-            break  # no time left to repair: keep the best plan so far
-        trial = replace(data, capacity_factor=factor)
-        t0 = time.perf_counter()
-        strategic = build_model(trial)
-        build_s = time.perf_counter() - t0
-        # Keep a tenth of the limit for the daily schedule.
-        remaining = max(deadline_s - time.perf_counter() - 0.1 * time_limit_s, 1.0)
-        result = solve(
-            strategic,
-            time_limit_s=remaining,
-            mip_gap=mip_gap,
-            seed=seed,
-            round_s=remaining,
-        )
-        if result.status == "infeasible":
-            if best is not None:
-                break  # derating made it infeasible: keep the plan we have
-            raise _infeasible(trial, time_limit_s, seed)
-        if not result.has_solution:
-            if best is not None:
-                break
-            raise NoPlanFoundError(
-                Problem(
-                    "scenario",
-                    "",
-                    f"no plan found within {time_limit_s:g} s ({result.message})",
-                    "allow more time (`time_limit_s`)",
-                ),
-                "no plan found",
-            )
-        t1 = time.perf_counter()
-        schedule, laid_out, guard_waived = _lay_out(trial, strategic)
-        info: dict[str, object] = {
-            "method": "strategic MILP + daily dispatch",
-            "status": result.status,
-            "objective_model": result.objective,
-            "bound": result.bound,
-            "gap": result.gap,
-            "build_s": round(build_s, 3),
-            "solve_s": round(result.solve_s, 3),
-            "schedule_s": round(time.perf_counter() - t1, 3),
-            "variables": int(strategic.model.nvars),
-            "constraints": int(strategic.model.ncons),
-            "binaries": int(strategic.model.variables["open"].size),
-            "integer_convoys": int((strategic.model.variables["convoys"].labels.values >= 0).sum()),
-            "periods": int(trial.n_periods),
-            "lanes": int(len(trial.lanes.route)) if trial.lanes is not None else 0,
-            "capacity_factor": factor,
-            "whole_convoys": trial.integer_convoys,
-            "base_attacks": trial.base_attacks,
-            "complete": schedule.complete,
-            "stranded_people": int(sum(schedule.stranded_people.values())),
-            "late_people": schedule.late_people,
-            "seed": seed,
-        }
-        info["laid_out"] = laid_out
-        if result.rounded is not None:
-            info["whole_convoys_objective"] = result.rounded.objective
-            info["whole_convoys_gap"] = result.rounded.gap
-            info["whole_convoys_s"] = round(result.rounded.seconds, 3)
-        if result.start is not None:
-            info["closure_search"] = {
-                "lp_solves": result.start.lp_solves,
-                "seconds": round(result.start.seconds, 3),
-                "lp_bound": result.start.lp_bound,
-            }
-        if guard_waived:
-            info["guard_waived"] = True
-        candidate = to_plan(data, schedule, method="optimised", solver=info)
-        attempts.append(
-            {
-                "capacity_factor": factor,
-                "gap": result.gap,
-                "solve_s": round(result.solve_s, 3),
-                "objective_model": result.objective,
-                "daily_total": candidate.objective["total"],
-                "complete": schedule.complete,
-            }
-        )
-        # A complete plan beats an incomplete one; then the lower total, scored daily.
-        score = candidate.objective["total"] + (0.0 if schedule.complete else 1e18)
-        if best is None or score < best[0]:
-            best = (score, candidate)
-        if schedule.complete:
-            break
-    assert best is not None
-    plan = best[1]
-    info = dict(plan.solver)
-    info["attempts"] = attempts
-    if not info["complete"]:
-        raise _stranded(plan)
-    if with_greedy:
-        from drawdown.plan.greedy import greedy_plan
-
-        base = greedy_plan(scenario, data=data)
-        g_total = base.objective["total"]
-        info["greedy_total"] = g_total
-        info["greedy_complete"] = base.solver.get("complete")
-        info["gain_over_greedy"] = g_total - plan.objective["total"]
-        info["gain_over_greedy_pct"] = (
-            100.0 * (g_total - plan.objective["total"]) / max(abs(g_total), 1e-9)
-        )
-    info["total_s"] = round(time.perf_counter() - started, 3)
-    return replace(plan, solver=info)
-
-
-def _lay_out(data: PlanData, strategic: Strategic) -> tuple[Schedule, str, bool]:
-    """The daily table, its source solution and whether the guard had to be waived.
-
-    The whole-convoy solution is laid out when the rounding found one: the dispatcher lays
-    out whole convoys, and fractional quotas rounded up lane by lane gave MINUSMA a plan that
-    met the deadline in only 36% of simulated runs (97% from the rounded solution, at about
-    the same daily score). Only if it strands people are the relaxed solution, then both
-    with the guard free to leave whenever a convoy can take it, then both without the
-    model's convoy quotas, tried in turn; the first complete table is kept (else the first
-    one, with what it strands).
-    """
-    rounded = strategic.solution
-    label = "whole convoys" if strategic.relaxed is not None else "continuous convoys"
-    sources = [(label, rounded)]
-    if strategic.relaxed is not None:
-        sources.append(("continuous convoys", strategic.relaxed))
-    first: tuple[Schedule, str, bool] | None = None
-    # Last of all, the convoy quotas are lifted too: lanes may then send whatever their
-    # escorts, trucks and aircraft allow toward the same targets.
-    for keep_guard, quota in ((True, True), (False, True), (False, False)):
-        for label, values in sources:
-            strategic.solution = values
-            schedule = dispatch(
-                data,
-                _values(strategic, "load"),
-                _values(strategic, "left"),
-                quota=_quota(strategic) if quota else None,
-                keep_guard=keep_guard,
-            )
-            if schedule.complete:
-                return schedule, label, not keep_guard
-            first = first or (schedule, label, not keep_guard)
-    strategic.solution = rounded
-    assert first is not None
-    return first
-
-
-def _stranded(plan: Plan) -> InfeasiblePlanError:
-    """The model met the deadline but no daily table kept it: say where people remain."""
-    stranded = int(plan.figures.get("stranded_people", 0))
-    late = int(plan.figures.get("late_people", 0))
-    problems = [
-        Problem(
-            "scenario",
-            "",
-            f"the plan meets the deadline by period, but no day-by-day schedule of whole convoys "
-            f"and sorties kept it: {stranded} people would remain in theatre and {late} would "
-            "leave after their contingent's deadline",
-            "allow more time (--time-limit), add escorts, trucks or sorties, or move the "
-            "deadline; the best plan found is reported",
-        )
-    ]
-    return InfeasiblePlanError(problems, "the deadline cannot be met day by day", plan)
-
-
-def _infeasible(data: PlanData, time_limit_s: float, seed: int) -> InputError:
-    """Solve the elastic model and turn what it strands into an explanation."""
-    strategic = build_model(data, elastic=True)
-    result = solve(strategic, time_limit_s=max(time_limit_s, 5.0), mip_gap=0.01, seed=seed)
-    if not result.has_solution:
-        return explain(data, np.zeros((len(data.people), len(data.nodes))), None)
-    stranded = _values(strategic, "stranded")
-    schedule = dispatch(
-        data, _values(strategic, "load"), _values(strategic, "left"), quota=_quota(strategic)
-    )
-    best = to_plan(
-        data,
-        schedule,
-        method="optimised (elastic)",
-        solver={
-            "method": "elastic strategic MILP + daily dispatch",
-            "status": "infeasible",
-            "stranded_people": int(sum(schedule.stranded_people.values())),
-        },
-    )
-    return explain(data, stranded, best)

@@ -103,40 +103,43 @@ def planner_notes(plan: Plan) -> list[str]:
     """What the planner recorded about its own solution, in words."""
     s = plan.solver
     notes: list[str] = []
-    for key in ("binding", "binding_constraints", "diagnosis"):
-        value = s.get(key)
-        if isinstance(value, dict):
-            notes += [f"{k}: {v}" for k, v in value.items()]
-        elif isinstance(value, (list, tuple)):
-            notes += [str(v) for v in value]
-        elif value:
-            notes.append(str(value))
-    factor = s.get("capacity_factor")
-    if isinstance(factor, (int, float)) and factor < 1:
+    notes += list(s.notes)
+    factor = s.capacity_factor
+    if factor < 1:
         notes.append(
             f"The daily schedule did not fit the period plan at full capacity: the planner "
             f"re-solved assuming {factor:.0%} of nominal capacity (escorts, aircraft, trucks)."
         )
-    stranded = s.get("stranded_people")
-    if isinstance(stranded, (int, float)) and stranded > 0:
+    stranded = s.stranded_people
+    if stranded > 0:
         notes.append(f"The plan leaves {stranded:,.0f} people in theatre at the deadline.")
-    late = s.get("late_people")
-    if isinstance(late, (int, float)) and late > 0:
+    late = s.late_people
+    if late > 0:
         notes.append(f"{late:,.0f} people leave after their contingent's own deadline.")
-    gap = s.get("gap")
-    status = s.get("status")
-    if status and isinstance(gap, (int, float)):
+    gap = s.model_gap
+    if s.status and gap == gap:  # not NaN
         notes.append(
-            f"Solver status: {status}; the planner's model is solved within {gap:.2%} of the "
+            f"Solver status: {s.status}; the planner's model is solved within {gap:.2%} of the "
             "best possible (optimality gap, proven)."
         )
-    whole_gap = s.get("whole_convoys_gap")
-    if isinstance(whole_gap, (int, float)):
-        laid_out = s.get("laid_out", "whole convoys")
+    whole_gap = s.laid_out_gap
+    if whole_gap == whole_gap:
         notes.append(
             "The model counts convoys as fractions; in whole convoys its plan is within "
-            f"{whole_gap:.2%} of that bound. The daily table was laid out from the "
-            f"{laid_out} solution."
+            f"{whole_gap:.2%} of that bound."
+        )
+    if s.layout and s.layout != "greedy":
+        notes.append(
+            f"The daily table was laid out from the {s.layout} solution"
+            + (f" ({s.fallback})" if s.fallback else "")
+            + f"; its objective is {s.daily_model_gap:.1%} from the model's. Work: "
+            f"{s.work.lp_solves} LP solves, {s.work.simplex_iterations:,} simplex iterations, "
+            f"{s.work.bnb_nodes:,} branch-and-bound nodes (seed {s.seed})."
+        )
+    if s.time_limit_hit:
+        notes.append(
+            "The planner's safety-net time limit ended a step before its own stopping rules: "
+            "this plan may differ on a faster or less loaded machine."
         )
     return notes
 

@@ -70,14 +70,14 @@ def report_content(
         "scenario hash": scenario.content_hash(),
         "seed": "" if views.seed is None else str(views.seed),
         "runs": f"{views.runs:,}",
-        "plan method": f"{plan.method} ({solver.get('status', 'n/a')})",
+        "plan method": f"{plan.method} ({solver.status or 'n/a'})",
+        "plan hash": plan.content_hash(),
     }
-    gap = solver.get("gap")
-    if isinstance(gap, (int, float)):
-        run_manifest["planner optimality gap"] = f"{gap:.2%}"
-    for key, label in (("solve_s", "planner solve time"), ("total_s", "planner total time")):
-        value = solver.get(key)
-        if isinstance(value, (int, float)):
+    for i, line in enumerate(solver.describe()):  # layout, gaps, work, safety net
+        run_manifest[f"planner ({i + 1})"] = line
+    for key, label in (("solve", "planner solve time"), ("total", "planner total time")):
+        value = solver.work.seconds.get(key)
+        if value is not None:
             run_manifest[label] = f"{value:.1f} s"
     if views.duration_s is not None:
         run_manifest["simulation time"] = f"{views.duration_s:.1f} s"

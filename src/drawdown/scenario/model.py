@@ -223,6 +223,9 @@ class Aircraft(Sourced):
     sorties_per_day: NonNegFloat = Field(description="Sorties a day per aircraft.")
     min_runway_m: NonNegFloat = Field(0.0, description="0 means a helicopter (any helipad).")
     needs_paved: bool = False
+    range_km: NonNegFloat = Field(
+        0.0, description="Range with a typical load and no refuelling, km (0: not limited)."
+    )
 
     def can_use(self, site: Site) -> bool:
         """Whether this type can land at `site`."""

@@ -160,6 +160,7 @@ TABLES: tuple[Table, ...] = (
             "sorties_per_day",
             "min_runway_m",
             "needs_paved",
+            "range_km",
         )
         + SOURCE_COLUMNS,
         ("id", "kind", "count", "sorties_per_day"),

@@ -39,13 +39,8 @@ __all__ = [
 
 
 def plan_hash(plan: Plan) -> str:
-    """SHA-256 of the plan's canonical JSON (identifies it in saved results)."""
-    import dataclasses
-    import hashlib
-    import json
-
-    text = json.dumps(dataclasses.asdict(plan), sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """The plan's content hash (`Plan.content_hash`: what it decides, not how it was made)."""
+    return plan.content_hash()
 
 
 def estimate_memory(scenario: Scenario, runs: int, *, timelines: bool = False) -> int:

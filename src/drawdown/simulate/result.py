@@ -224,6 +224,7 @@ class SimulationResult:
             "scenario": self.meta.scenario_name,
             "runs": self.runs,
             "seed": self.meta.seed,
+            "plan_hash": self.meta.plan_hash,
             "p_all_out_by_deadline": p,
             "p_all_out_by_deadline_low": p_lo,
             "p_all_out_by_deadline_high": p_hi,

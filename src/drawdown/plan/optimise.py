@@ -1,0 +1,238 @@
+"""The planner's front door: prepare, build, solve, assign; repair when the days fall short.
+
+`optimise` is deterministic: the same scenario, options and seed give the same plan, byte
+for byte, whatever the load on the machine. Every step ends on counts or gaps (see `solve`);
+repairs try a fixed list of capacity factors in turn. `time_limit_s` is a safety net over
+the whole call: if it ends a step, the plan's record says so (`time_limit_hit`) and the
+commands print it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from drawdown.errors import Problem
+from drawdown.network import IntArray, build_network
+from drawdown.plan.assign import assign
+from drawdown.plan.build import PlanData, build_model, prepare
+from drawdown.plan.diagnose import explain, precheck
+from drawdown.plan.errors import InfeasiblePlanError, NoPlanFoundError, Shortfall
+from drawdown.plan.model import Plan
+from drawdown.plan.record import Attempt, SolverRecord
+from drawdown.plan.schedule import dispatch, to_plan
+from drawdown.plan.solve import _quota, _values, solve
+from drawdown.scenario.model import Scenario
+
+# Capacity factors tried in turn when the daily table leaves people behind (whole convoys
+# must wait for escorts and trucks day by day). All are tried until one is complete: a
+# count, not a clock, ends the repairs.
+REPAIR_FACTORS = (1.0, 0.85, 0.7)
+DEFAULT_TIME_LIMIT_S = 120.0  # a safety net: MINUSMA needs a few seconds
+
+
+def optimise(
+    scenario: Scenario,
+    *,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    mip_gap: float = 0.005,
+    seed: int = 0,
+    period_days: int | None = None,
+    with_greedy: bool = True,
+    base_attacks: bool = False,
+    whole_convoys: bool = False,
+    warm_start: Plan | None = None,
+) -> Plan:
+    """The optimised withdrawal plan of `scenario`, with a feasible daily movement table.
+
+    Solves the strategic model (closure order, flows, disposition by period), lays it out day
+    by day, and if the daily table misses the deadline re-solves with derated capacity. Raises
+    `InfeasiblePlanError` (carrying the best plan found, marked `solver.best_found`) when the
+    deadline cannot be met, `NoPlanFoundError` when no plan at all was found.
+    `with_greedy` also scores the greedy baseline and records the gain over it.
+    `base_attacks` adds the expected base-attack deaths to the model's objective (the daily
+    table is always scored with them). `whole_convoys` makes convoys per lane and period
+    integer in the model itself; by default they are continuous there (relax-and-round) and
+    the daily table lays out whole convoys. `warm_start` (a previous plan of a similar
+    scenario, e.g. before a one-parameter change) gives the closure search its closure order
+    as a second start; it changes the answer only where it finds a better one.
+    `seed` is HiGHS's random seed. `time_limit_s` is a safety net, not a budget.
+    """
+    started = time.perf_counter()
+    t0 = time.process_time()
+    net = build_network(scenario)
+    data = replace(
+        prepare(scenario, net, period_days),
+        base_attacks=base_attacks,
+        integer_convoys=whole_convoys,
+    )
+    precheck(data)
+    deadline_s = started + time_limit_s
+    best: tuple[float, Plan] | None = None
+    attempts: list[Attempt] = []
+    for attempt, factor in enumerate(REPAIR_FACTORS):
+        trial = replace(data, capacity_factor=factor)
+        t_build = time.perf_counter()
+        strategic = build_model(trial)
+        build_s = time.perf_counter() - t_build
+        warm = _warm_closes(trial, strategic, warm_start) if warm_start is not None else None
+        result = solve(
+            strategic,
+            time_limit_s=max(deadline_s - time.perf_counter(), 1.0),
+            mip_gap=mip_gap,
+            seed=seed,
+            round_convoys=True,
+            warm_closes=warm,
+        )
+        if result.status == "infeasible":
+            if best is not None:
+                break  # derating made it infeasible: keep the plan we have
+            raise _infeasible(trial, time_limit_s, seed)
+        if not result.has_solution:
+            if best is not None:
+                break
+            raise NoPlanFoundError(
+                Problem(
+                    "scenario",
+                    "",
+                    f"the solver found no plan within its safety-net time limit of "
+                    f"{time_limit_s:g} s ({result.message})",
+                    "allow more time (--time-limit)",
+                ),
+                "no plan found",
+                time_limit_s,
+            )
+        t_lay = time.perf_counter()
+        seconds = {
+            "build": round(build_s, 3),
+            "solve": round(result.solve_s, 3),
+        }
+        if result.rounded is not None:
+            seconds["round"] = round(result.rounded.seconds, 3)
+        candidate, _layout = assign(
+            trial,
+            strategic,
+            result,
+            seed=seed,
+            time_limit_s=time_limit_s,
+            seconds=seconds,
+            warm_start=bool(result.start is not None and result.start.warm_start),
+        )
+        seconds["schedule"] = round(time.perf_counter() - t_lay, 3)
+        work = replace(candidate.solver.work, seconds=seconds)
+        candidate = replace(candidate, solver=replace(candidate.solver, work=work))
+        if factor < 1.0:
+            fallback = ", ".join(
+                x for x in (candidate.solver.fallback, f"derated capacity x{factor:g}") if x
+            )
+            candidate = replace(candidate, solver=replace(candidate.solver, fallback=fallback))
+        complete = candidate.solver.complete
+        attempts.append(
+            Attempt(factor, result.gap, result.objective, candidate.objective["total"], complete)
+        )
+        # A complete plan beats an incomplete one; then the lower total, scored daily.
+        score = candidate.objective["total"] + (0.0 if complete else 1e18)
+        if best is None or score < best[0]:
+            best = (score, candidate)
+        if complete:
+            break
+        if candidate.solver.time_limit_hit or attempt == len(REPAIR_FACTORS) - 1:
+            break  # the safety net is spent: keep the best plan so far
+    assert best is not None
+    plan = best[1]
+    record = replace(plan.solver, attempts=tuple(attempts))
+    if not record.complete:
+        record = replace(record, best_found=True)
+        raise _stranded(replace(plan, solver=record, method="optimised (best found)"))
+    if with_greedy:
+        from drawdown.plan.greedy import greedy_plan
+
+        base = greedy_plan(scenario, data=data)
+        g_total = base.objective["total"]
+        gain = g_total - plan.objective["total"]
+        record = replace(
+            record,
+            greedy_total=g_total,
+            greedy_complete=base.solver.complete,
+            gain_over_greedy=gain,
+            gain_over_greedy_pct=100.0 * gain / max(abs(g_total), 1e-9),
+        )
+    seconds = dict(record.work.seconds)
+    seconds["total"] = round(time.perf_counter() - started, 3)
+    seconds["cpu"] = round(time.process_time() - t0, 3)
+    record = replace(record, work=replace(record.work, seconds=seconds))
+    return replace(plan, solver=record)
+
+
+def _warm_closes(data: PlanData, strategic: object, previous: Plan) -> IntArray | None:
+    """The previous plan's closure order as first closed periods, where it still applies.
+
+    A site open through the period holding its closure day closes in the next one. None when
+    the previous plan does not cover the same garrisoned sites or horizon.
+    """
+    sites = [str(s) for s in strategic.model.variables["open"].coords["node"].values]  # type: ignore[attr-defined]
+    if previous.horizon_days != data.scenario.horizon_days:
+        return None
+    if any(s not in previous.closure_day for s in sites):
+        return None
+    days = np.clip([previous.closure_day[s] for s in sites], 0, data.scenario.horizon_days - 1)
+    return (data.period_of_day[days] + 1).astype(np.int64)
+
+
+def _stranded(plan: Plan) -> InfeasiblePlanError:
+    """The model met the deadline but no daily table kept it: say where people remain."""
+    stranded = int(plan.figures.get("stranded_people", 0))
+    late = int(plan.figures.get("late_people", 0))
+    problems = [
+        Problem(
+            "scenario",
+            "",
+            f"the plan meets the deadline by period, but no day-by-day schedule of whole convoys "
+            f"and sorties kept it: {stranded} people would remain in theatre and {late} would "
+            "leave after their contingent's deadline",
+            "add escorts, trucks or sorties, or move the deadline; the best plan found is reported",
+        )
+    ]
+    return InfeasiblePlanError(
+        problems,
+        "the deadline cannot be met day by day",
+        plan,
+        (Shortfall("", stranded + late, "daily schedule"),),
+    )
+
+
+def _infeasible(data: PlanData, time_limit_s: float, seed: int) -> InfeasiblePlanError:
+    """Solve the elastic model and turn what it strands into an explanation."""
+    strategic = build_model(data, elastic=True)
+    result = solve(strategic, time_limit_s=max(time_limit_s, 5.0), mip_gap=0.01, seed=seed)
+    if not result.has_solution:
+        return explain(data, np.zeros((len(data.people), len(data.nodes))), None)
+    stranded = _values(strategic, "stranded")
+    schedule = dispatch(
+        data, _values(strategic, "load"), _values(strategic, "left"), quota=_quota(strategic)
+    )
+    best = to_plan(
+        data,
+        schedule,
+        method="optimised (best found)",
+        solver=SolverRecord(
+            method="elastic strategic MILP + daily dispatch",
+            status="infeasible",
+            layout="continuous convoys",
+            model_objective=result.objective,
+            model_bound=result.bound,
+            model_gap=result.gap,
+            seed=seed,
+            complete=schedule.complete,
+            stranded_people=int(sum(schedule.stranded_people.values())),
+            late_people=int(schedule.late_people),
+            best_found=True,
+            time_limit_hit=result.time_limit_hit,
+        ),
+    )
+    return explain(data, stranded, best)
+
+
+__all__ = ["REPAIR_FACTORS", "optimise"]

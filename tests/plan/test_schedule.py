@@ -1,0 +1,47 @@
+"""What `plan/schedule.py` promises: whole convoys within daily limits, losses reported."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from drawdown.network import build_network
+from drawdown.plan.build import prepare
+from drawdown.plan.schedule import dispatch, objective_terms
+
+from .conftest import one_base
+
+
+def _data(**kw: object):  # type: ignore[no-untyped-def]
+    s = one_base(**kw)  # type: ignore[arg-type]
+    return prepare(s, build_network(s), 2)
+
+
+def test_dispatch_moves_everyone_in_whole_convoys() -> None:
+    """Open-ended targets on every lane move all people out, in whole convoys, by the deadline."""
+    data = _data(people=60)
+    targets = np.full((len(data.commodities), len(data.lanes.route), data.n_periods), 1e12)
+    schedule = dispatch(data, targets, np.zeros(len(data.group_site)), greedy=True)
+    assert schedule.complete
+    assert all(isinstance(m.convoys, int) and m.convoys >= 1 for m in schedule.movements)
+    out = sum(m.people for m in schedule.movements if m.destination == "port")
+    assert out == 60
+
+
+def test_no_targets_strands_people_and_says_so() -> None:
+    """Without targets nobody moves: the schedule reports the people left, not a silent plan."""
+    data = _data(people=60)
+    targets = np.zeros((len(data.commodities), len(data.lanes.route), data.n_periods))
+    schedule = dispatch(data, targets, np.zeros(len(data.group_site)))
+    assert not schedule.complete
+    assert sum(schedule.stranded_people.values()) == 60
+
+
+def test_cargo_left_behind_is_scored_at_its_value() -> None:
+    """Cargo the targets leave behind is disposed of and scored as lost at its value."""
+    data = _data(people=10, teu=20.0, value_usd=1000.0)
+    targets = np.zeros((len(data.commodities), len(data.lanes.route), data.n_periods))
+    targets[[data.commodities.index(k) for k in data.people]] = 1e12
+    schedule = dispatch(data, targets, np.ones(len(data.group_site)))
+    terms, figures = objective_terms(data, schedule)
+    assert figures["cargo_lost_usd"] == 1000.0
+    assert terms["total"] == sum(v for k, v in terms.items() if k != "total")
