@@ -102,7 +102,7 @@ def run_scenario(
     if out.is_dir():  # refuse early: analyses saved there must be of this scenario
         check_analyses(out, s.content_hash(), s.name)
     baseline = timed("baseline", lambda: greedy_plan(s))
-    plan, note = timed("optimise", lambda: _plan(s, baseline, time_limit_s, noted))
+    plan, note = timed("optimise", lambda: _plan(s, baseline, time_limit_s, seed, noted))
     result = timed("simulate", lambda: simulate(s, plan, runs=runs, seed=seed, progress=progress))
     manifest = {f"{k} time": f"{v:.1f} s" for k, v in times.items()}
     if note:
@@ -127,6 +127,7 @@ def _plan(
     scenario: Scenario,
     baseline: Plan,
     time_limit_s: float,
+    seed: int,
     warn: Callable[[list[Problem]], None],
 ) -> tuple[Plan, str]:
     """The optimised plan, or the plan the run falls back on, with a note saying why."""
@@ -134,7 +135,8 @@ def _plan(
     from drawdown.plan import InfeasiblePlanError, NoPlanFoundError, optimise
 
     try:
-        return optimise(scenario, time_limit_s=time_limit_s, with_greedy=False), ""
+        plan = optimise(scenario, time_limit_s=time_limit_s, with_greedy=False, seed=seed)
+        return plan, ""
     except InfeasiblePlanError as exc:
         if exc.best_plan is None:
             raise

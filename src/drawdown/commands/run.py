@@ -95,12 +95,16 @@ def run(
 
 def _summary(outcome: RunOutcome) -> None:
     console.print()
+    for line in outcome.plan.solver.describe():
+        console.print(f"plan: {line}")
     console.print(outcome.result.summary())
     total = sum(outcome.times_s.values())
     path = outcome.report
     console.print(f"[bold]{outcome.scenario.name}[/bold]: done in {total:.1f} s")
-    console.print(f"[green]✓[/green] report: [bold]{path}[/bold]")
-    console.print(f"  open it in a browser (works offline); data files are in {path.parent}")
+    console.print(f"[green]✓[/green] report: [bold]{path}[/bold]", soft_wrap=True)
+    console.print(
+        f"  open it in a browser (works offline); data files are in {path.parent}", soft_wrap=True
+    )
 
 
 def register(app: typer.Typer) -> None:

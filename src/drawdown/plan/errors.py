@@ -7,6 +7,7 @@ located `Problem`s; callers that want to go on (`run`, `compare`, `sensitivity`)
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,8 @@ class InfeasiblePlanError(InputError):
 class NoPlanFoundError(InputError):
     """The solver found no plan at all before its safety-net time limit (nothing to report)."""
 
-    def __init__(self, problems: list[Problem] | Problem, title: str, time_limit_s: float):
+    def __init__(
+        self, problems: list[Problem] | Problem, title: str, time_limit_s: float = math.nan
+    ):
         super().__init__(problems, title)
         self.time_limit_s = time_limit_s
