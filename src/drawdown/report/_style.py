@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from drawdown.report.figure_data import NotAvailable
 from drawdown.scenario.kinds import THREAT_KINDS
@@ -113,6 +114,15 @@ def stacked_barh(ax: Axes, frame: pd.DataFrame, colours: dict[str, str], xlabel:
     tidy(ax)
     ax.grid(False, axis="y")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+
+
+def count_axis(ax: Axes, which: str = "x") -> None:
+    """Counts with thousands separators, and a decimal only where the ticks need one."""
+    target = ax.xaxis if which == "x" else ax.yaxis
+    target.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10]))
+    target.set_major_formatter(
+        FuncFormatter(lambda v, _: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}")
+    )
 
 
 def panels(ax: Axes, n: int, *, ncols: int | None = None, sharex: bool = False) -> list[Axes]:

@@ -147,12 +147,14 @@ class NotAvailable:
 class ExitLift:
     """Seats at one charter airport (or people reaching an exit without charters), by week.
 
-    Arrays are per week from day 0 (`week_day`: first day of each week); None when the
-    plan or the simulation does not record it. Simulated values are means over runs.
+    Arrays are per week from day 0 (`week_day`: first day of each week, `week_days`: its
+    days, fewer for the last one); None when the plan or the simulation does not record it.
+    Simulated values are means over runs.
     """
 
     name: str
     week_day: np.ndarray
+    week_days: np.ndarray
     seats_available: np.ndarray | None = None  # simulated, after host air clearance
     seats_used: np.ndarray | None = None  # simulated: people seated
     plan_seats_available: np.ndarray | None = None

@@ -257,7 +257,7 @@ def _constraints(content: ReportContent) -> str:
     if content.site_binding is not None:
         by_site = (
             f"<p>{escape(content.site_binding_note)}</p>"
-            f'<div class="scroll">{_table(content.site_binding, sortable=True)}</div>'
+            f'<div class="scroll">{_table(content.site_binding)}</div>'
         )
     elif content.site_binding_note:
         by_site = f'<p class="muted">{escape(content.site_binding_note)}</p>'

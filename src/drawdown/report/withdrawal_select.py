@@ -93,6 +93,7 @@ def exit_lift(inputs: ReportInputs) -> LiftData | NotAvailable:
             ExitLift(
                 name=f"{names.get(lift.site, lift.site)} ({lift.id})",
                 week_day=np.arange(0, days, WEEK_DAYS),
+                week_days=np.minimum(WEEK_DAYS, days - np.arange(0, days, WEEK_DAYS)),
                 seats_available=simulated(seats),
                 seats_used=simulated(seated),
                 plan_seats_available=None

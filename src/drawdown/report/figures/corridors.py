@@ -14,6 +14,7 @@ from drawdown.report._style import (
     PLAN,
     SIM,
     axis,
+    count_axis,
     legend_above,
     panels,
     tidy,
@@ -61,7 +62,7 @@ def _draw(panel: Axes, rows: tuple[CorridorOut, ...], title: str, *, labels: boo
     panel.set_yticks(y, [r.name for r in rows] if labels else [""] * len(rows), fontsize=7)
     panel.set_ylim(len(rows) - 0.5, -0.5)
     panel.set_xlim(left=0)
-    panel.xaxis.set_major_formatter("{x:,.0f}")
+    count_axis(panel)
     panel.tick_params(labelsize=7)
     panel.set_title(title, fontsize=8)
     tidy(panel)

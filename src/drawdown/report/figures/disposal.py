@@ -8,7 +8,15 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from drawdown.report._style import CARGO_OUTCOME_COLOURS, INK, axis, legend_above, panels, tidy
+from drawdown.report._style import (
+    CARGO_OUTCOME_COLOURS,
+    INK,
+    axis,
+    count_axis,
+    legend_above,
+    panels,
+    tidy,
+)
 from drawdown.report.figure_data import DisposalData
 
 BARS = (  # (column, offset in a row, hatch, legend)
@@ -72,7 +80,7 @@ def _draw(
     panel.set_yticks(y, [str(s) for s in frame.index] if labels else [""] * len(y), fontsize=7)
     panel.set_ylim(len(frame) - 0.5, -0.5)
     panel.set_xlim(left=0)
-    panel.xaxis.set_major_formatter("{x:,.0f}")
+    count_axis(panel)
     panel.tick_params(labelsize=7)
     panel.set_title(title, fontsize=8)
     tidy(panel)

@@ -24,6 +24,8 @@ def plot_early_closures(data: EarlyClosureData, *, ax: Axes | None = None) -> Ax
         if data.threshold
         else "Rule: off (policy early_close_attacks is 0: no base closes early under attack)"
     )
+    if n:
+        rule += "; sites not listed never closed early"
     source = data.source or "the scenario gives no source for this threshold"
     lines = textwrap.wrap(f"Source: {source}", 150)
     if len(lines) > SOURCE_LINES:

@@ -13,6 +13,7 @@ from drawdown.report._style import (
     SIM,
     as_dates,
     axis,
+    count_axis,
     date_axis,
     legend_above,
     mark_deadline,
@@ -31,17 +32,20 @@ def plot_exit_lift(data: LiftData, *, ax: Axes | None = None) -> Axes:
     axes = panels(ax, n, ncols=2 if n > 2 else n, sharex=True)
     for panel, exit_ in zip(axes, data.exits, strict=True):
         x = as_dates(data.start_date, exit_.week_day)
+        width = exit_.week_days.astype(float)  # the last week may be short
         if exit_.seats_available is not None:
-            panel.bar(x, exit_.seats_available, width=7, align="edge", color=AVAILABLE)
+            panel.bar(x, exit_.seats_available, width=width, align="edge", color=AVAILABLE)
         if exit_.seats_used is not None:
-            panel.bar(x + 1, exit_.seats_used, width=5, align="edge", color=SIM)
+            panel.bar(
+                x + 0.15 * width, exit_.seats_used, width=0.7 * width, align="edge", color=SIM
+            )
         for values, style in (
             (exit_.plan_seats_available, "--"),
             (exit_.plan_seats_used, "-"),
         ):
             if values is not None:
                 steps = np.append(values, values[-1:])
-                edges = np.append(x, x[-1:] + 7)
+                edges = np.append(x, x[-1:] + width[-1:])
                 panel.step(edges, steps, where="post", color=PLAN, linewidth=1.1, linestyle=style)
         mark_deadline(panel, data.start_date, data.deadline_day)
         title = exit_.name
@@ -51,7 +55,7 @@ def plot_exit_lift(data: LiftData, *, ax: Axes | None = None) -> Axes:
             title += f"\nseated {used:,.0f} of {seats:,.0f} seats{share}, mean run"
         panel.set_title(title, fontsize=8)
         panel.set_ylabel("people a week", fontsize=7)
-        panel.yaxis.set_major_formatter("{x:,.0f}")
+        count_axis(panel, "y")
         panel.tick_params(labelsize=7)
         date_axis(panel)
         tidy(panel)

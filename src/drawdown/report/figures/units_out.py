@@ -83,11 +83,12 @@ def _draw(panel: Axes, units: list[UnitOut], data: UnitOutData, rows: int) -> No
     plan = days([u.plan_day for u in units])
     panel.scatter(as_dates(data.start_date, plan), y, marker="D", s=9, color=PLAN, zorder=4)
     for row, u in zip(y, units, strict=True):
-        if u.never > 0:
+        if u.never > 0:  # some runs never got all its people out: say how many
+            share = f"{u.never:.0%}" if u.never >= 0.005 else "<1%"
             panel.text(
                 hi[row] + 1,
                 float(row),
-                f"{u.never:.0%} not out",
+                f"{share} not out",
                 fontsize=5.5,
                 va="center",
                 color=DEADLINE,
