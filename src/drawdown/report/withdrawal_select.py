@@ -75,8 +75,8 @@ def exit_lift(inputs: ReportInputs) -> LiftData | NotAvailable:
     seated, seats = views.withdrawal.lift_people, views.withdrawal.lift_seats
     if plan_use is None and seated is None:
         return NotAvailable(
-            "seats at the charter airports: neither the plan's lift use nor the stress "
-            "test's seats by airport are recorded here"
+            "neither the plan's lift use nor the stress test's seats by charter airport are "
+            "recorded here"
         )
     days = len(seated) if seated is not None else scenario.horizon_days
     names = _names(scenario)
@@ -123,8 +123,8 @@ def units_out(inputs: ReportInputs) -> UnitOutData | NotAvailable:
     simulated = views.withdrawal.unit_out
     if planned is None and simulated is None:
         return NotAvailable(
-            "units' last-out days: the plan's movements carry no unit and the stress test "
-            "did not record when each unit's last person left"
+            "the plan's movements carry no unit and the stress test did not record when "
+            "each unit's last person left"
         )
     roles = role_of(scenario)
     units = []
@@ -175,8 +175,8 @@ def closure_work(inputs: ReportInputs) -> ClosureWorkData | NotAvailable:
     simulated = views.withdrawal.closure_work
     if work is None and simulated is None:
         return NotAvailable(
-            "closure work per site: the plan has no closure-work table and the stress test "
-            "did not record packing and handover days"
+            "the plan has no closure-work table and the stress test did not record packing "
+            "and handover days"
         )
     roles, names = role_of(scenario), _names(scenario)
     closable = {s.id for s in scenario.sites if s.kind in ("base", "hub")}
@@ -234,8 +234,8 @@ def corridors(inputs: ReportInputs) -> CorridorData | NotAvailable:
     crossed = views.withdrawal.lift_crossed
     if plan_use is None and crossed is None:
         return NotAvailable(
-            "equipment crossed per corridor: neither the plan's lift use nor the stress "
-            "test's crossings are recorded here"
+            "neither the plan's lift use nor the stress test's crossings per corridor are "
+            "recorded here"
         )
     names = _names(scenario)
     planned = (
@@ -318,8 +318,7 @@ def early_closures(inputs: ReportInputs) -> EarlyClosureData | NotAvailable:
     frame = views.withdrawal.early_closures
     if frame is None:
         return NotAvailable(
-            "how often each site closed early under attack: the stress test of this folder "
-            "does not record early closures per site"
+            "the stress test of this folder does not record early closures under attack per site"
         )
     names = _names(scenario)
     fired = frame[frame["share"] > 0].sort_values("share", ascending=False)
