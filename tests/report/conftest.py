@@ -15,6 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))  # the withdrawal stand-ins beside these tests
+from withdrawal_fakes import with_lift, withdrawal_plan, withdrawal_result  # noqa: E402
+
 from drawdown.plan.model import Disposition, Movement, Plan
 from drawdown.plan.record import SolverRecord
 from drawdown.report.build import build_from_views
@@ -72,9 +75,14 @@ def tiny_baseline(tiny_plan: Plan) -> Plan:
     )
 
 
+# What the stress test recorded before it told abandoned cargo apart: `tiny_views` stand for
+# such an older results folder (no withdrawal outcomes either).
+OLDER_OUTCOMES = tuple(f for f in CARGO_OUTCOMES if f != "abandoned")
+
+
 @pytest.fixture(scope="session")
 def tiny_views() -> SimulationViews:
-    """Simulation views of 200 made-up runs of the tiny plan."""
+    """Simulation views of 200 made-up runs of the tiny plan, as an older folder holds them."""
     rng = np.random.default_rng(7)
     runs = 200
     days = np.arange(30)
@@ -91,7 +99,7 @@ def tiny_views() -> SimulationViews:
             "wounded": rng.poisson(1.0, runs).astype(float),
             "cost_usd": rng.normal(3.2e6, 2e5, runs),
             "protection_gap_person_days": rng.normal(4.2e5, 3e4, runs),
-            **{f"teu_{f}": teu[:, i] for i, f in enumerate(CARGO_OUTCOMES)},
+            **{f"teu_{f}": teu[:, i] for i, f in enumerate(OLDER_OUTCOMES)},
         }
     )
     return SimulationViews(
@@ -218,18 +226,100 @@ def analysed(tmp_path_factory: pytest.TempPathFactory, tiny: Scenario) -> Analys
     (root / "events.csv").write_text(EVENTS)
     tiny_dir, out = str(TINY_DIR), str(folder)
     commands = {
-        "compare": ("compare", tiny_dir, "--set", "threat.ied.rate=*3", "--runs", "200",
-                    "--seed", "1", "--greedy", "-o", out),
-        "sensitivity": ("sensitivity", tiny_dir, "--samples", "8", "--runs-per-set", "2",
-                        "--greedy", "--seed", "1", "-o", out),
-        "calibration": ("calibrate", str(root / "events.csv"), "--scenario", tiny_dir,
-                        "-o", str(root / "threats.csv"), "--start", "2023-01-01",
-                        "--end", "2023-06-30", "--report-dir", out),
-        "check": ("check", tiny_dir, "--actuals", str(root / "actuals.csv"), "--runs", "200",
-                  "--plan", out, "--seed", "1", "-o", out),
-    }  # fmt: skip
+        "compare": (
+            "compare",
+            tiny_dir,
+            "--set",
+            "threat.ied.rate=*3",
+            "--runs",
+            "200",
+            "--seed",
+            "1",
+            "--greedy",
+            "-o",
+            out,
+        ),
+        "sensitivity": (
+            "sensitivity",
+            tiny_dir,
+            "--samples",
+            "8",
+            "--runs-per-set",
+            "2",
+            "--greedy",
+            "--seed",
+            "1",
+            "-o",
+            out,
+        ),
+        "calibration": (
+            "calibrate",
+            str(root / "events.csv"),
+            "--scenario",
+            tiny_dir,
+            "-o",
+            str(root / "threats.csv"),
+            "--start",
+            "2023-01-01",
+            "--end",
+            "2023-06-30",
+            "--report-dir",
+            out,
+        ),
+        "check": (
+            "check",
+            tiny_dir,
+            "--actuals",
+            str(root / "actuals.csv"),
+            "--runs",
+            "200",
+            "--plan",
+            out,
+            "--seed",
+            "1",
+            "-o",
+            out,
+        ),
+    }
     steps, codes = {}, {}
     for kind, args in commands.items():
         codes[kind] = run_cli(*args)
         steps[kind] = (folder / "report.html").read_text(encoding="utf-8")
     return Analysed(folder, steps, codes)
+
+
+@dataclass(frozen=True)
+class WithdrawalRun:
+    """The tiny scenario with lift and an HQ, a plan and a result carrying issue 12's fields."""
+
+    scenario: Scenario
+    plan: Plan
+    result: object
+
+
+@pytest.fixture(scope="session")
+def withdrawal_run(tiny: Scenario) -> WithdrawalRun:
+    """A greedy plan of tiny (with a charter, a corridor and the hub as HQ), 200 real runs,
+    and the withdrawal tables and outcomes of the data contract on top of them."""
+    from drawdown.plan import greedy_plan
+    from drawdown.simulate import simulate
+
+    scenario = with_lift(tiny, hq="hub")
+    plain = greedy_plan(scenario)
+    plan = withdrawal_plan(scenario, plain)
+    result = withdrawal_result(scenario, plan, simulate(scenario, plain, runs=200, seed=1))
+    return WithdrawalRun(scenario, plan, result)
+
+
+@pytest.fixture(scope="session")
+def withdrawal_folder(
+    tmp_path_factory: pytest.TempPathFactory, withdrawal_run: WithdrawalRun
+) -> Path:
+    """A results folder written by `build_report` from the withdrawal run, with PNGs."""
+    from drawdown.report import build_report
+
+    folder = tmp_path_factory.mktemp("withdrawal") / "results"
+    build_report(
+        withdrawal_run.scenario, withdrawal_run.plan, withdrawal_run.result, folder, png=True
+    )
+    return folder

@@ -9,7 +9,7 @@ import pytest
 from drawdown.plan.model import Plan
 from drawdown.report.data import SimulationViews
 from drawdown.report.figure_data import CARGO_OUTCOMES, HeadlineFigure
-from drawdown.report.headline import gain, headline
+from drawdown.report.headline import gain, headline, people_out_text
 from drawdown.scenario.model import Scenario
 
 RUNS = 10
@@ -129,3 +129,48 @@ def test_gain_when_there_is_nothing_to_compare(tiny_plan: Plan, tiny_baseline: P
     )
     _, worse = gain(tiny_plan, better)
     assert "HIGHER than the greedy baseline's" in worse
+
+
+def _people(tiny: Scenario, remaining_at: dict[int, float]) -> tuple[Scenario, SimulationViews]:
+    """Tiny with a deadline of 15 Sep and views whose median people in theatre pass through
+    `remaining_at` (day: people), linearly between."""
+    import datetime as dt
+
+    manifest = tiny.manifest.model_copy(update={"deadline": dt.date(2023, 9, 15)})
+    scenario = tiny.replace(manifest=manifest)
+    days = np.arange(scenario.horizon_days)
+    median = np.interp(days, list(remaining_at), list(remaining_at.values()))
+    people = pd.DataFrame({0.1: median, 0.5: median, 0.9: median}, index=days)
+    views = _views()
+    return scenario, SimulationViews(**{**views.__dict__, "people": people})
+
+
+def test_people_out_by_month_end(tiny: Scenario, tiny_plan: Plan) -> None:
+    """The headline says the share of people out at each month end (and the deadline), for
+    the median run and for the plan, stopping once everyone is out."""
+    scenario, views = _people(tiny, {0: 700, 30: 420, 61: 140, 76: 0})
+    (text,) = people_out_text(scenario, tiny_plan, views)
+    assert text == (
+        "People out of the theatre (median of 10 runs): 40% by 31 Jul, 80% by 31 Aug, "
+        "100% by 15 Sep. In the plan: 100% by 31 Jul."
+    )
+
+
+def test_people_out_is_rounded_down(tiny: Scenario, tiny_plan: Plan) -> None:
+    """Three of 700 people still in theatre is 99% out, never a rounded-up 100%."""
+    scenario, views = _people(tiny, {0: 700, 76: 3})
+    (text,) = people_out_text(scenario, tiny_plan, views)
+    assert "99% by 15 Sep" in text and "100% by 15 Sep" not in text.split(". In")[0]
+
+
+def test_an_outcome_the_folder_lacks_is_shown_as_not_available(
+    tiny: Scenario, tiny_plan: Plan
+) -> None:
+    """Results without an `abandoned` column keep the card, saying it is not available,
+    while the other shares stay shares of every recorded container."""
+    figures = _by_label(headline(tiny, tiny_plan, _views()))
+    abandoned = figures["Equipment abandoned"]
+    assert (abandoned.value, abandoned.interval) == ("n/a", "not available in this results folder")
+    assert figures["Equipment repatriated"].value == "80.0%"
+    with_it = _by_label(headline(tiny, tiny_plan, _views(teu_abandoned=[10.0] * RUNS)))
+    assert with_it["Equipment abandoned"].value == "9.1%"  # 10 of 110 TEU

@@ -11,7 +11,8 @@ from drawdown.report.analysis_sections import analysis_manifest, analysis_sectio
 from drawdown.report.constraints import explain
 from drawdown.report.data import SimulationViews
 from drawdown.report.figure_data import AnalysisSection, Figure, ReportContent
-from drawdown.report.headline import gain, headline
+from drawdown.report.headline import gain, headline, people_out_text
+from drawdown.report.plan_tables import site_binding
 from drawdown.report.registry import FigureEntry
 from drawdown.report.scenario_data import movements_frame, sources
 from drawdown.report.select import ReportInputs
@@ -87,6 +88,7 @@ def report_content(
         run_manifest.update({f"{k} analysis": v for k, v in analysis_manifest(analyses).items()})
     inputs = ReportInputs(scenario, plan, views, analyses)
     gain_frame, gain_note = gain(plan, baseline)
+    binding = site_binding(scenario, plan)
     m = scenario.manifest
     return ReportContent(
         title=f"drawdown report — {scenario.name}",
@@ -105,4 +107,13 @@ def report_content(
         manifest=run_manifest,
         files=files,
         analyses=sections(inputs, registry),
+        headline_text=people_out_text(scenario, plan, views),
+        site_binding=binding,
+        site_binding_note=(
+            "What binds each site's closure in the plan, with its closure work (the plan's "
+            "closure-work table), team sites first and the HQ last:"
+            if binding is not None
+            else "Which resource binds each site is not available in this results folder: "
+            "its plan has no closure-work table."
+        ),
     )

@@ -16,6 +16,7 @@ import pandas as pd
 from drawdown.plan.model import Plan
 from drawdown.report.figure_data import CARGO_OUTCOMES
 from drawdown.report.scenario_data import short_name
+from drawdown.report.withdrawal_views import WithdrawalViews, withdrawal_views
 from drawdown.scenario.model import Scenario
 
 FAN_LEVELS = (0.1, 0.25, 0.5, 0.75, 0.9)
@@ -27,8 +28,10 @@ OUTCOME_COLUMNS = (
     "wounded",
     "cost_usd",
     "protection_gap_person_days",
-    *(f"teu_{f}" for f in CARGO_OUTCOMES),
+    *(f"teu_{f}" for f in CARGO_OUTCOMES),  # those the results record (see below)
 )
+# The simulation names the repatriated cargo "shipped"; the report reads its columns.
+RESULT_OUTCOME = {f: f for f in CARGO_OUTCOMES} | {"repatriated": "shipped"}
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,12 @@ class SimulationViews:
     """What the report needs from a simulation, already reduced over runs.
 
     closure: index site, columns p10/p50/p90 (day). people: index day, columns FAN_LEVELS.
-    cargo_outcome_teu: index site, columns CARGO_OUTCOMES (mean TEU). incidents: index place,
+    cargo_outcome_teu: index site, columns CARGO_OUTCOMES (mean TEU), only the outcomes the
+    results record (a folder made before the stress test told abandoned cargo apart has no
+    `abandoned`); cargo_outcome_vehicles likewise in vehicles. incidents: index place,
     columns kind (mean per run). uncovered: index day, columns p10/centre/p90 (civilians; the
-    centre is what `uncovered_centre` names). outcomes: one row per run with OUTCOME_COLUMNS.
+    centre is what `uncovered_centre` names). outcomes: one row per run with OUTCOME_COLUMNS
+    (teu_* of the recorded outcomes). withdrawal: units, lift, closure work, early closures.
     """
 
     runs: int
@@ -51,6 +57,8 @@ class SimulationViews:
     outcomes: pd.DataFrame
     duration_s: float | None = None
     uncovered_centre: str = "mean"
+    cargo_outcome_vehicles: pd.DataFrame | None = None
+    withdrawal: WithdrawalViews = WithdrawalViews()
 
 
 def views_from_result(scenario: Scenario, plan: Plan, result: object) -> SimulationViews:
@@ -69,18 +77,24 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
         index=fan_frame.index,
     )
     sites = r.sites_frame()
-    # The simulation names the repatriated cargo "shipped"; the report reads its columns.
-    theirs = {f: f for f in CARGO_OUTCOMES} | {"repatriated": "shipped"}
+    recorded = [f for f in CARGO_OUTCOMES if f"teu_{RESULT_OUTCOME[f]}" in sites.columns]
     kinds = {s.id: s.kind for s in scenario.sites}
-    cargo_outcome_teu = (
-        sites.groupby("site", sort=False)[[f"teu_{theirs[f]}" for f in CARGO_OUTCOMES]]
-        .mean()
-        .set_axis(list(CARGO_OUTCOMES), axis=1)
+    by_site = sites.groupby("site", sort=False)
+
+    def mean_by_site(unit: str, holders: set[str]) -> pd.DataFrame:
+        frame = (
+            by_site[[f"{unit}_{RESULT_OUTCOME[f]}" for f in recorded]]
+            .mean()
+            .set_axis(recorded, axis=1)
+        )
+        return frame.loc[[s for s in frame.index if s in holders or kinds.get(s) == "base"]]
+
+    cargo_outcome_teu = mean_by_site(
+        "teu", {h.site for h in scenario.holdings if h.containers_teu > 0}
     )
-    holders = {h.site for h in scenario.holdings if h.containers_teu > 0}
-    cargo_outcome_teu = cargo_outcome_teu.loc[
-        [s for s in cargo_outcome_teu.index if s in holders or kinds.get(s) == "base"]
-    ]
+    cargo_outcome_vehicles = mean_by_site(
+        "vehicles", {h.site for h in scenario.holdings if h.vehicles > 0}
+    )
     places = r.incidents_by_place()
     places = places[places["kind"] != "killed"]
     incidents = (
@@ -112,7 +126,7 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
             "wounded": runs["wounded"].astype(float),
             "cost_usd": runs["cost_usd"].astype(float),
             "protection_gap_person_days": runs["protection_gap_person_days"].astype(float),
-            **{f"teu_{f}": runs[f"teu_{theirs[f]}"].astype(float) for f in CARGO_OUTCOMES},
+            **{f"teu_{f}": runs[f"teu_{RESULT_OUTCOME[f]}"].astype(float) for f in recorded},
         }
     )
     return SimulationViews(
@@ -125,4 +139,6 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
         uncovered=uncovered,
         outcomes=outcomes,
         uncovered_centre="mean",
+        cargo_outcome_vehicles=cargo_outcome_vehicles,
+        withdrawal=withdrawal_views(scenario, r, int(r.runs)),
     )

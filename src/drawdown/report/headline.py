@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 import numpy as np
 import pandas as pd
 
 from drawdown.plan.model import Plan
 from drawdown.report.data import SimulationViews
-from drawdown.report.figure_data import CARGO_OUTCOMES, HeadlineFigure
+from drawdown.report.figure_data import CARGO_OUTCOMES, NOT_AVAILABLE, HeadlineFigure
+from drawdown.report.scenario_data import people_out_by_plan
 from drawdown.scenario.model import Scenario
 
 OUTCOME_WORDS = {
     "repatriated": "repatriated",
     "handed_over": "handed over",
+    "abandoned": "abandoned",
     "destroyed": "destroyed",
     "lost": "lost",
     "remaining": "left in theatre at the end",
@@ -74,10 +79,23 @@ def headline(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[He
             f"of which killed: {killed.mean():,.1f} expected, P90 {_q(killed, 0.9):,.0f}",
         )
     )
-    teu = out[[f"teu_{f}" for f in CARGO_OUTCOMES]].to_numpy(dtype=float)
+    recorded = [f for f in CARGO_OUTCOMES if f"teu_{f}" in out.columns]
+    teu = out[[f"teu_{f}" for f in recorded]].to_numpy(dtype=float)
     total = teu.sum(axis=1, keepdims=True)
     shares = np.divide(teu, total, out=np.zeros_like(teu), where=total > 0)
-    for i, outcome in enumerate(CARGO_OUTCOMES):
+    for outcome in CARGO_OUTCOMES:
+        if outcome not in recorded:  # an older stress test did not tell this outcome apart
+            figures.append(
+                HeadlineFigure(
+                    f"Equipment {OUTCOME_WORDS[outcome]}",
+                    "n/a",
+                    NOT_AVAILABLE,
+                    runs,
+                    "the stress test of this folder does not record it",
+                )
+            )
+            continue
+        i = recorded.index(outcome)
         s = shares[:, i]
         figures.append(
             HeadlineFigure(
@@ -110,6 +128,50 @@ def headline(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[He
         )
     )
     return tuple(figures)
+
+
+def _month_ends(scenario: Scenario) -> list[dt.date]:
+    """The last day of each month of the withdrawal, and the deadline if it ends mid-month."""
+    start, deadline = scenario.manifest.start_date, scenario.manifest.deadline
+    ends, year, month = [], start.year, start.month
+    while True:
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        end = min(following - dt.timedelta(days=1), deadline)
+        ends.append(end)
+        if end >= deadline:
+            return ends
+        year, month = following.year, following.month
+
+
+def _out_by_month(scenario: Scenario, days: pd.Index, remaining: np.ndarray) -> str:
+    """'20% by 31 Aug, 50% by 30 Sep, ...' up to the first month all are out."""
+    total = scenario.total_people
+    parts = []
+    for end in _month_ends(scenario):
+        day = scenario.day_of(end)
+        if day not in days:
+            continue
+        left = float(remaining[days.get_loc(day)])
+        # Rounded down, so 100% means everyone is out, not 99.6%.
+        share = math.floor(100 * (1 - left / total)) if total else 100
+        parts.append(f"{share}% by {end:%d %b}")
+        if share >= 100:
+            break
+    return ", ".join(parts)
+
+
+def people_out_text(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[str, ...]:
+    """The headline sentence of people out of the theatre by the end of each month."""
+    people = views.people
+    if people.empty or 0.5 not in people.columns or not scenario.total_people:
+        return ()
+    simulated = _out_by_month(scenario, people.index, people[0.5].to_numpy(dtype=float))
+    planned_curve = people_out_by_plan(scenario, plan)
+    planned = _out_by_month(scenario, pd.RangeIndex(len(planned_curve)), planned_curve)
+    text = f"People out of the theatre (median of {views.runs:,} runs): {simulated}."
+    if planned:
+        text += f" In the plan: {planned}."
+    return (text,)
 
 
 def _usd(value: float) -> str:

@@ -10,7 +10,14 @@ from html import escape
 import pandas as pd
 
 from drawdown.report.analysis_sections import ANALYSIS_SECTIONS
-from drawdown.report.figure_data import AnalysisSection, HeadlineFigure, ReportContent, SourceRow
+from drawdown.report.figure_data import (
+    AnalysisSection,
+    Figure,
+    HeadlineFigure,
+    NotAvailable,
+    ReportContent,
+    SourceRow,
+)
 from drawdown.report.registry import FIGURES
 
 # The page around the figures: the headline first, then the figures with a section of their
@@ -68,6 +75,8 @@ table.sortable th[aria-sort=descending]::after { content:" \\25BC"; font-size:0.
 .scroll { max-height:70vh; overflow:auto; border:1px solid var(--line); }
 .estimate { color:#8a5a00; }
 .muted { color:var(--muted); }
+p.lead { font-size:1.05rem; margin:0.2rem 0 0.8rem; }
+figure.not-available { max-width:520px; border:1px dashed var(--line); }
 dl.manifest { display:grid; grid-template-columns:max-content 1fr; gap:0.2rem 1rem;
   font-size:0.9rem; }
 dl.manifest dt { color:var(--muted); }
@@ -139,11 +148,15 @@ def render_html(content: ReportContent, svgs: dict[str, str]) -> str:
         f"<header><h1>{escape(content.title)}</h1><p>{escape(content.subtitle)}</p><nav>",
         *(f'<a href="#{key}">{escape(name)}</a>' for key, name in navigation(content)),
         "</nav></header><main>",
-        _section("headline", titles["headline"], _cards(content.headline)),
+        _section(
+            "headline",
+            titles["headline"],
+            "".join(f'<p class="lead">{escape(t)}</p>' for t in content.headline_text)
+            + _cards(content.headline),
+        ),
     ]
     for fig in content.figures:
-        body = f"<figure>{svgs[fig.key]}<figcaption>{escape(fig.caption)}</figcaption></figure>"
-        parts.append(_section(fig.key, fig.title, body))
+        parts.append(_section(fig.key, fig.title, _figure(fig, svgs)))
     parts.append(_section("movements", "The plan's daily movements", _movements(content)))
     parts.append(_section("constraints", titles["constraints"], _constraints(content)))
     parts.append(_section("gain", "Optimiser gain over the greedy baseline", _gain(content)))
@@ -154,6 +167,12 @@ def render_html(content: ReportContent, svgs: dict[str, str]) -> str:
     parts.append(_section("manifest", titles["manifest"], _manifest(content)))
     parts.append(f"</main><script>{SORT_JS}</script></body></html>\n")
     return "\n".join(parts)
+
+
+def _figure(fig: Figure, svgs: dict[str, str]) -> str:
+    if isinstance(fig.data, NotAvailable):  # drawn small: it holds one sentence
+        return f'<figure class="not-available">{svgs[fig.key]}</figure>'
+    return f"<figure>{svgs[fig.key]}<figcaption>{escape(fig.caption)}</figcaption></figure>"
 
 
 def _section(key: str, title: str, body: str) -> str:
@@ -234,10 +253,18 @@ def _movements(content: ReportContent) -> str:
 
 
 def _constraints(content: ReportContent) -> str:
+    by_site = ""
+    if content.site_binding is not None:
+        by_site = (
+            f"<p>{escape(content.site_binding_note)}</p>"
+            f'<div class="scroll">{_table(content.site_binding)}</div>'
+        )
+    elif content.site_binding_note:
+        by_site = f'<p class="muted">{escape(content.site_binding_note)}</p>'
     if not content.constraints:
-        return '<p class="muted">The planner reported no binding constraint.</p>'
+        return by_site + '<p class="muted">The planner reported no binding constraint.</p>'
     items = "".join(f"<li>{escape(c)}</li>" for c in content.constraints)
-    return f"<ul>{items}</ul>"
+    return by_site + f"<p>Limits the plan's movements reach:</p><ul>{items}</ul>"
 
 
 def _gain(content: ReportContent) -> str:

@@ -5,6 +5,8 @@ label, its caption, its data function (from `drawdown.report.select`: the report
 what the figure draws) and its plot function (`plot_x(data, *, ax=None)`, one per module in
 `drawdown.report.figures`). An entry with a `section` is drawn inside that analysis section
 instead of a section of its own; its data function returns None when the analysis is absent.
+A data function returns `NotAvailable` when the results folder lacks what its figure draws
+(a folder made before the plan or the stress test recorded it): the figure then says so.
 The page shows the entries in this order.
 """
 
@@ -14,19 +16,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from drawdown.report import select
-from drawdown.report.figure_data import Figure, Panels
+from drawdown.report import select, withdrawal_select
+from drawdown.report._style import not_available
+from drawdown.report.figure_data import Figure, NotAvailable, Panels
 from drawdown.report.figures.calibration import plot_calibration
 from drawdown.report.figures.cargo_outcome import plot_cargo_outcome
 from drawdown.report.figures.check import plot_check
+from drawdown.report.figures.closure_work import plot_closure_work
 from drawdown.report.figures.compare_fan import plot_compare_fan
 from drawdown.report.figures.compare_gantt import plot_compare_gantt
+from drawdown.report.figures.corridors import plot_corridors
+from drawdown.report.figures.disposal import plot_disposal
+from drawdown.report.figures.early_closures import plot_early_closures
+from drawdown.report.figures.exit_lift import plot_exit_lift
 from drawdown.report.figures.fan import plot_fan
 from drawdown.report.figures.gantt import plot_gantt
 from drawdown.report.figures.incidents import plot_incidents
 from drawdown.report.figures.map import plot_map
 from drawdown.report.figures.protection import plot_protection
 from drawdown.report.figures.tornado import plot_tornado
+from drawdown.report.figures.units_out import plot_units_out
 from drawdown.report.select import ReportInputs
 
 DataFunction = Callable[[ReportInputs], object]
@@ -54,6 +63,9 @@ class FigureEntry:
         data = self.data(inputs)
         if data is None:
             return ()
+        if isinstance(data, NotAvailable):  # an older results folder: say what it lacks
+            draw = partial(not_available, title=self.title)
+            return (Figure(self.key, self.title, data.sentence(), draw, data, self.nav),)
         if isinstance(data, Panels):
             return tuple(
                 Figure(
@@ -89,6 +101,19 @@ FIGURES: tuple[FigureEntry, ...] = (
         plot_gantt,
     ),
     FigureEntry(
+        "closure-work",
+        "Closure work per site",
+        "Closure work",
+        "Each site's closure in the plan: packing, the last loads leaving, the final steps "
+        "(inventory, environmental clearance) and the handover, after which the guard leaves. "
+        "Diamonds: simulated handover (filled: median, open: P90); ticks: simulated closure "
+        "(black: median, grey: P90). Team sites first, then the hubs and the HQ, which stay "
+        "open while the sites they support are open. Right: the resource that binds each "
+        "site's closure in the plan.",
+        withdrawal_select.closure_work,
+        plot_closure_work,
+    ),
+    FigureEntry(
         "fan",
         "People remaining",
         "People out",
@@ -98,12 +123,65 @@ FIGURES: tuple[FigureEntry, ...] = (
         plot_fan,
     ),
     FigureEntry(
+        "exit-lift",
+        "Seats used against seats available, by charter airport",
+        "Seats",
+        "People leave the theatre only when seated on a charter. Each week at each charter "
+        "airport: the seats left after host air clearance (light) and the people seated "
+        "(orange), mean per simulated run; blue lines: what the plan counts on and uses. "
+        "Where the orange fills the light bar, seats bind the people-out curve.",
+        withdrawal_select.exit_lift,
+        plot_exit_lift,
+    ),
+    FigureEntry(
+        "units-out",
+        "When each unit is out",
+        "Units",
+        "The day each unit's last person left the theatre: simulated P10–P90 (bar) and median "
+        "(tick), the plan's day (diamond). Sorted by date, earliest first; HQ and hub units in "
+        "bold blue. A unit's main body leaves once its equipment is packed and dispatched, its "
+        "rear party with the last load.",
+        withdrawal_select.units_out,
+        plot_units_out,
+    ),
+    FigureEntry(
+        "corridors",
+        "Equipment out by corridor",
+        "Corridors",
+        "Containers and vehicles that crossed each corridor's border or reached its port "
+        "(equipment counts as out only then): the plan's total (blue) against the simulated "
+        "P10–P90 (orange) and median (tick); the outline is what the corridor's throughput "
+        "allows over the withdrawal.",
+        withdrawal_select.corridors,
+        plot_corridors,
+    ),
+    FigureEntry(
         "cargo-outcome",
         "Cargo outcome by site",
         "Cargo outcome",
         "Containers (TEU) of each site by what became of them, averaged over runs.",
         select.cargo_outcome,
         plot_cargo_outcome,
+    ),
+    FigureEntry(
+        "disposal",
+        "Handed over against abandoned",
+        "Handed over",
+        "Equipment each site did not bring out, mean over runs: handed over to the host with "
+        "an inventory, abandoned without a handover (an early closure or a cut-off), and "
+        "destroyed, shown apart (sensitive items are never handed over). Tick: the handover "
+        "the plan intends.",
+        withdrawal_select.disposal,
+        plot_disposal,
+    ),
+    FigureEntry(
+        "early-closures",
+        "Early closures under attack",
+        "Early closures",
+        "How often each site closed early because it was attacked too often, and the median "
+        "day it did; below, the policy threshold that closes a base and its source.",
+        withdrawal_select.early_closures,
+        plot_early_closures,
     ),
     FigureEntry(
         "incidents",

@@ -172,6 +172,8 @@ def uncovered_by_plan(scenario: Scenario, plan: Plan, days: int) -> np.ndarray:
 
 def movements_frame(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     """The plan's movements as a table with dates, for the sortable table."""
+    # Movements carry the unit they move once the planner tracks units; older plans do not.
+    units = any(getattr(m, "unit", "") for m in plan.movements)
     rows = [
         {
             "date": scenario.date_of(m.day).isoformat(),
@@ -185,6 +187,7 @@ def movements_frame(scenario: Scenario, plan: Plan) -> pd.DataFrame:
             "people": m.people,
             "TEU": round(m.containers_teu, 1),
             "vehicles": m.vehicles,
+            **({"unit": getattr(m, "unit", "")} if units else {}),
         }
         for m in sorted(plan.movements, key=lambda m: (m.day, m.origin, m.destination))
     ]

@@ -7,7 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from drawdown.report._style import INK, PLAN, SIM, as_dates, axis, date_axis, tidy
+from drawdown.report._style import INK, PLAN, SIM, as_dates, axis, date_axis, legend_above, tidy
 from drawdown.report.figure_data import ClosureData
 
 
@@ -63,6 +63,6 @@ def plot_gantt(data: ClosureData, *, ax: Axes | None = None) -> Axes:
         Patch(color=SIM, alpha=0.45, label=f"closed, simulated P10–P90 ({data.runs} runs)"),
         Line2D([], [], marker="|", linestyle="", color=INK, markersize=9, label="simulated median"),
     ]
-    ax.legend(handles=handles, fontsize=7, loc="lower left", framealpha=0.9)
+    legend_above(ax, handles)  # above the rows: a legend inside would cover some bars
     ax.set_title("Base closures: plan against simulation", fontsize=9)
     return ax
