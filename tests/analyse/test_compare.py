@@ -96,3 +96,24 @@ def test_cli_compare_exit_codes(tmp_path: Path, cli: CliRun) -> None:
     assert code == 0, text
     assert (out / "compare" / "compare.csv").exists()
     assert (out / "compare" / "compare_fan.png").exists()
+
+
+def test_an_option_that_cannot_be_planned_is_reported_not_raised(tiny) -> None:
+    """An option whose deadline cannot be met is stress-tested with its best plan and noted."""
+    from drawdown.analyse.compare import compare
+    from drawdown.errors import Problem
+    from drawdown.plan import InfeasiblePlanError, greedy_plan
+
+    def planner(scenario):  # type: ignore[no-untyped-def]
+        if scenario.manifest.policy.max_retries == 1:
+            raise InfeasiblePlanError(
+                [Problem("plan", "site b", "people left at b: seats short")],
+                "deadline cannot be met",
+                best_plan=greedy_plan(scenario),
+            )
+        return greedy_plan(scenario)
+
+    result = compare(tiny, overrides=[["policy.max_retries=1"]], runs=50, seed=3, planner=planner)
+    assert result.options[0].plan_note == ""
+    assert "seats short" in result.options[1].plan_note
+    assert "seats short" in result.summary()

@@ -47,6 +47,8 @@ class Option:
     scenario: Scenario
     plan: Plan
     result: SimulationResult
+    # Why the plan executed is not the option's optimised plan (it could not be made), if so.
+    plan_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ class Comparison:
             f"{len(self.options)} options, {self.runs} runs each, seed {self.seed} (same for all)"
         ]
         for i, o in enumerate(self.options):
-            lines.append(f"  [{i}] {o.label}")
+            lines.append(f"  [{i}] {o.label}" + (f" ({o.plan_note})" if o.plan_note else ""))
         for key, (label, unit) in FIGURES.items():
             rows = self.figures[self.figures["figure"] == key]
             lines.append(f"{label} ({unit}):")
@@ -259,15 +261,38 @@ def compare(
         from drawdown.plan import optimise
 
         planner = optimise
+    notes = [""] * len(named)
     if plans is None:
         if same_plan:
-            first = planner(named[0][1])
+            first, notes[0] = plan_option(planner, named[0][1])
             plans = [first] * len(named)
         else:
-            plans = [planner(s) for _, s in named]
+            made = [plan_option(planner, s) for _, s in named]
+            plans = [p for p, _ in made]
+            notes = [n for _, n in made]
     built = []
-    for label, (_, scenario), plan in zip(names, named, plans, strict=True):
+    for label, (_, scenario), plan, note in zip(names, named, plans, notes, strict=True):
         own = plan.scenario_hash == scenario.content_hash()
         result = simulate(scenario, plan, runs=runs, seed=seed, check_hash=own)
-        built.append(Option(label, scenario, plan, result))
+        built.append(Option(label, scenario, plan, result, note))
     return Comparison(tuple(built), runs, seed, figures_frame(built))
+
+
+def plan_option(planner: Callable[[Scenario], Plan], scenario: Scenario) -> tuple[Plan, str]:
+    """An option's plan, and a note when it could not be made as asked.
+
+    An option whose deadline cannot be met is a result, not a crash of the comparison: its
+    best plan is stress-tested and the note says why it falls short (which site, which
+    resource); when no plan at all was found, the greedy baseline stands in for it.
+    """
+    from drawdown.plan import InfeasiblePlanError, NoPlanFoundError, greedy_plan
+
+    try:
+        return planner(scenario), ""
+    except InfeasiblePlanError as exc:
+        if exc.best_plan is None:
+            raise
+        why = "; ".join(p.message for p in exc.errors[:3])
+        return exc.best_plan, f"deadline cannot be met ({why}): its best plan is stress-tested"
+    except NoPlanFoundError:
+        return greedy_plan(scenario), "no plan found: the greedy baseline is stress-tested"

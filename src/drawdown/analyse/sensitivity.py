@@ -279,9 +279,11 @@ def sensitivity(
     if samples < 2 or runs_per_set < 1:
         raise InputError(Problem("--samples", str(samples), "needs at least 2 samples and 1 run"))
     if plan is None:
+        from drawdown.analyse.compare import plan_option
         from drawdown.plan import optimise
 
-        plan = optimise(scenario)
+        # A baseline whose deadline cannot be met is still analysed, with its best plan.
+        plan, _ = plan_option(optimise, scenario)
     problem = _problem(params)
     if method == "sobol":
         if samples & (samples - 1):
