@@ -15,7 +15,7 @@ import numpy as np
 from drawdown.scenario.kinds import THREAT_NAMES
 from drawdown.simulate.engine import ChunkOutcome
 from drawdown.simulate.inputs import Compiled
-from drawdown.simulate.policy import FATES
+from drawdown.simulate.policy import FATES, N_FATES
 
 Z95 = 1.959963984540054
 INCIDENT_KINDS = THREAT_NAMES
@@ -52,8 +52,8 @@ class Collected:
     veh0: np.ndarray  # [S]
     runs: dict[str, np.ndarray] = field(default_factory=dict)  # RUN_COLUMNS, one row a run
     closure_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int16))
-    teu_fate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 5), np.float32))
-    veh_fate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 5), np.float32))
+    teu_fate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, N_FATES), np.float32))
+    veh_fate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, N_FATES), np.float32))
     fan_hist: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64))
     fan_bin: int = 1
     inc_link: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
@@ -81,8 +81,8 @@ class Collector:
             veh0=c.veh0.sum(axis=1),
             runs={name: np.zeros(n_runs, dtype=_dtype(name)) for name in RUN_COLUMNS},
             closure_day=np.zeros((n_runs, n_sites), dtype=np.int16),
-            teu_fate=np.zeros((n_runs, n_sites, 5), dtype=np.float32),
-            veh_fate=np.zeros((n_runs, n_sites, 5), dtype=np.float32),
+            teu_fate=np.zeros((n_runs, n_sites, N_FATES), dtype=np.float32),
+            veh_fate=np.zeros((n_runs, n_sites, N_FATES), dtype=np.float32),
             fan_hist=np.zeros((c.horizon, total // self.bin + 1), dtype=np.int64),
             fan_bin=self.bin,
             inc_link=np.zeros((n_links, 2), dtype=np.int64),
