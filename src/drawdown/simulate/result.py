@@ -64,6 +64,53 @@ class SimulationResult:
     def horizon(self) -> int:
         return self.data.horizon
 
+    # --- the withdrawal's bottlenecks (spec M12 section 4: the report reads these names) ---
+
+    @property
+    def lift_ids(self) -> tuple[str, ...]:
+        """Lift rows (`scenario.lift` order): the X axis of the lift arrays."""
+        return self.data.lift_ids
+
+    @property
+    def lift_people_by_day(self) -> np.ndarray:
+        """float [X, H]: people seated on each charter each day, summed over runs."""
+        return self.data.lift_people_by_day
+
+    @property
+    def lift_seats_by_day(self) -> np.ndarray:
+        """float [X, H]: seats of the cleared charter flights each day, summed over runs."""
+        return self.data.lift_seats_by_day
+
+    @property
+    def lift_teu_crossed(self) -> np.ndarray:
+        """float [R, X]: TEU that crossed each corridor's end in each run."""
+        return self.data.lift_teu_crossed
+
+    @property
+    def lift_vehicles_crossed(self) -> np.ndarray:
+        """float [R, X]: vehicles that crossed each corridor's end in each run."""
+        return self.data.lift_vehicles_crossed
+
+    @property
+    def packed_day(self) -> np.ndarray:
+        """int [R, S]: day each site finished packing (-1 never, or nothing to pack)."""
+        return self.data.packed_day
+
+    @property
+    def handover_day(self) -> np.ndarray:
+        """int [R, S]: day each site was handed over (-1: no handover)."""
+        return self.data.handover_day
+
+    @property
+    def early_closed_site(self) -> np.ndarray:
+        """int [R, S]: 1 where the site was closed early under attack."""
+        return self.data.early_closed_site
+
+    @property
+    def early_close_day(self) -> np.ndarray:
+        """int [R, S]: day of that early closure (-1: none)."""
+        return self.data.early_close_day
+
     def date_of(self, day: float) -> str:
         """ISO date of a day index ('never' when not reached)."""
         if not np.isfinite(day) or day < 0:
@@ -302,4 +349,45 @@ class SimulationResult:
                 f"    {row['site']:<14} {row['q05_date']} / {row['q50_date']} / {row['q95_date']}"
                 f"  ({row['p_closed_by_deadline']:.0%})"
             )
+        lines.extend(self._withdrawal_lines())
         return "\n".join(lines)
+
+    def _withdrawal_lines(self) -> list[str]:
+        """One readable line per bottleneck outcome that the scenario has."""
+        d, n = self.data, self.runs
+        lines = []
+        for x, lift in enumerate(d.lift_ids):
+            seats = d.lift_seats_by_day[x].sum()
+            if seats > 0:
+                seated = d.lift_people_by_day[x].sum()
+                lines.append(
+                    f"  charter {lift}: {seated / n:,.0f} people seated a run to the deadline, "
+                    f"{seats / n:,.0f} seats cleared ({seated / seats:.0%} used)"
+                )
+            elif d.lift_teu_crossed[:, x].any() or d.lift_vehicles_crossed[:, x].any():
+                lines.append(
+                    f"  corridor {lift}: mean {d.lift_teu_crossed[:, x].mean():,.0f} TEU and "
+                    f"{d.lift_vehicles_crossed[:, x].mean():,.0f} vehicles crossed a run"
+                )
+        for i, site in enumerate(d.site_ids):
+            packed = d.packed_day[:, i]
+            if (packed >= 0).any():
+                handed = d.handover_day[:, i]
+                median_handover = (
+                    self.date_of(float(np.median(handed[handed >= 0])))
+                    if (handed >= 0).any()
+                    else "never"
+                )
+                lines.append(
+                    f"  {site}: packed by {self.date_of(float(np.median(packed[packed >= 0])))}"
+                    f" (median), handed over in {np.mean(handed >= 0):.0%} of runs"
+                    f" (median {median_handover})"
+                )
+            early = d.early_closed_site[:, i]
+            if early.any():
+                days = d.early_close_day[:, i]
+                lines.append(
+                    f"  {site}: closed early under attack in {early.mean():.1%} of runs "
+                    f"(median {self.date_of(float(np.median(days[days >= 0])))})"
+                )
+        return lines
