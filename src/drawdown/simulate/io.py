@@ -81,8 +81,14 @@ def _write(result: SimulationResult, folder: Path) -> None:
     for name in SITE_DAYS:
         sites[name] = getattr(d, name).ravel()
     sites.to_parquet(folder / SITES, index=False)
-    n_lift, horizon = d.lift_people_by_day.shape
-    if n_lift:
+    day, people_bin = np.nonzero(d.fan_hist)
+    fan = pd.DataFrame({"day": day, "bin": people_bin, "runs": d.fan_hist[day, people_bin]})
+    fan.to_parquet(folder / FAN, index=False)
+    if d.timelines is not None:
+        pd.DataFrame(d.timelines, columns=[f"d{t}" for t in range(d.horizon)]).to_parquet(
+            folder / TIMELINES, index=False
+        )
+    if d.lift_ids:
         _write_lift(d, folder)
 
 
@@ -106,13 +112,6 @@ def _write_lift(d: Collected, folder: Path) -> None:
             "vehicles_crossed": d.lift_vehicles_crossed.ravel(),
         }
     ).to_parquet(folder / LIFT_RUNS, index=False)
-    day, people_bin = np.nonzero(d.fan_hist)
-    fan = pd.DataFrame({"day": day, "bin": people_bin, "runs": d.fan_hist[day, people_bin]})
-    fan.to_parquet(folder / FAN, index=False)
-    if d.timelines is not None:
-        pd.DataFrame(d.timelines, columns=[f"d{t}" for t in range(d.horizon)]).to_parquet(
-            folder / TIMELINES, index=False
-        )
 
 
 def load(folder: str | os.PathLike[str], *, scenario_hash: str | None = None) -> SimulationResult:
