@@ -108,6 +108,7 @@ def bottlenecked(tiny: Scenario) -> tuple[object, list]:
                 kind="corridor",
                 site="port",
                 teu_per_day=15.0,
+                vehicles_per_day=10.0,
                 border_delay_days_mean=2.0,
             ),
         ),
