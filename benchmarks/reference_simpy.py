@@ -263,6 +263,12 @@ class ReferenceRun:
                     break
                 yield env.timeout(reopen - t)
                 continue
+            if c.mv_guard[m] and t <= c.hold_until[o]:
+                yield env.timeout(c.hold_until[o] + 1 - t)  # a residual task holds the site
+                continue
+            if c.mv_guard[m] and c.supports.size and (c.supports[o] & (self.people > 0.5)).any():
+                yield env.timeout(1)  # the HQ or a hub waits for the sites it supports
+                continue
             if c.mv_guard[m] and self.pending_out[o] <= 0 and self.release[o] > t:
                 yield env.timeout(self.release[o] - t)  # after the final steps and handover
                 continue

@@ -20,6 +20,7 @@ from drawdown.scenario.model import (
     ClosureWork,
     Holding,
     Lift,
+    ResidualTask,
     Link,
     Scenario,
     Site,
@@ -313,3 +314,34 @@ def test_people_and_cargo_are_conserved(
     np.testing.assert_allclose(result.data.teu_fate.sum(axis=2)[:, CAMP], 100.0, atol=1e-3)
     assert np.all(result.data.teu_fate >= -1e-6)
     np.testing.assert_allclose(result.lift_teu_crossed[:, 1], runs["teu_shipped"], atol=1e-6)
+
+
+def test_the_hq_closes_last_and_a_residual_task_holds_a_site(tiny: Scenario) -> None:
+    """The hub supporting both camps keeps its guard until both are empty; a residual task
+    to 25 July keeps the east camp's guard until the day after."""
+    from plans import batch_plan
+
+    quiet = tiny.replace(clearances=(), threats=(), events=())
+    plan = batch_plan(quiet)
+    free = simulate(quiet, plan, runs=5, seed=1).data.closure_day[0]
+    sites = tuple(
+        s.model_copy(update={"role": "hq", "supported_by": ""})
+        if s.id == "hub"
+        else s.model_copy(update={"supported_by": "hub"})
+        if s.kind == "base"
+        else s
+        for s in quiet.sites
+    )
+    held = quiet.replace(
+        sites=sites,
+        residual_tasks=(
+            ResidualTask(site="east", task="protection of civilians", until=dt.date(2023, 7, 25)),
+        ),
+    )
+    result = simulate(held, batch_plan(held), runs=5, seed=1, check_hash=False)
+    closure = result.data.closure_day[0]
+    ids = result.data.site_ids
+    north, east, hub = (ids.index(k) for k in ("north", "east", "hub"))
+    assert free[east] < 24 and closure[east] == 25  # the guard leaves the day after the task
+    assert closure[hub] >= max(closure[north], closure[east])
+    assert closure[hub] > free[hub]

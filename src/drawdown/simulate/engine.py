@@ -127,6 +127,8 @@ def run_block(
         c.lift_border_mean,
         c.site_charter,
         c.site_corridor,
+        c.hold_until,
+        c.supports,
     )
     withdrawal_out = (
         out.packed_day,
@@ -233,6 +235,17 @@ def _push(head: np.ndarray, nxt: np.ndarray, day: int, slot: int) -> None:
 
 
 @nb.njit(cache=True)
+def _supports_open(supports: np.ndarray, site: int, people: np.ndarray) -> bool:
+    """Whether a site that `site` supports still has people (is still open)."""
+    if supports.shape[0] == 0:
+        return False
+    open_ = False
+    for other in range(people.size):
+        open_ = open_ or (supports[site, other] and people[other] > 0.5)
+    return open_
+
+
+@nb.njit(cache=True)
 def _lift_idle(at_border: int, waiting: np.ndarray, pool_t: np.ndarray, pool_v: np.ndarray):
     """Nobody waits for a charter and no cargo waits at a corridor's end."""
     return at_border == 0 and waiting.sum() <= 0.0 and pool_t.sum() + pool_v.sum() <= 0.0
@@ -334,6 +347,8 @@ def _kernel(  # noqa: C901
         lift_border_mean,
         site_charter,
         site_corridor,
+        hold_until,
+        supports,
     ) = withdrawal
     (
         packed_day,
@@ -579,6 +594,21 @@ def _kernel(  # noqa: C901
                             _push(dep_head, dep_next, reopen, m)
                             slot = following
                             continue
+                    if not cancel and mv_guard[m] and t + 1 < n_days and t <= hold_until[o]:
+                        # WITHDRAWAL: a residual task holds the site open to its date
+                        _push(dep_head, dep_next, min(hold_until[o] + 1, n_days - 1), m)
+                        slot = following
+                        continue
+                    if (
+                        not cancel
+                        and mv_guard[m]
+                        and t + 1 < n_days
+                        and _supports_open(supports, o, people)
+                    ):
+                        # WITHDRAWAL: the HQ or a hub stays while a site it supports is open
+                        _push(dep_head, dep_next, t + 1, m)
+                        slot = following
+                        continue
                     if not cancel and mv_guard[m] and pending_out[o] <= 0 and release[o] > t:
                         # WITHDRAWAL: the guard leaves after the final steps and handover
                         _push(dep_head, dep_next, release[o], m)

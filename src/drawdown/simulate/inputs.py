@@ -111,6 +111,10 @@ class Compiled:
     lift_border_mean: np.ndarray = field(default_factory=lambda: np.zeros(0))
     site_charter: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # [S]
     site_corridor: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # -1 none
+    # site roles and residual tasks: a guard stays until `hold_until` (inclusive) and while
+    # a site it supports (`supports[s, t]`: s supports t) still has people
+    hold_until: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # -1 none
+    supports: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
 
     @property
     def n_movements(self) -> int:
@@ -415,10 +419,22 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
 
     closure = _closure_work(scenario, n_days, clearance)
     lift = _lift(scenario, n_days, sidx, clearance)
+    hold_until = np.full(n_sites, -1, dtype=np.int64)
+    for task in scenario.residual_tasks:
+        if task.site in sidx:
+            s = sidx[task.site]
+            hold_until[s] = max(hold_until[s], scenario.day_of(task.until))
+    supports = np.zeros((n_sites, n_sites), dtype=bool)
+    if pol.support_sites_close_first:
+        for site in scenario.sites:
+            if site.supported_by in sidx and site.supported_by != site.id:
+                supports[sidx[site.supported_by], sidx[site.id]] = True
     horizon_date = scenario.manifest.protection_horizon or scenario.manifest.deadline
     return Compiled(
         **closure,
         **lift,
+        hold_until=hold_until,
+        supports=supports,
         site_ids=site_ids,
         link_ids=link_ids,
         horizon=horizon,
