@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -426,9 +427,10 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
             hold_until[s] = max(hold_until[s], scenario.day_of(task.until))
     supports = np.zeros((n_sites, n_sites), dtype=bool)
     if pol.support_sites_close_first:
-        for site in scenario.sites:
-            if site.supported_by in sidx and site.supported_by != site.id:
-                supports[sidx[site.supported_by], sidx[site.id]] = True
+        for supported in scenario.sites:
+            by = supported.supported_by
+            if by in sidx and by != supported.id:
+                supports[sidx[by], sidx[supported.id]] = True
     horizon_date = scenario.manifest.protection_horizon or scenario.manifest.deadline
     return Compiled(
         **closure,
@@ -494,7 +496,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
 Clearances = Callable[[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
-def _closure_work(scenario: Scenario, n_days: int, clearance: Clearances) -> dict[str, object]:
+def _closure_work(scenario: Scenario, n_days: int, clearance: Clearances) -> dict[str, Any]:
     """Packing rates, final steps and the handover clearance of every site.
 
     Closure work is modelled when the manifest sources its closure rates (`sources` has
@@ -531,7 +533,7 @@ def charter_flights(flights_per_week: float, n_days: int) -> np.ndarray:
 
 def _lift(
     scenario: Scenario, n_days: int, sidx: Mapping[str, int], clearance: Clearances
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Charters and corridors as arrays; exits without a lift row stay unlimited."""
     rows = scenario.lift
     n_sites = len(scenario.sites)
