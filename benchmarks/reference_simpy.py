@@ -394,7 +394,7 @@ class ReferenceRun:
                         break
                     if 0 < c.early_close_attacks <= count:
                         self.closed_early[s] = True
-                        self._dispose(s, keep=False, abandon=True)
+                        self._dispose(s, keep=False, abandon=c.closure_work)
                         self.unpacked[s] = 0
                         if c.evac_link[s] >= 0:
                             env.process(self._evacuate(s, self.people[s], t + 1))

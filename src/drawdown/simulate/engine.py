@@ -884,8 +884,9 @@ def _kernel(  # noqa: C901
                             early_closed[r] += 1
                             early_closed_site[r, s] = 1
                             early_close_day[r, s] = t
-                            # what is left is abandoned (sensitive items destroyed)
-                            dispose(teu, veh, s, destroy_orig, fate_t, fate_v, False, True)
+                            # what is left is abandoned (sensitive items destroyed); without
+                            # closure work (old folders) it is handed over, as it always was
+                            dispose(teu, veh, s, destroy_orig, fate_t, fate_v, False, closure_work)
                             unpacked[s, :] = 0.0
                             if evac_link[s] >= 0:
                                 e = n_used
