@@ -20,6 +20,17 @@ from drawdown.simulate.outcomes import (
 from drawdown.simulate.policy import FATES
 
 QUANTILES = (0.05, 0.5, 0.95)
+WITHDRAWAL_FIELDS = (
+    "lift_ids",
+    "lift_people_by_day",
+    "lift_seats_by_day",
+    "lift_teu_crossed",
+    "lift_vehicles_crossed",
+    "packed_day",
+    "handover_day",
+    "early_closed_site",
+    "early_close_day",
+)
 
 
 @dataclass(frozen=True)
@@ -64,52 +75,27 @@ class SimulationResult:
     def horizon(self) -> int:
         return self.data.horizon
 
-    # --- the withdrawal's bottlenecks (spec M12 section 4: the report reads these names) ---
+    # The withdrawal's bottlenecks (spec M12 section 4: the report reads these names), filled
+    # from `data` unless given: lift_ids (X axis, `scenario.lift` order); lift_people_by_day
+    # and lift_seats_by_day float [X, H] (people seated, seats cleared, summed over runs);
+    # lift_teu_crossed and lift_vehicles_crossed float [R, X]; packed_day, handover_day,
+    # early_close_day int [R, S] (-1: never); early_closed_site int [R, S] (1: closed early).
+    lift_ids: tuple[str, ...] | None = None
+    lift_people_by_day: np.ndarray | None = None
+    lift_seats_by_day: np.ndarray | None = None
+    lift_teu_crossed: np.ndarray | None = None
+    lift_vehicles_crossed: np.ndarray | None = None
+    packed_day: np.ndarray | None = None
+    handover_day: np.ndarray | None = None
+    early_closed_site: np.ndarray | None = None
+    early_close_day: np.ndarray | None = None
 
-    @property
-    def lift_ids(self) -> tuple[str, ...]:
-        """Lift rows (`scenario.lift` order): the X axis of the lift arrays."""
-        return self.data.lift_ids
-
-    @property
-    def lift_people_by_day(self) -> np.ndarray:
-        """float [X, H]: people seated on each charter each day, summed over runs."""
-        return self.data.lift_people_by_day
-
-    @property
-    def lift_seats_by_day(self) -> np.ndarray:
-        """float [X, H]: seats of the cleared charter flights each day, summed over runs."""
-        return self.data.lift_seats_by_day
-
-    @property
-    def lift_teu_crossed(self) -> np.ndarray:
-        """float [R, X]: TEU that crossed each corridor's end in each run."""
-        return self.data.lift_teu_crossed
-
-    @property
-    def lift_vehicles_crossed(self) -> np.ndarray:
-        """float [R, X]: vehicles that crossed each corridor's end in each run."""
-        return self.data.lift_vehicles_crossed
-
-    @property
-    def packed_day(self) -> np.ndarray:
-        """int [R, S]: day each site finished packing (-1 never, or nothing to pack)."""
-        return self.data.packed_day
-
-    @property
-    def handover_day(self) -> np.ndarray:
-        """int [R, S]: day each site was handed over (-1: no handover)."""
-        return self.data.handover_day
-
-    @property
-    def early_closed_site(self) -> np.ndarray:
-        """int [R, S]: 1 where the site was closed early under attack."""
-        return self.data.early_closed_site
-
-    @property
-    def early_close_day(self) -> np.ndarray:
-        """int [R, S]: day of that early closure (-1: none)."""
-        return self.data.early_close_day
+    def __post_init__(self) -> None:
+        for name in WITHDRAWAL_FIELDS:
+            if name.startswith("lift_") and not self.data.lift_ids:
+                continue  # no lift rows: the lift fields stay None (nothing to show)
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, getattr(self.data, name))
 
     def date_of(self, day: float) -> str:
         """ISO date of a day index ('never' when not reached)."""
