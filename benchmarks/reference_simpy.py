@@ -9,6 +9,12 @@ drawing a Poisson count of attacks each day, one per dated event. Within a day, 
 the engine's order through fractional times: arrivals (t), dated events (t + 0.1),
 departures in plan order (t + 0.2 + ...), base attacks (t + 0.9).
 
+The withdrawal's bottlenecks are processes too: each site with cargo packs it by the labour
+present (t + 0.05, so a day's loads take that day's packing); a site's guard waits for the
+handover, asked when its last other load has left and the final steps are done; loads that
+reach a corridor's end wait their border delay, then the corridor crosses its throughput
+(t + 0.85); charters seat who waits at their airport (t + 0.85, after the corridors).
+
 Run directly for a quick look: `python benchmarks/reference_simpy.py [runs]`.
 """
 
@@ -25,7 +31,7 @@ from drawdown.plan.model import Plan
 from drawdown.scenario.model import Scenario
 from drawdown.simulate.inputs import Compiled, check_plan, compile_inputs
 
-ARRIVE, EVENT, DEPART, ATTACK = 0.0, 0.1, 0.2, 0.9
+ARRIVE, PACK, EVENT, DEPART, BORDER, LIFT, ATTACK = 0.0, 0.05, 0.1, 0.2, 0.8, 0.85, 0.9
 SENSITIVE, GENERAL = 1, 0
 
 
@@ -41,6 +47,10 @@ class RunOutcome:
     people_out: float = 0.0
     teu_fate: dict[str, float] = field(default_factory=dict)
     incidents: int = 0
+    packed_day: dict[str, int] = field(default_factory=dict)
+    handover_day: dict[str, int] = field(default_factory=dict)
+    lift_people: dict[str, float] = field(default_factory=dict)  # seated by the deadline
+    lift_teu_crossed: dict[str, float] = field(default_factory=dict)
 
 
 class ReferenceRun:
@@ -67,7 +77,23 @@ class ReferenceRun:
         self.pending_out = np.bincount(c.mv_origin[self.guarded], minlength=n)
         self.last_zero = np.full(n, -1)
         self.closed_early = np.zeros(n, dtype=bool)
-        self.fate = {f: 0.0 for f in ("shipped", "handed_over", "destroyed", "lost", "remaining")}
+        self.fate = dict.fromkeys(
+            ("shipped", "handed_over", "destroyed", "lost", "remaining", "abandoned"), 0.0
+        )
+        # closure work: cargo not packed yet (TEU, vehicles); the guard's release after the
+        # handover (-1: not asked yet) and whether it was handed over
+        self.unpacked = np.zeros((n, 2))
+        if c.closure_work:
+            for s in range(n):
+                if c.site_kind[s] <= 1:
+                    self.unpacked[s] = (c.teu0[s].sum(), c.veh0[s].sum())
+        self.release = np.full(n, -1)
+        self.handed = np.zeros(n, dtype=bool)
+        # strategic lift: people waiting for a seat by site, cargo queued by corridor
+        self.waiting = np.zeros(n)
+        n_lift = len(c.lift_ids)
+        self.pool_teu = np.zeros((n_lift, n, 2))
+        self.pool_veh = np.zeros((n_lift, n, 2))
         self.in_theatre = float(c.people0.sum())
         self.remaining = np.zeros(c.horizon)
         self.completion = -1
@@ -98,12 +124,16 @@ class ReferenceRun:
 
     def _deliver(self, dest: int, people: float, teu: np.ndarray, veh: np.ndarray) -> None:
         c = self.c
-        if c.exit_people[dest]:
+        if c.exit_people[dest] and c.site_charter[dest]:
+            self.waiting[dest] += people
+        elif c.exit_people[dest]:
             self.out.people_out += people
             self.in_theatre -= people
         else:
             self.people[dest] += people
-        if c.exit_cargo[dest]:
+        if c.site_corridor[dest] >= 0 and teu.sum() + veh.sum() > 0:
+            self.env.process(self._border(int(c.site_corridor[dest]), teu, veh))
+        elif c.exit_cargo[dest]:
             self.fate["shipped"] += teu.sum()
         else:
             self.teu[dest] += teu
@@ -130,7 +160,77 @@ class ReferenceRun:
         empty = np.zeros((len(c.site_ids), 2))
         yield from self._travel(int(c.evac_dest[site]), n, empty, empty, days)
 
+    def _border(self, x: int, teu: np.ndarray, veh: np.ndarray):
+        """A load at a corridor's end waits its border delay, then joins the queue."""
+        mean = self.c.lift_border_mean[x]
+        wait = math.floor(self.rng.exponential(mean) + 0.5) if mean > 0 else 0
+        day = min(self.c.n_days - 1, int(self.env.now) + wait)
+        yield self.env.timeout(day + BORDER - self.env.now)
+        self.pool_teu[x] += teu
+        self.pool_veh[x] += veh
+
+    def _ask_handover(self, o: int) -> None:
+        """The last load but the guard has left: final steps, then the handover request."""
+        c = self.c
+        start = min(int(self.env.now) + c.final_steps_days, c.n_days - 1)
+        for k in range(c.max_retries + 1):
+            d = min(start + k * c.retry_days, c.n_days - 1)
+            if self.rng.random() < min(1.0, c.handover_approval[o, d]):
+                mean = c.handover_delay_mean[o, d]
+                fixed = c.handover_delay_fixed[o, d]
+                wait = mean if fixed else self.rng.exponential(mean) if mean else 0.0
+                self.release[o] = min(c.n_days - 1, d + math.floor(wait + 0.5))
+                self.handed[o] = True
+                return
+        self.release[o] = min(c.n_days - 1, start + c.max_retries * c.retry_days)
+
     # --- processes -------------------------------------------------------------------------
+
+    def packing(self, s: int):
+        c = self.c
+        yield self.env.timeout(PACK)
+        for t in range(c.n_days):
+            if self.unpacked[s].sum() > 0:
+                for k in range(2):
+                    work = min(c.pack_cap[k], c.pack_per_person[k] * self.people[s])
+                    self.unpacked[s, k] = max(0.0, self.unpacked[s, k] - work)
+                if self.unpacked[s].sum() <= 0:
+                    self.out.packed_day[c.site_ids[s]] = t
+                    return
+            yield self.env.timeout(1)
+
+    def corridor(self, x: int):
+        c = self.c
+        yield self.env.timeout(LIFT)
+        for _ in range(c.n_days):
+            for k, pool in enumerate((self.pool_teu[x], self.pool_veh[x])):
+                total = pool.sum()
+                if total > 0:
+                    share = min(1.0, c.lift_per_day[x, k] / total)
+                    if k == 0:
+                        self.fate["shipped"] += total * share
+                        self.out.lift_teu_crossed[c.lift_ids[x]] += total * share
+                    pool *= 1 - share
+            yield self.env.timeout(1)
+
+    def charter(self, x: int):
+        c = self.c
+        s = int(c.lift_site[x])
+        yield self.env.timeout(LIFT + 0.01)
+        for t in range(c.n_days):
+            if t < c.horizon or self.waiting[s] > 0:
+                seats = sum(
+                    c.lift_seats_each[x]
+                    for _ in range(int(c.lift_flights[x, t]))
+                    if self.rng.random() < min(1.0, c.lift_approval[x, t])
+                )
+                seated = min(self.waiting[s], seats)
+                self.waiting[s] -= seated
+                self.out.people_out += seated
+                self.in_theatre -= seated
+                if t < c.horizon:
+                    self.out.lift_people[c.lift_ids[x]] += seated
+            yield self.env.timeout(1)
 
     def movement(self, m: int):
         c, env = self.c, self.env
@@ -163,6 +263,15 @@ class ReferenceRun:
                     break
                 yield env.timeout(reopen - t)
                 continue
+            if c.mv_guard[m] and t <= c.hold_until[o]:
+                yield env.timeout(c.hold_until[o] + 1 - t)  # a residual task holds the site
+                continue
+            if c.mv_guard[m] and c.supports.size and (c.supports[o] & (self.people > 0.5)).any():
+                yield env.timeout(1)  # the HQ or a hub waits for the sites it supports
+                continue
+            if c.mv_guard[m] and self.pending_out[o] <= 0 and self.release[o] > t:
+                yield env.timeout(self.release[o] - t)  # after the final steps and handover
+                continue
             if c.mv_guard[m] and self.pending_out[o] > 0:
                 # look again once the day's other departures are done, then day by day
                 end_of_departures = t + DEPART + 0.09995
@@ -174,6 +283,8 @@ class ReferenceRun:
             break
         if self.guarded[m]:
             self.pending_out[o] -= 1
+            if c.closure_work and self.pending_out[o] == 0 and self.release[o] < 0:
+                self._ask_handover(o)
         if cancel:
             yield from self._cancel(m, o, divert)
             return
@@ -215,8 +326,10 @@ class ReferenceRun:
             return max(0.0, min(stock, planned + min(backlog, max(0.0, cap - planned))))
 
         n_p = carry(self.people[o], c.mv_people[m], self.backlog[o, 0], c.mv_cap[m, 0])
-        n_t = carry(self.teu[o].sum(), c.mv_teu[m], self.backlog[o, 1], c.mv_cap[m, 1])
-        n_v = carry(self.veh[o].sum(), c.mv_veh[m], self.backlog[o, 2], c.mv_cap[m, 2])
+        packed_t = self.teu[o].sum() - self.unpacked[o, 0]  # a load takes only packed cargo
+        packed_v = self.veh[o].sum() - self.unpacked[o, 1]
+        n_t = carry(packed_t, c.mv_teu[m], self.backlog[o, 1], c.mv_cap[m, 1])
+        n_v = carry(packed_v, c.mv_veh[m], self.backlog[o, 2], c.mv_cap[m, 2])
         counts = [self._poisson(c.mv_rate[m, k]) for k in range(4)]
         if counts[2]:
             keep = 1.0 - min(counts[2], c.mv_convoys[m]) / c.mv_convoys[m]
@@ -274,13 +387,15 @@ class ReferenceRun:
                             if stock is self.teu:
                                 self.fate["lost"] += have * share
                             stock[s] *= 1 - share
+                            self.unpacked[s, 0 if stock is self.teu else 1] *= 1 - share
                     self.out.incidents += 1
                     count += 1
                     if self.people[s] <= 0:
                         break
                     if 0 < c.early_close_attacks <= count:
                         self.closed_early[s] = True
-                        self._dispose(s, keep=False)
+                        self._dispose(s, keep=False, abandon=c.closure_work)
+                        self.unpacked[s] = 0
                         if c.evac_link[s] >= 0:
                             env.process(self._evacuate(s, self.people[s], t + 1))
                         break
@@ -304,7 +419,7 @@ class ReferenceRun:
                 self.completion = t
             yield self.env.timeout(1)
 
-    def _dispose(self, s: int, keep: bool) -> None:
+    def _dispose(self, s: int, keep: bool, abandon: bool = False) -> None:
         c = self.c
         for cls in (GENERAL, SENSITIVE):
             for origin in range(len(c.site_ids)):
@@ -313,6 +428,8 @@ class ReferenceRun:
                     self.fate["remaining"] += amount
                 elif cls == SENSITIVE or c.destroy_general[origin]:
                     self.fate["destroyed"] += amount
+                elif abandon:
+                    self.fate["abandoned"] += amount
                 else:
                     self.fate["handed_over"] += amount
         self.teu[s] = 0
@@ -327,12 +444,28 @@ class ReferenceRun:
         for k in range(c.ev_day.size):
             env.process(self.dated_event(k))
         env.process(self.ledger())
+        if c.closure_work:
+            for s in np.flatnonzero(self.unpacked.sum(axis=1) > 0):
+                env.process(self.packing(int(s)))
+            for s in np.flatnonzero(c.mv_guard):
+                o = int(c.mv_origin[s])
+                if self.pending_out[o] == 0:
+                    self._ask_handover(o)
+        for x, lift in enumerate(c.lift_ids):
+            self.out.lift_people[lift] = 0.0
+            self.out.lift_teu_crossed[lift] = 0.0
+            env.process(self.corridor(x) if c.lift_kind[x] else self.charter(x))
         env.run(until=c.n_days)
         for s, site in enumerate(c.site_ids):
             if c.site_kind[s] <= 1:
                 self.out.closure_day[site] = -1 if self.people[s] > 0.5 else int(self.last_zero[s])
+                self.out.packed_day.setdefault(site, -1)
+                handed = self.handed[s] and self.people[s] <= 0.5
+                self.out.handover_day[site] = int(self.release[s]) if handed else -1
             if not c.exit_cargo[s]:
-                self._dispose(s, keep=self.people[s] > 0.5)
+                refused = c.closure_work and self.release[s] >= 0 and not self.handed[s]
+                self._dispose(s, keep=self.people[s] > 0.5, abandon=refused)
+        self.fate["remaining"] += self.pool_teu.sum()
         self.out.completion_day = self.completion
         self.out.teu_fate = dict(self.fate)
         return self.out

@@ -75,3 +75,74 @@ def test_people_out_curves_agree(both: tuple) -> None:
     done = engine.data.runs["completion_day"].astype(float)
     ref_done = np.array([r.completion_day for r in reference], float)
     _agree(done, ref_done, "completion day")
+
+
+@pytest.fixture(scope="module")
+def bottlenecked(tiny: Scenario) -> tuple[object, list]:
+    """Tiny with closure work, a handover clearance, a charter and a corridor at the port."""
+    import datetime as dt
+
+    from plans import batch_plan
+
+    from drawdown.scenario.model import Clearance, ClosureWork, Lift
+
+    start, end = tiny.manifest.start_date, tiny.manifest.deadline + dt.timedelta(days=400)
+    manifest = tiny.manifest.model_copy(
+        update={
+            "closure": ClosureWork(
+                teu_packed_per_person_day=0.1, max_teu_packed_per_day=12.0, final_steps_days=2
+            ),
+            "sources": {**tiny.manifest.sources, "closure.final_steps_days": "[E] test"},
+        }
+    )
+    world = tiny.replace(
+        manifest=manifest,
+        clearances=(
+            *tiny.clearances,
+            Clearance(mode="handover", start=start, end=end, approval=0.6, delay_mean_days=2),
+        ),
+        lift=(
+            Lift(id="charter", kind="charter", site="port", seats_each=120, flights_per_week=5),
+            Lift(
+                id="road-out",
+                kind="corridor",
+                site="port",
+                teu_per_day=15.0,
+                vehicles_per_day=10.0,
+                border_delay_days_mean=2.0,
+            ),
+        ),
+    )
+    plan = batch_plan(world)
+    engine = simulate(world, plan, runs=4000, seed=31, timelines=True)
+    reference = simulate_reference(world, plan, runs=400, seed=32)
+    return engine, reference
+
+
+def test_bottlenecks_agree(bottlenecked: tuple) -> None:
+    """Closure, packing and handover days, seats used, TEU crossed and abandoned agree."""
+    engine, reference = bottlenecked
+    d = engine.data
+    for i, site in enumerate(d.site_ids):
+        if site not in reference[0].closure_day:
+            continue
+        _agree(d.closure_day[:, i], [r.closure_day[site] for r in reference], f"closure {site}")
+        _agree(d.packed_day[:, i], [r.packed_day[site] for r in reference], f"packed {site}")
+        _agree(d.handover_day[:, i], [r.handover_day[site] for r in reference], f"handover {site}")
+    runs = d.runs
+    for fate in ("shipped", "handed_over", "abandoned", "remaining"):
+        _agree(runs[f"teu_{fate}"], [r.teu_fate[fate] for r in reference], f"TEU {fate}")
+    _agree(d.lift_teu_crossed[:, 1], [r.lift_teu_crossed["road-out"] for r in reference], "TEU")
+    seated = d.lift_people_by_day[0].sum() / engine.runs
+    ref_seated = np.array([r.lift_people["charter"] for r in reference])
+    assert abs(seated - ref_seated.mean()) <= K * ref_seated.std() / np.sqrt(ref_seated.size) + 1
+    timelines = d.timelines
+    ref = np.array([r.remaining for r in reference])
+    for day in range(timelines.shape[1]):
+        if timelines[:, day].var() + ref[:, day].var() > 0:
+            _agree(timelines[:, day], ref[:, day], f"people on day {day}")
+    _agree(
+        runs["completion_day"],
+        [r.completion_day for r in reference],
+        "completion day",
+    )

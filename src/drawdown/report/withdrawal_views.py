@@ -87,8 +87,8 @@ def _unit_out(scenario: Scenario, result: object) -> pd.DataFrame | None:
 def _lift_by_day(result: object, name: str, runs: int) -> pd.DataFrame | None:
     by_day = result_field(result, name)
     ids = result_field(result, "lift_ids")
-    if by_day is None or ids is None:
-        return None
+    if by_day is None or ids is None or len(ids) == 0:
+        return None  # no lift rows in this scenario: nothing to draw
     by_day = np.asarray(by_day, dtype=float).reshape(len(ids), -1)
     return pd.DataFrame(by_day.T / max(runs, 1), columns=list(ids)).rename_axis("day")
 
@@ -97,8 +97,8 @@ def _lift_crossed(result: object) -> pd.DataFrame | None:
     ids = result_field(result, "lift_ids")
     teu = result_field(result, "lift_teu_crossed")
     vehicles = result_field(result, "lift_vehicles_crossed")
-    if ids is None or (teu is None and vehicles is None):
-        return None
+    if ids is None or len(ids) == 0 or (teu is None and vehicles is None):
+        return None  # no lift rows in this scenario: nothing to draw
     frame = pd.DataFrame(index=pd.Index(list(ids), name="lift"))
     for what, values in (("teu", teu), ("vehicles", vehicles)):
         if values is None:

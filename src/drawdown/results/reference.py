@@ -29,6 +29,7 @@ COLUMNS = {
     "day": "day index from the scenario's start (day 0)",
     "arrival_day": "day index the movement arrives",
     "closure_day": "day index the site closes",
+    "early_closed_site": "1 if the site was closed early under attack",
     "date": "calendar date (ISO) of the day index",
     "convoys": "road convoys or air sorties",
     "people": "people",
@@ -159,7 +160,11 @@ def files() -> tuple[File, ...]:
 
     movements = (*MOVEMENT_COLUMNS, "date")
     closures = ("site", "closure_day", "date")
-    sites = ("closure_day", *(f"{u}_{f}" for f in FATES for u in ("teu", "vehicles")))
+    sites = (
+        "closure_day",
+        *(f"{u}_{f}" for f in FATES for u in ("teu", "vehicles")),
+        *sim.SITE_DAYS,
+    )
     plan = L.PLAN_DIR
     sim_dir = L.SIMULATION_DIR
     return (
@@ -214,6 +219,17 @@ def files() -> tuple[File, ...]:
             f"{sim_dir}/{sim.FAN}",
             "people in theatre by day as histogram counts",
             ("day", "bin", "runs"),
+        ),
+        File(
+            f"{sim_dir}/{sim.LIFT}",
+            "strategic lift by lift row (index in summary.json's lift_ids) and day: people "
+            "seated and seats cleared, summed over runs (only with lift rows): columns lift, "
+            "day, people_seated, seats",
+        ),
+        File(
+            f"{sim_dir}/{sim.LIFT_RUNS}",
+            "TEU and vehicles that crossed each corridor's end, one row a run and lift row "
+            "(only with lift rows): columns run, lift, teu_crossed, vehicles_crossed",
         ),
         File(
             f"{sim_dir}/{sim.TIMELINES}",

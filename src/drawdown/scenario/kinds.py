@@ -105,5 +105,13 @@ ASSET_NAMES: tuple[str, ...] = tuple(k.name for k in ASSET_KINDS)
 
 #: What became of cargo in a simulated run, in the order of the outcome arrays: shipped out
 #: of the theatre, handed over to a host authority, destroyed, lost to an attack, or still
-#: in place at the end.
-CARGO_OUTCOMES: tuple[str, ...] = ("shipped", "handed_over", "destroyed", "lost", "remaining")
+#: in place at the end, or abandoned (left at a site closed without a handover: after an
+#: early closure under attack or a refused handover).
+CARGO_OUTCOMES: tuple[str, ...] = (
+    "shipped",
+    "handed_over",
+    "destroyed",
+    "lost",
+    "remaining",
+    "abandoned",
+)

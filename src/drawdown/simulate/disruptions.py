@@ -90,7 +90,11 @@ def plan_layout(c: Compiled, mult: Multipliers) -> Layout:
         if c.early_close_attacks > 0:  # a base closes after that many attacks
             attacks = min(attacks, float(c.early_close_attacks * attacked))
         attacks = min(attacks, 64.0 * attacked)
-    spare = diverted + 5.0 * attacks + len(c.ev_day) + len(c.site_ids)
+    # strategic lift: one uniform a charter flight, one a load reaching a corridor's end;
+    # closure work: one a handover request
+    lift = float(c.lift_flights.sum()) + (c.n_movements if (c.site_corridor >= 0).any() else 0)
+    handovers = len(c.site_ids) if c.closure_work else 0
+    spare = diverted + 5.0 * attacks + len(c.ev_day) + len(c.site_ids) + lift + handovers
     kernel = int(math.ceil(spare + 8.0 * math.sqrt(spare) + 32))
     return Layout(c.n_movements, slots, kernel)
 

@@ -21,6 +21,8 @@ from drawdown.simulate.disruptions import Fates, poisson_inv
 from drawdown.simulate.inputs import Compiled
 from drawdown.simulate.policy import (
     LOST,
+    N_FATES,
+    REMAINING,
     SHIPPED,
     air_clearance,
     catch_up,
@@ -28,6 +30,7 @@ from drawdown.simulate.policy import (
     lose_share,
     take_cargo,
 )
+from drawdown.simulate.withdrawal import border_delay, cleared_seats, cross, handover, pack
 
 N_INCIDENT_KINDS = len(THREAT_NAMES)  # outcome order: the registry of threat kinds
 
@@ -54,6 +57,15 @@ class ChunkOutcome:
     inc_site: np.ndarray  # int64 [S, 2]: ground fire, base attacks
     killed_link: np.ndarray  # float64 [L]
     killed_site: np.ndarray  # float64 [S]
+    # the withdrawal's bottlenecks (closure work, strategic lift, early closures)
+    packed_day: np.ndarray  # int64 [R, S]: day packing finished (-1 never or nothing to pack)
+    handover_day: np.ndarray  # int64 [R, S]: -1 no handover
+    early_closed_site: np.ndarray  # int64 [R, S]: 1 if closed early under attack
+    early_close_day: np.ndarray  # int64 [R, S]: -1 not closed early
+    lift_people_by_day: np.ndarray  # float64 [X, H] people seated, summed over the block
+    lift_seats_by_day: np.ndarray  # float64 [X, H] seats cleared, summed over the block
+    lift_teu_crossed: np.ndarray  # float64 [R, X]
+    lift_vehicles_crossed: np.ndarray  # float64 [R, X]
 
 
 def run_block(
@@ -69,6 +81,7 @@ def run_block(
     """Resolve every run of a block; all runs share the compiled plan."""
     n_runs = u.shape[0]
     n_sites, n_links = len(c.site_ids), len(c.link_ids)
+    n_lift = len(c.lift_ids)
     out = ChunkOutcome(
         closure_day=np.full((n_runs, n_sites), -1, dtype=np.int64),
         completion_day=np.full(n_runs, -1, dtype=np.int64),
@@ -79,8 +92,8 @@ def run_block(
         people_lost=np.zeros(n_runs),
         people_stranded=np.zeros(n_runs),
         incidents=np.zeros((n_runs, N_INCIDENT_KINDS), dtype=np.int64),
-        teu_fate=np.zeros((n_runs, n_sites, 5)),
-        veh_fate=np.zeros((n_runs, n_sites, 5)),
+        teu_fate=np.zeros((n_runs, n_sites, N_FATES)),
+        veh_fate=np.zeros((n_runs, n_sites, N_FATES)),
         diverted=np.zeros(n_runs),
         early_closed=np.zeros(n_runs, dtype=np.int64),
         short=fates.short.copy(),
@@ -88,6 +101,44 @@ def run_block(
         inc_site=np.zeros((n_sites, 2), dtype=np.int64),
         killed_link=np.zeros(n_links),
         killed_site=np.zeros(n_sites),
+        packed_day=np.full((n_runs, n_sites), -1, dtype=np.int64),
+        handover_day=np.full((n_runs, n_sites), -1, dtype=np.int64),
+        early_closed_site=np.zeros((n_runs, n_sites), dtype=np.int64),
+        early_close_day=np.full((n_runs, n_sites), -1, dtype=np.int64),
+        lift_people_by_day=np.zeros((n_lift, c.horizon)),
+        lift_seats_by_day=np.zeros((n_lift, c.horizon)),
+        lift_teu_crossed=np.zeros((n_runs, n_lift)),
+        lift_vehicles_crossed=np.zeros((n_runs, n_lift)),
+    )
+    withdrawal = (
+        c.closure_work,
+        c.pack_per_person,
+        c.pack_cap,
+        c.final_steps_days,
+        c.handover_approval,
+        c.handover_delay_mean,
+        c.handover_delay_fixed,
+        c.lift_kind,
+        c.lift_site,
+        c.lift_flights,
+        c.lift_seats_each,
+        c.lift_approval,
+        c.lift_per_day,
+        c.lift_border_mean,
+        c.site_charter,
+        c.site_corridor,
+        c.hold_until,
+        c.supports,
+    )
+    withdrawal_out = (
+        out.packed_day,
+        out.handover_day,
+        out.early_closed_site,
+        out.early_close_day,
+        out.lift_people_by_day,
+        out.lift_seats_by_day,
+        out.lift_teu_crossed,
+        out.lift_vehicles_crossed,
     )
     static = (
         c.horizon,
@@ -161,7 +212,19 @@ def run_block(
         fates.inc_count,
         fates.inc_effects,
     )
-    _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, approval, outputs)
+    _kernel(
+        static,
+        fate_arrays,
+        u,
+        kernel_start,
+        threat,
+        speed,
+        capacity,
+        approval,
+        outputs,
+        withdrawal,
+        withdrawal_out,
+    )
     return out
 
 
@@ -172,7 +235,36 @@ def _push(head: np.ndarray, nxt: np.ndarray, day: int, slot: int) -> None:
 
 
 @nb.njit(cache=True)
-def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, approval, outputs):  # noqa: C901
+def _supports_open(supports: np.ndarray, site: int, people: np.ndarray) -> bool:
+    """Whether a site that `site` supports still has people (is still open)."""
+    if supports.shape[0] == 0:
+        return False
+    open_ = False
+    for other in range(people.size):
+        open_ = open_ or (supports[site, other] and people[other] > 0.5)
+    return open_
+
+
+@nb.njit(cache=True)
+def _lift_idle(at_border: int, waiting: np.ndarray, pool_t: np.ndarray, pool_v: np.ndarray):
+    """Nobody waits for a charter and no cargo waits at a corridor's end."""
+    return at_border == 0 and waiting.sum() <= 0.0 and pool_t.sum() + pool_v.sum() <= 0.0
+
+
+@nb.njit(cache=True)
+def _kernel(  # noqa: C901
+    static,
+    fate_arrays,
+    u,
+    kernel_start,
+    threat,
+    speed,
+    capacity,
+    approval,
+    outputs,
+    withdrawal,
+    withdrawal_out,
+):
     (
         horizon,
         n_days,
@@ -238,6 +330,36 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
         killed_link,
         killed_site,
     ) = outputs
+    (
+        closure_work,
+        pack_per_person,
+        pack_cap,
+        final_steps_days,
+        ho_approval,
+        ho_delay_mean,
+        ho_delay_fixed,
+        lift_kind,
+        lift_site,
+        lift_flights,
+        lift_seats_each,
+        lift_approval,
+        lift_per_day,
+        lift_border_mean,
+        site_charter,
+        site_corridor,
+        hold_until,
+        supports,
+    ) = withdrawal
+    (
+        packed_day,
+        handover_day,
+        early_closed_site,
+        early_close_day,
+        lift_people,
+        lift_seats,
+        lift_teu,
+        lift_veh,
+    ) = withdrawal_out
 
     n_runs = u.shape[0]
     n_mv = mv_day.size
@@ -253,8 +375,8 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
     orig_sites = np.flatnonzero((teu0.sum(axis=1) + veh0.sum(axis=1)) > 0)
     n_orig = orig_sites.size
     destroy_orig = destroy_general[orig_sites]
-    fate_t = np.zeros((n_orig, 5))
-    fate_v = np.zeros((n_orig, 5))
+    fate_t = np.zeros((n_orig, N_FATES))
+    fate_v = np.zeros((n_orig, N_FATES))
     s_teu = np.zeros((n_slots, n_orig, 2))
     s_veh = np.zeros((n_slots, n_orig, 2))
     dep_head = np.full(n_days + 1, -1, dtype=np.int64)
@@ -290,6 +412,22 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
     total_people = people0.sum()
     load_teu = np.zeros((n_orig, 2))
     load_veh = np.zeros((n_orig, 2))
+    # WITHDRAWAL state: cargo not yet packed [S, (TEU, vehicles)], the day each guard may
+    # leave after the handover (-1 not asked yet), charter queues, corridor queues
+    n_lift = lift_kind.size
+    pack_sites = np.flatnonzero((teu0.sum(axis=1) + veh0.sum(axis=1) > 0) & (site_kind <= 1))
+    unpacked = np.zeros((n_sites, 2))
+    release = np.full(n_sites, -1, dtype=np.int64)
+    handed = np.zeros(n_sites, dtype=np.bool_)
+    waiting = np.zeros(n_sites)
+    pool_t = np.zeros((n_lift, n_orig, 2))
+    pool_v = np.zeros((n_lift, n_orig, 2))
+    bord_head = np.full(n_days + 1, -1, dtype=np.int64)
+    bord_next = np.full(n_slots, -1, dtype=np.int64)
+    has_guard = np.zeros(n_sites, dtype=np.bool_)
+    for m in range(n_mv):
+        if mv_guard[m]:
+            has_guard[mv_origin[m]] = True
 
     for r in range(n_runs):
         ptr = kernel_start
@@ -315,6 +453,33 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
             uu = u[r, ptr] if ptr < block else 0.5
             ptr += 1
             threshold[s] = -math.log1p(-uu)
+        # WITHDRAWAL: reset packing, handovers and lift queues
+        unpacked[:, :] = 0.0
+        release[:] = -1
+        handed[:] = False
+        waiting[:] = 0.0
+        pool_t[:, :, :] = 0.0
+        pool_v[:, :, :] = 0.0
+        bord_head[:] = -1
+        at_border = 0
+        if closure_work:
+            for s in pack_sites:
+                unpacked[s, 0] = teu0[s].sum()
+                unpacked[s, 1] = veh0[s].sum()
+            for s in range(n_sites):
+                if has_guard[s] and pending_out0[s] == 0:
+                    uu = u[r, ptr] if ptr < block else 0.5
+                    ptr += 1
+                    release[s], handed[s] = handover(
+                        uu,
+                        ho_approval[s],
+                        ho_delay_mean[s],
+                        ho_delay_fixed[s],
+                        final_steps_days,
+                        retry_days,
+                        max_retries,
+                        approval[r],
+                    )
         dep_head[:] = -1
         arr_head[:] = -1
         for k in range(inc_ptr[r], inc_ptr[r + 1]):
@@ -337,11 +502,21 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
             a = arr_head[t]
             while a >= 0:
                 d = s_dest[a]
-                if exit_people[d]:
+                if exit_people[d] and site_charter[d]:
+                    waiting[d] += s_people[a]  # WITHDRAWAL: out only once seated
+                elif exit_people[d]:
                     people_out[r] += s_people[a]
                     in_theatre -= s_people[a]
                 else:
                     people[d] += s_people[a]
+                if carries[a] and site_corridor[d] >= 0:
+                    # WITHDRAWAL: cargo waits its border delay, then queues to cross
+                    uu = u[r, ptr] if ptr < block else 0.5
+                    ptr += 1
+                    wait = border_delay(uu, lift_border_mean[site_corridor[d]])
+                    _push(bord_head, bord_next, min(n_days - 1, t + wait), a)
+                    at_border += 1
+                    carries[a] = False
                 for o in range(n_orig if carries[a] else 0):
                     for cls in range(2):
                         if exit_cargo[d]:
@@ -353,6 +528,13 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                 in_transit -= 1
                 a = arr_next[a]
             arr_head[t] = -1
+
+            # WITHDRAWAL: the day's packing by the people present
+            if closure_work:
+                for s in pack_sites:
+                    busy = unpacked[s, 0] > 0.0 or unpacked[s, 1] > 0.0
+                    if busy and pack(unpacked, s, people[s], pack_per_person, pack_cap):
+                        packed_day[r, s] = t
 
             # 2. dated events: a contingent leaves by its evacuation route
             while ev_ptr < ev_day.size and ev_day[ev_ptr] <= t:
@@ -412,6 +594,26 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                             _push(dep_head, dep_next, reopen, m)
                             slot = following
                             continue
+                    if not cancel and mv_guard[m] and t + 1 < n_days and t <= hold_until[o]:
+                        # WITHDRAWAL: a residual task holds the site open to its date
+                        _push(dep_head, dep_next, min(hold_until[o] + 1, n_days - 1), m)
+                        slot = following
+                        continue
+                    if (
+                        not cancel
+                        and mv_guard[m]
+                        and t + 1 < n_days
+                        and _supports_open(supports, o, people)
+                    ):
+                        # WITHDRAWAL: the HQ or a hub stays while a site it supports is open
+                        _push(dep_head, dep_next, t + 1, m)
+                        slot = following
+                        continue
+                    if not cancel and mv_guard[m] and pending_out[o] <= 0 and release[o] > t:
+                        # WITHDRAWAL: the guard leaves after the final steps and handover
+                        _push(dep_head, dep_next, release[o], m)
+                        slot = following
+                        continue
                     if not cancel and mv_guard[m] and pending_out[o] > 0 and t + 1 < n_days:
                         if phase == 0:
                             dep_next[m] = late
@@ -424,6 +626,19 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                         pending -= 1
                         if guarded[m]:
                             pending_out[o] -= 1
+                            if closure_work and pending_out[o] == 0 and release[o] < 0:
+                                uu = u[r, ptr] if ptr < block else 0.5
+                                ptr += 1
+                                release[o], handed[o] = handover(
+                                    uu,
+                                    ho_approval[o],
+                                    ho_delay_mean[o],
+                                    ho_delay_fixed[o],
+                                    t + final_steps_days,
+                                    retry_days,
+                                    max_retries,
+                                    approval[r],
+                                )
                         backlog[o, 1] += mv_teu[m]
                         backlog[o, 2] += mv_veh[m]
                         if mv_people[m] > 0:
@@ -471,10 +686,15 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                     n_p = catch_up(people[o], mv_people[m], backlog[o, 0], cap_p)
                     n_t = 0.0
                     n_v = 0.0
+                    # a load takes only packed cargo (WITHDRAWAL: unpacked is 0 without it)
                     if mv_teu[m] > 0 or backlog[o, 1] > 0:
-                        n_t = catch_up(teu[o].sum(), mv_teu[m], backlog[o, 1], cap_t)
+                        n_t = catch_up(
+                            teu[o].sum() - unpacked[o, 0], mv_teu[m], backlog[o, 1], cap_t
+                        )
                     if mv_veh[m] > 0 or backlog[o, 2] > 0:
-                        n_v = catch_up(veh[o].sum(), mv_veh[m], backlog[o, 2], cap_v)
+                        n_v = catch_up(
+                            veh[o].sum() - unpacked[o, 1], mv_veh[m], backlog[o, 2], cap_v
+                        )
                     k = inc_of[m]
                     delay = 0
                     if k >= 0:
@@ -531,17 +751,39 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                     pending -= 1
                     if guarded[m]:
                         pending_out[o] -= 1
+                        if closure_work and pending_out[o] == 0 and release[o] < 0:
+                            uu = u[r, ptr] if ptr < block else 0.5
+                            ptr += 1
+                            release[o], handed[o] = handover(
+                                uu,
+                                ho_approval[o],
+                                ho_delay_mean[o],
+                                ho_delay_fixed[o],
+                                t + final_steps_days,
+                                retry_days,
+                                max_retries,
+                                approval[r],
+                            )
                     base = travel[link, t]
                     dur = mv_dur[m] + (base if sp == 1.0 else int(math.ceil(base / sp)))
                     arrive = min(n_days - 1, t + max(0, dur) + delay)
                     if arrive == t:
                         # same-day arrival (air): available to later departures today
                         d = s_dest[m]
-                        if exit_people[d]:
+                        if exit_people[d] and site_charter[d]:
+                            waiting[d] += n_p
+                        elif exit_people[d]:
                             people_out[r] += n_p
                             in_theatre -= n_p
                         else:
                             people[d] += n_p
+                        if carries[m] and site_corridor[d] >= 0:
+                            uu = u[r, ptr] if ptr < block else 0.5
+                            ptr += 1
+                            wait = border_delay(uu, lift_border_mean[site_corridor[d]])
+                            _push(bord_head, bord_next, min(n_days - 1, t + wait), m)
+                            at_border += 1
+                            carries[m] = False
                         for oo in range(n_orig if carries[m] else 0):
                             for cls in range(2):
                                 if exit_cargo[d]:
@@ -554,6 +796,42 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                         in_transit += 1
                         _push(arr_head, arr_next, arrive, m)
                     slot = following
+
+            # WITHDRAWAL: strategic lift: loads through their border delay join the corridor
+            # queue, which crosses up to its throughput; charters seat who is waiting
+            if n_lift > 0:
+                b = bord_head[t]
+                while b >= 0:
+                    x = site_corridor[s_dest[b]]
+                    pool_t[x] += s_teu[b]
+                    pool_v[x] += s_veh[b]
+                    at_border -= 1
+                    b = bord_next[b]
+                bord_head[t] = -1
+                for x in range(n_lift):
+                    if lift_kind[x] == 1:
+                        lift_teu[r, x] += cross(pool_t[x], lift_per_day[x, 0], fate_t, SHIPPED)
+                        lift_veh[r, x] += cross(pool_v[x], lift_per_day[x, 1], fate_v, SHIPPED)
+                        continue
+                    s = lift_site[x]
+                    if t >= horizon and waiting[s] <= 0.0:
+                        continue
+                    seats, ptr = cleared_seats(
+                        u[r],
+                        ptr,
+                        lift_flights[x, t],
+                        lift_seats_each[x],
+                        lift_approval[x, t] * approval[r],
+                    )
+                    if ptr > block:
+                        short[r] = True
+                    seated = min(waiting[s], seats)
+                    waiting[s] -= seated
+                    people_out[r] += seated
+                    in_theatre -= seated
+                    if t < horizon:
+                        lift_people[x, t] += seated
+                        lift_seats[x, t] += seats
 
             # 4. attacks on bases, more likely as the garrison thins
             if t < horizon:
@@ -594,6 +872,7 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                                         lost = stock[s, o, cls] * share
                                         stock[s, o, cls] -= lost
                                         fate[o, LOST] += lost
+                                unpacked[s, 1 - which] *= 1.0 - share
                         incidents[r, 3] += 1
                         inc_site[s, 1] += 1
                         attacks[s] += 1
@@ -603,7 +882,12 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                         if early_close_attacks > 0 and attacks[s] >= early_close_attacks:
                             closed_early[s] = True
                             early_closed[r] += 1
-                            dispose(teu, veh, s, destroy_orig, fate_t, fate_v, False)
+                            early_closed_site[r, s] = 1
+                            early_close_day[r, s] = t
+                            # what is left is abandoned (sensitive items destroyed); without
+                            # closure work (old folders) it is handed over, as it always was
+                            dispose(teu, veh, s, destroy_orig, fate_t, fate_v, False, closure_work)
+                            unpacked[s, :] = 0.0
                             if evac_link[s] >= 0:
                                 e = n_used
                                 n_used += 1
@@ -619,7 +903,8 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                 remaining[r, t] = int(round(in_theatre))
             if in_theatre <= 0.5 and completion_day[r] < 0:
                 completion_day[r] = t
-            if pending <= 0 and in_transit <= 0 and t >= horizon - 1:
+            moving = pending > 0 or in_transit > 0
+            if not moving and t >= horizon - 1 and _lift_idle(at_border, waiting, pool_t, pool_v):
                 break
 
         # what is left where it stands
@@ -631,7 +916,16 @@ def _kernel(static, fate_arrays, u, kernel_start, threat, speed, capacity, appro
                     closure_day[r, s] = last_zero[s]
             if exit_cargo[s]:
                 continue
-            dispose(teu, veh, s, destroy_orig, fate_t, fate_v, people[s] > 0.5)
+            refused_handover = closure_work and release[s] >= 0 and not handed[s]
+            dispose(teu, veh, s, destroy_orig, fate_t, fate_v, people[s] > 0.5, refused_handover)
+            if handed[s] and people[s] <= 0.5:
+                handover_day[r, s] = release[s]
+        # WITHDRAWAL: cargo still queued at a corridor's end remains in theatre
+        for x in range(n_lift):
+            for o in range(n_orig):
+                for cls in range(2):
+                    fate_t[o, REMAINING] += pool_t[x, o, cls]
+                    fate_v[o, REMAINING] += pool_v[x, o, cls]
         people_stranded[r] = in_theatre
         for j in range(n_orig):
             teu_fate[r, orig_sites[j]] = fate_t[j]

@@ -8,8 +8,9 @@ disruption draws then only index arrays.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -92,6 +93,29 @@ class Compiled:
     early_close_attacks: int
     protection_day: int
     running_cost_per_day: float
+    # closure work (manifest `closure:`; off when the manifest has no such section)
+    closure_work: bool = False
+    pack_per_person: np.ndarray = field(default_factory=lambda: np.zeros(2))  # [TEU, veh]
+    pack_cap: np.ndarray = field(default_factory=lambda: np.zeros(2))  # a site a day
+    final_steps_days: int = 0
+    handover_approval: np.ndarray = field(default_factory=lambda: np.ones((0, 0)))  # [S, D]
+    handover_delay_mean: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    handover_delay_fixed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
+    # strategic lift (lift.csv), one row a lift in `scenario.lift` order
+    lift_ids: tuple[str, ...] = ()
+    lift_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0 charter
+    lift_site: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    lift_flights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64))
+    lift_seats_each: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    lift_approval: np.ndarray = field(default_factory=lambda: np.ones((0, 0)))  # [X, D]
+    lift_per_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # [TEU, veh]
+    lift_border_mean: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    site_charter: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # [S]
+    site_corridor: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # -1 none
+    # site roles and residual tasks: a guard stays until `hold_until` (inclusive) and while
+    # a site it supports (`supports[s, t]`: s supports t) still has people
+    hold_until: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # -1 none
+    supports: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
 
     @property
     def n_movements(self) -> int:
@@ -394,8 +418,25 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
             ev_site.append(s)
             ev_people.append(n)
 
+    closure = _closure_work(scenario, n_days, clearance)
+    lift = _lift(scenario, n_days, sidx, clearance)
+    hold_until = np.full(n_sites, -1, dtype=np.int64)
+    for task in scenario.residual_tasks:
+        if task.site in sidx:
+            s = sidx[task.site]
+            hold_until[s] = max(hold_until[s], scenario.day_of(task.until))
+    supports = np.zeros((n_sites, n_sites), dtype=bool)
+    if pol.support_sites_close_first:
+        for supported in scenario.sites:
+            by = supported.supported_by
+            if by in sidx and by != supported.id:
+                supports[sidx[by], sidx[supported.id]] = True
     horizon_date = scenario.manifest.protection_horizon or scenario.manifest.deadline
     return Compiled(
+        **closure,
+        **lift,
+        hold_until=hold_until,
+        supports=supports,
         site_ids=site_ids,
         link_ids=link_ids,
         horizon=horizon,
@@ -450,6 +491,78 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         protection_day=scenario.day_of(horizon_date),
         running_cost_per_day=scenario.manifest.running_cost_usd_per_day,
     )
+
+
+Clearances = Callable[[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _closure_work(scenario: Scenario, n_days: int, clearance: Clearances) -> dict[str, Any]:
+    """Packing rates, final steps and the handover clearance of every site.
+
+    Closure work is modelled when the manifest sources its closure rates (`sources` has
+    `closure.*` entries, as every `closure:` section must); old folders without them keep
+    the old semantics: cargo is loadable from day 0 and a site closes when its last guard
+    leaves. (The sources survive overrides, which rebuild the manifest with every field set.)
+    """
+    work = scenario.manifest.closure
+    n_sites = len(scenario.sites)
+    approval = np.ones((n_sites, n_days))
+    delay_mean = np.zeros((n_sites, n_days))
+    delay_fixed = np.zeros((n_sites, n_days), dtype=bool)
+    for s, site in enumerate(scenario.sites):
+        approval[s], delay_mean[s], delay_fixed[s] = clearance("handover", site.region)
+    return {
+        "closure_work": any(key.startswith("closure.") for key in scenario.manifest.sources),
+        "pack_per_person": np.array(
+            [work.teu_packed_per_person_day, work.vehicles_prepared_per_person_day]
+        ),
+        "pack_cap": np.array([work.max_teu_packed_per_day, work.max_vehicles_prepared_per_day]),
+        "final_steps_days": int(work.final_steps_days),
+        "handover_approval": approval,
+        "handover_delay_mean": delay_mean,
+        "handover_delay_fixed": delay_fixed,
+    }
+
+
+def charter_flights(flights_per_week: float, n_days: int) -> np.ndarray:
+    """Flights on each day: `flights_per_week` spread evenly over the week, deterministically."""
+    days = np.arange(n_days + 1)
+    cumulative = np.floor(days * flights_per_week / 7.0 + 1e-9).astype(np.int64)
+    return np.diff(cumulative)
+
+
+def _lift(
+    scenario: Scenario, n_days: int, sidx: Mapping[str, int], clearance: Clearances
+) -> dict[str, Any]:
+    """Charters and corridors as arrays; exits without a lift row stay unlimited."""
+    rows = scenario.lift
+    n_sites = len(scenario.sites)
+    site_charter = np.zeros(n_sites, dtype=bool)
+    site_corridor = np.full(n_sites, -1, dtype=np.int64)
+    flights = np.zeros((len(rows), n_days), dtype=np.int64)
+    approval = np.ones((len(rows), n_days))
+    for x, row in enumerate(rows):
+        s = sidx[row.site]
+        if row.kind == "charter":
+            site_charter[s] = True
+            flights[x] = charter_flights(row.flights_per_week, n_days)
+            approval[x] = clearance("air", scenario.sites[s].region)[0]
+        elif site_corridor[s] < 0:
+            site_corridor[s] = x
+    return {
+        "lift_ids": tuple(row.id for row in rows),
+        "lift_kind": np.array([int(row.kind != "charter") for row in rows], dtype=np.int64),
+        "lift_site": np.array([sidx[row.site] for row in rows], dtype=np.int64),
+        "lift_flights": flights,
+        "lift_seats_each": np.array([float(row.seats_each) for row in rows]),
+        "lift_approval": approval,
+        "lift_per_day": np.array(
+            [[row.teu_per_day, row.vehicles_per_day] for row in rows], dtype=float
+        ).reshape(len(rows), 2),
+        "lift_border_mean": np.array([row.border_delay_days_mean for row in rows], dtype=float),
+        "site_charter": site_charter,
+        "site_corridor": site_corridor,
+    }
 
 
 def _air_capable(scenario: Scenario, a: str, b: str) -> bool:

@@ -8,6 +8,9 @@ A results folder holds:
     sites.parquet      one row per run and site: closure day and cargo by fate
     fan.parquet        people in theatre by day: histogram counts (day, people bin, runs)
     timelines.parquet  people in theatre by day for every run (only when kept)
+    lift.parquet       one row per lift and day: people seated, seats cleared (sums over runs)
+    lift_runs.parquet  one row per run and lift: TEU and vehicles crossed (both only when the
+                       scenario has lift rows)
 
 `save` writes the folder atomically (an interrupted save leaves nothing half-written); `load`
 refuses results written by another version or, when asked, for another scenario. The results
@@ -35,6 +38,10 @@ RUNS = "runs.parquet"
 SITES = "sites.parquet"
 FAN = "fan.parquet"
 TIMELINES = "timelines.parquet"
+LIFT = "lift.parquet"
+LIFT_RUNS = "lift_runs.parquet"
+#: closure-work columns of sites.parquet (one row per run and site)
+SITE_DAYS = ("packed_day", "handover_day", "early_closed_site", "early_close_day")
 FORMAT = 1
 
 
@@ -63,6 +70,7 @@ def _write(result: SimulationResult, folder: Path) -> None:
         "inc_site": d.inc_site.tolist(),
         "killed_link": d.killed_link.tolist(),
         "killed_site": d.killed_site.tolist(),
+        "lift_ids": list(d.lift_ids),
     }
     (folder / SUMMARY).write_text(json.dumps(summary, indent=2, default=float) + "\n")
     pd.DataFrame(d.runs).to_parquet(folder / RUNS, index=False)
@@ -70,6 +78,8 @@ def _write(result: SimulationResult, folder: Path) -> None:
     for f, name in enumerate(FATES):
         sites[f"teu_{name}"] = d.teu_fate[:, :, f].ravel()
         sites[f"vehicles_{name}"] = d.veh_fate[:, :, f].ravel()
+    for name in SITE_DAYS:
+        sites[name] = getattr(d, name).ravel()
     sites.to_parquet(folder / SITES, index=False)
     day, people_bin = np.nonzero(d.fan_hist)
     fan = pd.DataFrame({"day": day, "bin": people_bin, "runs": d.fan_hist[day, people_bin]})
@@ -78,6 +88,30 @@ def _write(result: SimulationResult, folder: Path) -> None:
         pd.DataFrame(d.timelines, columns=[f"d{t}" for t in range(d.horizon)]).to_parquet(
             folder / TIMELINES, index=False
         )
+    if d.lift_ids:
+        _write_lift(d, folder)
+
+
+def _write_lift(d: Collected, folder: Path) -> None:
+    """The strategic-lift files (only for scenarios with lift rows)."""
+    n_lift, horizon = d.lift_people_by_day.shape
+    pd.DataFrame(
+        {
+            "lift": np.repeat(np.arange(n_lift), horizon),
+            "day": np.tile(np.arange(horizon), n_lift),
+            "people_seated": d.lift_people_by_day.ravel(),
+            "seats": d.lift_seats_by_day.ravel(),
+        }
+    ).to_parquet(folder / LIFT, index=False)
+    n_runs = d.lift_teu_crossed.shape[0]
+    pd.DataFrame(
+        {
+            "run": np.repeat(np.arange(n_runs), n_lift),
+            "lift": np.tile(np.arange(n_lift), n_runs),
+            "teu_crossed": d.lift_teu_crossed.ravel(),
+            "vehicles_crossed": d.lift_vehicles_crossed.ravel(),
+        }
+    ).to_parquet(folder / LIFT_RUNS, index=False)
 
 
 def load(folder: str | os.PathLike[str], *, scenario_hash: str | None = None) -> SimulationResult:
@@ -138,6 +172,25 @@ def load(folder: str | os.PathLike[str], *, scenario_hash: str | None = None) ->
         cols = [sites[f"{unit}_{f}"].to_numpy(np.float32) for f in FATES]
         return np.stack(cols, axis=1).reshape(n_runs, n_sites, len(FATES))
 
+    lift_ids = tuple(raw.get("lift_ids", ()))
+    n_lift = len(lift_ids)
+    horizon = int(raw["horizon"])
+    lift_days = np.zeros((2, n_lift, horizon))
+    if (folder / LIFT).is_file():
+        lift = pd.read_parquet(folder / LIFT)
+        lift_days[0] = lift["people_seated"].to_numpy(float).reshape(n_lift, horizon)
+        lift_days[1] = lift["seats"].to_numpy(float).reshape(n_lift, horizon)
+    lift_runs = np.zeros((2, n_runs, n_lift))
+    if (folder / LIFT_RUNS).is_file():
+        per_run = pd.read_parquet(folder / LIFT_RUNS)
+        lift_runs[0] = per_run["teu_crossed"].to_numpy(float).reshape(n_runs, n_lift)
+        lift_runs[1] = per_run["vehicles_crossed"].to_numpy(float).reshape(n_runs, n_lift)
+
+    def site_days(name: str, dtype: type) -> np.ndarray:
+        if name not in sites:
+            return np.full((n_runs, n_sites), 0 if name == "early_closed_site" else -1, dtype)
+        return sites[name].to_numpy(dtype).reshape(n_runs, n_sites)
+
     timelines = None
     if (folder / TIMELINES).is_file():
         timelines = pd.read_parquet(folder / TIMELINES).to_numpy(np.int32)
@@ -160,6 +213,15 @@ def load(folder: str | os.PathLike[str], *, scenario_hash: str | None = None) ->
         killed_link=np.array(raw["killed_link"], dtype=float),
         killed_site=np.array(raw["killed_site"], dtype=float),
         timelines=timelines,
+        packed_day=site_days("packed_day", np.int16),
+        handover_day=site_days("handover_day", np.int16),
+        early_closed_site=site_days("early_closed_site", np.int8),
+        early_close_day=site_days("early_close_day", np.int16),
+        lift_ids=lift_ids,
+        lift_people_by_day=lift_days[0],
+        lift_seats_by_day=lift_days[1],
+        lift_teu_crossed=lift_runs[0],
+        lift_vehicles_crossed=lift_runs[1],
     )
     return SimulationResult(meta, data)
 

@@ -15,7 +15,7 @@ import numpy as np
 from drawdown.scenario.kinds import THREAT_NAMES
 from drawdown.simulate.engine import ChunkOutcome
 from drawdown.simulate.inputs import Compiled
-from drawdown.simulate.policy import FATES
+from drawdown.simulate.policy import FATES, N_FATES
 
 Z95 = 1.959963984540054
 INCIDENT_KINDS = THREAT_NAMES
@@ -52,8 +52,8 @@ class Collected:
     veh0: np.ndarray  # [S]
     runs: dict[str, np.ndarray] = field(default_factory=dict)  # RUN_COLUMNS, one row a run
     closure_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int16))
-    teu_fate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 5), np.float32))
-    veh_fate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 5), np.float32))
+    teu_fate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, N_FATES), np.float32))
+    veh_fate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, N_FATES), np.float32))
     fan_hist: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64))
     fan_bin: int = 1
     inc_link: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
@@ -61,6 +61,16 @@ class Collected:
     killed_link: np.ndarray = field(default_factory=lambda: np.zeros(0))
     killed_site: np.ndarray = field(default_factory=lambda: np.zeros(0))
     timelines: np.ndarray | None = None  # int32 [R, H] people in theatre by day
+    # the withdrawal's bottlenecks: closure work by site, strategic lift by lift row
+    packed_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int16))
+    handover_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int16))
+    early_closed_site: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int8))
+    early_close_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int16))
+    lift_ids: tuple[str, ...] = ()
+    lift_people_by_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # sums
+    lift_seats_by_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # sums
+    lift_teu_crossed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # [R, X]
+    lift_vehicles_crossed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
 
 class Collector:
@@ -81,8 +91,8 @@ class Collector:
             veh0=c.veh0.sum(axis=1),
             runs={name: np.zeros(n_runs, dtype=_dtype(name)) for name in RUN_COLUMNS},
             closure_day=np.zeros((n_runs, n_sites), dtype=np.int16),
-            teu_fate=np.zeros((n_runs, n_sites, 5), dtype=np.float32),
-            veh_fate=np.zeros((n_runs, n_sites, 5), dtype=np.float32),
+            teu_fate=np.zeros((n_runs, n_sites, N_FATES), dtype=np.float32),
+            veh_fate=np.zeros((n_runs, n_sites, N_FATES), dtype=np.float32),
             fan_hist=np.zeros((c.horizon, total // self.bin + 1), dtype=np.int64),
             fan_bin=self.bin,
             inc_link=np.zeros((n_links, 2), dtype=np.int64),
@@ -90,6 +100,15 @@ class Collector:
             killed_link=np.zeros(n_links),
             killed_site=np.zeros(n_sites),
             timelines=np.zeros((n_runs, c.horizon), dtype=np.int32) if timelines else None,
+            packed_day=np.full((n_runs, n_sites), -1, dtype=np.int16),
+            handover_day=np.full((n_runs, n_sites), -1, dtype=np.int16),
+            early_closed_site=np.zeros((n_runs, n_sites), dtype=np.int8),
+            early_close_day=np.full((n_runs, n_sites), -1, dtype=np.int16),
+            lift_ids=c.lift_ids,
+            lift_people_by_day=np.zeros((len(c.lift_ids), c.horizon)),
+            lift_seats_by_day=np.zeros((len(c.lift_ids), c.horizon)),
+            lift_teu_crossed=np.zeros((n_runs, len(c.lift_ids))),
+            lift_vehicles_crossed=np.zeros((n_runs, len(c.lift_ids))),
         )
 
     def add(self, start: int, out: ChunkOutcome) -> None:
@@ -134,6 +153,14 @@ class Collector:
         d.killed_site += out.killed_site
         if d.timelines is not None:
             d.timelines[rows] = out.remaining
+        d.packed_day[rows] = out.packed_day
+        d.handover_day[rows] = out.handover_day
+        d.early_closed_site[rows] = out.early_closed_site
+        d.early_close_day[rows] = out.early_close_day
+        d.lift_people_by_day += out.lift_people_by_day
+        d.lift_seats_by_day += out.lift_seats_by_day
+        d.lift_teu_crossed[rows] = out.lift_teu_crossed
+        d.lift_vehicles_crossed[rows] = out.lift_vehicles_crossed
 
 
 def _dtype(name: str) -> type:

@@ -28,9 +28,11 @@ from drawdown.scenario.kinds import CARGO_OUTCOMES
 
 # cargo outcomes, in the order of the outcome arrays (the registry's order)
 FATES = CARGO_OUTCOMES
-SHIPPED, HANDED_OVER, DESTROYED, LOST, REMAINING = (
-    FATES.index(name) for name in ("shipped", "handed_over", "destroyed", "lost", "remaining")
+SHIPPED, HANDED_OVER, DESTROYED, LOST, REMAINING, ABANDONED = (
+    FATES.index(name)
+    for name in ("shipped", "handed_over", "destroyed", "lost", "remaining", "abandoned")
 )
+N_FATES = len(FATES)
 
 
 @nb.njit(cache=True)
@@ -78,10 +80,12 @@ def dispose(
     teu_fate: np.ndarray,
     veh_fate: np.ndarray,
     keep: bool,
+    abandon: bool = False,
 ) -> None:
     """Cargo that cannot leave `site`: destroyed if sensitive, else handed over.
 
-    With `keep` (people still hold the site) it stays and counts as remaining.
+    With `keep` (people still hold the site) it stays and counts as remaining; with
+    `abandon` (closed without a handover) what is not sensitive is abandoned.
     """
     for origin in range(teu.shape[1]):
         for cls in range(2):
@@ -89,6 +93,8 @@ def dispose(
                 fate = REMAINING
             elif cls == 1 or destroy_general[origin]:
                 fate = DESTROYED
+            elif abandon:
+                fate = ABANDONED
             else:
                 fate = HANDED_OVER
             teu_fate[origin, fate] += teu[site, origin, cls]

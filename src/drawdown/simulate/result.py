@@ -20,6 +20,17 @@ from drawdown.simulate.outcomes import (
 from drawdown.simulate.policy import FATES
 
 QUANTILES = (0.05, 0.5, 0.95)
+WITHDRAWAL_FIELDS = (
+    "lift_ids",
+    "lift_people_by_day",
+    "lift_seats_by_day",
+    "lift_teu_crossed",
+    "lift_vehicles_crossed",
+    "packed_day",
+    "handover_day",
+    "early_closed_site",
+    "early_close_day",
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,28 @@ class SimulationResult:
     @property
     def horizon(self) -> int:
         return self.data.horizon
+
+    # The withdrawal's bottlenecks (spec M12 section 4: the report reads these names), filled
+    # from `data` unless given: lift_ids (X axis, `scenario.lift` order); lift_people_by_day
+    # and lift_seats_by_day float [X, H] (people seated, seats cleared, summed over runs);
+    # lift_teu_crossed and lift_vehicles_crossed float [R, X]; packed_day, handover_day,
+    # early_close_day int [R, S] (-1: never); early_closed_site int [R, S] (1: closed early).
+    lift_ids: tuple[str, ...] | None = None
+    lift_people_by_day: np.ndarray | None = None
+    lift_seats_by_day: np.ndarray | None = None
+    lift_teu_crossed: np.ndarray | None = None
+    lift_vehicles_crossed: np.ndarray | None = None
+    packed_day: np.ndarray | None = None
+    handover_day: np.ndarray | None = None
+    early_closed_site: np.ndarray | None = None
+    early_close_day: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        for name in WITHDRAWAL_FIELDS:
+            if name.startswith("lift_") and not self.data.lift_ids:
+                continue  # no lift rows: the lift fields stay None (nothing to show)
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, getattr(self.data, name))
 
     def date_of(self, day: float) -> str:
         """ISO date of a day index ('never' when not reached)."""
@@ -302,4 +335,45 @@ class SimulationResult:
                 f"    {row['site']:<14} {row['q05_date']} / {row['q50_date']} / {row['q95_date']}"
                 f"  ({row['p_closed_by_deadline']:.0%})"
             )
+        lines.extend(self._withdrawal_lines())
         return "\n".join(lines)
+
+    def _withdrawal_lines(self) -> list[str]:
+        """One readable line per bottleneck outcome that the scenario has."""
+        d, n = self.data, self.runs
+        lines = []
+        for x, lift in enumerate(d.lift_ids):
+            seats = d.lift_seats_by_day[x].sum()
+            if seats > 0:
+                seated = d.lift_people_by_day[x].sum()
+                lines.append(
+                    f"  charter {lift}: {seated / n:,.0f} people seated a run to the deadline, "
+                    f"{seats / n:,.0f} seats cleared ({seated / seats:.0%} used)"
+                )
+            elif d.lift_teu_crossed[:, x].any() or d.lift_vehicles_crossed[:, x].any():
+                lines.append(
+                    f"  corridor {lift}: mean {d.lift_teu_crossed[:, x].mean():,.0f} TEU and "
+                    f"{d.lift_vehicles_crossed[:, x].mean():,.0f} vehicles crossed a run"
+                )
+        for i, site in enumerate(d.site_ids):
+            packed = d.packed_day[:, i]
+            if (packed >= 0).any():
+                handed = d.handover_day[:, i]
+                median_handover = (
+                    self.date_of(float(np.median(handed[handed >= 0])))
+                    if (handed >= 0).any()
+                    else "never"
+                )
+                lines.append(
+                    f"  {site}: packed by {self.date_of(float(np.median(packed[packed >= 0])))}"
+                    f" (median), handed over in {np.mean(handed >= 0):.0%} of runs"
+                    f" (median {median_handover})"
+                )
+            early = d.early_closed_site[:, i]
+            if early.any():
+                days = d.early_close_day[:, i]
+                lines.append(
+                    f"  {site}: closed early under attack in {early.mean():.1%} of runs "
+                    f"(median {self.date_of(float(np.median(days[days >= 0])))})"
+                )
+        return lines

@@ -1,0 +1,347 @@
+"""Hand-solved one-base withdrawals: packing, handover, charters, corridors, early closure.
+
+One camp (300 people, 100 TEU: 90 general, 10 sensitive) one day's road from a port that is
+the exit for people and cargo; no clearance, threat or event unless a test adds one. Plans
+are written by hand: a first cargo load on day 0 with every TEU, empty sweeper loads that
+carry what is left (backlog) on the following days, then the people (the last guard).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from drawdown.plan.model import Movement, Plan
+from drawdown.scenario.model import (
+    Clearance,
+    ClosureWork,
+    Holding,
+    Lift,
+    Link,
+    ResidualTask,
+    Scenario,
+    Site,
+    Threat,
+    Truck,
+    Unit,
+)
+from drawdown.simulate import SimulationResult, simulate
+from drawdown.simulate.inputs import charter_flights
+
+START = dt.date(2023, 7, 1)
+END = dt.date(2024, 12, 31)
+CAMP, PORT = 0, 1
+
+
+def one_base(
+    tiny: Scenario,
+    *,
+    closure: ClosureWork | None = None,
+    lift: tuple[Lift, ...] = (),
+    clearances: tuple[Clearance, ...] = (),
+    threats: tuple[Threat, ...] = (),
+    early_close_attacks: int = 0,
+) -> Scenario:
+    """The one-base world; closure work is modelled when `closure` is given (and sourced)."""
+    manifest = tiny.manifest.model_copy(
+        update={
+            "closure": closure or ClosureWork(),
+            "sources": {"closure.teu_packed_per_person_day": "[E] test"} if closure else {},
+            "policy": tiny.manifest.policy.model_copy(
+                update={
+                    "early_close_attacks": early_close_attacks,
+                    "retry_delay_days": 2,
+                    "max_retries": 3,
+                }
+            ),
+        }
+    )
+    sites = (
+        Site(id="camp", name="Camp", kind="base", lat=15.0, lon=0.0, region="north"),
+        Site(
+            id="port",
+            name="Port",
+            kind="exit",
+            lat=14.0,
+            lon=0.0,
+            region="south",
+            exit_for="all",
+            airfield_class="airport",
+            runway_m=3000,
+            runway_surface="paved",
+        ),
+    )
+    road = Link.model_validate(
+        {
+            "id": "camp-port",
+            "from": "camp",
+            "to": "port",
+            "mode": "road",
+            "km": 100,
+            "dry_km_per_day": 100,
+            "wet_km_per_day": 100,
+        }
+    )
+    return Scenario(
+        manifest=manifest,
+        sites=sites,
+        links=(road,),
+        units=(
+            Unit(
+                id="bn",
+                site="camp",
+                contingent="alpha",
+                kind="battalion",
+                category="troops",
+                people=300,
+            ),
+        ),
+        holdings=(
+            Holding(unit="bn", containers_teu=90.0),
+            Holding(unit="bn", containers_teu=10.0, cargo_class="weapons", sensitive=True),
+        ),
+        trucks=(
+            Truck(id="cargo", count=50, teu_each=2),
+            Truck(id="troops", count=20, people_each=30),
+        ),
+        escorts=(),
+        aircraft=(),
+        clearances=clearances,
+        threats=threats,
+        lift=lift,
+    )
+
+
+def plan_for(scenario: Scenario, *, sweepers: int = 14, guard_day: int = 15) -> Plan:
+    """Every TEU on day 0, empty sweeper loads on days 1..`sweepers`, the people on `guard_day`."""
+    cargo = [Movement(0, 1, "camp", "port", "camp-port", "road", "cargo", 1, 0, 100.0, 0)]
+    cargo += [
+        Movement(d, d + 1, "camp", "port", "camp-port", "road", "cargo", 1, 0, 0.0, 0)
+        for d in range(1, sweepers + 1)
+    ]
+    people = Movement(
+        guard_day, guard_day + 1, "camp", "port", "camp-port", "road", "troops", 10, 300, 0.0, 0
+    )
+    return Plan(
+        scenario_name=scenario.name,
+        scenario_hash=scenario.content_hash(),
+        horizon_days=scenario.horizon_days,
+        closure_day={"camp": guard_day},
+        movements=(*cargo, people),
+        dispositions=(),
+        method="test-hand",
+    )
+
+
+def run(scenario: Scenario, plan: Plan, runs: int = 20) -> SimulationResult:
+    return simulate(scenario, plan, runs=runs, seed=3, timelines=True)
+
+
+def test_packing_rate_bounds_the_cargo_and_the_closure(tiny: Scenario) -> None:
+    """10 TEU packed a day: packing ends on day 9, the last load the day after, and the camp
+    closes when the final steps (3 days after the last load but the guard) end."""
+    work = ClosureWork(
+        teu_packed_per_person_day=1.0, max_teu_packed_per_day=10.0, final_steps_days=3
+    )
+    scenario = one_base(tiny, closure=work)
+    result = run(scenario, plan_for(scenario))
+    assert np.all(result.packed_day[:, CAMP] == 9)
+    assert np.all(result.data.runs["teu_shipped"] == 100.0)
+    # last guarded load leaves on day 14; final steps to day 17; handover at once
+    assert np.all(result.handover_day[:, CAMP] == 17)
+    assert np.all(result.data.closure_day[:, CAMP] == 17)
+    # the same plan with packing at 5 TEU a day: 75 TEU loaded by day 14, the rest stays
+    slow = one_base(tiny, closure=work.model_copy(update={"max_teu_packed_per_day": 5.0}))
+    slow_result = run(slow, plan_for(slow))
+    assert np.all(slow_result.data.runs["teu_shipped"] == 75.0)
+    assert np.all(slow_result.data.runs["teu_handed_over"] == 25.0)
+
+
+def test_without_closure_work_the_old_semantics_hold(tiny: Scenario) -> None:
+    """A manifest that does not source closure rates loads everything on day 0."""
+    scenario = one_base(tiny)
+    result = run(scenario, plan_for(scenario))
+    assert np.all(result.packed_day == -1)
+    assert np.all(result.data.closure_day[:, CAMP] == 15)
+    assert np.all(result.data.runs["teu_shipped"] == 100.0)
+
+
+def test_a_refused_handover_delays_closure_and_abandons_what_is_left(tiny: Scenario) -> None:
+    """Handover refused at every attempt: the guard leaves after the last refusal (3 retries
+    2 days apart) and the unpacked general cargo is abandoned, the sensitive destroyed."""
+    work = ClosureWork(
+        teu_packed_per_person_day=1.0, max_teu_packed_per_day=5.0, final_steps_days=3
+    )
+    refused = Clearance(mode="handover", start=START, end=END, approval=0.0)
+    scenario = one_base(tiny, closure=work, clearances=(refused,))
+    result = run(scenario, plan_for(scenario))
+    assert np.all(result.handover_day[:, CAMP] == -1)
+    assert np.all(result.data.closure_day[:, CAMP] == 14 + 3 + 3 * 2)
+    runs = result.data.runs
+    assert np.all(runs["teu_shipped"] == 75.0)
+    # sensitive goes first into loads, so all 25 TEU left are general: abandoned
+    assert np.all(runs["teu_abandoned"] == 25.0)
+    assert np.all(runs["teu_handed_over"] == 0.0)
+
+
+def test_seats_a_day_bound_the_people_out_curve(tiny: Scenario) -> None:
+    """One 100-seat charter a day: the 300 who reach the port on day 16 leave 100 a day."""
+    charter = Lift(id="charter", kind="charter", site="port", seats_each=100, flights_per_week=7)
+    scenario = one_base(tiny, lift=(charter,))
+    result = run(scenario, plan_for(scenario))
+    timelines = result.data.timelines
+    assert timelines is not None
+    assert np.all(timelines[:, 15] == 300)
+    assert np.all(timelines[:, 16:19] == [200, 100, 0])
+    assert np.all(result.data.runs["completion_day"] == 18)
+    seated = result.lift_people_by_day[0] / result.runs
+    assert list(seated[16:19]) == [100.0, 100.0, 100.0] and seated.sum() == 300.0
+    assert np.all(result.lift_seats_by_day[0] / result.runs == 100.0)
+
+
+def test_refused_charter_flights_lose_their_seats(tiny: Scenario) -> None:
+    """Air clearance at half: seats cleared average half the seats flown, and people wait."""
+    charter = Lift(id="charter", kind="charter", site="port", seats_each=100, flights_per_week=7)
+    half = Clearance(mode="air", start=START, end=END, approval=0.5)
+    scenario = one_base(tiny, lift=(charter,), clearances=(half,))
+    result = run(scenario, plan_for(scenario), runs=400)
+    share = result.lift_seats_by_day[0].sum() / (100.0 * result.runs * result.horizon)
+    assert abs(share - 0.5) < 0.03
+    assert np.all(result.data.runs["completion_day"] >= 18)
+
+
+def test_charter_flights_spread_over_the_week() -> None:
+    """3.5 flights a week fly every other day; 7 a week fly daily."""
+    assert list(charter_flights(3.5, 8)) == [0, 1, 0, 1, 0, 1, 0, 1]
+    assert list(charter_flights(7.0, 3)) == [1, 1, 1]
+
+
+def test_a_corridor_crosses_at_most_its_throughput(tiny: Scenario) -> None:
+    """10 TEU a day cross, no border delay: the 100 TEU reaching the port on day 1 take 10 days."""
+    corridor = Lift(id="road-out", kind="corridor", site="port", teu_per_day=10.0)
+    scenario = one_base(tiny, lift=(corridor,))
+    result = run(scenario, plan_for(scenario))
+    assert np.all(result.lift_teu_crossed[:, 0] == 100.0)
+    assert np.all(result.data.runs["teu_shipped"] == 100.0)
+    # a border delay keeps cargo in theatre longer but loses nothing
+    slow = one_base(tiny, lift=(corridor.model_copy(update={"border_delay_days_mean": 20.0}),))
+    slow_result = run(slow, plan_for(slow))
+    assert np.allclose(slow_result.data.runs["teu_shipped"], 100.0)
+
+
+def test_an_early_closure_abandons_and_never_hands_over(tiny: Scenario) -> None:
+    """Attacked every day with early closure at 1 attack: general cargo left is abandoned,
+    sensitive destroyed, nothing handed over; the closure is recorded by site and day."""
+    attack = Threat(target="camp", kind="base_attack", start=START, end=END, rate=50.0)
+    work = ClosureWork(
+        teu_packed_per_person_day=1.0, max_teu_packed_per_day=5.0, final_steps_days=3
+    )
+    scenario = one_base(tiny, closure=work, threats=(attack,), early_close_attacks=1)
+    plan = plan_for(scenario)
+    result = run(scenario, plan)
+    runs = result.data.runs
+    assert np.all(result.early_closed_site[:, CAMP] == 1)
+    assert np.all(result.early_close_day[:, CAMP] == 0)
+    assert np.all(runs["teu_handed_over"] == 0.0)
+    # day 0 loaded the 5 TEU packed, sensitive first: 5 sensitive left to destroy
+    assert np.all(runs["teu_abandoned"] == 90.0)
+    assert np.all(runs["teu_destroyed"] == 5.0)
+    assert np.all(runs["teu_shipped"] == 5.0)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pack=st.floats(1.0, 30.0),
+    steps=st.integers(0, 5),
+    approval=st.floats(0.0, 1.0),
+    seats=st.integers(0, 150),
+    teu_per_day=st.floats(0.0, 40.0),
+    border=st.floats(0.0, 5.0),
+    attacks=st.floats(0.0, 0.3),
+)
+def test_people_and_cargo_are_conserved(
+    tiny: Scenario,
+    pack: float,
+    steps: int,
+    approval: float,
+    seats: int,
+    teu_per_day: float,
+    border: float,
+    attacks: float,
+) -> None:
+    """Out + lost + stranded = people; shipped + handed over + ... + abandoned = TEU."""
+    work = ClosureWork(
+        teu_packed_per_person_day=1.0, max_teu_packed_per_day=pack, final_steps_days=steps
+    )
+    lift = (
+        Lift(id="c", kind="charter", site="port", seats_each=seats, flights_per_week=5),
+        Lift(
+            id="r",
+            kind="corridor",
+            site="port",
+            teu_per_day=teu_per_day,
+            border_delay_days_mean=border,
+        ),
+    )
+    clear = Clearance(mode="handover", start=START, end=END, approval=approval)
+    threat = Threat(
+        target="camp",
+        kind="base_attack",
+        start=START,
+        end=END,
+        rate=attacks,
+        killed_mean=1.0,
+        cargo_lost_teu_mean=2.0,
+    )
+    scenario = one_base(
+        tiny,
+        closure=work,
+        lift=lift,
+        clearances=(clear,),
+        threats=(threat,),
+        early_close_attacks=2,
+    )
+    result = run(scenario, plan_for(scenario), runs=30)
+    runs = result.data.runs
+    np.testing.assert_allclose(
+        runs["people_out"] + runs["people_lost"] + runs["people_stranded"], 300, atol=1e-6
+    )
+    np.testing.assert_allclose(result.data.teu_fate.sum(axis=2)[:, CAMP], 100.0, atol=1e-3)
+    assert np.all(result.data.teu_fate >= -1e-6)
+    np.testing.assert_allclose(result.lift_teu_crossed[:, 1], runs["teu_shipped"], atol=1e-6)
+
+
+def test_the_hq_closes_last_and_a_residual_task_holds_a_site(tiny: Scenario) -> None:
+    """The hub supporting both camps keeps its guard until both are empty; a residual task
+    to 25 July keeps the east camp's guard until the day after."""
+    from plans import batch_plan
+
+    quiet = tiny.replace(clearances=(), threats=(), events=())
+    plan = batch_plan(quiet)
+    free = simulate(quiet, plan, runs=5, seed=1).data.closure_day[0]
+    sites = tuple(
+        s.model_copy(update={"role": "hq", "supported_by": ""})
+        if s.id == "hub"
+        else s.model_copy(update={"supported_by": "hub"})
+        if s.kind == "base"
+        else s
+        for s in quiet.sites
+    )
+    held = quiet.replace(
+        sites=sites,
+        residual_tasks=(
+            ResidualTask(site="east", task="protection of civilians", until=dt.date(2023, 7, 25)),
+        ),
+    )
+    result = simulate(held, batch_plan(held), runs=5, seed=1, check_hash=False)
+    closure = result.data.closure_day[0]
+    ids = result.data.site_ids
+    north, east, hub = (ids.index(k) for k in ("north", "east", "hub"))
+    assert free[east] < 24 and closure[east] == 25  # the guard leaves the day after the task
+    assert closure[hub] >= max(closure[north], closure[east])
+    assert closure[hub] > free[hub]
