@@ -104,6 +104,8 @@ def solve(
     `time_limit_s` is a safety net for the whole call, not a stopping rule.
     """
     m = strategic.model
+    # The clock only times the call and arms the safety net (`time_limit_s`); no step ends on
+    # it, and a plan that hits the net records `time_limit_hit` and says so.
     started = time.perf_counter()
     deadline = started + float(time_limit_s)
     scale = objective_scale(strategic)

@@ -229,6 +229,27 @@ def run_block(
 
 
 @nb.njit(cache=True)
+def _ask_handover(
+    o, t, u_run, ptr, release, handed, approval, delay_mean, delay_fixed, final_steps_days,
+    retry_days, max_retries, factor,
+):  # fmt: skip
+    """The last load other than the guard has left site `o` on day `t`: the final steps run,
+    then the handover is asked for; sets the day the guard may leave. Returns the next draw."""
+    uu = u_run[ptr] if ptr < u_run.size else 0.5
+    release[o], handed[o] = handover(
+        uu,
+        approval[o],
+        delay_mean[o],
+        delay_fixed[o],
+        t + final_steps_days,
+        retry_days,
+        max_retries,
+        factor,
+    )
+    return ptr + 1
+
+
+@nb.njit(cache=True)
 def _push(head: np.ndarray, nxt: np.ndarray, day: int, slot: int) -> None:
     nxt[slot] = head[day]
     head[day] = slot
@@ -627,18 +648,11 @@ def _kernel(  # noqa: C901
                         if guarded[m]:
                             pending_out[o] -= 1
                             if closure_work and pending_out[o] == 0 and release[o] < 0:
-                                uu = u[r, ptr] if ptr < block else 0.5
-                                ptr += 1
-                                release[o], handed[o] = handover(
-                                    uu,
-                                    ho_approval[o],
-                                    ho_delay_mean[o],
-                                    ho_delay_fixed[o],
-                                    t + final_steps_days,
-                                    retry_days,
-                                    max_retries,
+                                ptr = _ask_handover(
+                                    o, t, u[r], ptr, release, handed, ho_approval, ho_delay_mean,
+                                    ho_delay_fixed, final_steps_days, retry_days, max_retries,
                                     approval[r],
-                                )
+                                )  # fmt: skip
                         backlog[o, 1] += mv_teu[m]
                         backlog[o, 2] += mv_veh[m]
                         if mv_people[m] > 0:
@@ -752,18 +766,11 @@ def _kernel(  # noqa: C901
                     if guarded[m]:
                         pending_out[o] -= 1
                         if closure_work and pending_out[o] == 0 and release[o] < 0:
-                            uu = u[r, ptr] if ptr < block else 0.5
-                            ptr += 1
-                            release[o], handed[o] = handover(
-                                uu,
-                                ho_approval[o],
-                                ho_delay_mean[o],
-                                ho_delay_fixed[o],
-                                t + final_steps_days,
-                                retry_days,
-                                max_retries,
+                            ptr = _ask_handover(
+                                o, t, u[r], ptr, release, handed, ho_approval, ho_delay_mean,
+                                ho_delay_fixed, final_steps_days, retry_days, max_retries,
                                 approval[r],
-                            )
+                            )  # fmt: skip
                     base = travel[link, t]
                     dur = mv_dur[m] + (base if sp == 1.0 else int(math.ceil(base / sp)))
                     arrive = min(n_days - 1, t + max(0, dur) + delay)
