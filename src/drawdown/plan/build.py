@@ -21,7 +21,7 @@ import pandas as pd
 import xarray as xr
 
 from drawdown.network import FloatArray, IntArray, Network
-from drawdown.scenario.model import Scenario
+from drawdown.scenario.model import ClosureWork, Scenario
 
 _SemanticsWarning: type[Warning] = getattr(linopy.config, "LinopySemanticsWarning", UserWarning)
 
@@ -226,7 +226,7 @@ def closing_facts(data: PlanData, period_days: int) -> Closing:
 
     sc = data.scenario
     H = sc.horizon_days
-    cw, policy = sc.manifest.closure, sc.manifest.policy
+    cw, policy = sc.manifest.closure or ClosureWork(), sc.manifest.policy
     nodes = data.nodes
     npos = {n: i for i, n in enumerate(nodes)}
     rear = np.zeros(len(nodes))
@@ -301,13 +301,19 @@ def closing_facts(data: PlanData, period_days: int) -> Closing:
                 veh.append(veh_in)
             border[lift.site] = max(border.get(lift.site, 0.0), lift.border_delay_days_mean)
     T = len(starts)
+    # Without closure work (an older folder) nothing is packed and there are no final steps
+    # or handover wait: the same world as the stress test's (`Manifest.models_closure_work`).
+    works = sc.manifest.models_closure_work
+    final_days = cw.final_steps_days if works else 0
+    if not works:
+        delay = np.zeros(len(nodes))
     return Closing(
-        teu_per_person_day=cw.teu_packed_per_person_day,
-        veh_per_person_day=cw.vehicles_prepared_per_person_day,
+        teu_per_person_day=cw.teu_packed_per_person_day if works else 0.0,
+        veh_per_person_day=cw.vehicles_prepared_per_person_day if works else 0.0,
         max_teu_per_day=cw.max_teu_packed_per_day,
         max_veh_per_day=cw.max_vehicles_prepared_per_day,
-        final_steps_days=cw.final_steps_days,
-        final_steps_periods=int(math.ceil(cw.final_steps_days / max(period_days, 1))),
+        final_steps_days=final_days,
+        final_steps_periods=int(math.ceil(final_days / max(period_days, 1))),
         rear_people=rear,
         main_people=main,
         threat_guard=threat_guard,

@@ -38,12 +38,11 @@ class ClosingDays:
         n = len(data.nodes)
         w = data.work
         self.on = w is not None
-        cw = sc.manifest.closure
-        self.rate = (cw.teu_packed_per_person_day, cw.vehicles_prepared_per_person_day)
-        self.cap = (cw.max_teu_packed_per_day, cw.max_vehicles_prepared_per_day)
+        self.rate = (w.teu_per_person_day, w.veh_per_person_day) if w is not None else (0.0, 0.0)
+        self.cap = (w.max_teu_per_day, w.max_veh_per_day) if w is not None else (0.0, 0.0)
         packs = self.on and self.rate[0] > 0 and self.rate[1] > 0
         self.unpacked = np.vstack([stock[self.ti], stock[self.vi]]) if packs else np.zeros((2, n))
-        self.final_days = cw.final_steps_days if self.on else 0
+        self.final_days = w.final_steps_days if w is not None else 0
         self.delay = (
             np.ceil(w.handover_delay_days).astype(int) if w is not None else np.zeros(n, int)
         )
