@@ -1101,8 +1101,19 @@ def define_site_roles(m: linopy.Model, data: PlanData, is_open: linopy.Variable)
     assert w is not None
     garrisoned = set(is_open.coords["node"].values.tolist())
     pairs = [(a, b) for a, b in w.supports if a in garrisoned and b in garrisoned]
-    for i, (sup, site) in enumerate(pairs):
-        m.add_constraints(is_open.sel(node=sup) - is_open.sel(node=site) >= 0, name=f"support[{i}]")
+    if pairs:
+        # One constraint block over the pairs (one add_constraints per pair cost ~1 s of
+        # CPU on MINUSMA's 21 pairs).
+        labels = [f"{a}>{b}" for a, b in pairs]
+
+        def side(nodes: list[str]) -> linopy.LinearExpression:
+            pick = xr.DataArray(nodes, dims="pair", coords={"pair": labels})
+            # The two sides pick different nodes: label both by the pair instead.
+            return is_open.sel(node=pick).to_linexpr().assign_coords(node=("pair", labels))
+
+        supporter = side([a for a, _ in pairs])
+        supported = side([b for _, b in pairs])
+        m.add_constraints(supporter - supported >= 0, name="support")
     held = [
         (n, int(d))
         for n, d in zip(data.nodes, w.residual_until_day, strict=True)
