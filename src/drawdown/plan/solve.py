@@ -90,6 +90,7 @@ class RoundedResult:
     simplex_iterations: int = 0
     bnb_nodes: int = 0
     time_limit_hit: bool = False
+    closures_freed: bool = False  # the relaxed closure order was re-searched (ROUND_RETRY_GAP)
 
 
 def solve(
@@ -260,8 +261,10 @@ def _round(
     if out is None:
         return None
     gap = abs(out.objective - bound) / max(abs(out.objective), 1e-9)
+    freed = False
     if gap > ROUND_RETRY_GAP:
-        out = _round_closures_free(strategic, highs, out, time_limit_s)
+        retried = _round_closures_free(strategic, highs, out, time_limit_s)
+        freed, out = retried is not out, retried
         gap = abs(out.objective - bound) / max(abs(out.objective), 1e-9)
     seconds = time.perf_counter() - started
     result = RoundedResult(
@@ -272,6 +275,7 @@ def _round(
         out.simplex_iterations,
         out.bnb_nodes,
         "time limit" in out.status,
+        freed,
     )
     return result, out.values
 
