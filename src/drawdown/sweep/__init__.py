@@ -101,6 +101,7 @@ def run_sweep(
     on_start
         Called with the Dask dashboard's address (None if there is none) before any variant.
     """
+    from drawdown.results import check_target
     from drawdown.sweep.cluster import connect, dashboard
     from drawdown.sweep.execute import Job, Settings, execute
     from drawdown.sweep.store import SWEEP_DIR, SweepStore
@@ -117,6 +118,7 @@ def run_sweep(
     variants = expand(spec, scenario, where)
     hashes = check_variants(variants, scenario, where)  # every problem, before any work
     base_hash = scenario.content_hash()
+    check_target(Path(results), scenario, SWEEP_DIR)  # a run of another scenario: refused
     store = SweepStore.open(Path(results) / SWEEP_DIR, spec, scenario, variants)
     records = store.finished()
     resumed = len(records)

@@ -28,7 +28,7 @@ import pandas as pd
 from drawdown._version import __version__
 from drawdown.atomic import atomic_dir, atomic_write_text
 from drawdown.errors import InputError, Problem
-from drawdown.results.layout import INFO_FILE, AnalysisInfo
+from drawdown.results.layout import INFO_FILE, SWEEP_DIR, AnalysisInfo
 from drawdown.sweep.work import PlanMade, VariantOutcome
 
 if TYPE_CHECKING:
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from drawdown.sweep.spec import SweepSpec
     from drawdown.sweep.variants import Variant
 
-SWEEP_DIR = "sweep"
 STATE_FILE = "sweep.json"
 RUNS_DIR = "runs"
 DONE_DIR = "done"
