@@ -50,9 +50,9 @@ def chunk_runs(
     )
     keep = slice(len(extra), None)
     return VariantRuns(
-        out.horizon_days[keep],
-        *(getattr(out, f)[keep] for f in FIELDS),
-        out.patched[keep],
+        horizon_days=out.horizon_days[keep],
+        patched=out.patched[keep],
+        **{f: getattr(out, f)[keep] for f in FIELDS},
     )
 
 
@@ -102,9 +102,9 @@ def simulate_variants_on(
             progress(sum(len(x.patched) for x in parts.values()), n)
     ordered = [parts[i] for i in starts]
     return VariantRuns(
-        np.concatenate([x.horizon_days for x in ordered]),
-        *(np.concatenate([getattr(x, f) for x in ordered]) for f in FIELDS),
-        np.concatenate([x.patched for x in ordered]),
+        horizon_days=np.concatenate([x.horizon_days for x in ordered]),
+        patched=np.concatenate([x.patched for x in ordered]),
+        **{f: np.concatenate([getattr(x, f) for x in ordered]) for f in FIELDS},
     )
 
 
