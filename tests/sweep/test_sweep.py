@@ -98,7 +98,8 @@ def test_a_variant_that_cannot_be_planned_is_recorded(tmp_path: Path) -> None:
     summary = result.summary
     assert list(summary["status"]) == ["done", "done", "failed"]
     failed = summary.iloc[2]
-    assert "cannot be planned" in failed["reason"] and "nothing can move" in failed["reason"]
+    assert "cannot be planned" in failed["failure_reason"]
+    assert "nothing can move" in failed["failure_reason"]
     assert np.isnan(failed["killed"]) and pd.isna(failed["rank"])
     assert summary.iloc[0]["plan_hash"] == summary.iloc[1]["plan_hash"]
     assert len(list((result.folder / "plans").iterdir())) == 1  # one plan, cached by hash

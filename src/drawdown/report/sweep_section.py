@@ -35,7 +35,7 @@ def sweep_section(data: SweepData) -> AnalysisSection:
     keys = [key, *(k for k in SHOWN if k != key)]
     rows = []
     for r in done.sort_values("rank").head(TOP).itertuples():
-        row = {"rank": int(r.rank), "variant": f"[{r.variant}] {r.label}"}
+        row = {"rank": int(r.rank), "variant": f"[{r.variant}] {r.variant_label}"}
         for k in keys:
             name, u = FIGURES[k]
             row[f"{name} ({u})"] = _value(
@@ -53,9 +53,9 @@ def sweep_section(data: SweepData) -> AnalysisSection:
                     {
                         "variant": [
                             f"[{v}] {t}"
-                            for v, t in zip(failed["variant"], failed["label"], strict=True)
+                            for v, t in zip(failed["variant"], failed["variant_label"], strict=True)
                         ],
-                        "reason": failed["reason"].tolist(),
+                        "reason": failed["failure_reason"].tolist(),
                     }
                 ),
             )

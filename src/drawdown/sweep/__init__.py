@@ -59,11 +59,11 @@ class SweepResult:
             value = getattr(row, key)
             low, high = getattr(row, f"{key}_low"), getattr(row, f"{key}_high")
             lines.append(
-                f"  {int(row.rank):>3}. [{row.variant}] {row.label}: {format_figure(value)} "
-                f"[{format_figure(low)}, {format_figure(high)}]"
+                f"  {int(row.rank):>3}. [{row.variant}] {row.variant_label}: "
+                f"{format_figure(value)} [{format_figure(low)}, {format_figure(high)}]"
             )
         for row in self.failed.itertuples():
-            lines.append(f"  failed [{row.variant}] {row.label}: {row.reason}")
+            lines.append(f"  failed [{row.variant}] {row.variant_label}: {row.failure_reason}")
         return "\n".join(lines)
 
 

@@ -79,7 +79,7 @@ class SweepStore:
             frame = pd.DataFrame(
                 {
                     "variant": [v.index for v in variants],
-                    "label": [v.label for v in variants],
+                    "variant_label": [v.label for v in variants],
                     "overrides": ["; ".join(v.overrides) for v in variants],
                 }
             )

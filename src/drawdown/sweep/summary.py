@@ -16,10 +16,10 @@ from drawdown.sweep.spec import HIGHER_IS_BETTER
 
 ID_COLUMNS = (
     "variant",
-    "label",
+    "variant_label",
     "overrides",
     "status",
-    "reason",
+    "failure_reason",
     "plan_note",
     "plan_hash",
     "scenario_hash",
@@ -37,10 +37,10 @@ def summary_table(records: list[dict[str, Any]], rank_by: str) -> pd.DataFrame:
     for r in sorted(records, key=lambda r: int(r["index"])):
         row: dict[str, Any] = {
             "variant": int(r["index"]),
-            "label": r["label"],
+            "variant_label": r["label"],
             "overrides": "; ".join(r["overrides"]),
             "status": r["status"],
-            "reason": r["reason"],
+            "failure_reason": r["reason"],
             "plan_note": r["plan_note"],
             "plan_hash": r["plan_hash"],
             "scenario_hash": r["scenario_hash"],

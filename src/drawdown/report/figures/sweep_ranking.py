@@ -26,7 +26,10 @@ def plot_sweep_ranking(data: SweepData, *, ax: Axes | None = None) -> Axes:
     scale = 100.0 if unit == "probability" else 1.0
     ax.hlines(y, low * scale, high * scale, color=MUTED, linewidth=1.2)
     ax.plot(value * scale, y, "o", color=SIM, markersize=4)
-    names = [f"[{v}] {_short(str(t))}" for v, t in zip(rows["variant"], rows["label"], strict=True)]
+    names = [
+        f"[{v}] {_short(str(t))}"
+        for v, t in zip(rows["variant"], rows["variant_label"], strict=True)
+    ]
     ax.set_yticks(y, names, fontsize=6)
     ax.set_xlabel(f"{label} ({'%' if scale != 1 else unit})", fontsize=8)
     ax.tick_params(labelsize=7)
