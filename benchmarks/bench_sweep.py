@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import resource
 import shutil
 import tempfile
@@ -90,6 +91,7 @@ def main() -> None:
     scenario = drawdown.load_scenario(args.scenario)
     n_variants = 3 * 2 * 2
     root = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
+    load = os.getloadavg()  # other work on the machine slows the workers it shares cores with
     try:
         t0 = time.perf_counter()
         plan = optimise(scenario, seed=spec.seed)
@@ -98,6 +100,7 @@ def main() -> None:
         (plan_dir / "note.txt").write_text("")
         key = scenario.content_hash()
 
+        _warm()  # this process loads the engine once, as each warm worker has
         here, here_s = _timed(spec, _folder(root, "here", plan_dir, key), workers=0)
         cold = {
             n: _timed(spec, _folder(root, f"cold{n}", plan_dir, key), workers=n) for n in (1, 2)
@@ -128,9 +131,11 @@ def main() -> None:
 
     runs_total = n_variants * args.runs
     work_per_variant = here.work_seconds / n_variants
+    cpu_per_variant = here.work_cpu_seconds / n_variants
     print(
         f"sweep of {args.scenario}: {n_variants} variants x {args.runs:,} runs "
-        f"(base plan made once in {plan_s:.1f} s, outside the timings)"
+        f"(base plan made once in {plan_s:.1f} s, outside the timings); load average "
+        f"{load[0]:.1f} before, {os.getloadavg()[0]:.1f} after on {os.cpu_count()} cores"
     )
     print(f"in this process:        {here_s:7.2f} s   {runs_total / here_s:8,.0f} runs/s")
     for n in (1, 2):
@@ -153,8 +158,8 @@ def main() -> None:
         "the in-process sweep"
     )
     print(
-        f"cost per variant: {work_per_variant:.3f} s of work, "
-        f"{work_per_variant / args.runs * 1e3:.3f} ms per run, "
+        f"cost per variant: {work_per_variant:.3f} s of work ({cpu_per_variant:.3f} s CPU, "
+        f"{cpu_per_variant / args.runs * 1e3:.3f} ms CPU per run), "
         f"{written / n_variants / 1024:,.0f} KiB written "
         f"({written / runs_total:,.0f} bytes per run)"
     )

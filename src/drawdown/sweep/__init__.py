@@ -37,6 +37,7 @@ class SweepResult:
     ran: int  # variants run by this call
     seconds: float
     work_seconds: float  # the variants' own work on their workers, summed
+    work_cpu_seconds: float  # the same in CPU time
     dashboard: str | None = None
 
     @property
@@ -132,7 +133,7 @@ def run_sweep(
         made = store.cached_plan(key)
         if made is not None:
             cached[key] = made
-    work_seconds = 0.0
+    work_seconds = work_cpu = 0.0
     bar = _bar(progress, len(variants), resumed)
     with connect(scheduler, workers) as client:
         link = dashboard(client)
@@ -140,9 +141,10 @@ def run_sweep(
             on_start(link)
 
         def finished(outcome: Any) -> None:
-            nonlocal work_seconds
+            nonlocal work_seconds, work_cpu
             records[outcome.index] = store.save_outcome(outcome)
             work_seconds += outcome.seconds
+            work_cpu += outcome.cpu_seconds
             if bar is not None:
                 bar.advance(
                     0 if outcome.runs is None else len(outcome.runs), outcome.status != "done"
@@ -188,6 +190,7 @@ def run_sweep(
         len(jobs),
         time.perf_counter() - started,
         work_seconds,
+        work_cpu,
         link,
     )
 

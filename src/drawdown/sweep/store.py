@@ -141,6 +141,7 @@ class SweepStore:
             "runs": 0 if outcome.runs is None else len(outcome.runs),
             "figures": {k: [_json(x) for x in v] for k, v in outcome.figures.items()},
             "seconds": round(outcome.seconds, 4),
+            "cpu_seconds": round(outcome.cpu_seconds, 4),
         }
         atomic_write_text(
             self.folder / DONE_DIR / f"{outcome.index}.json", json.dumps(record, indent=1) + "\n"
