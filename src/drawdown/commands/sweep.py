@@ -63,10 +63,11 @@ def sweep(
         progress=console,
         on_start=started,
     )
-    console.print(result.summary_text())
+    console.print(result.summary_text(), soft_wrap=True, markup=False)
     console.print(
         f"[green]✓[/green] summary in [bold]{result.folder / 'summary.csv'}[/bold] "
-        f"(and .parquet); per-run outcomes in [bold]{result.folder / 'runs'}[/bold]"
+        f"(and .parquet); per-run outcomes in [bold]{result.folder / 'runs'}[/bold]",
+        soft_wrap=True,
     )
     if (folder / RUN_FILE).exists():
         from drawdown.report import rebuild_report
