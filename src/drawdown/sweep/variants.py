@@ -125,7 +125,7 @@ def check_variants(
             ]
     if problems:
         unique = list(dict.fromkeys(problems))
-        raise InputError(unique, title=f"{where}: {len(unique)} variant problem(s)")
+        raise InputError(unique, title=f"{where}: {len(unique)} problem(s) with the variants")
     return hashes
 
 
