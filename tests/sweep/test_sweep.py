@@ -114,3 +114,16 @@ def test_another_spec_in_the_same_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="holds another sweep") as caught:
         run_sweep(parse_spec({**SPEC, "grid": {}, "runs": 6}), tmp_path, workers=0)
     assert caught.value.errors[0].where == "spec_hash"
+
+
+def test_an_unreachable_scheduler_is_refused_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--scheduler` at an address where nothing answers: a located error, no folder."""
+    from drawdown.sweep import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 1)
+    with pytest.raises(InputError, match="cannot reach the Dask scheduler") as caught:
+        run_sweep(parse_spec(SPEC), tmp_path, scheduler="tcp://127.0.0.1:1")
+    assert caught.value.errors[0].file == "--scheduler"
+    assert not (tmp_path / "sweep").exists()

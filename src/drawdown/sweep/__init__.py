@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,8 +105,8 @@ def run_sweep(
     """
     from drawdown.results import check_target
     from drawdown.sweep.cluster import connect, dashboard
-    from drawdown.sweep.execute import Job, Settings, execute
-    from drawdown.sweep.store import SWEEP_DIR, SweepStore
+    from drawdown.sweep.execute import Settings, execute
+    from drawdown.sweep.store import SWEEP_DIR, SweepStore, check_resumable
     from drawdown.sweep.summary import summary_table
     from drawdown.sweep.variants import check_variants, expand
 
@@ -118,40 +119,31 @@ def run_sweep(
     scenario = scenario_of(spec, spec_dir)
     variants = expand(spec, scenario, where)
     hashes = check_variants(variants, scenario, where)  # every problem, before any work
-    base_hash = scenario.content_hash()
+    folder = Path(results) / SWEEP_DIR
     check_target(Path(results), scenario, SWEEP_DIR)  # a run of another scenario: refused
-    store = SweepStore.open(Path(results) / SWEEP_DIR, spec, scenario, variants)
-    records = store.finished()
-    resumed = len(records)
-    jobs = [
-        Job(v, h, v.overrides) if spec.replan else Job(v, base_hash, ())
-        for v, h in zip(variants, hashes, strict=True)
-        if v.index not in records
-    ]
-    cached = {}
-    for key in dict.fromkeys(j.plan_key for j in jobs):
-        made = store.cached_plan(key)
-        if made is not None:
-            cached[key] = made
-    work_seconds = work_cpu = 0.0
-    bar = _bar(progress, len(variants), resumed)
-    with connect(scheduler, workers) as client:
+    check_resumable(folder, spec, scenario, len(variants))  # another sweep there: refused
+    work = {"seconds": 0.0, "cpu": 0.0}
+    with connect(scheduler, workers) as client:  # an unreachable scheduler: nothing written
+        store = SweepStore.open(folder, spec, scenario, variants)
+        records = store.finished()
+        resumed = len(records)
+        jobs = _jobs(spec, variants, hashes, scenario.content_hash(), set(records))
+        cached = {k: m for k in {j.plan_key for j in jobs} if (m := store.cached_plan(k))}
         link = dashboard(client)
         if on_start is not None:
             on_start(link)
+        bar = _bar(progress, len(variants), resumed)
 
         def finished(outcome: Any) -> None:
-            nonlocal work_seconds, work_cpu
             records[outcome.index] = store.save_outcome(outcome)
-            work_seconds += outcome.seconds
-            work_cpu += outcome.cpu_seconds
+            work["seconds"] += outcome.seconds
+            work["cpu"] += outcome.cpu_seconds
             if bar is not None:
-                bar.advance(
-                    0 if outcome.runs is None else len(outcome.runs), outcome.status != "done"
-                )
+                runs = 0 if outcome.runs is None else len(outcome.runs)
+                bar.advance(runs, outcome.status != "done")
 
         settings = Settings(spec.runs, spec.seed, spec.planner)
-        if bar is None:
+        with bar if bar is not None else nullcontext():
             execute(
                 jobs,
                 scenario,
@@ -161,17 +153,6 @@ def run_sweep(
                 on_plan=store.save_plan,
                 on_outcome=finished,
             )
-        else:
-            with bar:
-                execute(
-                    jobs,
-                    scenario,
-                    settings,
-                    cached,
-                    client,
-                    on_plan=store.save_plan,
-                    on_outcome=finished,
-                )
     summary = summary_table(list(records.values()), spec.rank_by)
     store.write_summary(
         summary,
@@ -189,10 +170,23 @@ def run_sweep(
         resumed,
         len(jobs),
         time.perf_counter() - started,
-        work_seconds,
-        work_cpu,
+        work["seconds"],
+        work["cpu"],
         link,
     )
+
+
+def _jobs(
+    spec: SweepSpec, variants: list[Any], hashes: list[str], base_hash: str, finished: set[int]
+) -> list[Any]:
+    """The variants still to run, each with the scenario its plan is made for."""
+    from drawdown.sweep.execute import Job
+
+    return [
+        Job(v, h, v.overrides) if spec.replan else Job(v, base_hash, ())
+        for v, h in zip(variants, hashes, strict=True)
+        if v.index not in finished
+    ]
 
 
 def _bar(progress: bool | Any, total: int, done: int) -> Any:

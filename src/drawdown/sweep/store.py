@@ -58,17 +58,8 @@ class SweepStore:
         cls, folder: Path, spec: SweepSpec, scenario: Scenario, variants: list[Variant]
     ) -> SweepStore:
         """The folder of this sweep: made if new, refused if it holds another sweep."""
-        state = {
-            "version": __version__,
-            "spec_hash": spec.content_hash(),
-            "scenario_name": scenario.name,
-            "scenario_hash": scenario.content_hash(),
-            "variants": len(variants),
-        }
         path = folder / STATE_FILE
-        if path.exists():
-            _same_sweep(path, state)
-        else:
+        if not check_resumable(folder, spec, scenario, len(variants)):
             import yaml
 
             folder.mkdir(parents=True, exist_ok=True)
@@ -84,6 +75,7 @@ class SweepStore:
                 }
             )
             atomic_write_text(folder / "variants.csv", frame.to_csv(index=False))
+            state = _state(spec, scenario, len(variants))
             atomic_write_text(path, json.dumps(state, indent=2) + "\n")
         return cls(folder, spec, scenario.name, scenario.content_hash(), tuple(variants))
 
@@ -169,6 +161,26 @@ def _json(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
+def check_resumable(folder: Path, spec: SweepSpec, scenario: Scenario, variants: int) -> bool:
+    """Whether `folder` holds this sweep already (False: none yet); refuse another one."""
+    path = folder / STATE_FILE
+    if not path.exists():
+        return False
+    _same_sweep(path, _state(spec, scenario, variants))
+    return True
+
+
+def _state(spec: SweepSpec, scenario: Scenario, variants: int) -> dict[str, Any]:
+    """What sweep.json records: a resumed sweep must match it."""
+    return {
+        "version": __version__,
+        "spec_hash": spec.content_hash(),
+        "scenario_name": scenario.name,
+        "scenario_hash": scenario.content_hash(),
+        "variants": variants,
+    }
+
+
 def _same_sweep(path: Path, state: dict[str, Any]) -> None:
     """Refuse to resume a different sweep (or one of another drawdown version) here."""
     try:
@@ -201,4 +213,4 @@ def load_runs(folder: Path) -> pd.DataFrame:
     return frame.sort_values(["variant", "run"], kind="stable").reset_index(drop=True)
 
 
-__all__ = ["SWEEP_DIR", "SweepStore", "load_runs"]
+__all__ = ["SWEEP_DIR", "SweepStore", "check_resumable", "load_runs"]
