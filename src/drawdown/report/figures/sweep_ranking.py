@@ -40,4 +40,8 @@ def plot_sweep_ranking(data: SweepData, *, ax: Axes | None = None) -> Axes:
 
 
 def _short(text: str, width: int = 60) -> str:
+    """A variant's label for the axis: `a.b.c=1, d.e=2` as `c=1, e=2`, cut to `width`."""
+    parts = [p.partition("=") for p in text.split(", ")]
+    if all(sep for _, sep, _ in parts):
+        text = ", ".join(f"{name.rsplit('.', 1)[-1]}={value}" for name, _, value in parts)
     return text if len(text) <= width else text[: width - 1] + "…"
