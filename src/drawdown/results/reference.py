@@ -307,8 +307,8 @@ def files() -> tuple[File, ...]:
             f"{L.SWEEP_DIR}/summary.csv",
             "one row per variant of a `drawdown sweep`: its status and each key figure with "
             "its 95% interval (also summary.parquet); beside it: runs/variant=N/ (per-run "
-            "outcomes, the columns of simulation/runs.parquet), done/N.json, plans/HASH/, "
-            "variants.csv, spec.yaml, sweep.json",
+            "outcomes: `run` and the columns of simulation/runs.parquet), done/N.json, "
+            "plans/HASH/, variants.csv, spec.yaml, sweep.json",
             sweep_summary,
         ),
         File(
