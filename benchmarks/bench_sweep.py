@@ -85,6 +85,7 @@ def main() -> None:
     parser.add_argument("--scenario", default="minusma-2023")
     args = parser.parse_args()
 
+    import dask
     from distributed import Client, LocalCluster
 
     spec = _spec(args.scenario, args.runs)
@@ -109,6 +110,7 @@ def main() -> None:
         busiest: dict[int, float] = {}
         for n in (1, 2):
             with (
+                dask.config.set({"distributed.worker.profile.enabled": False}),  # as `connect`
                 LocalCluster(
                     n_workers=n,
                     threads_per_worker=1,

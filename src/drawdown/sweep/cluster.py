@@ -59,7 +59,12 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
         with client:
             yield client
         return
+    import dask
+
     with (
+        # Dask samples every worker's stack each 10 ms for its profile page; a sweep's
+        # workers are busy in one function, so that costs CPU and tells nothing
+        dask.config.set({"distributed.worker.profile.enabled": False}),
         LocalCluster(
             n_workers=workers or default_workers(),
             threads_per_worker=1,
