@@ -122,7 +122,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                 source="[E] gen",
             )
         )
-        people = draw(st.integers(0, 5000))
+        people = draw(st.integers(1, 5000))  # a unit has people (units derive from them)
         if with_units:
             units.append(
                 Unit(

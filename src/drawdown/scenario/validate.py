@@ -164,7 +164,9 @@ def check_sites(scenario: Scenario) -> list[Problem]:
                     "leave it blank or make the site an exit",
                 )
             )
-    if not scenario.holdings:
+    if not scenario.holdings and not any(u.people for u in scenario.units):
+        # People live in units.csv once units are declared: a folder of units and no cargo
+        # still has something to withdraw.
         problems.append(
             Problem(
                 "holdings.csv",
