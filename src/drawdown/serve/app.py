@@ -1,0 +1,221 @@
+"""The web app: a few JSON routes over the workbench, the page and its local assets.
+
+Safe by default: the host header must name this machine (no DNS rebinding); a request that
+changes state (POST) must come from this page's own origin; bodies are bounded in size and
+what-ifs in runs; at most `MAX_PENDING` what-ifs wait at once; the browser names only
+variants and jobs by id; every problem comes back as JSON with the CLI's message and the
+server stays up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from drawdown.errors import InputError, Problem
+from drawdown.serve.errors import error_json, simple_error
+from drawdown.serve.workbench import Workbench, unknown_variant
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_PENDING = 64  # what-ifs running or waiting; more are refused with 503
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+STATIC = Path(str(files("drawdown.serve") / "static"))
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class Guard:
+    """ASGI middleware: same-origin for state-changing requests, bounded request bodies."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES):
+        self.app, self.max_body = app, max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        origin, host = headers.get("origin", ""), headers.get("host", "")
+        if not origin or origin != f"http://{host}":
+            body = simple_error(
+                f"refused: a state-changing request from origin {origin or '(none)'!r}",
+                "use the workbench page this server serves",
+            )
+            await JSONResponse(body, status_code=403)(scope, receive, send)
+            return
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            await _too_large(self.max_body)(scope, receive, send)
+            return
+        seen = 0
+
+        async def bounded() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, bounded, send)
+        except _BodyTooLarge:
+            await _too_large(self.max_body)(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return JSONResponse(
+        simple_error(f"request larger than {limit // 1024} KiB", "send fewer changes"),
+        status_code=413,
+    )
+
+
+def _problem(exc: InputError, status: int = 400) -> JSONResponse:
+    return JSONResponse(error_json(exc), status_code=status)
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    try:
+        return json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise InputError(
+            Problem("request", "body", "not valid JSON", "send a JSON object"),
+            title="bad request",
+        ) from None
+
+
+def _lifespan(bench: Workbench) -> Any:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        bench.close()  # no planner process outlives the server
+
+    return lifespan
+
+
+def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS) -> Starlette:
+    """The Starlette app serving `bench` (hosts: the names the Host header may carry)."""
+    pending = {"n": 0}
+    limiter = anyio.CapacityLimiter(4)  # threads; the workbench itself runs one at a time
+
+    async def run(fn: Any, *args: Any) -> Any:
+        return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
+
+    async def page(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+    async def state(request: Request) -> Response:
+        return JSONResponse(await run(bench.state))
+
+    async def simulate(request: Request) -> Response:
+        if pending["n"] >= MAX_PENDING:
+            body = simple_error("the workbench is busy", "try again in a few seconds")
+            return JSONResponse(body, status_code=503)
+        pending["n"] += 1
+        try:
+            payload = await _json_body(request)
+            whatif = await run(bench.read, payload)
+            record = await run(bench.simulate, whatif)
+            return JSONResponse({"variant": record.full(), "variants": bench.variants.listing()})
+        except InputError as exc:
+            return _problem(exc)
+        finally:
+            pending["n"] -= 1
+
+    async def replan(request: Request) -> Response:
+        try:
+            payload = await _json_body(request)
+            whatif = await run(bench.read, payload)
+            job = await run(bench.replan, whatif)
+        except InputError as exc:
+            return _problem(exc, 409 if exc.title == "busy" else 400)
+        return JSONResponse({"job": job.as_json()}, status_code=202)
+
+    async def job(request: Request) -> Response:
+        found = bench.replanner.get(request.path_params["job_id"])
+        if found is None:
+            return JSONResponse(simple_error("no such job"), status_code=404)
+        body: dict[str, Any] = {"job": found.as_json()}
+        if found.state == "done":
+            record = bench.variants.get(found.variant_id)
+            if record is not None:
+                body["variant"] = record.full()
+            body["variants"] = bench.variants.listing()
+        return JSONResponse(body)
+
+    async def cancel(request: Request) -> Response:
+        found = bench.replanner.get(request.path_params["job_id"])
+        if found is None:
+            return JSONResponse(simple_error("no such job"), status_code=404)
+        await run(bench.replanner.cancel, found)
+        return JSONResponse({"job": found.as_json()})
+
+    async def variants(request: Request) -> Response:
+        return JSONResponse({"variants": bench.variants.listing()})
+
+    async def variant(request: Request) -> Response:
+        record = bench.variants.get(request.path_params["variant_id"])
+        if record is None:
+            return _problem(unknown_variant(request.path_params["variant_id"]), 404)
+        return JSONResponse({"variant": record.full()})
+
+    async def export(request: Request) -> Response:
+        try:
+            done = await run(bench.export, request.path_params["variant_id"])
+        except InputError as exc:
+            return _problem(exc, 404 if exc.title == "unknown variant" else 400)
+        return JSONResponse({"export": done})
+
+    async def exported(request: Request) -> Response:
+        path = bench.exported_report(request.path_params["variant_id"])
+        if path is None:
+            return JSONResponse(simple_error("no exported report of that variant"), 404)
+        return FileResponse(path, media_type="text/html")
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return JSONResponse(simple_error("not found"), status_code=404)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # the server stays up: the page shows what failed, the log has the traceback
+        return JSONResponse(simple_error(f"internal error: {exc!r}"), status_code=500)
+
+    routes = [
+        Route("/", page),
+        Route("/api/state", state),
+        Route("/api/simulate", simulate, methods=["POST"]),
+        Route("/api/replan", replan, methods=["POST"]),
+        Route("/api/jobs/{job_id}", job),
+        Route("/api/jobs/{job_id}/cancel", cancel, methods=["POST"]),
+        Route("/api/variants", variants),
+        Route("/api/variants/{variant_id}", variant),
+        Route("/api/variants/{variant_id}/export", export, methods=["POST"]),
+        Route("/exports/{variant_id}/report.html", exported),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    hosts = sorted({h.strip("[]") for h in allowed_hosts} | set(allowed_hosts))
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts), Middleware(Guard)],
+        exception_handlers={404: not_found, 500: server_error, Exception: server_error},
+        lifespan=_lifespan(bench),
+    )
+    return app

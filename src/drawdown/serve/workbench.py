@@ -1,0 +1,276 @@
+"""The workbench's state: one scenario, its plan, the baseline and the variants asked for.
+
+Composes the public API only: `drawdown.simulate` (the baseline, exactly what
+`drawdown simulate` gives for the same seed and runs), the variant front door
+`drawdown.simulate.variant_results` (a what-if on the current plan with common random
+numbers), the optimiser in a worker process (`serve.replan`), the report's figure code
+(`serve.figures`) and the scenario and report writers for export.
+
+Pairing: a what-if and the baseline it is compared with are run under one layout of draws
+with room for both, so run r of each reads the same uniforms. The layout is rounded up to
+a coarse grid and the baseline kept per (layout, runs), so most what-ifs simulate only
+themselves.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from drawdown.errors import InputError, Problem
+from drawdown.plan.model import Plan
+from drawdown.scenario.model import Scenario
+from drawdown.serve import figures
+from drawdown.serve.controls import controls_json
+from drawdown.serve.replan import Job, Replanner
+from drawdown.serve.store import VariantRecord, VariantStore
+from drawdown.serve.whatif import WhatIf, read_whatif
+from drawdown.simulate.disruptions import Layout
+from drawdown.simulate.result import SimulationResult
+
+PAIRED_KEEP = 4  # baselines kept for pairing, one per (layout, runs)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the server was started with (none of it comes from the browser)."""
+
+    runs: int = 2000
+    max_runs: int = 20_000
+    seed: int = 20230630
+    max_variants: int = 20
+    greedy: bool = False
+    exports: Path = Path("drawdown-workbench")
+
+
+def _grid(x: int) -> int:
+    """`x` rounded up to the grid 32, 48, 72, 108, ... (x1.5): coarse, so layouts repeat."""
+    step = 32.0
+    while step < x:
+        step *= 1.5
+    return int(math.ceil(step))
+
+
+class Workbench:
+    """Everything the server holds, and the operations the page asks for."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        plan: Plan,
+        settings: Settings,
+        *,
+        baseline_result: SimulationResult | None = None,
+        source: str = "",
+    ):
+        from drawdown.simulate import simulate
+        from drawdown.simulate.variant_results import VariantSimulator
+
+        self.scenario, self.plan, self.settings = scenario, plan, settings
+        self.source = source or scenario.name
+        self.simulator = VariantSimulator(scenario, plan)
+        self._base_prepared = self.simulator.prepare([])
+        if baseline_result is None or baseline_result.meta.runs != settings.runs:
+            baseline_result = simulate(scenario, plan, runs=settings.runs, seed=settings.seed)
+        self.seed = int(baseline_result.meta.seed)
+        page = figures.draw_figures(scenario, plan, baseline_result)
+        base = (scenario, plan, baseline_result)
+        record = VariantRecord(
+            "baseline",
+            "baseline",
+            "no change",
+            "baseline",
+            scenario,
+            plan,
+            baseline_result,
+            page,
+            figures.key_figures(base, base),
+            runs=baseline_result.meta.runs,
+        )
+        self.variants = VariantStore(record, settings.max_variants)
+        self.replanner = Replanner()
+        self._paired: dict[tuple[Layout, int], SimulationResult] = {}
+        self._own: dict[int, SimulationResult] = {baseline_result.meta.runs: baseline_result}
+        self._lock = threading.Lock()
+        # one simulation at a time: the machine's cores are shared, and queued requests wait
+        self.compute = threading.Lock()
+
+    # -- what the page reads ------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        """The scenario, its controls, the baseline page and the variants list."""
+        s, m = self.scenario, self.scenario.manifest
+        job = self.replanner.running()
+        return {
+            "scenario": {
+                "name": s.name,
+                "description": m.description,
+                "source": self.source,
+                "start_date": m.start_date.isoformat(),
+                "deadline": m.deadline.isoformat(),
+                "people": s.total_people,
+                "containers_teu": s.total_containers_teu,
+                "vehicles": s.total_vehicles,
+                "plan": f"{self.plan.method} plan",
+            },
+            "settings": {
+                "runs": self.settings.runs,
+                "max_runs": self.settings.max_runs,
+                "seed": self.seed,
+                "max_variants": self.settings.max_variants,
+            },
+            **controls_json(s),
+            "baseline": self.variants.baseline.full(),
+            "variants": self.variants.listing(),
+            "job": job.as_json() if job else None,
+        }
+
+    def read(self, payload: Any) -> WhatIf:
+        """A checked what-if (InputError with the `--set` messages if not)."""
+        return read_whatif(
+            payload,
+            self.scenario,
+            default_runs=self.settings.runs,
+            max_runs=self.settings.max_runs,
+        )
+
+    # -- Simulate ----------------------------------------------------------------------------
+    def simulate(self, whatif: WhatIf) -> VariantRecord:
+        """Stress-test the current plan under `whatif`, paired with the baseline."""
+        prepared = self.simulator.prepare(whatif.variant(self.scenario))
+        needed = self.simulator.layout([self._base_prepared, prepared])
+        room = Layout(needed.n_movements, _grid(needed.incident_slots), _grid(needed.kernel_spare))
+        key = (room, whatif.runs)
+        with self.compute:
+            base = self._paired.get(key)
+            todo = [prepared] if base is not None else [self._base_prepared, prepared]
+            done = self.simulator.run(todo, runs=whatif.runs, seed=self.seed, room=room)
+        if base is None:
+            base = done[0]
+            with self._lock:
+                self._paired[key] = base
+                while len(self._paired) > PAIRED_KEEP:
+                    self._paired.pop(next(iter(self._paired)))
+        result = done[-1]
+        changed = prepared[0]
+        return self._keep(
+            whatif, "simulate", changed, self.plan, result, (self.scenario, self.plan, base)
+        )
+
+    def _keep(
+        self,
+        whatif: WhatIf,
+        kind: str,
+        scenario: Scenario,
+        plan: Plan,
+        result: SimulationResult,
+        base: tuple[Scenario, Plan, SimulationResult],
+        note: str = "",
+    ) -> VariantRecord:
+        page = figures.draw_figures(scenario, plan, result)
+        record = VariantRecord(
+            self.variants.new_id(),
+            whatif.name,
+            whatif.describe(),
+            kind,
+            scenario,
+            plan,
+            result,
+            page,
+            figures.key_figures(base, (scenario, plan, result)),
+            note,
+            whatif.runs,
+        )
+        self.variants.add(record)
+        return record
+
+    # -- Re-plan -----------------------------------------------------------------------------
+    def replan(self, whatif: WhatIf) -> Job:
+        """Re-optimise for `whatif` in a worker process, then stress-test the new plan."""
+        changed = whatif.scenario(self.scenario)
+
+        def then(job: Job, plan: Plan, note: str) -> str:
+            from drawdown.simulate import simulate
+
+            with self.compute:
+                if job.state == "cancelled":
+                    return ""
+                result = simulate(changed, plan, runs=whatif.runs, seed=self.seed)
+                base = self._own_baseline(whatif.runs)
+            if job.state == "cancelled":
+                return ""
+            record = self._keep(
+                whatif, "replan", changed, plan, result, (self.scenario, self.plan, base), note
+            )
+            return record.id
+
+        return self.replanner.start(
+            whatif.name,
+            changed,
+            greedy=self.settings.greedy,
+            warm_start=None if self.settings.greedy else self.plan,
+            then=then,
+        )
+
+    def _own_baseline(self, runs: int) -> SimulationResult:
+        """The baseline as `drawdown simulate` runs it, for `runs` runs (a re-planned variant
+        executes another plan, so it pairs with the baseline as `drawdown compare` does)."""
+        from drawdown.simulate import simulate
+
+        if runs not in self._own:
+            self._own[runs] = simulate(self.scenario, self.plan, runs=runs, seed=self.seed)
+            while len(self._own) > PAIRED_KEEP:
+                self._own.pop(next(iter(self._own)))
+        return self._own[runs]
+
+    # -- Export ------------------------------------------------------------------------------
+    def export(self, variant_id: str) -> dict[str, str]:
+        """Write the variant as a scenario folder and as the offline HTML report, under the
+        server's own exports folder (never a path from the browser)."""
+        record = self.variants.get(variant_id)
+        if record is None:
+            raise unknown_variant(variant_id)
+        from drawdown.report import build_report
+        from drawdown.scenario.io import save_scenario
+
+        folder = self.settings.exports / record.id
+        with self.compute:
+            scenario_dir = save_scenario(record.scenario, folder / "scenario")
+            manifest = {"workbench variant": f"{record.name} ({record.changes})"}
+            if record.plan_note:
+                manifest["plan note"] = record.plan_note
+            report = build_report(
+                record.scenario, record.plan, record.result, folder / "results", manifest=manifest
+            )
+        return {
+            "id": record.id,
+            "scenario_folder": str(scenario_dir.resolve()),
+            "report": str(Path(report).resolve()),
+            "report_url": f"/exports/{record.id}/report.html",
+            "validate": f"drawdown validate {scenario_dir.resolve()}",
+        }
+
+    def exported_report(self, variant_id: str) -> Path | None:
+        """The report an export wrote for this variant id, if any (ids only, no paths)."""
+        record = self.variants.get(variant_id)
+        if record is None:
+            return None
+        path = self.settings.exports / record.id / "results" / "report.html"
+        return path if path.is_file() else None
+
+    def close(self) -> None:
+        self.replanner.shutdown()
+
+
+def unknown_variant(variant_id: object) -> InputError:
+    return InputError(
+        Problem(
+            "variant",
+            str(variant_id)[:40],
+            "no such variant (it may have been evicted: the list keeps the latest ones)",
+            "pick a variant from the list",
+        ),
+        title="unknown variant",
+    )
