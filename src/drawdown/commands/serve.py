@@ -21,7 +21,7 @@ def serve_command(
         str,
         typer.Argument(
             help="A built-in scenario name, a scenario folder, or a results folder of "
-            "`drawdown run` (its plan and simulation are reused)."
+            "`drawdown run` (its plan is reused)."
         ),
     ] = "minusma-2023",
     port: Annotated[
@@ -57,7 +57,7 @@ def serve_command(
     ] = Path("drawdown-workbench"),
 ) -> None:
     """Start the what-if workbench: simulate, re-plan, compare and export in the browser."""
-    from drawdown.serve import is_loopback, open_workbench, serve
+    from drawdown.serve import bind, is_loopback, open_workbench, serve
     from drawdown.serve.workbench import Settings
 
     if runs > max_runs:
@@ -70,6 +70,7 @@ def serve_command(
             f"[yellow]warning:[/yellow] listening on {host}: anyone who can reach this machine "
             "on the network can use the workbench and write exports (it has no login)"
         )
+    sock = bind(host, port)  # a port in use fails now, before the planning
     settings = Settings(
         runs=runs,
         max_runs=max_runs,
@@ -78,8 +79,16 @@ def serve_command(
         greedy=greedy,
         exports=exports,
     )
-    bench = open_workbench(source, settings, say=lambda text: console.print(text, markup=False))
-    serve(bench, host=host, port=port, say=lambda text: console.print(text, markup=False))
+    try:
+        bench = open_workbench(source, settings, say=say)
+    except BaseException:
+        sock.close()
+        raise
+    serve(bench, sock, say=say)
+
+
+def say(text: str) -> None:
+    console.print(text, markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,13 +2,14 @@
 
 It composes the public API only (scenario, plan, simulate, report): `open_workbench` loads a
 scenario (a built-in name, a scenario folder, or a results folder of `drawdown run`, whose
-plan and simulation it reuses), makes its plan and baseline, and `serve` runs the web app
+plan it reuses), makes its plan and baseline, and `serve` runs the web app
 with uvicorn on 127.0.0.1. Starlette and uvicorn are imported only here, so
 `drawdown --help` stays light.
 """
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 from collections.abc import Callable
@@ -45,14 +46,8 @@ def open_workbench(
         from drawdown.results import load_run
 
         run = load_run(folder)
-        say(f"results folder {folder}: its {run.plan.method} plan and {run.info.runs:,} runs")
-        return Workbench(
-            run.scenario,
-            run.plan,
-            settings,
-            baseline_result=run.result if run.result.meta.runs == settings.runs else None,
-            source=str(folder),
-        )
+        say(f"results folder {folder}: its {run.plan.method} plan")
+        return Workbench(run.scenario, run.plan, settings, source=str(folder))
     from drawdown.plan import greedy_plan, optimise
     from drawdown.scenario.io import load_scenario
 
@@ -76,12 +71,15 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host.strip("[]"), port))
     except OSError as exc:
         sock.close()
+        in_use = exc.errno == errno.EADDRINUSE
         raise InputError(
             Problem(
-                "--port",
-                str(port),
-                f"cannot listen on {host}:{port}: {exc.strerror}",
-                "choose another port with --port N (0: any free port)",
+                "--port" if in_use else "--host",
+                f"{host}:{port}",
+                f"cannot listen there: {exc.strerror}",
+                "choose another port with --port N (0: any free port)"
+                if in_use
+                else "use 127.0.0.1 (this machine), or an address of this machine",
             ),
             title="cannot start the workbench",
         ) from None
@@ -90,24 +88,14 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(
-    bench: Workbench,
-    *,
-    host: str = LOOPBACK,
-    port: int = 8050,
-    say: Callable[[str], object] = print,
-) -> None:
-    """Serve `bench` at http://host:port until interrupted."""
+def serve(bench: Workbench, sock: socket.socket, *, say: Callable[[str], object] = print) -> None:
+    """Serve `bench` on the listening socket `sock` (from `bind`) until interrupted."""
     import uvicorn
 
-    from drawdown.serve.app import LOOPBACK_HOSTS, create_app
+    from drawdown.serve.app import create_app
 
-    sock = bind(host, port)
-    actual = sock.getsockname()[1]
-    hosts = LOOPBACK_HOSTS if is_loopback(host) else ("*",)
-    app = create_app(bench, allowed_hosts=hosts)
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    say(f"drawdown workbench: http://{shown}:{actual}/  (Ctrl+C to stop)")
+    app = create_app(bench, allowed_hosts=allowed_hosts(sock))
+    say(f"drawdown workbench: {address(sock)}  (Ctrl+C to stop)")
     config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=3)
     try:
         uvicorn.Server(config).run(sockets=[sock])
@@ -116,4 +104,19 @@ def serve(
         sock.close()
 
 
-__all__ = ["is_loopback", "open_workbench", "serve"]
+def address(sock: socket.socket) -> str:
+    """The page's address for a listening socket."""
+    host, port = sock.getsockname()[:2]
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def allowed_hosts(sock: socket.socket) -> tuple[str, ...]:
+    """The names the Host header may carry: this machine's, or any when bound beyond it."""
+    from drawdown.serve.app import LOOPBACK_HOSTS
+
+    return LOOPBACK_HOSTS if is_loopback(sock.getsockname()[0]) else ("*",)
+
+
+__all__ = ["address", "allowed_hosts", "bind", "is_loopback", "open_workbench", "serve"]

@@ -30,8 +30,10 @@ from drawdown.scenario.model import Scenario
 from drawdown.simulate.result import SimulationResult
 
 #: The report figures the page shows, in page order.
-PAGE_FIGURES = ("map", "gantt", "fan", "cargo-outcome", "disposal", "protection")
+PAGE_FIGURES = ("map", "gantt", "fan", "cargo-outcome", "protection")
 CACHE_SIZE = 64
+#: which way a key figure gets better (the page colours a clear difference by it)
+BETTER = {"p_out_on_time": "higher", "teu_handed_over": "", "vehicles_handed_over": ""}
 
 _lock = threading.Lock()
 _svgs: OrderedDict[str, str] = OrderedDict()
@@ -94,6 +96,7 @@ def key_figures(
                 "figure": key,
                 "label": label,
                 "unit": unit,
+                "better": BETTER.get(key, "lower"),
                 "baseline": _finite(base["value"]),
                 "baseline_interval": [_finite(base["low"]), _finite(base["high"])],
                 "value": _finite(var["value"]),

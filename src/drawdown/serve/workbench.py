@@ -7,9 +7,12 @@ numbers), the optimiser in a worker process (`serve.replan`), the report's figur
 (`serve.figures`) and the scenario and report writers for export.
 
 Pairing: a what-if and the baseline it is compared with are run under one layout of draws
-with room for both, so run r of each reads the same uniforms. The layout is rounded up to
-a coarse grid and the baseline kept per (layout, runs), so most what-ifs simulate only
-themselves.
+with room for both, so run r of each reads the same uniforms. The session's layout has room
+for the draws of most what-ifs, so the baseline is simulated once and a what-if only
+itself; one that needs more room gets a layout rounded up to a coarse grid and a baseline
+under it (a few kept). The baseline is therefore this session's sample: the same seed
+through `drawdown simulate`, whose layout is sized to the baseline alone, draws another
+sample of the same distribution.
 """
 
 from __future__ import annotations
@@ -30,8 +33,12 @@ from drawdown.serve.store import VariantRecord, VariantStore
 from drawdown.serve.whatif import WhatIf, read_whatif
 from drawdown.simulate.disruptions import Layout
 from drawdown.simulate.result import SimulationResult
+from drawdown.simulate.variant_results import fits
 
-PAIRED_KEEP = 4  # baselines kept for pairing, one per (layout, runs)
+PAIRED_KEEP = 4  # extra baselines kept for pairing, one per (layout, runs)
+#: The what-if the session's layout makes room for: the most draws a run may need short of
+#: extreme threats (a what-if that needs more gets a layout, and a baseline, of its own).
+ROOMY = ("clearance.*.approval=0", "threat.*.rate=*3")
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,11 @@ class Settings:
     max_variants: int = 20
     greedy: bool = False
     exports: Path = Path("drawdown-workbench")
+
+
+def _rounded(layout: Layout) -> Layout:
+    """`layout` with its room rounded up to a coarse grid, so what-ifs share layouts."""
+    return Layout(layout.n_movements, _grid(layout.incident_slots), _grid(layout.kernel_spare))
 
 
 def _grid(x: int) -> int:
@@ -63,19 +75,22 @@ class Workbench:
         plan: Plan,
         settings: Settings,
         *,
-        baseline_result: SimulationResult | None = None,
         source: str = "",
     ):
-        from drawdown.simulate import simulate
         from drawdown.simulate.variant_results import VariantSimulator
 
         self.scenario, self.plan, self.settings = scenario, plan, settings
         self.source = source or scenario.name
+        self.seed = settings.seed
         self.simulator = VariantSimulator(scenario, plan)
         self._base_prepared = self.simulator.prepare([])
-        if baseline_result is None or baseline_result.meta.runs != settings.runs:
-            baseline_result = simulate(scenario, plan, runs=settings.runs, seed=settings.seed)
-        self.seed = int(baseline_result.meta.seed)
+        # Room for the draws of most what-ifs (every request refused, threats tripled), so
+        # the baseline is simulated once and each what-if only itself (see `simulate`).
+        hard = self.simulator.prepare(list(ROOMY))
+        self.room = _rounded(self.simulator.layout([self._base_prepared, hard]))
+        baseline_result = self.simulator.run(
+            [self._base_prepared], runs=settings.runs, seed=self.seed, room=self.room
+        )[0]
         page = figures.draw_figures(scenario, plan, baseline_result)
         base = (scenario, plan, baseline_result)
         record = VariantRecord(
@@ -88,12 +103,13 @@ class Workbench:
             baseline_result,
             page,
             figures.key_figures(base, base),
-            runs=baseline_result.meta.runs,
+            runs=settings.runs,
         )
         self.variants = VariantStore(record, settings.max_variants)
         self.replanner = Replanner()
-        self._paired: dict[tuple[Layout, int], SimulationResult] = {}
-        self._own: dict[int, SimulationResult] = {baseline_result.meta.runs: baseline_result}
+        self._paired: dict[tuple[Layout, int], SimulationResult] = {
+            (self.room, settings.runs): baseline_result
+        }
         self._lock = threading.Lock()
         # one simulation at a time: the machine's cores are shared, and queued requests wait
         self.compute = threading.Lock()
@@ -141,23 +157,35 @@ class Workbench:
         """Stress-test the current plan under `whatif`, paired with the baseline."""
         prepared = self.simulator.prepare(whatif.variant(self.scenario))
         needed = self.simulator.layout([self._base_prepared, prepared])
-        room = Layout(needed.n_movements, _grid(needed.incident_slots), _grid(needed.kernel_spare))
-        key = (room, whatif.runs)
+        room = self.room if fits(needed, self.room) else _rounded(needed)
         with self.compute:
-            base = self._paired.get(key)
+            base = self._paired.get((room, whatif.runs))
             todo = [prepared] if base is not None else [self._base_prepared, prepared]
             done = self.simulator.run(todo, runs=whatif.runs, seed=self.seed, room=room)
+            if base is None:
+                base = self._pair(room, whatif.runs, done[0])
+        paired = (self.scenario, self.plan, base)
+        return self._keep(whatif, "simulate", prepared[0], self.plan, done[-1], paired)
+
+    def _pair(self, room: Layout, runs: int, result: SimulationResult) -> SimulationResult:
+        """Keep a baseline simulated under `room` for `runs` runs (a few, oldest dropped;
+        the session's own baseline stays)."""
+        with self._lock:
+            self._paired[(room, runs)] = result
+            extra = [k for k in self._paired if k != (self.room, self.settings.runs)]
+            for key in extra[: max(0, len(extra) - PAIRED_KEEP)]:
+                del self._paired[key]
+        return result
+
+    def baseline_for(self, runs: int) -> SimulationResult:
+        """The baseline under the session's layout, for `runs` runs."""
+        base = self._paired.get((self.room, runs))
         if base is None:
-            base = done[0]
-            with self._lock:
-                self._paired[key] = base
-                while len(self._paired) > PAIRED_KEEP:
-                    self._paired.pop(next(iter(self._paired)))
-        result = done[-1]
-        changed = prepared[0]
-        return self._keep(
-            whatif, "simulate", changed, self.plan, result, (self.scenario, self.plan, base)
-        )
+            done = self.simulator.run(
+                [self._base_prepared], runs=runs, seed=self.seed, room=self.room
+            )
+            base = self._pair(self.room, runs, done[0])
+        return base
 
     def _keep(
         self,
@@ -198,7 +226,7 @@ class Workbench:
                 if job.state == "cancelled":
                     return ""
                 result = simulate(changed, plan, runs=whatif.runs, seed=self.seed)
-                base = self._own_baseline(whatif.runs)
+                base = self.baseline_for(whatif.runs)
             if job.state == "cancelled":
                 return ""
             record = self._keep(
@@ -213,17 +241,6 @@ class Workbench:
             warm_start=None if self.settings.greedy else self.plan,
             then=then,
         )
-
-    def _own_baseline(self, runs: int) -> SimulationResult:
-        """The baseline as `drawdown simulate` runs it, for `runs` runs (a re-planned variant
-        executes another plan, so it pairs with the baseline as `drawdown compare` does)."""
-        from drawdown.simulate import simulate
-
-        if runs not in self._own:
-            self._own[runs] = simulate(self.scenario, self.plan, runs=runs, seed=self.seed)
-            while len(self._own) > PAIRED_KEEP:
-                self._own.pop(next(iter(self._own)))
-        return self._own[runs]
 
     # -- Export ------------------------------------------------------------------------------
     def export(self, variant_id: str) -> dict[str, str]:

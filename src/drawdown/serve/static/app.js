@@ -138,7 +138,10 @@ function showVariant(v) {
     const diff = el("td", { class: "num diff", "data-figure": f.figure,
       text: v.id === "baseline" ? "–" : `${signed(f.diff)} ${interval(f.diff_interval)}` });
     const [lo, hi] = f.diff_interval;
-    if (v.id !== "baseline" && lo !== null && hi !== null && (lo > 0 || hi < 0)) diff.classList.add(lo > 0 ? "diff-up" : "diff-down");
+    if (v.id !== "baseline" && f.better && lo !== null && hi !== null && (lo > 0 || hi < 0)) {
+      const worse = (lo > 0) === (f.better === "lower");
+      diff.classList.add(worse ? "worse" : "better");
+    }
     return el("tr", {},
       el("td", { text: `${f.label} (${f.unit})` }),
       el("td", { class: "num", text: `${fmt(f.baseline)} ${interval(f.baseline_interval)}` }),
