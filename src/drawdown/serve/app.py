@@ -27,7 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from drawdown.errors import InputError, Problem
-from drawdown.serve.errors import error_json, simple_error
+from drawdown.serve.errors import Busy, UnknownVariant, error_json, simple_error
 from drawdown.serve.workbench import Workbench, unknown_variant
 
 MAX_BODY_BYTES = 64 * 1024
@@ -147,7 +147,7 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
             whatif = await run(bench.read, payload)
             job = await run(bench.replan, whatif)
         except InputError as exc:
-            return _problem(exc, 409 if exc.title == "busy" else 400)
+            return _problem(exc, 409 if isinstance(exc, Busy) else 400)
         return JSONResponse({"job": job.as_json()}, status_code=202)
 
     async def job(request: Request) -> Response:
@@ -182,7 +182,7 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
         try:
             done = await run(bench.export, request.path_params["variant_id"])
         except InputError as exc:
-            return _problem(exc, 404 if exc.title == "unknown variant" else 400)
+            return _problem(exc, 404 if isinstance(exc, UnknownVariant) else 400)
         return JSONResponse({"export": done})
 
     async def exported(request: Request) -> Response:

@@ -7,6 +7,14 @@ from typing import Any
 from drawdown.errors import InputError
 
 
+class Busy(InputError):
+    """A request the workbench cannot take now (a re-plan is running): HTTP 409."""
+
+
+class UnknownVariant(InputError):
+    """A variant id the workbench does not hold (never held, or evicted): HTTP 404."""
+
+
 def error_json(exc: InputError) -> dict[str, Any]:
     """An InputError as JSON: its title and each problem, with the CLI's one-line text."""
     return {

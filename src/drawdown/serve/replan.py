@@ -19,6 +19,7 @@ from typing import Any
 from drawdown.errors import InputError, Problem
 from drawdown.plan.model import Plan
 from drawdown.scenario.model import Scenario
+from drawdown.serve.errors import Busy, error_json
 
 JOB_ID = re.compile(r"^j[0-9a-f]{8}$")
 STATES = ("planning", "simulating", "done", "failed", "cancelled")
@@ -103,7 +104,7 @@ class Replanner:
     ) -> Job:
         """Plan `scenario` in a worker; on success call `then(job, plan, note)` in a thread."""
         if self.running() is not None:
-            raise InputError(
+            raise Busy(
                 Problem(
                     "re-plan",
                     "",
@@ -164,8 +165,6 @@ class Replanner:
                 job.state, job.stage, job.finished = "done", "done", time.monotonic()
 
     def _fail(self, job: Job, title: str, problems: list[Problem]) -> None:
-        from drawdown.serve.errors import error_json
-
         job.state, job.stage, job.finished = "failed", "failed", time.monotonic()
         job.error = error_json(InputError(problems or [Problem("re-plan", "", title)], title))
 

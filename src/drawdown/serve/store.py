@@ -38,6 +38,7 @@ class VariantRecord:
     key_figures: list[dict[str, Any]] = field(default_factory=list)
     plan_note: str = ""
     runs: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # where the answer's time went
 
     def summary(self) -> dict[str, Any]:
         """The row of the variants list: name, what changed and the key figures."""
@@ -54,7 +55,12 @@ class VariantRecord:
 
     def full(self) -> dict[str, Any]:
         """Everything the page shows of this variant."""
-        return {**self.summary(), **self.page, "key_figures": self.key_figures}
+        return {
+            **self.summary(),
+            **self.page,
+            "key_figures": self.key_figures,
+            "seconds": self.seconds,
+        }
 
 
 class VariantStore:

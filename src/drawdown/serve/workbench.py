@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drawdown.errors import InputError, Problem
+from drawdown.errors import Problem
 from drawdown.plan.model import Plan
 from drawdown.scenario.model import Scenario
 from drawdown.serve import figures
 from drawdown.serve.controls import controls_json
+from drawdown.serve.errors import UnknownVariant
 from drawdown.serve.replan import Job, Replanner
 from drawdown.serve.store import VariantRecord, VariantStore
 from drawdown.serve.whatif import WhatIf, read_whatif
@@ -155,6 +157,7 @@ class Workbench:
     # -- Simulate ----------------------------------------------------------------------------
     def simulate(self, whatif: WhatIf) -> VariantRecord:
         """Stress-test the current plan under `whatif`, paired with the baseline."""
+        started = time.perf_counter()
         prepared = self.simulator.prepare(whatif.variant(self.scenario))
         needed = self.simulator.layout([self._base_prepared, prepared])
         room = self.room if fits(needed, self.room) else _rounded(needed)
@@ -165,7 +168,13 @@ class Workbench:
             if base is None:
                 base = self._pair(room, whatif.runs, done[0])
         paired = (self.scenario, self.plan, base)
-        return self._keep(whatif, "simulate", prepared[0], self.plan, done[-1], paired)
+        seconds = {
+            "simulate": time.perf_counter() - started,
+            "baseline rerun": float(len(todo) > 1),
+        }
+        return self._keep(
+            whatif, "simulate", prepared[0], self.plan, done[-1], paired, seconds=seconds
+        )
 
     def _pair(self, room: Layout, runs: int, result: SimulationResult) -> SimulationResult:
         """Keep a baseline simulated under `room` for `runs` runs (a few, oldest dropped;
@@ -196,8 +205,12 @@ class Workbench:
         result: SimulationResult,
         base: tuple[Scenario, Plan, SimulationResult],
         note: str = "",
+        *,
+        seconds: dict[str, float] | None = None,
     ) -> VariantRecord:
+        started = time.perf_counter()
         page = figures.draw_figures(scenario, plan, result)
+        timing = {**(seconds or {}), "figures": time.perf_counter() - started}
         record = VariantRecord(
             self.variants.new_id(),
             whatif.name,
@@ -210,6 +223,7 @@ class Workbench:
             figures.key_figures(base, (scenario, plan, result)),
             note,
             whatif.runs,
+            {k: round(v, 3) for k, v in timing.items()},
         )
         self.variants.add(record)
         return record
@@ -281,8 +295,8 @@ class Workbench:
         self.replanner.shutdown()
 
 
-def unknown_variant(variant_id: object) -> InputError:
-    return InputError(
+def unknown_variant(variant_id: object) -> UnknownVariant:
+    return UnknownVariant(
         Problem(
             "variant",
             str(variant_id)[:40],

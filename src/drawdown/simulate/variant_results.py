@@ -34,6 +34,7 @@ class VariantSimulator:
         check_plan(scenario, plan, check_hash=check_hash)
         self.scenario, self.plan = scenario, plan
         self.compiler = VariantCompiler(scenario, plan)
+        self.plan_hash = plan.content_hash()  # the plan never changes: hash it once
 
     def prepare(self, variant: Variant | Scenario) -> tuple[Scenario, Compiled]:
         """The variant's scenario and engine arrays (refuses an invalid variant)."""
@@ -83,7 +84,7 @@ class VariantSimulator:
             meta = Meta(
                 scenario_name=v.name,
                 scenario_hash=v.content_hash(),
-                plan_hash=self.plan.content_hash(),
+                plan_hash=self.plan_hash,
                 seed=seed,
                 runs=runs,
                 start_date=v.manifest.start_date.isoformat(),

@@ -61,6 +61,7 @@ function buildControls(data) {
       const input = el("input", {
         type: "text",
         "data-name": c.name,
+        "data-kind": c.kind,
         placeholder: c.current || (c.kind === "date" ? "YYYY-MM-DD" : ""),
         title: `${c.name} (now ${c.current || "unset"})`,
         "aria-label": c.name,
@@ -98,8 +99,11 @@ function renderEvents() {
 function whatIf() {
   const changes = [];
   for (const input of document.querySelectorAll("#groups input[data-name]")) {
-    const value = input.value.trim();
-    if (value !== "") changes.push({ name: input.dataset.name, value });
+    let value = input.value.trim();
+    if (value === "") continue;
+    // a declared uncertainty on the multiplier scale takes a factor of the table's values
+    if (input.dataset.kind === "factor" && !value.startsWith("*")) value = "*" + value;
+    changes.push({ name: input.dataset.name, value });
   }
   const runs = Number($("#runs").value);
   return {
