@@ -186,6 +186,12 @@ class Workbench:
                 del self._paired[key]
         return result
 
+    @property
+    def baselines_kept(self) -> int:
+        """How many baselines are kept for pairing (the session's and a few more)."""
+        with self._lock:
+            return len(self._paired)
+
     def baseline_for(self, runs: int) -> SimulationResult:
         """The baseline under the session's layout, for `runs` runs."""
         base = self._paired.get((self.room, runs))
