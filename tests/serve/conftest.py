@@ -83,5 +83,7 @@ def server(bench: Workbench) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def small_server(tiny: Scenario, tiny_greedy: object, tmp_path: Path) -> Iterator[LiveServer]:
-    """A server of its own keeping at most two variants (to see eviction)."""
-    yield from _serve(make_bench(tiny, tiny_greedy, tmp_path / "exports", max_variants=2))
+    """A server of its own keeping at most two variants, planning greedily."""
+    yield from _serve(
+        make_bench(tiny, tiny_greedy, tmp_path / "exports", max_variants=2, greedy=True)
+    )

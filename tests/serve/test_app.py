@@ -163,3 +163,14 @@ def test_old_variants_are_evicted(small_server) -> None:  # type: ignore[no-unty
     assert listed == ["baseline", ids[1], ids[2]]
     assert _get(small_server, f"/api/variants/{ids[0]}").status_code == 404
     assert len(small_server.bench.variants) == 2
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "tests/data/tiny", "/tmp", "", 7])
+def test_only_builtin_scenarios_can_be_opened(server, name: object) -> None:  # type: ignore[no-untyped-def]
+    """The page may open a built-in scenario by name; a path or anything else is refused."""
+    answer = _post(server, "/api/open", {"scenario": name})
+    assert answer.status_code == 400
+    problem = answer.json()["problems"][0]
+    assert problem["message"].startswith("not a built-in scenario")
+    assert "minusma-2023" in problem["hint"]
+    assert _get(server, "/api/state").json()["scenario"]["name"] == "tiny"

@@ -53,3 +53,20 @@ def test_replan_cancel_stops_the_worker(bench: Workbench) -> None:
     again = bench.replan(bench.read(MORE_TRUCKS))
     bench.replanner.cancel(again)
     assert again.state == "cancelled"
+
+
+def test_open_another_builtin_scenario(small_server) -> None:  # type: ignore[no-untyped-def]
+    """Opening a built-in by name plans it in the worker, then the page's state is its own."""
+    started = httpx.post(
+        f"{small_server.origin}/api/open",
+        json={"scenario": "barkhane-mali-2022"},
+        headers={"Origin": small_server.origin},
+    )
+    assert started.status_code == 202, started.text
+    body = _wait(small_server, started.json()["job"]["id"])
+    assert body["job"]["state"] == "done" and body["job"]["kind"] == "open", body["job"]
+    state = httpx.get(f"{small_server.origin}/api/state", timeout=60).json()
+    assert state["scenario"]["name"] == "barkhane-mali-2022"
+    assert [v["id"] for v in state["variants"]] == ["baseline"]
+    names = {c["name"] for c in state["controls"]}
+    assert "clearance.road.approval" in names

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from drawdown.errors import InputError, Problem
 from drawdown.serve.errors import Busy, UnknownVariant, error_json, simple_error
+from drawdown.serve.session import Session
 from drawdown.serve.workbench import Workbench, unknown_variant
 
 MAX_BODY_BYTES = 64 * 1024
@@ -103,17 +104,22 @@ async def _json_body(request: Request) -> Any:
         ) from None
 
 
-def _lifespan(bench: Workbench) -> Any:
+def _lifespan(session: Session) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        bench.close()  # no planner process outlives the server
+        session.close()  # no planner process outlives the server
 
     return lifespan
 
 
 def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS) -> Starlette:
-    """The Starlette app serving `bench` (hosts: the names the Host header may carry)."""
+    """The Starlette app serving `bench` (hosts: the names the Host header may carry).
+
+    The page may switch to another built-in scenario; `app.state.session.bench` is the
+    workbench in use.
+    """
+    session = Session(bench)
     pending = {"n": 0}
     limiter = anyio.CapacityLimiter(4)  # threads; the workbench itself runs one at a time
 
@@ -124,13 +130,14 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
     async def state(request: Request) -> Response:
-        return JSONResponse(await run(bench.state))
+        return JSONResponse(await run(session.bench.state))
 
     async def simulate(request: Request) -> Response:
         if pending["n"] >= MAX_PENDING:
             body = simple_error("the workbench is busy", "try again in a few seconds")
             return JSONResponse(body, status_code=503)
         pending["n"] += 1
+        bench = session.bench  # one workbench for the whole request, even if the page switches
         try:
             payload = await _json_body(request)
             whatif = await run(bench.read, payload)
@@ -142,6 +149,7 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
             pending["n"] -= 1
 
     async def replan(request: Request) -> Response:
+        bench = session.bench
         try:
             payload = await _json_body(request)
             whatif = await run(bench.read, payload)
@@ -150,12 +158,21 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
             return _problem(exc, 409 if isinstance(exc, Busy) else 400)
         return JSONResponse({"job": job.as_json()}, status_code=202)
 
+    async def open_scenario(request: Request) -> Response:
+        try:
+            payload = await _json_body(request)
+            job = await run(session.open_builtin, payload)
+        except InputError as exc:
+            return _problem(exc, 409 if isinstance(exc, Busy) else 400)
+        return JSONResponse({"job": job.as_json()}, status_code=202)
+
     async def job(request: Request) -> Response:
-        found = bench.replanner.get(request.path_params["job_id"])
+        found = session.replanner.get(request.path_params["job_id"])
         if found is None:
             return JSONResponse(simple_error("no such job"), status_code=404)
         body: dict[str, Any] = {"job": found.as_json()}
-        if found.state == "done":
+        if found.state == "done" and found.kind == "replan":
+            bench = session.bench
             record = bench.variants.get(found.variant_id)
             if record is not None:
                 body["variant"] = record.full()
@@ -163,30 +180,30 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
         return JSONResponse(body)
 
     async def cancel(request: Request) -> Response:
-        found = bench.replanner.get(request.path_params["job_id"])
+        found = session.replanner.get(request.path_params["job_id"])
         if found is None:
             return JSONResponse(simple_error("no such job"), status_code=404)
-        await run(bench.replanner.cancel, found)
+        await run(session.replanner.cancel, found)
         return JSONResponse({"job": found.as_json()})
 
     async def variants(request: Request) -> Response:
-        return JSONResponse({"variants": bench.variants.listing()})
+        return JSONResponse({"variants": session.bench.variants.listing()})
 
     async def variant(request: Request) -> Response:
-        record = bench.variants.get(request.path_params["variant_id"])
+        record = session.bench.variants.get(request.path_params["variant_id"])
         if record is None:
             return _problem(unknown_variant(request.path_params["variant_id"]), 404)
         return JSONResponse({"variant": record.full()})
 
     async def export(request: Request) -> Response:
         try:
-            done = await run(bench.export, request.path_params["variant_id"])
+            done = await run(session.bench.export, request.path_params["variant_id"])
         except InputError as exc:
             return _problem(exc, 404 if isinstance(exc, UnknownVariant) else 400)
         return JSONResponse({"export": done})
 
     async def exported(request: Request) -> Response:
-        path = bench.exported_report(request.path_params["variant_id"])
+        path = session.bench.exported_report(request.path_params["variant_id"])
         if path is None:
             return JSONResponse(simple_error("no exported report of that variant"), 404)
         return FileResponse(path, media_type="text/html")
@@ -203,6 +220,7 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
         Route("/api/state", state),
         Route("/api/simulate", simulate, methods=["POST"]),
         Route("/api/replan", replan, methods=["POST"]),
+        Route("/api/open", open_scenario, methods=["POST"]),
         Route("/api/jobs/{job_id}", job),
         Route("/api/jobs/{job_id}/cancel", cancel, methods=["POST"]),
         Route("/api/variants", variants),
@@ -216,6 +234,7 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
         routes=routes,
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts), Middleware(Guard)],
         exception_handlers={404: not_found, 500: server_error, Exception: server_error},
-        lifespan=_lifespan(bench),
+        lifespan=_lifespan(session),
     )
+    app.state.session = session
     return app

@@ -53,6 +53,7 @@ class Job:
 
     id: str
     name: str
+    kind: str = "replan"  # or "open": planning another built-in scenario
     state: str = "planning"
     stage: str = "starting the planner process"
     started: float = field(default_factory=time.monotonic)
@@ -66,6 +67,7 @@ class Job:
         return {
             "id": self.id,
             "name": self.name,
+            "kind": self.kind,
             "state": self.state,
             "stage": self.stage,
             "seconds": round(end - self.started, 1),
@@ -101,6 +103,7 @@ class Replanner:
         greedy: bool,
         warm_start: Plan | None,
         then: Any,
+        kind: str = "replan",
     ) -> Job:
         """Plan `scenario` in a worker; on success call `then(job, plan, note)` in a thread."""
         if self.running() is not None:
@@ -113,7 +116,7 @@ class Replanner:
                 ),
                 title="busy",
             )
-        job = Job(f"j{secrets.token_hex(4)}", name)
+        job = Job(f"j{secrets.token_hex(4)}", name, kind)
         parent, child = self._context.Pipe(duplex=False)
         job.process = self._context.Process(
             target=plan_in_worker, args=(scenario, greedy, warm_start, child), daemon=True
@@ -152,7 +155,7 @@ class Replanner:
         elif outcome[0] == "error":
             self._fail(job, outcome[1], outcome[2])
         else:
-            job.state, job.stage = "simulating", "stress-testing the new plan"
+            job.state, job.stage = "simulating", "stress-testing the plan"
             try:
                 job.variant_id = then(job, outcome[1], outcome[2])
             except InputError as exc:

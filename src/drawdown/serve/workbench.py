@@ -78,6 +78,7 @@ class Workbench:
         settings: Settings,
         *,
         source: str = "",
+        replanner: Replanner | None = None,
     ):
         from drawdown.simulate.variant_results import VariantSimulator
 
@@ -108,7 +109,7 @@ class Workbench:
             runs=settings.runs,
         )
         self.variants = VariantStore(record, settings.max_variants)
-        self.replanner = Replanner()
+        self.replanner = replanner or Replanner()  # shared when the session switches
         self._paired: dict[tuple[Layout, int], SimulationResult] = {
             (self.room, settings.runs): baseline_result
         }
@@ -119,6 +120,8 @@ class Workbench:
     # -- what the page reads ------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
         """The scenario, its controls, the baseline page and the variants list."""
+        from drawdown.scenario.io import builtin_names
+
         s, m = self.scenario, self.scenario.manifest
         job = self.replanner.running()
         return {
@@ -143,6 +146,7 @@ class Workbench:
             "baseline": self.variants.baseline.full(),
             "variants": self.variants.listing(),
             "job": job.as_json() if job else None,
+            "builtins": builtin_names(),
         }
 
     def read(self, payload: Any) -> WhatIf:

@@ -215,7 +215,7 @@ async function exportVariant(id, button) {
 
 // -- actions -----------------------------------------------------------------------------
 function busy(on) {
-  for (const id of ["#simulate", "#replan"]) $(id).disabled = on;
+  for (const id of ["#simulate", "#replan", "#open"]) $(id).disabled = on;
 }
 
 async function simulate(event) {
@@ -247,8 +247,13 @@ function watchJob(job) {
     const r = await api("GET", `/api/jobs/${state.job.id}`);
     if (!r.ok) { stopJob(); showErrors(r.body); return; }
     const j = r.body.job;
-    $("#job-status").textContent = `re-plan “${j.name}”: ${j.stage} (${j.seconds} s)`;
-    if (j.state === "done") {
+    const what = j.kind === "open" ? j.name : `re-plan “${j.name}”`;
+    $("#job-status").textContent = `${what}: ${j.stage} (${j.seconds} s)`;
+    if (j.state === "done" && j.kind === "open") {
+      stopJob();
+      await load();
+      $("#job-status").textContent = `${j.name}: done in ${j.seconds} s`;
+    } else if (j.state === "done") {
       stopJob();
       $("#job-status").textContent = `re-plan “${j.name}” done in ${j.seconds} s`;
       if (r.body.variants) showList(r.body.variants);
@@ -258,7 +263,7 @@ function watchJob(job) {
       showErrors(j.error);
     } else if (j.state === "cancelled") {
       stopJob();
-      $("#job-status").textContent = `re-plan “${j.name}” cancelled`;
+      $("#job-status").textContent = `${j.name} cancelled`;
     } else {
       state.poll = setTimeout(tick, 500);
     }
@@ -282,29 +287,49 @@ async function cancelJob() {
   $("#job-status").textContent = `re-plan “${r.body.job.name}” cancelled`;
 }
 
-async function start() {
+async function load() {
   const r = await api("GET", "/api/state");
-  if (!r.ok) { showErrors(r.body); return; }
+  if (!r.ok) { showErrors(r.body); return null; }
   const data = r.body;
   state.data = data;
+  state.events = [];
+  renderEvents();
   const s = data.scenario;
   $("#scenario-name").textContent = `— ${s.name}`;
   $("#scenario-line").textContent =
     `${s.description} · ${s.start_date} to ${s.deadline} · ${s.people.toLocaleString("en")} people, ` +
     `${Math.round(s.containers_teu).toLocaleString("en")} TEU, ${s.vehicles.toLocaleString("en")} vehicles · ` +
     `${s.plan} · seed ${data.settings.seed}`;
+  $("#builtin").replaceChildren(...data.builtins.map((n) => el("option", { value: n, text: n })));
+  if (data.builtins.includes(s.name)) $("#builtin").value = s.name;
   buildControls(data);
   showList(data.variants);
   showVariant(data.baseline);
+  return data;
+}
+
+async function openScenario(event) {
+  event.preventDefault();
+  busy(true);
+  const r = await api("POST", "/api/open", { scenario: $("#builtin").value });
+  if (!r.ok) { busy(false); showErrors(r.body); return; }
+  showErrors(null);
+  watchJob(r.body.job);
+}
+
+async function start() {
+  const data = await load();
+  if (!data) return;
   if (data.job) watchJob(data.job);
   $("#whatif").addEventListener("submit", simulate);
+  $("#open-form").addEventListener("submit", openScenario);
   $("#replan").onclick = replan;
   $("#cancel").onclick = cancelJob;
   $("#whatif").addEventListener("reset", () => {
     state.events = [];
     renderEvents();
     for (const row of document.querySelectorAll(".control.changed")) row.classList.remove("changed");
-    setTimeout(() => { $("#runs").value = data.settings.runs; }, 0);
+    setTimeout(() => { $("#runs").value = state.data.settings.runs; }, 0);
   });
   $("#add-event").onclick = () => {
     state.events.push({ kind: $("#event-kind").value, target: $("#event-target").value,
