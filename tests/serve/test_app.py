@@ -174,3 +174,17 @@ def test_only_builtin_scenarios_can_be_opened(server, name: object) -> None:  # 
     assert problem["message"].startswith("not a built-in scenario")
     assert "minusma-2023" in problem["hint"]
     assert _get(server, "/api/state").json()["scenario"]["name"] == "tiny"
+
+
+def test_an_internal_failure_is_shown_and_the_server_stays_up(server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Whatever breaks inside a what-if comes back as a JSON error; the next one works."""
+
+    def broken(whatif: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(server.bench, "simulate", broken)
+    answer = _post(server, "/api/simulate", ROAD_HALF)
+    assert answer.status_code == 500
+    assert "disk on fire" in answer.json()["problems"][0]["text"]
+    monkeypatch.undo()
+    assert _post(server, "/api/simulate", ROAD_HALF).status_code == 200
