@@ -17,7 +17,6 @@ sample of the same distribution.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from dataclasses import dataclass
@@ -33,9 +32,8 @@ from drawdown.serve.errors import UnknownVariant
 from drawdown.serve.replan import Job, Replanner
 from drawdown.serve.store import VariantRecord, VariantStore
 from drawdown.serve.whatif import WhatIf, read_whatif
-from drawdown.simulate.disruptions import Layout
 from drawdown.simulate.result import SimulationResult
-from drawdown.simulate.variant_results import fits
+from drawdown.simulate.variant_results import Layout, fits, rounded
 
 PAIRED_KEEP = 4  # extra baselines kept for pairing, one per (layout, runs)
 #: The what-if the session's layout makes room for: the most draws a run may need short of
@@ -53,19 +51,6 @@ class Settings:
     max_variants: int = 20
     greedy: bool = False
     exports: Path = Path("drawdown-workbench")
-
-
-def _rounded(layout: Layout) -> Layout:
-    """`layout` with its room rounded up to a coarse grid, so what-ifs share layouts."""
-    return Layout(layout.n_movements, _grid(layout.incident_slots), _grid(layout.kernel_spare))
-
-
-def _grid(x: int) -> int:
-    """`x` rounded up to the grid 32, 48, 72, 108, ... (x1.5): coarse, so layouts repeat."""
-    step = 32.0
-    while step < x:
-        step *= 1.5
-    return int(math.ceil(step))
 
 
 class Workbench:
@@ -90,7 +75,7 @@ class Workbench:
         # Room for the draws of most what-ifs (every request refused, threats tripled), so
         # the baseline is simulated once and each what-if only itself (see `simulate`).
         hard = self.simulator.prepare(list(ROOMY))
-        self.room = _rounded(self.simulator.layout([self._base_prepared, hard]))
+        self.room = rounded(self.simulator.layout([self._base_prepared, hard]))
         baseline_result = self.simulator.run(
             [self._base_prepared], runs=settings.runs, seed=self.seed, room=self.room
         )[0]
@@ -164,7 +149,7 @@ class Workbench:
         started = time.perf_counter()
         prepared = self.simulator.prepare(whatif.variant(self.scenario))
         needed = self.simulator.layout([self._base_prepared, prepared])
-        room = self.room if fits(needed, self.room) else _rounded(needed)
+        room = self.room if fits(needed, self.room) else rounded(needed)
         with self.compute:
             base = self._paired.get((room, whatif.runs))
             todo = [prepared] if base is not None else [self._base_prepared, prepared]

@@ -10,6 +10,7 @@ from chance. Runs go in blocks (bounded memory); results do not depend on the bl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -105,6 +106,19 @@ def fits(needed: Layout, room: Layout) -> bool:
     )
 
 
+def rounded(layout: Layout) -> Layout:
+    """`layout` with its room rounded up to a coarse grid (32, 48, 72, ... x1.5), so that
+    callers keeping results per layout see the same layout for similar variants."""
+    return Layout(layout.n_movements, _grid(layout.incident_slots), _grid(layout.kernel_spare))
+
+
+def _grid(x: int) -> int:
+    step = 32.0
+    while step < x:
+        step *= 1.5
+    return int(math.ceil(step))
+
+
 def simulate_variant_results(
     scenario: Scenario,
     plan: Plan,
@@ -129,4 +143,4 @@ def simulate_variant_results(
     return sim.run([sim.prepare(v) for v in variants], runs=runs, seed=seed)
 
 
-__all__ = ["VariantSimulator", "fits", "simulate_variant_results"]
+__all__ = ["Layout", "VariantSimulator", "fits", "rounded", "simulate_variant_results"]
