@@ -1,11 +1,12 @@
 """What-if speed of the workbench against the same question asked through the CLI (by hand).
 
     .venv/bin/python benchmarks/bench_serve.py [--runs 2000] [--whatifs 5] [--no-replan]
+        [--draw-workers N]
 
 Starts `drawdown serve minusma-2023` (its optimised plan, 2,000 runs) on 127.0.0.1, warms it
 with one what-if, then times what-ifs on the fixed plan (road approval at several values),
 each from the request to the answer carrying the rendered SVG figures, with the server's
-CPU time per answer read from /proc (so the load of other processes on the machine does
+CPU time per answer read from /proc (its drawing workers' included when there are any) (so the load of other processes on the machine does
 not count). The reference, measured in the same run, is the CLI's way to the same answer:
 `drawdown compare minusma-2023 --set clearance.road.approval=V --same-plan --runs 2000 -o DIR`
 (plans once, simulates both options, writes the tables and figures). A re-plan through the
@@ -35,9 +36,17 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_of(pid: int) -> float:
-    """CPU seconds (user + system, every thread) process `pid` has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+    """CPU seconds (user + system, every thread) process `pid` and its live children (the
+    drawing and planning workers) have used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    total = (int(fields[11]) + int(fields[12])) / TICK
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = (task / "children").read_text().split() if (task / "children").exists() else []
+        total += sum(cpu_of(int(child)) for child in children)
+    return total
 
 
 def children_cpu() -> float:
@@ -45,9 +54,9 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def start_server(runs: int, exports: Path) -> tuple[subprocess.Popen[str], str]:
+def start_server(runs: int, exports: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
     command = [*DRAWDOWN, "serve", "minusma-2023", "--port", "0", "--runs", str(runs)]
-    command += ["--exports", str(exports)]
+    command += ["--exports", str(exports), "--draw-workers", str(workers)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
     for line in process.stdout:
@@ -90,11 +99,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--whatifs", type=int, default=5)
     parser.add_argument("--no-replan", action="store_true")
+    parser.add_argument(
+        "--draw-workers", type=int, default=0, help="the server's --draw-workers (0: in-process)"
+    )
     args = parser.parse_args()
     values = ["0.5", "0.6", "0.7", "0.55", "0.65", "0.45", "0.75", "0.35"][: args.whatifs]
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
-        process, origin = start_server(args.runs, tmp / "exports")
+        process, origin = start_server(args.runs, tmp / "exports", args.draw_workers)
         try:
             with httpx.Client(timeout=600) as client:
                 whatif(client, origin, "0.8", args.runs)  # warm: first figures, caches

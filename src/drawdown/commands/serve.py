@@ -51,6 +51,15 @@ def serve_command(
         bool,
         typer.Option("--greedy", help="Plan (and re-plan) with the fast greedy baseline."),
     ] = False,
+    draw_workers: Annotated[
+        int | None,
+        typer.Option(
+            "--draw-workers",
+            min=0,
+            help="Processes drawing a what-if's figures side by side (0: in the server's own "
+            "process; default: up to 4 where the machine has 4 cores or more).",
+        ),
+    ] = None,
     exports: Annotated[
         Path,
         typer.Option("--exports", help="Folder the page's exports are written into."),
@@ -78,6 +87,7 @@ def serve_command(
         max_variants=max_variants,
         greedy=greedy,
         exports=exports,
+        draw_workers=default_draw_workers() if draw_workers is None else draw_workers,
     )
     try:
         bench = open_workbench(source, settings, say=say)
@@ -85,6 +95,14 @@ def serve_command(
         sock.close()
         raise
     serve(bench, sock, say=say)
+
+
+def default_draw_workers() -> int:
+    """Spare cores draw figures: up to 4 workers on 4 cores or more, else none."""
+    import os
+
+    cores = os.cpu_count() or 1
+    return min(4, cores - 1) if cores >= 4 else 0
 
 
 def say(text: str) -> None:

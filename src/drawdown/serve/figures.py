@@ -2,19 +2,21 @@
 
 The headline is `drawdown.report.headline.headline`, the figures are the report registry's
 entries for the map, the closure Gantt, the people-remaining fan, the equipment fate and
-the protection gap, drawn with `drawdown.report.render` as inline SVG. The key figures and
-their paired differences are `drawdown.analyse.compare.figures_frame`, the table of
-`drawdown compare`. A drawn SVG is kept by its figure's data (a what-if that does not move
-the map draws it once); matplotlib is not thread-safe, so drawing holds one lock.
+the protection gap, drawn with `drawdown.report.render` as inline SVG (`Drawer`). The key
+figures and their paired differences are `drawdown.analyse.compare.figures_frame`, the
+table of `drawdown compare`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import multiprocessing
 import pickle
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from typing import Any
 
@@ -23,6 +25,7 @@ from drawdown.analyse.compare import Option, figures_frame, format_figure
 from drawdown.plan.model import Plan
 from drawdown.report import render
 from drawdown.report.data import views_from_result
+from drawdown.report.figure_data import Figure
 from drawdown.report.headline import headline
 from drawdown.report.registry import FIGURES
 from drawdown.report.select import ReportInputs
@@ -35,8 +38,69 @@ CACHE_SIZE = 64
 #: which way a key figure gets better (the page colours a clear difference by it)
 BETTER = {"p_out_on_time": "higher", "teu_handed_over": "", "vehicles_handed_over": ""}
 
-_lock = threading.Lock()
-_svgs: OrderedDict[str, str] = OrderedDict()
+
+def draw_svg(plot: Any, data: Any, key: str) -> str:
+    """One figure as inline SVG, exactly as the report draws it (also run in workers)."""
+    return render.to_svg(render.draw(plot, data), key)
+
+
+def _warm() -> None:
+    import matplotlib.figure  # noqa: F401  (a worker's first figure should not pay the import)
+
+
+class Drawer:
+    """Draws the report's figures as SVG, keeping each by its data (a what-if that does not
+    move the map draws it once), in `workers` processes when more than one is asked for.
+
+    Matplotlib is not thread-safe, so in this process drawing holds one lock; worker
+    processes draw a what-if's figures side by side (a laptop's spare cores).
+    """
+
+    def __init__(self, workers: int = 0, cache_size: int = CACHE_SIZE):
+        self._cache: OrderedDict[str, str] = OrderedDict()
+        self._size = cache_size
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        if workers > 1:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
+
+    def svgs(self, figures: Sequence[Figure]) -> list[str]:
+        """The SVG of each figure, in order."""
+        digests = [_digest(f.key, f.data) for f in figures]
+        with self._lock:
+            found = [self._cache.get(d) if d else None for d in digests]
+        todo = [i for i, svg in enumerate(found) if svg is None]
+        if self._pool is not None and len(todo) > 1:
+            futures = {
+                i: self._pool.submit(draw_svg, figures[i].plot, figures[i].data, figures[i].key)
+                for i in todo
+            }
+            drawn = {i: future.result() for i, future in futures.items()}
+        else:
+            with self._lock:
+                drawn = {
+                    i: draw_svg(figures[i].plot, figures[i].data, figures[i].key) for i in todo
+                }
+        with self._lock:
+            for i, digest in enumerate(digests):
+                if i in drawn:
+                    found[i] = drawn[i]
+                    if digest:
+                        self._cache[digest] = drawn[i]
+                elif digest in self._cache:
+                    self._cache.move_to_end(digest)
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return [svg or "" for svg in found]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _at(figures: Sequence[Figure], indices: list[int]) -> list[tuple[int, Figure]]:
+    return [(i, figures[i]) for i in indices]
 
 
 def _digest(key: str, data: Any) -> str:
@@ -47,31 +111,21 @@ def _digest(key: str, data: Any) -> str:
     return key + ":" + hashlib.sha256(blob).hexdigest()
 
 
-def draw_figures(scenario: Scenario, plan: Plan, result: SimulationResult) -> dict[str, Any]:
+def draw_figures(
+    scenario: Scenario, plan: Plan, result: SimulationResult, drawer: Drawer
+) -> dict[str, Any]:
     """Headline numbers and inline SVG figures of one simulated variant."""
     views = views_from_result(scenario, plan, result)
     inputs = ReportInputs(scenario, plan, views)
-    figures = []
     entries = {e.key: e for e in FIGURES}
-    with _lock:
-        for key in PAGE_FIGURES:
-            for fig in entries[key].figures(inputs):
-                digest = _digest(fig.key, fig.data)
-                svg = _svgs.get(digest) if digest else None
-                if svg is None:
-                    svg = render.to_svg(render.draw(fig.plot, fig.data), fig.key)  # type: ignore[arg-type]
-                    if digest:
-                        _svgs[digest] = svg
-                        while len(_svgs) > CACHE_SIZE:
-                            _svgs.popitem(last=False)
-                else:
-                    _svgs.move_to_end(digest)
-                figures.append(
-                    {"key": fig.key, "title": fig.title, "caption": fig.caption, "svg": svg}
-                )
+    drawn = [fig for key in PAGE_FIGURES for fig in entries[key].figures(inputs)]
+    svgs = drawer.svgs(drawn)
     return {
         "headline": [asdict(h) for h in headline(scenario, plan, views)],
-        "figures": figures,
+        "figures": [
+            {"key": f.key, "title": f.title, "caption": f.caption, "svg": svg}
+            for f, svg in zip(drawn, svgs, strict=True)
+        ],
     }
 
 

@@ -51,7 +51,12 @@ class Session:
         def then(job: Job, plan: Plan, note: str) -> str:
             job.stage = "stress-testing the baseline and drawing its figures"
             fresh = Workbench(
-                scenario, plan, current.settings, source=name, replanner=self.replanner
+                scenario,
+                plan,
+                current.settings,
+                source=name,
+                replanner=self.replanner,
+                drawer=current.drawer,
             )
             if job.state == "cancelled":
                 return ""
@@ -69,4 +74,5 @@ class Session:
         )
 
     def close(self) -> None:
-        self.replanner.shutdown()
+        """Stop the planner worker and the drawing workers (shared by every workbench)."""
+        self.bench.close()

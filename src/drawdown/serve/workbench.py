@@ -51,6 +51,7 @@ class Settings:
     max_variants: int = 20
     greedy: bool = False
     exports: Path = Path("drawdown-workbench")
+    draw_workers: int = 0  # processes drawing figures side by side (0: in this process)
 
 
 class Workbench:
@@ -64,12 +65,14 @@ class Workbench:
         *,
         source: str = "",
         replanner: Replanner | None = None,
+        drawer: figures.Drawer | None = None,
     ):
         from drawdown.simulate.variant_results import VariantSimulator
 
         self.scenario, self.plan, self.settings = scenario, plan, settings
         self.source = source or scenario.name
         self.seed = settings.seed
+        self.drawer = drawer or figures.Drawer(settings.draw_workers)
         self.simulator = VariantSimulator(scenario, plan)
         self._base_prepared = self.simulator.prepare([])
         # Room for the draws of most what-ifs (every request refused, threats tripled), so
@@ -79,7 +82,7 @@ class Workbench:
         baseline_result = self.simulator.run(
             [self._base_prepared], runs=settings.runs, seed=self.seed, room=self.room
         )[0]
-        page = figures.draw_figures(scenario, plan, baseline_result)
+        page = figures.draw_figures(scenario, plan, baseline_result, self.drawer)
         base = (scenario, plan, baseline_result)
         record = VariantRecord(
             "baseline",
@@ -204,7 +207,7 @@ class Workbench:
         seconds: dict[str, float] | None = None,
     ) -> VariantRecord:
         started = time.perf_counter()
-        page = figures.draw_figures(scenario, plan, result)
+        page = figures.draw_figures(scenario, plan, result, self.drawer)
         timing = {**(seconds or {}), "figures": time.perf_counter() - started}
         record = VariantRecord(
             self.variants.new_id(),
@@ -288,6 +291,7 @@ class Workbench:
 
     def close(self) -> None:
         self.replanner.shutdown()
+        self.drawer.close()
 
 
 def unknown_variant(variant_id: object) -> UnknownVariant:
