@@ -6,8 +6,9 @@
 Starts `drawdown serve minusma-2023` (its optimised plan, 2,000 runs) on 127.0.0.1, warms it
 with one what-if, then times what-ifs on the fixed plan (road approval at several values),
 each from the request to the answer carrying the rendered SVG figures, with the server's
-CPU time per answer read from /proc (its drawing workers' included when there are any) (so the load of other processes on the machine does
-not count). The reference, measured in the same run, is the CLI's way to the same answer:
+CPU time per answer (its drawing workers' included) read from /proc, so the load of other
+processes on the machine does not count. The reference, measured in the same run, is the
+CLI's way to the same answer:
 `drawdown compare minusma-2023 --set clearance.road.approval=V --same-plan --runs 2000 -o DIR`
 (plans once, simulates both options, writes the tables and figures). A re-plan through the
 page is timed against `drawdown plan minusma-2023` followed by that same compare.
