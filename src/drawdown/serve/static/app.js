@@ -130,7 +130,11 @@ function showVariant(v) {
   $("#showing-note").textContent =
     (v.id === "baseline" ? "The scenario as given, " : `Changed: ${v.changes}. `) +
     `${v.runs.toLocaleString("en")} runs, ${v.kind === "replan" ? "its own re-optimised plan" : "the current plan"}` +
-    (v.plan_note ? ` (${v.plan_note})` : "") + ".";
+    (v.plan_note ? ` (${v.plan_note})` : "") + "." +
+    (v.seconds && v.seconds.figures !== undefined
+      ? ` Answered in ${((v.seconds.simulate || 0) + v.seconds.figures).toFixed(1)} s` +
+        (v.seconds.simulate !== undefined ? ` (simulation ${v.seconds.simulate.toFixed(1)} s, figures ${v.seconds.figures.toFixed(1)} s).` : ".")
+      : "");
   const cards = $("#headline");
   cards.replaceChildren(...v.headline.map((h) => el("div", { class: "card" },
     el("div", { class: "label", text: h.label }),
