@@ -121,7 +121,8 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
     """
     session = Session(bench)
     pending = {"n": 0}
-    limiter = anyio.CapacityLimiter(4)  # threads; the workbench itself runs one at a time
+    # threads for the work of requests; the workbench itself simulates one at a time
+    limiter = anyio.CapacityLimiter(4)
 
     async def run(fn: Any, *args: Any) -> Any:
         return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
@@ -130,7 +131,8 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
     async def state(request: Request) -> Response:
-        return JSONResponse(await run(session.bench.state))
+        # quick (no simulation): answered at once even while what-ifs hold every thread
+        return JSONResponse(session.bench.state())
 
     async def simulate(request: Request) -> Response:
         if pending["n"] >= MAX_PENDING:
