@@ -38,3 +38,18 @@ def test_whatifs_in_the_session_layout_simulate_only_themselves(bench: Workbench
     zero = {f["figure"]: f["diff"] for f in baseline.key_figures}
     assert all(d == 0 for d in zero.values())
     assert record.seconds["simulate"] >= 0 and record.seconds["figures"] >= 0
+
+
+def test_a_scenario_without_threats_still_opens(tiny, tiny_greedy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The session's room is made only of what the scenario has rows for."""
+    calm = tiny.replace(threats=())
+    from drawdown.plan import greedy_plan
+
+    bench = Workbench(calm, greedy_plan(calm), Settings(runs=30, exports=tmp_path))
+    try:
+        record = bench.simulate(
+            bench.read({"changes": [{"name": "clearance.road.approval", "value": "0.5"}]})
+        )
+        assert record.result.meta.runs == 30
+    finally:
+        bench.close()

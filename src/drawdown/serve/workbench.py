@@ -1,10 +1,10 @@
 """The workbench's state: one scenario, its plan, the baseline and the variants asked for.
 
-Composes the public API only: `drawdown.simulate` (the baseline, exactly what
-`drawdown simulate` gives for the same seed and runs), the variant front door
-`drawdown.simulate.variant_results` (a what-if on the current plan with common random
-numbers), the optimiser in a worker process (`serve.replan`), the report's figure code
-(`serve.figures`) and the scenario and report writers for export.
+Composes the public API only: the variant front door `drawdown.simulate.variant_results`
+(the baseline and each what-if on the current plan, with common random numbers),
+`drawdown.simulate.simulate` for a re-planned variant, the optimiser in a worker process
+(`serve.replan`), the report's figure code (`serve.figures`) and the scenario and report
+writers for export.
 
 Pairing: a what-if and the baseline it is compared with are run under one layout of draws
 with room for both, so run r of each reads the same uniforms. The session's layout has room
@@ -54,6 +54,21 @@ class Settings:
     draw_workers: int = 0  # processes drawing figures side by side (0: in this process)
 
 
+def _roomy(scenario: Scenario) -> list[str]:
+    """The ROOMY overrides this scenario has rows for (one without threats has none)."""
+    from drawdown.errors import InputError
+    from drawdown.scenario.overrides import parse_override
+
+    found = []
+    for text in ROOMY:
+        try:
+            parse_override(text, scenario)
+        except InputError:
+            continue
+        found.append(text)
+    return found
+
+
 class Workbench:
     """Everything the server holds, and the operations the page asks for."""
 
@@ -77,7 +92,7 @@ class Workbench:
         self._base_prepared = self.simulator.prepare([])
         # Room for the draws of most what-ifs (every request refused, threats tripled), so
         # the baseline is simulated once and each what-if only itself (see `simulate`).
-        hard = self.simulator.prepare(list(ROOMY))
+        hard = self.simulator.prepare(_roomy(scenario))
         self.room = rounded(self.simulator.layout([self._base_prepared, hard]))
         baseline_result = self.simulator.run(
             [self._base_prepared], runs=settings.runs, seed=self.seed, room=self.room
