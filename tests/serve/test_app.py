@@ -179,7 +179,7 @@ def test_only_builtin_scenarios_can_be_opened(server, name: object) -> None:  # 
 def test_an_internal_failure_is_shown_and_the_server_stays_up(server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Whatever breaks inside a what-if comes back as a JSON error; the next one works."""
 
-    def broken(whatif: object) -> None:
+    def broken(whatif: object, **options: object) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(server.bench, "simulate", broken)
@@ -188,3 +188,16 @@ def test_an_internal_failure_is_shown_and_the_server_stays_up(server, monkeypatc
     assert "disk on fire" in answer.json()["problems"][0]["text"]
     monkeypatch.undo()
     assert _post(server, "/api/simulate", ROAD_HALF).status_code == 200
+
+
+def test_numbers_first_then_the_figures(server) -> None:  # type: ignore[no-untyped-def]
+    """?figures=later answers with the numbers; the figures are drawn when asked for, once."""
+    answer = _post(server, "/api/simulate?figures=later", ROAD_HALF)
+    variant = answer.json()["variant"]
+    assert variant["figures"] is None and variant["headline"] and variant["key_figures"]
+    drawn = _get(server, f"/api/variants/{variant['id']}/figures").json()
+    assert [f["key"] for f in drawn["figures"]][:2] == ["map", "gantt"]
+    assert "figures" in drawn["seconds"]
+    again = _get(server, f"/api/variants/{variant['id']}").json()["variant"]
+    assert again["figures"] == drawn["figures"]
+    assert _get(server, "/api/variants/v9-000000/figures").status_code == 404

@@ -72,6 +72,10 @@ def test_workbench_in_chromium(server, cli) -> None:  # type: ignore[no-untyped-
             page.click("#simulate")
             page.wait_for_selector("#showing:has-text('roads at 0.4')", timeout=120_000)
             assert _cards(page) != baseline
+            # the numbers come first, then the figures the report's code draws
+            page.wait_for_selector("body[data-figures=drawn]", timeout=120_000)
+            assert page.locator("#figures svg.figure").count() == 5
+            assert "figures drawn in" in page.locator("#showing-note").inner_text()
             diff = page.locator('#key-figures td.diff[data-figure="completion_day"]').inner_text()
             assert re.match(r"^\+[\d.]+ \[[\d.]+, [\d.]+\]$", diff), diff
             assert page.locator("#variants tbody tr").count() >= 2

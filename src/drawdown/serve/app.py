@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,9 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
         try:
             payload = await _json_body(request)
             whatif = await run(bench.read, payload)
-            record = await run(bench.simulate, whatif)
+            # ?figures=later: the numbers now, the figures from /api/variants/ID/figures
+            later = request.query_params.get("figures") == "later"
+            record = await run(partial(bench.simulate, whatif, draw=not later))
             return JSONResponse({"variant": record.full(), "variants": bench.variants.listing()})
         except InputError as exc:
             return _problem(exc)
@@ -197,6 +200,15 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
             return _problem(unknown_variant(request.path_params["variant_id"]), 404)
         return JSONResponse({"variant": record.full()})
 
+    async def variant_figures(request: Request) -> Response:
+        bench, variant_id = session.bench, request.path_params["variant_id"]
+        try:
+            drawn = await run(bench.figures_of, variant_id)
+        except InputError as exc:
+            return _problem(exc, 404 if isinstance(exc, UnknownVariant) else 400)
+        record = bench.variants.get(variant_id)
+        return JSONResponse({"figures": drawn, "seconds": record.seconds if record else {}})
+
     async def export(request: Request) -> Response:
         try:
             done = await run(session.bench.export, request.path_params["variant_id"])
@@ -227,6 +239,7 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
         Route("/api/jobs/{job_id}/cancel", cancel, methods=["POST"]),
         Route("/api/variants", variants),
         Route("/api/variants/{variant_id}", variant),
+        Route("/api/variants/{variant_id}/figures", variant_figures),
         Route("/api/variants/{variant_id}/export", export, methods=["POST"]),
         Route("/exports/{variant_id}/report.html", exported),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

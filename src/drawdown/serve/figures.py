@@ -111,6 +111,12 @@ def _digest(key: str, data: Any) -> str:
     return key + ":" + hashlib.sha256(blob).hexdigest()
 
 
+def headline_of(scenario: Scenario, plan: Plan, result: SimulationResult) -> list[dict[str, Any]]:
+    """The report's headline numbers of one simulated variant (no drawing)."""
+    views = views_from_result(scenario, plan, result)
+    return [asdict(h) for h in headline(scenario, plan, views)]
+
+
 def draw_figures(
     scenario: Scenario, plan: Plan, result: SimulationResult, drawer: Drawer
 ) -> dict[str, Any]:

@@ -39,6 +39,7 @@ class VariantRecord:
     plan_note: str = ""
     runs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # where the answer's time went
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # drawing later
 
     def summary(self) -> dict[str, Any]:
         """The row of the variants list: name, what changed and the key figures."""

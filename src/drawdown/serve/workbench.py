@@ -162,8 +162,11 @@ class Workbench:
         )
 
     # -- Simulate ----------------------------------------------------------------------------
-    def simulate(self, whatif: WhatIf) -> VariantRecord:
-        """Stress-test the current plan under `whatif`, paired with the baseline."""
+    def simulate(self, whatif: WhatIf, *, draw: bool = True) -> VariantRecord:
+        """Stress-test the current plan under `whatif`, paired with the baseline.
+
+        `draw=False` leaves the figures to `figures_of` (the page shows the numbers first).
+        """
         started = time.perf_counter()
         prepared = self.simulator.prepare(whatif.variant(self.scenario))
         needed = self.simulator.layout([self._base_prepared, prepared])
@@ -175,12 +178,10 @@ class Workbench:
             if base is None:
                 base = self._pair(room, whatif.runs, done[0])
         paired = (self.scenario, self.plan, base)
-        seconds = {
-            "simulate": time.perf_counter() - started,
-            "baseline rerun": float(len(todo) > 1),
-        }
+        # the simulation's time includes the baseline's when it needed a layout of its own
+        seconds = {"simulate": time.perf_counter() - started}
         return self._keep(
-            whatif, "simulate", prepared[0], self.plan, done[-1], paired, seconds=seconds
+            whatif, "simulate", prepared[0], self.plan, done[-1], paired, seconds, draw
         )
 
     def _pair(self, room: Layout, runs: int, result: SimulationResult) -> SimulationResult:
@@ -217,13 +218,17 @@ class Workbench:
         plan: Plan,
         result: SimulationResult,
         base: tuple[Scenario, Plan, SimulationResult],
-        note: str = "",
-        *,
         seconds: dict[str, float] | None = None,
+        draw: bool = True,
+        note: str = "",
     ) -> VariantRecord:
-        started = time.perf_counter()
-        page = figures.draw_figures(scenario, plan, result, self.drawer)
-        timing = {**(seconds or {}), "figures": time.perf_counter() - started}
+        timing = dict(seconds or {})
+        if draw:
+            started = time.perf_counter()
+            page = figures.draw_figures(scenario, plan, result, self.drawer)
+            timing["figures"] = time.perf_counter() - started
+        else:
+            page = {"headline": figures.headline_of(scenario, plan, result), "figures": None}
         record = VariantRecord(
             self.variants.new_id(),
             whatif.name,
@@ -241,6 +246,20 @@ class Workbench:
         self.variants.add(record)
         return record
 
+    def figures_of(self, variant_id: str) -> list[dict[str, Any]]:
+        """The variant's figures, drawn now if its answer left them for later."""
+        record = self.variants.get(variant_id)
+        if record is None:
+            raise unknown_variant(variant_id)
+        with record.lock:
+            if record.page.get("figures") is None:
+                started = time.perf_counter()
+                record.page = figures.draw_figures(
+                    record.scenario, record.plan, record.result, self.drawer
+                )
+                record.seconds["figures"] = round(time.perf_counter() - started, 3)
+        return list(record.page["figures"])
+
     # -- Re-plan -----------------------------------------------------------------------------
     def replan(self, whatif: WhatIf) -> Job:
         """Re-optimise for `whatif` in a worker process, then stress-test the new plan."""
@@ -256,9 +275,8 @@ class Workbench:
                 base = self.baseline_for(whatif.runs)
             if job.state == "cancelled":
                 return ""
-            record = self._keep(
-                whatif, "replan", changed, plan, result, (self.scenario, self.plan, base), note
-            )
+            paired = (self.scenario, self.plan, base)
+            record = self._keep(whatif, "replan", changed, plan, result, paired, note=note)
             return record.id
 
         return self.replanner.start(

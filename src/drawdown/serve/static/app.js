@@ -124,17 +124,20 @@ function fmt(x) {
 function signed(x) { return (x > 0 ? "+" : "") + fmt(x); }
 function interval(pair) { return `[${fmt(pair[0])}, ${fmt(pair[1])}]`; }
 
+function noteOf(v) {
+  const what = v.id === "baseline" ? "The scenario as given, " : `Changed: ${v.changes}. `;
+  const plan = v.kind === "replan" ? "its own re-optimised plan" : "the current plan";
+  let text = `${what}${v.runs.toLocaleString("en")} runs, ${plan}` + (v.plan_note ? ` (${v.plan_note})` : "") + ".";
+  const t = v.seconds || {};
+  if (t.simulate !== undefined) text += ` Simulated in ${t.simulate.toFixed(1)} s`;
+  if (t.figures !== undefined) text += `${t.simulate !== undefined ? "," : ""} figures drawn in ${t.figures.toFixed(1)} s`;
+  return text + (t.simulate !== undefined || t.figures !== undefined ? "." : "");
+}
+
 function showVariant(v) {
   state.shown = v.id;
   $("#showing").textContent = v.id === "baseline" ? "Baseline" : `Variant: ${v.name}`;
-  $("#showing-note").textContent =
-    (v.id === "baseline" ? "The scenario as given, " : `Changed: ${v.changes}. `) +
-    `${v.runs.toLocaleString("en")} runs, ${v.kind === "replan" ? "its own re-optimised plan" : "the current plan"}` +
-    (v.plan_note ? ` (${v.plan_note})` : "") + "." +
-    (v.seconds && v.seconds.figures !== undefined
-      ? ` Answered in ${((v.seconds.simulate || 0) + v.seconds.figures).toFixed(1)} s` +
-        (v.seconds.simulate !== undefined ? ` (simulation ${v.seconds.simulate.toFixed(1)} s, figures ${v.seconds.figures.toFixed(1)} s).` : ".")
-      : "");
+  $("#showing-note").textContent = noteOf(v);
   const cards = $("#headline");
   cards.replaceChildren(...v.headline.map((h) => el("div", { class: "card" },
     el("div", { class: "label", text: h.label }),
@@ -156,16 +159,37 @@ function showVariant(v) {
       el("td", { class: "num", text: `${fmt(f.value)} ${interval(f.interval)}` }),
       diff);
   }));
+  if (v.figures) {
+    showFigures(v.figures);
+  } else {
+    // the numbers came first; the figures are drawn now, by the report's code
+    $("#figures").replaceChildren(el("p", { class: "hint", id: "figures-pending", text: "drawing the figures…" }));
+    loadFigures(v);
+  }
+  markShown();
+}
+
+async function loadFigures(v) {
+  const r = await api("GET", `/api/variants/${encodeURIComponent(v.id)}/figures`);
+  if (state.shown !== v.id) return; // another variant is shown by now
+  if (!r.ok) { showErrors(r.body); return; }
+  v.figures = r.body.figures;
+  v.seconds = r.body.seconds;
+  $("#showing-note").textContent = noteOf(v);
+  showFigures(v.figures);
+}
+
+function showFigures(list) {
   const figs = $("#figures");
   figs.replaceChildren();
-  for (const f of v.figures) {
+  for (const f of list) {
     const box = el("figure", { class: "figure-box", id: `figure-${f.key}` }, el("h3", { text: f.title }));
     const holder = el("div");
     holder.innerHTML = f.svg; // drawn by the server's report code, never from user text
     box.append(holder, el("p", { text: f.caption }));
     figs.append(box);
   }
-  markShown();
+  document.body.dataset.figures = "drawn";
 }
 
 function markShown() {
@@ -226,7 +250,8 @@ async function simulate(event) {
   event.preventDefault();
   busy(true);
   $("#job-status").textContent = "simulating…";
-  const r = await api("POST", "/api/simulate", whatIf());
+  document.body.dataset.figures = "pending";
+  const r = await api("POST", "/api/simulate?figures=later", whatIf());
   busy(false);
   $("#job-status").textContent = "";
   if (!r.ok) { showErrors(r.body); return; }
