@@ -419,6 +419,16 @@ def _set(
         np.clip(arr, 0.0, 1.0, out=arr)
 
 
+def common_layout(c0: Compiled, compiled: Sequence[Compiled]) -> Layout:
+    """One layout of draws for all variants, so every variant reads the same uniforms at the
+    same places (common random numbers): room for the most incidents any variant may need."""
+    slots, spare = 0, 0
+    for c in compiled:
+        lay = plan_layout(c, Multipliers())
+        slots, spare = max(slots, lay.incident_slots), max(spare, lay.kernel_spare)
+    return Layout(c0.n_movements, slots, spare)
+
+
 def simulate_variants(
     scenario: Scenario,
     plan: Plan,
@@ -445,13 +455,7 @@ def simulate_variants(
     check_plan(scenario, plan, check_hash=check_hash)
     compiler = VariantCompiler(scenario, plan)
     ones = np.ones(runs)
-    # one layout of draws for all variants, so every variant reads the same uniforms at the
-    # same places (common random numbers): room for the most incidents any variant may need
-    slots, spare = 0, 0
-    for variant in variants:
-        lay = plan_layout(compiler.compiled(variant), Multipliers())
-        slots, spare = max(slots, lay.incident_slots), max(spare, lay.kernel_spare)
-    layout = Layout(compiler.c0.n_movements, slots, spare)
+    layout = common_layout(compiler.c0, [compiler.compiled(v) for v in variants])
     u = uniforms(seed, 0, runs, layout)
     n = len(variants)
     horizon = np.zeros(n, dtype=np.int64)
@@ -473,4 +477,4 @@ def simulate_variants(
     return VariantRuns(horizon, completion, killed, wounded, destroyed_teu, destroyed_veh, patched)
 
 
-__all__ = ["VariantCompiler", "VariantRuns", "simulate_variants"]
+__all__ = ["VariantCompiler", "VariantRuns", "common_layout", "simulate_variants"]

@@ -1,0 +1,177 @@
+"""The page's figures and numbers, drawn by the report's own code (one figure code, not two).
+
+The headline is `drawdown.report.headline.headline`, the figures are the report registry's
+entries for the map, the closure Gantt, the people-remaining fan, the equipment fate and
+the protection gap, drawn with `drawdown.report.render` as inline SVG (`Drawer`). The key
+figures and their paired differences are `drawdown.analyse.compare.figures_frame`, the
+table of `drawdown compare`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import multiprocessing
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from typing import Any
+
+from drawdown.analyse.compare import FIGURES as KEY_FIGURES
+from drawdown.analyse.compare import Option, figures_frame, format_figure
+from drawdown.plan.model import Plan
+from drawdown.report import render
+from drawdown.report.data import views_from_result
+from drawdown.report.figure_data import Figure
+from drawdown.report.headline import headline
+from drawdown.report.registry import FIGURES
+from drawdown.report.select import ReportInputs
+from drawdown.scenario.model import Scenario
+from drawdown.simulate.result import SimulationResult
+
+#: The report figures the page shows, in page order.
+PAGE_FIGURES = ("map", "gantt", "fan", "cargo-outcome", "protection")
+CACHE_SIZE = 64
+#: which way a key figure gets better (the page colours a clear difference by it)
+BETTER = {"p_out_on_time": "higher", "teu_handed_over": "", "vehicles_handed_over": ""}
+
+
+def draw_svg(plot: Any, data: Any, key: str) -> str:
+    """One figure as inline SVG, exactly as the report draws it (also run in workers)."""
+    return render.to_svg(render.draw(plot, data), key)
+
+
+def _warm() -> None:
+    import matplotlib.figure  # noqa: F401  (a worker's first figure should not pay the import)
+
+
+class Drawer:
+    """Draws the report's figures as SVG, keeping each by its data (a what-if that does not
+    move the map draws it once), in `workers` processes when more than one is asked for.
+
+    Matplotlib is not thread-safe, so in this process drawing holds one lock; worker
+    processes draw a what-if's figures side by side (a laptop's spare cores).
+    """
+
+    def __init__(self, workers: int = 0, cache_size: int = CACHE_SIZE):
+        self._cache: OrderedDict[str, str] = OrderedDict()
+        self._size = cache_size
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        if workers > 1:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
+
+    def svgs(self, figures: Sequence[Figure]) -> list[str]:
+        """The SVG of each figure, in order."""
+        digests = [_digest(f.key, f.data) for f in figures]
+        with self._lock:
+            found = [self._cache.get(d) if d else None for d in digests]
+        todo = [i for i, svg in enumerate(found) if svg is None]
+        if self._pool is not None and len(todo) > 1:
+            futures = {
+                i: self._pool.submit(draw_svg, figures[i].plot, figures[i].data, figures[i].key)
+                for i in todo
+            }
+            drawn = {i: future.result() for i, future in futures.items()}
+        else:
+            with self._lock:
+                drawn = {
+                    i: draw_svg(figures[i].plot, figures[i].data, figures[i].key) for i in todo
+                }
+        with self._lock:
+            for i, digest in enumerate(digests):
+                if i in drawn:
+                    found[i] = drawn[i]
+                    if digest:
+                        self._cache[digest] = drawn[i]
+                elif digest in self._cache:
+                    self._cache.move_to_end(digest)
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return [svg or "" for svg in found]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _at(figures: Sequence[Figure], indices: list[int]) -> list[tuple[int, Figure]]:
+    return [(i, figures[i]) for i in indices]
+
+
+def _digest(key: str, data: Any) -> str:
+    try:
+        blob = pickle.dumps(data, protocol=5)
+    except Exception:  # unpicklable data: no caching, draw every time
+        return ""
+    return key + ":" + hashlib.sha256(blob).hexdigest()
+
+
+def headline_of(scenario: Scenario, plan: Plan, result: SimulationResult) -> list[dict[str, Any]]:
+    """The report's headline numbers of one simulated variant (no drawing)."""
+    views = views_from_result(scenario, plan, result)
+    return [asdict(h) for h in headline(scenario, plan, views)]
+
+
+def draw_figures(
+    scenario: Scenario, plan: Plan, result: SimulationResult, drawer: Drawer
+) -> dict[str, Any]:
+    """Headline numbers and inline SVG figures of one simulated variant."""
+    views = views_from_result(scenario, plan, result)
+    inputs = ReportInputs(scenario, plan, views)
+    entries = {e.key: e for e in FIGURES}
+    drawn = [fig for key in PAGE_FIGURES for fig in entries[key].figures(inputs)]
+    svgs = drawer.svgs(drawn)
+    return {
+        "headline": [asdict(h) for h in headline(scenario, plan, views)],
+        "figures": [
+            {"key": f.key, "title": f.title, "caption": f.caption, "svg": svg}
+            for f, svg in zip(drawn, svgs, strict=True)
+        ],
+    }
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+def key_figures(
+    baseline: tuple[Scenario, Plan, SimulationResult],
+    variant: tuple[Scenario, Plan, SimulationResult],
+) -> list[dict[str, Any]]:
+    """Each key figure of the baseline and the variant, and the paired difference with its
+    95% interval (run by run: the variant's run r against the baseline's run r)."""
+    options = [Option("baseline", *baseline), Option("variant", *variant)]
+    frame = figures_frame(options)
+    rows = []
+    for key, (label, unit) in KEY_FIGURES.items():
+        part = frame[frame["figure"] == key]
+        base, var = part.iloc[0], part.iloc[1]
+        rows.append(
+            {
+                "figure": key,
+                "label": label,
+                "unit": unit,
+                "better": BETTER.get(key, "lower"),
+                "baseline": _finite(base["value"]),
+                "baseline_interval": [_finite(base["low"]), _finite(base["high"])],
+                "value": _finite(var["value"]),
+                "interval": [_finite(var["low"]), _finite(var["high"])],
+                "diff": _finite(var["diff"]),
+                "diff_interval": [_finite(var["diff_low"]), _finite(var["diff_high"])],
+                "text": (
+                    f"{format_figure(var['value'])} [{format_figure(var['low'])}, "
+                    f"{format_figure(var['high'])}]"
+                ),
+                "diff_text": (
+                    f"{format_figure(var['diff'], sign=True)} "
+                    f"[{format_figure(var['diff_low'], sign=True)}, "
+                    f"{format_figure(var['diff_high'], sign=True)}]"
+                ),
+            }
+        )
+    return rows

@@ -1,0 +1,146 @@
+"""Every outcome of a few variants of one plan, with common random numbers.
+
+`simulate_variants` keeps six per-run arrays per variant, enough for sensitivity and sweeps;
+a what-if page also draws the fan, the closures, the cargo outcome and the protection gap of
+each variant, so `simulate_variant_results` gives each variant what `simulate` returns. Both
+lay the draws out with `common_layout`, so run `r` of every variant reads the same uniforms
+at the same places and a paired difference between variants comes from the parameters, not
+from chance. Runs go in blocks (bounded memory); results do not depend on the block size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from drawdown.plan.model import Plan
+from drawdown.scenario.model import Scenario
+from drawdown.scenario.overrides import apply_overrides
+from drawdown.simulate.disruptions import Layout, draw_fates, uniforms
+from drawdown.simulate.engine import run_block
+from drawdown.simulate.inputs import Compiled, check_plan, compile_inputs
+from drawdown.simulate.outcomes import Collector
+from drawdown.simulate.result import Meta, SimulationResult
+from drawdown.simulate.variants import Variant, VariantCompiler, common_layout
+
+BLOCK_BYTES = 24 * 1024**2  # uniforms held at once, as `simulate` does
+
+
+class VariantSimulator:
+    """One plan of one scenario, compiled once, executed under any variant on demand."""
+
+    def __init__(self, scenario: Scenario, plan: Plan, *, check_hash: bool = True):
+        check_plan(scenario, plan, check_hash=check_hash)
+        self.scenario, self.plan = scenario, plan
+        self.compiler = VariantCompiler(scenario, plan)
+        self.plan_hash = plan.content_hash()  # the plan never changes: hash it once
+
+    def prepare(self, variant: Variant | Scenario) -> tuple[Scenario, Compiled]:
+        """The variant's scenario and engine arrays (refuses an invalid variant)."""
+        if isinstance(variant, Scenario):
+            check_plan(variant, self.plan, check_hash=False)
+            return variant, compile_inputs(variant, self.plan)
+        changed = apply_overrides(self.scenario, variant) if variant else self.scenario
+        return changed, self.compiler.compiled(variant)
+
+    def layout(self, prepared: Sequence[tuple[Scenario, Compiled]]) -> Layout:
+        """The room for draws every prepared variant needs (see `common_layout`)."""
+        return common_layout(self.compiler.c0, [c for _, c in prepared])
+
+    def run(
+        self,
+        prepared: Sequence[tuple[Scenario, Compiled]],
+        *,
+        runs: int,
+        seed: int,
+        room: Layout | None = None,
+    ) -> list[SimulationResult]:
+        """Every outcome of each prepared variant, with common random numbers.
+
+        `room` is a layout to use when it has at least the room the variants need (a caller
+        that keeps results under one layout, such as the workbench's baseline, passes it);
+        otherwise the variants' own common layout is used.
+        """
+        layout = self.layout(prepared)
+        if room is not None and fits(layout, room):
+            layout = room
+        block = max(16, min(4096, BLOCK_BYTES // (8 * layout.block)))
+        collectors = [
+            Collector(c, tuple(site.kind for site in v.sites), runs, False) for v, c in prepared
+        ]
+        for start in range(0, runs, block):
+            stop = min(runs, start + block)
+            ones = np.ones(stop - start)
+            u = uniforms(seed, start, stop - start, layout)
+            for (_, c), collector in zip(prepared, collectors, strict=True):
+                fates = draw_fates(c, u, layout, ones, ones)
+                out = run_block(c, fates, u, layout.kernel_start, ones, ones, ones, ones)
+                collector.add(start, out)
+        from drawdown._version import __version__
+
+        results = []
+        for (v, _), collector in zip(prepared, collectors, strict=True):
+            meta = Meta(
+                scenario_name=v.name,
+                scenario_hash=v.content_hash(),
+                plan_hash=self.plan_hash,
+                seed=seed,
+                runs=runs,
+                start_date=v.manifest.start_date.isoformat(),
+                deadline=v.manifest.deadline.isoformat(),
+                version=__version__,
+            )
+            results.append(SimulationResult(meta, collector.data))
+        return results
+
+
+def fits(needed: Layout, room: Layout) -> bool:
+    """Whether `room` lays out every draw `needed` does (same movements, at least as many
+    spare uniforms): a run then reads its draws at the same places under either."""
+    return (
+        needed.n_movements == room.n_movements
+        and needed.incident_slots <= room.incident_slots
+        and needed.kernel_spare <= room.kernel_spare
+    )
+
+
+def rounded(layout: Layout) -> Layout:
+    """`layout` with its room rounded up to a coarse grid (32, 48, 72, ... x1.5), so that
+    callers keeping results per layout see the same layout for similar variants."""
+    return Layout(layout.n_movements, _grid(layout.incident_slots), _grid(layout.kernel_spare))
+
+
+def _grid(x: int) -> int:
+    step = 32.0
+    while step < x:
+        step *= 1.5
+    return int(math.ceil(step))
+
+
+def simulate_variant_results(
+    scenario: Scenario,
+    plan: Plan,
+    variants: Sequence[Variant | Scenario],
+    *,
+    runs: int,
+    seed: int,
+    check_hash: bool = True,
+) -> list[SimulationResult]:
+    """Run `plan` `runs` times under each variant, keeping every outcome of each.
+
+    Parameters
+    ----------
+    variants
+        Each a list of overrides (`[]` is the scenario), or a changed copy of the scenario
+        (e.g. with an added event, which no override names); the plan is the same for all.
+    check_hash
+        Refuse a plan made for another version of `scenario` (the variants are executed
+        with it whatever they change).
+    """
+    sim = VariantSimulator(scenario, plan, check_hash=check_hash)
+    return sim.run([sim.prepare(v) for v in variants], runs=runs, seed=seed)
+
+
+__all__ = ["Layout", "VariantSimulator", "fits", "rounded", "simulate_variant_results"]

@@ -1,0 +1,69 @@
+"""Every outcome of a few variants of one plan: the same draws as the other front doors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from drawdown.plan import greedy_plan
+from drawdown.plan.model import Plan
+from drawdown.scenario.model import Scenario
+from drawdown.simulate import simulate, simulate_variants
+from drawdown.simulate.disruptions import Layout
+from drawdown.simulate.variant_results import VariantSimulator, simulate_variant_results
+
+VARIANTS = [[], ["clearance.road.approval=0.4"], ["threat.ied.rate=*3", "trucks.count=*0.5"]]
+
+
+@pytest.fixture(scope="module")
+def plan(tiny: Scenario) -> Plan:
+    return greedy_plan(tiny)
+
+
+def _same(a: object, b: object) -> None:
+    for name in ("completion_day", "killed", "wounded", "teu_destroyed", "cost_usd"):
+        assert np.array_equal(a.data.runs[name], b.data.runs[name]), name  # type: ignore[attr-defined]
+    assert np.array_equal(a.data.closure_day, b.data.closure_day)  # type: ignore[attr-defined]
+
+
+def test_the_scenario_alone_is_what_simulate_gives(tiny: Scenario, plan: Plan) -> None:
+    """One variant `[]` lays out its draws as `simulate` does: bit-identical outcomes."""
+    (alone,) = simulate_variant_results(tiny, plan, [[]], runs=300, seed=4)
+    _same(alone, simulate(tiny, plan, runs=300, seed=4))
+    assert alone.meta.scenario_hash == tiny.content_hash()
+
+
+def test_common_random_numbers_as_simulate_variants(tiny: Scenario, plan: Plan) -> None:
+    """Each variant's per-run outcomes equal those `simulate_variants` gives the same set."""
+    results = simulate_variant_results(tiny, plan, VARIANTS, runs=200, seed=9)
+    runs = simulate_variants(tiny, plan, VARIANTS, runs=200, seed=9)
+    for i, result in enumerate(results):
+        assert np.array_equal(result.data.runs["killed"], runs.killed[i])
+        assert np.array_equal(result.data.runs["completion_day"], runs.completion_day[i])
+    # a variant's scenario is the overridden one
+    assert results[1].meta.scenario_hash != tiny.content_hash()
+
+
+def test_more_room_keeps_pairs_paired(tiny: Scenario, plan: Plan) -> None:
+    """Under a roomier layout a variant run alone equals the same variant run with others:
+    the workbench simulates its baseline once and each what-if on its own."""
+    sim = VariantSimulator(tiny, plan)
+    prepared = [sim.prepare(v) for v in VARIANTS]
+    need = sim.layout(prepared)
+    room = Layout(need.n_movements, need.incident_slots + 40, need.kernel_spare + 100)
+    together = sim.run(prepared, runs=150, seed=2, room=room)
+    for i, p in enumerate(prepared):
+        _same(sim.run([p], runs=150, seed=2, room=room)[0], together[i])
+    # a layout with too little room is not used: the variants' own is
+    small = Layout(need.n_movements, 1, 1)
+    _same(
+        sim.run(prepared[:1], runs=50, seed=2, room=small)[0], simulate(tiny, plan, runs=50, seed=2)
+    )
+
+
+def test_a_changed_scenario_is_a_variant_too(tiny: Scenario, plan: Plan) -> None:
+    """A changed copy of the scenario (e.g. an added event) runs under the same plan."""
+    changed = tiny.replace(manifest=tiny.manifest.model_copy(update={"name": "other"}))
+    a, b = simulate_variant_results(tiny, plan, [[], changed], runs=100, seed=1)
+    _same(a, b)
+    assert b.meta.scenario_name == "other"
