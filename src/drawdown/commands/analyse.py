@@ -60,7 +60,7 @@ def compare(
         ),
     ] = None,
     runs: Annotated[int, typer.Option("--runs", min=1, help="Runs per option.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed shared by every option.")] = (
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed shared by every option.")] = (
         DEFAULT_SEED
     ),
     same_plan: Annotated[
@@ -156,7 +156,9 @@ def sensitivity(
     method: Annotated[str, typer.Option("--method", help="sobol or morris (cheaper).")] = "sobol",
     samples: Annotated[
         int,
-        typer.Option("--samples", help="Sobol base samples (power of two) or Morris trajectories."),
+        typer.Option(
+            "--samples", min=1, help="Sobol base samples (power of two) or Morris trajectories."
+        ),
     ] = 256,
     output: Annotated[
         str, typer.Option("--output", help="Comma-separated outputs.")
@@ -168,7 +170,7 @@ def sensitivity(
         str | None,
         typer.Option("--parameters", help="Comma-separated subset of the declared uncertainties."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the design and the runs.")] = (
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the design and the runs.")] = (
         DEFAULT_SEED
     ),
     greedy: Annotated[
@@ -228,7 +230,7 @@ def check(
         Path | None, typer.Option("--plan", help="Results folder holding the plan to check.")
     ] = None,
     runs: Annotated[int, typer.Option("--runs", min=1, help="Simulated runs.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the runs.")] = DEFAULT_SEED,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the runs.")] = DEFAULT_SEED,
     greedy: Annotated[
         bool,
         typer.Option("--greedy", help="Plan with the fast greedy baseline, not the optimiser."),

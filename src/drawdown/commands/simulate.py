@@ -18,8 +18,8 @@ def simulate_command(
         Path | None,
         typer.Option("--plan", help="A saved plan folder (default: optimise the scenario)."),
     ] = None,
-    runs: Annotated[int, typer.Option("--runs", help="Simulated runs.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed that fixes every result.")] = 1,
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Simulated runs.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed that fixes every result.")] = 1,
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help="Write results to this folder.")
     ] = None,

@@ -233,6 +233,16 @@ def parse_override(text: str, scenario: Scenario, *, source: str = SOURCE) -> Ov
                 title="cannot read an override",
             ) from None
         value = raw
+    if isinstance(value, float) and not math.isfinite(value):  # float() reads inf and nan
+        raise InputError(
+            Problem(
+                source,
+                text,
+                f"{raw!r} is not a finite number",
+                "give a plain number such as 0.5, or a factor such as *2",
+            ),
+            title="cannot read an override",
+        )
     return Override(target.name, value, relative)
 
 
