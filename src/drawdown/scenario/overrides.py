@@ -298,7 +298,12 @@ def check_uncertainties(scenario: Scenario) -> list[Problem]:
             continue
         if not u.low < u.high:
             problems.append(
-                Problem("scenario.yaml", where, f"low {u.low} is not below high {u.high}")
+                Problem(
+                    "scenario.yaml",
+                    where,
+                    f"low {u.low:g} is not below high {u.high:g}",
+                    "swap low and high" if u.high < u.low else "give a range: low below high",
+                )
             )
     return problems
 
@@ -339,7 +344,18 @@ def _new_value(old: Any, ov: Override, model: type[BaseModel], field: str, sourc
         )
     value = (old or 0.0) * ov.value if ov.relative else ov.value
     if "int" in annotation and "float" not in annotation:
-        return int(math.floor(value + 0.5))
+        if not ov.relative and not float(value).is_integer():
+            raise InputError(
+                Problem(
+                    source,
+                    str(ov),
+                    f"{field} is a whole count; {ov.value:g} is not",
+                    f"give a whole number such as {math.floor(value)}, or a factor (*1.5: "
+                    "each row's count times 1.5, rounded)",
+                ),
+                title="bad override value",
+            )
+        return int(math.floor(value + 0.5))  # a factor scales a count; it stays whole
     return value
 
 
