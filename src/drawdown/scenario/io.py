@@ -98,7 +98,9 @@ def _hint_for(error: Any) -> str:
         return "add this required value"
     if kind == "extra_forbidden":
         return "remove it or check its spelling"
-    if kind.startswith(("float", "int")):
+    if kind.startswith("int"):
+        return "write a whole number, such as 12"
+    if kind.startswith("float"):
         return "write a plain number, such as 12 or 0.5"
     if kind.startswith("date"):
         return "write the date as YYYY-MM-DD"
@@ -111,6 +113,10 @@ def _hint_for(error: Any) -> str:
     return "correct the value"
 
 
+def kind_of(error: Any) -> str:
+    return str(error.get("type", ""))
+
+
 def _validation_problems(file: str, where: str, exc: ValidationError) -> list[Problem]:
     problems = []
     for error in exc.errors():
@@ -119,7 +125,13 @@ def _validation_problems(file: str, where: str, exc: ValidationError) -> list[Pr
         got = error.get("input")
         shown = f" (got {got!r})" if isinstance(got, str | int | float) else ""
         message = error["msg"].removeprefix("Value error, ") + shown
-        problems.append(Problem(file, place, message, _hint_for(error)))
+        hint = _hint_for(error)
+        if field in ("lat", "lon") and kind_of(error).startswith(("greater_than", "less_than")):
+            hint = (
+                "latitude is -90 to 90 and longitude -180 to 180 (WGS84 degrees); check "
+                "lat and lon are not swapped"
+            )
+        problems.append(Problem(file, place, message, hint))
     return problems
 
 
