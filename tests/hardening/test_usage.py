@@ -14,7 +14,7 @@ TINY_S = str(Path(__file__).parents[1] / "data" / "tiny")
 CASES = [
     (["simulate", TINY_S, "--runs", "abc"], "option --runs", "whole number"),
     (["run", TINY_S, "--runs", "0"], "option --runs", "1 or more"),
-    (["simulate", TINY_S, "--runs", "0"], "option --runs", "1 or more"),
+    (["simulate", TINY_S, "--runs", "0"], "--runs", "positive whole number"),
     (["simulate", TINY_S, "--seed", "-1"], "option --seed", "0 or more"),
     (["plan", TINY_S, "--time-limit", "inf"], "option --time-limit", "plain number"),
     (["run", TINY_S, "--time-limit", "nan"], "option --time-limit", ""),

@@ -34,6 +34,14 @@ def _check_out(out: Path | None, scenario: Any, kind: str) -> None:
         check_target(out, scenario, kind)
 
 
+def _writable(out: Path | None) -> None:
+    """Refuse, before anything is loaded, an output folder that cannot be written."""
+    if out is not None:
+        from drawdown.output_paths import check_output
+
+        check_output(out, kind="folder", option="--out")
+
+
 def _write(out: Path, kind: str, save: Any) -> None:
     """Write OUT/KIND/ in one piece (replacing an earlier one), then rebuild OUT's report."""
     from drawdown.report import add_analysis
@@ -80,6 +88,7 @@ def compare(
     from drawdown.analyse.compare import compare as run_compare
     from drawdown.analyse.overrides import apply_overrides, parse_overrides
 
+    _writable(out)
     loaded = [_load(s) for s in scenarios]
     changes = list(set_ or [])
     if len(loaded) == 1:
@@ -184,6 +193,7 @@ def sensitivity(
     """Which declared uncertainty drives the risk: Sobol or Morris indices and a tornado chart."""
     from drawdown.analyse.sensitivity import sensitivity as run_sensitivity
 
+    _writable(out)
     s = _load(scenario)
     outputs = tuple(o.strip() for o in output.split(",") if o.strip())
     names = [p.strip() for p in parameters.split(",")] if parameters else None
@@ -245,6 +255,7 @@ def check(
     from drawdown.results import load_saved_plan
     from drawdown.simulate import simulate
 
+    _writable(out)
     s = _load(scenario)
     actuals = _actuals_file(actuals, scenario)
     observations = read_actuals(actuals, s)  # bad rows fail before any work

@@ -153,8 +153,10 @@ def calibrate(
         write_threats_csv,
     )
     from drawdown.analyse.incidents import THREAT_KINDS, read_incidents
+    from drawdown.output_paths import check_outputs
     from drawdown.scenario.io import load_scenario
 
+    check_outputs({"--output": (output, "file"), "--report-dir": (report_dir, "folder")})
     if kinds is None:
         kinds = ",".join(THREAT_KINDS)
     if format not in ("acled", "ucdp", "auto"):

@@ -49,12 +49,14 @@ def plan(
     ] = False,
 ) -> None:
     """Optimise the withdrawal: closure order, daily convoys and flights, disposition."""
+    from drawdown.output_paths import check_output
     from drawdown.plan import InfeasiblePlanError, greedy_plan, optimise, save_plan
     from drawdown.scenario.io import validate_scenario
 
     s, problems = validate_scenario(scenario)
     print_warnings(problems, limit=5)
     target = out if out is not None else Path("plans") / s.name
+    check_output(target, kind="folder", option="--out")  # before planning
     try:
         with console.status("planning…"), as_flags(FLAGS):
             p = (

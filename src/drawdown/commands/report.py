@@ -19,7 +19,10 @@ def report(
     ] = False,
 ) -> None:
     """Rebuild the HTML report of a results folder (refuses incomplete or foreign folders)."""
+    from drawdown.output_paths import check_output
     from drawdown.report import rebuild_report
+
+    check_output(results_dir, kind="folder", option="RESULTS_DIR")
 
     path = rebuild_report(results_dir, png=png)
     console.print(f"[green]✓[/green] report: {path}")

@@ -58,7 +58,11 @@ def run(
     """Plan and stress-test a withdrawal, then write the report: the main command."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from drawdown.output_paths import check_output
     from drawdown.pipeline import run_scenario
+
+    # before any work; without -o the run goes to results/<scenario name>
+    check_output(out if out is not None else Path("results"), kind="folder", option="--out")
 
     columns = (
         SpinnerColumn(),

@@ -18,7 +18,7 @@ def simulate_command(
         Path | None,
         typer.Option("--plan", help="A saved plan folder (default: optimise the scenario)."),
     ] = None,
-    runs: Annotated[int, typer.Option("--runs", min=1, help="Simulated runs.")] = 10_000,
+    runs: Annotated[int, typer.Option("--runs", help="Simulated runs.")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed that fixes every result.")] = 1,
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help="Write results to this folder.")
@@ -36,11 +36,14 @@ def simulate_command(
         TimeElapsedColumn,
     )
 
+    from drawdown.output_paths import check_output
     from drawdown.plan import load_plan, optimise
     from drawdown.scenario.io import load_scenario
     from drawdown.simulate import simulate
     from drawdown.simulate.io import save
 
+    if out is not None:  # before any work: a bad path found after the runs loses them
+        check_output(out, kind="folder", option="--out")
     s = load_scenario(scenario)
     plan = load_plan(plan_dir) if plan_dir is not None else optimise(s)
     columns = (
