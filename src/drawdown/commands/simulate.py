@@ -38,6 +38,7 @@ def simulate_command(
 
     from drawdown.output_paths import check_output
     from drawdown.plan import load_plan, optimise
+    from drawdown.plan.io import check_plan_scenario
     from drawdown.scenario.io import load_scenario
     from drawdown.simulate import simulate
     from drawdown.simulate.io import save
@@ -45,7 +46,11 @@ def simulate_command(
     if out is not None:  # before any work: a bad path found after the runs loses them
         check_output(out, kind="folder", option="--out")
     s = load_scenario(scenario)
-    plan = load_plan(plan_dir) if plan_dir is not None else optimise(s)
+    if plan_dir is not None:
+        plan = load_plan(plan_dir)  # refuses a plan in another format
+        check_plan_scenario(plan, s, plan_dir)  # of this very scenario (name, content hash)
+    else:
+        plan = optimise(s)
     columns = (
         TextColumn("simulating"),
         BarColumn(bar_width=30),
