@@ -106,6 +106,8 @@ def _hint_for(error: Any) -> str:
         return "write the date as YYYY-MM-DD"
     if kind.startswith("bool"):
         return "write yes or no"
+    if kind == "finite_number":
+        return "write a finite number (not inf or nan)"
     if kind == "literal_error":
         return "use one of the values listed"
     if kind.startswith(("greater_than", "less_than")):

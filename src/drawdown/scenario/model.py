@@ -46,7 +46,8 @@ Month = Annotated[int, Field(ge=1, le=12)]
 class Record(BaseModel):
     """Base of every scenario type: immutable, no unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # inf and nan pass pydantic's range checks (inf >= 0) and break every stage downstream
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Sourced(Record):
