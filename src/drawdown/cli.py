@@ -47,6 +47,21 @@ def main() -> None:
     except (typer.Exit, SystemExit) as exc:
         code = exc.exit_code if isinstance(exc, typer.Exit) else exc.code
         sys.exit(code if isinstance(code, int) else 0)
+    except OSError as exc:  # the environment refused (disk full, permission changed midway)
+        where = str(exc.filename or "")
+        why = exc.strerror or str(exc)
+        print_problems(
+            InputError(
+                Problem(
+                    where or "drawdown",
+                    "",
+                    f"cannot be written or read: {why}",
+                    "check free space and permissions, then run the command again",
+                ),
+                "the system refused a file operation",
+            )
+        )
+        sys.exit(2)
     except abort_types():
         console.print("[red]aborted[/red]")
         sys.exit(1)

@@ -81,3 +81,47 @@ def test_no_arguments_prints_the_help(cli: CliRun) -> None:
     """`drawdown` alone shows the commands (status 2, as click does), not a traceback."""
     code, out = cli()
     assert code == 2 and "simulate" in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--output", "nosuch"], "--output"),
+        (["--parameters", "nosuch"], "nosuch"),
+        (["--samples", "3"], "power of two"),
+        (["--method", "bogus"], "unknown method"),
+    ],
+)
+def test_sensitivity_refuses_a_bad_design_before_planning(
+    cli: CliRun, monkeypatch: pytest.MonkeyPatch, args: list[str], words: str
+) -> None:
+    """A typo in the design is refused before the plan is optimised (no planner call)."""
+    import drawdown.plan
+
+    def forbidden(*_: object, **__: object) -> None:
+        raise AssertionError("planned before checking the design")
+
+    monkeypatch.setattr(drawdown.plan, "optimise", forbidden)
+    code, out = cli("sensitivity", TINY_S, *args)
+    assert code == 2 and words in " ".join(out.split()), out
+
+
+def test_calibrate_refuses_actor_types_outside_acled_codes(cli: CliRun) -> None:
+    """`--involving 0` or 9 is not an ACLED actor type (1-8)."""
+    code, out = cli("calibrate", "e.csv", "-s", TINY_S, "-o", "t.csv", "--involving", "0,9")
+    assert code == 2 and "--involving" in out and "1-8" in out, out
+
+
+def test_an_os_error_midway_is_a_clean_message(
+    cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file operation the system refuses after the checks (disk full) exits 2, no traceback."""
+    import drawdown.scenario.io
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device", "/results/x")
+
+    monkeypatch.setattr(drawdown.scenario.io, "save_scenario", full)
+    code, out = cli("export", TINY_S, "/tmp/never-written-by-this-test")
+    flat = " ".join(out.split())
+    assert code == 2 and "No space left on device" in flat and "Traceback" not in out, flat

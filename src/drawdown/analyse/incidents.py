@@ -366,6 +366,26 @@ def _number(frame: pd.DataFrame, column: str, default: float = np.nan) -> np.nda
     return np.where(np.isfinite(values), values, default)
 
 
+def _precision(frame: pd.DataFrame, column: str, file: str, rows: np.ndarray) -> np.ndarray:
+    """ACLED precision codes (1 exact, 2 near, 3 coarse; blank: 1); others are refused."""
+    text = _text(frame, column)
+    code = pd.to_numeric(text, errors="coerce")
+    bad = ((text != "") & ~code.isin((1, 2, 3))).to_numpy()
+    if bad.any():
+        raise InputError(
+            _bad_rows(
+                file,
+                rows[bad],
+                column,
+                text[bad],
+                f"not an ACLED {column} code",
+                "use 1 (exact), 2 (near) or 3 (region), or leave it blank",
+            ),
+            f"{file}: {int(bad.sum())} unreadable {column} value(s)",
+        )
+    return code.where(text != "", 1).to_numpy(dtype=float).astype(int)
+
+
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series([""] * len(frame), index=frame.index, dtype=object)
@@ -376,6 +396,8 @@ def parse_inter(values: pd.Series) -> np.ndarray:
     """ACLED actor-type codes from numbers ('8') or labels ('External/Other forces'); 0 if blank."""
     text = values.str.strip().str.lower()
     numeric = pd.to_numeric(text, errors="coerce")
+    # a code is 0-8; anything else (99999999999999999999, 2.5) is read as a label, so 0
+    numeric = numeric.where(numeric.isin(range(9)))
     labels = text.map(INTER_LABELS)
     codes = numeric.where(numeric.notna(), labels).fillna(0)
     return codes.to_numpy(dtype=float).astype(int)
@@ -468,8 +490,8 @@ def _acled(frame: pd.DataFrame, file: str, first_row: int) -> Incidents:
             "kind": classify(frame["sub_event_type"], notes),
             "killed": _number(frame, "fatalities"),
             "wounded": wounded_from_tags(_text(frame, "tags")),
-            "geo_precision": _number(frame, "geo_precision", 1).astype(int),
-            "time_precision": _number(frame, "time_precision", 1).astype(int),
+            "geo_precision": _precision(frame, "geo_precision", file, rows),
+            "time_precision": _precision(frame, "time_precision", file, rows),
             "inter1": parse_inter(_text(frame, "inter1")),
             "inter2": parse_inter(_text(frame, "inter2")),
             "location": _text(frame, "location"),

@@ -191,14 +191,21 @@ def sensitivity(
     ] = None,
 ) -> None:
     """Which declared uncertainty drives the risk: Sobol or Morris indices and a tornado chart."""
+    from drawdown.analyse.sensitivity import check_design
     from drawdown.analyse.sensitivity import sensitivity as run_sensitivity
 
     _writable(out)
     s = _load(scenario)
     outputs = tuple(o.strip() for o in output.split(",") if o.strip())
     names = [p.strip() for p in parameters.split(",")] if parameters else None
-    if method not in ("sobol", "morris"):
-        raise InputError(Problem("--method", method, "unknown method", "use sobol or morris"))
+    check_design(  # before the plan is made: a typo costs a second, not an optimisation
+        s,
+        method=method,
+        samples=samples,
+        outputs=outputs,
+        runs_per_set=runs_per_set,
+        parameters=names,
+    )
     _check_out(out, s, "sensitivity")
     the_plan = _planner(greedy)(s)
     with console.status("evaluating the design…"):

@@ -176,6 +176,8 @@ def calibrate(
         actor_types = (
             tuple(int(x) for x in involving.split(",") if x.strip()) if involving else None
         )
+        if actor_types is not None and not all(1 <= t <= 8 for t in actor_types):
+            raise ValueError("ACLED actor types are 1 to 8")
     except ValueError:
         raise InputError(
             Problem(

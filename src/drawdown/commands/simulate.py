@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from drawdown.commands.common import as_flags, console
+from drawdown.errors import InputError, Problem
 
 FLAGS = {"runs": "--runs", "seed": "--seed", "timelines": "--timelines"}
 
@@ -43,6 +44,10 @@ def simulate_command(
     from drawdown.simulate import simulate
     from drawdown.simulate.io import save
 
+    if runs < 1:  # before the plan is optimised
+        raise InputError(
+            Problem("--runs", str(runs), "must be a positive whole number", "try 10000")
+        )
     if out is not None:  # before any work: a bad path found after the runs loses them
         check_output(out, kind="folder", option="--out")
     s = load_scenario(scenario)

@@ -39,7 +39,9 @@ DelayDistribution = Literal["fixed", "exponential"]
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegFloat = Annotated[float, Field(ge=0.0)]
-NonNegInt = Annotated[int, Field(ge=0)]
+# A count above a billion is a typo, and would overflow the engine's 64-bit arithmetic.
+MAX_COUNT = 10**9
+NonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Month = Annotated[int, Field(ge=1, le=12)]
 
 
