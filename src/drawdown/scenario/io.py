@@ -340,7 +340,10 @@ def read_scenario(path_or_name: str | os.PathLike[str]) -> tuple[Scenario | None
         if manifest is not None:
             problems += _partial_checks(manifest, tables, stand_ins)
         return None, problems
-    scenario = Scenario.model_validate({"manifest": manifest, **tables})
+    try:  # rows valid alone can still make an invalid whole (units derived from holdings)
+        scenario = Scenario.model_validate({"manifest": manifest, **tables})
+    except ValidationError as exc:
+        return None, problems + _validation_problems("scenario", "", exc)
     return scenario, problems
 
 
