@@ -125,3 +125,16 @@ def test_an_os_error_midway_is_a_clean_message(
     code, out = cli("export", TINY_S, "/tmp/never-written-by-this-test")
     flat = " ".join(out.split())
     assert code == 2 and "No space left on device" in flat and "Traceback" not in out, flat
+
+
+def test_set_refuses_a_fractional_count_but_a_factor_rounds(cli: CliRun) -> None:
+    """`--set trucks.x.count=40.5` is refused (not rounded silently); `*1.5` still rounds."""
+    import drawdown
+    from drawdown.scenario.overrides import apply_overrides
+
+    code, out = cli("compare", TINY_S, "--set", "trucks.cargo-trucks.count=40.5")
+    flat = " ".join(out.split())
+    assert code == 2 and "count is a whole count; 40.5 is not" in flat, flat
+    tiny = drawdown.load_scenario(TINY_S)
+    scaled = apply_overrides(tiny, ["trucks.cargo-trucks.count=*1.01"])
+    assert scaled.trucks[0].count == 40
