@@ -14,7 +14,7 @@ import sys
 import typer
 
 from drawdown.commands.common import console, print_problems
-from drawdown.errors import InputError
+from drawdown.errors import InputError, Problem
 
 app = typer.Typer(
     name="drawdown",
@@ -42,7 +42,10 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Entry point: run the app, turning input errors into a clear message and status 2."""
+    """Entry point: run the app, turning input and usage errors into a clear message and
+    status 2."""
+    from drawdown.commands.usage import abort_types, usage_error_types, usage_problem
+
     try:
         # Without standalone mode click returns a command's `typer.Exit` code instead of
         # exiting with it.
@@ -58,12 +61,30 @@ def main() -> None:
     except (typer.Exit, SystemExit) as exc:
         code = exc.exit_code if isinstance(exc, typer.Exit) else exc.code
         sys.exit(code if isinstance(code, int) else 0)
-    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+    except OSError as exc:  # the environment refused (disk full, permission changed midway)
+        where = str(exc.filename or "")
+        why = exc.strerror or str(exc)
+        print_problems(
+            InputError(
+                Problem(
+                    where or "drawdown",
+                    "",
+                    f"cannot be written or read: {why}",
+                    "check free space and permissions, then run the command again",
+                ),
+                "the system refused a file operation",
+            )
+        )
+        sys.exit(2)
+    except abort_types():
+        console.print("[red]aborted[/red]")
+        sys.exit(1)
+    except usage_error_types() as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `drawdown` alone: the help is the answer
+            exc.show()  # type: ignore[attr-defined]
             sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
-        raise
+        if getattr(exc, "exit_code", 2) != 2:  # not a usage mistake (click's FileError...)
+            print_problems(InputError(Problem("drawdown", "", str(exc), "check the path")))
+            sys.exit(2)
+        print_problems(InputError(usage_problem(exc), "the command line has a mistake"))
+        sys.exit(2)

@@ -28,6 +28,7 @@ from drawdown.scenario.model import (
     Truck,
     Unit,
 )
+from drawdown.scenario.validate import great_circle_km
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
 FILES = [
@@ -95,13 +96,16 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     units = []
     with_units = draw(st.booleans())  # a units.csv folder, or an old one whose units derive
     for i in range(n_bases):
+        lat, lon = draw(st.floats(-30, 30)), draw(st.floats(-30, 30))
+        # a road is no shorter than the straight line to the hub at (0, 0) (check_coordinates)
+        km = max(draw(st.floats(1, 2000)), great_circle_km(lat, lon, 0.0, 0.0))
         sites.append(
             Site(
                 id=f"b{i}",
                 name=f"Base {i}",
                 kind="base",
-                lat=draw(st.floats(-30, 30)),
-                lon=draw(st.floats(-30, 30)),
+                lat=lat,
+                lon=lon,
                 population_covered=draw(st.integers(0, 10**6)),
                 supported_by=draw(st.sampled_from(["", "hub"])),
                 source="[E] gen",
@@ -114,7 +118,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                 from_site=f"b{i}",
                 to_site="hub",
                 mode="road",
-                km=draw(st.floats(1, 2000)),
+                km=km,
                 dry_km_per_day=200.0,
                 wet_km_per_day=draw(st.floats(10, 200)),
                 passable_months=tuple(sorted(months)),

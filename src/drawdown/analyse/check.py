@@ -24,7 +24,6 @@ scored with Spearman's rank correlation between observed and median simulated cl
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import os
@@ -36,6 +35,7 @@ import pandas as pd
 from scipy import stats
 
 from drawdown.errors import InputError, Problem
+from drawdown.scenario.csvfile import read_csv
 from drawdown.scenario.model import Scenario
 from drawdown.simulate.result import SimulationResult
 
@@ -129,31 +129,27 @@ def read_actuals(path: str | os.PathLike[str], scenario: Scenario) -> list[Obser
     """Read and validate an actuals CSV; every problem names the file and row."""
     path = Path(path)
     name = path.name
-    if not path.is_file():
-        raise InputError(Problem(str(path), "", "file not found", "give the path of a CSV file"))
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in reader.fieldnames or []]
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise InputError(
-                Problem(
-                    name,
-                    "header",
-                    f"missing column(s) {', '.join(missing)}",
-                    f"columns are {','.join(COLUMNS)}",
-                )
+    table = read_csv(path, name, known=COLUMNS)  # ragged rows, unknown columns... refused
+    missing = [c for c in REQUIRED if c not in table.header]
+    if missing:
+        raise InputError(
+            Problem(
+                name,
+                "header",
+                f"missing column(s) {', '.join(missing)}",
+                f"columns are {','.join(COLUMNS)}",
             )
-        rows = [{(k or "").strip(): (v or "").strip() for k, v in r.items()} for r in reader]
-    if not rows:
+        )
+    numbered = [(n, {k: (v or "").strip() for k, v in r.items()}) for n, r in table.rows]
+    if not numbered:
         raise InputError(Problem(name, "", "no observations", "add at least one row"))
     sites = {s.id: s for s in scenario.sites}
     closable = {s.id for s in scenario.sites if s.kind in ("base", "hub")}
     observations: list[Observation] = []
     problems: list[Problem] = []
     seen: set[tuple[str, str, dt.date]] = set()
-    for i, r in enumerate(rows):
-        where = f"row {i + 2}"  # the header is row 1
+    for number, r in numbered:
+        where = f"row {number}"  # as a spreadsheet shows it: the header is row 1
         kind, site = r.get("kind", ""), r.get("site", "")
         if kind not in KINDS:
             problems.append(
@@ -211,7 +207,7 @@ def read_actuals(path: str | os.PathLike[str], scenario: Scenario) -> list[Obser
             problems.append(Problem(name, where, f"{kind} {site} observed twice", "keep one row"))
             continue
         seen.add(key)
-        observations.append(Observation(kind, site, date, value, r.get("source", ""), i + 2))
+        observations.append(Observation(kind, site, date, value, r.get("source", ""), number))
     if problems:
         raise InputError(problems, title=f"{len(problems)} problem(s) in {name}")
     return observations

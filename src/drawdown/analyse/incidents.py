@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from drawdown.errors import InputError, Problem
+from drawdown.scenario.csvfile import read_csv
 from drawdown.scenario.kinds import THREAT_NAMES
 
 IncidentKind = Literal["ied", "ambush", "ground_fire", "base_attack", "other"]
@@ -248,23 +249,27 @@ def read_ucdp(path: str | os.PathLike[str]) -> Incidents:
 # Reading and checking
 
 
+ROW_NUMBERS = "row_numbers"  # frame.attrs key: each row's number in the file
+
+
 def _read_table(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, int]:
     """All cells as text, HXL row dropped; also the spreadsheet row of the first data row."""
     file = str(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(Problem(file, "", "file not found", "check the path")) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(
-            Problem(file, "", f"cannot be read as CSV ({exc})", "save it as UTF-8 CSV")
-        ) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    first_row = 2
+    # the one strict reader: ragged rows, duplicated columns, non-UTF-8 text are located
+    table = read_csv(Path(path), file, lower=True)
+    if not table.header:
+        raise InputError(Problem(file, "", "is empty", "export the events as CSV"))
+    frame = pd.DataFrame(
+        [[row[c] for c in table.header] for _, row in table.rows],
+        columns=list(table.header),
+        dtype=str,
+    )
+    numbers = np.array([n for n, _ in table.rows], dtype=np.int64)
     if len(frame) and _is_hxl_row(frame.iloc[0].tolist()):
         frame = frame.iloc[1:].reset_index(drop=True)
-        first_row = 3
-    return frame, first_row
+        numbers = numbers[1:]
+    frame.attrs[ROW_NUMBERS] = numbers  # blank rows are skipped: rows keep their own numbers
+    return frame, int(numbers[0]) if len(numbers) else 2
 
 
 def _is_hxl_row(cells: list[str]) -> bool:
@@ -361,6 +366,26 @@ def _number(frame: pd.DataFrame, column: str, default: float = np.nan) -> np.nda
     return np.where(np.isfinite(values), values, default)
 
 
+def _precision(frame: pd.DataFrame, column: str, file: str, rows: np.ndarray) -> np.ndarray:
+    """ACLED precision codes (1 exact, 2 near, 3 coarse; blank: 1); others are refused."""
+    text = _text(frame, column)
+    code = pd.to_numeric(text, errors="coerce")
+    bad = ((text != "") & ~code.isin((1, 2, 3))).to_numpy()
+    if bad.any():
+        raise InputError(
+            _bad_rows(
+                file,
+                rows[bad],
+                column,
+                text[bad],
+                f"not an ACLED {column} code",
+                "use 1 (exact), 2 (near) or 3 (region), or leave it blank",
+            ),
+            f"{file}: {int(bad.sum())} unreadable {column} value(s)",
+        )
+    return code.where(text != "", 1).to_numpy(dtype=float).astype(int)
+
+
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series([""] * len(frame), index=frame.index, dtype=object)
@@ -371,6 +396,8 @@ def parse_inter(values: pd.Series) -> np.ndarray:
     """ACLED actor-type codes from numbers ('8') or labels ('External/Other forces'); 0 if blank."""
     text = values.str.strip().str.lower()
     numeric = pd.to_numeric(text, errors="coerce")
+    # a code is 0-8; anything else (99999999999999999999, 2.5) is read as a label, so 0
+    numeric = numeric.where(numeric.isin(range(9)))
     labels = text.map(INTER_LABELS)
     codes = numeric.where(numeric.notna(), labels).fillna(0)
     return codes.to_numpy(dtype=float).astype(int)
@@ -437,7 +464,7 @@ def _when_and_where(
     frame: pd.DataFrame, file: str, first_row: int, date_column: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """File row numbers, dates and coordinates; every unreadable value reported at once."""
-    rows = np.arange(first_row, first_row + len(frame))
+    rows = frame.attrs.get(ROW_NUMBERS, np.arange(first_row, first_row + len(frame)))
     dates, problems = _dates(frame, date_column, file, rows)
     lat, lon, coord_problems = _coordinates(frame, file, rows)
     problems += coord_problems
@@ -463,8 +490,8 @@ def _acled(frame: pd.DataFrame, file: str, first_row: int) -> Incidents:
             "kind": classify(frame["sub_event_type"], notes),
             "killed": _number(frame, "fatalities"),
             "wounded": wounded_from_tags(_text(frame, "tags")),
-            "geo_precision": _number(frame, "geo_precision", 1).astype(int),
-            "time_precision": _number(frame, "time_precision", 1).astype(int),
+            "geo_precision": _precision(frame, "geo_precision", file, rows),
+            "time_precision": _precision(frame, "time_precision", file, rows),
             "inter1": parse_inter(_text(frame, "inter1")),
             "inter2": parse_inter(_text(frame, "inter2")),
             "location": _text(frame, "location"),

@@ -211,6 +211,30 @@ def evaluate_design(
     return output_values(runs)
 
 
+def check_design(
+    scenario: Scenario,
+    *,
+    method: str,
+    samples: int,
+    outputs: tuple[str, ...],
+    runs_per_set: int,
+    parameters: list[str] | None,
+) -> tuple[Uncertainty, ...]:
+    """The declared uncertainties a design would vary; refuses, before any plan is made or
+    run simulated, an unknown method, output or parameter and a bad sample count."""
+    _check_outputs(outputs)
+    params = declared(scenario, parameters)
+    if method not in ("sobol", "morris"):
+        raise InputError(Problem("--method", method, "unknown method", "use sobol or morris"))
+    if samples < 2 or runs_per_set < 1:
+        raise InputError(Problem("--samples", str(samples), "needs at least 2 samples and 1 run"))
+    if method == "sobol" and samples & (samples - 1):
+        raise InputError(
+            Problem("--samples", str(samples), "Sobol needs a power of two", "e.g. 256 or 512")
+        )
+    return params
+
+
 def _check_outputs(outputs: tuple[str, ...]) -> None:
     bad = [o for o in outputs if o not in OUTPUTS]
     if bad or not outputs:
@@ -291,12 +315,14 @@ def sensitivity(
     import time
 
     start = time.perf_counter()
-    _check_outputs(outputs)
-    params = declared(scenario, parameters)
-    if method not in ("sobol", "morris"):
-        raise InputError(Problem("--method", method, "unknown method", "use sobol or morris"))
-    if samples < 2 or runs_per_set < 1:
-        raise InputError(Problem("--samples", str(samples), "needs at least 2 samples and 1 run"))
+    params = check_design(
+        scenario,
+        method=method,
+        samples=samples,
+        outputs=outputs,
+        runs_per_set=runs_per_set,
+        parameters=parameters,
+    )
     if plan is None:
         from drawdown.analyse.compare import plan_option
         from drawdown.plan import optimise
@@ -305,10 +331,6 @@ def sensitivity(
         plan, _ = plan_option(optimise, scenario)
     problem = _problem(params)
     if method == "sobol":
-        if samples & (samples - 1):
-            raise InputError(
-                Problem("--samples", str(samples), "Sobol needs a power of two", "e.g. 256 or 512")
-            )
         design = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
     else:
         design = morris_sample.sample(problem, samples, num_levels=4, seed=seed)

@@ -34,6 +34,14 @@ def _check_out(out: Path | None, scenario: Any, kind: str) -> None:
         check_target(out, scenario, kind)
 
 
+def _writable(out: Path | None) -> None:
+    """Refuse, before anything is loaded, an output folder that cannot be written."""
+    if out is not None:
+        from drawdown.output_paths import check_output
+
+        check_output(out, kind="folder", option="--out")
+
+
 def _write(out: Path, kind: str, save: Any) -> None:
     """Write OUT/KIND/ in one piece (replacing an earlier one), then rebuild OUT's report."""
     from drawdown.report import add_analysis
@@ -60,7 +68,7 @@ def compare(
         ),
     ] = None,
     runs: Annotated[int, typer.Option("--runs", min=1, help="Runs per option.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed shared by every option.")] = (
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed shared by every option.")] = (
         DEFAULT_SEED
     ),
     same_plan: Annotated[
@@ -80,6 +88,7 @@ def compare(
     from drawdown.analyse.compare import compare as run_compare
     from drawdown.analyse.overrides import apply_overrides, parse_overrides
 
+    _writable(out)
     loaded = [_load(s) for s in scenarios]
     changes = list(set_ or [])
     if len(loaded) == 1:
@@ -156,7 +165,9 @@ def sensitivity(
     method: Annotated[str, typer.Option("--method", help="sobol or morris (cheaper).")] = "sobol",
     samples: Annotated[
         int,
-        typer.Option("--samples", help="Sobol base samples (power of two) or Morris trajectories."),
+        typer.Option(
+            "--samples", min=1, help="Sobol base samples (power of two) or Morris trajectories."
+        ),
     ] = 256,
     output: Annotated[
         str, typer.Option("--output", help="Comma-separated outputs.")
@@ -168,7 +179,7 @@ def sensitivity(
         str | None,
         typer.Option("--parameters", help="Comma-separated subset of the declared uncertainties."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the design and the runs.")] = (
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the design and the runs.")] = (
         DEFAULT_SEED
     ),
     greedy: Annotated[
@@ -188,13 +199,21 @@ def sensitivity(
     ] = None,
 ) -> None:
     """Which declared uncertainty drives the risk: Sobol or Morris indices and a tornado chart."""
+    from drawdown.analyse.sensitivity import check_design
     from drawdown.analyse.sensitivity import sensitivity as run_sensitivity
 
+    _writable(out)
     s = _load(scenario)
     outputs = tuple(o.strip() for o in output.split(",") if o.strip())
     names = [p.strip() for p in parameters.split(",")] if parameters else None
-    if method not in ("sobol", "morris"):
-        raise InputError(Problem("--method", method, "unknown method", "use sobol or morris"))
+    check_design(  # before the plan is made: a typo costs a second, not an optimisation
+        s,
+        method=method,
+        samples=samples,
+        outputs=outputs,
+        runs_per_set=runs_per_set,
+        parameters=names,
+    )
     _check_out(out, s, "sensitivity")
     the_plan = _planner(greedy)(s)
     with console.status("evaluating the design…"):
@@ -237,7 +256,7 @@ def check(
         Path | None, typer.Option("--plan", help="Results folder holding the plan to check.")
     ] = None,
     runs: Annotated[int, typer.Option("--runs", min=1, help="Simulated runs.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the runs.")] = DEFAULT_SEED,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the runs.")] = DEFAULT_SEED,
     greedy: Annotated[
         bool,
         typer.Option("--greedy", help="Plan with the fast greedy baseline, not the optimiser."),
@@ -252,6 +271,7 @@ def check(
     from drawdown.results import load_saved_plan
     from drawdown.simulate import simulate
 
+    _writable(out)
     s = _load(scenario)
     actuals = _actuals_file(actuals, scenario)
     observations = read_actuals(actuals, s)  # bad rows fail before any work

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from drawdown.commands.common import console
+from drawdown.commands.usage import number
 from drawdown.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -100,10 +101,17 @@ def calibrate(
         str | None, typer.Option(help="Last day observed (default: last event).")
     ] = None,
     buffer_km: Annotated[
-        float, typer.Option(help="Largest distance from a link for an event to count on it.")
+        float,
+        typer.Option(
+            callback=number(above=0.0),
+            help="Largest distance from a link for an event to count on it.",
+        ),
     ] = 40.0,
     convoys_per_week: Annotated[
-        float, typer.Option(help="Convoys a week assumed on every road link [E].")
+        float,
+        typer.Option(
+            callback=number(above=0.0), help="Convoys a week assumed on every road link [E]."
+        ),
     ] = 2.0,
     kinds: Annotated[
         str | None,
@@ -113,7 +121,11 @@ def calibrate(
         str, typer.Option(help="link, corridor, or shrink (partial pooling by corridor).")
     ] = "link",
     reporting_fraction: Annotated[
-        float, typer.Option(help="Share of real incidents the file records (0-1] [E].")
+        float,
+        typer.Option(
+            callback=number(above=0.0, maximum=1.0),
+            help="Share of real incidents the file records (0-1] [E].",
+        ),
     ] = 1.0,
     involving: Annotated[
         str | None,
@@ -141,8 +153,10 @@ def calibrate(
         write_threats_csv,
     )
     from drawdown.analyse.incidents import THREAT_KINDS, read_incidents
+    from drawdown.output_paths import check_outputs
     from drawdown.scenario.io import load_scenario
 
+    check_outputs({"--output": (output, "file"), "--report-dir": (report_dir, "folder")})
     if kinds is None:
         kinds = ",".join(THREAT_KINDS)
     if format not in ("acled", "ucdp", "auto"):
@@ -162,6 +176,8 @@ def calibrate(
         actor_types = (
             tuple(int(x) for x in involving.split(",") if x.strip()) if involving else None
         )
+        if actor_types is not None and not all(1 <= t <= 8 for t in actor_types):
+            raise ValueError("ACLED actor types are 1 to 8")
     except ValueError:
         raise InputError(
             Problem(

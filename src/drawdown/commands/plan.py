@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from drawdown.commands.common import as_flags, console, print_warnings
+from drawdown.commands.usage import number
 
 DEFAULT_TIME_LIMIT_S = 120.0  # a safety net: the planner ends on gaps and counts
 FLAGS = {"time_limit_s": "--time-limit", "base_attacks": "--base-attacks"}
@@ -23,7 +24,13 @@ def plan(
         bool, typer.Option("--greedy", help="Make the greedy baseline plan instead.")
     ] = False,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=1.0, help="Safety-net seconds for the optimiser.")
+        float,
+        typer.Option(
+            "--time-limit",
+            min=1.0,
+            callback=number(minimum=1.0),
+            help="Safety-net seconds for the optimiser.",
+        ),
     ] = DEFAULT_TIME_LIMIT_S,
     base_attacks: Annotated[
         bool,
@@ -42,12 +49,14 @@ def plan(
     ] = False,
 ) -> None:
     """Optimise the withdrawal: closure order, daily convoys and flights, disposition."""
+    from drawdown.output_paths import check_output
     from drawdown.plan import InfeasiblePlanError, greedy_plan, optimise, save_plan
     from drawdown.scenario.io import validate_scenario
 
     s, problems = validate_scenario(scenario)
     print_warnings(problems, limit=5)
     target = out if out is not None else Path("plans") / s.name
+    check_output(target, kind="folder", option="--out")  # before planning
     try:
         with console.status("planning…"), as_flags(FLAGS):
             p = (

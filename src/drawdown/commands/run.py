@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from drawdown.commands.common import as_flags, console, flagged, print_warnings
+from drawdown.commands.usage import number
 
 if TYPE_CHECKING:
     from drawdown.errors import Problem
@@ -38,20 +39,30 @@ def run(
     runs: Annotated[
         int, typer.Option("--runs", min=1, help="Simulated runs of the plan.")
     ] = DEFAULT_RUNS,
-    seed: Annotated[int, typer.Option("--seed", help="Seed that fixes every result.")] = (
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed that fixes every result.")] = (
         DEFAULT_SEED
     ),
     png: Annotated[
         bool, typer.Option("--png", help="Also write the figures as 1600x900 PNGs for slides.")
     ] = False,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=1.0, help="Safety-net seconds for the optimiser.")
+        float,
+        typer.Option(
+            "--time-limit",
+            min=1.0,
+            callback=number(minimum=1.0),
+            help="Safety-net seconds for the optimiser.",
+        ),
     ] = DEFAULT_TIME_LIMIT_S,
 ) -> None:
     """Plan and stress-test a withdrawal, then write the report: the main command."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from drawdown.output_paths import check_output
     from drawdown.pipeline import run_scenario
+
+    # before any work; without -o the run goes to results/<scenario name>
+    check_output(out if out is not None else Path("results"), kind="folder", option="--out")
 
     columns = (
         SpinnerColumn(),

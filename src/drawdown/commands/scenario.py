@@ -101,8 +101,10 @@ def export(
     force: Annotated[bool, typer.Option(help="Replace the folder if it exists.")] = False,
 ) -> None:
     """Write an editable copy of a scenario (YAML + CSV) to DIRECTORY."""
+    from drawdown.output_paths import check_output
     from drawdown.scenario.io import load_scenario, save_scenario
 
+    check_output(directory, kind="folder", option="DIRECTORY")
     s = load_scenario(scenario)
     if directory.exists() and any(directory.iterdir()) and not force:
         raise InputError(
@@ -123,9 +125,11 @@ def geojson(
 ) -> None:
     """Write the scenario's sites and links as GeoJSON."""
     from drawdown.atomic import atomic_write_text
+    from drawdown.output_paths import check_output
     from drawdown.scenario.geojson import scenario_features
     from drawdown.scenario.io import load_scenario
 
+    check_output(file, kind="file", option="FILE")
     s = load_scenario(scenario)
     collection = scenario_features(s)
     atomic_write_text(file, json.dumps(collection, indent=1, ensure_ascii=False))
@@ -140,7 +144,11 @@ def schema(
 ) -> None:
     """Print the JSON Schema of the scenario manifest (or of one table's rows)."""
     from drawdown.atomic import atomic_write_text
+    from drawdown.output_paths import check_output
     from drawdown.scenario.model import Manifest
+
+    if output is not None:
+        check_output(output, kind="file", option="--output")
     from drawdown.scenario.tables import TABLES
 
     if table is None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from drawdown.commands.common import as_flags, console
+from drawdown.errors import InputError, Problem
 
 FLAGS = {"runs": "--runs", "seed": "--seed", "timelines": "--timelines"}
 
@@ -19,7 +20,7 @@ def simulate_command(
         typer.Option("--plan", help="A saved plan folder (default: optimise the scenario)."),
     ] = None,
     runs: Annotated[int, typer.Option("--runs", help="Simulated runs.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed that fixes every result.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed that fixes every result.")] = 1,
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help="Write results to this folder.")
     ] = None,
@@ -36,13 +37,25 @@ def simulate_command(
         TimeElapsedColumn,
     )
 
+    from drawdown.output_paths import check_output
     from drawdown.plan import load_plan, optimise
+    from drawdown.plan.io import check_plan_scenario
     from drawdown.scenario.io import load_scenario
     from drawdown.simulate import simulate
     from drawdown.simulate.io import save
 
+    if runs < 1:  # before the plan is optimised
+        raise InputError(
+            Problem("--runs", str(runs), "must be a positive whole number", "try 10000")
+        )
+    if out is not None:  # before any work: a bad path found after the runs loses them
+        check_output(out, kind="folder", option="--out")
     s = load_scenario(scenario)
-    plan = load_plan(plan_dir) if plan_dir is not None else optimise(s)
+    if plan_dir is not None:
+        plan = load_plan(plan_dir)  # refuses a plan in another format
+        check_plan_scenario(plan, s, plan_dir)  # of this very scenario (name, content hash)
+    else:
+        plan = optimise(s)
     columns = (
         TextColumn("simulating"),
         BarColumn(bar_width=30),

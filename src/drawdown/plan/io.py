@@ -174,6 +174,7 @@ def load_plan(folder: str | os.PathLike[str], *, scenario: Scenario | None = Non
         )
     try:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        _check_format(folder, summary)
         movements = _read(folder, "movements")
         closures = _read(folder, "closures")
         dispositions = _read(folder, "dispositions")
@@ -217,17 +218,39 @@ def load_plan(folder: str | os.PathLike[str], *, scenario: Scenario | None = Non
                 "write the plan again with `drawdown plan`",
             )
         ) from None
-    if scenario is not None and plan.scenario_hash != scenario.content_hash():
+    if scenario is not None:
+        check_plan_scenario(plan, scenario, folder)
+    return plan
+
+
+def check_plan_scenario(plan: Plan, scenario: Scenario, folder: str | os.PathLike[str]) -> None:
+    """Refuse a plan (read from `folder`) made for another scenario, or another version of
+    it: its name and content hash must be the scenario's."""
+    if plan.scenario_hash != scenario.content_hash():
         raise InputError(
             Problem(
-                str(folder / "summary.json"),
+                str(Path(folder) / "summary.json"),
                 "scenario_hash",
                 f"plan was made for scenario '{plan.scenario_name}' ({plan.scenario_hash}), not "
                 f"'{scenario.name}' ({scenario.content_hash()})",
                 "plan this scenario again with `drawdown plan`",
             )
         )
-    return plan
+
+
+def _check_format(folder: Path, summary: Any) -> None:
+    """Refuse a plan written in another format: its columns could mean something else."""
+    version = summary.get("format_version") if isinstance(summary, dict) else None
+    if version != FORMAT_VERSION:
+        raise InputError(
+            Problem(
+                str(folder / "summary.json"),
+                "format_version",
+                f"plan format {version!r}; this drawdown reads format {FORMAT_VERSION}",
+                "write the plan again with this drawdown: `drawdown plan SCENARIO -o DIR`",
+            ),
+            title="plan in another format",
+        )
 
 
 def _solver_record(raw: dict[str, Any]) -> Any:

@@ -38,15 +38,20 @@ EventKind = Literal[
 DelayDistribution = Literal["fixed", "exponential"]
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegFloat = Annotated[float, Field(ge=0.0)]
-NonNegInt = Annotated[int, Field(ge=0)]
+# Quantities above a trillion (km, days, USD of one row...) are typos, and overflow the
+# planner's and engine's 64-bit arithmetic; a count above a billion likewise.
+MAX_QUANTITY = 1e12
+MAX_COUNT = 10**9
+NonNegFloat = Annotated[float, Field(ge=0.0, le=MAX_QUANTITY)]
+NonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Month = Annotated[int, Field(ge=1, le=12)]
 
 
 class Record(BaseModel):
     """Base of every scenario type: immutable, no unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # inf and nan pass pydantic's range checks (inf >= 0) and break every stage downstream
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Sourced(Record):
@@ -261,8 +266,10 @@ class Threat(Sourced):
     rate: NonNegFloat = Field(
         description="Incidents per convoy-km (road), per sortie (airfield) or per day (base)."
     )
-    garrison_elasticity: NonNegFloat = Field(
-        0.0, description="Base attacks: rate x (full garrison / garrison now) ** elasticity."
+    # an exponent: beyond 10 the rate of a thinned base overflows
+    garrison_elasticity: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        0.0,
+        description="Base attacks: rate x (full garrison / garrison now) ** elasticity.",
     )
     killed_mean: NonNegFloat = 0.0
     wounded_mean: NonNegFloat = 0.0

@@ -233,6 +233,18 @@ def parse_override(text: str, scenario: Scenario, *, source: str = SOURCE) -> Ov
                 title="cannot read an override",
             ) from None
         value = raw
+    if isinstance(value, float) and not math.isfinite(value):  # float() reads inf and nan
+        raise InputError(
+            Problem(
+                source,
+                text,
+                f"{raw!r} is not a finite number",
+                "give a plain number such as 0.5, or a factor such as *2",
+            ),
+            title="cannot read an override",
+        )
+    if isinstance(value, float) and not relative:
+        _refuse_fraction(target, value, text, scenario, source)
     return Override(target.name, value, relative)
 
 
@@ -288,7 +300,12 @@ def check_uncertainties(scenario: Scenario) -> list[Problem]:
             continue
         if not u.low < u.high:
             problems.append(
-                Problem("scenario.yaml", where, f"low {u.low} is not below high {u.high}")
+                Problem(
+                    "scenario.yaml",
+                    where,
+                    f"low {u.low:g} is not below high {u.high:g}",
+                    "swap low and high" if u.high < u.low else "give a range: low below high",
+                )
             )
     return problems
 
@@ -328,9 +345,34 @@ def _new_value(old: Any, ov: Override, model: type[BaseModel], field: str, sourc
             title="bad override value",
         )
     value = (old or 0.0) * ov.value if ov.relative else ov.value
-    if "int" in annotation and "float" not in annotation:
-        return int(math.floor(value + 0.5))
+    if _is_count(model, field):
+        return int(math.floor(value + 0.5))  # a factor, or a sampled value, rounds to a count
     return value
+
+
+def _is_count(model: type[BaseModel], field: str) -> bool:
+    annotation = str(model.model_fields[field].annotation)
+    return "int" in annotation and "float" not in annotation
+
+
+def _refuse_fraction(
+    target: Target, value: float, text: str, scenario: Scenario, source: str
+) -> None:
+    """A count typed as a fraction (`trucks.x.count=40.5`) is refused, not rounded silently;
+    a factor (`*1.5`) and a sampled design value still round."""
+    rows = getattr(scenario, target.family.attribute) if target.family is not None else ()
+    if not rows or value.is_integer() or not _is_count(type(rows[0]), target.field):
+        return
+    raise InputError(
+        Problem(
+            source,
+            text,
+            f"{target.field} is a whole count; {value:g} is not",
+            f"give a whole number such as {math.floor(value)}, or a factor (*1.5: each "
+            "row's count times 1.5, rounded)",
+        ),
+        title="cannot read an override",
+    )
 
 
 def _rebuild(row: BaseModel, changes: dict[str, Any], ov: Override, where: str) -> Any:

@@ -6,6 +6,7 @@ of them at once.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -192,6 +193,78 @@ def check_sites(scenario: Scenario) -> list[Problem]:
     return problems
 
 
+# A road or a flight cannot be shorter than the straight line between its ends. The built-in
+# scenarios' coordinates put a few ends up to 10% further apart than the link's km (town
+# centres, not the road's end), so only a straight line twice the km (plus 50 km) is refused:
+# that is a site in the wrong place, most often with its latitude and longitude swapped.
+STRAIGHT_LINE_SLACK = 2.0
+STRAIGHT_LINE_SLACK_KM = 50.0
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance along the Earth's surface (haversine, mean radius 6,371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def check_coordinates(scenario: Scenario) -> list[Problem]:
+    """Every link's km is at least the straight line between its sites' coordinates (with
+    slack); when swapping a site's lat and lon mends its links, the hint says so."""
+    sites = {s.id: s for s in scenario.sites}
+
+    def too_far(link_km: float, a: tuple[float, float], b: tuple[float, float]) -> bool:
+        straight = great_circle_km(a[0], a[1], b[0], b[1])
+        return straight > STRAIGHT_LINE_SLACK * link_km + STRAIGHT_LINE_SLACK_KM
+
+    def at(site_id: str, swapped: str = "") -> tuple[float, float]:
+        s = sites[site_id]
+        if site_id == swapped and abs(s.lon) <= 90:
+            return (s.lon, s.lat)
+        return (s.lat, s.lon)
+
+    bad = [
+        link
+        for link in scenario.links
+        if link.from_site in sites
+        and link.to_site in sites
+        and too_far(link.km, at(link.from_site), at(link.to_site))
+    ]
+    problems = []
+    for link in bad:
+        ends = (link.from_site, link.to_site)
+        swapped = [
+            end
+            for end in ends
+            if all(
+                not too_far(other.km, at(other.from_site, end), at(other.to_site, end))
+                for other in scenario.links
+                if end in (other.from_site, other.to_site)
+                and other.from_site in sites
+                and other.to_site in sites
+            )
+        ]
+        a, b = at(link.from_site), at(link.to_site)
+        straight = great_circle_km(a[0], a[1], b[0], b[1])
+        hint = (
+            f"the lat and lon of {swapped[0]} look swapped (swapped, all its links fit): "
+            "swap them in sites.csv"
+            if swapped
+            else f"check the lat and lon of {ends[0]} and {ends[1]} in sites.csv, or the km"
+        )
+        problems.append(
+            Problem(
+                "links.csv",
+                f"id={link.id}, column km",
+                f"{link.km:g} km, but its sites are {straight:,.0f} km apart in a straight "
+                "line, which no road or flight can beat",
+                hint,
+            )
+        )
+    return problems
+
+
 def usable_edges(scenario: Scenario, *, months: Iterable[int] = range(1, 13)) -> Edges:
     """Directed site graph of links usable in any of `months` (road/river both ways)."""
     month_set = set(months)
@@ -310,12 +383,21 @@ def check_sources(scenario: Scenario) -> list[Problem]:
     return problems
 
 
-def check_scenario(scenario: Scenario) -> list[Problem]:
-    """Every cross-table check, errors and warnings together."""
+def check_scenario(scenario: Scenario, *, whole: bool = True) -> list[Problem]:
+    """Every cross-table check, errors and warnings together.
+
+    `whole=False`: some rows are stand-ins for refused ones, so the checks that read the
+    network's geometry and reachability (which a stand-in's neutral values would distort)
+    are left for when the tables are clean.
+    """
+    from drawdown.scenario.overrides import check_uncertainties
+
     problems = check_references(scenario)
     problems += check_sites(scenario)
     problems += check_withdrawal(scenario)
-    if not any(p.severity == "error" for p in problems):
+    problems += check_uncertainties(scenario)
+    if whole and not any(p.severity == "error" for p in problems):
+        problems += check_coordinates(scenario)
         problems += check_network(scenario)
     problems += check_sources(scenario)
     return problems
