@@ -36,11 +36,12 @@ def test_which_resource_binds_each_site(withdrawal_run) -> None:  # type: ignore
     run = withdrawal_run
     table = site_binding(run.scenario, run.plan)
     assert table is not None
-    assert list(table["site"]) == ["North Camp", "East Camp", "Hub Town"]
-    assert list(table["role"]) == ["team site", "team site", "HQ"]
+    order = [site for site, _day in run.plan.closure_order()]
+    assert list(table["site"]) == [run.scenario.site(s).name for s in order]
+    assert order[-1] == "hub" and list(table["role"]) == ["team site", "team site", "HQ"]
     rows = {r.site: r for r in run.plan.closure_work}
     assert table.iloc[-1]["what binds its closure"] == BINDING_WORDS[rows["hub"].binding]
-    closes = run.scenario.date_of(rows["north"].closure_day)
+    closes = run.scenario.date_of(rows[order[0]].closure_day)
     assert table.iloc[0]["closes"] == f"{closes:%d %b %Y}"
 
 

@@ -139,7 +139,8 @@ def test_closure_work_puts_the_hq_last(inputs: ReportInputs, withdrawal_run) -> 
     data = ws.closure_work(inputs)
     assert not isinstance(data, NotAvailable) and data.planned and data.simulated
     assert [r.role for r in data.sites][-1] == "hq"
-    assert [r.site for r in data.sites] == ["North Camp", "East Camp", "Hub Town"]
+    order = [s for s, _day in withdrawal_run.plan.closure_order()]
+    assert [r.site for r in data.sites] == [inputs.scenario.site(s).name for s in order]
     rows = {r.site: r for r in withdrawal_run.plan.closure_work}
     hub = data.sites[-1]
     assert (hub.pack_start, hub.packed_by, hub.final_steps_start, hub.handover, hub.closure) == (
