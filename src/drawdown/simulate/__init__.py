@@ -9,6 +9,10 @@ sweeps and the workbench.
 
 from __future__ import annotations
 
+# isort: off
+from drawdown.simulate import cache  # noqa: F401  first: numba reads NUMBA_CACHE_DIR as it loads
+
+# isort: on
 from collections.abc import Callable
 
 import numpy as np
