@@ -39,7 +39,6 @@ def simulate_command(
     from drawdown.plan import load_plan, optimise
     from drawdown.scenario.io import load_scenario
     from drawdown.simulate import simulate
-    from drawdown.simulate.io import save
 
     s = load_scenario(scenario)
     plan = load_plan(plan_dir) if plan_dir is not None else optimise(s)
@@ -58,10 +57,11 @@ def simulate_command(
             seed=seed,
             timelines=timelines,
             progress=lambda done, total: progress.update(task, completed=done),
+            out=out,  # streamed there as runs finish; without -o only the summaries are kept
+            keep_runs=False,
         )
     console.print(result.summary(), markup=False, soft_wrap=True)
     if out is not None:
-        save(result, out)
         console.print(f"results written to {out}")
 
 
