@@ -116,6 +116,22 @@ def atomic_dir(target: str | os.PathLike[str], *, replace: bool = False) -> Iter
         shutil.rmtree(staging, ignore_errors=True)
 
 
+@contextmanager
+def scratch_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield an empty folder beside `target` for work that ends up in it (a simulation
+    streamed before its results folder is written), removed at the end; after a kill it
+    is removed on the next start, like any staging folder."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    recover(target)
+    scratch = _side_name(target, STAGING)
+    scratch.mkdir()
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def _keep_old_entries(target: Path, staging: Path) -> None:
     """Hard-link into `staging` what `target` holds and the block did not write."""
     written = {p.name for p in staging.iterdir()}

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from drawdown.commands.common import as_flags, console, flagged, print_warnings
+from drawdown.hxl import HELP as HXL_HELP
+from drawdown.hxl import set_tagging
 
 if TYPE_CHECKING:
     from drawdown.errors import Problem
@@ -47,8 +49,10 @@ def run(
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=1.0, help="Safety-net seconds for the optimiser.")
     ] = DEFAULT_TIME_LIMIT_S,
+    hxl: Annotated[bool, typer.Option("--hxl", help=HXL_HELP)] = False,
 ) -> None:
     """Plan and stress-test a withdrawal, then write the report: the main command."""
+    set_tagging(hxl)
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from drawdown.pipeline import run_scenario

@@ -61,18 +61,24 @@ SITE_DAYS = ("packed_day", "handover_day", "early_closed_site", "early_close_day
 FORMAT = 2
 #: what `null` means in summary.json's headline figures (the JSON has no Infinity or NaN)
 NULLS = {
-    "completion_day_q*": "the last person never left in that share of runs (an infinite day)",
-    "*_low / *_high": "no interval: fewer than two runs",
-    "*_share*": "no cargo of that kind at the start",
+    "completion_day_q*, completion_day_q*_low, _high": "never: in that share of runs some "
+    "people never left (an infinite day)",
+    "*_mean_low, *_mean_high, *_share_low, *_share_high": "no interval: fewer than two runs",
 }
 
 
+ROW_GROUP_RUNS = 16_384  # runs a Parquet row group holds (a file's metadata grows by group)
+
+
 class RunSink:
-    """Writes per-run tables to Parquet as blocks of runs finish (a row group a block)."""
+    """Writes per-run tables to Parquet as blocks of runs finish, a row group every
+    `ROW_GROUP_RUNS` runs (so memory and the files' metadata stay small)."""
 
     def __init__(self, folder: Path, site_ids: tuple[str, ...], lift_ids: tuple[str, ...]):
         self.folder, self.site_ids, self.lift_ids = folder, site_ids, lift_ids
         self._writers: dict[str, pq.ParquetWriter] = {}
+        self._pending: dict[str, list[pa.Table]] = {}
+        self._pending_runs = 0
 
     def write(self, block: Block) -> None:
         n, n_sites = block.size, len(self.site_ids)
@@ -91,6 +97,7 @@ class RunSink:
         for name in SITE_DAYS:
             sites[name] = getattr(block, name).ravel()
         self._append(SITES, sites)
+        self._pending_runs += n
         if block.timelines is not None:
             days = {f"d{t}": block.timelines[:, t] for t in range(block.timelines.shape[1])}
             self._append(TIMELINES, {"run": run, **days})
@@ -107,17 +114,29 @@ class RunSink:
                     "vehicles_crossed": block.lift_vehicles_crossed.ravel(),
                 },
             )
+        if self._pending_runs >= ROW_GROUP_RUNS:
+            self._flush()
 
     def _append(self, name: str, columns: dict[str, Any]) -> None:
-        table = pa.table(columns)
-        if name not in self._writers:
-            self._writers[name] = pq.ParquetWriter(self.folder / name, table.schema)
-        self._writers[name].write_table(table)
+        self._pending.setdefault(name, []).append(pa.table(columns))
+
+    def _flush(self) -> None:
+        for name, tables in self._pending.items():
+            table = pa.concat_tables(tables)
+            if name not in self._writers:
+                self._writers[name] = pq.ParquetWriter(self.folder / name, table.schema)
+            self._writers[name].write_table(table, row_group_size=len(table))
+        self._pending, self._pending_runs = {}, 0
 
     def close(self) -> None:
-        for writer in self._writers.values():
-            writer.close()
-        self._writers.clear()
+        """Write what is pending and close the files (an empty run set writes none)."""
+        try:
+            if self._pending_runs:
+                self._flush()
+        finally:
+            for writer in self._writers.values():
+                writer.close()
+            self._writers.clear()
 
 
 def save(result: SimulationResult, folder: str | os.PathLike[str]) -> Path:

@@ -151,7 +151,9 @@ class SimulationResult:
             frame = self._read_per_run("sites.parquet")
             keep = ["run", "site", "closure_day"]
             keep += [f"{u}_{f}" for f in FATES for u in ("teu", "vehicles")]
-            return frame[keep].astype({"site": object, "closure_day": np.int64})
+            frame = frame[keep].astype({"closure_day": np.int64})
+            frame["site"] = pd.Series(np.array(frame["site"].astype(str), dtype=object))
+            return frame
         d = self.data
         n_runs, n_sites = d.closure_day.shape
         columns: dict[str, np.ndarray] = {
