@@ -228,7 +228,7 @@ def write_summaries(result: SimulationResult, folder: Path) -> None:
             "runs": s.uncovered_hist[day, civ_bin],
         }
     ).to_parquet(folder / UNCOVERED, index=False)
-    _distributions_frame(result).to_parquet(folder / DISTRIBUTIONS, index=False)
+    _write_distributions(result, folder / DISTRIBUTIONS)
     if d.lift_ids:
         n_lift, horizon = d.lift_people_by_day.shape
         pd.DataFrame(
@@ -254,25 +254,31 @@ def _tallies(result: SimulationResult) -> Iterator[tuple[str, str, Tally]]:
             yield name, lift, tally
 
 
-def _distributions_frame(result: SimulationResult) -> pd.DataFrame:
-    parts = []
+def _write_distributions(result: SimulationResult, path: Path) -> None:
+    """distributions.parquet, built column by column (its size is bounded by the tallies'
+    `MAX_EXACT` values per figure, not by the runs)."""
+    figures: dict[str, int] = {}
+    places: dict[str, int] = {}
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("figure", "place", "value", "runs")}
+    binned = []
     for figure, place, tally in _tallies(result):
-        values = tally.values()
-        parts.append(
-            pd.DataFrame(
-                {
-                    "figure": figure,
-                    "place": place,
-                    "value": values,
-                    "runs": tally.counts,
-                    "binned": tally.binned,
-                }
-            )
-        )
-    frame = pd.concat(parts, ignore_index=True)
-    frame["figure"] = frame["figure"].astype("category")
-    frame["place"] = frame["place"].astype("category")
-    return frame
+        n = tally.keys.size
+        parts["figure"].append(np.full(n, figures.setdefault(figure, len(figures)), np.int32))
+        parts["place"].append(np.full(n, places.setdefault(place, len(places)), np.int32))
+        parts["value"].append(tally.values())
+        parts["runs"].append(tally.counts)
+        binned.append(np.full(n, tally.binned))
+    joined = {k: np.concatenate(v) for k, v in parts.items()}
+    table = pa.table(
+        {
+            "figure": pa.DictionaryArray.from_arrays(joined["figure"], list(figures)),
+            "place": pa.DictionaryArray.from_arrays(joined["place"], list(places)),
+            "value": joined["value"],
+            "runs": joined["runs"].astype(np.int64),
+            "binned": np.concatenate(binned),
+        }
+    )
+    pq.write_table(table, path)
 
 
 def _stats_state(s: Summaries) -> dict[str, Any]:
