@@ -152,7 +152,7 @@ class Tally:
     log-spaced bins once there are more than `MAX_EXACT` distinct values. Values are >= 0
     or +inf (a day never reached)."""
 
-    PENDING = 65_536  # values held before they are merged into the counts
+    MIN_PENDING = 4_096  # values held at least before they are merged into the counts
 
     def __init__(self) -> None:
         self._keys = np.zeros(0, dtype=np.float64)  # sorted values, or bin numbers if binned
@@ -187,7 +187,9 @@ class Tally:
             return
         self._pending.append(values.copy())
         self._pending_size += values.size
-        if self._pending_size >= self.PENDING:
+        # As many pending values as distinct ones kept: merging costs O(n log n) overall,
+        # and a tally of few values (days) holds few pending ones.
+        if self._pending_size >= max(self.MIN_PENDING, self._keys.size):
             self._merge()
 
     def _merge(self) -> None:
