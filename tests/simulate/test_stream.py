@@ -126,3 +126,25 @@ def test_summary_json_is_strict(tmp_path: Path, tiny: Scenario, tiny_plan: Plan)
     raw = json.loads(text, parse_constant=refuse)
     assert raw["summary"]["killed_mean_low"] is None
     assert "nulls" in raw
+
+
+def test_report_views_of_streamed_runs(
+    tmp_path: Path, tiny: Scenario, tiny_plan: Plan, kept
+) -> None:  # type: ignore[no-untyped-def]
+    """The report reads the same from streamed runs (summaries only) as from kept ones:
+    closures, people, closure work, early closures and every headline figure."""
+    from drawdown.report.data import views_from_result
+    from drawdown.report.headline import headline
+
+    streamed = simulate(tiny, tiny_plan, runs=700, seed=11, timelines=True, out=tmp_path / "s")
+    a = views_from_result(tiny, tiny_plan, kept)
+    b = views_from_result(tiny, tiny_plan, streamed)
+    assert b.outcomes is None and b.distributions is not None
+    pd.testing.assert_frame_equal(a.closure, b.closure)
+    pd.testing.assert_frame_equal(a.people, b.people)
+    pd.testing.assert_frame_equal(a.cargo_outcome_teu, b.cargo_outcome_teu, check_dtype=False)
+    for name in ("closure_work", "early_closures"):
+        pd.testing.assert_frame_equal(
+            getattr(a.withdrawal, name), getattr(b.withdrawal, name), check_dtype=False
+        )
+    assert headline(tiny, tiny_plan, a) == headline(tiny, tiny_plan, b)
