@@ -90,3 +90,33 @@ def test_cargo_outcome_in_vehicles_too(minusma_inputs: ReportInputs) -> None:
     figure = _drawn(minusma_inputs, "cargo-outcome")
     labels = [ax.get_xlabel() for ax in figure.axes]
     assert any("TEU" in x for x in labels) and any("vehicles" in x for x in labels)
+
+
+def test_analysis_legends_do_not_cover_bars(analysed) -> None:  # type: ignore[no-untyped-def]
+    """In the compare, sensitivity, calibration and check figures of a real folder, no
+    legend lies over a bar or a point."""
+    from drawdown.report.content import report_content
+    from drawdown.results import load_analyses, load_run
+
+    run = load_run(analysed.folder, per_run=False)
+    s = run.scenario
+    views = views_from_result(s, run.plan, run.result)
+    analyses = load_analyses(analysed.folder, s.content_hash(), s.name)
+    base = {f.key for f in figures(ReportInputs(s, run.plan, views))}
+    content = report_content(s, run.plan, views, analyses=analyses)
+    extra = [f for f in content.drawn() if f.key not in base]
+    assert len(extra) >= 4
+    for fig in extra:
+        figure = draw(fig.plot, fig.data)  # type: ignore[arg-type]
+        figure.draw_without_rendering()
+        renderer = figure._get_renderer()  # type: ignore[attr-defined]
+        boxes = [
+            ax.get_legend().get_window_extent(renderer) for ax in figure.axes if ax.get_legend()
+        ]
+        for ax in figure.axes:
+            bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width() > 0]
+            for box in boxes:
+                assert not any(box.overlaps(b.get_window_extent(renderer)) for b in bars), fig.key
+                for collection in ax.collections:
+                    xy = ax.transData.transform(collection.get_offsets())
+                    assert not any(box.contains(x, y) for x, y in xy), fig.key
