@@ -34,7 +34,11 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     """Entry point: run the app, turning input errors into a clear message and status 2."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns a command's `typer.Exit` code instead of
+        # exiting with it.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except InputError as exc:
         print_problems(exc)
         sys.exit(2)

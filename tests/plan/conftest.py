@@ -12,6 +12,8 @@ from drawdown.network import link_days
 from drawdown.plan.model import Plan
 from drawdown.scenario.model import (
     Aircraft,
+    ClosureWork,
+    ContingentPolicy,
     Escort,
     Holding,
     Link,
@@ -25,6 +27,13 @@ from drawdown.scenario.model import (
 )
 
 START = dt.date(2023, 1, 1)
+CLOSURE_FREE = ClosureWork(
+    teu_packed_per_person_day=1e6,
+    vehicles_prepared_per_person_day=1e6,
+    max_teu_packed_per_day=1e6,
+    max_vehicles_prepared_per_day=1e6,
+    final_steps_days=0,
+)
 
 
 def one_base(
@@ -144,7 +153,16 @@ def one_base(
         deadline=START + dt.timedelta(days=days - 1),
         running_cost_usd_per_day=running_cost,
         objective=ObjectiveWeights(**(weights or {})),
-        policy=Policy(min_guard_people=guard),
+        # Hand-solved with the flat guard: no rear parties, no guard sized by the threat.
+        policy=Policy(
+            min_guard_people=guard,
+            rear_party_share=0.0,
+            rear_party_min_people=0,
+            guard_people_per_attack_per_month=0.0,
+        ),
+        # These scenarios are hand-solved without closure work: packing never binds, no
+        # final steps (tests of closure work set their own rates).
+        closure=CLOSURE_FREE,
     )
     return Scenario(
         manifest=manifest,
@@ -164,6 +182,8 @@ def one_base(
         ),
         aircraft=tuple(aircraft or ()),
         threats=tuple(threats),
+        # As before contingents.csv: the contingent lets its equipment be handed over.
+        contingents=(ContingentPolicy(id="alpha", handover_allowed=True, source="[E] test"),),
     )
 
 

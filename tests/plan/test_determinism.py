@@ -77,4 +77,9 @@ def test_warm_start_gives_a_plan_at_least_as_good() -> None:
     cold = optimise(s, with_greedy=False)
     warm = optimise(s, with_greedy=False, warm_start=cold)
     assert warm.solver.model_objective <= cold.solver.model_objective * (1 + 1e-9)
-    assert warm.closure_day == cold.closure_day
+    # The previous order is the cold plan's own optimum, so it can only tie: a tie may lay
+    # out another optimal table, but the same warm start always gives the same plan.
+    again = optimise(s, with_greedy=False, warm_start=cold)
+    assert again.content_hash() == warm.content_hash()
+    if not warm.solver.warm_start:
+        assert warm.content_hash() == cold.content_hash()

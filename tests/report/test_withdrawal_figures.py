@@ -60,10 +60,12 @@ def test_each_figure_draws_from_a_results_folder_with_the_new_fields(
     assert "Equipment abandoned" in html and NOT_AVAILABLE not in _section(html, "headline")
 
 
-def test_a_folder_without_the_new_fields_says_so(withdrawal_folder: Path, tmp_path: Path) -> None:
-    """Rebuilt from its saved files, which keep the cargo outcomes (abandoned included) but
-    not yet the fakes' other new fields, the report still builds: the disposal figure is drawn
-    from what was saved and each other withdrawal figure says it is not available."""
+def test_a_rebuilt_folder_draws_every_withdrawal_figure(
+    withdrawal_folder: Path, tmp_path: Path
+) -> None:
+    """Rebuilt from its saved files (the plan keeps its closure-work, lift-use and unit
+    columns; the results keep the cargo outcomes and early closures), the report draws every
+    withdrawal figure and the plan section says what binds each closure."""
     import shutil
 
     folder = tmp_path / "results"
@@ -71,13 +73,11 @@ def test_a_folder_without_the_new_fields_says_so(withdrawal_folder: Path, tmp_pa
     html = rebuild_report(folder).read_text(encoding="utf-8")
     for key in NEW:
         section = _section(html, key)
-        # the results folder keeps every cargo outcome and the per-site early closures
-        saved = key in ("disposal", "early-closures")
-        assert ("Not available in this results folder" in section) != saved, key
-        assert f'data-figure="{key}"' in section, key  # still drawn, as one sentence
+        assert f'data-figure="{key}"' in section, key
+        assert "Not available in this results folder" not in section, key
     card = re.search(r"Equipment abandoned</div><div class=\"value\">([^<]*)<", html)
     assert card and card.group(1) != "n/a"
-    assert "its plan has no closure-work table" in _section(html, "constraints")
+    assert "its plan has no closure-work table" not in _section(html, "constraints")
 
 
 def test_older_views_give_not_available_for_every_new_figure(

@@ -1,65 +1,28 @@
 """Stand-ins for the plan and stress-test outcomes of the withdrawal model, for report tests.
 
-The planner and the stress test gain these fields in the same change as the report (issue
-12). Until they do, these subclasses carry them under the data contract's names, on top of
-a real plan and a real simulation of the same scenario, with numbers derived from them so
-that they hang together (units out after their site closes, seats from the charter rows).
+Fixed, known tables for the report's figures (the planner's and the stress test's own are
+tested where they are made), on top of a real plan and a real simulation of the same
+scenario, with numbers derived from them so that they hang together (units out after their
+site closes, seats from the charter rows).
 They are also a handy way to see the new figures on any scenario.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from drawdown.plan.model import Movement, Plan
+from drawdown.plan.model import ClosureWorkRow, LiftUseRow, Plan
 from drawdown.scenario.model import Lift, Scenario
 from drawdown.simulate.result import SimulationResult
 
 BINDINGS = ("packing", "escorts", "clearance", "trucks", "residual_task", "lift")
 
 
-@dataclass(frozen=True)
-class ClosureWorkRow:
-    """A row of `Plan.closure_work` (data contract)."""
-
-    site: str
-    pack_start_day: int
-    packed_by_day: int
-    final_steps_start_day: int
-    handover_day: int
-    closure_day: int
-    binding: str
-
-
-@dataclass(frozen=True)
-class LiftUseRow:
-    """A row of `Plan.lift_use` (data contract)."""
-
-    lift_id: str
-    site: str
-    day: int
-    seats_used: float
-    seats_available: float
-    teu_crossed: float
-    vehicles_crossed: float
-
-
-@dataclass(frozen=True)
-class UnitMovement(Movement):
-    """A movement carrying the unit it moves (`Movement.unit`)."""
-
-    unit: str = ""
-
-
-@dataclass(frozen=True)
-class WithdrawalPlan(Plan):
-    """A plan with the closure-work and lift-use tables."""
-
-    closure_work: tuple[ClosureWorkRow, ...] = ()
-    lift_use: tuple[LiftUseRow, ...] = ()
+# The plan carries these tables itself now; the name stays for the tests that use it.
+WithdrawalPlan = Plan
 
 
 @dataclass(frozen=True)
@@ -150,7 +113,7 @@ def _units_of_movements(scenario: Scenario, plan: Plan) -> list[str]:
 def withdrawal_plan(scenario: Scenario, plan: Plan) -> WithdrawalPlan:
     """`plan` with units on its movements, a closure-work table and a lift-use table."""
     movements = tuple(
-        UnitMovement(**{f.name: getattr(m, f.name) for f in fields(Movement)}, unit=unit)
+        replace(m, unit=unit)
         for m, unit in zip(plan.movements, _units_of_movements(scenario, plan), strict=True)
     )
     roles = {s.id: s.role for s in scenario.sites}
@@ -193,11 +156,7 @@ def withdrawal_plan(scenario: Scenario, plan: Plan) -> WithdrawalPlan:
                         float(sum(m.vehicles for m in today)),
                     )
                 )
-    return WithdrawalPlan(
-        **{**plan.__dict__, "movements": movements},
-        closure_work=tuple(work),
-        lift_use=tuple(use),
-    )
+    return replace(plan, movements=movements, closure_work=tuple(work), lift_use=tuple(use))
 
 
 def withdrawal_result(

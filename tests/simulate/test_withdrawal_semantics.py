@@ -45,10 +45,10 @@ def one_base(
     threats: tuple[Threat, ...] = (),
     early_close_attacks: int = 0,
 ) -> Scenario:
-    """The one-base world; closure work is modelled when `closure` is given (and sourced)."""
+    """The one-base world; closure work is modelled when `closure` is given."""
     manifest = tiny.manifest.model_copy(
         update={
-            "closure": closure or ClosureWork(),
+            "closure": closure,
             "sources": {"closure.teu_packed_per_person_day": "[E] test"} if closure else {},
             "policy": tiny.manifest.policy.model_copy(
                 update={

@@ -235,5 +235,49 @@ def _to_report(
         console.print(f"[green]✓[/green] report with the calibration section: [bold]{path}[/bold]")
 
 
+def precedents(
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="A scenario folder or a built-in name to compare with the rates."),
+    ] = None,
+) -> None:
+    """The generic withdrawal rates re-derived from past withdrawals, beside a scenario's.
+
+    Packing, final steps, rear parties, the threat-sized guard, charter seats and corridor
+    throughput, each from dated, sourced facts of withdrawals over by 30 June 2023. Exits 1
+    when the scenario uses a different value for one of them.
+    """
+    from drawdown.analyse.precedents import compare, derive, load_facts
+
+    facts = load_facts()
+    derived = derive(facts)
+    table = Table(title="Rates derived from precedents", title_justify="left")
+    table.add_column("parameter", no_wrap=True)
+    table.add_column("value", justify="right")
+    table.add_column("basis")
+    for d in derived.values():
+        table.add_row(d.parameter, f"{d.value:g}", d.basis)
+    console.print(table)
+    if scenario is None:
+        console.print(f"facts: {len(facts)} in drawdown/analyse/data/precedent-facts.csv")
+        return
+    from drawdown.scenario.io import load_scenario
+
+    world = load_scenario(scenario)
+    rows = compare(world, derived)
+    check = Table(title=f"{world.manifest.name} against them", title_justify="left")
+    for name in ("parameter", "derived", "scenario", "same", "where"):
+        check.add_column(name, no_wrap=name != "where", min_width=12 if name == "where" else None)
+    for r in rows:
+        used = ", ".join(f"{u:g}" for u in r.used)
+        check.add_row(r.parameter, f"{r.derived:g}", used, "yes" if r.matches else "NO", r.where)
+    console.print(check)
+    differ = [r.parameter for r in rows if not r.matches]
+    if differ:
+        console.print(f"[yellow]{world.manifest.name} differs on:[/yellow] {', '.join(differ)}")
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(calibrate)
+    app.command()(precedents)

@@ -87,10 +87,18 @@ def _print(p: object, s: object) -> None:
     )
     order = Table(title="Closure order", show_edge=False)
     order.add_column("site")
+    order.add_column("role")
     order.add_column("closes", justify="right")
     order.add_column("date")
-    for site, day in p.closure_order():
-        order.add_row(site, f"day {day}", str(s.date_of(day)))
+    order.add_column("binding")
+    binding = p.binding()
+    roles = {x.id: x.role for x in s.sites}
+    # Closure order, the HQ and hubs last among sites closing the same day.
+    rank = {"hq": 2, "hub": 1}
+    for site, day in sorted(p.closure_order(), key=lambda kv: (kv[1], rank.get(roles[kv[0]], 0))):
+        order.add_row(
+            site, roles.get(site, ""), f"day {day}", str(s.date_of(day)), binding.get(site, "")
+        )
     console.print(order)
     t = p.totals()
     console.print(

@@ -123,5 +123,14 @@ def assign(
         complete=schedule.complete,
         stranded_people=int(sum(schedule.stranded_people.values())),
         late_people=int(schedule.late_people),
+        model_closes=_model_closes(strategic),
     )
     return to_plan(data, schedule, method="optimised", solver=record), layout
+
+
+def _model_closes(strategic: Strategic) -> dict[str, int]:
+    """First closed period per garrisoned site in the solution the table was laid out from."""
+    var = strategic.model.variables["open"]
+    sites = [str(s) for s in var.coords["node"].values]
+    is_open = _values(strategic, "open") > 0.5
+    return {s: int(row.sum()) for s, row in zip(sites, is_open, strict=True)}

@@ -10,8 +10,9 @@ day, so any period's flows can be laid out day by day (see `schedule.py`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import linopy
 import linopy.config
@@ -20,7 +21,7 @@ import pandas as pd
 import xarray as xr
 
 from drawdown.network import FloatArray, IntArray, Network
-from drawdown.scenario.model import Scenario
+from drawdown.scenario.model import ClosureWork, Scenario
 
 _SemanticsWarning: type[Warning] = getattr(linopy.config, "LinopySemanticsWarning", UserWarning)
 
@@ -52,6 +53,33 @@ class Lanes:
 
 
 @dataclass(frozen=True)
+class Closing:
+    """What closing each node takes and what lift leaves the theatre (see `closing_facts`).
+
+    Node arrays follow `PlanData.nodes`; lift arrays are (exits,) or (exits, periods).
+    """
+
+    teu_per_person_day: float
+    veh_per_person_day: float
+    max_teu_per_day: float
+    max_veh_per_day: float
+    final_steps_days: int
+    final_steps_periods: int  # cargo gone this many periods before closure (rounded up)
+    rear_people: FloatArray  # rear parties of the units at each node
+    main_people: FloatArray  # main bodies (unit size less rear party)
+    threat_guard: FloatArray  # guard sized by the expected attacks a month
+    handover_delay_days: FloatArray  # expected wait for the host's acceptance of a handover
+    residual_until_day: IntArray  # last day a residual task holds the node open (-1: none)
+    supports: tuple[tuple[str, str], ...]  # (supporter, supported) among the nodes
+    seat_exits: tuple[str, ...]  # exits with charter rows
+    seats: FloatArray  # (seat exits, periods): expected seats after air clearance
+    corridor_exits: tuple[str, ...]
+    corridor_teu: FloatArray  # (corridor exits, periods)
+    corridor_veh: FloatArray
+    border_delay_days: dict[str, float]  # exit -> mean border and customs delay
+
+
+@dataclass(frozen=True)
 class PlanData:
     """Everything the strategic model and the scheduler read, as arrays."""
 
@@ -72,6 +100,11 @@ class PlanData:
     group_vehicles: FloatArray
     group_value: FloatArray
     lanes: Lanes | None = None
+    # Who owns each disposal group, and whether it may be handed over (COE non-sensitive
+    # equipment only if its contingent allows; sensitive items never).
+    group_owner: tuple[str, ...] = ()
+    group_may_leave: tuple[bool, ...] = ()
+    work: Closing | None = None
     capacity_factor: float = 1.0  # below 1 when the scheduler needs slack (repair)
     # Whole convoys per lane and period in the model. Off by default (relax-and-round, see
     # `rounding`): the model then solves to a proven 0.5% gap in seconds.
@@ -133,7 +166,8 @@ def prepare(scenario: Scenario, network: Network, period_days: int | None = None
     nodes = tuple(s.id for s in scenario.sites if s.kind in ("base", "hub"))
     node_pos = {s: i for i, s in enumerate(nodes)}
     initial = np.zeros((len(commodities), len(nodes)))
-    groups: dict[tuple[str, str, bool], list[float]] = {}
+    groups: dict[tuple[str, str, bool, str, bool], list[float]] = {}
+    allowed = {c.id: c.handover_allowed for c in scenario.contingents}
     for (site, contingent), people in scenario.people_by("site", "contingent").items():
         if site in node_pos:
             d = by_contingent.get(contingent, H - 1)
@@ -145,7 +179,12 @@ def prepare(scenario: Scenario, network: Network, period_days: int | None = None
         initial[-2, j] += h.containers_teu
         initial[-1, j] += h.vehicles
         if h.containers_teu > 0 or h.vehicles > 0:
-            g = groups.setdefault((h.site, h.cargo_class, h.sensitive), [0.0, 0.0, 0.0])
+            # UN-owned may be handed over; COE only if its contingent allows; sensitive
+            # never (destroyed only if it cannot leave).
+            owner = h.owner or "coe"
+            may_leave = not h.sensitive and (owner == "un" or allowed.get(h.contingent, False))
+            key = (h.site, h.cargo_class, h.sensitive, owner, may_leave)
+            g = groups.setdefault(key, [0.0, 0.0, 0.0])
             g[0] += h.containers_teu
             g[1] += h.vehicles
             g[2] += h.value_usd
@@ -167,8 +206,127 @@ def prepare(scenario: Scenario, network: Network, period_days: int | None = None
         group_teu=np.array([groups[k][0] for k in keys]),
         group_vehicles=np.array([groups[k][1] for k in keys]),
         group_value=np.array([groups[k][2] for k in keys]),
+        group_owner=tuple(k[3] for k in keys),
+        group_may_leave=tuple(k[4] for k in keys),
     )
+    data = replace(data, work=closing_facts(data, step))
     return _with_lanes(data)
+
+
+DAYS_PER_MONTH = 30.44
+
+
+def closing_facts(data: PlanData, period_days: int) -> Closing:
+    """Closure work, unit presence, guards, support, residual tasks and strategic lift.
+
+    From the scenario's units, threats, roles, residual tasks, lift rows and handover
+    clearances, by node and period (the rules: `docs/background/withdrawal-model.md`).
+    """
+    from drawdown.scenario import days as scenario_days
+
+    sc = data.scenario
+    H = sc.horizon_days
+    cw, policy = sc.manifest.closure or ClosureWork(), sc.manifest.policy
+    nodes = data.nodes
+    npos = {n: i for i, n in enumerate(nodes)}
+    rear = np.zeros(len(nodes))
+    main = np.zeros(len(nodes))
+    for u in sc.units:
+        if u.site not in npos:
+            continue
+        size = float(u.people)
+        r = (
+            float(u.rear_party_people)
+            if u.rear_party_people is not None
+            else max(policy.rear_party_share * size, float(policy.rear_party_min_people))
+        )
+        r = min(r, size)
+        rear[npos[u.site]] += r
+        main[npos[u.site]] += size - r
+    attacks_a_day = np.zeros(len(nodes))
+    windows = scenario_days.threat_windows(sc, H)
+    for t, active in zip(sc.threats, windows, strict=True):
+        if t.kind == "base_attack" and t.target in npos:
+            attacks_a_day[npos[t.target]] += t.rate * float(active.mean())
+    threat_guard = policy.guard_people_per_attack_per_month * attacks_a_day * DAYS_PER_MONTH
+    delay = np.zeros(len(nodes))
+    for n, j in npos.items():
+        c = scenario_days.clearance(sc, "handover", sc.site(n).region, H)
+        # Expected wait for an accepted handover: each refusal costs a retry delay.
+        refusals = (1.0 - np.clip(c.approval, 1e-6, 1.0)) / np.clip(c.approval, 1e-6, 1.0)
+        delay[j] = float((c.delay_mean_days + refusals * policy.retry_delay_days).mean())
+    until = np.full(len(nodes), -1, dtype=np.int64)
+    for task in sc.residual_tasks:
+        if task.site in npos:
+            j = npos[task.site]
+            until[j] = max(until[j], min(sc.day_of(task.until), H - 1))
+    supports: list[tuple[str, str]] = []
+    if policy.support_sites_close_first:
+        sites = {s.id: s for s in sc.sites}
+        hq = [n for n in nodes if sites[n].role == "hq"]
+        for n in nodes:
+            sup = sites[n].supported_by
+            if sup in npos and sup != n:
+                supports.append((sup, n))
+            for h in hq:  # the HQ closes last: it supports the whole mission
+                if h != n and (h, n) not in supports:
+                    supports.append((h, n))
+    starts, lengths = data.period_start, data.period_len
+    seat_exits: list[str] = []
+    seats: list[FloatArray] = []
+    corridor_exits: list[str] = []
+    teu: list[FloatArray] = []
+    veh: list[FloatArray] = []
+    border: dict[str, float] = {}
+    for lift in sc.lift:
+        if lift.kind == "charter":
+            region = sc.site(lift.site).region
+            approval = scenario_days.clearance(sc, "air", region, H).approval
+            per_day = lift.flights_per_week * lift.seats_each / 7.0 * approval
+            by_period = np.add.reduceat(per_day, starts)
+            if lift.site in seat_exits:
+                seats[seat_exits.index(lift.site)] = seats[seat_exits.index(lift.site)] + by_period
+            else:
+                seat_exits.append(lift.site)
+                seats.append(by_period)
+        else:
+            teu_in = lift.teu_per_day * lengths.astype(float)
+            veh_in = lift.vehicles_per_day * lengths.astype(float)
+            if lift.site in corridor_exits:
+                i = corridor_exits.index(lift.site)
+                teu[i], veh[i] = teu[i] + teu_in, veh[i] + veh_in
+            else:
+                corridor_exits.append(lift.site)
+                teu.append(teu_in)
+                veh.append(veh_in)
+            border[lift.site] = max(border.get(lift.site, 0.0), lift.border_delay_days_mean)
+    T = len(starts)
+    # Without closure work (an older folder) nothing is packed and there are no final steps
+    # or handover wait: the same world as the stress test's (`Manifest.models_closure_work`).
+    works = sc.manifest.models_closure_work
+    final_days = cw.final_steps_days if works else 0
+    if not works:
+        delay = np.zeros(len(nodes))
+    return Closing(
+        teu_per_person_day=cw.teu_packed_per_person_day if works else 0.0,
+        veh_per_person_day=cw.vehicles_prepared_per_person_day if works else 0.0,
+        max_teu_per_day=cw.max_teu_packed_per_day,
+        max_veh_per_day=cw.max_vehicles_prepared_per_day,
+        final_steps_days=final_days,
+        final_steps_periods=int(math.ceil(final_days / max(period_days, 1))),
+        rear_people=rear,
+        main_people=main,
+        threat_guard=threat_guard,
+        handover_delay_days=delay,
+        residual_until_day=until,
+        supports=tuple(supports),
+        seat_exits=tuple(seat_exits),
+        seats=np.array(seats, dtype=float).reshape(len(seat_exits), T),
+        corridor_exits=tuple(corridor_exits),
+        corridor_teu=np.array(teu, dtype=float).reshape(len(corridor_exits), T),
+        corridor_veh=np.array(veh, dtype=float).reshape(len(corridor_exits), T),
+        border_delay_days=border,
+    )
 
 
 def _lane_assets(scenario: Scenario, network: Network) -> list[tuple[int, str]]:
@@ -244,9 +402,16 @@ def _with_lanes(data: PlanData) -> PlanData:
             caps[k][i] = per["people" if k.startswith("people") else k]
     usable = net.usable[route]
     dur = net.duration_days[route]
+    if data.work is not None and data.work.border_delay_days:
+        # Cargo reaching a corridor's end is out only once it has crossed the border.
+        border = np.array(
+            [round(data.work.border_delay_days.get(net.routes[r].destination, 0.0)) for r in route],
+            dtype=np.int64,
+        )
+        dur = dur + border[:, None]
     days = np.arange(net.horizon_days)
     usable_days = _period_reduce(usable.astype(np.int64), data, "sum")
-    arrive = np.where(usable, days + dur, -1)
+    arrive = np.where(usable, np.minimum(days + dur, net.horizon_days - 1), -1)
     last_arrival = _period_reduce(arrive, data, "max")
     arrival_period = np.where(
         last_arrival >= 0, data.period_of_day[np.maximum(last_arrival, 0)], -1
@@ -635,9 +800,13 @@ def define_stocks(
 
 
 def guard_people(data: PlanData) -> FloatArray:
-    """People who stay at each node until its last movement (capped by those it holds)."""
+    """The last guard at each node, who stay until its last movement: the largest of the
+    policy minimum, the rear parties there and the threat's size (capped by those it holds)."""
     held = data.initial[[data.commodities.index(k) for k in data.people]].sum(axis=0)
-    return np.minimum(float(data.scenario.manifest.policy.min_guard_people), held)
+    guard = np.full(len(data.nodes), float(data.scenario.manifest.policy.min_guard_people))
+    if data.work is not None:
+        guard = np.maximum.reduce([guard, data.work.rear_people, data.work.threat_guard])
+    return np.minimum(guard, held)
 
 
 def define_closures(
@@ -752,6 +921,240 @@ def define_base_attacks(
     return (z * xr.DataArray(weight, coords={"node": node, "period": c["period"]})).sum()
 
 
+# ------------------------------------------------------------ closure work and strategic lift
+
+
+def _cargo_moves(
+    data: PlanData, load: linopy.Variable, arrivals: linopy.LinearExpression
+) -> tuple[linopy.LinearExpression, linopy.LinearExpression]:
+    """TEU and vehicles leaving each node by period, and those arriving there."""
+    lanes = data.lanes
+    assert lanes is not None
+    origin = _lane_label(data, lanes.origin).rename("node")
+    dep = load.sel(commodity=["teu", "veh"]).groupby(origin).sum().reindex(node=list(data.nodes))
+    return dep, arrivals.sel(commodity=["teu", "veh"])
+
+
+def define_packing(
+    m: linopy.Model,
+    data: PlanData,
+    load: linopy.Variable,
+    stock: linopy.Variable,
+    arrivals: linopy.LinearExpression,
+) -> None:
+    """Cargo leaving a node by period p <= what its people could pack up to p.
+
+    Labour: TEU / rate + vehicles / rate <= person-days present (the people held at the end
+    of each period: those present throughout it), each kind also capped per site and day.
+    Cargo that arrived from elsewhere is already packed.
+    """
+    w = data.work
+    assert w is not None
+    own = data.initial[[data.commodities.index("teu"), data.commodities.index("veh")]]
+    busy = [n for j, n in enumerate(data.nodes) if own[:, j].sum() > 0]
+    if not busy or w.teu_per_person_day <= 0 or w.veh_per_person_day <= 0:
+        return
+    c = _coords(data)
+    node = pd.Index(busy, name="node")
+    kind = pd.Index(["teu", "veh"], name="commodity")
+    length = data.period_len.astype(float)
+    cap = np.array([w.max_teu_per_day, w.max_veh_per_day])[:, None, None] * length[None, None, :]
+    packed = m.add_variables(
+        lower=0,
+        upper=xr.DataArray(
+            np.broadcast_to(cap, (2, len(busy), data.n_periods)).copy(),
+            coords=[kind, node, c["period"]],
+        ),
+        coords=[kind, node, c["period"]],
+        name="packed",
+    )
+    people = stock.sel(commodity=list(data.people), node=busy).sum("commodity")
+    per_person = xr.DataArray(
+        [1.0 / w.teu_per_person_day, 1.0 / w.veh_per_person_day], coords={"commodity": kind}
+    )
+    m.add_constraints(
+        (packed * per_person).sum("commodity") - people * _da(length, data, "period") <= 0,
+        name="packing_labour",
+    )
+    dep, arr = _cargo_moves(data, load, arrivals)
+    net_out = (dep - arr).sel(node=busy).cumsum("period")
+    m.add_constraints(net_out - packed.cumsum("period") <= 0, name="packing")
+
+
+def define_final_steps(
+    m: linopy.Model, data: PlanData, load: linopy.Variable, is_open: linopy.Variable
+) -> None:
+    """No cargo leaves a base in its final-steps window: cargo leaving in period p needs the
+    site open in p + f (f: final-steps days in periods, rounded up)."""
+    w = data.work
+    assert w is not None
+    f = w.final_steps_periods
+    kinds = {s.id: s.kind for s in data.scenario.sites}
+    garrisoned = set(is_open.coords["node"].values.tolist())
+    bases = [n for n in data.nodes if kinds[n] == "base" and n in garrisoned]
+    if f <= 0 or not bases:
+        return
+    lanes = data.lanes
+    assert lanes is not None
+    origin = _lane_label(data, lanes.origin).rename("node")
+    dep = load.sel(commodity=["teu", "veh"]).groupby(origin).sum().reindex(node=bases)
+    j = [data.nodes.index(n) for n in bases]
+    big = data.initial[[data.commodities.index("teu"), data.commodities.index("veh")]][:, j]
+    big_da = xr.DataArray(
+        big, coords={"commodity": ["teu", "veh"], "node": bases}, dims=("commodity", "node")
+    )
+    later = is_open.sel(node=bases).shift(period=-f)
+    m.add_constraints(dep - later * big_da <= 0, name="final_steps")
+
+
+def define_unit_presence(
+    m: linopy.Model, data: PlanData, stock: linopy.Variable, is_open: linopy.Variable
+) -> None:
+    """Units leave with their work: people(s, p) >= rear parties x open(s, p + 1) + main
+    bodies x the share of the site's own cargo still there."""
+    w = data.work
+    assert w is not None
+    kinds = {s.id: s.kind for s in data.scenario.sites}
+    garrisoned = set(is_open.coords["node"].values.tolist())
+    ti, vi = data.commodities.index("teu"), data.commodities.index("veh")
+    own = data.initial[ti] + data.initial[vi]
+    bases = [
+        n
+        for j, n in enumerate(data.nodes)
+        if kinds[n] == "base" and n in garrisoned and own[j] > 0 and w.main_people[j] > 0
+    ]
+    if not bases:
+        return
+    j = [data.nodes.index(n) for n in bases]
+    held = data.initial[[data.commodities.index(k) for k in data.people]].sum(axis=0)[j]
+    guard = guard_people(data)[j]
+    main = np.minimum(w.main_people[j], np.maximum(held - guard, 0.0))
+    node = pd.Index(bases, name="node")
+    per_cargo = xr.DataArray(main / own[j], coords={"node": node}, dims="node")
+    g = xr.DataArray(guard, coords={"node": node}, dims="node")
+    st = stock.sel(node=bases)
+    people = st.sel(commodity=list(data.people)).sum("commodity")
+    cargo = st.sel(commodity=["teu", "veh"]).sum("commodity")
+    nxt = is_open.sel(node=bases).shift(period=-1)
+    not_last = _da(np.arange(data.n_periods) < data.n_periods - 1, data, "period")
+    m.add_constraints(people - nxt * g - cargo * per_cargo >= 0, name="main_bodies", mask=not_last)
+
+
+def _arrivals_at(
+    data: PlanData, load: linopy.Variable, commodities: list[str], sites: list[str]
+) -> linopy.LinearExpression:
+    """Loads of `commodities` reaching each of `sites` by the period they arrive in."""
+    lanes = data.lanes
+    assert lanes is not None
+    dest = _lane_label(data, lanes.destination).rename("site")
+    T = data.n_periods
+    lag = lanes.arrival_period - np.arange(T)[None, :]
+    to_site = np.isin(np.array(lanes.destination, dtype=object), sites)
+    part = load.sel(commodity=commodities).sum("commodity")
+    total = None
+    for j in sorted(set(lag[(lanes.usable_days > 0) & to_site[:, None]].tolist())):
+        shifted = part.where(_da(lag == j, data, "lane", "period")).shift(period=int(j))
+        got = shifted.groupby(dest).sum().reindex(site=sites)
+        total = got if total is None else total + got
+    assert total is not None
+    return total
+
+
+def define_lift(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:
+    """People reaching a charter airport per period <= its seats; TEU and vehicles reaching
+    a corridor's end (after the border delay) <= its throughput. Exits without lift rows
+    stay unlimited."""
+    w = data.work
+    assert w is not None
+    lanes = data.lanes
+    assert lanes is not None
+    c = _coords(data)
+    factor = data.capacity_factor
+    reached = set(lanes.destination)
+    seat_sites = [s for s in w.seat_exits if s in reached]
+    if seat_sites:
+        rows = [w.seat_exits.index(s) for s in seat_sites]
+        seats = xr.DataArray(
+            w.seats[rows] * factor,
+            coords={"site": seat_sites, "period": c["period"]},
+            dims=("site", "period"),
+        )
+        arrived = _arrivals_at(data, load, list(data.people), seat_sites)
+        m.add_constraints(arrived <= seats, name="charter_seats")
+    road_sites = [s for s in w.corridor_exits if s in reached]
+    for k, cap in (("teu", w.corridor_teu), ("veh", w.corridor_veh)):
+        if not road_sites:
+            break
+        rows = [w.corridor_exits.index(s) for s in road_sites]
+        limit = xr.DataArray(
+            cap[rows] * factor,
+            coords={"site": road_sites, "period": c["period"]},
+            dims=("site", "period"),
+        )
+        m.add_constraints(_arrivals_at(data, load, [k], road_sites) <= limit, name=f"corridor_{k}")
+
+
+def define_site_roles(m: linopy.Model, data: PlanData, is_open: linopy.Variable) -> None:
+    """The HQ and hubs stay open while a site they support is open; residual tasks hold
+    their site open through their last day."""
+    w = data.work
+    assert w is not None
+    garrisoned = set(is_open.coords["node"].values.tolist())
+    pairs = [(a, b) for a, b in w.supports if a in garrisoned and b in garrisoned]
+    if pairs:
+        # One constraint block over the pairs (one add_constraints per pair cost ~1 s of
+        # CPU on MINUSMA's 21 pairs).
+        labels = [f"{a}>{b}" for a, b in pairs]
+
+        def side(nodes: list[str]) -> linopy.LinearExpression:
+            pick = xr.DataArray(nodes, dims="pair", coords={"pair": labels})
+            # The two sides pick different nodes: label both by the pair instead.
+            return is_open.sel(node=pick).to_linexpr().assign_coords(node=("pair", labels))
+
+        supporter = side([a for a, _ in pairs])
+        supported = side([b for _, b in pairs])
+        m.add_constraints(supporter - supported >= 0, name="support")
+    held = [
+        (n, int(d))
+        for n, d in zip(data.nodes, w.residual_until_day, strict=True)
+        if d >= 0 and n in garrisoned
+    ]
+    for n, day in held:
+        # Open through the period holding `until`, and until the next one starts.
+        last = min(int(data.period_of_day[day]) + 1, data.n_periods - 1)
+        m.add_constraints(
+            is_open.sel(node=n, period=slice(0, last)) >= 1, name=f"residual_task[{n}]"
+        )
+
+
+# Leaving behind what may not be handed over (COE the contingent keeps, sensitive items) is
+# priced this many times its value (plus a floor a TEU or vehicle, 0 by default): the model
+# writes it off only when it cannot leave in time or at a cost ten times its worth (MINUSMA:
+# every contingent keeps its COE, and not all of it can leave by the deadline).
+KEEP_PENALTY_FACTOR = 10.0
+KEEP_PENALTY_PER_UNIT_USD = 0.0
+
+
+def keep_price(value_usd: FloatArray, units: FloatArray) -> FloatArray:
+    """Price, on top of its value, of writing off what its owner keeps (TEU + vehicles)."""
+    return np.maximum((KEEP_PENALTY_FACTOR - 1.0) * value_usd, KEEP_PENALTY_PER_UNIT_USD * units)
+
+
+def define_disposal_owner(
+    m: linopy.Model, data: PlanData, left: linopy.Variable
+) -> linopy.LinearExpression | None:
+    """COE non-sensitive equipment is repatriated unless its contingent allows a handover,
+    and sensitive items are never handed over: what of them is left is written off, at a
+    price that makes the model leave it only if it cannot leave (returns that price)."""
+    keep = [g for g, ok in enumerate(data.group_may_leave) if not ok]
+    if not keep:
+        return None
+    price = keep_price(data.group_value, data.group_teu + data.group_vehicles)
+    w = data.scenario.manifest.objective.per_usd_cargo_lost
+    weight = _da(np.where(np.isin(np.arange(len(price)), keep), price * w, 0.0), data, "group")
+    return (left * weight).sum()
+
+
 def define_objective(
     m: linopy.Model,
     data: PlanData,
@@ -762,6 +1165,7 @@ def define_objective(
     is_open: linopy.Variable,
     stranded: linopy.Variable | None,
     attacks: linopy.LinearExpression | None = None,
+    penalties: linopy.LinearExpression | None = None,
 ) -> dict[str, float]:
     """Weighted casualties, cargo lost, protection gap and running cost; returns constants."""
     lanes = data.lanes
@@ -804,6 +1208,8 @@ def define_objective(
     )
     if attacks is not None:
         expr = expr + w.per_expected_death * attacks
+    if penalties is not None:
+        expr = expr + penalties
     if stranded is not None:
         expr = expr + STRANDED_PENALTY * stranded.sum()
     constants = {
@@ -835,6 +1241,15 @@ def _build(data: PlanData, elastic: bool) -> Strategic:
     left = define_disposal(m, data)
     stock, arrivals, stranded = define_stocks(m, data, load, left, elastic)
     is_open = define_closures(m, data, stock, arrivals)
+    if data.work is not None:
+        define_packing(m, data, load, stock, arrivals)
+        define_final_steps(m, data, load, is_open)
+        define_unit_presence(m, data, stock, is_open)
+        define_lift(m, data, load)
+        define_site_roles(m, data, is_open)
+    penalties = define_disposal_owner(m, data, left) if data.work is not None else None
     attacks = define_base_attacks(m, data, stock, is_open) if data.base_attacks else None
-    constants = define_objective(m, data, load, units, convoys, left, is_open, stranded, attacks)
+    constants = define_objective(
+        m, data, load, units, convoys, left, is_open, stranded, attacks, penalties
+    )
     return Strategic(m, data, constants, elastic)

@@ -38,6 +38,9 @@ IPM_FROM_COLUMNS = 40_000  # first LP by interior point for models this large
 # MINUSMA needs 30 LP solves; the 10x mission is within 0.1% of its LP bound after about 25.
 MAX_LP_SOLVES = 60
 MAX_SWEEPS = 6  # full passes over the fractional sites
+# A start this close to the LP bound is left to branch and cut, which closes such a gap at
+# its root faster than one LP solve per move (MINUSMA with closure work: 1.6% at the start).
+CLOSE_ENOUGH = 0.02
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,16 @@ def closure_search(
         if not np.isfinite(best):
             return None
         best_values = np.asarray(work.getSolution().col_value)
+    # Rounded to the nearest period, a site the LP half-closes can close before it empties
+    # and write off what is left (MINUSMA with closure work: 2.3x the LP bound). Keeping every
+    # site open while its LP values are positive is the other natural start: the better one
+    # is searched from.
+    lasting = np.clip((relaxed_open > 1e-6).sum(axis=1), 1, n_periods).astype(np.int64)
+    if not np.array_equal(lasting, closes):
+        value = evaluate(lasting)
+        if value < best - 1e-9 * max(abs(best), 1.0):
+            best, closes = value, lasting
+            best_values = np.asarray(work.getSolution().col_value)
     warm = False
     if warm_closes is not None and warm_closes.shape == closes.shape:
         trial = np.clip(np.asarray(warm_closes, dtype=np.int64), 1, n_periods)
@@ -139,6 +152,9 @@ def closure_search(
 
     def out_of_budget() -> bool:
         return solves >= max_lp_solves or hit
+
+    if best - lp_bound <= CLOSE_ENOUGH * max(abs(best), 1.0):
+        fractional = fractional[:0]  # branch and cut closes the rest at its root
 
     for _sweep in range(MAX_SWEEPS):
         improved = False

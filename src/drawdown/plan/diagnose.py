@@ -210,6 +210,9 @@ def explain(data: PlanData, stranded: np.ndarray, best_plan: Plan | None) -> Inf
                 "or move the deadline; the best plan leaves these people behind",
             )
         )
+    lift_problems, lift_shortfalls = closure_shortfalls(data, float(stranded.sum()))
+    problems.extend(lift_problems)
+    shortfalls.extend(lift_shortfalls)
     if not problems:
         problems.append(
             Problem(
@@ -220,3 +223,83 @@ def explain(data: PlanData, stranded: np.ndarray, best_plan: Plan | None) -> Inf
             )
         )
     return InfeasiblePlanError(problems, "the deadline cannot be met", best_plan, tuple(shortfalls))
+
+
+def closure_shortfalls(data: PlanData, people_left: float) -> tuple[list[Problem], list[Shortfall]]:
+    """Strategic lift and packing that cannot do what the deadline asks, in the user's terms.
+
+    Seats: people who can leave only by charter against the seats flown before the deadline.
+    Packing: each base's cargo against what its people could pack at the site's cap before
+    the deadline, less the final steps. Corridors: cargo against each corridor's throughput.
+    """
+    sc = data.scenario
+    w = data.work
+    problems: list[Problem] = []
+    shortfalls: list[Shortfall] = []
+    if w is None:
+        return problems, shortfalls
+    people = float(_people(data).sum())
+    exits = [s for s in sc.sites if s.kind == "exit" and s.exit_for in ("all", "people")]
+    if exits and all(e.id in w.seat_exits for e in exits):
+        seats = float(w.seats.sum())
+        if seats < people:
+            names = ", ".join(w.seat_exits)
+            problems.append(
+                Problem(
+                    "lift.csv",
+                    f"site={names}",
+                    f"charters from {names} offer {seats:,.0f} seats before the deadline "
+                    f"(flights a week x seats, after air clearance); {people:,.0f} people "
+                    f"must fly out: short by {people - seats:,.0f} seats",
+                    "add charter flights or an exit for people by road, or move the deadline",
+                )
+            )
+            shortfalls.append(
+                Shortfall(
+                    names, int(round(max(people_left, people - seats))), "seats", people, seats
+                )
+            )
+    H = sc.horizon_days
+    usable_days = max(H - w.final_steps_days, 0)
+    ti, vi = data.commodities.index("teu"), data.commodities.index("veh")
+    for j, n in enumerate(data.nodes):
+        teu, veh = float(data.initial[ti, j]), float(data.initial[vi, j])
+        if teu + veh <= 0 or w.teu_per_person_day <= 0 or w.veh_per_person_day <= 0:
+            continue
+        held = float(_people(data)[j])
+        # Person-days needed, and the site's cap, against the days before the final steps.
+        labour_days = (teu / w.teu_per_person_day + veh / w.veh_per_person_day) / max(held, 1.0)
+        cap_days = max(teu / max(w.max_teu_per_day, 1e-9), veh / max(w.max_veh_per_day, 1e-9))
+        need_days = max(labour_days, cap_days)
+        if need_days > usable_days:
+            problems.append(
+                Problem(
+                    "scenario.yaml",
+                    f"closure (site {n})",
+                    f"{sc.site(n).name}: packing capacity short: its {held:,.0f} people need "
+                    f"{need_days:,.0f} days to pack {teu:,.0f} TEU and {veh:,.0f} vehicles, "
+                    f"only {usable_days} days fit before the deadline and the final steps "
+                    f"(short by {need_days - usable_days:,.0f} days); the rest is written off",
+                    "raise the packing rates or caps in `closure:`, or move the deadline",
+                )
+            )
+            shortfalls.append(Shortfall(n, 0, "packing capacity", need_days, usable_days))
+    cargo = float(data.initial[ti].sum())
+    if w.corridor_exits and cargo > 0:
+        cargo_exits = [s for s in sc.sites if s.kind == "exit" and s.exit_for in ("all", "cargo")]
+        if all(e.id in w.corridor_exits for e in cargo_exits):
+            room = float(w.corridor_teu.sum())
+            if room < cargo:
+                names = ", ".join(w.corridor_exits)
+                problems.append(
+                    Problem(
+                        "lift.csv",
+                        f"site={names}",
+                        f"corridor throughput short: {names} take {room:,.0f} TEU before the "
+                        f"deadline; {cargo:,.0f} TEU must leave (short by "
+                        f"{cargo - room:,.0f} TEU)",
+                        "raise teu_per_day on a corridor, add one, or move the deadline",
+                    )
+                )
+                shortfalls.append(Shortfall(names, 0, "corridor throughput", cargo, room))
+    return problems, shortfalls

@@ -1,9 +1,12 @@
 """Save and load plans: tables as CSV and Parquet, a JSON summary, GeoJSON of used routes.
 
-A plan folder holds `movements`, `closures` and `dispositions` (each `.csv` and `.parquet`),
+A plan folder holds `movements`, `closures`, `dispositions`, `closure_work` (packing, last
+load, final steps and handover of each site) and `lift_use` (seats and corridor crossings by
+exit and day), each `.csv` and `.parquet`,
 `summary.json` (scenario name and hash, objective terms, solver information, figures) and,
 when the scenario is given, `routes.geojson` (the links used, with what went over them).
-`load_plan` refuses a folder that is incomplete, or made for another scenario.
+`load_plan` refuses a folder that is incomplete, or made for another scenario; folders written
+before `closure_work` and `lift_use` existed load with those tables empty.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from drawdown.atomic import atomic_dir
 from drawdown.errors import InputError, Problem
 from drawdown.hxl import read_csv, write_csv
 from drawdown.jsonout import dumps_strict
-from drawdown.plan.model import Disposition, Movement, Plan
+from drawdown.plan.model import ClosureWorkRow, Disposition, LiftUseRow, Movement, Plan
 from drawdown.plan.record import SolverRecord
 from drawdown.scenario.model import Scenario
 
@@ -31,6 +34,9 @@ FORMAT_VERSION = 1
 TABLES = ("movements", "closures", "dispositions")
 MOVEMENT_COLUMNS = [f.name for f in fields(Movement)]
 DISPOSITION_COLUMNS = [f.name for f in fields(Disposition)]
+CLOSURE_WORK_COLUMNS = [f.name for f in fields(ClosureWorkRow)]
+LIFT_USE_COLUMNS = [f.name for f in fields(LiftUseRow)]
+OPTIONAL_TABLES = ("closure_work", "lift_use")
 
 
 def _tables(plan: Plan, scenario: Scenario | None) -> dict[str, pd.DataFrame]:
@@ -43,7 +49,17 @@ def _tables(plan: Plan, scenario: Scenario | None) -> dict[str, pd.DataFrame]:
         movements["date"] = [str(scenario.date_of(d)) for d in movements["day"]]
         closures["date"] = [str(scenario.date_of(d)) for d in closures["closure_day"]]
     dispositions = pd.DataFrame([asdict(d) for d in plan.dispositions], columns=DISPOSITION_COLUMNS)
-    return {"movements": movements, "closures": closures, "dispositions": dispositions}
+    closure_work = pd.DataFrame(
+        [asdict(r) for r in plan.closure_work], columns=CLOSURE_WORK_COLUMNS
+    )
+    lift_use = pd.DataFrame([asdict(r) for r in plan.lift_use], columns=LIFT_USE_COLUMNS)
+    return {
+        "movements": movements,
+        "closures": closures,
+        "dispositions": dispositions,
+        "closure_work": closure_work,
+        "lift_use": lift_use,
+    }
 
 
 def _json_safe(value: Any) -> Any:
@@ -177,8 +193,18 @@ def load_plan(folder: str | os.PathLike[str], *, scenario: Scenario | None = Non
                 for r in movements.to_dict("records")
             ),
             dispositions=tuple(
-                Disposition(**{c: _cast(Disposition, c, r[c]) for c in DISPOSITION_COLUMNS})
+                Disposition(
+                    **{c: _cast(Disposition, c, r[c]) for c in DISPOSITION_COLUMNS if c in r}
+                )
                 for r in dispositions.to_dict("records")
+            ),
+            closure_work=tuple(
+                ClosureWorkRow(**{c: _cast(ClosureWorkRow, c, r[c]) for c in CLOSURE_WORK_COLUMNS})
+                for r in _optional(folder, "closure_work")
+            ),
+            lift_use=tuple(
+                LiftUseRow(**{c: _cast(LiftUseRow, c, r[c]) for c in LIFT_USE_COLUMNS})
+                for r in _optional(folder, "lift_use")
             ),
             objective={k: _number(v) for k, v in summary.get("objective", {}).items()},
             solver=SolverRecord.from_dict(dict(summary.get("solver", {}))),
@@ -225,8 +251,28 @@ def _number(value: Any) -> float:
     return math.nan if value is None else float(value)
 
 
-_INT = {"day", "arrival_day", "convoys", "people", "vehicles"}
-_FLOAT = {"containers_teu", "value_usd"}
+def _optional(folder: Path, name: str) -> list[dict[str, Any]]:
+    """Rows of a table that older plan folders lack (none then)."""
+    if not (folder / f"{name}.parquet").exists() and not (folder / f"{name}.csv").exists():
+        return []
+    return list(_read(folder, name).to_dict("records"))
+
+
+_INT = {
+    "day",
+    "arrival_day",
+    "convoys",
+    "people",
+    "vehicles",
+    "pack_start_day",
+    "packed_by_day",
+    "final_steps_start_day",
+    "handover_day",
+    "closure_day",
+    "seats_used",
+    "vehicles_crossed",
+}
+_FLOAT = {"containers_teu", "value_usd", "seats_available", "teu_crossed"}
 
 
 def _cast(kind: type, column: str, value: Any) -> Any:

@@ -37,6 +37,10 @@ class Movement:
     containers_teu: float
     vehicles: int
     route: str = ""  # sites of the whole route this leg belongs to, e.g. "tessalit>aguelhok>gao"
+    # The unit whose people and equipment this row moves ("" for a mixed load). A load shared
+    # by units is one row per unit when its convoys can be shared so that each row's load
+    # fits its own convoys; otherwise one mixed row.
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,48 @@ class Disposition:
     containers_teu: float
     vehicles: int
     value_usd: float
+    owner: str = ""  # coe | un: who decides what becomes of it
+    # FR 5.14 disposal group of what stays: hand_over | sell | write_off ("" when repatriated).
+    group: str = ""
+
+
+Binding = Literal[
+    "packing", "lift", "trucks", "escorts", "clearance", "residual_task", "support", "none"
+]
+
+
+@dataclass(frozen=True)
+class ClosureWorkRow:
+    """How one base or hub closes: packing, the last load, the final steps and the handover.
+
+    Day indices: packing from `pack_start_day` to `packed_by_day` (labour x people present,
+    capped per site), the last load leaves on `final_steps_start_day`, the final steps
+    (inventory, environmental clearance) end with the handover request on `handover_day`,
+    and the site is closed, its last people gone, on `closure_day`. `binding` names what set
+    the closure day.
+    """
+
+    site: str
+    pack_start_day: int
+    packed_by_day: int
+    final_steps_start_day: int
+    handover_day: int
+    closure_day: int
+    binding: Binding = "none"
+
+
+@dataclass(frozen=True)
+class LiftUseRow:
+    """Strategic lift used on one day: seats on the charters from an exit, cargo crossing a
+    corridor's end (counted on the day it has crossed, after the border delay)."""
+
+    lift_id: str
+    site: str
+    day: int
+    seats_used: int
+    seats_available: float
+    teu_crossed: float
+    vehicles_crossed: int
 
 
 @dataclass(frozen=True)
@@ -72,6 +118,8 @@ class Plan:
     solver: SolverRecord = field(default_factory=SolverRecord)
     method: str = "optimised"  # or "greedy"
     figures: dict[str, float] = field(default_factory=dict)  # raw figures behind the terms
+    closure_work: tuple[ClosureWorkRow, ...] = ()
+    lift_use: tuple[LiftUseRow, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.solver, dict):
@@ -95,6 +143,10 @@ class Plan:
     def closure_order(self) -> list[tuple[str, int]]:
         """Sites by closure day (then name): the order in which the mission closes."""
         return sorted(self.closure_day.items(), key=lambda kv: (kv[1], kv[0]))
+
+    def binding(self) -> dict[str, str]:
+        """What set each site's closure day (from `closure_work`; "none" when not known)."""
+        return {r.site: r.binding for r in self.closure_work}
 
     def totals(self) -> dict[str, float]:
         """Mission totals: people and cargo moved out, cargo by fate, convoys and sorties."""

@@ -169,12 +169,16 @@ def optimise(
 def _warm_closes(data: PlanData, strategic: object, previous: Plan) -> IntArray | None:
     """The previous plan's closure order as first closed periods, where it still applies.
 
-    A site open through the period holding its closure day closes in the next one. None when
-    the previous plan does not cover the same garrisoned sites or horizon.
+    The model's own closure periods when the previous plan recorded them; else a site open
+    through the period holding its closure day closes in the next one. None when the previous
+    plan does not cover the same garrisoned sites or horizon.
     """
     sites = [str(s) for s in strategic.model.variables["open"].coords["node"].values]  # type: ignore[attr-defined]
     if previous.horizon_days != data.scenario.horizon_days:
         return None
+    recorded = getattr(previous.solver, "model_closes", None) or {}
+    if sites and all(s in recorded for s in sites):
+        return np.array([recorded[s] for s in sites], dtype=np.int64)
     if any(s not in previous.closure_day for s in sites):
         return None
     days = np.clip([previous.closure_day[s] for s in sites], 0, data.scenario.horizon_days - 1)

@@ -99,6 +99,9 @@ class SolverRecord:
     gain_over_greedy: float = math.nan
     gain_over_greedy_pct: float = math.nan
     notes: tuple[str, ...] = ()
+    # First closed period of each garrisoned site in the model's solution: what a warm start
+    # re-uses (the daily closure days come later, after the final steps and the handover).
+    model_closes: dict[str, int] = field(default_factory=dict)
 
     @property
     def gap(self) -> float:

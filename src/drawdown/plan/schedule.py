@@ -23,8 +23,11 @@ from drawdown.plan.build import (
     PlanData,
     base_attack_threats,
     guard_people,
+    keep_price,
 )
-from drawdown.plan.model import Disposition, Movement, Plan
+from drawdown.plan.closing import ClosingDays
+from drawdown.plan.ledger import Ledger, Part, split_whole
+from drawdown.plan.model import Binding, ClosureWorkRow, Disposition, LiftUseRow, Movement, Plan
 from drawdown.plan.record import SolverRecord
 from drawdown.scenario.model import Link
 
@@ -43,6 +46,9 @@ class Schedule:
     exited_people_by_day: FloatArray | None = None
     expected_deaths: float = 0.0
     sent: FloatArray | None = None  # (commodity, lane, period) loads sent, for checks
+    closure_work: list[ClosureWorkRow] = field(default_factory=list)
+    lift_use: list[LiftUseRow] = field(default_factory=list)
+    unit_exited: dict[str, int] = field(default_factory=dict)  # unit -> people out
 
     @property
     def complete(self) -> bool:
@@ -103,6 +109,9 @@ def dispatch(
     stock[ki["veh"]] = np.round(stock[ki["veh"]] - lost_veh)
     stock = np.maximum(stock, 0.0)
     guard = guard_people(data) if keep_guard else np.zeros(len(nodes))
+    work = ClosingDays(data, stock, ki)
+    ledger = Ledger.start(data, left_share)
+    ti, vi = ki["teu"], ki["veh"]
 
     remaining = np.zeros((len(K), nl))
     # Capacity state.
@@ -115,7 +124,7 @@ def dispatch(
     trucks_free = {t.id: t.count for t in sc.trucks}
     trucks_back: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     slots = {s.id: s.air_slots_per_day for s in sc.sites}
-    arrivals: dict[int, list[tuple[str, np.ndarray]]] = defaultdict(list)
+    arrivals: dict[int, list[tuple[str, np.ndarray, list[Part]]]] = defaultdict(list)
     exited = np.zeros((len(K), H))
     last_departure = {n: -1 for n in nodes}
     movements: list[Movement] = []
@@ -204,11 +213,14 @@ def dispatch(
             air_tokens[a] = min(air_tokens[a] + air_rate[a], air_rate[a] * 2 + 2.0)
         for pool, n in trucks_back.pop(day, {}).items():
             trucks_free[pool] += n
-        for dest, load in arrivals.pop(day, []):
+        for dest, load, parts in arrivals.pop(day, []):
             if dest in npos:
                 stock[:, npos[dest]] += load
+                ledger.land(npos[dest], parts)
             else:
                 exited[:, day] += load
+                work.exit(dest, day, load, parts)
+        work.pack(day, stock)
         slots_used: dict[str, int] = defaultdict(int)
         if not greedy:
             # Lanes whose window in this period closes first go first; people before cargo.
@@ -222,7 +234,9 @@ def dispatch(
                 if not want_any.any():
                     continue
                 o = npos[lanes.origin[li]]
-                have = stock[:, o]
+                have = work.ready_to_load(o, stock[:, o])
+                if work.waits_for_packing(o, stock[:, o], have, remaining[:, li]):
+                    work.held(o, day, "packing")
                 want = np.minimum(remaining[:, li], have) if not greedy else have.copy()
                 want[~want_any] = 0.0
                 for q in (*people_idx, ki["veh"]):
@@ -231,10 +245,20 @@ def dispatch(
                         want[q] = 1.0 if not greedy else want[q]
                     want[q] = min(want[q], have[q])
                 # The guard stays while cargo remains at a base or hub.
-                cargo_after = have[ki["teu"]] + have[ki["veh"]] - want[ki["teu"]] - want[ki["veh"]]
+                cargo_after = stock[ti, o] + stock[vi, o] - want[ti] - want[vi]
                 people_have = have[people_idx].sum()
-                if cargo_after > EPS and guard[o] > 0 and day < guard_release[li]:
-                    spare = max(people_have - guard[o], 0.0)
+                # The guard (rear parties) stays while cargo remains, and after the last load
+                # through the final steps and the handover; main bodies while their
+                # unit's equipment remains.
+                holding = (cargo_after > EPS and day < guard_release[li]) or (
+                    keep_guard and day < work.ready_day(o, day, cargo_after)
+                )
+                need = guard[o] if holding else 0.0
+                if keep_guard and day < guard_release[li]:
+                    need += ledger.main_body_needed(o, want[ti], want[vi])
+                need = min(need, people_have)
+                if need > EPS:
+                    spare = max(people_have - need, 0.0)
                     # Take the spare people from the earliest deadlines first; people whose
                     # deadline is now (the last departure that still arrives) always go.
                     last_call = day + int(daily["duration"][li, day]) + 1
@@ -244,6 +268,7 @@ def dispatch(
                         take = min(want[q], spare)
                         want[q] = take
                         spare -= take
+                work.seat_limit(lanes.destination[li], want, people_idx, deadline_of, o, day)
                 if want.sum() <= EPS or convoys_left[li] < 1:
                     continue
                 # Small leftovers (LP tolerance) go with the rest.
@@ -270,6 +295,8 @@ def dispatch(
                     n_cap=int(min(convoys_left[li], 10**9)),
                 )
                 if units <= 0:
+                    why = _why_held(data, li, day, daily, escort_tokens, air_tokens, trucks_free)
+                    work.held(o, day, why)
                     continue
                 # A convoy short of trucks uses only its share of the lane's quota, so that
                 # the rest of the target can still follow when the trucks are back.
@@ -280,6 +307,8 @@ def dispatch(
                 )
                 stock[:, o] -= shipped
                 sent[:, li, t] += shipped
+                parts = ledger.take(o, shipped, people_idx, ti, vi)
+                work.shipped(o, day, shipped, lanes.destination[li], stock[:, o])
                 stock[:, o] = np.where(np.abs(stock[:, o]) < EPS, 0.0, stock[:, o])
                 remaining[:, li] = np.maximum(remaining[:, li] - shipped, 0.0)
                 last_departure[lanes.origin[li]] = day
@@ -289,37 +318,41 @@ def dispatch(
                 if dur == 0:  # flown in today: usable today
                     if dest in npos:
                         stock[:, npos[dest]] += shipped
+                        ledger.land(npos[dest], parts)
                     else:
                         exited[:, day] += shipped
+                        work.exit(dest, day, shipped, parts)
                 else:
-                    arrivals[day + dur].append((dest, shipped.copy()))
+                    arrivals[day + dur].append((dest, shipped.copy(), parts))
                 if not lanes.is_air[li]:
                     trucks_back[day + int(daily["turnaround"][li, day])][lanes.asset[li]] += units
                 route = data.network.routes[lanes.route[li]]
                 offsets = data.network.leg_offset[lanes.route[li], :, day]
-                people_n = int(round(shipped[people_idx].sum()))
                 route_label = _route_label(route, links)
+                rows = _unit_rows(data, li, parts, shipped, int(convoys), ki)
                 for leg, (link_i, fwd) in enumerate(route.legs):
                     link = links[link_i]
                     a, b = (link.from_site, link.to_site) if fwd else (link.to_site, link.from_site)
                     start = day + int(offsets[leg])
                     end = day + (int(offsets[leg + 1]) if leg + 1 < len(route.legs) else dur)
-                    movements.append(
-                        Movement(
-                            day=start,
-                            arrival_day=end,
-                            origin=a,
-                            destination=b,
-                            link=link_ids[link_i],
-                            mode=link.mode,
-                            asset=lanes.asset[li],
-                            convoys=int(convoys),
-                            people=people_n,
-                            containers_teu=round(float(shipped[ki["teu"]]), 6),
-                            vehicles=int(round(shipped[ki["veh"]])),
-                            route=route_label,
+                    for unit, people_n, teu_n, veh_n, convoys_n in rows:
+                        movements.append(
+                            Movement(
+                                day=start,
+                                arrival_day=end,
+                                origin=a,
+                                destination=b,
+                                link=link_ids[link_i],
+                                mode=link.mode,
+                                asset=lanes.asset[li],
+                                convoys=convoys_n,
+                                people=people_n,
+                                containers_teu=round(teu_n, 6),
+                                vehicles=veh_n,
+                                route=route_label,
+                                unit=unit,
+                            )
                         )
-                    )
     # What is still in theatre at the end.
     stranded = {
         nodes[j]: int(round(stock[people_idx, j].sum()))
@@ -331,7 +364,7 @@ def dispatch(
         late += int(round(exited[q, deadline_of[q] + 1 :].sum()))
     closure = {n: max(last_departure[n], 0) for n in nodes}
     dispositions = _dispositions(data, left_share, stock, ki)
-    movements.sort(key=lambda m: (m.day, m.origin, m.link, m.asset))
+    movements.sort(key=lambda m: (m.day, m.origin, m.link, m.asset, m.unit))
     return Schedule(
         movements,
         closure,
@@ -341,6 +374,9 @@ def dispatch(
         exited[people_idx].sum(axis=0),
         deaths,
         sent,
+        closure_work=work.closure_rows(closure),
+        lift_use=work.lift_rows(),
+        unit_exited=work.unit_exited,
     )
 
 
@@ -391,10 +427,19 @@ def objective_terms(
     person_days = float((exited * days).sum()) + (people - float(exited.sum())) * H
     running = sc.manifest.running_cost_usd_per_day / max(people, 1.0) * person_days
     lost = sum(d.value_usd for d in schedule.dispositions if d.fate != "repatriate")
+    # What its owner keeps but cannot leave is written off, priced as in the model.
+    kept = [d for d in schedule.dispositions if d.group == "write_off" and d.owner]
+    write_off = float(
+        keep_price(
+            np.array([d.value_usd for d in kept]),
+            np.array([d.containers_teu + d.vehicles for d in kept]),
+        ).sum()
+    )
     attack_deaths = base_attack_deaths(data, schedule)
     terms = {
         "casualties": w.per_expected_death * schedule.expected_deaths,
         "cargo_lost": w.per_usd_cargo_lost * lost,
+        "write_off": w.per_usd_cargo_lost * write_off,
         "protection_gap": w.per_person_day_unprotected * gap,
         "running_cost": w.per_usd_running_cost * running,
         "base_attacks": w.per_expected_death * attack_deaths,
@@ -403,6 +448,7 @@ def objective_terms(
     figures = {
         "expected_deaths": schedule.expected_deaths,
         "cargo_lost_usd": lost,
+        "write_off_price_usd": write_off,
         "protection_gap_person_days": gap,
         "running_cost_usd": running,
         "expected_base_attack_deaths": attack_deaths,
@@ -428,6 +474,8 @@ def to_plan(data: PlanData, schedule: Schedule, *, method: str, solver: SolverRe
         solver=solver,
         method=method,
         figures=figures,
+        closure_work=tuple(schedule.closure_work),
+        lift_use=tuple(schedule.lift_use),
     )
 
 
@@ -540,6 +588,70 @@ def _fit(
     return shipped, used_trucks, n
 
 
+def _why_held(
+    data: PlanData,
+    li: int,
+    day: int,
+    daily: dict[str, np.ndarray],
+    escort_tokens: dict[str, float],
+    air_tokens: dict[str, float],
+    trucks_free: dict[str, int],
+) -> Binding:
+    """Which resource kept a load on lane `li` from leaving today."""
+    lanes = data.lanes
+    assert lanes is not None
+    p = float(daily["approval"][li, day])
+    if lanes.is_air[li]:
+        tokens = air_tokens[lanes.asset[li]]
+        return "clearance" if tokens >= 1 > tokens * p else "trucks"
+    for c in lanes.corridors[li]:
+        if c in escort_tokens and escort_tokens[c] * p < 1:
+            return "clearance" if escort_tokens[c] >= 1 else "escorts"
+    return "trucks" if trucks_free[lanes.asset[li]] <= 0 else "escorts"
+
+
+def _unit_rows(
+    data: PlanData,
+    li: int,
+    parts: list[Part],
+    shipped: np.ndarray,
+    convoys: int,
+    ki: dict[str, int],
+) -> list[tuple[str, int, float, int, int]]:
+    """The load's rows by unit: (unit, people, TEU, vehicles, convoys).
+
+    A load shared by units is one row per unit when its convoys (sorties) can be shared so
+    that each row's load fits its own; otherwise one mixed row with unit "".
+    """
+    lanes = data.lanes
+    assert lanes is not None
+    ti, vi = ki["teu"], ki["veh"]
+    people_idx = [ki[k] for k in data.people]
+    rows = [r for r in split_whole(parts) if r[1] > 0 or r[2] > EPS or r[3] > 0]
+    mixed = ("", int(round(shipped[people_idx].sum())), float(shipped[ti]), int(round(shipped[vi])))
+    if not rows:
+        return [(*mixed, convoys)]
+    if len(rows) == 1:
+        return [(*rows[0], convoys)]
+    size = 1.0 if lanes.is_air[li] else float(max(int(lanes.convoy_trucks[li]), 1))
+    per_person = lanes.unit_capacity[data.people[0]][li] * size
+    per_teu = lanes.unit_capacity["teu"][li] * size
+    per_veh = (
+        lanes.unit_capacity["veh"][li] if lanes.is_air[li] else float(lanes.convoy_vehicles[li])
+    )
+    need = []
+    for _u, p, t, v in rows:
+        f = 0.0
+        for amount, cap in ((p, per_person), (t, per_teu), (v, per_veh)):
+            if amount > EPS:
+                f += amount / cap if cap > 0 else math.inf
+        need.append(max(1, math.ceil(f - EPS)) if math.isfinite(f) else convoys + 1)
+    if sum(need) > convoys:
+        return [(*mixed, convoys)]
+    need[0] += convoys - sum(need)
+    return [(*r, n) for r, n in zip(rows, need, strict=True)]
+
+
 def _route_label(route: Route, links: tuple[Link, ...]) -> str:
     sites = [route.origin]
     for link_i, fwd in route.legs:
@@ -583,6 +695,9 @@ def _dispositions(
         left_veh = round(veh * share[g] + stuck_veh[g])
         left_value = value * (left_teu + left_veh) / units
         sensitive = data.group_sensitive[g]
+        owner = data.group_owner[g] if data.group_owner else ""
+        # What may be handed over is (FR 5.14 group hand_over); the rest is written off.
+        may = data.group_may_leave[g] if data.group_may_leave else not sensitive
         if teu - left_teu > EPS or veh - left_veh > 0:
             out.append(
                 Disposition(
@@ -593,6 +708,8 @@ def _dispositions(
                     round(teu - left_teu, 6),
                     int(veh - left_veh),
                     round(value - left_value, 2),
+                    owner,
+                    "",
                 )
             )
         if left_teu > EPS or left_veh > 0:
@@ -601,10 +718,12 @@ def _dispositions(
                     site,
                     data.group_class[g],
                     sensitive,
-                    "destroy" if sensitive else "hand_over",
+                    "hand_over" if may else "destroy",
                     round(left_teu, 6),
                     int(left_veh),
                     round(left_value, 2),
+                    owner,
+                    "hand_over" if may else "write_off",
                 )
             )
     # Cargo consolidated at a hub and stuck there may hold sensitive items: destroyed.
@@ -619,6 +738,8 @@ def _dispositions(
                 round(teu, 6),
                 int(round(veh)),
                 round(per_unit * (teu + veh), 2),
+                "",
+                "write_off",
             )
         )
     return out

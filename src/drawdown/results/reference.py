@@ -73,6 +73,9 @@ COLUMNS = {
     "site": "site id",
     "cargo_class": "cargo class of the holding",
     "sensitive": "weapons, ammunition or armour: may not be handed over",
+    "owner": "who decides what becomes of it: coe (its contingent) or un",
+    "group": "Financial Regulation 5.14 group of what stays: hand_over, sell or write_off "
+    "(empty when repatriated)",
     "option": "option label (the first is the reference)",
     "figure": "key figure id (in distributions.parquet: the per-run figure tallied)",
     "label": "key figure, in words",

@@ -444,8 +444,10 @@ class Manifest(Record):
     calendar: Calendar = Calendar()
     objective: ObjectiveWeights = ObjectiveWeights()
     policy: Policy = Policy()
-    closure: ClosureWork = Field(
-        ClosureWork(), description="Rates of packing and closing a site (precedent defaults)."
+    closure: ClosureWork | None = Field(
+        None,
+        description="Rates of packing and closing a site (precedent defaults for what is "
+        "left out). Absent: closing a site takes no work (the world of older folders).",
     )
     uncertainties: tuple[Uncertainty, ...] = Field(
         (), description="Declared uncertain parameters for sensitivity analysis."
@@ -453,6 +455,14 @@ class Manifest(Record):
     sources: dict[str, str] = Field(
         default_factory=dict, description="Source or estimate basis of each manifest figure."
     )
+
+    @property
+    def models_closure_work(self) -> bool:
+        """Whether closing a site takes work (packing, final steps, handover), in the plan
+        and the stress test alike: when the manifest has a `closure:` section. Older folders
+        keep the older world: cargo loadable from day 0, a site closed when its last guard
+        leaves."""
+        return self.closure is not None
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Manifest:

@@ -18,7 +18,7 @@ from drawdown.errors import InputError, Problem
 from drawdown.plan.model import Plan
 from drawdown.scenario import days as scenario_days
 from drawdown.scenario.kinds import BASE_DAY_KINDS, CONVOY_KINDS, EFFECT_FIELDS, SORTIE_KINDS
-from drawdown.scenario.model import Scenario, Threat
+from drawdown.scenario.model import ClosureWork, Scenario, Threat
 
 MODES = {mode: i for i, mode in enumerate(scenario_days.MODES)}
 # A movement's incident slots: each per-convoy-km kind on its link (road and river), then
@@ -499,12 +499,9 @@ Clearances = Callable[[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]]
 def _closure_work(scenario: Scenario, n_days: int, clearance: Clearances) -> dict[str, Any]:
     """Packing rates, final steps and the handover clearance of every site.
 
-    Closure work is modelled when the manifest sources its closure rates (`sources` has
-    `closure.*` entries, as every `closure:` section must); old folders without them keep
-    the old semantics: cargo is loadable from day 0 and a site closes when its last guard
-    leaves. (The sources survive overrides, which rebuild the manifest with every field set.)
+    Closure work is modelled when `Manifest.models_closure_work` says so, as in the plan.
     """
-    work = scenario.manifest.closure
+    work = scenario.manifest.closure or ClosureWork()  # rates unused without closure work
     n_sites = len(scenario.sites)
     approval = np.ones((n_sites, n_days))
     delay_mean = np.zeros((n_sites, n_days))
@@ -512,7 +509,7 @@ def _closure_work(scenario: Scenario, n_days: int, clearance: Clearances) -> dic
     for s, site in enumerate(scenario.sites):
         approval[s], delay_mean[s], delay_fixed[s] = clearance("handover", site.region)
     return {
-        "closure_work": any(key.startswith("closure.") for key in scenario.manifest.sources),
+        "closure_work": scenario.manifest.models_closure_work,
         "pack_per_person": np.array(
             [work.teu_packed_per_person_day, work.vehicles_prepared_per_person_day]
         ),

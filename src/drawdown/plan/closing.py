@@ -1,0 +1,294 @@
+"""The daily dispatcher's closure work and strategic lift: packing, final steps, seats, corridors.
+
+Each day the people at a base pack its own cargo (TEU and vehicles share their labour, each
+kind capped per site); only packed cargo is loaded. Once the last load has left, the rear
+parties stay through the final steps (`final_steps_days`) and the expected wait for the host's
+acceptance of the handover (clearance `handover`), and through any residual task. People bound
+for a charter airport board only as seats allow (the week's flights after air clearance, banked
+for a week); cargo reaching a corridor's end crosses after the border delay, within the
+corridor's daily throughput. The tables `closure_work` and `lift_use` of the plan come from
+here, with the resource that bound each site's closure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import numpy as np
+
+from drawdown.plan.build import PlanData
+from drawdown.plan.ledger import Part
+from drawdown.plan.model import Binding, ClosureWorkRow, LiftUseRow
+from drawdown.scenario import days as scenario_days
+
+EPS = 1e-6
+SEAT_BANK_DAYS = 7  # charters fly by the week: unused seats are lost after a week
+
+
+class ClosingDays:
+    """Packing, final steps and lift state of one dispatch (see the module docstring)."""
+
+    def __init__(self, data: PlanData, stock: np.ndarray, ki: dict[str, int]):
+        sc = data.scenario
+        self.data = data
+        self.H = sc.horizon_days
+        self.ti, self.vi = ki["teu"], ki["veh"]
+        self.people_idx = [ki[k] for k in data.people]
+        n = len(data.nodes)
+        w = data.work
+        self.on = w is not None
+        self.rate = (w.teu_per_person_day, w.veh_per_person_day) if w is not None else (0.0, 0.0)
+        self.cap = (w.max_teu_per_day, w.max_veh_per_day) if w is not None else (0.0, 0.0)
+        packs = self.on and self.rate[0] > 0 and self.rate[1] > 0
+        self.unpacked = np.vstack([stock[self.ti], stock[self.vi]]) if packs else np.zeros((2, n))
+        self.final_days = w.final_steps_days if w is not None else 0
+        self.delay = (
+            np.ceil(w.handover_delay_days).astype(int) if w is not None else np.zeros(n, int)
+        )
+        self.until = w.residual_until_day if w is not None else np.full(n, -1)
+        self.supports = w.supports if w is not None else ()
+        self.pack_start = np.full(n, -1)
+        self.packed_by = np.where(self.unpacked.sum(axis=0) > EPS, -1, 0)
+        self.last_cargo = np.full(n, -1)
+        self.cargo_gone = np.where(stock[self.ti] + stock[self.vi] > EPS, -1, 0)
+        self.why: dict[int, tuple[int, str]] = {}
+        index = {x: i for i, x in enumerate(data.nodes)}
+        self.supported: list[list[int]] = [[] for _ in data.nodes]
+        for a, b in self.supports:
+            self.supported[index[a]].append(index[b])
+        self.people_now = stock[self.people_idx].sum(axis=0)
+        # Charter seats a day by exit (all rows there), and each row's share.
+        self.charters = [x for x in sc.lift if x.kind == "charter"] if self.on else []
+        self.corridors = [x for x in sc.lift if x.kind == "corridor"] if self.on else []
+        self.row_seats = {}
+        for x in self.charters:
+            approval = scenario_days.clearance(sc, "air", sc.site(x.site).region, self.H).approval
+            self.row_seats[x.id] = x.flights_per_week * x.seats_each / 7.0 * approval
+        self.seat_rate: dict[str, np.ndarray] = {}
+        for x in self.charters:
+            self.seat_rate[x.site] = self.seat_rate.get(x.site, 0.0) + self.row_seats[x.id]
+        self.seat_bank = {
+            e: max(
+                SEAT_BANK_DAYS * float(r.max()),
+                max(x.seats_each for x in self.charters if x.site == e),
+            )
+            for e, r in self.seat_rate.items()
+        }
+        self.tokens = dict.fromkeys(self.seat_rate, 0.0)
+        self.seats_used: dict[str, np.ndarray] = {e: np.zeros(self.H) for e in self.seat_rate}
+        self.border = {x.site: x.border_delay_days_mean for x in self.corridors}
+        self.queue: dict[str, list[list[float]]] = defaultdict(list)
+        self.unit_exited: dict[str, int] = defaultdict(int)
+
+    # ------------------------------------------------------------------ each day
+    def pack(self, day: int, stock: np.ndarray) -> None:
+        """A day's packing by the people at each node; charters' seats for the day."""
+        for e, rate in self.seat_rate.items():
+            self.tokens[e] = min(self.tokens[e] + float(rate[day]), self.seat_bank[e])
+        self.people_now = stock[self.people_idx].sum(axis=0)
+        has = (stock[self.ti] + stock[self.vi] > EPS) & (self.cargo_gone >= 0)
+        self.cargo_gone[has] = -1  # cargo arrived at a hub: it must leave again first
+        if not self.on or self.unpacked.sum() <= EPS:
+            return
+        labour = stock[self.people_idx].sum(axis=0)
+        rate = np.array(self.rate)[:, None]
+        need = self.unpacked / rate  # person-days
+        share = need / np.maximum(need.sum(axis=0), EPS)
+        done = np.minimum.reduce(
+            [
+                self.unpacked,
+                np.array(self.cap)[:, None] * np.ones_like(self.unpacked),
+                labour * share * rate,
+            ]
+        )
+        started = (done.sum(axis=0) > EPS) & (self.pack_start < 0)
+        self.pack_start[started] = day
+        self.unpacked = np.where(self.unpacked - done < EPS, 0.0, self.unpacked - done)
+        finished = (self.unpacked.sum(axis=0) <= EPS) & (self.packed_by < 0)
+        self.packed_by[finished] = day
+
+    def waits_for_packing(
+        self, j: int, held: np.ndarray, have: np.ndarray, wanted: np.ndarray
+    ) -> bool:
+        """Whether a load from `j` asks for cargo that is there but not packed yet."""
+        short = (wanted[self.ti] - have[self.ti]) + (wanted[self.vi] - have[self.vi])
+        unpacked = self.unpacked[:, j].sum()
+        return bool(unpacked > EPS and short > 0.5 and held[self.ti] + held[self.vi] > EPS)
+
+    def ready_to_load(self, j: int, held: np.ndarray) -> np.ndarray:
+        """What node `j` can load now: its people, and cargo already packed."""
+        have = held.copy()
+        have[self.ti] = max(have[self.ti] - self.unpacked[0, j], 0.0)
+        have[self.vi] = max(math.floor(have[self.vi] - self.unpacked[1, j] + EPS), 0.0)
+        return have
+
+    def ready_day(self, j: int, day: int, cargo_after: float) -> int:
+        """First day the rear parties at `j` may go: after the final steps and the handover
+        once the last load has left, and after any residual task (0 while cargo remains:
+        the guard rule holds them then)."""
+        if not self.on:
+            return 0
+        # The HQ and hubs keep their guard while a site they support still holds people.
+        supporting = any(self.people_now[b] > EPS for b in self.supported[j])
+        if cargo_after > EPS:
+            return day + 1 if supporting else 0
+        gone = int(self.cargo_gone[j]) if self.cargo_gone[j] >= 0 else day
+        ready = max(gone + self.final_days + int(self.delay[j]), int(self.until[j]) + 1)
+        return max(ready, day + 1) if supporting else ready
+
+    def seat_limit(
+        self,
+        dest: str,
+        want: np.ndarray,
+        people_idx: list[int],
+        deadline_of: np.ndarray,
+        j: int,
+        day: int,
+    ) -> None:
+        """People bound for a charter airport take only the seats left (latest deadlines
+        wait first)."""
+        if dest not in self.tokens:
+            return
+        room = math.floor(self.tokens[dest] + EPS)
+        over = float(want[people_idx].sum()) - room
+        if over <= EPS:
+            return
+        self.held(j, day, "lift")
+        for q in sorted(people_idx, key=lambda q: -deadline_of[q]):
+            cut = min(want[q], over)
+            want[q] -= cut
+            over -= cut
+
+    def shipped(self, j: int, day: int, load: np.ndarray, dest: str, held: np.ndarray) -> None:
+        """A load left node `j` today (`held`: what `j` holds after it)."""
+        if load[self.ti] + load[self.vi] > EPS:
+            self.last_cargo[j] = day
+            if held[self.ti] + held[self.vi] <= EPS:
+                self.cargo_gone[j] = day
+        if dest in self.tokens:
+            self.tokens[dest] -= float(load[self.people_idx].sum())
+
+    def exit(self, dest: str, day: int, load: np.ndarray, parts: list[Part]) -> None:
+        """A load reached an exit today: seated on a charter, or queued at a border."""
+        people = float(load[self.people_idx].sum())
+        if dest in self.seats_used and day < self.H:
+            self.seats_used[dest][day] += people
+        if dest in self.border and load[self.ti] + load[self.vi] > EPS:
+            ready = day + round(self.border[dest])
+            self.queue[dest].append([float(ready), float(load[self.ti]), float(load[self.vi])])
+        for unit, p, _t, _v in parts:
+            if unit and p > EPS:
+                self.unit_exited[unit] += int(round(p))
+
+    def held(self, j: int, day: int, why: Binding) -> None:
+        """A load from node `j` waited today for `why`."""
+        self.why[j] = (day, why)
+
+    # ------------------------------------------------------------------ tables
+    def closure_rows(self, closure: dict[str, int]) -> list[ClosureWorkRow]:
+        """One row per node: packing, last load, final steps, handover, closure, binding."""
+        rows = []
+        for j, n in enumerate(self.data.nodes):
+            close = int(closure[n])
+            start = int(self.pack_start[j]) if self.pack_start[j] >= 0 else 0
+            packed = int(self.packed_by[j]) if self.packed_by[j] >= 0 else close
+            steps = int(self.last_cargo[j]) if self.last_cargo[j] >= 0 else packed
+            handover = min(steps + self.final_days, close)
+            rows.append(
+                ClosureWorkRow(
+                    site=n,
+                    pack_start_day=start,
+                    packed_by_day=max(packed, start),
+                    final_steps_start_day=min(steps, close),
+                    handover_day=handover,
+                    closure_day=close,
+                    binding=self._binding(j, close, closure),
+                )
+            )
+        return rows
+
+    def _binding(self, j: int, close: int, closure: dict[str, int]) -> Binding:
+        if self.until[j] >= 0 and self.until[j] + 1 >= close:
+            return "residual_task"
+        n = self.data.nodes[j]
+        served = [closure[b] for a, b in self.supports if a == n and b in closure]
+        if served and max(served) + self.final_days + int(self.delay[j]) + 1 >= close:
+            return "support"
+        if (
+            self.packed_by[j] >= 0
+            and self.last_cargo[j] >= 0
+            and self.packed_by[j] >= self.last_cargo[j] - 1
+        ):
+            return "packing"
+        # What kept a load waiting once the site was ready to close (its last load gone
+        # and the final steps done); "none" when the plan chose the day (e.g. protection).
+        ready = (self.last_cargo[j] if self.last_cargo[j] >= 0 else 0) + self.final_days
+        if j in self.why and self.why[j][0] >= ready:
+            return self.why[j][1]  # type: ignore[return-value]
+        return "none"
+
+    def lift_rows(self) -> list[LiftUseRow]:
+        """Seats used and available on each charter row, TEU and vehicles crossing each
+        corridor's end, by day."""
+        rows = []
+        for x in self.charters:
+            total = np.maximum(self.seat_rate[x.site], EPS)
+            share = self.row_seats[x.id] / total
+            used = self.seats_used[x.site] * share
+            for d in range(self.H):
+                rows.append(
+                    LiftUseRow(
+                        x.id,
+                        x.site,
+                        d,
+                        int(round(used[d])),
+                        round(float(self.row_seats[x.id][d]), 3),
+                        0.0,
+                        0,
+                    )
+                )
+        for e in sorted({x.site for x in self.corridors}):
+            mine = [x for x in self.corridors if x.site == e]
+            teu_cap = sum(x.teu_per_day for x in mine)
+            veh_cap = sum(x.vehicles_per_day for x in mine)
+            crossed = _cross(self.queue.get(e, []), teu_cap, veh_cap, self.H)
+            for x in mine:
+                st = x.teu_per_day / max(teu_cap, EPS)
+                sv = x.vehicles_per_day / max(veh_cap, EPS)
+                for d, (t, v) in enumerate(crossed):
+                    rows.append(
+                        LiftUseRow(x.id, x.site, d, 0, 0.0, round(t * st, 6), int(round(v * sv)))
+                    )
+        return rows
+
+
+def _cross(
+    queue: list[list[float]], teu_cap: float, veh_cap: float, H: int
+) -> list[tuple[float, float]]:
+    """TEU and vehicles crossing a border a day, first come first served, within capacity."""
+    pending = sorted(([r[0], r[1], r[2]] for r in queue), key=lambda r: r[0])
+    out: list[tuple[float, float]] = []
+    day = 0
+    while day < H or any(r[1] > EPS or r[2] > EPS for r in pending):
+        room_t, room_v = (
+            (teu_cap if teu_cap > 0 else math.inf),
+            (veh_cap if veh_cap > 0 else math.inf),
+        )
+        t_day = v_day = 0.0
+        for r in pending:
+            if r[0] > day:
+                break
+            take_t, take_v = min(r[1], room_t), min(r[2], room_v)
+            r[1] -= take_t
+            r[2] -= take_v
+            room_t -= take_t
+            room_v -= take_v
+            t_day += take_t
+            v_day += take_v
+        out.append((t_day, v_day))
+        pending = [r for r in pending if r[1] > EPS or r[2] > EPS]
+        day += 1
+        if day > 10 * H:  # a corridor with no throughput: what is left never crosses
+            break
+    return out
