@@ -25,7 +25,7 @@ app = typer.Typer(
 )
 
 # Stage modules, in the order the loop runs (the order of `drawdown --help`).
-COMMAND_MODULES = ("scenario", "plan", "simulate", "run", "report", "analyse", "calibrate")
+COMMAND_MODULES = ("scenario", "plan", "simulate", "run", "report", "analyse", "calibrate", "sweep")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"drawdown.commands.{_name}").register(app)

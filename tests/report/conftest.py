@@ -213,7 +213,8 @@ class Analysed:
 
 @pytest.fixture(scope="session")
 def analysed(tmp_path_factory: pytest.TempPathFactory, tiny: Scenario) -> Analysed:
-    """A greedy run of tiny (200 runs), then compare, sensitivity, calibrate and check into it."""
+    """A greedy run of tiny (200 runs), then compare, sensitivity, calibrate, check and a
+    sweep (with a variant that cannot be planned) into it."""
     from drawdown.plan import greedy_plan
     from drawdown.report import build_report
     from drawdown.simulate import simulate
@@ -225,6 +226,11 @@ def analysed(tmp_path_factory: pytest.TempPathFactory, tiny: Scenario) -> Analys
     (root / "actuals.csv").write_text(ACTUALS)
     (root / "events.csv").write_text(EVENTS)
     tiny_dir, out = str(TINY_DIR), str(folder)
+    (root / "sweep.yaml").write_text(
+        f"scenario: {tiny_dir}\nruns: 50\nseed: 1\nplanner: greedy\n"
+        "grid:\n  clearance.road.approval: [0.5, 0.9]\n"
+        "options:\n  nothing-moves: [trucks.*.count=0, aircraft.*.count=0]\nreplan: true\n"
+    )
     commands = {
         "compare": (
             "compare",
@@ -280,6 +286,7 @@ def analysed(tmp_path_factory: pytest.TempPathFactory, tiny: Scenario) -> Analys
             "-o",
             out,
         ),
+        "sweep": ("sweep", str(root / "sweep.yaml"), "-o", out, "--workers", "0"),
     }
     steps, codes = {}, {}
     for kind, args in commands.items():

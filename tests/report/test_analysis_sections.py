@@ -18,6 +18,7 @@ SECTIONS = {
     "sensitivity": ("Sensitivity", ("sensitivity-prob_on_time", "sensitivity-casualties")),
     "calibration": ("Threat calibration", ("calibration",)),
     "check": ("Check against outcomes", ("check",)),
+    "sweep": ("Sweep", ("sweep-ranking",)),
 }
 
 
@@ -50,7 +51,7 @@ def test_each_analysis_adds_its_section(analysed, kind: str) -> None:  # type: i
 
 def test_sections_accumulate_and_read_well(analysed) -> None:  # type: ignore[no-untyped-def]
     """Each command keeps the earlier sections; each section says what a reader needs."""
-    html = analysed.steps["check"]
+    html = analysed.steps["sweep"]  # the last command
     assert all(_section(html, k) for k in SECTIONS)
     assert _section(analysed.steps["compare"], "check") == ""  # only when present
     nav = re.search(r"<nav>(.*?)</nav>", html, flags=re.S).group(1)  # type: ignore[union-attr]
@@ -66,6 +67,9 @@ def test_sections_accumulate_and_read_well(analysed) -> None:  # type: ignore[no
     assert "north-hub" in calibration and "Events near no link or base" in calibration
     check = _section(html, "check")
     assert "50% interval" in check and "CRPS" in check and "Spearman" in check
+    sweep = _section(html, "sweep")
+    assert "3 variants of tiny" in sweep and "Best 2 variants" in sweep
+    assert "Variants that failed" in sweep and "cannot be planned" in sweep
 
 
 def test_report_command_rebuilds_with_every_analysis(analysed, drawdown_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]

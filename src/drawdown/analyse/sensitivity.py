@@ -179,18 +179,34 @@ def evaluate_design(
     runs_per_set: int,
     seed: int,
     progress: Callable[[int, int], None] | None = None,
+    scheduler: str | None = None,
 ) -> dict[str, np.ndarray]:
-    """Every output for every parameter set of `design` (mean over `runs_per_set` runs)."""
+    """Every output for every parameter set of `design` (mean over `runs_per_set` runs).
+
+    With `scheduler` (a Dask scheduler's address) the sets are run on that cluster, with
+    the same numbers (`drawdown.sweep.distribute`).
+    """
     # the plan need only fit the scenario's sites and links: declaring uncertainties (or a
     # stress test of a plan made before an edit) changes the scenario's hash, not the plan
+    variants = design_variants(scenario, params, design)
+    if scheduler is not None:
+        from drawdown.sweep.cluster import connect
+        from drawdown.sweep.distribute import simulate_variants_on
+
+        with connect(scheduler) as client:
+            runs = simulate_variants_on(
+                client,
+                scenario,
+                plan,
+                variants,
+                runs=runs_per_set,
+                seed=seed,
+                check_hash=False,
+                progress=progress,
+            )
+        return output_values(runs)
     runs = simulate_variants(
-        scenario,
-        plan,
-        design_variants(scenario, params, design),
-        runs=runs_per_set,
-        seed=seed,
-        check_hash=False,
-        progress=progress,
+        scenario, plan, variants, runs=runs_per_set, seed=seed, check_hash=False, progress=progress
     )
     return output_values(runs)
 
@@ -255,6 +271,7 @@ def sensitivity(
     seed: int = 0,
     parameters: list[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    scheduler: str | None = None,
 ) -> SensitivityResult:
     """Sobol (first and total order, 95% intervals) or Morris indices of each output.
 
@@ -268,6 +285,8 @@ def sensitivity(
         Simulated runs per parameter set, with the same random numbers for every set.
     parameters
         Only these declared uncertainties (default: all of them).
+    scheduler
+        Address of a Dask scheduler to run the parameter sets on (same results).
     """
     import time
 
@@ -294,7 +313,14 @@ def sensitivity(
     else:
         design = morris_sample.sample(problem, samples, num_levels=4, seed=seed)
     values = evaluate_design(
-        scenario, plan, params, design, runs_per_set=runs_per_set, seed=seed, progress=progress
+        scenario,
+        plan,
+        params,
+        design,
+        runs_per_set=runs_per_set,
+        seed=seed,
+        progress=progress,
+        scheduler=scheduler,
     )
     frames = []
     for output in outputs:

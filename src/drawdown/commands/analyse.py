@@ -183,6 +183,14 @@ def sensitivity(
         Path | None, typer.Option("-o", "--out", help=OUT_HELP.format(kind="sensitivity"))
     ] = None,
     hxl: Annotated[bool, typer.Option("--hxl", help=HXL_HELP)] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Run the parameter sets on the Dask scheduler at this address (e.g. "
+            "tcp://host:8786); the same indices as without it.",
+        ),
+    ] = None,
 ) -> None:
     """Which declared uncertainty drives the risk: Sobol or Morris indices and a tornado chart."""
     set_tagging(hxl)
@@ -205,6 +213,7 @@ def sensitivity(
             runs_per_set=runs_per_set,
             seed=seed,
             parameters=names,
+            scheduler=scheduler,
         )
     console.print(result.summary())
     if out is not None:

@@ -105,12 +105,20 @@ def closure_search(
 
     hit = False
 
-    def evaluate(closes: IntArray) -> float:
+    def evaluate(closes: IntArray, *, far: bool = False) -> float:
+        """The model's LP at `closes`. A `far` move (a whole new start) is solved afresh
+        with presolve: from the last basis it took MINUSMA 4.8 s of CPU, afresh 0.5 s; a
+        one-site move re-solves from the basis."""
         nonlocal solves, iterations, hit
         fixed = (period < closes[:, None]).astype(float).ravel()
         work.changeColsBounds(flat_cols.size, flat_cols, fixed, fixed)
         work.setOptionValue("time_limit", max(deadline - time.perf_counter(), 1.0))
+        if far:
+            work.setOptionValue("presolve", "on")
+            work.clearSolver()
         work.run()
+        if far:
+            work.setOptionValue("presolve", "off")
         solves += 1
         iterations += int(work.getInfo().simplex_iteration_count)
         status = work.getModelStatus()
@@ -136,7 +144,7 @@ def closure_search(
     # is searched from.
     lasting = np.clip((relaxed_open > 1e-6).sum(axis=1), 1, n_periods).astype(np.int64)
     if not np.array_equal(lasting, closes):
-        value = evaluate(lasting)
+        value = evaluate(lasting, far=True)
         if value < best - 1e-9 * max(abs(best), 1.0):
             best, closes = value, lasting
             best_values = np.asarray(work.getSolution().col_value)
@@ -144,7 +152,7 @@ def closure_search(
     if warm_closes is not None and warm_closes.shape == closes.shape:
         trial = np.clip(np.asarray(warm_closes, dtype=np.int64), 1, n_periods)
         if not np.array_equal(trial, closes):
-            value = evaluate(trial)
+            value = evaluate(trial, far=True)
             if value < best - 1e-9 * max(abs(best), 1.0):
                 best, closes, warm = value, trial, True
                 best_values = np.asarray(work.getSolution().col_value)

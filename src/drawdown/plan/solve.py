@@ -137,6 +137,10 @@ def solve(
     try:
         with warnings.catch_warnings(), _native_stdout_silenced():
             warnings.simplefilter("ignore")
+            # HiGHS starts one thread pool per process, sized by the first run; a run asking
+            # for another size (ours: one thread) then fails with no solution. Reset it so a
+            # HiGHS run elsewhere in the process (a user's, linopy's) cannot break ours.
+            highspy.Highs.resetGlobalScheduler(True)
             highs = to_highspy(m)
             for key, value in options.items():
                 highs.setOptionValue(key, value)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ ANALYSIS_SECTIONS = (
     ("sensitivity", "Sensitivity"),
     ("calibration", "Threat calibration"),
     ("check", "Check against outcomes"),
+    ("sweep", "Sweep"),
 )
 OUTPUT_NAMES = {
     "prob_on_time": "P(everyone out by the deadline)",
@@ -39,6 +40,10 @@ def analysis_sections(analyses: Analyses) -> tuple[AnalysisSection, ...]:
         sections.append(calibration_section(analyses.calibration))
     if analyses.check is not None and analyses.check_info is not None:
         sections.append(check_section(analyses.check, analyses.check_info))
+    if analyses.sweep is not None:
+        from drawdown.report.sweep_section import sweep_section
+
+        sections.append(sweep_section(analyses.sweep))
     return tuple(sections)
 
 
@@ -61,6 +66,12 @@ def analysis_manifest(analyses: Analyses) -> dict[str, str]:
     if analyses.check_info is not None:
         i = analyses.check_info
         rows["check"] = f"{len(analyses.check.scores)} observations, {i.runs:,} runs, seed {i.seed}"
+    if analyses.sweep is not None:
+        i = analyses.sweep.info
+        rows["sweep"] = (
+            f"{len(analyses.sweep.summary):,} variants × {i.runs:,} runs, seed {i.seed}, "
+            f"spec {i.details.get('spec_hash')}"
+        )
     return rows
 
 

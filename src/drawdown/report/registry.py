@@ -34,6 +34,7 @@ from drawdown.report.figures.gantt import plot_gantt
 from drawdown.report.figures.incidents import plot_incidents
 from drawdown.report.figures.map import plot_map
 from drawdown.report.figures.protection import plot_protection
+from drawdown.report.figures.sweep_ranking import plot_sweep_ranking
 from drawdown.report.figures.tornado import plot_tornado
 from drawdown.report.figures.units_out import plot_units_out
 from drawdown.report.select import ReportInputs
@@ -249,6 +250,16 @@ FIGURES: tuple[FigureEntry, ...] = (
         select.check,
         plot_check,
         section="check",
+    ),
+    FigureEntry(
+        "sweep-ranking",
+        "Variants ranked",
+        "",
+        "The best variants by the sweep's ranking figure: mean (dot) and 95% interval (line) "
+        "over each variant's runs, best at the top.",
+        select.sweep,
+        plot_sweep_ranking,
+        section="sweep",
     ),
 )
 

@@ -33,7 +33,7 @@ from drawdown.report.scenario_data import (
     short_name,
     uncovered_by_plan,
 )
-from drawdown.results import Analyses, CalibrationData, CompareData
+from drawdown.results import Analyses, CalibrationData, CompareData, SweepData
 from drawdown.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -195,6 +195,11 @@ def _varies(indices: pd.DataFrame, output: str, method: str) -> bool:
 def calibration(inputs: ReportInputs) -> CalibrationData | None:
     """The saved threat calibration, if any."""
     return inputs.analyses.calibration if inputs.analyses else None
+
+
+def sweep(inputs: ReportInputs) -> SweepData | None:
+    """The saved sweep's summary, if any."""
+    return inputs.analyses.sweep if inputs.analyses else None
 
 
 def check(inputs: ReportInputs) -> object | None:

@@ -9,7 +9,7 @@ Layout (every part written atomically; see docs/reference/results-folder.md):
     plan/             the optimised plan (`drawdown.plan.io`: CSV/Parquet, summary.json)
     baseline/         the greedy baseline plan, when one was made
     simulation/       the stress test's results (`drawdown.simulate.io`: Parquet, JSON)
-    compare/, sensitivity/, calibration/, check/   analyses, each with its analysis.json
+    compare/, sensitivity/, calibration/, check/, sweep/   analyses, each with its analysis.json
     report.html       the report (`drawdown.report`); figures/*.png with --png
 
 A folder is refused (`InputError`) when it is incomplete, was made by another drawdown
@@ -20,6 +20,7 @@ from drawdown.results.analyses import (
     Analyses,
     CalibrationData,
     CompareData,
+    SweepData,
     load_analyses,
     save_calibration,
     save_check,
@@ -42,6 +43,7 @@ from drawdown.results.layout import (
     SCENARIO_DIR,
     SENSITIVITY_DIR,
     SIMULATION_DIR,
+    SWEEP_DIR,
     AnalysisInfo,
     RunInfo,
     check_analyses,
@@ -66,11 +68,13 @@ __all__ = [
     "SCENARIO_DIR",
     "SENSITIVITY_DIR",
     "SIMULATION_DIR",
+    "SWEEP_DIR",
     "Analyses",
     "AnalysisInfo",
     "CalibrationData",
     "CompareData",
     "RunInfo",
+    "SweepData",
     "SavedRun",
     "check_analyses",
     "check_folder",

@@ -34,6 +34,7 @@ from drawdown.results.layout import (
     COMPARE_DIR,
     INFO_FILE,
     SENSITIVITY_DIR,
+    SWEEP_DIR,
     AnalysisInfo,
     check_analyses,
 )
@@ -220,6 +221,14 @@ class CalibrationData:
 
 
 @dataclass(frozen=True)
+class SweepData:
+    """A finished sweep's summary (one row per variant, `drawdown.sweep.summary`) and record."""
+
+    summary: pd.DataFrame
+    info: AnalysisInfo
+
+
+@dataclass(frozen=True)
 class Analyses:
     """Every analysis found in a results folder (None: not there)."""
 
@@ -229,10 +238,12 @@ class Analyses:
     check: Any = None  # CheckResult
     check_info: AnalysisInfo | None = None
     calibration: CalibrationData | None = None
+    sweep: SweepData | None = None
 
     def __bool__(self) -> bool:
         return any(
-            x is not None for x in (self.compare, self.sensitivity, self.check, self.calibration)
+            x is not None
+            for x in (self.compare, self.sensitivity, self.check, self.calibration, self.sweep)
         )
 
 
@@ -252,6 +263,8 @@ def load_analyses(results: Path, scenario_hash: str, scenario_name: str) -> Anal
             elif kind == CHECK_DIR:
                 loaded["check"] = _load_check(folder, info)
                 loaded["check_info"] = info
+            elif kind == SWEEP_DIR:
+                loaded["sweep"] = SweepData(pd.read_parquet(folder / "summary.parquet"), info)
             else:
                 loaded["calibration"] = CalibrationData(
                     rates=read_csv(folder / "calibration_rates.csv"),

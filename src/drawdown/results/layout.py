@@ -35,7 +35,8 @@ COMPARE_DIR = "compare"
 SENSITIVITY_DIR = "sensitivity"
 CALIBRATION_DIR = "calibration"
 CHECK_DIR = "check"
-ANALYSIS_KINDS = (COMPARE_DIR, SENSITIVITY_DIR, CALIBRATION_DIR, CHECK_DIR)
+SWEEP_DIR = "sweep"  # written variant by variant (drawdown.sweep.store); analysis.json last
+ANALYSIS_KINDS = (COMPARE_DIR, SENSITIVITY_DIR, CALIBRATION_DIR, CHECK_DIR, SWEEP_DIR)
 
 
 @dataclass(frozen=True)

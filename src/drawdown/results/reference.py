@@ -135,6 +135,16 @@ COLUMNS = {
     "all_out_by_deadline": "everyone out by the deadline (1) or not (0)",
     "draws_short": "runs whose random draws ran short (should be 0)",
     "bases_closed_early": "bases closed before their planned day",
+    # a sweep's summary (sweep/summary.csv); its key figures are described by `_sweep_unit`
+    "variant": "variant number (its partition of sweep/runs/)",
+    "variant_label": "what the variant changes, in words",
+    "overrides": "the variant's NAME=VALUE overrides, `;`-separated",
+    "status": "done, or failed (see failure_reason)",
+    "failure_reason": "why the variant failed (empty when done)",
+    "plan_note": "why the plan executed is not the optimised one asked for, if so",
+    "plan_hash": "content hash of the plan executed",
+    "scenario_hash": "content hash of the variant's scenario",
+    "rank": "rank by the sweep's `rank_by` figure (1: best; empty: failed)",
 }
 UNITS = {
     "_teu": "TEU",
@@ -169,12 +179,22 @@ CALIBRATION_UNMATCHED = ("row", "source_id", "date", "lat", "lon", "kind", "kill
 # Morris sensitivity writes mu_star, mu_star_conf, sigma instead of S1/ST.
 
 
+def _sweep_summary() -> tuple[str, ...]:
+    from drawdown.analyse.compare import FIGURES
+    from drawdown.sweep.summary import ID_COLUMNS
+
+    figures = (f"{k}{s}" for k in FIGURES for s in ("", "_low", "_high"))
+    return (*ID_COLUMNS, *figures, "rank")
+
+
 def files() -> tuple[File, ...]:
     """Every file of a results folder, in the order the reference lists them."""
     from drawdown.plan.io import DISPOSITION_COLUMNS, MOVEMENT_COLUMNS
     from drawdown.simulate import io as sim
     from drawdown.simulate.outcomes import RUN_COLUMNS
     from drawdown.simulate.policy import FATES
+
+    sweep_summary = _sweep_summary()
 
     movements = (*MOVEMENT_COLUMNS, "date")
     closures = ("site", "closure_day", "date")
@@ -315,6 +335,14 @@ def files() -> tuple[File, ...]:
             CHECK_BY_KIND,
         ),
         File(
+            f"{L.SWEEP_DIR}/summary.csv",
+            "one row per variant of a `drawdown sweep`: its status and each key figure with "
+            "its 95% interval (also summary.parquet); beside it: runs/variant=N/ (per-run "
+            "outcomes: `run` and the columns of simulation/runs.parquet), done/N.json, "
+            "plans/HASH/, variants.csv, spec.yaml, sweep.json",
+            sweep_summary,
+        ),
+        File(
             f"*/{L.INFO_FILE}",
             "in each analysis folder: kind, version, scenario name and "
             "hash (an analysis of another scenario is refused), seed, runs, settings, notes",
@@ -361,6 +389,9 @@ def _json_section() -> list[str]:
 def _unit(column: str) -> str:
     if column in COLUMNS:
         return COLUMNS[column]
+    sweep = _sweep_unit(column)
+    if sweep:
+        return sweep
     if column[0] == "q" and column[1:3].isdigit():
         what = "date of the " if column.endswith("_date") else ""
         return f"{what}{int(column[1:3])}% quantile over runs"
@@ -368,6 +399,20 @@ def _unit(column: str) -> str:
         if column.endswith(affix) or column.startswith(affix):
             return unit
     return ""
+
+
+def _sweep_unit(column: str) -> str:
+    """A key figure of a sweep's summary, or the end of its 95% interval."""
+    from drawdown.analyse.compare import FIGURES
+
+    key, end = column, ""
+    for suffix in ("_low", "_high"):
+        if column.endswith(suffix):
+            key, end = column.removesuffix(suffix), suffix[1:]
+    if key not in FIGURES:
+        return ""
+    label, unit = FIGURES[key]
+    return f"{end} end of the 95% interval of: {label}, {unit}" if end else f"{label}, {unit}"
 
 
 def results_reference() -> str:
@@ -379,8 +424,8 @@ def results_reference() -> str:
         "`python -m drawdown.results.reference > docs/reference/results-folder.md` -->",
         "",
         "`drawdown run SCENARIO -o FOLDER` writes FOLDER; the analysis commands (`compare`,",
-        "`sensitivity`, `calibrate --report-dir`, `check`) add their own folder to it, and",
-        "`drawdown report FOLDER` rebuilds the report from it. Every part is written",
+        "`sensitivity`, `calibrate --report-dir`, `check`, `sweep`) add their own folder to it,",
+        "and `drawdown report FOLDER` rebuilds the report from it. Every part is written",
         "atomically. A folder is refused when it is incomplete (it needs "
         + ", ".join(f"`{n}`" for n in L.REQUIRED)
         + "), was made by another drawdown version, or holds parts of different scenarios.",
