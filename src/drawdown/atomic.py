@@ -197,7 +197,8 @@ def atomic_file(path: str | os.PathLike[str], *, newline: str | None = None) -> 
     """Yield a text handle (UTF-8) on a temporary file that replaces `path` when complete."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    recover(path)
+    # No scan for a killed writer's temporary file here (a folder of many small files would
+    # pay it at every write): it is hidden, and a folder rewritten by `atomic_dir` drops it.
     tmp = _side_name(path, STAGING)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
