@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from drawdown.hxl import tag as hxl_tag
 from drawdown.results import layout as L
 
 
@@ -356,6 +357,12 @@ def files() -> tuple[File, ...]:
     )
 
 
+def _hxl(column: str) -> str:
+    from drawdown.hxl import TAGS
+
+    return f"`{hxl_tag(column)}`" + ("" if column in TAGS else " (`+num` if numbers)")
+
+
 def _json_section() -> list[str]:
     """What the JSON files hold in place of numbers that are not finite."""
     from drawdown.simulate.io import NULLS
@@ -437,10 +444,25 @@ def results_reference() -> str:
     entries = files()
     lines += [f"| `{f.path}` | {f.what} |" for f in entries]
     lines += _json_section()
+    lines += [
+        "",
+        "## HXL hashtags",
+        "",
+        "With `--hxl`, the commands that write CSV (`run`, `plan`, `compare`, `sensitivity`, "
+        "`calibrate --report-dir`, `check`) put a row of HXL hashtags (hxlstandard.org) under "
+        "each CSV header, so HXL tools read the tables without a mapping; drawdown reads its "
+        "tagged CSV back as before. Each CSV table below lists its columns' tags; a column "
+        "the code adds later gets `#indicator+<name>` (`+num` when numeric). "
+        "`calibrate -o threats.csv` writes a scenario table, which stays untagged.",
+    ]
     for f in entries:
         if not f.columns:
             continue
         lines += ["", f"## {f.path}", "", f.what[0].upper() + f.what[1:] + ".", ""]
+        if f.path.endswith(".csv"):  # the hashtag each column gets with --hxl
+            lines += ["| column | unit or meaning | HXL (`--hxl`) |", "|---|---|---|"]
+            lines += [f"| `{c}` | {_unit(c)} | {_hxl(c)} |" for c in f.columns]
+            continue
         lines += ["| column | unit or meaning |", "|---|---|"]
         lines += [f"| `{c}` | {_unit(c)} |" for c in f.columns]
     return "\n".join(lines) + "\n"
