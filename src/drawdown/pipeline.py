@@ -76,9 +76,10 @@ def run_scenario(
         met); they are also in `RunOutcome.warnings`.
     """
     from drawdown.analyse.calibrate import builtin_calibration
+    from drawdown.atomic import scratch_dir
     from drawdown.plan import greedy_plan
     from drawdown.report import build_report
-    from drawdown.results import check_analyses
+    from drawdown.results import SIMULATION_DIR, check_analyses
     from drawdown.scenario.io import validate_scenario
     from drawdown.simulate import simulate
 
@@ -103,23 +104,30 @@ def run_scenario(
         check_analyses(out, s.content_hash(), s.name)
     baseline = timed("baseline", lambda: greedy_plan(s))
     plan, note = timed("optimise", lambda: _plan(s, baseline, time_limit_s, seed, noted))
-    result = timed("simulate", lambda: simulate(s, plan, runs=runs, seed=seed, progress=progress))
-    manifest = {f"{k} time": f"{v:.1f} s" for k, v in times.items()}
-    if note:
-        manifest["plan note"] = note
-    report = timed(
-        "report",
-        lambda: build_report(
-            s,
-            plan,
-            result,
-            out,
-            baseline=baseline,
-            manifest=manifest,
-            png=png,
-            calibration=builtin_calibration(s),
-        ),
-    )
+    # The runs stream to Parquet beside the results folder (memory flat in `runs`), and
+    # the folder takes them in with the report in one swap.
+    with scratch_dir(out) as scratch:
+        result = timed(
+            "simulate",
+            lambda: simulate(s, plan, runs=runs, seed=seed, progress=progress, out=scratch),
+        )
+        manifest = {f"{k} time": f"{v:.1f} s" for k, v in times.items()}
+        if note:
+            manifest["plan note"] = note
+        report = timed(
+            "report",
+            lambda: build_report(
+                s,
+                plan,
+                result,
+                out,
+                baseline=baseline,
+                manifest=manifest,
+                png=png,
+                calibration=builtin_calibration(s),
+            ),
+        )
+    result = replace(result, source=out / SIMULATION_DIR)
     return RunOutcome(s, plan, baseline, result, report, times, note, warnings)
 
 

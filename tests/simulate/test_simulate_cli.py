@@ -35,10 +35,12 @@ def test_cli_writes_results(
     assert "P(all people out by deadline)" in text and "200 runs" in text
     assert "killed: mean" in text and "closure dates by site" in text
     assert sorted(p.name for p in out.iterdir()) == [
+        "distributions.parquet",
         "fan.parquet",
         "runs.parquet",
         "sites.parquet",
         "summary.json",
+        "uncovered.parquet",
     ]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
 

@@ -10,6 +10,8 @@ from rich.table import Table
 
 from drawdown.commands.common import console
 from drawdown.errors import InputError, Problem
+from drawdown.hxl import HELP as HXL_HELP
+from drawdown.hxl import set_tagging
 
 DEFAULT_SEED = 20230630
 
@@ -82,8 +84,10 @@ def compare(
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help=OUT_HELP.format(kind="compare"))
     ] = None,
+    hxl: Annotated[bool, typer.Option("--hxl", help=HXL_HELP)] = False,
 ) -> None:
     """Compare scenarios (or one scenario and --set changes) with common random numbers."""
+    set_tagging(hxl)
     from drawdown.analyse.compare import FIGURES
     from drawdown.analyse.compare import compare as run_compare
     from drawdown.analyse.overrides import apply_overrides, parse_overrides
@@ -189,6 +193,7 @@ def sensitivity(
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help=OUT_HELP.format(kind="sensitivity"))
     ] = None,
+    hxl: Annotated[bool, typer.Option("--hxl", help=HXL_HELP)] = False,
     scheduler: Annotated[
         str | None,
         typer.Option(
@@ -200,6 +205,8 @@ def sensitivity(
 ) -> None:
     """Which declared uncertainty drives the risk: Sobol or Morris indices and a tornado chart."""
     from drawdown.analyse.sensitivity import check_design
+
+    set_tagging(hxl)
     from drawdown.analyse.sensitivity import sensitivity as run_sensitivity
 
     _writable(out)
@@ -264,8 +271,10 @@ def check(
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help=OUT_HELP.format(kind="check"))
     ] = None,
+    hxl: Annotated[bool, typer.Option("--hxl", help=HXL_HELP)] = False,
 ) -> None:
     """Score the simulated distributions against what actually happened."""
+    set_tagging(hxl)
     from drawdown.analyse.check import check as run_check
     from drawdown.analyse.check import read_actuals
     from drawdown.results import load_saved_plan

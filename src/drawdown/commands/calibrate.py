@@ -12,6 +12,8 @@ from rich.table import Table
 from drawdown.commands.common import console
 from drawdown.commands.usage import number
 from drawdown.errors import InputError, Problem
+from drawdown.hxl import HELP as HXL_HELP
+from drawdown.hxl import set_tagging
 
 if TYPE_CHECKING:
     from drawdown.analyse.calibrate import CalibrationResult
@@ -144,8 +146,10 @@ def calibrate(
             "with the threats written here), its report is rebuilt with the calibration.",
         ),
     ] = None,
+    hxl: Annotated[bool, typer.Option("--hxl", help=HXL_HELP)] = False,
 ) -> None:
     """Estimate threat rates per link and base from incident data; write a threats.csv."""
+    set_tagging(hxl)
     from drawdown.analyse.calibrate import (
         Exposure,
         calibrate_threats,

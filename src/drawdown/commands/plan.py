@@ -9,6 +9,8 @@ import typer
 
 from drawdown.commands.common import as_flags, console, print_warnings
 from drawdown.commands.usage import number
+from drawdown.hxl import HELP as HXL_HELP
+from drawdown.hxl import set_tagging
 
 DEFAULT_TIME_LIMIT_S = 120.0  # a safety net: the planner ends on gaps and counts
 FLAGS = {"time_limit_s": "--time-limit", "base_attacks": "--base-attacks"}
@@ -47,9 +49,12 @@ def plan(
             "to prove; the result then depends on the time limit).",
         ),
     ] = False,
+    hxl: Annotated[bool, typer.Option("--hxl", help=HXL_HELP)] = False,
 ) -> None:
     """Optimise the withdrawal: closure order, daily convoys and flights, disposition."""
     from drawdown.output_paths import check_output
+
+    set_tagging(hxl)
     from drawdown.plan import InfeasiblePlanError, greedy_plan, optimise, save_plan
     from drawdown.scenario.io import validate_scenario
 

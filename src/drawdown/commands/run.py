@@ -10,6 +10,8 @@ import typer
 
 from drawdown.commands.common import as_flags, console, flagged, print_warnings
 from drawdown.commands.usage import number
+from drawdown.hxl import HELP as HXL_HELP
+from drawdown.hxl import set_tagging
 
 if TYPE_CHECKING:
     from drawdown.errors import Problem
@@ -54,8 +56,10 @@ def run(
             help="Safety-net seconds for the optimiser.",
         ),
     ] = DEFAULT_TIME_LIMIT_S,
+    hxl: Annotated[bool, typer.Option("--hxl", help=HXL_HELP)] = False,
 ) -> None:
     """Plan and stress-test a withdrawal, then write the report: the main command."""
+    set_tagging(hxl)
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from drawdown.output_paths import check_output

@@ -42,7 +42,6 @@ def simulate_command(
     from drawdown.plan.io import check_plan_scenario
     from drawdown.scenario.io import load_scenario
     from drawdown.simulate import simulate
-    from drawdown.simulate.io import save
 
     if runs < 1:  # before the plan is optimised
         raise InputError(
@@ -71,10 +70,11 @@ def simulate_command(
             seed=seed,
             timelines=timelines,
             progress=lambda done, total: progress.update(task, completed=done),
+            out=out,  # streamed there as runs finish; without -o only the summaries are kept
+            keep_runs=False,
         )
     console.print(result.summary(), markup=False, soft_wrap=True)
     if out is not None:
-        save(result, out)
         console.print(f"results written to {out}")
 
 

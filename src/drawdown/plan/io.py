@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import typing
 from dataclasses import asdict, fields
@@ -23,6 +24,8 @@ import pandas as pd
 
 from drawdown.atomic import atomic_dir
 from drawdown.errors import InputError, Problem
+from drawdown.hxl import read_csv, write_csv
+from drawdown.jsonout import dumps_strict
 from drawdown.plan.model import ClosureWorkRow, Disposition, LiftUseRow, Movement, Plan
 from drawdown.plan.record import SolverRecord
 from drawdown.scenario.model import Scenario
@@ -112,7 +115,7 @@ def save_plan(
 
 def _write(plan: Plan, folder: Path, scenario: Scenario | None) -> None:
     for name, table in _tables(plan, scenario).items():
-        table.to_csv(folder / f"{name}.csv", index=False)
+        write_csv(table, folder / f"{name}.csv")  # with HXL hashtags under `hxl.tagging`
         table.to_parquet(folder / f"{name}.parquet", index=False)
     summary = {
         "format_version": FORMAT_VERSION,
@@ -129,11 +132,11 @@ def _write(plan: Plan, folder: Path, scenario: Scenario | None) -> None:
         "totals": plan.totals(),
     }
     (folder / "summary.json").write_text(
-        json.dumps(_json_safe(summary), indent=2) + "\n", encoding="utf-8"
+        dumps_strict(_json_safe(summary), indent=2) + "\n", encoding="utf-8"
     )
     if scenario is not None:
         (folder / "routes.geojson").write_text(
-            json.dumps(routes_geojson(plan, scenario)) + "\n", encoding="utf-8"
+            dumps_strict(routes_geojson(plan, scenario)) + "\n", encoding="utf-8"
         )
 
 
@@ -141,7 +144,7 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
     if parquet.exists():
         return pd.read_parquet(parquet)
-    return pd.read_csv(csv, keep_default_na=False)
+    return read_csv(csv, keep_default_na=False)
 
 
 def load_plan(folder: str | os.PathLike[str], *, scenario: Scenario | None = None) -> Plan:
@@ -204,10 +207,10 @@ def load_plan(folder: str | os.PathLike[str], *, scenario: Scenario | None = Non
                 LiftUseRow(**{c: _cast(LiftUseRow, c, r[c]) for c in LIFT_USE_COLUMNS})
                 for r in _optional(folder, "lift_use")
             ),
-            objective={k: float(v) for k, v in summary.get("objective", {}).items()},
+            objective={k: _number(v) for k, v in summary.get("objective", {}).items()},
             solver=SolverRecord.from_dict(dict(summary.get("solver", {}))),
             method=str(summary.get("method", "optimised")),
-            figures={k: float(v) for k, v in summary.get("figures", {}).items()},
+            figures={k: _number(v) for k, v in summary.get("figures", {}).items()},
         )
     except (KeyError, ValueError, TypeError, json.JSONDecodeError) as exc:
         raise InputError(
@@ -264,6 +267,11 @@ def _solver_record(raw: dict[str, Any]) -> Any:
         known = {f.name for f in fields(kind)}
         return kind(**{k: v for k, v in raw.items() if k in known})
     return dict(raw)
+
+
+def _number(value: Any) -> float:
+    """A figure of summary.json: `null` stands for a number that is not finite (NaN)."""
+    return math.nan if value is None else float(value)
 
 
 def _optional(folder: Path, name: str) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import textwrap
+from typing import Any
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -93,7 +94,14 @@ def mark_deadline(ax: Axes, start: dt.date, deadline_day: int) -> None:
     )
 
 
-def stacked_barh(ax: Axes, frame: pd.DataFrame, colours: dict[str, str], xlabel: str) -> None:
+def legend_beside(ax: Axes, **kwargs: Any) -> None:
+    """The axis' legend outside it on the right, so it never covers bars or lines."""
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, **kwargs)
+
+
+def stacked_barh(
+    ax: Axes, frame: pd.DataFrame, colours: dict[str, str], xlabel: str, *, legend: bool = True
+) -> None:
     """One horizontal bar per row of `frame`, stacked by column, first row on top."""
     y = np.arange(len(frame))[::-1]
     left = np.zeros(len(frame))
@@ -113,7 +121,8 @@ def stacked_barh(ax: Axes, frame: pd.DataFrame, colours: dict[str, str], xlabel:
     ax.tick_params(axis="x", labelsize=7)
     tidy(ax)
     ax.grid(False, axis="y")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    if legend:
+        legend_beside(ax)
 
 
 def count_axis(ax: Axes, which: str = "x") -> None:

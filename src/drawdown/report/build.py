@@ -164,7 +164,7 @@ def rebuild_report(folder: str | Path, *, png: bool = False) -> Path:
     calibration/, check/: each shown in its own section).
     """
     folder = Path(folder)
-    run = load_run(folder)
+    run = load_run(folder, per_run=False)  # memory flat in the run count
     scenario = run.scenario
     analyses = load_analyses(folder, scenario.content_hash(), scenario.name)  # refuses others
     views = views_from_result(scenario, run.plan, run.result)

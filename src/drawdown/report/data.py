@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from drawdown.plan.model import Plan
@@ -54,11 +55,95 @@ class SimulationViews:
     cargo_outcome_teu: pd.DataFrame
     incidents: pd.DataFrame
     uncovered: pd.DataFrame
-    outcomes: pd.DataFrame
+    outcomes: pd.DataFrame | None
     duration_s: float | None = None
     uncovered_centre: str = "mean"
     cargo_outcome_vehicles: pd.DataFrame | None = None
     withdrawal: WithdrawalViews = WithdrawalViews()
+    distributions: RunDistributions | None = None
+
+
+class FrameDistributions:
+    """The same means and quantiles from one row per run (`SimulationViews.outcomes`)."""
+
+    def __init__(self, outcomes: pd.DataFrame):
+        out = outcomes.copy()
+        out["casualties"] = out["killed"] + out["wounded"]
+        recorded = [f for f in CARGO_OUTCOMES if f"teu_{f}" in out.columns]
+        teu = out[[f"teu_{f}" for f in recorded]].to_numpy(dtype=float)
+        total = teu.sum(axis=1, keepdims=True)
+        shares = np.divide(teu, total, out=np.zeros_like(teu), where=total > 0)
+        for i, f in enumerate(recorded):
+            out[f"teu_share_{f}"] = shares[:, i]
+        done = out["completion_day"].to_numpy(dtype=float)
+        out["completion_day"] = np.where(np.isnan(done), np.inf, done)  # NaN: never
+        self.out = out
+        self.recorded = recorded
+
+    @property
+    def runs(self) -> int:
+        return len(self.out)
+
+    def p_all_out(self) -> float:
+        all_out = self.out["all_out"].to_numpy(dtype=bool)
+        return float(all_out.mean()) if len(all_out) else float("nan")
+
+    def mean(self, figure: str) -> float:
+        return float(self.out[figure].to_numpy(dtype=float).mean())
+
+    def quantile(self, figure: str, level: float) -> float:
+        values = self.out[figure].to_numpy(dtype=float)
+        if not values.size:
+            return float("nan")
+        return float(np.quantile(values, level, method="inverted_cdf"))
+
+    def never(self, figure: str) -> int:
+        return int((~np.isfinite(self.out[figure].to_numpy(dtype=float))).sum())
+
+
+def distributions_of(views: SimulationViews) -> FrameDistributions | RunDistributions:
+    """The headline's means and quantiles: from the streaming summaries when the runs were
+    streamed, else from the per-run frame (the same definitions)."""
+    if views.distributions is not None:
+        return views.distributions
+    assert views.outcomes is not None
+    return FrameDistributions(views.outcomes)
+
+
+class RunDistributions:
+    """Means and quantiles over runs of the headline's figures, from the streaming
+    summaries of a simulation (`drawdown.simulate.summaries`), by OUTCOME_COLUMNS name plus
+    `casualties` and `teu_share_<outcome>` (share of the run's TEU)."""
+
+    def __init__(self, summaries: Any):
+        self.s = summaries
+        self.recorded = list(CARGO_OUTCOMES)
+
+    @property
+    def runs(self) -> int:
+        return int(self.s.runs)
+
+    def p_all_out(self) -> float:
+        return self.s.all_out / self.s.runs if self.s.runs else float("nan")
+
+    def _name(self, figure: str) -> str:
+        if figure.startswith("teu_share_"):
+            return f"teu_share_of_run_{RESULT_OUTCOME[figure[len('teu_share_') :]]}"
+        if figure.startswith("teu_"):
+            return f"teu_{RESULT_OUTCOME[figure[4:]]}"
+        return figure
+
+    def mean(self, figure: str) -> float:
+        return float(self.s.moments.mean(self._name(figure)))
+
+    def quantile(self, figure: str, level: float) -> float:
+        """Quantile without interpolation (inf: never, for days)."""
+        return float(self.s.tallies[self._name(figure)].quantile(level))
+
+    def never(self, figure: str) -> int:
+        """Runs whose value is infinite (a day never reached)."""
+        tally = self.s.tallies[self._name(figure)]
+        return tally.n - tally.count_below(float("inf"))
 
 
 def views_from_result(scenario: Scenario, plan: Plan, result: object) -> SimulationViews:
@@ -76,17 +161,24 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
         {lvl: fan_frame[f"q{round(lvl * 100):02d}"].to_numpy(dtype=float) for lvl in FAN_LEVELS},
         index=fan_frame.index,
     )
-    sites = r.sites_frame()
-    recorded = [f for f in CARGO_OUTCOMES if f"teu_{RESULT_OUTCOME[f]}" in sites.columns]
+    streamed = not getattr(r, "kept", True)  # per-run records only on disk: use summaries
     kinds = {s.id: s.kind for s in scenario.sites}
-    by_site = sites.groupby("site", sort=False)
-
-    def mean_by_site(unit: str, holders: set[str]) -> pd.DataFrame:
-        frame = (
-            by_site[[f"{unit}_{RESULT_OUTCOME[f]}" for f in recorded]]
+    if streamed:
+        recorded = list(CARGO_OUTCOMES)
+        means = {unit: _cargo_means(r, unit) for unit in ("teu", "vehicles")}
+    else:
+        sites = r.sites_frame()
+        recorded = [f for f in CARGO_OUTCOMES if f"teu_{RESULT_OUTCOME[f]}" in sites.columns]
+        by_site = sites.groupby("site", sort=False)
+        means = {
+            unit: by_site[[f"{unit}_{RESULT_OUTCOME[f]}" for f in recorded]]
             .mean()
             .set_axis(recorded, axis=1)
-        )
+            for unit in ("teu", "vehicles")
+        }
+
+    def mean_by_site(unit: str, holders: set[str]) -> pd.DataFrame:
+        frame = means[unit]
         return frame.loc[[s for s in frame.index if s in holders or kinds.get(s) == "base"]]
 
     cargo_outcome_teu = mean_by_site(
@@ -116,19 +208,7 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
     uncovered = pd.DataFrame(
         {"p10": gap["q10"], "centre": gap["mean"], "p90": gap["q90"]}, index=gap.index
     )
-    runs = r.runs_frame()
-    completion = runs["completion_day"].astype(float)
-    outcomes = pd.DataFrame(
-        {
-            "all_out": runs["all_out_by_deadline"].astype(bool),
-            "completion_day": completion.where(completion >= 0),
-            "killed": runs["killed"].astype(float),
-            "wounded": runs["wounded"].astype(float),
-            "cost_usd": runs["cost_usd"].astype(float),
-            "protection_gap_person_days": runs["protection_gap_person_days"].astype(float),
-            **{f"teu_{f}": runs[f"teu_{RESULT_OUTCOME[f]}"].astype(float) for f in recorded},
-        }
-    )
+    outcomes = None if streamed else _outcomes(r.runs_frame(), recorded)
     return SimulationViews(
         runs=int(r.runs),
         seed=int(r.meta.seed),
@@ -141,4 +221,33 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
         uncovered_centre="mean",
         cargo_outcome_vehicles=cargo_outcome_vehicles,
         withdrawal=withdrawal_views(scenario, r, int(r.runs)),
+        distributions=RunDistributions(r.summaries) if streamed else None,
     )
+
+
+def _outcomes(runs: pd.DataFrame, recorded: list[str]) -> pd.DataFrame:
+    """One row per run with OUTCOME_COLUMNS, from a result's runs frame."""
+    completion = runs["completion_day"].astype(float)
+    return pd.DataFrame(
+        {
+            "all_out": runs["all_out_by_deadline"].astype(bool),
+            "completion_day": completion.where(completion >= 0),
+            "killed": runs["killed"].astype(float),
+            "wounded": runs["wounded"].astype(float),
+            "cost_usd": runs["cost_usd"].astype(float),
+            "protection_gap_person_days": runs["protection_gap_person_days"].astype(float),
+            **{f"teu_{f}": runs[f"teu_{RESULT_OUTCOME[f]}"].astype(float) for f in recorded},
+        }
+    )
+
+
+def _cargo_means(r: Any, unit: str) -> pd.DataFrame:
+    """Mean cargo by site and outcome over runs, from the streaming summaries."""
+    from drawdown.simulate.policy import FATES
+
+    means = r.summaries.cargo_mean(unit)  # [S, F] in the simulation's fate order
+    columns = [FATES.index(RESULT_OUTCOME[f]) for f in CARGO_OUTCOMES]
+    return pd.DataFrame(
+        means[:, columns], index=pd.Index(list(r.data.site_ids), name="site"),
+        columns=list(CARGO_OUTCOMES),
+    )  # fmt: skip

@@ -99,10 +99,12 @@ class FanData:
 
 @dataclass(frozen=True)
 class CargoOutcomeData:
-    """Mean TEU per site by cargo outcome (columns: CARGO_OUTCOMES), over runs."""
+    """Mean TEU (and vehicles, when known) per site by cargo outcome (columns:
+    CARGO_OUTCOMES), over runs."""
 
     teu: pd.DataFrame
     runs: int
+    vehicles: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)

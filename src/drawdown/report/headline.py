@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from drawdown.plan.model import Plan
-from drawdown.report.data import SimulationViews
+from drawdown.report.data import SimulationViews, distributions_of
 from drawdown.report.figure_data import CARGO_OUTCOMES, NOT_AVAILABLE, HeadlineFigure
 from drawdown.report.scenario_data import people_out_by_plan
 from drawdown.scenario.model import Scenario
@@ -24,20 +24,14 @@ OUTCOME_WORDS = {
 }
 
 
-def _q(values: np.ndarray, level: float) -> float:
-    """Quantile over runs without interpolation, so a share of 'never' (inf) shows as such."""
-    values = np.asarray(values, dtype=float)
-    if not values.size:
-        return float("nan")
-    return float(np.quantile(values, level, method="inverted_cdf"))
-
-
 def headline(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[HeadlineFigure, ...]:
-    """The headline numbers, each with its interval and the runs behind it."""
-    out = views.outcomes
-    runs = len(out)
-    all_out = out["all_out"].to_numpy(dtype=bool)
-    p = float(all_out.mean()) if runs else float("nan")
+    """The headline numbers, each with its interval and the runs behind it.
+
+    Means and quantiles come from `distributions_of(views)`: quantiles over runs without
+    interpolation, so a share of 'never' (inf) shows as such."""
+    dist = distributions_of(views)
+    runs = dist.runs
+    p = dist.p_all_out()
     # Wilson 95% interval: honest at 0% or 100% with few runs.
     z = 1.96
     centre = (p + z * z / (2 * runs)) / (1 + z * z / runs)
@@ -51,40 +45,35 @@ def headline(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[He
             f"deadline {scenario.manifest.deadline:%d %b %Y}",
         )
     ]
-    done = out["completion_day"].to_numpy(dtype=float)
-    done = np.where(np.isnan(done), np.inf, done)  # NaN: some people never left
 
     def date(day: float) -> str:
         return "never" if not np.isfinite(day) else f"{scenario.date_of(int(round(day))):%d %b %Y}"
 
-    never = int((~np.isfinite(done)).sum())
+    def q(figure: str, level: float) -> float:
+        return dist.quantile(figure, level)
+
+    never = dist.never("completion_day")
     figures.append(
         HeadlineFigure(
             "Last person out (median)",
-            date(_q(done, 0.5)),
-            f"P10 {date(_q(done, 0.1))} – P90 {date(_q(done, 0.9))}",
+            date(q("completion_day", 0.5)),
+            f"P10 {date(q('completion_day', 0.1))} – P90 {date(q('completion_day', 0.9))}",
             runs,
             f"{never} runs never finished" if never else "",
         )
     )
-    casualties = (out["killed"] + out["wounded"]).to_numpy(dtype=float)
-    killed = out["killed"].to_numpy(dtype=float)
     figures.append(
         HeadlineFigure(
             "Casualties (killed + wounded), expected",
-            f"{casualties.mean():,.1f}",
-            f"P90 {_q(casualties, 0.9):,.0f} · P10–P90 {_q(casualties, 0.1):,.0f}–"
-            f"{_q(casualties, 0.9):,.0f}",
+            f"{dist.mean('casualties'):,.1f}",
+            f"P90 {q('casualties', 0.9):,.0f} · P10–P90 {q('casualties', 0.1):,.0f}–"
+            f"{q('casualties', 0.9):,.0f}",
             runs,
-            f"of which killed: {killed.mean():,.1f} expected, P90 {_q(killed, 0.9):,.0f}",
+            f"of which killed: {dist.mean('killed'):,.1f} expected, P90 {q('killed', 0.9):,.0f}",
         )
     )
-    recorded = [f for f in CARGO_OUTCOMES if f"teu_{f}" in out.columns]
-    teu = out[[f"teu_{f}" for f in recorded]].to_numpy(dtype=float)
-    total = teu.sum(axis=1, keepdims=True)
-    shares = np.divide(teu, total, out=np.zeros_like(teu), where=total > 0)
     for outcome in CARGO_OUTCOMES:
-        if outcome not in recorded:  # an older stress test did not tell this outcome apart
+        if outcome not in dist.recorded:  # an older stress test did not tell this apart
             figures.append(
                 HeadlineFigure(
                     f"Equipment {OUTCOME_WORDS[outcome]}",
@@ -95,34 +84,32 @@ def headline(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[He
                 )
             )
             continue
-        i = recorded.index(outcome)
-        s = shares[:, i]
+        share = f"teu_share_{outcome}"
         figures.append(
             HeadlineFigure(
                 f"Equipment {OUTCOME_WORDS[outcome]}",
-                f"{s.mean():.1%}",
-                f"P10–P90 {_q(s, 0.1):.1%}–{_q(s, 0.9):.1%}",
+                f"{dist.mean(share):.1%}",
+                f"P10–P90 {q(share, 0.1):.1%}–{q(share, 0.9):.1%}",
                 runs,
-                f"{teu[:, i].mean():,.0f} TEU on average",
+                f"{dist.mean(f'teu_{outcome}'):,.0f} TEU on average",
             )
         )
-    cost = out["cost_usd"].to_numpy(dtype=float)
     figures.append(
         HeadlineFigure(
             "Cost",
-            _usd(cost.mean()),
-            f"P10–P90 {_usd(_q(cost, 0.1))}–{_usd(_q(cost, 0.9))}",
+            _usd(dist.mean("cost_usd")),
+            f"P10–P90 {_usd(q('cost_usd', 0.1))}–{_usd(q('cost_usd', 0.9))}",
             runs,
             "running cost and movements",
         )
     )
-    gap = out["protection_gap_person_days"].to_numpy(dtype=float)
+    gap = "protection_gap_person_days"
     horizon = scenario.manifest.protection_horizon or scenario.manifest.deadline
     figures.append(
         HeadlineFigure(
             "Protection gap",
-            f"{gap.mean() / 1e6:,.2f} M person-days",
-            f"P10–P90 {_q(gap, 0.1) / 1e6:,.2f}–{_q(gap, 0.9) / 1e6:,.2f} M",
+            f"{dist.mean(gap) / 1e6:,.2f} M person-days",
+            f"P10–P90 {q(gap, 0.1) / 1e6:,.2f}–{q(gap, 0.9) / 1e6:,.2f} M",
             runs,
             f"civilians uncovered × days, to {horizon:%d %b %Y}",
         )

@@ -97,7 +97,10 @@ def cargo_outcome(inputs: ReportInputs) -> CargoOutcomeData:
     """Mean TEU of each site by cargo outcome, sites by their short names."""
     names = _names(inputs.scenario)
     teu = inputs.views.cargo_outcome_teu.rename(index=lambda s: names.get(s, s))
-    return CargoOutcomeData(teu=teu, runs=inputs.views.runs)
+    vehicles = inputs.views.cargo_outcome_vehicles
+    if vehicles is not None:
+        vehicles = vehicles.rename(index=lambda s: names.get(s, s))
+    return CargoOutcomeData(teu=teu, runs=inputs.views.runs, vehicles=vehicles)
 
 
 def incidents(inputs: ReportInputs) -> IncidentData:

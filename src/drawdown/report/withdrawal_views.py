@@ -151,8 +151,45 @@ def _early_closures(scenario: Scenario, result: object) -> pd.DataFrame | None:
     return frame
 
 
+def _streamed(scenario: Scenario, result: Any, runs: int) -> WithdrawalViews:
+    """The same views from the streaming summaries of a result whose runs are on disk."""
+    s = result.summaries
+    sites = pd.Index(list(_site_ids(scenario, result)), name="site")
+
+    def days(name: str, levels: tuple[float, ...]) -> list[np.ndarray]:
+        tallies = s.site_days[name]
+        return [np.array([t.quantile(level) for t in tallies]) for level in levels]
+
+    work = pd.DataFrame(index=sites)
+    work["packed_p50"], work["packed_p90"] = days("packed_day", LEVELS[1:])
+    work["handover_p10"], work["handover_p50"], work["handover_p90"] = days("handover_day", LEVELS)
+    work["handover_share"] = [t.finite().n / max(runs, 1) for t in s.site_days["handover_day"]]
+    early = pd.DataFrame({"share": s.early_closed / max(runs, 1)}, index=sites)
+    early["day_p50"] = [
+        t.finite().quantile(0.5, method="linear") for t in s.site_days["early_close_day"]
+    ]
+    crossed = None
+    ids = result_field(result, "lift_ids")
+    if ids:
+        crossed = pd.DataFrame(index=pd.Index(list(ids), name="lift"))
+        for what in ("teu", "vehicles"):
+            tallies = s.lift_crossed[f"{what}_crossed"]
+            for level, column in zip(LEVELS, QUANTILE_COLUMNS, strict=True):
+                crossed[f"{what}_{column}"] = [t.quantile(level) for t in tallies]
+    return WithdrawalViews(
+        unit_out=_unit_out(scenario, result),
+        lift_people=_lift_by_day(result, "lift_people_by_day", runs),
+        lift_seats=_lift_by_day(result, "lift_seats_by_day", runs),
+        lift_crossed=crossed,
+        closure_work=work,
+        early_closures=early,
+    )
+
+
 def withdrawal_views(scenario: Scenario, result: object, runs: int) -> WithdrawalViews:
     """The withdrawal views of a `SimulationResult`, None for each field it does not hold."""
+    if getattr(result, "kept", True) is False and getattr(result, "stats", None) is not None:
+        return _streamed(scenario, result, runs)
     return WithdrawalViews(
         unit_out=_unit_out(scenario, result),
         lift_people=_lift_by_day(result, "lift_people_by_day", runs),

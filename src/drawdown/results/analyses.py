@@ -27,6 +27,7 @@ import pandas as pd
 
 from drawdown.atomic import atomic_dir
 from drawdown.errors import InputError, Problem
+from drawdown.hxl import read_csv, write_csv
 from drawdown.results.layout import (
     CALIBRATION_DIR,
     CHECK_DIR,
@@ -55,9 +56,9 @@ def write_analysis(results: Path, kind: str, write: Callable[[Path], object]) ->
 def save_comparison(comparison: Any, folder: Path, *, notes: dict[str, str] | None = None) -> Path:
     """Write a `drawdown.analyse.compare.Comparison`: key figures, fan and Gantt tables."""
     folder.mkdir(parents=True, exist_ok=True)
-    comparison.figures.to_csv(folder / "compare.csv", index=False)
-    comparison.fan_frame().to_csv(folder / "compare_fan.csv", index=False)
-    comparison.gantt_frame().to_csv(folder / "compare_gantt.csv", index=False)
+    write_csv(comparison.figures, folder / "compare.csv")
+    write_csv(comparison.fan_frame(), folder / "compare_fan.csv")
+    write_csv(comparison.gantt_frame(), folder / "compare_gantt.csv")
     first = comparison.options[0].scenario
     options = [
         {
@@ -87,7 +88,7 @@ def save_sensitivity(
 ) -> Path:
     """Write a `drawdown.analyse.sensitivity.SensitivityResult`: the indices and settings."""
     folder.mkdir(parents=True, exist_ok=True)
-    result.indices.to_csv(folder / "sensitivity.csv", index=False)
+    write_csv(result.indices, folder / "sensitivity.csv")
     declared = {u.parameter: u for u in scenario.manifest.uncertainties}
     ranges = [
         {
@@ -126,8 +127,8 @@ def save_check(
 ) -> Path:
     """Write a `drawdown.analyse.check.CheckResult`: scores per observation and by kind."""
     folder.mkdir(parents=True, exist_ok=True)
-    result.scores.to_csv(folder / "check.csv", index=False)
-    result.by_kind().to_csv(folder / "check_by_kind.csv", index=False)
+    write_csv(result.scores, folder / "check.csv")
+    write_csv(result.by_kind(), folder / "check_by_kind.csv")
     info = AnalysisInfo.new(
         CHECK_DIR,
         scenario.name,
@@ -154,9 +155,9 @@ def save_calibration(
 ) -> Path:
     """Write a `drawdown.analyse.calibrate.CalibrationResult`: rates, estimates, unmatched."""
     folder.mkdir(parents=True, exist_ok=True)
-    result.pooled().to_csv(folder / "calibration_rates.csv", index=False)
-    result.estimates.to_csv(folder / "calibration_estimates.csv", index=False)
-    result.unmatched.to_csv(folder / "calibration_unmatched.csv", index=False)
+    write_csv(result.pooled(), folder / "calibration_rates.csv")
+    write_csv(result.estimates, folder / "calibration_estimates.csv")
+    write_csv(result.unmatched, folder / "calibration_unmatched.csv")
     info = AnalysisInfo.new(
         CALIBRATION_DIR,
         scenario.name,
@@ -266,8 +267,8 @@ def load_analyses(results: Path, scenario_hash: str, scenario_name: str) -> Anal
                 loaded["sweep"] = SweepData(pd.read_parquet(folder / "summary.parquet"), info)
             else:
                 loaded["calibration"] = CalibrationData(
-                    rates=pd.read_csv(folder / "calibration_rates.csv"),
-                    unmatched=pd.read_csv(folder / "calibration_unmatched.csv"),
+                    rates=read_csv(folder / "calibration_rates.csv"),
+                    unmatched=read_csv(folder / "calibration_unmatched.csv"),
                     info=info,
                 )
         except (OSError, ValueError, KeyError) as exc:
@@ -286,9 +287,9 @@ def _load_compare(folder: Path, info: AnalysisInfo) -> CompareData:
         deadline=dt.date.fromisoformat(options[0]["deadline"]),
         runs=int(info.runs or 0),
         seed=info.seed,
-        figures=pd.read_csv(folder / "compare.csv"),
-        fan=pd.read_csv(folder / "compare_fan.csv"),
-        gantt=pd.read_csv(folder / "compare_gantt.csv", keep_default_na=False, na_values=[""]),
+        figures=read_csv(folder / "compare.csv"),
+        fan=read_csv(folder / "compare_fan.csv"),
+        gantt=read_csv(folder / "compare_gantt.csv", keep_default_na=False, na_values=[""]),
         options=options,
         notes=dict(info.details.get("notes") or {}),
     )
@@ -303,7 +304,7 @@ def _load_sensitivity(folder: Path, info: AnalysisInfo) -> Any:
         scenario_name=info.scenario_name,
         method=d["method"],
         parameters=parameters,
-        indices=pd.read_csv(folder / "sensitivity.csv"),
+        indices=read_csv(folder / "sensitivity.csv"),
         samples=int(d["samples"]),
         parameter_sets=int(d["parameter_sets"]),
         runs_per_set=int(d["runs_per_set"]),
@@ -316,7 +317,7 @@ def _load_sensitivity(folder: Path, info: AnalysisInfo) -> Any:
 def _load_check(folder: Path, info: AnalysisInfo) -> Any:
     from drawdown.analyse.check import CheckResult
 
-    scores = pd.read_csv(folder / "check.csv", keep_default_na=False, na_values=[""])
+    scores = read_csv(folder / "check.csv", keep_default_na=False, na_values=[""])
     scores["site"] = scores["site"].fillna("").astype(str)
     for column in ("in_50", "in_80"):
         scores[column] = scores[column].astype(bool)

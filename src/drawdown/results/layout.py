@@ -7,7 +7,6 @@ scenarios. `drawdown.results.reference` turns `FILES` into docs/reference/result
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from drawdown._version import __version__
 from drawdown.errors import InputError, Problem
+from drawdown.jsonout import dumps_strict
 
 if TYPE_CHECKING:
     from drawdown.plan.model import Plan
@@ -51,7 +51,7 @@ class RunInfo:
     manifest: dict[str, str] = field(default_factory=dict)  # extra rows: stage times, ...
 
     def to_json(self) -> str:
-        return json.dumps(self.__dict__, indent=2) + "\n"
+        return dumps_strict(self.__dict__, indent=2) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> RunInfo:
@@ -84,7 +84,7 @@ class AnalysisInfo:
         return cls(kind, __version__, scenario_name, scenario_hash, **rest)
 
     def to_json(self) -> str:
-        return json.dumps(self.__dict__, indent=2, default=_plain) + "\n"
+        return dumps_strict(self.__dict__, indent=2) + "\n"
 
     @classmethod
     def read(cls, path: Path) -> AnalysisInfo:
@@ -104,15 +104,6 @@ class AnalysisInfo:
                 Problem(str(path), "", f"unreadable ({exc})", "run the analysis again"),
                 title="unreadable analysis folder",
             ) from exc
-
-
-def _plain(x: Any) -> Any:
-    """JSON for numpy numbers and dates."""
-    if hasattr(x, "item"):  # numpy scalars
-        return x.item()
-    if isinstance(x, (dt.date, Path)):
-        return str(x)
-    raise TypeError(f"cannot write {type(x).__name__} as JSON")
 
 
 # --- checks of a run -----------------------------------------------------------------------

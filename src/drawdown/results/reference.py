@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from drawdown.hxl import tag as hxl_tag
 from drawdown.results import layout as L
 
 
@@ -37,7 +38,22 @@ COLUMNS = {
     "vehicles": "vehicles",
     "value_usd": "value, USD",
     "fate": "plan disposition: repatriate, hand_over or destroy",
-    "bin": "people bin (width `fan_bin` people in summary.json)",
+    "run": "run number (0-based; run i draws from its own fixed slice of the seed's stream)",
+    "people_low": "people in theatre, lower end of the histogram bin",
+    "people_high": "people in theatre, upper end of the bin (inclusive)",
+    "civilians_low": "civilians uncovered, lower end of the histogram bin",
+    "civilians_high": "civilians uncovered, upper end of the bin (exclusive)",
+    "place": "site or lift row id the figure is of ('' for a figure of the whole run)",
+    "binned": "true: `value` is the midpoint of a 0.1%-wide bin (more than 65,536 distinct "
+    "values); false: the exact value",
+    "lift": "lift row id (scenario `lift`)",
+    "people_seated": "people seated on charters that day, summed over runs",
+    "seats": "seats cleared that day, summed over runs",
+    "teu_crossed": "TEU that crossed the corridor's end in the run",
+    "vehicles_crossed": "vehicles that crossed the corridor's end in the run",
+    "packed_day": "day index the site finished packing (-1: never, or nothing to pack)",
+    "handover_day": "day index the site was handed over (-1: not handed over)",
+    "early_close_day": "day index the site closed early under attack (-1: it did not)",
     "runs": "simulated runs",
     "cost_usd": "running and movement cost, USD",
     "protection_gap_person_days": "people uncovered times days, person-days",
@@ -62,10 +78,10 @@ COLUMNS = {
     "group": "Financial Regulation 5.14 group of what stays: hand_over, sell or write_off "
     "(empty when repatriated)",
     "option": "option label (the first is the reference)",
-    "figure": "key figure id",
+    "figure": "key figure id (in distributions.parquet: the per-run figure tallied)",
     "label": "key figure, in words",
     "unit": "unit of the key figure",
-    "value": "mean over runs, in `unit`",
+    "value": "mean over runs, in `unit` (in distributions.parquet: a value the figure took)",
     "diff": "difference to the first option (common random numbers), in `unit`",
     "diff_low": "lower end of the difference's interval",
     "diff_high": "upper end of the difference's interval",
@@ -184,6 +200,8 @@ def files() -> tuple[File, ...]:
     movements = (*MOVEMENT_COLUMNS, "date")
     closures = ("site", "closure_day", "date")
     sites = (
+        "run",
+        "site",
         "closure_day",
         *(f"{u}_{f}" for f in FATES for u in ("teu", "vehicles")),
         *sim.SITE_DAYS,
@@ -229,35 +247,46 @@ def files() -> tuple[File, ...]:
         File(
             f"{sim_dir}/{sim.SUMMARY}",
             "seed, runs, scenario and plan hashes, version, "
-            "headline figures, site and link ids, incidents and deaths by place",
+            "headline figures, site and link ids, incidents and deaths by place, and the "
+            "streaming statistics the summaries come from (strict JSON: see below for `null`)",
         ),
-        File(f"{sim_dir}/{sim.RUNS}", "one row a simulated run", tuple(RUN_COLUMNS)),
+        File(f"{sim_dir}/{sim.RUNS}", "one row a simulated run", ("run", *RUN_COLUMNS)),
         File(
             f"{sim_dir}/{sim.SITES}",
-            "one row a run and site (runs outer, sites in "
-            "summary.json's order inner): closure day and cargo by simulated outcome",
+            "one row a run and site: closure day, cargo by simulated outcome and closure work",
             sites,
         ),
         File(
             f"{sim_dir}/{sim.FAN}",
-            "people in theatre by day as histogram counts",
-            ("day", "bin", "runs"),
+            "people in theatre by day as histogram counts (bins of `fan_bin` people)",
+            ("day", "people_low", "people_high", "runs"),
+        ),
+        File(
+            f"{sim_dir}/{sim.UNCOVERED}",
+            "civilians left uncovered by day as histogram counts (bins of 1/4096 of the "
+            "population covered at the start); the report's 10% and 90% lines are bin edges",
+            ("day", "civilians_low", "civilians_high", "runs"),
+        ),
+        File(
+            f"{sim_dir}/{sim.DISTRIBUTIONS}",
+            "how many runs took each value of each per-run figure: the quantiles of "
+            "summary.json and the report come from these counts",
+            ("figure", "place", "value", "runs", "binned"),
         ),
         File(
             f"{sim_dir}/{sim.LIFT}",
-            "strategic lift by lift row (index in summary.json's lift_ids) and day: people "
-            "seated and seats cleared, summed over runs (only with lift rows): columns lift, "
-            "day, people_seated, seats",
+            "strategic lift by lift row and day, summed over runs (only with lift rows): "
+            "columns lift (id), day, people_seated, seats",
         ),
         File(
             f"{sim_dir}/{sim.LIFT_RUNS}",
             "TEU and vehicles that crossed each corridor's end, one row a run and lift row "
-            "(only with lift rows): columns run, lift, teu_crossed, vehicles_crossed",
+            "(only with lift rows): columns run, lift (id), teu_crossed, vehicles_crossed",
         ),
         File(
             f"{sim_dir}/{sim.TIMELINES}",
             "people in theatre by day for every run (only "
-            "with --timelines): one row a run, columns d0, d1, ... one a day",
+            "with --timelines): one row a run, columns run, d0, d1, ... one a day",
         ),
         File(
             f"{L.COMPARE_DIR}/compare.csv",
@@ -328,6 +357,42 @@ def files() -> tuple[File, ...]:
     )
 
 
+def _hxl(column: str) -> str:
+    from drawdown.hxl import TAGS
+
+    return f"`{hxl_tag(column)}`" + ("" if column in TAGS else " (`+num` if numbers)")
+
+
+def _json_section() -> list[str]:
+    """What the JSON files hold in place of numbers that are not finite."""
+    from drawdown.simulate.io import NULLS
+
+    lines = [
+        "",
+        "## JSON files and `null`",
+        "",
+        "Every JSON file drawdown writes is strict JSON (RFC 8259): there is no `Infinity` "
+        "or `NaN`, which strict readers refuse. A number that is not finite is written as "
+        "`null`. In `simulation/summary.json` (the `summary` record; the file repeats this "
+        "under `nulls`):",
+        "",
+        "| keys | `null` means |",
+        "|---|---|",
+    ]
+    lines += [f"| `{k}` | {v} |" for k, v in NULLS.items()]
+    lines += [
+        "",
+        "Elsewhere (`plan/summary.json`, `*/analysis.json`) `null` marks a figure that is "
+        "not defined for this run, e.g. the gain over a greedy baseline that was not made.",
+        "",
+        "Quantiles in `summary.json` and the report are exact (bit for bit numpy's over "
+        "all runs) while a figure takes at most 65,536 distinct values; past that they come "
+        "from bins 0.1% wide (`distributions.parquet`, `binned`). Means and intervals are "
+        "numpy's up to 65,536 runs and merged over windows of 65,536 runs beyond.",
+    ]
+    return lines
+
+
 def _unit(column: str) -> str:
     if column in COLUMNS:
         return COLUMNS[column]
@@ -378,10 +443,26 @@ def results_reference() -> str:
     ]
     entries = files()
     lines += [f"| `{f.path}` | {f.what} |" for f in entries]
+    lines += _json_section()
+    lines += [
+        "",
+        "## HXL hashtags",
+        "",
+        "With `--hxl`, the commands that write CSV (`run`, `plan`, `compare`, `sensitivity`, "
+        "`calibrate --report-dir`, `check`) put a row of HXL hashtags (hxlstandard.org) under "
+        "each CSV header, so HXL tools read the tables without a mapping; drawdown reads its "
+        "tagged CSV back as before. Each CSV table below lists its columns' tags; a column "
+        "the code adds later gets `#indicator+<name>` (`+num` when numeric). "
+        "`calibrate -o threats.csv` writes a scenario table, which stays untagged.",
+    ]
     for f in entries:
         if not f.columns:
             continue
         lines += ["", f"## {f.path}", "", f.what[0].upper() + f.what[1:] + ".", ""]
+        if f.path.endswith(".csv"):  # the hashtag each column gets with --hxl
+            lines += ["| column | unit or meaning | HXL (`--hxl`) |", "|---|---|---|"]
+            lines += [f"| `{c}` | {_unit(c)} | {_hxl(c)} |" for c in f.columns]
+            continue
         lines += ["| column | unit or meaning |", "|---|---|"]
         lines += [f"| `{c}` | {_unit(c)} |" for c in f.columns]
     return "\n".join(lines) + "\n"

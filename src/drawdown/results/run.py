@@ -9,12 +9,12 @@ plan and simulation keep their own format-specific writers (`drawdown.plan.io`,
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drawdown._version import __version__
+from drawdown.jsonout import dumps_strict
 from drawdown.results.layout import (
     BASELINE_DIR,
     CALIBRATION_DIR,
@@ -87,7 +87,7 @@ def write_run(
 
     info = run_info(scenario, result, manifest or {})
     save_scenario(scenario, folder / SCENARIO_DIR)
-    (folder / GEOJSON_FILE).write_text(json.dumps(scenario_features(scenario)) + "\n")
+    (folder / GEOJSON_FILE).write_text(dumps_strict(scenario_features(scenario)) + "\n")
     save_plan(plan, folder / PLAN_DIR, scenario=scenario)  # with routes.geojson for GIS
     if baseline is not None:
         save_plan(baseline, folder / BASELINE_DIR, scenario=scenario)
@@ -99,9 +99,12 @@ def write_run(
     return info
 
 
-def load_run(folder: str | Path) -> SavedRun:
+def load_run(folder: str | Path, *, per_run: bool = True) -> SavedRun:
     """Read a results folder's run; refuse it when incomplete, of another drawdown version,
-    or when its scenario, plans and simulation belong to different scenarios."""
+    or when its scenario, plans and simulation belong to different scenarios.
+
+    With `per_run=False` the simulation's per-run tables are not read into memory (its
+    summaries are): what rebuilding a report of any number of runs needs."""
     from drawdown.plan.io import load_plan
     from drawdown.scenario.io import load_scenario
     from drawdown.simulate.io import load
@@ -115,7 +118,7 @@ def load_run(folder: str | Path) -> SavedRun:
     if (folder / BASELINE_DIR).exists():
         baseline = load_plan(folder / BASELINE_DIR)
         plans[BASELINE_DIR] = baseline
-    result = load(folder / SIMULATION_DIR)
+    result = load(folder / SIMULATION_DIR, per_run=per_run)
     check_same_scenario(folder, info, scenario, plans, _scenario_hash(result))
     return SavedRun(info, scenario, plan, baseline, result)
 

@@ -9,7 +9,14 @@ sweeps and the workbench.
 
 from __future__ import annotations
 
+# isort: off
+from drawdown.simulate import cache  # noqa: F401  first: numba reads NUMBA_CACHE_DIR as it loads
+
+# isort: on
+import os
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
@@ -19,6 +26,7 @@ from drawdown.scenario.model import Scenario
 from drawdown.simulate.disruptions import Multipliers, draw_fates, plan_layout, uniforms
 from drawdown.simulate.engine import run_block
 from drawdown.simulate.inputs import check_plan, compile_inputs
+from drawdown.simulate.io import RunSink
 from drawdown.simulate.outcomes import Collector
 from drawdown.simulate.result import Meta, SimulationResult
 from drawdown.simulate.variants import VariantRuns, simulate_variants
@@ -64,11 +72,21 @@ def simulate(
     multipliers: Multipliers | None = None,
     check_hash: bool = True,
     memory_limit_bytes: int = MEMORY_LIMIT_BYTES,
+    out: str | os.PathLike[str] | None = None,
+    keep_runs: bool | None = None,
 ) -> SimulationResult:
     """Run `plan` in `scenario` `runs` times with disruption drawn from `seed`.
 
     Parameters
     ----------
+    out
+        A folder to stream the results to (`drawdown.simulate.io`: per-run Parquet written
+        as blocks finish, then the summaries), replaced atomically when done. The result then
+        reads its per-run tables from there.
+    keep_runs
+        Keep every run's records in memory too (`result.data`: what the analyses of single
+        runs read). Default: yes without `out`, no with it. Without them memory does not
+        grow with `runs`; every summary is the same either way.
     chunk_size
         Runs resolved together (default: sized to the plan); never changes the results.
     timelines
@@ -81,14 +99,49 @@ def simulate(
         Refuse a plan made for another version of the scenario (turn off to stress-test a
         plan under a changed scenario).
     """
-    _check_sizes(scenario, runs, seed, chunk_size, timelines, memory_limit_bytes, multipliers)
+    keep = out is None if keep_runs is None else keep_runs
+    limit = memory_limit_bytes if keep else None
+    _check_sizes(scenario, runs, seed, chunk_size, timelines, limit, multipliers)
     check_plan(scenario, plan, check_hash=check_hash)
+    if out is None:
+        return _run(scenario, plan, runs, seed, chunk_size, timelines, progress, mult=multipliers,
+                    keep=keep, sink=None)  # fmt: skip
+    from drawdown.atomic import atomic_dir
+    from drawdown.simulate.io import RunSink, write_summaries
+
+    with atomic_dir(out) as staging:
+        ids = tuple(s.id for s in scenario.sites)
+        sink = RunSink(staging, ids, tuple(x.id for x in scenario.lift))
+        try:
+            result = _run(scenario, plan, runs, seed, chunk_size, timelines, progress,
+                          mult=multipliers, keep=keep, sink=sink)  # fmt: skip
+        finally:
+            sink.close()
+        write_summaries(result, staging)
+    return replace(result, source=Path(out))
+
+
+def _run(
+    scenario: Scenario,
+    plan: Plan,
+    runs: int,
+    seed: int,
+    chunk_size: int | None,
+    timelines: bool,
+    progress: Callable[[int, int], None] | None,
+    *,
+    mult: Multipliers | None,
+    keep: bool,
+    sink: RunSink | None,
+) -> SimulationResult:
+    """The run loop: blocks of runs through the engine into a `Collector`."""
     compiled = compile_inputs(scenario, plan)
-    mult = multipliers or Multipliers()
+    multipliers = mult or Multipliers()
+    mult = multipliers
     layout = plan_layout(compiled, mult)
     block = chunk_size or max(16, min(4096, BLOCK_BYTES // (8 * layout.block)))
     kinds = tuple(s.kind for s in scenario.sites)
-    collector = Collector(compiled, kinds, runs, timelines)
+    collector = Collector(compiled, kinds, runs, timelines, keep=keep, sink=sink)
     for start in range(0, runs, block):
         stop = min(runs, start + block)
         u = uniforms(seed, start, stop - start, layout)
@@ -120,7 +173,7 @@ def simulate(
         deadline=scenario.manifest.deadline.isoformat(),
         version=__version__,
     )
-    return SimulationResult(meta, collector.data)
+    return SimulationResult(meta, collector.data, stats=collector.summaries.finish())
 
 
 def _check_sizes(
@@ -129,7 +182,7 @@ def _check_sizes(
     seed: int,
     chunk_size: int | None,
     timelines: bool,
-    limit: int,
+    limit: int | None,
     multipliers: Multipliers | None,
 ) -> None:
     problems = []
@@ -146,7 +199,7 @@ def _check_sizes(
                 "use 10,000 to 1,000,000",
             )
         )
-    else:
+    elif limit is not None:  # only runs kept in memory take memory in proportion to their number
         need = estimate_memory(scenario, int(runs), timelines=timelines)
         if need > limit:
             problems.append(
@@ -155,7 +208,8 @@ def _check_sizes(
                     "",
                     f"{runs:,} runs need about {need / 1024**3:.1f} GB for their results "
                     f"(limit {limit / 1024**3:.1f} GB)",
-                    "use fewer runs" + (", or drop --timelines" if timelines else ""),
+                    "use fewer runs, or stream them to a folder (out=..., drawdown simulate -o)"
+                    + (", or drop --timelines" if timelines else ""),
                 )
             )
     if not isinstance(seed, int | np.integer) or seed < 0:

@@ -1,62 +1,198 @@
 """Save and load simulation results: Parquet per-run outcomes and a JSON summary.
 
-A results folder holds:
+A results folder holds (every Parquet file names its run, site and lift in columns):
 
-    summary.json       seed, runs, scenario and plan hashes, version, headline figures,
-                       site and link names, incidents by place
-    runs.parquet       one row per run (`SimulationResult.runs_frame`)
-    sites.parquet      one row per run and site: closure day and cargo by fate
-    fan.parquet        people in theatre by day: histogram counts (day, people bin, runs)
-    timelines.parquet  people in theatre by day for every run (only when kept)
-    lift.parquet       one row per lift and day: people seated, seats cleared (sums over runs)
-    lift_runs.parquet  one row per run and lift: TEU and vehicles crossed (both only when the
-                       scenario has lift rows)
+    summary.json          seed, runs, scenario and plan hashes, version, headline figures,
+                          site and link names, incidents by place, the streaming statistics
+    runs.parquet          one row per run (`SimulationResult.runs_frame`)
+    sites.parquet         one row per run and site: closure day, cargo by fate, closure work
+    fan.parquet           people in theatre by day: histogram counts (day, people, runs)
+    uncovered.parquet     civilians uncovered by day: histogram counts
+    distributions.parquet the tallies the quantiles come from (figure, place, value, runs)
+    timelines.parquet     people in theatre by day for every run (only when kept)
+    lift.parquet          one row per lift and day: people seated, seats cleared (sums over runs)
+    lift_runs.parquet     one row per run and lift: TEU and vehicles crossed (both only when the
+                          scenario has lift rows)
 
-`save` writes the folder atomically (an interrupted save leaves nothing half-written); `load`
-refuses results written by another version or, when asked, for another scenario. The results
-folder of a run (`drawdown.results`) keeps these files in its `simulation/` folder.
+Per-run tables are written as the runs finish (`RunSink`: one Parquet row group a block of
+runs), so a simulation streamed to a folder never holds all its runs in memory. `save`
+writes a folder atomically (an interrupted save leaves nothing half-written); `load`
+refuses results written by another version or, when asked, for another scenario, and reads
+the per-run tables only when asked (`per_run=True`). summary.json is strict JSON: a figure
+that is not a finite number is `null` (`NULLS` says what that means for each).
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from drawdown._version import __version__
 from drawdown.atomic import atomic_dir
 from drawdown.errors import InputError, Problem
-from drawdown.simulate.outcomes import RUN_COLUMNS, Collected
+from drawdown.jsonout import dumps_strict
+from drawdown.simulate.outcomes import PER_SITE, RUN_COLUMNS, Block, Collected, _dtype
 from drawdown.simulate.policy import FATES
 from drawdown.simulate.result import Meta, SimulationResult
+from drawdown.simulate.stats import Moments, Sums, Tally
+from drawdown.simulate.summaries import LIFT_CROSSED, TALLIED, Summaries
+from drawdown.simulate.summaries import SITE_DAYS as DAY_TALLIES
 
 SUMMARY = "summary.json"
 RUNS = "runs.parquet"
 SITES = "sites.parquet"
 FAN = "fan.parquet"
+UNCOVERED = "uncovered.parquet"
+DISTRIBUTIONS = "distributions.parquet"
 TIMELINES = "timelines.parquet"
 LIFT = "lift.parquet"
 LIFT_RUNS = "lift_runs.parquet"
+PER_RUN_FILES = (RUNS, SITES, TIMELINES, LIFT_RUNS)
 #: closure-work columns of sites.parquet (one row per run and site)
 SITE_DAYS = ("packed_day", "handover_day", "early_closed_site", "early_close_day")
-FORMAT = 1
+FORMAT = 2
+#: what `null` means in summary.json's headline figures (the JSON has no Infinity or NaN)
+NULLS = {
+    "completion_day_q*, completion_day_q*_low, _high": "never: in that share of runs some "
+    "people never left (an infinite day)",
+    "*_mean_low, *_mean_high, *_share_low, *_share_high": "no interval: fewer than two runs",
+}
+
+
+ROW_GROUP_RUNS = 16_384  # runs a Parquet row group holds (a file's metadata grows by group)
+
+
+class RunSink:
+    """Writes per-run tables to Parquet as blocks of runs finish, a row group every
+    `ROW_GROUP_RUNS` runs (so memory and the files' metadata stay small)."""
+
+    def __init__(self, folder: Path, site_ids: tuple[str, ...], lift_ids: tuple[str, ...]):
+        self.folder, self.site_ids, self.lift_ids = folder, site_ids, lift_ids
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._pending: dict[str, list[pa.Table]] = {}
+        self._pending_runs = 0
+
+    def write(self, block: Block) -> None:
+        n, n_sites = block.size, len(self.site_ids)
+        run = np.arange(block.start, block.start + n, dtype=np.int64)
+        self._append(RUNS, {"run": run, **{k: block.runs[k] for k in RUN_COLUMNS}})
+        sites: dict[str, Any] = {
+            "run": np.repeat(run, n_sites),
+            "site": pa.DictionaryArray.from_arrays(
+                np.tile(np.arange(n_sites, dtype=np.int32), n), list(self.site_ids)
+            ),
+            "closure_day": block.closure_day.ravel(),
+        }
+        for f, name in enumerate(FATES):
+            sites[f"teu_{name}"] = block.teu_fate[:, :, f].ravel()
+            sites[f"vehicles_{name}"] = block.veh_fate[:, :, f].ravel()
+        for name in SITE_DAYS:
+            sites[name] = getattr(block, name).ravel()
+        self._append(SITES, sites)
+        self._pending_runs += n
+        if block.timelines is not None:
+            days = {f"d{t}": block.timelines[:, t] for t in range(block.timelines.shape[1])}
+            self._append(TIMELINES, {"run": run, **days})
+        if self.lift_ids:
+            n_lift = len(self.lift_ids)
+            self._append(
+                LIFT_RUNS,
+                {
+                    "run": np.repeat(run, n_lift),
+                    "lift": pa.DictionaryArray.from_arrays(
+                        np.tile(np.arange(n_lift, dtype=np.int32), n), list(self.lift_ids)
+                    ),
+                    "teu_crossed": block.lift_teu_crossed.ravel(),
+                    "vehicles_crossed": block.lift_vehicles_crossed.ravel(),
+                },
+            )
+        if self._pending_runs >= ROW_GROUP_RUNS:
+            self._flush()
+
+    def _append(self, name: str, columns: dict[str, Any]) -> None:
+        self._pending.setdefault(name, []).append(pa.table(columns))
+
+    def _flush(self) -> None:
+        for name, tables in self._pending.items():
+            table = pa.concat_tables(tables)
+            if name not in self._writers:
+                self._writers[name] = pq.ParquetWriter(self.folder / name, table.schema)
+            self._writers[name].write_table(table, row_group_size=len(table))
+        self._pending, self._pending_runs = {}, 0
+
+    def close(self) -> None:
+        """Write what is pending and close the files (an empty run set writes none)."""
+        try:
+            if self._pending_runs:
+                self._flush()
+        finally:
+            for writer in self._writers.values():
+                writer.close()
+            self._writers.clear()
 
 
 def save(result: SimulationResult, folder: str | os.PathLike[str]) -> Path:
-    """Write `result` into `folder` atomically (files there that it does not write are kept)."""
+    """Write `result` into `folder` atomically (files there that it does not write are kept).
+
+    The per-run tables come from the result's memory when it kept its runs, else from the
+    folder it was streamed to (hard-linked: they are never changed in place)."""
     with atomic_dir(folder) as staging:
-        _write(result, staging)
+        if result.kept:
+            sink = RunSink(staging, result.data.site_ids, result.data.lift_ids)
+            try:
+                for block in kept_blocks(result.data):
+                    sink.write(block)
+            finally:
+                sink.close()
+        elif result.source is not None and (Path(result.source) / RUNS).is_file():
+            for name in PER_RUN_FILES:
+                if (Path(result.source) / name).is_file():
+                    _link(Path(result.source) / name, staging / name)
+        else:
+            raise ValueError("this result kept no per-run outcomes: simulate with out= to save")
+        write_summaries(result, staging)
     return Path(folder)
 
 
-def _write(result: SimulationResult, folder: Path) -> None:
-    d = result.data
+def _link(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        import shutil
+
+        shutil.copy2(src, dst)
+
+
+def kept_blocks(d: Collected, step: int = 65_536) -> Iterator[Block]:
+    """The kept runs of `d` as blocks (for writing them as they would have streamed)."""
+    n = d.closure_day.shape[0]
+    for start in range(0, n, step):
+        rows = slice(start, min(n, start + step))
+        yield Block(
+            start=start,
+            runs={name: d.runs[name][rows] for name in RUN_COLUMNS},
+            **{name: getattr(d, name)[rows] for name in PER_SITE},
+            lift_teu_crossed=d.lift_teu_crossed[rows],
+            lift_vehicles_crossed=d.lift_vehicles_crossed[rows],
+            timelines=None if d.timelines is None else d.timelines[rows],
+        )
+
+
+def write_summaries(result: SimulationResult, folder: Path) -> None:
+    """Write what does not grow with the runs: summary.json and the histogram tables."""
+    d, s = result.data, result.summaries
     summary = {
         "meta": result.meta.__dict__,
         "summary": result.summary_record(),
+        "nulls": NULLS,
         "site_ids": list(d.site_ids),
         "site_kinds": list(d.site_kinds),
         "link_ids": list(d.link_ids),
@@ -71,51 +207,141 @@ def _write(result: SimulationResult, folder: Path) -> None:
         "killed_link": d.killed_link.tolist(),
         "killed_site": d.killed_site.tolist(),
         "lift_ids": list(d.lift_ids),
+        "stats": _stats_state(s),
     }
-    (folder / SUMMARY).write_text(json.dumps(summary, indent=2, default=float) + "\n")
-    pd.DataFrame(d.runs).to_parquet(folder / RUNS, index=False)
-    sites = pd.DataFrame({"closure_day": d.closure_day.ravel()})
-    for f, name in enumerate(FATES):
-        sites[f"teu_{name}"] = d.teu_fate[:, :, f].ravel()
-        sites[f"vehicles_{name}"] = d.veh_fate[:, :, f].ravel()
-    for name in SITE_DAYS:
-        sites[name] = getattr(d, name).ravel()
-    sites.to_parquet(folder / SITES, index=False)
+    (folder / SUMMARY).write_text(dumps_strict(summary, indent=2) + "\n", encoding="utf-8")
     day, people_bin = np.nonzero(d.fan_hist)
-    fan = pd.DataFrame({"day": day, "bin": people_bin, "runs": d.fan_hist[day, people_bin]})
-    fan.to_parquet(folder / FAN, index=False)
-    if d.timelines is not None:
-        pd.DataFrame(d.timelines, columns=[f"d{t}" for t in range(d.horizon)]).to_parquet(
-            folder / TIMELINES, index=False
-        )
+    pd.DataFrame(
+        {
+            "day": day.astype(np.int64),
+            "people_low": (people_bin * d.fan_bin).astype(np.int64),
+            "people_high": ((people_bin + 1) * d.fan_bin - 1).astype(np.int64),
+            "runs": d.fan_hist[day, people_bin],
+        }
+    ).to_parquet(folder / FAN, index=False)
+    day, civ_bin = np.nonzero(s.uncovered_hist)
+    pd.DataFrame(
+        {
+            "day": day.astype(np.int64),
+            "civilians_low": civ_bin * s.uncovered_width,
+            "civilians_high": (civ_bin + 1) * s.uncovered_width,
+            "runs": s.uncovered_hist[day, civ_bin],
+        }
+    ).to_parquet(folder / UNCOVERED, index=False)
+    _write_distributions(result, folder / DISTRIBUTIONS)
     if d.lift_ids:
-        _write_lift(d, folder)
+        n_lift, horizon = d.lift_people_by_day.shape
+        pd.DataFrame(
+            {
+                "lift": pd.Categorical(np.repeat(np.array(d.lift_ids, dtype=object), horizon)),
+                "day": np.tile(np.arange(horizon, dtype=np.int64), n_lift),
+                "people_seated": d.lift_people_by_day.ravel(),
+                "seats": d.lift_seats_by_day.ravel(),
+            }
+        ).to_parquet(folder / LIFT, index=False)
 
 
-def _write_lift(d: Collected, folder: Path) -> None:
-    """The strategic-lift files (only for scenarios with lift rows)."""
-    n_lift, horizon = d.lift_people_by_day.shape
-    pd.DataFrame(
+def _tallies(result: SimulationResult) -> Iterator[tuple[str, str, Tally]]:
+    """(figure, place, tally): run figures (place ''), site days, lift crossings."""
+    s, d = result.summaries, result.data
+    for name, tally in s.tallies.items():
+        yield name, "", tally
+    for name, tallies in s.site_days.items():
+        for site, tally in zip(d.site_ids, tallies, strict=True):
+            yield name, site, tally
+    for name, tallies in s.lift_crossed.items():
+        for lift, tally in zip(d.lift_ids, tallies, strict=True):
+            yield name, lift, tally
+
+
+def _write_distributions(result: SimulationResult, path: Path) -> None:
+    """distributions.parquet, built column by column (its size is bounded by the tallies'
+    `MAX_EXACT` values per figure, not by the runs)."""
+    figures: dict[str, int] = {}
+    places: dict[str, int] = {}
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("figure", "place", "value", "runs")}
+    binned = []
+    for figure, place, tally in _tallies(result):
+        n = tally.keys.size
+        parts["figure"].append(np.full(n, figures.setdefault(figure, len(figures)), np.int32))
+        parts["place"].append(np.full(n, places.setdefault(place, len(places)), np.int32))
+        parts["value"].append(tally.values())
+        parts["runs"].append(tally.counts)
+        binned.append(np.full(n, tally.binned))
+    joined = {k: np.concatenate(v) for k, v in parts.items()}
+    table = pa.table(
         {
-            "lift": np.repeat(np.arange(n_lift), horizon),
-            "day": np.tile(np.arange(horizon), n_lift),
-            "people_seated": d.lift_people_by_day.ravel(),
-            "seats": d.lift_seats_by_day.ravel(),
+            "figure": pa.DictionaryArray.from_arrays(joined["figure"], list(figures)),
+            "place": pa.DictionaryArray.from_arrays(joined["place"], list(places)),
+            "value": joined["value"],
+            "runs": joined["runs"].astype(np.int64),
+            "binned": np.concatenate(binned),
         }
-    ).to_parquet(folder / LIFT, index=False)
-    n_runs = d.lift_teu_crossed.shape[0]
-    pd.DataFrame(
-        {
-            "run": np.repeat(np.arange(n_runs), n_lift),
-            "lift": np.tile(np.arange(n_lift), n_runs),
-            "teu_crossed": d.lift_teu_crossed.ravel(),
-            "vehicles_crossed": d.lift_vehicles_crossed.ravel(),
-        }
-    ).to_parquet(folder / LIFT_RUNS, index=False)
+    )
+    pq.write_table(table, path)
 
 
-def load(folder: str | os.PathLike[str], *, scenario_hash: str | None = None) -> SimulationResult:
-    """Read results saved by `save`; refuse another version's or another scenario's."""
+def _stats_state(s: Summaries) -> dict[str, Any]:
+    assert s.cargo_sums is not None
+    return {
+        "runs": s.runs,
+        "all_out": s.all_out,
+        "moments": s.moments.state(),
+        "early_closed": s.early_closed.tolist(),
+        "cargo_runs": s.cargo_sums.n,
+        "cargo_sums": s.cargo_sums.total.tolist(),
+        "uncovered_width": s.uncovered_width,
+    }
+
+
+def _restore_stats(raw: dict[str, Any], folder: Path) -> Summaries:
+    state = raw["stats"]
+    n_sites, n_lift, horizon = len(raw["site_ids"]), len(raw["lift_ids"]), int(raw["horizon"])
+    cargo = Sums(2 * n_sites * len(FATES), window=0)
+    cargo.n, cargo.total = int(state["cargo_runs"]), np.array(state["cargo_sums"], float)
+    frame = pd.read_parquet(folder / DISTRIBUTIONS)
+    groups = {
+        (str(f), str(p)): g for (f, p), g in frame.groupby(["figure", "place"], observed=True)
+    }
+
+    def tally(figure: str, place: str) -> Tally:
+        g = groups.get((figure, place))
+        if g is None:
+            return Tally()
+        binned = bool(g["binned"].iloc[0])
+        return Tally.restore(g["value"].to_numpy(float), g["runs"].to_numpy(np.int64), binned)
+
+    s = Summaries(
+        n_sites=n_sites,
+        n_lift=n_lift,
+        horizon=horizon,
+        population=np.array(raw["population"], dtype=float),
+        teu0_total=float(np.sum(raw["teu0"])),
+        veh0_total=float(np.sum(raw["veh0"])),
+        runs=int(state["runs"]),
+        all_out=int(state["all_out"]),
+        moments=Moments.restore(state["moments"]),
+        tallies={name: tally(name, "") for name in TALLIED},
+        site_days={name: [tally(name, site) for site in raw["site_ids"]] for name in DAY_TALLIES},
+        early_closed=np.array(state["early_closed"], dtype=np.int64),
+        lift_crossed={
+            name: [tally(name, lift) for lift in raw["lift_ids"]] for name in LIFT_CROSSED
+        },
+        cargo_sums=cargo,
+    )
+    unc = pd.read_parquet(folder / UNCOVERED)
+    bins = np.rint(unc["civilians_low"].to_numpy(float) / s.uncovered_width).astype(np.int64)
+    s.uncovered_hist[unc["day"].to_numpy(np.int64), bins] = unc["runs"].to_numpy(np.int64)
+    return s
+
+
+def load(
+    folder: str | os.PathLike[str], *, scenario_hash: str | None = None, per_run: bool = True
+) -> SimulationResult:
+    """Read results saved by `save`; refuse another version's or another scenario's.
+
+    With `per_run=False` the per-run tables stay on disk (the result's summaries, report
+    views and `runs_frame` still work): memory then does not grow with the run count."""
     folder = Path(folder)
     path = folder / SUMMARY
     if not path.is_file():
@@ -128,7 +354,7 @@ def load(folder: str | os.PathLike[str], *, scenario_hash: str | None = None) ->
             )
         )
     try:
-        raw = json.loads(path.read_text())
+        raw = json.loads(path.read_text(encoding="utf-8"))
         meta = Meta(**raw["meta"])
     except (ValueError, KeyError, TypeError) as exc:
         raise InputError(
@@ -155,75 +381,107 @@ def load(folder: str | os.PathLike[str], *, scenario_hash: str | None = None) ->
                 "simulate this scenario, or load the results that belong to it",
             )
         )
-    missing = [name for name in (RUNS, SITES, FAN) if not (folder / name).is_file()]
+    needed = (RUNS, SITES, FAN, UNCOVERED, DISTRIBUTIONS)
+    missing = [name for name in needed if not (folder / name).is_file()]
     if missing:
         problems.append(Problem(str(folder), "", f"missing {', '.join(missing)}", "simulate again"))
     if problems:
         raise InputError(problems, title="cannot use these simulation results")
-    n_sites = len(raw["site_ids"])
-    runs_df = pd.read_parquet(folder / RUNS)
-    sites = pd.read_parquet(folder / SITES)
-    n_runs = len(runs_df)
+    stats = _restore_stats(raw, folder)
+    data = _aggregates(raw, folder)
+    if per_run:
+        _read_per_run(data, folder, meta.runs)
+    return SimulationResult(meta, data, stats=stats, source=folder)
+
+
+def _aggregates(raw: dict[str, Any], folder: Path) -> Collected:
+    """What summary.json and the small tables hold; per-run arrays with no rows."""
+    site_ids, lift_ids = tuple(raw["site_ids"]), tuple(raw.get("lift_ids", ()))
+    n_sites, n_lift, horizon = len(site_ids), len(lift_ids), int(raw["horizon"])
     fan = pd.read_parquet(folder / FAN)
-    hist = np.zeros((raw["horizon"], raw["fan_bins"]), dtype=np.int64)
-    hist[fan["day"].to_numpy(), fan["bin"].to_numpy()] = fan["runs"].to_numpy()
-
-    def fates(unit: str) -> np.ndarray:
-        cols = [sites[f"{unit}_{f}"].to_numpy(np.float32) for f in FATES]
-        return np.stack(cols, axis=1).reshape(n_runs, n_sites, len(FATES))
-
-    lift_ids = tuple(raw.get("lift_ids", ()))
-    n_lift = len(lift_ids)
-    horizon = int(raw["horizon"])
+    hist = np.zeros((horizon, raw["fan_bins"]), dtype=np.int64)
+    people_bin = fan["people_low"].to_numpy(np.int64) // int(raw["fan_bin"])
+    hist[fan["day"].to_numpy(np.int64), people_bin] = fan["runs"].to_numpy()
     lift_days = np.zeros((2, n_lift, horizon))
     if (folder / LIFT).is_file():
         lift = pd.read_parquet(folder / LIFT)
-        lift_days[0] = lift["people_seated"].to_numpy(float).reshape(n_lift, horizon)
-        lift_days[1] = lift["seats"].to_numpy(float).reshape(n_lift, horizon)
-    lift_runs = np.zeros((2, n_runs, n_lift))
-    if (folder / LIFT_RUNS).is_file():
-        per_run = pd.read_parquet(folder / LIFT_RUNS)
-        lift_runs[0] = per_run["teu_crossed"].to_numpy(float).reshape(n_runs, n_lift)
-        lift_runs[1] = per_run["vehicles_crossed"].to_numpy(float).reshape(n_runs, n_lift)
-
-    def site_days(name: str, dtype: type) -> np.ndarray:
-        if name not in sites:
-            return np.full((n_runs, n_sites), 0 if name == "early_closed_site" else -1, dtype)
-        return sites[name].to_numpy(dtype).reshape(n_runs, n_sites)
-
-    timelines = None
-    if (folder / TIMELINES).is_file():
-        timelines = pd.read_parquet(folder / TIMELINES).to_numpy(np.int32)
-    data = Collected(
-        site_ids=tuple(raw["site_ids"]),
+        row = lift["lift"].astype(str).map({x: i for i, x in enumerate(lift_ids)}).to_numpy(int)
+        day = lift["day"].to_numpy(np.int64)
+        lift_days[0, row, day] = lift["people_seated"].to_numpy(float)
+        lift_days[1, row, day] = lift["seats"].to_numpy(float)
+    empty: dict[str, Any] = {
+        "closure_day": np.zeros((0, n_sites), np.int16),
+        "teu_fate": np.zeros((0, n_sites, len(FATES)), np.float32),
+        "veh_fate": np.zeros((0, n_sites, len(FATES)), np.float32),
+        "packed_day": np.zeros((0, n_sites), np.int16),
+        "handover_day": np.zeros((0, n_sites), np.int16),
+        "early_closed_site": np.zeros((0, n_sites), np.int8),
+        "early_close_day": np.zeros((0, n_sites), np.int16),
+    }
+    return Collected(
+        site_ids=site_ids,
         site_kinds=tuple(raw["site_kinds"]),
         link_ids=tuple(raw["link_ids"]),
-        horizon=int(raw["horizon"]),
+        horizon=horizon,
         population=np.array(raw["population"], dtype=float),
         teu0=np.array(raw["teu0"], dtype=float),
         veh0=np.array(raw["veh0"], dtype=float),
-        runs={name: runs_df[name].to_numpy() for name in RUN_COLUMNS},
-        closure_day=sites["closure_day"].to_numpy(np.int16).reshape(n_runs, n_sites),
-        teu_fate=fates("teu"),
-        veh_fate=fates("vehicles"),
+        runs={name: np.zeros(0, dtype=_dtype(name)) for name in RUN_COLUMNS},
         fan_hist=hist,
         fan_bin=int(raw["fan_bin"]),
         inc_link=np.array(raw["inc_link"], dtype=np.int64).reshape(-1, 2),
         inc_site=np.array(raw["inc_site"], dtype=np.int64).reshape(-1, 2),
         killed_link=np.array(raw["killed_link"], dtype=float),
         killed_site=np.array(raw["killed_site"], dtype=float),
-        timelines=timelines,
-        packed_day=site_days("packed_day", np.int16),
-        handover_day=site_days("handover_day", np.int16),
-        early_closed_site=site_days("early_closed_site", np.int8),
-        early_close_day=site_days("early_close_day", np.int16),
         lift_ids=lift_ids,
         lift_people_by_day=lift_days[0],
         lift_seats_by_day=lift_days[1],
-        lift_teu_crossed=lift_runs[0],
-        lift_vehicles_crossed=lift_runs[1],
+        lift_teu_crossed=np.zeros((0, n_lift)),
+        lift_vehicles_crossed=np.zeros((0, n_lift)),
+        **empty,
     )
-    return SimulationResult(meta, data)
+
+
+def _read_per_run(d: Collected, folder: Path, n_runs: int) -> None:
+    """Fill `d`'s per-run arrays from the Parquet tables, placed by their run, site and lift
+    columns (not by row position)."""
+    runs = pd.read_parquet(folder / RUNS)
+    order = runs["run"].to_numpy(np.int64)
+    for name in RUN_COLUMNS:
+        values: np.ndarray = np.zeros(n_runs, dtype=_dtype(name))
+        values[order] = runs[name].to_numpy()
+        d.runs[name] = values
+    sites = pd.read_parquet(folder / SITES)
+    run = sites["run"].to_numpy(np.int64)
+    site = sites["site"].astype(str).map({x: i for i, x in enumerate(d.site_ids)}).to_numpy(int)
+    n_sites = len(d.site_ids)
+
+    def by_site(column: str, dtype: type) -> np.ndarray:
+        out: np.ndarray = np.zeros((n_runs, n_sites), dtype=dtype)
+        out[run, site] = sites[column].to_numpy(dtype)
+        return out
+
+    d.closure_day = by_site("closure_day", np.int16)
+    d.teu_fate = np.stack([by_site(f"teu_{f}", np.float32) for f in FATES], axis=2)
+    d.veh_fate = np.stack([by_site(f"vehicles_{f}", np.float32) for f in FATES], axis=2)
+    d.packed_day = by_site("packed_day", np.int16)
+    d.handover_day = by_site("handover_day", np.int16)
+    d.early_closed_site = by_site("early_closed_site", np.int8)
+    d.early_close_day = by_site("early_close_day", np.int16)
+    n_lift = len(d.lift_ids)
+    d.lift_teu_crossed = np.zeros((n_runs, n_lift))
+    d.lift_vehicles_crossed = np.zeros((n_runs, n_lift))
+    if (folder / LIFT_RUNS).is_file():
+        per_run = pd.read_parquet(folder / LIFT_RUNS)
+        r = per_run["run"].to_numpy(np.int64)
+        x = per_run["lift"].astype(str).map({k: i for i, k in enumerate(d.lift_ids)})
+        d.lift_teu_crossed[r, x.to_numpy(int)] = per_run["teu_crossed"].to_numpy(float)
+        d.lift_vehicles_crossed[r, x.to_numpy(int)] = per_run["vehicles_crossed"].to_numpy(float)
+    if (folder / TIMELINES).is_file():
+        frame = pd.read_parquet(folder / TIMELINES)
+        timelines = np.zeros((n_runs, d.horizon), dtype=np.int32)
+        timelines[frame["run"].to_numpy(np.int64)] = frame.drop(columns="run").to_numpy(np.int32)
+        d.timelines = timelines
 
 
 save_results = save

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,10 @@ from drawdown.scenario.kinds import THREAT_NAMES
 from drawdown.simulate.engine import ChunkOutcome
 from drawdown.simulate.inputs import Compiled
 from drawdown.simulate.policy import FATES, N_FATES
+from drawdown.simulate.summaries import SITE_DAYS, Summaries
+
+if TYPE_CHECKING:
+    from drawdown.simulate.io import RunSink
 
 Z95 = 1.959963984540054
 INCIDENT_KINDS = THREAT_NAMES
@@ -74,13 +79,30 @@ class Collected:
 
 
 class Collector:
-    """Preallocated arrays for `n_runs`, filled block by block in run order."""
+    """Gathers the outcomes of `n_runs` runs block by block, in run order.
 
-    def __init__(self, c: Compiled, kinds: tuple[str, ...], n_runs: int, timelines: bool):
+    Every block feeds the streaming `Summaries` (what summary.json and the report read); with
+    `keep` the per-run records are also kept in memory (`Collected`, preallocated), and a
+    `sink` (`drawdown.simulate.io.RunSink`) writes them to Parquet as the blocks finish. Without
+    `keep` the memory taken does not grow with the number of runs.
+    """
+
+    def __init__(
+        self,
+        c: Compiled,
+        kinds: tuple[str, ...],
+        n_runs: int,
+        timelines: bool,
+        *,
+        keep: bool = True,
+        sink: RunSink | None = None,
+    ):
         n_sites, n_links = len(c.site_ids), len(c.link_ids)
         total = int(c.people0.sum())
         self.bin = max(1, math.ceil((total + 1) / 4096))
         self.c = c
+        self.keep, self.sink = keep, sink
+        kept = n_runs if keep else 0
         self.data = Collected(
             site_ids=c.site_ids,
             site_kinds=kinds,
@@ -89,59 +111,73 @@ class Collector:
             population=c.population.copy(),
             teu0=c.teu0.sum(axis=1),
             veh0=c.veh0.sum(axis=1),
-            runs={name: np.zeros(n_runs, dtype=_dtype(name)) for name in RUN_COLUMNS},
-            closure_day=np.zeros((n_runs, n_sites), dtype=np.int16),
-            teu_fate=np.zeros((n_runs, n_sites, N_FATES), dtype=np.float32),
-            veh_fate=np.zeros((n_runs, n_sites, N_FATES), dtype=np.float32),
+            runs={name: np.zeros(kept, dtype=_dtype(name)) for name in RUN_COLUMNS},
+            closure_day=np.zeros((kept, n_sites), dtype=np.int16),
+            teu_fate=np.zeros((kept, n_sites, N_FATES), dtype=np.float32),
+            veh_fate=np.zeros((kept, n_sites, N_FATES), dtype=np.float32),
             fan_hist=np.zeros((c.horizon, total // self.bin + 1), dtype=np.int64),
             fan_bin=self.bin,
             inc_link=np.zeros((n_links, 2), dtype=np.int64),
             inc_site=np.zeros((n_sites, 2), dtype=np.int64),
             killed_link=np.zeros(n_links),
             killed_site=np.zeros(n_sites),
-            timelines=np.zeros((n_runs, c.horizon), dtype=np.int32) if timelines else None,
-            packed_day=np.full((n_runs, n_sites), -1, dtype=np.int16),
-            handover_day=np.full((n_runs, n_sites), -1, dtype=np.int16),
-            early_closed_site=np.zeros((n_runs, n_sites), dtype=np.int8),
-            early_close_day=np.full((n_runs, n_sites), -1, dtype=np.int16),
+            timelines=np.zeros((kept, c.horizon), dtype=np.int32) if timelines else None,
+            packed_day=np.full((kept, n_sites), -1, dtype=np.int16),
+            handover_day=np.full((kept, n_sites), -1, dtype=np.int16),
+            early_closed_site=np.zeros((kept, n_sites), dtype=np.int8),
+            early_close_day=np.full((kept, n_sites), -1, dtype=np.int16),
             lift_ids=c.lift_ids,
             lift_people_by_day=np.zeros((len(c.lift_ids), c.horizon)),
             lift_seats_by_day=np.zeros((len(c.lift_ids), c.horizon)),
-            lift_teu_crossed=np.zeros((n_runs, len(c.lift_ids))),
-            lift_vehicles_crossed=np.zeros((n_runs, len(c.lift_ids))),
+            lift_teu_crossed=np.zeros((kept, len(c.lift_ids))),
+            lift_vehicles_crossed=np.zeros((kept, len(c.lift_ids))),
         )
+        self.summaries = new_summaries(self.data)
 
     def add(self, start: int, out: ChunkOutcome) -> None:
-        """Store the outcomes of runs `start` .. `start + len(block) - 1`."""
+        """Take the outcomes of runs `start` .. `start + len(block) - 1`."""
         c, d = self.c, self.data
-        stop = start + out.completion_day.size
-        rows = slice(start, stop)
+        n = out.completion_day.size
         done = (out.completion_day >= 0) & (out.completion_day < c.horizon)
         last_day = np.where(out.completion_day >= 0, out.completion_day, c.n_days - 1)
         closed = out.closure_day
         gap_days = np.where(closed >= 0, np.maximum(0, c.protection_day - closed + 1), 0)
-        runs = d.runs
-        runs["completion_day"][rows] = out.completion_day
-        runs["all_out_by_deadline"][rows] = done
-        runs["people_remaining_at_deadline"][rows] = out.remaining[:, c.horizon - 1]
-        runs["people_out"][rows] = out.people_out
-        runs["people_lost"][rows] = out.people_lost
-        runs["people_stranded"][rows] = out.people_stranded
-        runs["killed"][rows] = out.killed
-        runs["wounded"][rows] = out.wounded
-        for k, name in enumerate(INCIDENT_KINDS):
-            runs[f"incidents_{name}"][rows] = out.incidents[:, k]
-        runs["diverted_by_air_people"][rows] = out.diverted
-        runs["bases_closed_early"][rows] = out.early_closed
-        runs["cost_usd"][rows] = c.running_cost_per_day * (last_day + 1)
-        runs["protection_gap_person_days"][rows] = gap_days @ c.population
-        for f, name in enumerate(FATES):
-            runs[f"teu_{name}"][rows] = out.teu_fate[:, :, f].sum(axis=1)
-            runs[f"vehicles_{name}"][rows] = out.veh_fate[:, :, f].sum(axis=1)
-        runs["draws_short"][rows] = out.short
-        d.closure_day[rows] = closed
-        d.teu_fate[rows] = out.teu_fate
-        d.veh_fate[rows] = out.veh_fate
+        runs: dict[str, np.ndarray] = {
+            "completion_day": out.completion_day,
+            "all_out_by_deadline": done,
+            "people_remaining_at_deadline": out.remaining[:, c.horizon - 1],
+            "people_out": out.people_out,
+            "people_lost": out.people_lost,
+            "people_stranded": out.people_stranded,
+            "killed": out.killed,
+            "wounded": out.wounded,
+            **{f"incidents_{name}": out.incidents[:, k] for k, name in enumerate(INCIDENT_KINDS)},
+            "diverted_by_air_people": out.diverted,
+            "bases_closed_early": out.early_closed,
+            "cost_usd": c.running_cost_per_day * (last_day + 1),
+            "protection_gap_person_days": gap_days @ c.population,
+            **{f"teu_{name}": out.teu_fate[:, :, f].sum(axis=1) for f, name in enumerate(FATES)},
+            **{
+                f"vehicles_{name}": out.veh_fate[:, :, f].sum(axis=1)
+                for f, name in enumerate(FATES)
+            },
+            "draws_short": out.short,
+        }
+        runs = {name: np.asarray(runs[name]).astype(_dtype(name)) for name in RUN_COLUMNS}
+        block = Block(
+            start=start,
+            runs=runs,
+            closure_day=closed.astype(np.int16),
+            teu_fate=out.teu_fate.astype(np.float32),
+            veh_fate=out.veh_fate.astype(np.float32),
+            packed_day=out.packed_day.astype(np.int16),
+            handover_day=out.handover_day.astype(np.int16),
+            early_closed_site=out.early_closed_site.astype(np.int8),
+            early_close_day=out.early_close_day.astype(np.int16),
+            lift_teu_crossed=np.asarray(out.lift_teu_crossed, dtype=np.float64),
+            lift_vehicles_crossed=np.asarray(out.lift_vehicles_crossed, dtype=np.float64),
+            timelines=out.remaining.astype(np.int32) if d.timelines is not None else None,
+        )
         n_bins = d.fan_hist.shape[1]
         cells = np.arange(c.horizon)[None, :] * n_bins + out.remaining // self.bin
         d.fan_hist += np.bincount(cells.ravel(), minlength=d.fan_hist.size).reshape(
@@ -151,16 +187,103 @@ class Collector:
         d.inc_site += out.inc_site
         d.killed_link += out.killed_link
         d.killed_site += out.killed_site
-        if d.timelines is not None:
-            d.timelines[rows] = out.remaining
-        d.packed_day[rows] = out.packed_day
-        d.handover_day[rows] = out.handover_day
-        d.early_closed_site[rows] = out.early_closed_site
-        d.early_close_day[rows] = out.early_close_day
         d.lift_people_by_day += out.lift_people_by_day
         d.lift_seats_by_day += out.lift_seats_by_day
-        d.lift_teu_crossed[rows] = out.lift_teu_crossed
-        d.lift_vehicles_crossed[rows] = out.lift_vehicles_crossed
+        if self.keep:
+            block.store(d, slice(start, start + n))
+        if self.sink is not None:
+            self.sink.write(block)
+        block.summarise(self.summaries)
+
+
+@dataclass(frozen=True)
+class Block:
+    """The per-run records of one block of runs, typed as `Collected` keeps them."""
+
+    start: int
+    runs: dict[str, np.ndarray]
+    closure_day: np.ndarray  # int16 [R, S]
+    teu_fate: np.ndarray  # float32 [R, S, F]
+    veh_fate: np.ndarray
+    packed_day: np.ndarray
+    handover_day: np.ndarray
+    early_closed_site: np.ndarray
+    early_close_day: np.ndarray
+    lift_teu_crossed: np.ndarray  # [R, X]
+    lift_vehicles_crossed: np.ndarray
+    timelines: np.ndarray | None = None  # int32 [R, H]
+
+    @property
+    def size(self) -> int:
+        return int(self.closure_day.shape[0])
+
+    def store(self, d: Collected, rows: slice) -> None:
+        """Copy into the preallocated arrays of all runs."""
+        for name, values in self.runs.items():
+            d.runs[name][rows] = values
+        for name in PER_SITE:
+            getattr(d, name)[rows] = getattr(self, name)
+        d.lift_teu_crossed[rows] = self.lift_teu_crossed
+        d.lift_vehicles_crossed[rows] = self.lift_vehicles_crossed
+        if d.timelines is not None and self.timelines is not None:
+            d.timelines[rows] = self.timelines
+
+    def summarise(self, summaries: Summaries) -> None:
+        sites = {name: getattr(self, name) for name in SITE_DAYS}
+        sites["early_closed_site"] = self.early_closed_site
+        lift = {
+            "teu_crossed": self.lift_teu_crossed,
+            "vehicles_crossed": self.lift_vehicles_crossed,
+        }
+        summaries.add(self.runs, sites, self.teu_fate, self.veh_fate, lift)
+
+
+PER_SITE = (
+    "closure_day",
+    "teu_fate",
+    "veh_fate",
+    "packed_day",
+    "handover_day",
+    "early_closed_site",
+    "early_close_day",
+)
+
+
+def new_summaries(d: Collected) -> Summaries:
+    """Empty streaming statistics for the runs of `d`'s simulation."""
+    return Summaries(
+        n_sites=len(d.site_ids),
+        n_lift=len(d.lift_ids),
+        horizon=d.horizon,
+        population=np.asarray(d.population, dtype=float),
+        teu0_total=float(d.teu0.sum()),
+        veh0_total=float(d.veh0.sum()),
+    )
+
+
+def summarise(d: Collected) -> Summaries:
+    """The streaming statistics of runs kept in memory (a result made without them)."""
+    summaries = new_summaries(d)
+    n = d.closure_day.shape[0]
+    step = 4096
+    for start in range(0, n, step):
+        rows = slice(start, min(n, start + step))
+        block = Block(
+            start=start,
+            runs={name: d.runs[name][rows] for name in RUN_COLUMNS},
+            **{name: getattr(d, name)[rows] for name in PER_SITE},
+            lift_teu_crossed=_rows(d.lift_teu_crossed, rows, n),
+            lift_vehicles_crossed=_rows(d.lift_vehicles_crossed, rows, n),
+        )
+        block.summarise(summaries)
+    return summaries.finish()
+
+
+def _rows(values: np.ndarray, rows: slice, n: int) -> np.ndarray:
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape[0] != n:  # no lift rows
+        return np.zeros((rows.stop - rows.start, 0))
+    return values[rows]
 
 
 def _dtype(name: str) -> type:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,10 +15,12 @@ from drawdown.simulate.outcomes import (
     Collected,
     hist_quantile,
     mean_interval,
-    quantile_interval,
+    summarise,
     wilson,
 )
 from drawdown.simulate.policy import FATES
+from drawdown.simulate.stats import Tally
+from drawdown.simulate.summaries import Summaries
 
 QUANTILES = (0.05, 0.5, 0.95)
 WITHDRAWAL_FIELDS = (
@@ -45,7 +48,7 @@ class Meta:
     start_date: str  # ISO date of day 0
     deadline: str
     version: str
-    format: int = 1
+    format: int = 2  # the results folder format (`drawdown.simulate.io.FORMAT`)
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,30 @@ class SimulationResult:
     handover_day: np.ndarray | None = None
     early_closed_site: np.ndarray | None = None
     early_close_day: np.ndarray | None = None
+    # The streaming statistics every summary reads (computed from `data` when not given),
+    # and the folder holding the per-run tables when they are on disk, not in `data`.
+    stats: Summaries | None = None
+    source: Path | None = None
 
     def __post_init__(self) -> None:
+        if self.stats is None:
+            object.__setattr__(self, "stats", summarise(self.data))
         for name in WITHDRAWAL_FIELDS:
             if name.startswith("lift_") and not self.data.lift_ids:
                 continue  # no lift rows: the lift fields stay None (nothing to show)
-            if getattr(self, name) is None:
+            summed = name in ("lift_ids", "lift_people_by_day", "lift_seats_by_day")
+            if (summed or self.kept) and getattr(self, name) is None:
                 object.__setattr__(self, name, getattr(self.data, name))
+
+    @property
+    def kept(self) -> bool:
+        """Whether `data` holds every run's records (else only the summaries are here)."""
+        return bool(self.data.closure_day.shape[0] == self.runs)
+
+    @property
+    def summaries(self) -> Summaries:
+        assert self.stats is not None
+        return self.stats
 
     def date_of(self, day: float) -> str:
         """ISO date of a day index ('never' when not reached)."""
@@ -106,11 +126,12 @@ class SimulationResult:
         ).isoformat()
 
     def _closable(self) -> list[int]:
+        closure = self.summaries.site_days["closure_day"]
         return [
             i
             for i, k in enumerate(self.data.site_kinds)
             if k in ("base", "hub")
-            and self.data.closure_day[:, i].max(initial=-1) >= 0
+            and closure[i].finite().n > 0
             or (k in ("base", "hub") and self.data.teu0[i] + self.data.veh0[i] > 0)
         ]
 
@@ -118,12 +139,21 @@ class SimulationResult:
 
     def runs_frame(self) -> pd.DataFrame:
         """One row per run: completion, people, casualties, incidents, cost, cargo by fate."""
+        if not self.kept:
+            return self._read_per_run("runs.parquet")
         frame = pd.DataFrame(self.data.runs)
         frame.insert(0, "run", np.arange(self.runs, dtype=np.int64))
         return frame
 
     def sites_frame(self) -> pd.DataFrame:
         """One row per run and site: closure day and the site's cargo by fate."""
+        if not self.kept:
+            frame = self._read_per_run("sites.parquet")
+            keep = ["run", "site", "closure_day"]
+            keep += [f"{u}_{f}" for f in FATES for u in ("teu", "vehicles")]
+            frame = frame[keep].astype({"closure_day": np.int64})
+            frame["site"] = pd.Series(np.array(frame["site"].astype(str), dtype=object))
+            return frame
         d = self.data
         n_runs, n_sites = d.closure_day.shape
         columns: dict[str, np.ndarray] = {
@@ -136,19 +166,26 @@ class SimulationResult:
             columns[f"vehicles_{name}"] = d.veh_fate[:, :, f].ravel()
         return pd.DataFrame(columns)
 
+    def _read_per_run(self, name: str) -> pd.DataFrame:
+        if self.source is None or not (Path(self.source) / name).is_file():
+            raise ValueError(
+                "the per-run outcomes of this result were not kept: simulate with an output "
+                "folder (-o) or keep_runs=True to have them"
+            )
+        return pd.read_parquet(Path(self.source) / name)
+
     # --- distributions --------------------------------------------------------------------
 
     def p_out_by_deadline(self) -> tuple[float, float, float]:
         """Probability that every person is out by the deadline, with its 95% interval."""
-        hits = int(self.data.runs["all_out_by_deadline"].sum())
+        hits = self.summaries.all_out
         lo, hi = wilson(hits, self.runs)
         return (hits / self.runs, lo, hi)
 
     def completion_quantiles(self, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
         """Day the last person leaves: quantiles with 95% intervals (inf: never)."""
-        days = self.data.runs["completion_day"].astype(float)
-        days[days < 0] = np.inf
-        rows = [(p, *quantile_interval(days, p)) for p in q]
+        tally = self.summaries.tallies["completion_day"]
+        rows = [(p, *tally.interval(p)) for p in q]
         frame = pd.DataFrame(rows, columns=["quantile", "day", "low", "high"])
         frame["date"] = [self.date_of(x) for x in frame["day"]]
         return frame
@@ -157,14 +194,13 @@ class SimulationResult:
         """Closure day of each base and hub: quantiles, dates and P(closed by deadline)."""
         rows = []
         for i in self._closable():
-            days = self.data.closure_day[:, i].astype(float)
-            days[days < 0] = np.inf
+            days = self.summaries.site_days["closure_day"][i]
             row: dict[str, object] = {"site": self.data.site_ids[i]}
             for p in q:
-                value, lo, hi = quantile_interval(days, p)
+                value = days.quantile(p)
                 row[f"q{round(p * 100):02d}"] = value
                 row[f"q{round(p * 100):02d}_date"] = self.date_of(value)
-            closed = int(np.sum(days < self.horizon))
+            closed = days.count_below(self.horizon)
             row["p_closed_by_deadline"] = closed / self.runs
             row["p_low"], row["p_high"] = wilson(closed, self.runs)
             rows.append(row)
@@ -185,8 +221,11 @@ class SimulationResult:
         return frame
 
     def fate_shares(self, *, by_site: bool = True) -> pd.DataFrame:
-        """Share of containers and vehicles by fate (by origin site): mean and 95% interval."""
+        """Share of containers and vehicles by fate (by origin site): mean and 95% interval.
+
+        By site the intervals need every run's records (NaN when they were not kept)."""
         d = self.data
+        moments = self.summaries.moments
         rows = []
         sites = range(len(d.site_ids)) if by_site else [None]
         for i in sites:
@@ -203,11 +242,15 @@ class SimulationResult:
                     ("teu", d.teu_fate, teu0),
                     ("vehicles", d.veh_fate, veh0),
                 ):
-                    values = fates[:, :, f].sum(axis=1) if i is None else fates[:, i, f]
-                    share = values.astype(float) / total if total > 0 else np.zeros(self.runs)
-                    row[f"{unit}_share"], row[f"{unit}_low"], row[f"{unit}_high"] = mean_interval(
-                        share
-                    )
+                    if i is None:
+                        figure = moments.interval(f"{unit}_share_{fate}")
+                    elif self.kept:
+                        share = fates[:, i, f].astype(float) / total if total > 0 else None
+                        figure = mean_interval(share if share is not None else np.zeros(self.runs))
+                    else:
+                        mean = self.summaries.cargo_mean(unit)[i, f] / total if total > 0 else 0.0
+                        figure = (float(mean), math.nan, math.nan)
+                    row[f"{unit}_share"], row[f"{unit}_low"], row[f"{unit}_high"] = figure
                 rows.append(row)
         return pd.DataFrame(rows)
 
@@ -232,26 +275,23 @@ class SimulationResult:
         )
 
     def protection_gap_over_time(self) -> pd.DataFrame:
-        """Civilians left uncovered on each day: mean and 10/90% across runs."""
-        d = self.data
-        days = np.arange(self.horizon)
-        closed = d.closure_day.astype(np.int64)
-        covered = np.where(closed >= 0, closed, np.iinfo(np.int64).max)
-        uncovered = np.stack([(covered <= t) @ d.population for t in days], axis=1)
+        """Civilians left uncovered on each day: mean and 10/90% across runs (the quantiles
+        from a per-day histogram of 1/4096 of the population: its bins' lower edges)."""
+        s = self.summaries
         return pd.DataFrame(
             {
-                "day": days,
-                "mean": uncovered.mean(axis=0),
-                "q10": np.quantile(uncovered, 0.1, axis=0),
-                "q90": np.quantile(uncovered, 0.9, axis=0),
+                "day": np.arange(self.horizon),
+                "mean": s.uncovered_mean(),
+                "q10": s.uncovered_quantile(0.1),
+                "q90": s.uncovered_quantile(0.9),
             }
         )
 
     # --- headline figures -----------------------------------------------------------------
 
     def summary_record(self) -> dict[str, float | int | str]:
-        """The headline figures as one flat record (JSON-friendly)."""
-        runs = self.data.runs
+        """The headline figures as one flat record (inf: never; NaN: not defined)."""
+        s = self.summaries
         p, p_lo, p_hi = self.p_out_by_deadline()
         rec: dict[str, float | int | str] = {
             "scenario": self.meta.scenario_name,
@@ -272,13 +312,10 @@ class SimulationResult:
             "protection_gap_person_days",
             "cost_usd",
         ):
-            values = runs[name].astype(float)
-            rec[f"{name}_mean"], rec[f"{name}_mean_low"], rec[f"{name}_mean_high"] = mean_interval(
-                values
-            )
-            rec[f"{name}_p90"], rec[f"{name}_p90_low"], rec[f"{name}_p90_high"] = quantile_interval(
-                values, 0.9
-            )
+            mean = s.moments.interval(name)
+            rec[f"{name}_mean"], rec[f"{name}_mean_low"], rec[f"{name}_mean_high"] = mean
+            p90 = s.tallies[name].interval(0.9)
+            rec[f"{name}_p90"], rec[f"{name}_p90_low"], rec[f"{name}_p90_high"] = p90
         total = self.fate_shares(by_site=False)
         for _, row in total.iterrows():
             for unit in ("teu", "vehicles"):
@@ -340,40 +377,42 @@ class SimulationResult:
 
     def _withdrawal_lines(self) -> list[str]:
         """One readable line per bottleneck outcome that the scenario has."""
-        d, n = self.data, self.runs
+        d, n, s = self.data, self.runs, self.summaries
         lines = []
         for x, lift in enumerate(d.lift_ids):
             seats = d.lift_seats_by_day[x].sum()
+            teu, vehicles = (s.lift_crossed[k][x] for k in ("teu_crossed", "vehicles_crossed"))
             if seats > 0:
                 seated = d.lift_people_by_day[x].sum()
                 lines.append(
                     f"  charter {lift}: {seated / n:,.0f} people seated a run to the deadline, "
                     f"{seats / n:,.0f} seats cleared ({seated / seats:.0%} used)"
                 )
-            elif d.lift_teu_crossed[:, x].any() or d.lift_vehicles_crossed[:, x].any():
+            elif _any_positive(teu) or _any_positive(vehicles):
                 lines.append(
-                    f"  corridor {lift}: mean {d.lift_teu_crossed[:, x].mean():,.0f} TEU and "
-                    f"{d.lift_vehicles_crossed[:, x].mean():,.0f} vehicles crossed a run"
+                    f"  corridor {lift}: mean {teu.mean():,.0f} TEU and "
+                    f"{vehicles.mean():,.0f} vehicles crossed a run"
                 )
         for i, site in enumerate(d.site_ids):
-            packed = d.packed_day[:, i]
-            if (packed >= 0).any():
-                handed = d.handover_day[:, i]
+            packed = s.site_days["packed_day"][i].finite()
+            if packed.n:
+                handed = s.site_days["handover_day"][i].finite()
                 median_handover = (
-                    self.date_of(float(np.median(handed[handed >= 0])))
-                    if (handed >= 0).any()
-                    else "never"
+                    self.date_of(handed.quantile(0.5, method="linear")) if handed.n else "never"
                 )
                 lines.append(
-                    f"  {site}: packed by {self.date_of(float(np.median(packed[packed >= 0])))}"
-                    f" (median), handed over in {np.mean(handed >= 0):.0%} of runs"
+                    f"  {site}: packed by {self.date_of(packed.quantile(0.5, method='linear'))}"
+                    f" (median), handed over in {handed.n / n:.0%} of runs"
                     f" (median {median_handover})"
                 )
-            early = d.early_closed_site[:, i]
-            if early.any():
-                days = d.early_close_day[:, i]
+            if s.early_closed[i]:
+                days = s.site_days["early_close_day"][i].finite()
                 lines.append(
-                    f"  {site}: closed early under attack in {early.mean():.1%} of runs "
-                    f"(median {self.date_of(float(np.median(days[days >= 0])))})"
+                    f"  {site}: closed early under attack in {s.early_closed[i] / n:.1%} of runs "
+                    f"(median {self.date_of(days.quantile(0.5, method='linear'))})"
                 )
         return lines
+
+
+def _any_positive(tally: Tally) -> bool:
+    return bool(tally.n and tally.values()[-1] > 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
-from drawdown.report._style import INK, KIND_COLOURS, MUTED, axis, tidy
+from drawdown.report._style import INK, KIND_COLOURS, MUTED, axis, legend_beside, tidy
 from drawdown.results import CalibrationData
 
 MAX_TARGETS = 24
@@ -47,7 +47,7 @@ def plot_calibration(data: CalibrationData, *, ax: Axes | None = None) -> Axes:
         f"incident rate per unit of exposure (posterior mean, {credible:.0%} interval)", fontsize=8
     )
     tidy(ax)
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    legend_beside(ax)  # outside: never over a bar or a point
     ax.set_title(
         f"Calibrated rates from {data.info.details.get('file', 'the incident file')} "
         f"({data.info.details.get('matched', '?')} events matched; number: a target's own)",

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from drawdown.analyse.check import CheckResult
-from drawdown.report._style import INK, SIM, axis, tidy
+from drawdown.report._style import INK, SIM, axis, legend_beside, tidy
 
 
 def plot_check(result: CheckResult, *, ax: Axes | None = None) -> Axes:
@@ -34,7 +34,7 @@ def plot_check(result: CheckResult, *, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("share of simulated runs below the observed value", fontsize=8)
     ax.tick_params(labelsize=7)
     tidy(ax)
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    legend_beside(ax)  # outside: never over a bar or a point
     ax.set_title(
         f"Observed vs simulated: {result.coverage_50:.0%} in 50%, {result.coverage_80:.0%} "
         f"in 80% intervals ({result.runs} runs)",

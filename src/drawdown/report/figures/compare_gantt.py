@@ -8,7 +8,15 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from drawdown.analyse.compare import Comparison
-from drawdown.report._style import INK, as_dates, axis, date_axis, option_colour, tidy
+from drawdown.report._style import (
+    INK,
+    as_dates,
+    axis,
+    date_axis,
+    legend_beside,
+    option_colour,
+    tidy,
+)
 from drawdown.report.select import compare_data
 from drawdown.results import CompareData
 
@@ -60,6 +68,6 @@ def plot_compare_gantt(comparison: Comparison | CompareData, *, ax: Axes | None 
     ax.tick_params(labelsize=7)
     date_axis(ax)
     tidy(ax)
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    legend_beside(ax)  # outside: never over a bar or a point
     ax.set_title("Closure by option (bar: median, line: 5–95%)", fontsize=9)
     return ax

@@ -9,8 +9,10 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
+from matplotlib.text import Text
 
 from drawdown.report._style import INK, MUTED, axis
 from drawdown.report.figure_data import MapData
@@ -63,6 +65,7 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
 
     people = np.array([s.people for s in data.sites], dtype=float)
     scale = 380.0 / math.sqrt(max(float(people.max(initial=0.0)), 1.0))
+    labels, points = [], []
     for site in data.sites:
         size = 30.0 + scale * math.sqrt(max(site.people, 0)) if site.kind != "waypoint" else 8.0
         ax.scatter(
@@ -81,22 +84,14 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
         text = short_name(site.name)
         if site.closure_rank is not None:
             text = f"{site.closure_rank}. {text}"
-        ax.annotate(
-            text,
-            (site.lon, site.lat),
-            xytext=(5, -9) if site.kind == "exit" else (5, 4),
-            textcoords="offset points",
-            fontsize=7,
-            color=INK,
-            zorder=6,
-        )
+        labels.append(ax.text(site.lon, site.lat, text, fontsize=7, color=INK, zorder=6))
+        points.append((site.lon, site.lat))
 
     for lon, lat, text in data.off_map:
-        ax.annotate(
+        label = ax.text(
+            lon,
+            lat,
             short_name(text),
-            (lon, lat),
-            xytext=(0, 0),
-            textcoords="offset points",
             fontsize=6.5,
             color=MUTED,
             ha="right" if lon > (west + east) / 2 else "left",
@@ -104,6 +99,8 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
             style="italic",
             zorder=6,
         )
+        labels.append(label)
+        points.append((lon, lat))
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1.0 / math.cos(math.radians((south + north) / 2)))
@@ -111,12 +108,21 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_color("#bbbbbb")
+    _scale_bar(ax, data.extent, [(site.lon, site.lat) for site in data.sites])
 
     sm = ScalarMappable(norm=norm, cmap=cmap)
     bar = ax.figure.colorbar(sm, ax=ax, shrink=0.6, pad=0.01, fraction=0.04)
     bar.set_label("expected incidents per road convoy", fontsize=7)
     bar.ax.tick_params(labelsize=7)
-    ax.legend(handles=_legend(), loc="upper left", fontsize=6.5, framealpha=0.9)
+    # Below the map, not on it: a legend inside hid sites in the corner it took.
+    ax.legend(
+        handles=_legend(),
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=4,
+        fontsize=6.5,
+        frameon=False,
+    )
     ax.text(
         0.995,
         0.995,
@@ -128,7 +134,69 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
         color=MUTED,
     )
     ax.set_title("Sites, routes and threat (numbers: closure order in the plan)", fontsize=9)
+    _spread_labels(ax, labels, points)
     return ax
+
+
+def _spread_labels(ax: Axes, labels: list[Text], points: list[tuple[float, float]]) -> None:
+    """Move names apart until none overlaps another or a site (adjustText), with a thin
+    leader line to its place when a name had to move far."""
+    if not labels:
+        return
+    from adjustText import adjust_text
+
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    figure.draw_without_rendering()  # adjustText measures the texts as laid out
+    xs, ys = zip(*points, strict=True)
+    adjust_text(
+        labels,
+        x=list(xs),
+        y=list(ys),
+        ax=ax,
+        expand=(1.15, 1.3),
+        ensure_inside_axes=True,
+        iter_lim=500,  # a bound on the work, never a clock: the same labels every time
+        arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.5},
+    )
+
+
+def _scale_bar(
+    ax: Axes, extent: tuple[float, float, float, float], sites: list[tuple[float, float]]
+) -> None:
+    """A scale bar of a round number of km, about a fifth of the map's width, in the bottom
+    or top-left corner with the fewest sites."""
+    west, east, south, north = extent
+    km_per_degree = 111.32 * math.cos(math.radians((south + north) / 2))
+    width_km = (east - west) * km_per_degree
+    target = width_km / 5
+    step = 10 ** math.floor(math.log10(target))
+    length_km = max(m * step for m in (1, 2, 5) if m * step <= target)
+    length_deg = length_km / km_per_degree
+    corners = {(0.04, 0.05): 0, (0.04, 0.88): 0, (0.96 - length_deg / (east - west), 0.05): 0}
+    for fx, fy in corners:
+        box_w, box_h = 0.3 * (east - west), 0.2 * (north - south)
+        cx, cy = west + fx * (east - west), south + fy * (north - south)
+        corners[(fx, fy)] = sum(
+            1 for lon, lat in sites if abs(lon - cx) < box_w and abs(lat - cy) < box_h
+        )
+    fx, fy = min(corners, key=lambda c: corners[c])  # the first of the emptiest
+    x0 = west + fx * (east - west)
+    y0 = south + fy * (north - south)
+    tick = 0.008 * (north - south)
+    ax.plot([x0, x0 + length_deg], [y0, y0], color=INK, linewidth=2.0, zorder=7)
+    for x in (x0, x0 + length_deg):
+        ax.plot([x, x], [y0 - tick, y0 + tick], color=INK, linewidth=1.0, zorder=7)
+    ax.text(
+        x0 + length_deg / 2,
+        y0 + 2 * tick,
+        f"{length_km:,.0f} km",
+        ha="center",
+        va="bottom",
+        fontsize=6.5,
+        color=INK,
+        zorder=7,
+    )
 
 
 def _label_host(ax: Axes, data: MapData) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from drawdown.analyse.sensitivity import SensitivityResult
-from drawdown.report._style import MUTED, PLAN, SIM, axis, tidy
+from drawdown.report._style import MUTED, PLAN, SIM, axis, legend_beside, tidy
 
 
 def plot_tornado(
@@ -47,7 +47,7 @@ def plot_tornado(
     ax.set_yticks(y, rows["parameter"], fontsize=7)
     ax.tick_params(labelsize=7)
     tidy(ax)
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    legend_beside(ax)  # outside: never over a bar or a point
     ax.set_title(
         f"What drives {output} ({result.method}, {result.parameter_sets} sets x "
         f"{result.runs_per_set} runs)",
