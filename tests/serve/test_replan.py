@@ -64,7 +64,7 @@ def test_open_another_builtin_scenario(small_server) -> None:  # type: ignore[no
     )
     assert started.status_code == 202, started.text
     body = _wait(small_server, started.json()["job"]["id"])
-    assert body["job"]["state"] == "done" and body["job"]["kind"] == "open", body["job"]
+    assert body["job"]["state"] == "done" and body["job"]["kind"] == "open", str(body["job"])
     state = httpx.get(f"{small_server.origin}/api/state", timeout=60).json()
     assert state["scenario"]["name"] == "barkhane-mali-2022"
     assert [v["id"] for v in state["variants"]] == ["baseline"]

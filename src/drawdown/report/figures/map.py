@@ -147,6 +147,10 @@ def _spread_labels(ax: Axes, labels: list[Text], points: list[tuple[float, float
 
     figure = ax.get_figure(root=True)
     assert isinstance(figure, Figure)
+    # Names sit inside the axes: they must not size the layout (on a map of three bases
+    # with a far port, counting them collapsed the axes to nothing).
+    for label in labels:
+        label.set_in_layout(False)
     figure.draw_without_rendering()  # adjustText measures the texts as laid out
     xs, ys = zip(*points, strict=True)
     adjust_text(
@@ -159,6 +163,9 @@ def _spread_labels(ax: Axes, labels: list[Text], points: list[tuple[float, float
         iter_lim=500,  # a bound on the work, never a clock: the same labels every time
         arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.5},
     )
+    for artist in (*ax.texts, *ax.patches):
+        if artist in labels or type(artist).__name__ == "FancyArrowPatch":
+            artist.set_in_layout(False)
 
 
 def _scale_bar(
