@@ -56,6 +56,11 @@ def round_convoys(
     highs.setOptionValue("mip_rel_gap", float(mip_gap))
     highs.setOptionValue("mip_max_nodes", MAX_NODES)
     highs.run()
+    return read_rounded(highs)
+
+
+def read_rounded(highs: highspy.Highs) -> Rounded | None:
+    """The solution `highs` just found, or None when it found none."""
     info = highs.getInfo()
     if int(info.primal_solution_status) != 2:
         return None

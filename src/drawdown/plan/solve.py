@@ -26,7 +26,7 @@ from linopy.io import to_highspy
 from drawdown.network import IntArray
 from drawdown.plan.build import Strategic, whole_convoy_lanes
 from drawdown.plan.closures import ClosureStart, closure_search
-from drawdown.plan.rounding import Rounded, round_convoys
+from drawdown.plan.rounding import Rounded, read_rounded, round_convoys
 
 Status = Literal["optimal", "feasible", "infeasible", "no_solution", "error"]
 
@@ -301,19 +301,13 @@ def _round_closures_free(
             highs.setSolution(start)
             highs.setOptionValue("time_limit", max(float(time_limit_s), 0.2))
             highs.run()
-            info = highs.getInfo()
-            if int(info.primal_solution_status) != 2:
+            found = read_rounded(highs)
+            if found is None or not found.objective < rounded.objective:
                 return rounded
-            objective = float(info.objective_function_value)
-            if not objective < rounded.objective:
-                return rounded
-            status = highs.modelStatusToString(highs.getModelStatus()).lower()
-            return Rounded(
-                objective,
-                np.asarray(highs.getSolution().col_value, dtype=float),
-                status,
-                rounded.simplex_iterations + int(info.simplex_iteration_count),
-                rounded.bnb_nodes + int(info.mip_node_count),
+            return replace(
+                found,
+                simplex_iterations=rounded.simplex_iterations + found.simplex_iterations,
+                bnb_nodes=rounded.bnb_nodes + found.bnb_nodes,
             )
     except Exception:  # an improvement only: the fixed-order rounding stands
         return rounded

@@ -22,6 +22,7 @@ as exact as it is cheap to keep:
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
 import numpy as np
@@ -34,7 +35,7 @@ _SHIFT = 52 - BIN_BITS
 Z95 = 1.959963984540054
 
 
-class Windowed:
+class Windowed(ABC):
     """Rows of per-run values buffered in fixed windows of runs, folded window by window."""
 
     def __init__(self, width: int, window: int):
@@ -60,8 +61,9 @@ class Windowed:
             self._fold(self._buffer[:, : self._fill])
             self._fill = 0
 
+    @abstractmethod
     def _fold(self, rows: np.ndarray) -> None:
-        raise NotImplementedError
+        """Merge one window of runs (figures x runs) into the totals."""
 
     def release(self) -> None:
         """Drop the buffer once every run is in (a finished accumulator keeps its totals)."""
