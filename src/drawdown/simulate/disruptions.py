@@ -87,7 +87,7 @@ def plan_layout(c: Compiled, mult: Multipliers) -> Layout:
         attacks = float(np.sum(c.attack_rate[:, : c.horizon].sum(axis=1) * ratio))
         attacks *= mult.largest("threat")
         attacked = int(np.count_nonzero(c.attack_rate.any(axis=1)))
-        if c.early_close_attacks > 0:  # a base closes after that many attacks
+        if c.early_close_attacks > 0 and c.early_close_window_days <= 0:  # closes after that many
             attacks = min(attacks, float(c.early_close_attacks * attacked))
         attacks = min(attacks, 64.0 * attacked)
     # strategic lift: one uniform a charter flight, one a load reaching a corridor's end;

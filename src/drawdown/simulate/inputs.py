@@ -91,6 +91,7 @@ class Compiled:
     air_when_refused: bool
     cutoff_day: int
     early_close_attacks: int
+    early_close_window_days: int
     protection_day: int
     running_cost_per_day: float
     # closure work (manifest `closure:`; off when the manifest has no such section)
@@ -116,6 +117,19 @@ class Compiled:
     # a site it supports (`supports[s, t]`: s supports t) still has people
     hold_until: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # -1 none
     supports: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
+    # formed units (`scenario.units` order): people by unit; a unit's main body leaves once
+    # the site's cargo is dispatched up to and including its equipment (units in file order),
+    # its rear party stays to the site's last load, the threat-sized last guard to the end
+    unit_ids: tuple[str, ...] = ()
+    unit_site: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [U]
+    unit_people: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U]
+    unit_rear: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U] rear party
+    unit_dispatched_after: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U]
+    guard_people: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [S] last guard
+    # evacuations and diversions by air fly on the scenario's own aircraft: seats a day on
+    # each site's air route (inf: unlimited), and whether their clearance skips its delay
+    evac_seats: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [S]
+    evac_expedited: bool = False
 
     @property
     def n_movements(self) -> int:
@@ -435,6 +449,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     return Compiled(
         **closure,
         **lift,
+        **_units(scenario, sidx, people0, attack_rate[:, :horizon]),
         hold_until=hold_until,
         supports=supports,
         site_ids=site_ids,
@@ -456,6 +471,8 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         air_delay_fixed=air_delay_fixed,
         evac_dest=evac_dest,
         evac_link=evac_link,
+        evac_seats=_evac_seats(scenario, air_link, air_dest, site_ids),
+        evac_expedited=bool(pol.expedited_evacuation_clearance),
         attack_rate=attack_rate,
         attack_elasticity=attack_elasticity,
         attack_effects=attack_effects,
@@ -488,6 +505,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         air_when_refused=pol.people_by_air_when_refused,
         cutoff_day=horizon - 1 - pol.cutoff_days_before_deadline,
         early_close_attacks=pol.early_close_attacks,
+        early_close_window_days=pol.early_close_window_days,
         protection_day=scenario.day_of(horizon_date),
         running_cost_per_day=scenario.manifest.running_cost_usd_per_day,
     )
@@ -518,6 +536,73 @@ def _closure_work(scenario: Scenario, n_days: int, clearance: Clearances) -> dic
         "handover_approval": approval,
         "handover_delay_mean": delay_mean,
         "handover_delay_fixed": delay_fixed,
+    }
+
+
+def _units(
+    scenario: Scenario, sidx: Mapping[str, int], people0: np.ndarray, attack_rate: np.ndarray
+) -> dict[str, Any]:
+    """People by unit, rear parties, the order units dispatch in, and each site's last guard."""
+    uidx = {unit.id: u for u, unit in enumerate(scenario.units)}
+    return unit_arrays(
+        scenario,
+        np.array([sidx[unit.site] for unit in scenario.units], dtype=np.int64),
+        np.array([float(unit.people) for unit in scenario.units]),
+        np.array([uidx.get(h.unit, -1) for h in scenario.holdings], dtype=np.int64),
+        np.array([h.containers_teu + h.vehicles for h in scenario.holdings], dtype=float),
+        people0,
+        attack_rate,
+    )
+
+
+def unit_arrays(
+    scenario: Scenario,
+    unit_site: np.ndarray,
+    unit_people: np.ndarray,
+    holding_unit: np.ndarray,
+    holding_equipment: np.ndarray,
+    people0: np.ndarray,
+    attack_rate: np.ndarray,
+) -> dict[str, Any]:
+    """The units' arrays from their tables (`variants` patches people and equipment).
+
+    A site dispatches its own cargo unit by unit in the order of `scenario.units`; unit u's
+    equipment is out once the site's own cargo dispatched (or lost) reaches the equipment of
+    the units before it plus its own (`unit_dispatched_after`). The rear party is the unit's
+    `rear_party_people`, else max(rear_party_min_people, rear_party_share x its people). The
+    last guard is max(min_guard_people, the site's rear parties, guard_people_per_attack_per_
+    month x the expected attacks a month there before the deadline), at most its people.
+    """
+    pol = scenario.manifest.policy
+    n_sites = people0.size
+    given = np.array(
+        [-1.0 if u.rear_party_people is None else u.rear_party_people for u in scenario.units],
+        dtype=float,
+    )
+    share = np.maximum(float(pol.rear_party_min_people), pol.rear_party_share * unit_people)
+    rear = np.minimum(unit_people, np.where(given >= 0, given, share))
+    known = holding_unit >= 0
+    equipment = np.bincount(
+        holding_unit[known], holding_equipment[known], minlength=unit_people.size
+    )
+    after = np.zeros(unit_people.size)
+    done_by_site = np.zeros(n_sites)
+    for u in range(unit_people.size):
+        done_by_site[unit_site[u]] += equipment[u]
+        after[u] = done_by_site[unit_site[u]]
+    rear_by_site = np.bincount(unit_site, rear, minlength=n_sites)
+    attacks_a_month = attack_rate.mean(axis=1) * 30.0 if attack_rate.shape[1] else 0.0
+    guard = np.maximum(
+        np.maximum(float(pol.min_guard_people), rear_by_site),
+        pol.guard_people_per_attack_per_month * attacks_a_month,
+    )
+    return {
+        "unit_ids": tuple(unit.id for unit in scenario.units),
+        "unit_site": unit_site,
+        "unit_people": unit_people.astype(float),
+        "unit_rear": rear,
+        "unit_dispatched_after": after,
+        "guard_people": np.minimum(guard, people0.astype(float)),
     }
 
 
@@ -560,6 +645,35 @@ def _lift(
         "site_charter": site_charter,
         "site_corridor": site_corridor,
     }
+
+
+def _evac_seats(
+    scenario: Scenario, air_link: np.ndarray, air_dest: np.ndarray, site_ids: tuple[str, ...]
+) -> np.ndarray:
+    """Seats a day the scenario's own aircraft fly on each site's air route (count x sorties
+    a day x seats, of every type that can use both airfields); inf where unlimited (the
+    policy does not use own aircraft) and 0 where the site has no air route."""
+    per_aircraft = evac_seats_per_aircraft(scenario, air_link, air_dest, site_ids)
+    seats = per_aircraft @ np.array([float(ac.count) for ac in scenario.aircraft])
+    if not scenario.manifest.policy.evacuation_uses_own_aircraft:
+        seats = np.where(air_link >= 0, np.inf, 0.0)
+    return seats.reshape(len(site_ids))
+
+
+def evac_seats_per_aircraft(
+    scenario: Scenario, air_link: np.ndarray, air_dest: np.ndarray, site_ids: tuple[str, ...]
+) -> np.ndarray:
+    """float [S, A]: seats a day one aircraft of each type flies on each site's air route
+    (`variants` multiplies it by patched counts)."""
+    out = np.zeros((len(site_ids), len(scenario.aircraft)))
+    for s, sid in enumerate(site_ids):
+        if air_link[s] < 0:
+            continue
+        sa, sb = scenario.site(sid), scenario.site(site_ids[int(air_dest[s])])
+        for a, ac in enumerate(scenario.aircraft):
+            if ac.people_each > 0 and ac.can_use(sa) and ac.can_use(sb):
+                out[s, a] = ac.sorties_per_day * ac.people_each
+    return out
 
 
 def _air_capable(scenario: Scenario, a: str, b: str) -> bool:

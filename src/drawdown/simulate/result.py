@@ -15,6 +15,7 @@ from drawdown.simulate.outcomes import (
     Collected,
     hist_quantile,
     mean_interval,
+    quantile_interval,
     summarise,
     wilson,
 )
@@ -375,10 +376,44 @@ class SimulationResult:
         lines.extend(self._withdrawal_lines())
         return "\n".join(lines)
 
+    def unit_out_quantiles(self, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
+        """Day each unit's last person left the theatre: quantiles, dates, P(out by deadline)."""
+        d = self.data
+        rows = []
+        for u, unit in enumerate(d.unit_ids):
+            days = d.unit_out_day[:, u].astype(float)
+            days[days < 0] = np.inf
+            row: dict[str, object] = {"unit": unit}
+            for p in q:
+                value, _, _ = quantile_interval(days, p)
+                row[f"q{round(p * 100):02d}"] = value
+                row[f"q{round(p * 100):02d}_date"] = self.date_of(value)
+            out = int(np.sum(days < self.horizon))
+            row["p_out_by_deadline"] = out / self.runs
+            row["p_low"], row["p_high"] = wilson(out, self.runs)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def people_out_by_exit(self) -> pd.DataFrame:
+        """Mean people out of the theatre by exit and day (one column an exit with any)."""
+        d = self.data
+        frame = pd.DataFrame({"day": np.arange(self.horizon)})
+        for i, site in enumerate(d.site_ids):
+            if d.exit_people_by_day.size and d.exit_people_by_day[i].any():
+                frame[site] = d.exit_people_by_day[i] / self.runs
+        return frame
+
     def _withdrawal_lines(self) -> list[str]:
         """One readable line per bottleneck outcome that the scenario has."""
         d, n, s = self.data, self.runs, self.summaries
-        lines = []
+        # The units line needs the per-run out days, which a streamed result does not keep:
+        # left out of the summary so a streamed and a kept result print the same text (the
+        # days are in `unit_out_quantiles()` and units.parquet when runs are kept).
+        lines: list[str] = []
+        by_exit = self.people_out_by_exit().drop(columns="day").sum()
+        if len(by_exit):
+            parts = ", ".join(f"{site} {people:,.0f}" for site, people in by_exit.items())
+            lines.append(f"  people out by the deadline by exit (mean a run): {parts}")
         for x, lift in enumerate(d.lift_ids):
             seats = d.lift_seats_by_day[x].sum()
             teu, vehicles = (s.lift_crossed[k][x] for k in ("teu_crossed", "vehicles_crossed"))
@@ -407,9 +442,13 @@ class SimulationResult:
                 )
             if s.early_closed[i]:
                 days = s.site_days["early_close_day"][i].finite()
+                left = (
+                    d.early_close_people[i] / s.early_closed[i] if d.early_close_people.size else 0
+                )
                 lines.append(
                     f"  {site}: closed early under attack in {s.early_closed[i] / n:.1%} of runs "
-                    f"(median {self.date_of(days.quantile(0.5, method='linear'))})"
+                    f"(median {self.date_of(days.quantile(0.5, method='linear'))}; "
+                    f"{left:,.0f} people left there on average when it closed)"
                 )
         return lines
 

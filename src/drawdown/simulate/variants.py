@@ -31,7 +31,9 @@ from drawdown.simulate.inputs import (
     Compiled,
     check_plan,
     compile_inputs,
+    evac_seats_per_aircraft,
     movement_threats,
+    unit_arrays,
 )
 from drawdown.simulate.policy import DESTROYED
 
@@ -77,6 +79,10 @@ class VariantCompiler:
     def __init__(self, scenario: Scenario, plan: Plan):
         self.scenario, self.plan = scenario, plan
         self.c0 = compile_inputs(scenario, plan)
+        site_ids = self.c0.site_ids
+        self.evac_per_aircraft = evac_seats_per_aircraft(
+            scenario, self.c0.air_link, self.c0.air_dest, site_ids
+        )
         self._targets: dict[str, Target] = {}
         self._masks: dict[str, np.ndarray] = {}
         self._prepare()
@@ -150,6 +156,8 @@ class VariantCompiler:
         self.h_site = np.array([sidx[h.site] for h in s.holdings], dtype=np.int64)
         self.h_sensitive = np.array([int(h.sensitive) for h in s.holdings], dtype=np.int64)
         self.u_site = np.array([sidx[u.site] for u in s.units], dtype=np.int64)
+        uidx = {u.id: i for i, u in enumerate(s.units)}
+        self.h_unit = np.array([uidx.get(h.unit, -1) for h in s.holdings], dtype=np.int64)
         self.u_events = [
             (day, [r for r, u in enumerate(s.units) if u.contingent == contingent])
             for day, contingent in scenario_days.contingent_departures(s)
@@ -227,7 +235,7 @@ class VariantCompiler:
     def _exact(self, tb: dict[str, np.ndarray]) -> bool:
         """Whether patched tables leave untouched what the patch does not recompute."""
         base = self.tables
-        # only whether an aircraft type exists at all reaches execution
+        # only whether an aircraft type exists reaches execution (and evacuation seats, patched)
         if not np.array_equal(tb["aircraft.count"] > 0, base["aircraft.count"] > 0):
             return False
         # a speed of 0 closes a link (scenario.days); the patch keeps the compiled openings
@@ -307,11 +315,16 @@ class VariantCompiler:
         )
         changes["travel"] = travel
         changes["mv_dur"] = c.mv_dur + c.travel[c.mv_link, c.mv_day] - travel[c.mv_link, c.mv_day]
-        changes.update(self._patch_holdings(tb))
+        attack_rate = changes.get("attack_rate", c.attack_rate)
+        changes.update(self._patch_holdings(tb, attack_rate))  # type: ignore[arg-type]
         changes["mv_cap"] = self._patch_capacity(tb)
+        if np.isfinite(c.evac_seats).all():  # own aircraft fly evacuations: seats by count
+            changes["evac_seats"] = self.evac_per_aircraft @ tb["aircraft.count"]
         return replace(c, **changes)  # type: ignore[arg-type]
 
-    def _patch_holdings(self, tb: dict[str, np.ndarray]) -> dict[str, object]:
+    def _patch_holdings(
+        self, tb: dict[str, np.ndarray], attack_rate: np.ndarray
+    ) -> dict[str, object]:
         n_sites = len(self.c0.site_ids)
         people = tb["units.people"]
         cell = 2 * self.h_site + self.h_sensitive
@@ -329,7 +342,17 @@ class VariantCompiler:
                 ev_day.append(day)
                 ev_site.append(site)
                 ev_people.append(n)
+        units = unit_arrays(
+            self.scenario,
+            self.u_site,
+            people.astype(float),
+            self.h_unit,
+            tb["holdings.containers_teu"] + tb["holdings.vehicles"],
+            people0,
+            attack_rate[:, : self.c0.horizon],
+        )
         return {
+            **units,
             "people0": people0,
             "teu0": teu0,
             "veh0": veh0,
