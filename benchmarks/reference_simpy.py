@@ -85,6 +85,11 @@ class ReferenceRun:
             for m in range(c.n_movements)
         ]
         self.pending_out = np.bincount(c.mv_origin[self.guarded], minlength=n)
+        # the final steps start once the last of those that carry cargo has gone
+        self.last_loads = [
+            g and (c.mv_teu[m] > 0 or c.mv_veh[m] > 0) for m, g in enumerate(self.guarded)
+        ]
+        self.loads_out = np.bincount(c.mv_origin[self.last_loads], minlength=n)
         self.last_zero = np.full(n, -1)
         self.closed_early = np.zeros(n, dtype=bool)
         self.fate = dict.fromkeys(
@@ -144,9 +149,10 @@ class ReferenceRun:
         """People of each unit who must stay at `o` for now (units of other sites: none)."""
         c = self.c
         own = c.unit_site == o
-        left = self.teu[o, o].sum() + self.veh[o, o].sum()
-        total = c.teu0[o].sum() + c.veh0[o].sum()
-        share = max(0.0, left / total) if total > 1e-9 else 0.0  # own equipment still there
+        dispatched = c.teu0[o].sum() + c.veh0[o].sum() - self.teu[o, o].sum() - self.veh[o, o].sum()
+        # each unit's own equipment still to go, the site shipping unit by unit
+        to_go = np.clip(c.unit_moved_before + c.unit_moved - dispatched, 0.0, c.unit_moved)
+        share = np.divide(to_go, c.unit_moved, out=np.zeros_like(to_go), where=c.unit_moved > 1e-9)
         hold = c.unit_rear + (c.unit_people - c.unit_rear) * share
         return np.where(own, np.minimum(self.unit_at[o], hold), 0.0)
 
@@ -436,7 +442,9 @@ class ReferenceRun:
             break
         if self.guarded[m]:
             self.pending_out[o] -= 1
-            if c.closure_work and self.pending_out[o] == 0 and self.release[o] < 0:
+        if self.last_loads[m]:
+            self.loads_out[o] -= 1
+            if c.closure_work and self.loads_out[o] == 0 and self.release[o] < 0:
                 self._ask_handover(o)
         if cancel:
             self._gone(m, o)
@@ -496,6 +504,10 @@ class ReferenceRun:
             n_t, n_v = n_t * keep, math.floor(n_v * keep)
         teu = self._load(self.teu, o, n_t)
         veh = self._load(self.veh, o, n_v)
+        carries = teu.sum() + veh.sum() > 0
+        if c.closure_work and carries and not self.last_loads[m] and not c.mv_guard[m]:
+            if self.loads_out[o] == 0 and self.release[o] >= 0:
+                self._ask_handover(o)  # cargo left behind went later: final steps again
         # people after the load: a unit's main body leaves with its last load
         holds = c.closure_work and not c.mv_guard[m]
         later = self.seats_left[o] - c.mv_cap[m, 0]
@@ -629,7 +641,7 @@ class ReferenceRun:
                 env.process(self.packing(int(s)))
             for s in np.flatnonzero(c.mv_guard):
                 o = int(c.mv_origin[s])
-                if self.pending_out[o] == 0:
+                if self.loads_out[o] == 0:
                     self._ask_handover(o)
         for x, lift in enumerate(c.lift_ids):
             self.out.lift_people[lift] = 0.0

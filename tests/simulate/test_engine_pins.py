@@ -7,7 +7,10 @@ say so in its commit: "units leave with their work" changed the cases with closu
 the built-in MINUSMA's early-closure window (7 days) changed its own; evacuations flying on
 own aircraft after a clearance changed the closure-work cases again; merging main (tiny's
 guard no longer sized by the threat, closure work switched on by `models_closure_work`)
-changed the inputs of bottlenecked, minusma-2023 and multiplied.
+changed the inputs of bottlenecked, minusma-2023 and multiplied; main bodies held only as
+far as their own equipment is behind the plan's pace, equipment the plan leaves holding
+nobody, and the final steps starting after the last load (not the last people movement)
+changed the closure-work cases again.
 """
 
 from __future__ import annotations
@@ -102,9 +105,9 @@ def _fierce(tiny: Scenario) -> Scenario:
 PINS = {
     "tiny": "8d24eaef6fde137b",
     "fierce": "ccc48d254d7155ea",
-    "bottlenecked": "73659b8ad8df479c",
-    "minusma-2023": "8169e49b24aca71c",
-    "multiplied": "6c62552067068e1d",
+    "bottlenecked": "860e2888af5670d1",
+    "minusma-2023": "f8697c1de800735d",
+    "multiplied": "defdeb60aa4aa068",
 }
 
 

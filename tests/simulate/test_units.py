@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_withdrawal_semantics import CAMP, END, START, one_base, plan_for, run
 
-from drawdown.plan.model import Movement, Plan
+from drawdown.plan.model import Disposition, Movement, Plan
 from drawdown.scenario.model import Clearance, ClosureWork, Holding, Lift, Scenario, Threat, Unit
 from drawdown.simulate import simulate
 from drawdown.simulate.disruptions import Multipliers, draw_fates, plan_layout, uniforms
@@ -69,18 +69,21 @@ def people_plan(scenario: Scenario) -> Plan:
 
 def test_a_unit_does_not_leave_before_its_equipment(tiny: Scenario) -> None:
     """Packing 10 TEU a day; rear parties of 40 each (policy minimum), main bodies 160 and
-    60 held in the share of the camp's equipment still there. Day 2 (30 TEU out, 70% left):
-    40 + 112 + 40 + 42 = 234 stay, 66 leave. Day 7 (80 out, 20% left): 40 + 32 + 40 + 12 =
-    124 stay, 110 leave (the movements have room). The rest go with the guard on day 15.
-    Without closure work 100 leave on day 2, 100 on day 7, 100 on day 15."""
+    60. The plan sends all 100 TEU on day 0, so the run is behind it and each main body is
+    held in the share of its own equipment still there, the camp shipping the smaller unit's
+    first (log's 40, then bn's 60). Day 2 (30 TEU out): log has 10 of 40 to go, bn all 60:
+    40 + 60 x 10/40 + 40 + 160 = 255 stay, 45 leave. Day 7 (80 out): log none, bn 20 of 60:
+    40 + 40 + 160 x 20/60 = 133.3, so 134 stay and 121 leave (the movements have room). The
+    rest go with the guard on day 15. Without closure work 100 leave on day 2, 100 on day 7,
+    100 on day 15."""
     held = two_units(tiny, closure=WORK)
     free = two_units(tiny)
     held_t = run(held, people_plan(held)).data.timelines
     free_t = run(free, people_plan(free)).data.timelines
     assert held_t is not None and free_t is not None
     assert np.all(free_t[:, 3] == 200) and np.all(free_t[:, 8] == 100)
-    assert np.all(held_t[:, 3] == 234)
-    assert np.all(held_t[:, 8] == 124) and np.all(held_t[:, 15] == 124)
+    assert np.all(held_t[:, 3] == 255)
+    assert np.all(held_t[:, 8] == 134) and np.all(held_t[:, 15] == 134)
     assert np.all(held_t[:, 16] == 0)
     result = run(held, people_plan(held))
     assert result.data.unit_ids == ("bn", "log")
@@ -88,6 +91,40 @@ def test_a_unit_does_not_leave_before_its_equipment(tiny: Scenario) -> None:
     frame = result.unit_out_quantiles()
     assert list(frame["unit"]) == ["bn", "log"] and np.all(frame["p_out_by_deadline"] == 1.0)
     assert "units out of the theatre" not in result.summary()  # streamed results lack it
+
+
+def test_a_run_on_plan_moves_people_as_the_plan_does(tiny: Scenario) -> None:
+    """Packing at 10 TEU a day and a plan that ships each unit's equipment at that pace (log's
+    40 TEU over days 0-3, bn's 60 over days 4-9, as its ledger would): the run is never
+    behind the plan, so only the rear parties are held and the people planned out on days 2
+    and 7 leave then, as planned. The same people plan with all the cargo planned on day 0
+    (the run then behind it) holds them (`test_a_unit_does_not_leave_before_its_equipment`)."""
+    held = two_units(tiny, closure=WORK)
+    base = people_plan(held)
+    paced = [
+        Movement(d, d + 1, "camp", "port", "camp-port", "road", "cargo", 1, 0, 10.0, 0, unit=u)
+        for d, u in [(d, "log") for d in range(4)] + [(d, "bn") for d in range(4, 10)]
+    ]
+    people = [m for m in base.movements if m.people > 0]
+    plan = dataclasses.replace(base, movements=tuple(sorted(paced + people, key=lambda m: m.day)))
+    timelines = run(held, plan).data.timelines
+    assert timelines is not None
+    assert np.all(timelines[:, 3] == 200) and np.all(timelines[:, 8] == 100)
+    assert np.all(timelines[:, 16] == 0)
+
+
+def test_equipment_the_plan_leaves_holds_nobody(tiny: Scenario) -> None:
+    """The plan destroys the battalion's 60 TEU where they stand and ships log's 40 on day 0:
+    bn's main body waits for nothing, so on day 2 (30 TEU out, log's 10 to go) only log's
+    share and the rear parties stay: 40 + 60 x 10/40 + 40 = 95, and the 100 planned leave."""
+    held = two_units(tiny, closure=WORK)
+    base = people_plan(held)
+    destroyed = Disposition("camp", "general", False, "destroy", 60.0, 0, 0.0, "coe")
+    kept = Disposition("camp", "general", False, "repatriate", 40.0, 0, 0.0, "coe")
+    plan = dataclasses.replace(base, dispositions=(destroyed, kept))
+    timelines = run(held, plan).data.timelines
+    assert timelines is not None
+    assert np.all(timelines[:, 3] == 200)
 
 
 def test_no_more_are_held_than_later_movements_can_carry(tiny: Scenario) -> None:

@@ -141,8 +141,10 @@ def run(scenario: Scenario, plan: Plan, runs: int = 20) -> SimulationResult:
 
 
 def test_packing_rate_bounds_the_cargo_and_the_closure(tiny: Scenario) -> None:
-    """10 TEU packed a day: packing ends on day 9, the last load the day after, and the camp
-    closes when the final steps (3 days after the last load but the guard) end."""
+    """10 TEU packed a day: packing ends on day 9 and the last load leaves that day (what is
+    packed today can leave today); the final steps start after it (the planner's rule: after
+    the last load, not after the last people movement) and end on day 12, so the camp closes
+    with its guard as planned on day 15."""
     work = ClosureWork(
         teu_packed_per_person_day=1.0, max_teu_packed_per_day=10.0, final_steps_days=3
     )
@@ -150,9 +152,10 @@ def test_packing_rate_bounds_the_cargo_and_the_closure(tiny: Scenario) -> None:
     result = run(scenario, plan_for(scenario))
     assert np.all(result.packed_day[:, CAMP] == 9)
     assert np.all(result.data.runs["teu_shipped"] == 100.0)
-    # last guarded load leaves on day 14; final steps to day 17; handover at once
-    assert np.all(result.handover_day[:, CAMP] == 17)
-    assert np.all(result.data.closure_day[:, CAMP] == 17)
+    # the planned load leaves on day 0 with what is packed, sweepers take the rest up to
+    # day 9, each restarting the final steps; they end on day 12, handed over at once
+    assert np.all(result.handover_day[:, CAMP] == 12)
+    assert np.all(result.data.closure_day[:, CAMP] == 15)
     # the same plan with packing at 5 TEU a day: 75 TEU loaded by day 14, the rest stays
     slow = one_base(tiny, closure=work.model_copy(update={"max_teu_packed_per_day": 5.0}))
     slow_result = run(slow, plan_for(slow))

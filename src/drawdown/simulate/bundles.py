@@ -56,6 +56,7 @@ class Sites(NamedTuple):
     attack_elasticity: np.ndarray  # float64 [S]
     attack_effects: np.ndarray  # float64 [S, 5]
     guard_waits_for: np.ndarray  # int64 [S]: planned movements the last guard waits for
+    handover_waits_for: np.ndarray  # int64 [S]: of which carry cargo (the final steps wait)
     evac_by_air: np.ndarray  # bool [S]: the evacuation route is the site's air route
     evac_seats: np.ndarray  # float64 [S]: seats a day of own aircraft on it (inf: unlimited)
     no_delay: np.ndarray  # float64 [n_days] zeros: an expedited clearance has no delay
@@ -89,6 +90,7 @@ class Movements(NamedTuple):
     cap: np.ndarray  # float64 [M, 3] people, TEU, vehicles
     guard: np.ndarray  # bool: the last people movement out of a base
     guarded: np.ndarray  # bool: a movement the base's last guard waits for
+    last_loads: np.ndarray  # bool: one that carries cargo (the final steps wait for it)
 
 
 class Events(NamedTuple):
@@ -146,7 +148,9 @@ class Units(NamedTuple):
     site: np.ndarray  # int64 [U] where the unit is at the start
     people: np.ndarray  # float64 [U]
     rear: np.ndarray  # float64 [U] rear party: stays to the site's last load
-    dispatched_after: np.ndarray  # float64 [U] own cargo out before the main body may leave
+    moved: np.ndarray  # float64 [U] own equipment the plan moves (`inputs.unit_equipment`)
+    moved_before: np.ndarray  # float64 [U] the site's moved equipment shipped before it
+    planned_dispatched: np.ndarray  # float64 [S, D] own equipment the plan has sent by day
     guard: np.ndarray  # float64 [S] the site's last guard (people who stay to the end)
     own_origin: np.ndarray  # int64 [S] the site's row in `Sites.cargo_origins` (-1 none)
     equipment0: np.ndarray  # float64 [S] the site's own TEU and vehicles at the start
@@ -208,6 +212,7 @@ class State(NamedTuple):
     veh: np.ndarray
     backlog: np.ndarray  # float64 [S, 3] people, TEU, vehicles left behind by movements
     pending_out: np.ndarray  # int64 [S] movements the last guard still waits for
+    loads_out: np.ndarray  # int64 [S] loads the final steps still wait for
     attacks: np.ndarray  # int64 [S]
     closed_early: np.ndarray  # bool [S]
     hazard: np.ndarray  # float64 [S] attack hazard accumulated
@@ -258,6 +263,10 @@ def static_bundles(
     np.maximum.at(guard_day, c.mv_origin[c.mv_guard], c.mv_day[c.mv_guard])
     guarded = ~c.mv_guard.astype(bool) & (c.mv_day <= guard_day[c.mv_origin])
     waits_for = np.bincount(c.mv_origin[guarded], minlength=len(c.site_ids)).astype(np.int64)
+    # the final steps start once the last of those that carry cargo has gone (the planner's
+    # rule, `plan.closing`): a main body still boarding does not delay them
+    last_loads = guarded & ((c.mv_teu > 0) | (c.mv_veh > 0))
+    loads_for = np.bincount(c.mv_origin[last_loads], minlength=len(c.site_ids)).astype(np.int64)
     sites = Sites(
         closes=np.isin(c.site_kind, CLOSING_SITE_KINDS),
         exit_people=c.exit_people,
@@ -280,6 +289,7 @@ def static_bundles(
         attack_elasticity=c.attack_elasticity,
         attack_effects=c.attack_effects,
         guard_waits_for=waits_for,
+        handover_waits_for=loads_for,
         evac_by_air=(c.evac_link >= 0) & (c.evac_link == c.air_link),
         evac_seats=c.evac_seats if c.evac_seats.size else np.full(len(c.site_ids), np.inf),
         no_delay=np.zeros(c.n_days),
@@ -303,6 +313,7 @@ def static_bundles(
         cap=c.mv_cap,
         guard=c.mv_guard,
         guarded=guarded,
+        last_loads=last_loads,
     )
     events = Events(day=c.ev_day, site=c.ev_site, people=c.ev_people)
     rules = Rules(
@@ -345,7 +356,9 @@ def static_bundles(
         site=c.unit_site,
         people=c.unit_people,
         rear=c.unit_rear,
-        dispatched_after=c.unit_dispatched_after,
+        moved=c.unit_moved,
+        moved_before=c.unit_moved_before,
+        planned_dispatched=c.planned_dispatched,
         guard=c.guard_people,
         own_origin=own_origin,
         equipment0=c.teu0.sum(axis=1) + c.veh0.sum(axis=1),
@@ -442,6 +455,7 @@ def new_state(
         veh=np.zeros((n_sites, n_orig, 2)),
         backlog=np.zeros((n_sites, 3)),
         pending_out=np.zeros(n_sites, dtype=np.int64),
+        loads_out=np.zeros(n_sites, dtype=np.int64),
         attacks=np.zeros(n_sites, dtype=np.int64),
         closed_early=np.zeros(n_sites, dtype=np.bool_),
         hazard=np.zeros(n_sites),

@@ -357,22 +357,37 @@ def _own_dispatched(o, units, st):
 
 
 @inline
-def _unit_hold(o, u, dispatched, units, st):
-    """People of unit `u` who must stay at `o` for now: its rear party, and its main body in
-    the share of the site's own equipment still there (the planner's rule: main bodies leave
-    as the equipment they pack and escort leaves)."""
+def _to_go(u, dispatched, units):
+    """Unit `u`'s own equipment still to go once its site has dispatched `dispatched` of its
+    own (the site ships unit by unit, least first: `inputs.unit_equipment`)."""
+    return min(units.moved[u], max(0.0, units.moved_before[u] + units.moved[u] - dispatched))
+
+
+@inline
+def _unit_hold(t, o, u, dispatched, units, st):
+    """People of unit `u` who must stay at `o` for now: its rear party, and the part of its
+    main body whose equipment is behind the plan.
+
+    Units leave with their work: the plan (its ledger, `drawdown.plan.ledger`) lets a main
+    body go as its own equipment leaves, and this run holds it only as far as the site's own
+    cargo has gone out more slowly than planned (`Units.planned_dispatched`). A run on plan
+    therefore moves people as the plan does; one whose cargo is held up keeps the main bodies
+    of the units still waiting for their equipment. What the plan hands over or destroys
+    holds nobody."""
     if units.site[u] != o:
         return 0.0
     hold = units.rear[u]
-    total = units.equipment0[o]
-    if total > 1e-9:
-        left = max(0.0, 1.0 - dispatched / total)
-        hold += (units.people[u] - units.rear[u]) * left
+    moved = units.moved[u]
+    if moved > 1e-9:
+        planned = units.planned_dispatched[o, t]
+        behind = _to_go(u, dispatched, units) - _to_go(u, planned, units)
+        if behind > 0.0:
+            hold += (units.people[u] - units.rear[u]) * behind / moved
     return min(st.unit_at[o, u], hold)
 
 
 @inline
-def _free_people(o, later, units, st):
+def _free_people(t, o, later, units, st):
     """People a planned movement other than the last guard may take from `o`: all but the
     units' holds and the last guard (while it is there), but no more stay than the site's
     later planned movements have room for (`later` seats): a plan without room for rear
@@ -380,7 +395,7 @@ def _free_people(o, later, units, st):
     dispatched = _own_dispatched(o, units, st)
     held = 0.0
     for i in range(units.own_ptr[o], units.own_ptr[o + 1]):
-        held += _unit_hold(o, units.own[i], dispatched, units, st)
+        held += _unit_hold(t, o, units.own[i], dispatched, units, st)
     if not st.guard_gone[o]:
         held = max(units.guard[o], held)
     stay = min(math.ceil(held - 1e-9), math.floor(later + 1e-9))
@@ -388,7 +403,7 @@ def _free_people(o, later, units, st):
 
 
 @inline
-def _board(o, slot, n, holds, units, st):
+def _board(t, o, slot, n, holds, units, st):
     """`n` people leave `o` aboard `slot`, by unit: people passing through first, then the
     site's own units in their order (with `holds`, only what the units' holds free)."""
     if n <= 0.0:
@@ -408,7 +423,7 @@ def _board(o, slot, n, holds, units, st):
                 continue
             have = st.unit_at[o, u]
             if step == 1 and holds:
-                have -= _unit_hold(o, u, dispatched, units, st)
+                have -= _unit_hold(t, o, u, dispatched, units, st)
             take = min(have, left)
             if take > 0.0:
                 st.unit_at[o, u] -= take
@@ -471,7 +486,7 @@ def _evacuate(r, o, n, day, sites, rules, draws, factors, st):
 
 @inline
 def _ask_handover(t, r, o, rules, closure, draws, factors, st):
-    """The last load but the guard has left site `o` on day `t`: the final steps run, then
+    """The last load has left site `o` on day `t`: the final steps run, then
     the handover is asked for; sets the day the guard may leave and whether it was handed."""
     day, handed = handover(
         _spare_uniform(r, draws, st),
@@ -490,7 +505,7 @@ def _ask_handover(t, r, o, rules, closure, draws, factors, st):
 @inline
 def _one_gone(t, r, m, o, sites, mv, rules, closure, draws, factors, st):
     """Movement `m` has left or been cancelled: one fewer for the base's last guard to wait
-    for; when none is left, the closure's final steps and handover start."""
+    for; once the last load has gone, the closure's final steps and handover start."""
     st.tally[PENDING] -= 1
     st.planned_left[o] -= 1
     if st.planned_left[o] == 0 and closure.modelled:
@@ -500,7 +515,9 @@ def _one_gone(t, r, m, o, sites, mv, rules, closure, draws, factors, st):
         st.guard_gone[o] = True
     if mv.guarded[m]:
         st.pending_out[o] -= 1
-        if closure.modelled and st.pending_out[o] == 0 and st.release[o] < 0:
+    if mv.last_loads[m]:
+        st.loads_out[o] -= 1
+        if closure.modelled and st.loads_out[o] == 0 and st.release[o] < 0:
             _ask_handover(t, r, o, rules, closure, draws, factors, st)
 
 
@@ -559,6 +576,7 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
             st.teu[sites.cargo_origins[j], j, cls] = sites.teu0[sites.cargo_origins[j], cls]
             st.veh[sites.cargo_origins[j], j, cls] = sites.veh0[sites.cargo_origins[j], cls]
     st.pending_out[:] = sites.guard_waits_for
+    st.loads_out[:] = sites.handover_waits_for
     st.attacks[:] = 0
     st.closed_early[:] = False
     st.hazard[:] = 0.0
@@ -586,7 +604,7 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
             st.unpacked[s, 0] = sites.teu0[s, 0] + sites.teu0[s, 1]
             st.unpacked[s, 1] = sites.veh0[s, 0] + sites.veh0[s, 1]
         for s in range(sites.people0.size):
-            if sites.has_guard[s] and sites.guard_waits_for[s] == 0:
+            if sites.has_guard[s] and sites.handover_waits_for[s] == 0:
                 _ask_handover(0, r, s, rules, closure, draws, factors, st)
     st.dep_head[:] = -1
     st.arr_head[:] = -1
@@ -734,7 +752,7 @@ def _leave_unplanned(t, slot, sites, links, rules, units, speed, st):
         _clear_load(st.slot_teu, slot, j)
         _clear_load(st.slot_veh, slot, j)
     _take_people(t, o, n, st)
-    _board(o, slot, n, False, units, st)
+    _board(t, o, slot, n, False, units, st)
     dur = links.travel[st.slot_link[slot], t]
     arrive = min(rules.n_days - 1, t + int(math.ceil(dur / speed)))
     st.tally[PENDING] -= 1
@@ -825,7 +843,7 @@ def _cancel(
         if mv.guard[m]:
             want = st.people[o]
         elif closure.modelled:  # units leave with their work
-            want = min(_free_people(o, st.seats_left[o], units, st), mv.people[m])
+            want = min(_free_people(t, o, st.seats_left[o], units, st), mv.people[m])
         else:
             want = min(st.people[o], mv.people[m])
         day_out = -1
@@ -905,18 +923,22 @@ def _depart(
                 st.slot_veh[m, j, cls] = st.load_veh[j, cls]
     holds = closure.modelled and not mv.guard[m]
     later = st.seats_left[o] - mv.cap[m, 0] * cap
-    free = _free_people(o, later, units, st) if holds else st.people[o]
+    free = _free_people(t, o, later, units, st) if holds else st.people[o]
     n_p = catch_up(free, mv.people[m], st.backlog[o, 0], mv.cap[m, 0] * cap)
     if keep < 1.0:
         n_p = np.floor(n_p * keep)
     st.backlog[o, 0] = max(0.0, st.backlog[o, 0] + mv.people[m] - n_p)
     _take_people(t, o, n_p, st)
-    _board(o, m, n_p, holds, units, st)
+    _board(t, o, m, n_p, holds, units, st)
     if k >= 0:
         n_p = _strike(t, r, m, o, k, link, n_p, got_t, got_v, mv, units, draws, st, out)
         delay = int(draws.inc_effects[k, 4])
     st.slot_people[m] = n_p
     _one_gone(t, r, m, o, sites, mv, rules, closure, draws, factors, st)
+    if closure.modelled and st.carries[m] and not mv.last_loads[m] and not mv.guard[m]:
+        if st.loads_out[o] == 0 and st.release[o] >= 0:
+            # a later movement took cargo left behind: the final steps start again after it
+            _ask_handover(t, r, o, rules, closure, draws, factors, st)
     base = links.travel[link, t]
     sp = factors.speed[r]
     dur = mv.dur[m] + (base if sp == 1.0 else int(math.ceil(base / sp)))

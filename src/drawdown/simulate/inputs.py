@@ -124,7 +124,12 @@ class Compiled:
     unit_site: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [U]
     unit_people: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U]
     unit_rear: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U] rear party
-    unit_dispatched_after: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U]
+    # the unit's own equipment the plan moves, and that of the units its site ships before it
+    # (TEU + vehicles; `unit_equipment`)
+    unit_moved: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U]
+    unit_moved_before: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U]
+    # TEU + vehicles of each site's own units the plan has sent from it by the end of each day
+    planned_dispatched: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # [S, D]
     guard_people: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [S] last guard
     # evacuations and diversions by air fly on the scenario's own aircraft: seats a day on
     # each site's air route (inf: unlimited), and whether their clearance skips its delay
@@ -450,6 +455,13 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         **closure,
         **lift,
         **_units(scenario, sidx, people0, attack_rate[:, :horizon]),
+        planned_dispatched=planned_dispatched(scenario, plan, sidx, n_days),
+        **unit_equipment(
+            scenario,
+            plan,
+            np.array([h.containers_teu for h in scenario.holdings], dtype=float),
+            np.array([h.vehicles for h in scenario.holdings], dtype=float),
+        ),
         hold_until=hold_until,
         supports=supports,
         site_ids=site_ids,
@@ -542,14 +554,11 @@ def _closure_work(scenario: Scenario, n_days: int, clearance: Clearances) -> dic
 def _units(
     scenario: Scenario, sidx: Mapping[str, int], people0: np.ndarray, attack_rate: np.ndarray
 ) -> dict[str, Any]:
-    """People by unit, rear parties, the order units dispatch in, and each site's last guard."""
-    uidx = {unit.id: u for u, unit in enumerate(scenario.units)}
+    """People by unit, rear parties and each site's last guard."""
     return unit_arrays(
         scenario,
         np.array([sidx[unit.site] for unit in scenario.units], dtype=np.int64),
         np.array([float(unit.people) for unit in scenario.units]),
-        np.array([uidx.get(h.unit, -1) for h in scenario.holdings], dtype=np.int64),
-        np.array([h.containers_teu + h.vehicles for h in scenario.holdings], dtype=float),
         people0,
         attack_rate,
     )
@@ -559,16 +568,12 @@ def unit_arrays(
     scenario: Scenario,
     unit_site: np.ndarray,
     unit_people: np.ndarray,
-    holding_unit: np.ndarray,
-    holding_equipment: np.ndarray,
     people0: np.ndarray,
     attack_rate: np.ndarray,
 ) -> dict[str, Any]:
     """The units' arrays from their tables (`variants` patches people and equipment).
 
-    A site dispatches its own cargo unit by unit in the order of `scenario.units`; unit u's
-    equipment is out once the site's own cargo dispatched (or lost) reaches the equipment of
-    the units before it plus its own (`unit_dispatched_after`). The rear party is the unit's
+    The rear party is the unit's
     `rear_party_people`, else max(rear_party_min_people, rear_party_share x its people). The
     last guard is max(min_guard_people, the site's rear parties, guard_people_per_attack_per_
     month x the expected attacks a month there before the deadline), at most its people.
@@ -581,15 +586,6 @@ def unit_arrays(
     )
     share = np.maximum(float(pol.rear_party_min_people), pol.rear_party_share * unit_people)
     rear = np.minimum(unit_people, np.where(given >= 0, given, share))
-    known = holding_unit >= 0
-    equipment = np.bincount(
-        holding_unit[known], holding_equipment[known], minlength=unit_people.size
-    )
-    after = np.zeros(unit_people.size)
-    done_by_site = np.zeros(n_sites)
-    for u in range(unit_people.size):
-        done_by_site[unit_site[u]] += equipment[u]
-        after[u] = done_by_site[unit_site[u]]
     rear_by_site = np.bincount(unit_site, rear, minlength=n_sites)
     attacks_a_month = attack_rate.mean(axis=1) * 30.0 if attack_rate.shape[1] else 0.0
     guard = np.maximum(
@@ -601,9 +597,67 @@ def unit_arrays(
         "unit_site": unit_site,
         "unit_people": unit_people.astype(float),
         "unit_rear": rear,
-        "unit_dispatched_after": after,
         "guard_people": np.minimum(guard, people0.astype(float)),
     }
+
+
+def unit_equipment(
+    scenario: Scenario, plan: Plan, teu: np.ndarray, veh: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Each unit's own equipment the plan moves, in the order its site ships it.
+
+    The planner's ledger (`drawdown.plan.ledger`) moves only what the plan repatriates (what
+    it hands over or destroys holds no main body) and ships a site's equipment unit by unit,
+    the unit with least to move first, so that main bodies follow their work out one unit
+    after another. `unit_moved_before[u]` is what the site ships before unit u's own begins:
+    once the site has dispatched d of its own, unit u has max(0, min(moved, before + moved -
+    d)) still to go. `teu` and `veh` are the holdings' amounts (`variants` patches them); the
+    share repatriated is the plan's, by the dispositions' (site, class, sensitivity, owner).
+    """
+    units = scenario.units
+    uidx = {u.id: i for i, u in enumerate(units)}
+    Key = tuple[str, str, bool, str]
+    total: dict[Key, float] = {}
+    keys: list[Key] = []
+    for h, t, v in zip(scenario.holdings, teu, veh, strict=True):
+        key = (h.site, h.cargo_class, h.sensitive, h.owner or "coe")
+        keys.append(key)
+        total[key] = total.get(key, 0.0) + t + v
+    repatriated: dict[Key, float] = {}
+    for d in plan.dispositions:
+        if d.fate == "repatriate":
+            key = (d.site, d.cargo_class, d.sensitive, d.owner or "coe")
+            repatriated[key] = repatriated.get(key, 0.0) + d.containers_teu + d.vehicles
+    decided = {(d.site, d.cargo_class, d.sensitive, d.owner or "coe") for d in plan.dispositions}
+    moved = np.zeros(len(units))
+    for h, key, t, v in zip(scenario.holdings, keys, teu, veh, strict=True):
+        if h.unit in uidx and total[key] > 0:
+            # a plan that decides nothing for this cargo moves it all
+            share = min(1.0, repatriated.get(key, 0.0) / total[key]) if key in decided else 1.0
+            moved[uidx[h.unit]] += (t + v) * share
+    before = np.zeros(len(units))
+    shipped: dict[str, float] = {}
+    for i in sorted(range(len(units)), key=lambda i: (units[i].site, moved[i], i)):
+        before[i] = shipped.get(units[i].site, 0.0)
+        shipped[units[i].site] = before[i] + moved[i]
+    return {"unit_moved": moved, "unit_moved_before": before}
+
+
+def planned_dispatched(
+    scenario: Scenario, plan: Plan, sidx: Mapping[str, int], n_days: int
+) -> np.ndarray:
+    """Each site's own equipment (TEU + vehicles of its units) the plan has sent out of it by
+    the end of each day: the pace the plan lets its main bodies go at (`engine._unit_hold`).
+
+    A movement's cargo is the site's own when the plan names one of the site's units as its
+    owner, or names none (a plan without units, or the ledger's rounding remainder); cargo
+    of other sites' units passing through does not count."""
+    home = {u.id: u.site for u in scenario.units}
+    sent = np.zeros((len(sidx), n_days))
+    for m in plan.movements:
+        if home.get(m.unit, m.origin) == m.origin and m.day < n_days:
+            sent[sidx[m.origin], m.day] += m.containers_teu + m.vehicles
+    return np.cumsum(sent, axis=1)
 
 
 def charter_flights(flights_per_week: float, n_days: int) -> np.ndarray:

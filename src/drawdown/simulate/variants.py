@@ -34,6 +34,7 @@ from drawdown.simulate.inputs import (
     evac_seats_per_aircraft,
     movement_threats,
     unit_arrays,
+    unit_equipment,
 )
 from drawdown.simulate.policy import DESTROYED
 
@@ -156,8 +157,6 @@ class VariantCompiler:
         self.h_site = np.array([sidx[h.site] for h in s.holdings], dtype=np.int64)
         self.h_sensitive = np.array([int(h.sensitive) for h in s.holdings], dtype=np.int64)
         self.u_site = np.array([sidx[u.site] for u in s.units], dtype=np.int64)
-        uidx = {u.id: i for i, u in enumerate(s.units)}
-        self.h_unit = np.array([uidx.get(h.unit, -1) for h in s.holdings], dtype=np.int64)
         self.u_events = [
             (day, [r for r, u in enumerate(s.units) if u.contingent == contingent])
             for day, contingent in scenario_days.contingent_departures(s)
@@ -346,8 +345,6 @@ class VariantCompiler:
             self.scenario,
             self.u_site,
             people.astype(float),
-            self.h_unit,
-            tb["holdings.containers_teu"] + tb["holdings.vehicles"],
             people0,
             attack_rate[:, : self.c0.horizon],
         )
@@ -356,6 +353,12 @@ class VariantCompiler:
             "people0": people0,
             "teu0": teu0,
             "veh0": veh0,
+            **unit_equipment(
+                self.scenario,
+                self.plan,
+                tb["holdings.containers_teu"],
+                tb["holdings.vehicles"],
+            ),
             "ev_day": np.array(ev_day, dtype=np.int64),
             "ev_site": np.array(ev_site, dtype=np.int64),
             "ev_people": np.array(ev_people, dtype=np.float64),
