@@ -35,6 +35,7 @@ import numpy as np
 import simpy
 
 from drawdown.plan.model import Plan
+from drawdown.scenario.days import SEAT_BANK_DAYS
 from drawdown.scenario.model import Scenario
 from drawdown.simulate.inputs import Compiled, check_plan, compile_inputs
 
@@ -360,6 +361,10 @@ class ReferenceRun:
         c = self.c
         s = int(c.lift_site[x])
         yield self.env.timeout(LIFT + 0.01)
+        # a week's unflown seats may fly later, when people are there (SEAT_BANK_DAYS)
+        per_day = c.lift_flights[x].mean() * c.lift_seats_each[x] if c.lift_flights.size else 0.0
+        cap = max(SEAT_BANK_DAYS * per_day, c.lift_seats_each[x])
+        bank = 0.0
         for t in range(c.n_days):
             if t < c.horizon or self.waiting[s] > 0:
                 seats = sum(
@@ -367,7 +372,9 @@ class ReferenceRun:
                     for _ in range(int(c.lift_flights[x, t]))
                     if self.rng.random() < min(1.0, c.lift_approval[x, t])
                 )
-                seated = min(self.waiting[s], seats)
+                bank = min(bank + seats, max(cap, seats))
+                seated = min(self.waiting[s], bank)
+                bank -= seated
                 self.waiting[s] -= seated
                 self._seat(s, seated)
                 self.out.people_out += seated
@@ -396,16 +403,19 @@ class ReferenceRun:
         o, link = int(c.mv_origin[m]), int(c.mv_link[m])
         order = DEPART + 0.0999 * m / max(1, c.n_movements)
         yield env.timeout(c.mv_day[m] + order)
+        # the request went in ahead of the planned day; attempts every retry_days from then
         refused = True
+        answer = int(c.mv_request_day[m]) + c.max_retries * c.retry_days
         for k in range(c.max_retries + 1):
             if self.rng.random() < c.mv_approval[m, k]:
                 refused = False
                 mean = c.mv_delay_mean[m]
                 wait = mean if c.mv_delay_fixed[m] else self.rng.exponential(mean) if mean else 0.0
-                yield env.timeout(math.floor(wait + 0.5))
+                answer = int(c.mv_request_day[m]) + k * c.retry_days + math.floor(wait + 0.5)
                 break
-            if k < c.max_retries:
-                yield env.timeout(c.retry_days)
+        if c.mv_people[m] == 0 and c.mv_day[m] <= c.cutoff_day < answer - 1:
+            answer = c.cutoff_day + 1  # cargo not cleared by the cut-off is given up then
+        yield env.timeout(max(0, answer - int(c.mv_day[m])))
         divert = refused
         cancel = refused
         while not cancel:
@@ -425,12 +435,17 @@ class ReferenceRun:
             if c.mv_guard[m] and t <= c.hold_until[o]:
                 yield env.timeout(c.hold_until[o] + 1 - t)  # a residual task holds the site
                 continue
-            if c.mv_guard[m] and c.supports.size and (c.supports[o] & (self.people > 0.5)).any():
+            latest = int(c.guard_latest_day[o])  # then the guard goes, the mandate over
+            supported = c.supports.size and (c.supports[o] & (self.people > 0.5)).any()
+            if c.mv_guard[m] and t < latest and supported:
                 yield env.timeout(1)  # the HQ or a hub waits for the sites it supports
                 continue
             if c.mv_guard[m] and self.pending_out[o] <= 0 and self.release[o] > t:
-                yield env.timeout(self.release[o] - t)  # after the final steps and handover
-                continue
+                if t < latest:
+                    # after the final steps and handover
+                    yield env.timeout(min(self.release[o], latest) - t)
+                    continue
+                self.handed[o] = False  # not handed over before the mandate ended
             if c.mv_guard[m] and self.pending_out[o] > 0:
                 # look again once the day's other departures are done, then day by day
                 end_of_departures = t + DEPART + 0.09995
@@ -495,8 +510,10 @@ class ReferenceRun:
 
         packed_t = self.teu[o].sum() - self.unpacked[o, 0]  # a load takes only packed cargo
         packed_v = self.veh[o].sum() - self.unpacked[o, 1]
-        n_t = carry(packed_t, c.mv_teu[m], self.backlog[o, 1], c.mv_cap[m, 1])
-        n_v = carry(packed_v, c.mv_veh[m], self.backlog[o, 2], c.mv_cap[m, 2])
+        # cargo left behind rides cargo movements, not those planned with people only
+        freight = c.mv_people[m] == 0 or c.mv_teu[m] > 0 or c.mv_veh[m] > 0
+        n_t = carry(packed_t, c.mv_teu[m], self.backlog[o, 1] if freight else 0.0, c.mv_cap[m, 1])
+        n_v = carry(packed_v, c.mv_veh[m], self.backlog[o, 2] if freight else 0.0, c.mv_cap[m, 2])
         counts = [self._poisson(c.mv_rate[m, k]) for k in range(4)]
         keep = 1.0
         if counts[2]:
@@ -505,9 +522,9 @@ class ReferenceRun:
         teu = self._load(self.teu, o, n_t)
         veh = self._load(self.veh, o, n_v)
         carries = teu.sum() + veh.sum() > 0
-        if c.closure_work and carries and not self.last_loads[m] and not c.mv_guard[m]:
-            if self.loads_out[o] == 0 and self.release[o] >= 0:
-                self._ask_handover(o)  # cargo left behind went later: final steps again
+        again = self.loads_out[o] == 0 and self.release[o] >= 0
+        if c.closure_work and carries and not self.last_loads[m] and not c.mv_guard[m] and again:
+            self._ask_handover(o)  # cargo left behind went later: final steps again
         # people after the load: a unit's main body leaves with its last load
         holds = c.closure_work and not c.mv_guard[m]
         later = self.seats_left[o] - c.mv_cap[m, 0]

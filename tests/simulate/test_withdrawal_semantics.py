@@ -191,29 +191,33 @@ def test_a_refused_handover_delays_closure_and_abandons_what_is_left(tiny: Scena
 
 
 def test_seats_a_day_bound_the_people_out_curve(tiny: Scenario) -> None:
-    """One 100-seat charter a day: the 300 who reach the port on day 16 leave 100 a day."""
-    charter = Lift(id="charter", kind="charter", site="port", seats_each=100, flights_per_week=7)
+    """One 20-seat charter a day; a week's unflown seats (140) may fly when people are there
+    (`scenario.days.SEAT_BANK_DAYS`): of the 300 who reach the port on day 16, 140 fly that
+    day on the week's banked seats, then 20 a day until day 24."""
+    charter = Lift(id="charter", kind="charter", site="port", seats_each=20, flights_per_week=7)
     scenario = one_base(tiny, lift=(charter,))
     result = run(scenario, plan_for(scenario))
     timelines = result.data.timelines
     assert timelines is not None
     assert np.all(timelines[:, 15] == 300)
-    assert np.all(timelines[:, 16:19] == [200, 100, 0])
-    assert np.all(result.data.runs["completion_day"] == 18)
+    assert np.all(timelines[:, 16:19] == [160, 140, 120])
+    assert np.all(result.data.runs["completion_day"] == 24)
     seated = result.lift_people_by_day[0] / result.runs
-    assert list(seated[16:19]) == [100.0, 100.0, 100.0] and seated.sum() == 300.0
-    assert np.all(result.lift_seats_by_day[0] / result.runs == 100.0)
+    assert list(seated[15:18]) == [0.0, 140.0, 20.0] and seated.sum() == 300.0
+    assert np.all(result.lift_seats_by_day[0] / result.runs == 20.0)
 
 
 def test_refused_charter_flights_lose_their_seats(tiny: Scenario) -> None:
-    """Air clearance at half: seats cleared average half the seats flown, and people wait."""
-    charter = Lift(id="charter", kind="charter", site="port", seats_each=100, flights_per_week=7)
+    """Air clearance at half: seats cleared average half the seats flown, and people wait
+    longer than with every flight cleared (20 a day then: done on day 24)."""
+    charter = Lift(id="charter", kind="charter", site="port", seats_each=20, flights_per_week=7)
     half = Clearance(mode="air", start=START, end=END, approval=0.5)
     scenario = one_base(tiny, lift=(charter,), clearances=(half,))
     result = run(scenario, plan_for(scenario), runs=400)
-    share = result.lift_seats_by_day[0].sum() / (100.0 * result.runs * result.horizon)
+    share = result.lift_seats_by_day[0].sum() / (20.0 * result.runs * result.horizon)
     assert abs(share - 0.5) < 0.03
-    assert np.all(result.data.runs["completion_day"] >= 18)
+    assert np.all(result.data.runs["completion_day"] >= 24)
+    assert result.data.runs["completion_day"].mean() > 30
 
 
 def test_charter_flights_spread_over_the_week() -> None:

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from drawdown.scenario.days import SEAT_BANK_DAYS
 from drawdown.simulate.disruptions import Fates
 from drawdown.simulate.inputs import Compiled
 from drawdown.simulate.policy import N_FATES
@@ -64,6 +65,7 @@ class Sites(NamedTuple):
     has_guard: np.ndarray  # bool [S]: the plan has a last guard out of the site
     hold_until: np.ndarray  # int64 [S]: a residual task holds the site to this day (-1 none)
     supports: np.ndarray  # bool [S, S]: s supports t (the HQ or a hub stays while t is open)
+    guard_latest: np.ndarray  # int64 [S] last day the guard may wait and still be out
 
 
 class Links(NamedTuple):
@@ -140,6 +142,7 @@ class Lift(NamedTuple):
     border_mean: np.ndarray  # float64 [X] mean border delay (days)
     site_charter: np.ndarray  # bool [S]: people arriving here wait for a seat
     site_corridor: np.ndarray  # int64 [S]: corridor at the end of the site (-1 none)
+    bank_cap: np.ndarray  # float64 [X]: seats a charter row may keep for later (a week's)
 
 
 class Units(NamedTuple):
@@ -233,6 +236,7 @@ class State(NamedTuple):
     release: np.ndarray  # int64 [S] day the guard may leave after the handover (-1 not asked)
     handed: np.ndarray  # bool [S] the handover was accepted
     waiting: np.ndarray  # float64 [S] people at a charter airport waiting for a seat
+    seat_bank: np.ndarray  # float64 [X] cleared charter seats not flown yet (`_lift`)
     pool_teu: np.ndarray  # float64 [X, O, 2] cargo queued at a corridor's border
     pool_veh: np.ndarray
     bord_head: np.ndarray  # int64 [n_days + 1]: first slot through its border delay that day
@@ -249,6 +253,15 @@ class State(NamedTuple):
     slot_air: np.ndarray  # bool [slots]: an unplanned slot flying on own aircraft
     evac_day: np.ndarray  # int64 [S] the day `evac_used` counts
     evac_used: np.ndarray  # float64 [S] seats of own aircraft used out of the site that day
+
+
+def _bank_cap(c: Compiled) -> np.ndarray:
+    """A week of each charter row's seats (`scenario.days.SEAT_BANK_DAYS`), at least one
+    flight's: what its unflown seats may add up to."""
+    if c.lift_flights.size == 0:
+        return np.zeros(len(c.lift_ids))
+    per_day = c.lift_flights.mean(axis=1) * c.lift_seats_each
+    return np.maximum(SEAT_BANK_DAYS * per_day, c.lift_seats_each)
 
 
 def static_bundles(
@@ -297,6 +310,7 @@ def static_bundles(
         has_guard=np.bincount(c.mv_origin[c.mv_guard], minlength=len(c.site_ids)) > 0,
         hold_until=c.hold_until,
         supports=c.supports,
+        guard_latest=c.guard_latest_day,
     )
     links = Links(open=c.link_open, next_open=c.next_open, travel=c.travel)
     movements = Movements(
@@ -347,6 +361,7 @@ def static_bundles(
         border_mean=c.lift_border_mean,
         site_charter=c.site_charter,
         site_corridor=c.site_corridor,
+        bank_cap=_bank_cap(c),
     )
     own_origin = np.full(len(c.site_ids), -1, dtype=np.int64)
     own_origin[cargo_origins] = np.arange(cargo_origins.size)
@@ -475,6 +490,7 @@ def new_state(
         release=np.full(n_sites, -1, dtype=np.int64),
         handed=np.zeros(n_sites, dtype=np.bool_),
         waiting=np.zeros(n_sites),
+        seat_bank=np.zeros(lift.kind.size),
         pool_teu=np.zeros((lift.kind.size, n_orig, 2)),
         pool_veh=np.zeros((lift.kind.size, n_orig, 2)),
         bord_head=np.full(n_days + 1, -1, dtype=np.int64),

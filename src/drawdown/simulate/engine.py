@@ -594,6 +594,7 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
     st.release[:] = -1
     st.handed[:] = False
     st.waiting[:] = 0.0
+    st.seat_bank[:] = 0.0
     st.pool_teu[:, :, :] = 0.0
     st.pool_veh[:, :, :] = 0.0
     st.bord_head[:] = -1
@@ -615,7 +616,12 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
         st.slot_origin[m] = mv.origin[m]
         st.slot_dest[m] = mv.dest[m]
         st.slot_link[m] = mv.link[m]
-        _push(st.dep_head, st.dep_next, draws.ready_day[r, m], m)
+        ready = draws.ready_day[r, m]
+        if mv.people[m] == 0 and mv.day[m] <= rules.cutoff_day < ready - 1:
+            # cargo not cleared by the cut-off is given up then, not when the answer comes:
+            # the final steps need not wait for it
+            ready = rules.cutoff_day + 1
+        _push(st.dep_head, st.dep_next, ready, m)
     st.tally[N_USED] = n_mv
     st.tally[PENDING] = n_mv
     st.tally[IN_TRANSIT] = 0
@@ -767,16 +773,22 @@ def _guard_held_to(t, o, m, sites, mv, rules, st):
     """The day a base's last guard is put off to (-1: it may leave today).
 
     A residual task holds the site to its date; the HQ or a hub stays while a site it
-    supports is open; the guard leaves after the final steps and the handover.
+    supports is open; the guard leaves after the final steps and the handover. It waits
+    for the sites it supports and for the handover only up to the last day it can still be
+    out by the deadline (`Sites.guard_latest`): then it goes, and a handover not done by
+    then is not done (what stays is abandoned).
     """
     if not mv.guard[m] or t + 1 >= rules.n_days:
         return -1
     if t <= sites.hold_until[o]:
         return min(sites.hold_until[o] + 1, rules.n_days - 1)
-    if _supports_open(sites, o, st):
+    latest = sites.guard_latest[o]
+    if t < latest and _supports_open(sites, o, st):
         return t + 1
     if st.pending_out[o] <= 0 and st.release[o] > t:
-        return st.release[o]
+        if t < latest:
+            return min(st.release[o], latest)
+        st.handed[o] = False  # the mandate ends before the host takes the site over
     return -1
 
 
@@ -887,10 +899,13 @@ def _depart(
     cap = factors.capacity[r]
     n_t = 0.0
     n_v = 0.0
-    if mv.teu[m] > 0 or st.backlog[o, 1] > 0:
+    # cargo left behind rides the plan's cargo movements, not those it fills with people
+    # only: the guard's flights are not freighters
+    freight = mv.people[m] == 0 or mv.teu[m] > 0 or mv.veh[m] > 0
+    if mv.teu[m] > 0 or (freight and st.backlog[o, 1] > 0):
         packed = _held(st.teu, o) - st.unpacked[o, 0]
         n_t = catch_up(packed, mv.teu[m], st.backlog[o, 1], mv.cap[m, 1] * cap)
-    if mv.veh[m] > 0 or st.backlog[o, 2] > 0:
+    if mv.veh[m] > 0 or (freight and st.backlog[o, 2] > 0):
         packed = _held(st.veh, o) - st.unpacked[o, 1]
         n_v = catch_up(packed, mv.veh[m], st.backlog[o, 2], mv.cap[m, 2] * cap)
     k = st.inc_of[m]
@@ -935,10 +950,10 @@ def _depart(
         delay = int(draws.inc_effects[k, 4])
     st.slot_people[m] = n_p
     _one_gone(t, r, m, o, sites, mv, rules, closure, draws, factors, st)
-    if closure.modelled and st.carries[m] and not mv.last_loads[m] and not mv.guard[m]:
-        if st.loads_out[o] == 0 and st.release[o] >= 0:
-            # a later movement took cargo left behind: the final steps start again after it
-            _ask_handover(t, r, o, rules, closure, draws, factors, st)
+    again = st.loads_out[o] == 0 and st.release[o] >= 0
+    if closure.modelled and st.carries[m] and not mv.last_loads[m] and not mv.guard[m] and again:
+        # a later movement took cargo left behind: the final steps start again after it
+        _ask_handover(t, r, o, rules, closure, draws, factors, st)
     base = links.travel[link, t]
     sp = factors.speed[r]
     dur = mv.dur[m] + (base if sp == 1.0 else int(math.ceil(base / sp)))
@@ -1016,7 +1031,10 @@ def _lift(t, r, rules, lift, units, draws, factors, st, out):
         if t >= rules.horizon and st.waiting[s] <= 0.0:
             continue
         seats = _cleared_seats(t, r, x, lift, draws, factors, st, out)
-        seated = min(st.waiting[s], seats)
+        # a week's unflown seats may fly when people are there (`SEAT_BANK_DAYS`)
+        st.seat_bank[x] = min(st.seat_bank[x] + seats, max(lift.bank_cap[x], seats))
+        seated = min(st.waiting[s], st.seat_bank[x])
+        st.seat_bank[x] -= seated
         st.waiting[s] -= seated
         _seat_units(t, r, s, seated, units, st, out)
         out.people_out[r] += seated

@@ -77,6 +77,10 @@ class Compiled:
     mv_guard: np.ndarray  # bool: the last people movement out of a base
     mv_approval: np.ndarray  # float64 [M, max_retries + 1] approval at each attempt
     mv_delay_mean: np.ndarray  # float64 [M]
+    # day the clearance is requested: the plan's expected wait before the planned day (fixed
+    # by the plan; a what-if that lengthens the wait makes the request late)
+    mv_request_day: np.ndarray  # int64 [M]
+    guard_latest_day: np.ndarray  # int64 [S] last day a guard may wait (`guard_latest_day`)
     mv_delay_fixed: np.ndarray  # bool [M]
     mv_rate: np.ndarray  # float64 [M, 4] expected incidents by kind
     mv_effects: np.ndarray  # float64 [M, 4, 5] mean effects of one incident by kind
@@ -323,6 +327,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     mv_approval = np.ones((n_mv, retries))
     mv_delay_mean = np.zeros(n_mv)
     mv_delay_fixed = np.zeros(n_mv, dtype=bool)
+    mv_request_day = np.zeros(n_mv, dtype=np.int64)
     mv_rate = np.zeros((n_mv, N_SLOTS))
     mv_effects = np.zeros((n_mv, N_SLOTS, len(EFFECT_FIELDS)))
     mv_cap = np.zeros((n_mv, 3))
@@ -335,7 +340,10 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         link = links[m.link]
         region = scenario_days.clearance_region(scenario, link, m.origin)
         approval, delay, fixed = clearance(m.mode, region)
-        attempt_days = np.minimum(m.day + pol.retry_delay_days * np.arange(retries), n_days - 1)
+        mv_request_day[k] = request_days(np.array([m.day]), np.array([delay[m.day]]))[0]
+        attempt_days = attempt_days_of(
+            mv_request_day[k : k + 1], pol.retry_delay_days, retries, n_days
+        )[0]
         mv_approval[k] = approval[attempt_days]
         mv_delay_mean[k] = delay[m.day]
         mv_delay_fixed[k] = fixed[m.day]
@@ -505,6 +513,8 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         mv_guard=mv_guard,
         mv_approval=mv_approval,
         mv_delay_mean=mv_delay_mean,
+        mv_request_day=mv_request_day,
+        guard_latest_day=guard_latest_day(scenario, plan, sidx, horizon),
         mv_delay_fixed=mv_delay_fixed,
         mv_rate=mv_rate,
         mv_effects=mv_effects,
@@ -658,6 +668,41 @@ def planned_dispatched(
         if home.get(m.unit, m.origin) == m.origin and m.day < n_days:
             sent[sidx[m.origin], m.day] += m.containers_teu + m.vehicles
     return np.cumsum(sent, axis=1)
+
+
+def request_days(day: np.ndarray, delay_mean: np.ndarray) -> np.ndarray:
+    """Days movements planned on `day` ask for clearance: the expected wait ahead (the
+    notice case-by-case approval needs), so that a clearance on time leaves as planned."""
+    return np.maximum(0, day - np.floor(delay_mean + 0.5).astype(np.int64))
+
+
+def attempt_days_of(request: np.ndarray, retry_days: int, attempts: int, n_days: int) -> np.ndarray:
+    """[M, attempts] days of each request and its retries after refusals."""
+    return np.minimum(request[:, None] + retry_days * np.arange(attempts)[None, :], n_days - 1)
+
+
+def guard_latest_day(
+    scenario: Scenario, plan: Plan, sidx: Mapping[str, int], horizon: int
+) -> np.ndarray:
+    """The last day each site's guard may leave and still be out of the theatre by the
+    deadline on the plan's own legs (the fewest days from the site to an exit over the
+    plan's people movements, through hubs): a guard waiting for a handover or for the sites
+    it supports leaves then anyway, the mandate being over."""
+    n = len(sidx)
+    exits = np.array([s.kind == "exit" for s in scenario.sites])
+    legs: dict[tuple[int, int], int] = {}
+    for m in plan.movements:
+        if m.people > 0 and m.origin in sidx and m.destination in sidx:
+            key = (sidx[m.origin], sidx[m.destination])
+            legs[key] = min(legs.get(key, horizon), m.arrival_day - m.day)
+    to_exit = np.where(exits, 0.0, np.inf)
+    for _ in range(n):  # Bellman-Ford: at most one pass per site
+        before = to_exit.copy()
+        for (o, d), days in legs.items():
+            to_exit[o] = min(to_exit[o], days + to_exit[d])
+        if np.array_equal(before, to_exit):
+            break
+    return np.where(np.isfinite(to_exit), horizon - 1 - to_exit, horizon - 1).astype(np.int64)
 
 
 def charter_flights(flights_per_week: float, n_days: int) -> np.ndarray:

@@ -29,10 +29,12 @@ from drawdown.simulate.engine import run_block
 from drawdown.simulate.inputs import (
     N_SLOTS,
     Compiled,
+    attempt_days_of,
     check_plan,
     compile_inputs,
     evac_seats_per_aircraft,
     movement_threats,
+    request_days,
     unit_arrays,
     unit_equipment,
 )
@@ -121,9 +123,7 @@ class VariantCompiler:
             self.suspended[k] = scenario_days.suspended(s, mode, n_days)
         self.fixed = scenario_days.rule_values(s.clearances)[2]
         retries = c.max_retries + 1
-        self.attempt = np.minimum(
-            c.mv_day[:, None] + c.retry_days * np.arange(retries)[None, :], n_days - 1
-        )
+        self.retries, self.n_days = retries, n_days
         self.mv_key, self.air_key = mv_key, air_key
 
         # threats: exposure of each movement slot to each threat row (sparse: few rows each)
@@ -269,8 +269,12 @@ class VariantCompiler:
             self.fixed,
         )
         approval, delay = cleared.approval, cleared.delay_mean_days
-        changes["mv_approval"] = approval[self.mv_key[:, None], self.attempt]
-        changes["mv_delay_mean"] = delay[self.mv_key, c.mv_day]
+        mv_delay = delay[self.mv_key, c.mv_day]
+        request = request_days(c.mv_day, mv_delay)
+        attempt = attempt_days_of(request, c.retry_days, self.retries, self.n_days)
+        changes["mv_approval"] = approval[self.mv_key[:, None], attempt]
+        changes["mv_delay_mean"] = mv_delay
+        changes["mv_request_day"] = request
         has_air = self.air_key >= 0
         air_approval, air_delay = c.air_approval.copy(), c.air_delay_mean.copy()
         air_approval[has_air] = approval[self.air_key[has_air]]
