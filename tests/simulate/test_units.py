@@ -90,7 +90,9 @@ def test_a_unit_does_not_leave_before_its_equipment(tiny: Scenario) -> None:
     assert np.all(result.data.unit_out_day == 16)
     frame = result.unit_out_quantiles()
     assert list(frame["unit"]) == ["bn", "log"] and np.all(frame["p_out_by_deadline"] == 1.0)
-    assert "units out of the theatre" not in result.summary()  # streamed results lack it
+    assert "units out of the theatre (median day): first bn" in result.summary()
+    streamed = simulate(held, people_plan(held), runs=20, seed=3, keep_runs=False)
+    assert streamed.unit_out_quantiles().equals(frame)  # kept in the streaming summaries
 
 
 def test_a_run_on_plan_moves_people_as_the_plan_does(tiny: Scenario) -> None:
@@ -237,3 +239,16 @@ def test_the_reference_agrees_on_units(tiny: Scenario) -> None:
         days = np.where(engine.data.unit_out_day[:, u] < 0, never, engine.data.unit_out_day[:, u])
         ref_days = [d if (d := r.unit_out_day[unit]) >= 0 else never for r in reference]
         _agree(days, ref_days, f"unit {unit} out")
+
+
+def test_unit_out_days_survive_a_results_folder(tiny: Scenario, tmp_path: Path) -> None:
+    """A streamed results folder reloaded gives the same units' out days as the run kept in
+    memory (the days are tallied in distributions.parquet, not only in units.parquet)."""
+    from drawdown.simulate.io import load
+
+    held = two_units(tiny, closure=WORK)
+    kept = run(held, people_plan(held))
+    simulate(held, people_plan(held), runs=20, seed=3, timelines=True, out=tmp_path / "r")
+    loaded = load(tmp_path / "r", per_run=False)
+    assert loaded.unit_out_quantiles().equals(kept.unit_out_quantiles())
+    assert "units out of the theatre" in loaded.summary()

@@ -141,6 +141,9 @@ class RunSink:
             self._writers.clear()
 
 
+UNIT_OUT_DAY = "unit_out_day"  # the distributions' figure of units' out days (place: unit)
+
+
 def save(result: SimulationResult, folder: str | os.PathLike[str]) -> Path:
     """Write `result` into `folder` atomically (files there that it does not write are kept).
 
@@ -271,6 +274,8 @@ def _tallies(result: SimulationResult) -> Iterator[tuple[str, str, Tally]]:
     for name, tallies in s.lift_crossed.items():
         for lift, tally in zip(d.lift_ids, tallies, strict=True):
             yield name, lift, tally
+    for unit, tally in zip(d.unit_ids, s.unit_days, strict=True):
+        yield UNIT_OUT_DAY, unit, tally
 
 
 def _write_distributions(result: SimulationResult, path: Path) -> None:
@@ -347,6 +352,8 @@ def _restore_stats(raw: dict[str, Any], folder: Path) -> Summaries:
             name: [tally(name, lift) for lift in raw["lift_ids"]] for name in LIFT_CROSSED
         },
         cargo_sums=cargo,
+        n_units=len(raw.get("unit_ids", ())),
+        unit_days=[tally(UNIT_OUT_DAY, unit) for unit in raw.get("unit_ids", ())],
     )
     unc = pd.read_parquet(folder / UNCOVERED)
     bins = np.rint(unc["civilians_low"].to_numpy(float) / s.uncovered_width).astype(np.int64)

@@ -253,7 +253,7 @@ class Block:
             "teu_crossed": self.lift_teu_crossed,
             "vehicles_crossed": self.lift_vehicles_crossed,
         }
-        summaries.add(self.runs, sites, self.teu_fate, self.veh_fate, lift)
+        summaries.add(self.runs, sites, self.teu_fate, self.veh_fate, lift, self.unit_out_day)
 
 
 PER_SITE = (
@@ -276,6 +276,7 @@ def new_summaries(d: Collected) -> Summaries:
         population=np.asarray(d.population, dtype=float),
         teu0_total=float(d.teu0.sum()),
         veh0_total=float(d.veh0.sum()),
+        n_units=len(d.unit_ids),
     )
 
 

@@ -15,7 +15,6 @@ from drawdown.simulate.outcomes import (
     Collected,
     hist_quantile,
     mean_interval,
-    quantile_interval,
     summarise,
     wilson,
 )
@@ -378,17 +377,14 @@ class SimulationResult:
 
     def unit_out_quantiles(self, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
         """Day each unit's last person left the theatre: quantiles, dates, P(out by deadline)."""
-        d = self.data
         rows = []
-        for u, unit in enumerate(d.unit_ids):
-            days = d.unit_out_day[:, u].astype(float)
-            days[days < 0] = np.inf
+        for unit, days in zip(self.data.unit_ids, self.summaries.unit_days, strict=True):
             row: dict[str, object] = {"unit": unit}
             for p in q:
-                value, _, _ = quantile_interval(days, p)
+                value = days.quantile(p)
                 row[f"q{round(p * 100):02d}"] = value
                 row[f"q{round(p * 100):02d}_date"] = self.date_of(value)
-            out = int(np.sum(days < self.horizon))
+            out = days.count_below(self.horizon)
             row["p_out_by_deadline"] = out / self.runs
             row["p_low"], row["p_high"] = wilson(out, self.runs)
             rows.append(row)
@@ -406,10 +402,17 @@ class SimulationResult:
     def _withdrawal_lines(self) -> list[str]:
         """One readable line per bottleneck outcome that the scenario has."""
         d, n, s = self.data, self.runs, self.summaries
-        # The units line needs the per-run out days, which a streamed result does not keep:
-        # left out of the summary so a streamed and a kept result print the same text (the
-        # days are in `unit_out_quantiles()` and units.parquet when runs are kept).
         lines: list[str] = []
+        if self.data.unit_ids:
+            units = self.unit_out_quantiles(q=(0.5,))
+            order = units.sort_values(["q50", "unit"], kind="stable")
+            first, last = order.iloc[0], order.iloc[-1]
+            on_time = int((units["p_out_by_deadline"] >= 0.5).sum())
+            lines.append(
+                f"  units out of the theatre (median day): first {first['unit']} "
+                f"{first['q50_date']}, last {last['unit']} {last['q50_date']}"
+                f"; {on_time} of {len(units)} units out by the deadline in most runs"
+            )
         by_exit = self.people_out_by_exit().drop(columns="day").sum()
         if len(by_exit):
             parts = ", ".join(f"{site} {people:,.0f}" for site, people in by_exit.items())
