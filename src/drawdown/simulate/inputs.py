@@ -613,7 +613,7 @@ def unit_arrays(
 
 def unit_equipment(
     scenario: Scenario, plan: Plan, teu: np.ndarray, veh: np.ndarray
-) -> dict[str, np.ndarray]:
+) -> dict[str, Any]:
     """Each unit's own equipment the plan moves, in the order its site ships it.
 
     The planner's ledger (`drawdown.plan.ledger`) moves only what the plan repatriates (what
@@ -630,14 +630,14 @@ def unit_equipment(
     total: dict[Key, float] = {}
     keys: list[Key] = []
     for h, t, v in zip(scenario.holdings, teu, veh, strict=True):
-        key = (h.site, h.cargo_class, h.sensitive, h.owner or "coe")
+        key: Key = (h.site, h.cargo_class, h.sensitive, str(h.owner or "coe"))
         keys.append(key)
         total[key] = total.get(key, 0.0) + t + v
     repatriated: dict[Key, float] = {}
     for d in plan.dispositions:
         if d.fate == "repatriate":
-            key = (d.site, d.cargo_class, d.sensitive, d.owner or "coe")
-            repatriated[key] = repatriated.get(key, 0.0) + d.containers_teu + d.vehicles
+            done: Key = (d.site, d.cargo_class, d.sensitive, d.owner or "coe")
+            repatriated[done] = repatriated.get(done, 0.0) + d.containers_teu + d.vehicles
     decided = {(d.site, d.cargo_class, d.sensitive, d.owner or "coe") for d in plan.dispositions}
     moved = np.zeros(len(units))
     for h, key, t, v in zip(scenario.holdings, keys, teu, veh, strict=True):
