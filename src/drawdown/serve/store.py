@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drawdown.plan.model import Plan
+from drawdown.report.select import ReportInputs
 from drawdown.scenario.model import Scenario
 from drawdown.simulate.result import SimulationResult
 
@@ -40,6 +41,7 @@ class VariantRecord:
     runs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # where the answer's time went
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # drawing later
+    inputs: ReportInputs | None = field(default=None, repr=False)  # until the figures are drawn
 
     def summary(self) -> dict[str, Any]:
         """The row of the variants list: name, what changed and the key figures."""

@@ -97,7 +97,9 @@ class Workbench:
         baseline_result = self.simulator.run(
             [self._base_prepared], runs=settings.runs, seed=self.seed, room=self.room
         )[0]
-        page = figures.draw_figures(scenario, plan, baseline_result, self.drawer)
+        page = figures.draw_figures(
+            figures.page_inputs(scenario, plan, baseline_result), self.drawer
+        )
         base = (scenario, plan, baseline_result)
         record = VariantRecord(
             "baseline",
@@ -223,12 +225,13 @@ class Workbench:
         note: str = "",
     ) -> VariantRecord:
         timing = dict(seconds or {})
+        inputs = figures.page_inputs(scenario, plan, result)
         if draw:
             started = time.perf_counter()
-            page = figures.draw_figures(scenario, plan, result, self.drawer)
+            page = figures.draw_figures(inputs, self.drawer)
             timing["figures"] = time.perf_counter() - started
         else:
-            page = {"headline": figures.headline_of(scenario, plan, result), "figures": None}
+            page = {"headline": figures.headline_of(inputs), "figures": None}
         record = VariantRecord(
             self.variants.new_id(),
             whatif.name,
@@ -242,6 +245,7 @@ class Workbench:
             note,
             whatif.runs,
             {k: round(v, 3) for k, v in timing.items()},
+            inputs=None if draw else inputs,
         )
         self.variants.add(record)
         return record
@@ -254,9 +258,11 @@ class Workbench:
         with record.lock:
             if record.page.get("figures") is None:
                 started = time.perf_counter()
-                record.page = figures.draw_figures(
-                    record.scenario, record.plan, record.result, self.drawer
+                inputs = record.inputs or figures.page_inputs(
+                    record.scenario, record.plan, record.result
                 )
+                record.page = figures.draw_figures(inputs, self.drawer)
+                record.inputs = None  # drawn: the page no longer needs them
                 record.seconds["figures"] = round(time.perf_counter() - started, 3)
         return list(record.page["figures"])
 
