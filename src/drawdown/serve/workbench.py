@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ from drawdown.serve.whatif import WhatIf, read_whatif
 from drawdown.simulate.result import SimulationResult
 from drawdown.simulate.variant_results import Layout, fits, rounded
 
+#: What an export writes that the page may fetch, by the name in its address.
+EXPORTS = {"report.html": "results/report.html", "scenario.zip": "scenario.zip"}
 PAIRED_KEEP = 4  # extra baselines kept for pairing, one per (layout, runs)
 #: The what-if the session's layout makes room for: the most draws a run may need short of
 #: extreme threats (a what-if that needs more gets a layout, and a baseline, of its own).
@@ -295,8 +298,9 @@ class Workbench:
 
     # -- Export ------------------------------------------------------------------------------
     def export(self, variant_id: str) -> dict[str, str]:
-        """Write the variant as a scenario folder and as the offline HTML report, under the
-        server's own exports folder (never a path from the browser)."""
+        """Write the variant as a scenario folder (and that folder as a zip to download) and
+        as the offline HTML report, under the server's own exports folder (never a path from
+        the browser)."""
         record = self.variants.get(variant_id)
         if record is None:
             raise unknown_variant(variant_id)
@@ -306,6 +310,7 @@ class Workbench:
         folder = self.settings.exports / record.id
         with self.compute:
             scenario_dir = save_scenario(record.scenario, folder / "scenario")
+            zip_scenario(scenario_dir, folder / EXPORTS["scenario.zip"], _zip_root(record))
             manifest = {"workbench variant": f"{record.name} ({record.changes})"}
             if record.plan_note:
                 manifest["plan note"] = record.plan_note
@@ -317,20 +322,39 @@ class Workbench:
             "scenario_folder": str(scenario_dir.resolve()),
             "report": str(Path(report).resolve()),
             "report_url": f"/exports/{record.id}/report.html",
+            "zip_url": f"/exports/{record.id}/scenario.zip",
             "validate": f"drawdown validate {scenario_dir.resolve()}",
         }
 
-    def exported_report(self, variant_id: str) -> Path | None:
-        """The report an export wrote for this variant id, if any (ids only, no paths)."""
+    def exported(self, variant_id: str, name: str) -> tuple[Path, str] | None:
+        """A file an export wrote for this variant (`EXPORTS` names them: ids and fixed
+        names only, never a path), if it exists, and the name a download of it gets."""
         record = self.variants.get(variant_id)
-        if record is None:
+        if record is None or name not in EXPORTS:
             return None
-        path = self.settings.exports / record.id / "results" / "report.html"
-        return path if path.is_file() else None
+        path = self.settings.exports / record.id / EXPORTS[name]
+        return (path, f"{_zip_root(record)}-{name}") if path.is_file() else None
 
     def close(self) -> None:
         self.replanner.shutdown()
         self.drawer.close()
+
+
+def _zip_root(record: VariantRecord) -> str:
+    """The folder a downloaded zip unpacks to: the scenario's name and the variant's id."""
+    return f"{record.scenario.name}-{record.id}"
+
+
+def zip_scenario(folder: Path, target: Path, root: str) -> Path:
+    """`folder`'s files in a zip at `target`, under one folder `root` (written whole, then
+    moved into place, so a download never reads half a zip)."""
+    partial = target.with_name(target.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                archive.write(path, f"{root}/{path.name}")
+    partial.replace(target)
+    return target
 
 
 def unknown_variant(variant_id: object) -> UnknownVariant:
