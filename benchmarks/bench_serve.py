@@ -55,9 +55,12 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def start_server(runs: int, exports: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    runs: int, exports: Path, workers: int | None
+) -> tuple[subprocess.Popen[str], str]:
     command = [*DRAWDOWN, "serve", "minusma-2023", "--port", "0", "--runs", str(runs)]
-    command += ["--exports", str(exports), "--draw-workers", str(workers)]
+    command += ["--exports", str(exports)]
+    command += [] if workers is None else ["--draw-workers", str(workers)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
     for line in process.stdout:
@@ -108,7 +111,10 @@ def main() -> None:
     parser.add_argument("--whatifs", type=int, default=5)
     parser.add_argument("--no-replan", action="store_true")
     parser.add_argument(
-        "--draw-workers", type=int, default=0, help="the server's --draw-workers (0: in-process)"
+        "--draw-workers",
+        type=int,
+        default=None,
+        help="the server's --draw-workers (0: in-process; default: the server's default)",
     )
     args = parser.parse_args()
     values = ["0.5", "0.6", "0.7", "0.55", "0.65", "0.45", "0.75", "0.35"][: args.whatifs]
