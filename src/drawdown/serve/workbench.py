@@ -20,9 +20,11 @@ from __future__ import annotations
 import threading
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from drawdown.errors import Problem
 from drawdown.plan.model import Plan
@@ -36,8 +38,16 @@ from drawdown.serve.whatif import WhatIf, read_whatif
 from drawdown.simulate.result import SimulationResult
 from drawdown.simulate.variant_results import Layout, fits, rounded
 
+if TYPE_CHECKING:
+    from drawdown.simulate.inputs import Compiled
+
 #: What an export writes that the page may fetch, by the name in its address.
 EXPORTS = {"report.html": "results/report.html", "scenario.zip": "scenario.zip"}
+#: Said of a what-if the current plan executes exactly as the baseline.
+NO_EFFECT_NOTE = (
+    "this change leaves the current plan's execution as it is (the plan fixes what it "
+    "uses): Re-plan to see what it changes"
+)
 PAIRED_KEEP = 4  # extra baselines kept for pairing, one per (layout, runs)
 #: The what-if the session's layout makes room for: the most draws a run may need short of
 #: extreme threats (a what-if that needs more gets a layout, and a baseline, of its own).
@@ -185,8 +195,9 @@ class Workbench:
         paired = (self.scenario, self.plan, base)
         # the simulation's time includes the baseline's when it needed a layout of its own
         seconds = {"simulate": time.perf_counter() - started}
+        note = NO_EFFECT_NOTE if same_execution(prepared[1], self._base_prepared[1]) else ""
         return self._keep(
-            whatif, "simulate", prepared[0], self.plan, done[-1], paired, seconds, draw
+            whatif, "simulate", prepared[0], self.plan, done[-1], paired, seconds, draw, note
         )
 
     def _pair(self, room: Layout, runs: int, result: SimulationResult) -> SimulationResult:
@@ -338,6 +349,19 @@ class Workbench:
     def close(self) -> None:
         self.replanner.shutdown()
         self.drawer.close()
+
+
+def same_execution(a: Compiled, b: Compiled) -> bool:
+    """Whether the engine executes the plan identically under both (every compiled input
+    equal): a change the fixed plan never reads, such as more trucks than it dispatches."""
+    for f in fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            if not (np.shape(x) == np.shape(y) and np.array_equal(x, y, equal_nan=True)):
+                return False
+        elif x != y:
+            return False
+    return True
 
 
 def _zip_root(record: VariantRecord) -> str:
