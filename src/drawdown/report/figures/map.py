@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from typing import Any
 
 import numpy as np
 from matplotlib import colormaps
@@ -142,7 +143,9 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
 #: Where adjustText put the names, by all it depends on (the names, their sites, the axes as
 #: laid out): a map redrawn with other route colours (a what-if on threats) reuses the
 #: placement instead of searching again, most of the map's drawing time. Bounded.
-_PLACED: OrderedDict[tuple[object, ...], tuple[object, ...]] = OrderedDict()
+Point = tuple[float, float]
+Placement = tuple[Point, tuple[Point, Point] | None]  # a name's place, its leader's ends
+_PLACED: OrderedDict[tuple[object, ...], tuple[Placement, ...]] = OrderedDict()
 _PLACED_SIZE = 16
 
 
@@ -160,7 +163,7 @@ def _spread_labels(ax: Axes, labels: list[Text], points: list[tuple[float, float
     for label in labels:
         label.set_in_layout(False)
     figure.draw_without_rendering()  # adjustText measures the texts as laid out
-    arrowprops = {"arrowstyle": "-", "color": MUTED, "linewidth": 0.5}
+    arrowprops: dict[str, Any] = {"arrowstyle": "-", "color": MUTED, "linewidth": 0.5}
     key = _placement_key(ax, labels, points)
     placed = _PLACED.get(key)
     if placed is None:
@@ -175,8 +178,8 @@ def _spread_labels(ax: Axes, labels: list[Text], points: list[tuple[float, float
             iter_lim=500,  # a bound on the work, never a clock: the same labels every time
             arrowprops=arrowprops,
         )
-        ends = {id(a.patchA): a._posA_posB for a in arrows}  # noqa: SLF001 (no public getter)
-        placed = tuple((label.get_position(), ends.get(id(label))) for label in labels)
+        leaders = {id(a.patchA): a._posA_posB for a in arrows}  # noqa: SLF001 (no getter)
+        placed = tuple((label.get_position(), leaders.get(id(label))) for label in labels)
         _PLACED[key] = placed
         while len(_PLACED) > _PLACED_SIZE:
             _PLACED.popitem(last=False)
@@ -195,7 +198,7 @@ def _spread_labels(ax: Axes, labels: list[Text], points: list[tuple[float, float
                     FancyArrowPatch(
                         posA=start,
                         posB=end,
-                        patchA=label,
+                        patchA=label,  # type: ignore[arg-type]  # as adjustText passes it
                         transform=label.get_transform(),
                         **arrowprops,
                     )
@@ -211,7 +214,14 @@ def _placement_key(
     """What adjustText's placement depends on: each name, its place and look, the sites,
     and the axes as laid out (position, limits, data to display)."""
     texts = tuple(
-        (t.get_text(), t.get_position(), t.get_fontsize(), t.get_ha(), t.get_va(), t.get_style())
+        (
+            t.get_text(),
+            t.get_position(),
+            t.get_fontsize(),
+            t.get_horizontalalignment(),
+            t.get_verticalalignment(),
+            t.get_fontstyle(),
+        )
         for t in labels
     )
     corners = ax.transData.transform([(ax.get_xlim()[0], ax.get_ylim()[0]), (1.0, 1.0)])
