@@ -14,9 +14,10 @@ import math
 import multiprocessing
 import pickle
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict
 from typing import Any
 
@@ -67,6 +68,9 @@ class Drawer:
         self._size = cache_size
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
+        # a what-if's figures start as soon as its numbers are known (`later`), while the
+        # numbers are sent; two at a time, as the workers draw one what-if's side by side
+        self._later = ThreadPoolExecutor(2, thread_name_prefix="drawdown-draw")
         if workers > 1:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
@@ -100,7 +104,18 @@ class Drawer:
                 self._cache.popitem(last=False)
         return [svg or "" for svg in found]
 
+    def later(self, inputs: ReportInputs) -> Future[tuple[dict[str, Any], float]]:
+        """Start drawing a variant's page (`draw_figures`) now; the future gives the page
+        and the seconds its drawing took."""
+
+        def draw() -> tuple[dict[str, Any], float]:
+            started = time.perf_counter()
+            return draw_figures(inputs, self), time.perf_counter() - started
+
+        return self._later.submit(draw)
+
     def close(self) -> None:
+        self._later.shutdown(wait=False, cancel_futures=True)
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
 

@@ -11,11 +11,11 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
 from drawdown.plan.model import Plan
-from drawdown.report.select import ReportInputs
 from drawdown.scenario.model import Scenario
 from drawdown.simulate.result import SimulationResult
 
@@ -41,7 +41,8 @@ class VariantRecord:
     runs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # where the answer's time went
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # drawing later
-    inputs: ReportInputs | None = field(default=None, repr=False)  # until the figures are drawn
+    # the page being drawn (`Drawer.later`), until `figures_of` takes it
+    drawing: Future[tuple[dict[str, Any], float]] | None = field(default=None, repr=False)
 
     def summary(self) -> dict[str, Any]:
         """The row of the variants list: name, what changed and the key figures."""

@@ -240,11 +240,13 @@ class Workbench:
     ) -> VariantRecord:
         timing = dict(seconds or {})
         inputs = figures.page_inputs(scenario, plan, result)
+        drawing = None
         if draw:
             started = time.perf_counter()
             page = figures.draw_figures(inputs, self.drawer)
             timing["figures"] = time.perf_counter() - started
-        else:
+        else:  # drawn while the numbers are made and sent; `figures_of` waits for them
+            drawing = self.drawer.later(inputs)
             page = {"headline": figures.headline_of(inputs), "figures": None}
         record = VariantRecord(
             self.variants.new_id(),
@@ -259,7 +261,7 @@ class Workbench:
             note,
             whatif.runs,
             {k: round(v, 3) for k, v in timing.items()},
-            inputs=None if draw else inputs,
+            drawing=drawing,
         )
         self.variants.add(record)
         return record
@@ -271,13 +273,12 @@ class Workbench:
             raise unknown_variant(variant_id)
         with record.lock:
             if record.page.get("figures") is None:
-                started = time.perf_counter()
-                inputs = record.inputs or figures.page_inputs(
-                    record.scenario, record.plan, record.result
-                )
-                record.page = figures.draw_figures(inputs, self.drawer)
-                record.inputs = None  # drawn: the page no longer needs them
-                record.seconds["figures"] = round(time.perf_counter() - started, 3)
+                if record.drawing is None:  # e.g. the drawing was cancelled at shutdown
+                    inputs = figures.page_inputs(record.scenario, record.plan, record.result)
+                    record.drawing = self.drawer.later(inputs)
+                record.page, took = record.drawing.result()
+                record.drawing = None
+                record.seconds["figures"] = round(took, 3)
         return list(record.page["figures"])
 
     # -- Re-plan -----------------------------------------------------------------------------
