@@ -37,6 +37,12 @@ from drawdown.simulate.result import SimulationResult
 #: The report figures the page shows, in page order.
 PAGE_FIGURES = ("map", "gantt", "fan", "cargo-outcome", "protection")
 CACHE_SIZE = 64
+#: Figures drawn in this process even with workers: the map keeps where its names were placed
+#: (`report.figures.map`), which only helps if every map is drawn in one process.
+DRAWN_HERE = ("map",)
+#: Matplotlib is not thread-safe and saving an SVG sets process-wide rcParams (its id salt):
+#: one figure at a time in this process, whichever drawer draws it.
+DRAWING = threading.Lock()
 #: which way a key figure gets better (the page colours a clear difference by it)
 BETTER = {"p_out_on_time": "higher", "teu_handed_over": "", "vehicles_handed_over": ""}
 
@@ -83,12 +89,16 @@ class Drawer:
             frames = [self._frames.get(f.key) for f in figures]
         todo = [i for i, svg in enumerate(found) if svg is None]
         args = {i: (figures[i].plot, figures[i].data, figures[i].key, frames[i]) for i in todo}
-        if self._pool is not None and len(todo) > 1:
-            futures = {i: self._pool.submit(draw_svg, *args[i]) for i in todo}
-            results = {i: future.result() for i, future in futures.items()}
-        else:
-            with self._lock:
-                results = {i: draw_svg(*args[i]) for i in todo}
+        pooled = self._pool is not None and len(todo) > 1
+        here = [i for i in todo if not pooled or figures[i].key in DRAWN_HERE]
+        futures = {
+            i: self._pool.submit(draw_svg, *args[i])
+            for i in todo
+            if self._pool is not None and i not in here
+        }
+        with DRAWING:  # while the workers draw the others
+            results = {i: draw_svg(*args[i]) for i in here}
+        results.update({i: future.result() for i, future in futures.items()})
         drawn = {i: svg for i, (svg, _) in results.items()}
         with self._lock:
             for i, (_, frame) in results.items():

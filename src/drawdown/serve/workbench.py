@@ -326,9 +326,14 @@ class Workbench:
             manifest = {"workbench variant": f"{record.name} ({record.changes})"}
             if record.plan_note:
                 manifest["plan note"] = record.plan_note
-            report = build_report(
-                record.scenario, record.plan, record.result, folder / "results", manifest=manifest
-            )
+            with figures.DRAWING:  # the report draws with matplotlib in this process too
+                report = build_report(
+                    record.scenario,
+                    record.plan,
+                    record.result,
+                    folder / "results",
+                    manifest=manifest,
+                )
         return {
             "id": record.id,
             "scenario_folder": str(scenario_dir.resolve()),
