@@ -57,10 +57,14 @@ def _page_figures(bench: Workbench, record_id: str) -> list:  # type: ignore[typ
 
 
 def test_a_whatif_drawn_in_the_baselines_frame_is_the_reports_own_svg(bench: Workbench) -> None:
-    """A what-if's figures, drawn in the frame the baseline's were laid out in, are byte for
-    byte what the report's own layout draws of them."""
-    record = bench.simulate(bench.read({"changes": [{"name": "clearance.road.approval",
-                                                     "value": "0.5"}]}), draw=False)  # fmt: skip
+    """A what-if's figures, drawn in the frame the baseline's were laid out in (the map, which
+    places its names as it is plotted, laid out afresh), are byte for byte what the report's
+    own layout draws of them."""
+    changes = [
+        {"name": "clearance.road.approval", "value": "0.5"},
+        {"name": "threat.ied.rate", "value": "*3"},  # new route colours: the map is redrawn
+    ]
+    record = bench.simulate(bench.read({"changes": changes}), draw=False)
     figures = _page_figures(bench, record.id)
     drawer = Drawer()
     drawer.svgs(_page_figures(bench, "baseline"))  # learns each kind's frame
@@ -69,6 +73,8 @@ def test_a_whatif_drawn_in_the_baselines_frame_is_the_reports_own_svg(bench: Wor
         expected = [render.to_svg(render.draw(f.plot, f.data), f.key) for f in figures]
     assert framed == expected
     assert [f["svg"] for f in bench.figures_of(record.id)] == expected  # the page's own
+    baseline_map = next(f for f in _page_figures(bench, "baseline") if f.key == "map")
+    assert baseline_map.data.routes != figures[0].data.routes  # type: ignore[attr-defined]
 
 
 def test_a_figure_whose_margins_differ_is_laid_out_afresh(bench: Workbench) -> None:

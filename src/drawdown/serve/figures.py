@@ -40,6 +40,9 @@ CACHE_SIZE = 64
 #: Figures drawn in this process even with workers: the map keeps where its names were placed
 #: (`report.figures.map`), which only helps if every map is drawn in one process.
 DRAWN_HERE = ("map",)
+#: Figures always laid out afresh: the map places its names while it is plotted, measuring
+#: the axes as the layout leaves them, so a frame set after plotting would misplace them.
+UNFRAMED = ("map",)
 #: Matplotlib is not thread-safe and saving an SVG sets process-wide rcParams (its id salt):
 #: one figure at a time in this process, whichever drawer draws it.
 DRAWING = threading.Lock()
@@ -50,7 +53,7 @@ BETTER = {"p_out_on_time": "higher", "teu_handed_over": "", "vehicles_handed_ove
 def draw_svg(plot: Any, data: Any, key: str, frame: Frame | None = None) -> tuple[str, Frame]:
     """One figure as inline SVG, exactly as the report draws it, and the frame it was drawn
     in (`serve.frames`: a later figure of its kind skips the layout); also run in workers."""
-    fig, framed = draw_framed(plot, data, frame)
+    fig, framed = draw_framed(plot, data, None if key in UNFRAMED else frame)
     svg = render.to_svg(fig, key)  # saving lays out a figure drawn without a frame
     return svg, frame if framed and frame is not None else frame_of(fig)
 
