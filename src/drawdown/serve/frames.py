@@ -9,7 +9,8 @@ first figure of a kind and keeps where its axes went (a `Frame`); a later figure
 whose margin texts match is drawn with its axes put there, without a layout engine, giving
 the SVG a fresh layout gives (byte for byte, or within a hundredth of a point). When the
 texts differ (another scenario, longer numbers), the figure is laid out afresh and its frame
-replaces the old one.
+replaces the old one. A figure that measures itself while it is plotted (the map places its
+names on the laid-out axes) cannot be framed: its caller lays it out every time.
 """
 
 from __future__ import annotations
