@@ -88,3 +88,23 @@ def test_a_figure_whose_margins_differ_is_laid_out_afresh(bench: Workbench) -> N
         again, kept = draw_svg(gantt.plot, gantt.data, gantt.key, other)
     assert not framed
     assert again == svg and kept == frame
+
+
+def test_pages_drawn_ahead_are_bounded(bench: Workbench) -> None:
+    """At most MAX_LATER pages are drawn ahead of their request; past that a page is drawn
+    when asked, so answers whose figures nobody fetches cannot pile up work."""
+    from drawdown.serve.figures import MAX_LATER
+
+    base = bench.variants.baseline
+    inputs = page_inputs(base.scenario, base.plan, base.result)
+    drawer = Drawer()
+    try:
+        with DRAWING:  # nothing gets drawn while the queue fills
+            ahead = [drawer.later(inputs) for _ in range(MAX_LATER)]
+            assert all(f is not None for f in ahead)
+            assert drawer.later(inputs) is None
+        pages = [f.result()[0] for f in ahead if f is not None]
+        assert all(p["figures"] == pages[0]["figures"] for p in pages)
+        assert drawer.later(inputs) is not None  # room again once they are drawn
+    finally:
+        drawer.close()

@@ -37,6 +37,7 @@ from drawdown.simulate.result import SimulationResult
 #: The report figures the page shows, in page order.
 PAGE_FIGURES = ("map", "gantt", "fan", "cargo-outcome", "protection")
 CACHE_SIZE = 64
+MAX_LATER = 8  # pages drawn ahead of their request at most
 #: Figures drawn in this process even with workers: the map keeps where its names were placed
 #: (`report.figures.map`), which only helps if every map is drawn in one process.
 DRAWN_HERE = ("map",)
@@ -80,6 +81,7 @@ class Drawer:
         # a what-if's figures start as soon as its numbers are known (`later`), while the
         # numbers are sent; two at a time, as the workers draw one what-if's side by side
         self._later = ThreadPoolExecutor(2, thread_name_prefix="drawdown-draw")
+        self._waiting = 0  # pages started by `later` and not yet drawn
         if workers > 1:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
@@ -117,13 +119,22 @@ class Drawer:
                 self._cache.popitem(last=False)
         return [svg or "" for svg in found]
 
-    def later(self, inputs: ReportInputs) -> Future[tuple[dict[str, Any], float]]:
+    def later(self, inputs: ReportInputs) -> Future[tuple[dict[str, Any], float]] | None:
         """Start drawing a variant's page (`draw_figures`) now; the future gives the page
-        and the seconds its drawing took."""
+        and the seconds its drawing took. None when `MAX_LATER` pages already wait (answers
+        whose figures nobody fetched must not pile up work): draw it when asked."""
+        with self._lock:
+            if self._waiting >= MAX_LATER:
+                return None
+            self._waiting += 1
 
         def draw() -> tuple[dict[str, Any], float]:
-            started = time.perf_counter()
-            return draw_figures(inputs, self), time.perf_counter() - started
+            try:
+                started = time.perf_counter()
+                return draw_figures(inputs, self), time.perf_counter() - started
+            finally:
+                with self._lock:
+                    self._waiting -= 1
 
         return self._later.submit(draw)
 
