@@ -116,6 +116,9 @@ def test_workbench_in_chromium(server, cli, tmp_path: Path) -> None:  # type: ig
             download = info.value
             assert download.suggested_filename.endswith("-scenario.zip")
             download.save_as(tmp_path / "variant.zip")
+            with page.expect_download(timeout=60_000) as saved:
+                page.click("#export-report-file")
+            assert saved.value.suggested_filename.endswith("-report.html")
             with page.expect_popup(timeout=60_000) as popup:
                 page.click("#export-report")
             report = popup.value

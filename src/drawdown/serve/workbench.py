@@ -343,6 +343,7 @@ class Workbench:
             "report": str(Path(report).resolve()),
             "report_url": f"/exports/{record.id}/report.html",
             "zip_url": f"/exports/{record.id}/scenario.zip",
+            "report_name": f"{_zip_root(record)}-report.html",
             "validate": f"drawdown validate {scenario_dir.resolve()}",
         }
 
