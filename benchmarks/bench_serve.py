@@ -10,8 +10,11 @@ CPU time per answer (its drawing workers' included) read from /proc, so the load
 processes on the machine does not count. The reference, measured in the same run, is the
 CLI's way to the same answer:
 `drawdown compare minusma-2023 --set clearance.road.approval=V --same-plan --runs 2000 -o DIR`
-(plans once, simulates both options, writes the tables and figures). A re-plan through the
-page is timed against `drawdown plan minusma-2023` followed by that same compare.
+(plans once, simulates both options, writes the tables and figures). The floor, also
+measured in the same run, is the engine alone on the same what-if (the baseline export's
+scenario and plan, in this process): what the workbench adds to it is the paired
+statistics, the report's numbers, the figures and HTTP. A re-plan through the page is timed
+against `drawdown plan minusma-2023` followed by that same compare.
 Target (issue 15): a what-if of 2,000 runs on a fixed plan answers in <= 1 s.
 """
 
@@ -55,9 +58,12 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def start_server(runs: int, exports: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    runs: int, exports: Path, workers: int | None
+) -> tuple[subprocess.Popen[str], str]:
     command = [*DRAWDOWN, "serve", "minusma-2023", "--port", "0", "--runs", str(runs)]
-    command += ["--exports", str(exports), "--draw-workers", str(workers)]
+    command += ["--exports", str(exports)]
+    command += [] if workers is None else ["--draw-workers", str(workers)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
     for line in process.stdout:
@@ -95,6 +101,25 @@ def replan(client: httpx.Client, origin: str, value: str, runs: int) -> float:
     return time.perf_counter() - started
 
 
+def engine_alone(folder: Path, value: str, runs: int, repeats: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of the engine alone on the same what-if (the floor under
+    the workbench's answer): the baseline export's scenario and plan, in this process,
+    through the same variant front door the workbench calls, after one warm-up."""
+    from drawdown.results import load_run
+    from drawdown.simulate.variant_results import VariantSimulator
+
+    run = load_run(folder)
+    sim = VariantSimulator(run.scenario, run.plan)
+    walls, cpus = [], []
+    for i in range(repeats + 1):
+        cpu, started = time.process_time(), time.perf_counter()
+        sim.run([sim.prepare([f"clearance.road.approval={value}"])], runs=runs, seed=1)
+        if i:  # the first run compiles and warms caches
+            walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def cli(args: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one CLI command."""
     cpu, started = children_cpu(), time.perf_counter()
@@ -108,7 +133,10 @@ def main() -> None:
     parser.add_argument("--whatifs", type=int, default=5)
     parser.add_argument("--no-replan", action="store_true")
     parser.add_argument(
-        "--draw-workers", type=int, default=0, help="the server's --draw-workers (0: in-process)"
+        "--draw-workers",
+        type=int,
+        default=None,
+        help="the server's --draw-workers (0: in-process; default: the server's default)",
     )
     args = parser.parse_args()
     values = ["0.5", "0.6", "0.7", "0.55", "0.65", "0.45", "0.75", "0.35"][: args.whatifs]
@@ -133,6 +161,9 @@ def main() -> None:
                         f"figures {parts[-1]['figures']:.2f} s)"
                     )
                 replan_s = None if args.no_replan else replan(client, origin, "0.6", args.runs)
+                exported = client.post(
+                    f"{origin}/api/variants/baseline/export", headers={"Origin": origin}
+                ).json()["export"]
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=60)
@@ -140,6 +171,9 @@ def main() -> None:
         compare += ["--same-plan", "--runs", str(args.runs), "-o", str(tmp / "cli")]
         cli_wall, cli_cpu = cli(compare)
         print(f"  CLI compare --same-plan: {cli_wall:.2f} s wall, {cli_cpu:.2f} s CPU")
+        results = Path(exported["report"]).parent
+        engine_wall, engine_cpu = engine_alone(results, "0.5", args.runs, 3)
+        print(f"  engine alone (same what-if): {engine_wall:.2f} s wall, {engine_cpu:.2f} s CPU")
         if replan_s is not None:
             plan_wall, _ = cli(["plan", "minusma-2023", "-o", str(tmp / "plan")])
             print(f"  CLI plan: {plan_wall:.2f} s wall")
@@ -155,6 +189,11 @@ def main() -> None:
     print(f"    of which simulate {simulate_s:.2f} s, figures {figures_s:.2f} s (server clock)")
     print(f"  CLI (compare --same-plan -o): {cli_wall:.2f} s wall, {cli_cpu:.2f} s CPU")
     print(f"  ratio workbench / CLI: {wall / cli_wall:.3f} wall, {cpu / cli_cpu:.3f} CPU")
+    print(f"  engine alone: {engine_wall:.2f} s wall, {engine_cpu:.2f} s CPU (the floor)")
+    print(
+        f"  ratio workbench / engine alone: {wall / engine_wall:.2f} wall, "
+        f"{cpu / engine_cpu:.2f} CPU"
+    )
     print(f"  target met: {'yes' if wall <= TARGET_S else 'no'} ({wall:.2f} s)")
     if replan_s is not None:
         print(f"re-plan through the page (plan + stress test): {replan_s:.1f} s")

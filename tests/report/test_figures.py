@@ -38,3 +38,30 @@ def test_map_names_the_host_country(tiny: Scenario, tiny_plan: Plan, tiny_views)
     hosts = [o.name for o in data.outlines if o.host]  # type: ignore[attr-defined]
     assert hosts == ["Mali"]
     assert len(data.outlines) >= 3  # type: ignore[attr-defined]
+
+
+def test_map_names_placed_once_are_placed_the_same_again(
+    tiny: Scenario, tiny_plan: Plan, tiny_views: SimulationViews
+) -> None:
+    """A map redrawn with other route colours (a what-if on threats) reuses where the names
+    went and is byte for byte the map drawn from scratch."""
+    import dataclasses
+
+    from drawdown.report import render
+    from drawdown.report.figures import map as site_map
+
+    fig = next(f for f in figures(ReportInputs(tiny, tiny_plan, tiny_views)) if f.key == "map")
+    routes = tuple(
+        dataclasses.replace(r, incidents_per_convoy=r.incidents_per_convoy * 3 + 0.01)
+        for r in fig.data.routes  # type: ignore[attr-defined]
+    )
+    hotter = dataclasses.replace(fig.data, routes=routes)  # type: ignore[type-var]
+
+    def svg(data: object) -> str:
+        return render.to_svg(render.draw(fig.plot, data), fig.key)  # type: ignore[arg-type]
+
+    site_map._PLACED.clear()
+    first, again = svg(fig.data), svg(hotter)
+    assert len(site_map._PLACED) == 1  # the names were placed once
+    site_map._PLACED.clear()
+    assert again == svg(hotter) and again != first

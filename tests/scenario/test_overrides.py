@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -98,3 +99,36 @@ def test_parse_gives_canonical_names(tiny: Scenario) -> None:
     assert parse_override("speed.wet=*0.8", tiny).name == "link.road.wet_km_per_day"
     assert parse_override("trucks.count=5", tiny).name == "trucks.*.count"
     assert str(parse_override("threat.ied.rate=*1.5", tiny)) == "threat.ied.rate=*1.5"
+
+
+def test_a_clearance_is_changed_by_mode_and_region_together() -> None:
+    """`clearance.road:north.approval` changes the road rows of the north region and no
+    other row; a pair no row has is refused."""
+    s = drawdown.load_scenario("minusma-2023")
+    changed = apply_overrides(s, ["clearance.road:north.approval=0.25"])
+    for old, new in zip(s.clearances, changed.clearances, strict=True):
+        hit = (old.mode, old.region) == ("road", "north")
+        assert new.approval == (0.25 if hit else old.approval)
+    assert sum(c.approval == 0.25 for c in changed.clearances) == 1
+    with pytest.raises(InputError):
+        apply_overrides(s, ["clearance.river:north.approval=0.5"])
+
+
+def test_a_mode_and_region_clearance_is_patched_as_compiled(tiny: Scenario) -> None:
+    """The stress test's variant compiler patches a clearance named by mode and region
+    (`road:*` on the tiny case) as a full compile of the overridden scenario does."""
+    import numpy as np
+
+    from drawdown.plan import greedy_plan
+    from drawdown.simulate.inputs import compile_inputs
+    from drawdown.simulate.variants import VariantCompiler
+
+    plan = greedy_plan(tiny)
+    overrides = [parse_override("clearance.road:*.approval=0.4", tiny)]
+    fast, _ = VariantCompiler(tiny, plan).compile_variant(overrides)
+    full = compile_inputs(apply_overrides(tiny, overrides), plan)
+    assert not np.allclose(full.mv_approval, compile_inputs(tiny, plan).mv_approval)
+    for field in dataclasses.fields(full):
+        a, b = getattr(fast, field.name), getattr(full, field.name)
+        if isinstance(b, np.ndarray):
+            assert a.shape == b.shape and np.allclose(a, b), field.name

@@ -113,6 +113,8 @@ def test_foreign_origin_and_host_are_refused(server) -> None:  # type: ignore[no
         "/static/..%2f..%2f__init__.py",
         "/exports/..%2f..%2fetc/report.html",
         "/exports/../../etc/passwd",
+        "/exports/baseline/scenario.yaml",
+        "/exports/baseline/..%2f..%2fscenario.zip",
         "/api/variants/..%2f..%2fetc",
         "/api/variants/v1-zzzzzz",
     ],
@@ -151,6 +153,28 @@ def test_export_writes_a_scenario_folder_and_the_report(server, cli) -> None:  #
     report = _get(server, done["report_url"])
     assert report.status_code == 200 and "<svg" in report.text
     assert "clearance.road.approval=0.5" in report.text  # the manifest names the variant
+
+
+def test_export_downloads_as_a_zip_that_validates(server, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The exported scenario folder downloads as a zip of one folder; unpacked, it passes
+    `drawdown validate` and has the variant's change in it."""
+    import zipfile
+
+    variant = _post(server, "/api/simulate", ROAD_HALF).json()["variant"]
+    done = _post(server, f"/api/variants/{variant['id']}/export").json()["export"]
+    download = _get(server, done["zip_url"])
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "application/zip"
+    assert f"{variant['id']}-scenario.zip" in download.headers["content-disposition"]
+    (tmp_path / "got.zip").write_bytes(download.content)
+    with zipfile.ZipFile(tmp_path / "got.zip") as archive:
+        roots = {name.split("/")[0] for name in archive.namelist()}
+        assert len(roots) == 1 and "scenario.yaml" in {n.split("/")[1] for n in archive.namelist()}
+        archive.extractall(tmp_path / "unpacked")
+    folder = tmp_path / "unpacked" / roots.pop()
+    code, out = cli("validate", str(folder))
+    assert code == 0, out
+    assert "0.5" in (folder / "clearances.csv").read_text(encoding="utf-8")
 
 
 def test_old_variants_are_evicted(small_server) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -37,10 +38,11 @@ def _cards(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.browser
-def test_workbench_in_chromium(server, cli) -> None:  # type: ignore[no-untyped-def]
+def test_workbench_in_chromium(server, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Loads clean and offline; Simulate moves the headline and shows a paired difference;
     a bad value shows its message and the page keeps working; Re-plan completes; an export
-    writes a scenario folder that `drawdown validate` accepts."""
+    downloads a scenario folder (zip) that `drawdown validate` accepts, and opens the
+    offline report."""
     from playwright import sync_api
 
     foreign: list[str] = []
@@ -48,7 +50,9 @@ def test_workbench_in_chromium(server, cli) -> None:  # type: ignore[no-untyped-
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=_chromium(), args=ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            # routed for the whole context: the exported report's tab is offline too
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            page = context.new_page()
 
             def route(r) -> None:  # type: ignore[no-untyped-def]
                 if r.request.url.startswith(server.origin + "/"):
@@ -57,7 +61,7 @@ def test_workbench_in_chromium(server, cli) -> None:  # type: ignore[no-untyped-
                     foreign.append(r.request.url)
                     r.abort()
 
-            page.route("**/*", route)
+            context.route("**/*", route)
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(server.url, wait_until="load")
@@ -103,14 +107,28 @@ def test_workbench_in_chromium(server, cli) -> None:  # type: ignore[no-untyped-
             page.wait_for_selector("#showing:has-text('re-planned')", timeout=30_000)
             assert "its own re-optimised plan" in page.locator("#showing-note").inner_text()
 
-            # export the first variant: a scenario folder and the offline report
+            # export the first variant: download its scenario folder, open its report
             row = page.locator("#variants tbody tr", has_text="roads at 0.4")
             row.locator("button.export").click()
             page.wait_for_selector("#export-report", timeout=120_000)
-            status = page.locator("#export-status").inner_text()
+            with page.expect_download(timeout=60_000) as info:
+                page.click("#export-zip")
+            download = info.value
+            assert download.suggested_filename.endswith("-scenario.zip")
+            download.save_as(tmp_path / "variant.zip")
+            with page.expect_download(timeout=60_000) as saved:
+                page.click("#export-report-file")
+            assert saved.value.suggested_filename.endswith("-report.html")
+            with page.expect_popup(timeout=60_000) as popup:
+                page.click("#export-report")
+            report = popup.value
+            report.wait_for_load_state("load")
+            assert report.locator("svg").count() >= 5
             assert errors == [] and foreign == []
         finally:
             browser.close()
-    folder = re.search(r"scenario folder (\S+) ", status).group(1)  # type: ignore[union-attr]
-    code, out = cli("validate", folder)
+    with zipfile.ZipFile(tmp_path / "variant.zip") as archive:
+        archive.extractall(tmp_path / "unpacked")
+    (folder,) = (tmp_path / "unpacked").iterdir()
+    code, out = cli("validate", str(folder))
     assert code == 0, out

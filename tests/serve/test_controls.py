@@ -54,3 +54,20 @@ def test_the_page_loads_nothing_from_the_network() -> None:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", text, re.I), path.name
         assert "@import" not in text and "cdn" not in text.lower(), path.name
+
+
+def test_clearance_is_offered_by_mode_in_each_region() -> None:
+    """MINUSMA's clearances differ by mode and region: each pair has its own approval and
+    delay control, showing that row's value."""
+    scenario = load_scenario("minusma-2023")
+    pairs = {c.name: c for c in controls(scenario) if c.group == "Clearance by mode and region"}
+    road_north = next(c for c in scenario.clearances if (c.mode, c.region) == ("road", "north"))
+    assert pairs["clearance.road:north.approval"].current == f"{road_north.approval:g}"
+    assert pairs["clearance.road:north.delay_mean_days"].label == "road in north: mean delay (days)"
+    expected = {
+        f"clearance.{c.mode}:{c.region}.{field}"
+        for c in scenario.clearances
+        if "*" not in (c.mode, c.region)
+        for field in ("approval", "delay_mean_days")
+    }
+    assert set(pairs) == expected

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from drawdown.pipeline import run_scenario
 from drawdown.serve import open_workbench
-from drawdown.serve.workbench import Settings, Workbench
+from drawdown.serve.workbench import NO_EFFECT_NOTE, Settings, Workbench
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
 
@@ -53,3 +53,15 @@ def test_a_scenario_without_threats_still_opens(tiny, tiny_greedy, tmp_path: Pat
         assert record.result.meta.runs == 30
     finally:
         bench.close()
+
+
+def test_a_change_the_fixed_plan_never_reads_says_so(bench: Workbench) -> None:
+    """A what-if the current plan executes exactly as the baseline (an objective weight: only
+    the planner reads it) is answered with the same outcomes and a note to re-plan; one
+    that changes the execution has no such note."""
+    weight = {"name": "objective.per_expected_death", "value": "*2"}
+    unread = bench.simulate(bench.read({"changes": [weight]}))
+    assert unread.plan_note == NO_EFFECT_NOTE
+    assert all(f["diff"] == 0 for f in unread.key_figures if f["diff"] is not None)
+    road = {"name": "clearance.road.approval", "value": "0.5"}
+    assert bench.simulate(bench.read({"changes": [road]})).plan_note == ""

@@ -57,7 +57,7 @@ def serve_command(
             "--draw-workers",
             min=0,
             help="Processes drawing a what-if's figures side by side (0: in the server's own "
-            "process; default: up to 4 where the machine has 4 cores or more).",
+            "process; default: one a core, up to 4, on 2 cores or more).",
         ),
     ] = None,
     exports: Annotated[
@@ -98,11 +98,12 @@ def serve_command(
 
 
 def default_draw_workers() -> int:
-    """Spare cores draw figures: up to 4 workers on 4 cores or more, else none."""
+    """One drawing worker a core, up to 4 (the page's four changing figures), on 2 cores or
+    more: the server waits while a what-if's figures are drawn, so every core can draw."""
     import os
 
     cores = os.cpu_count() or 1
-    return min(4, cores - 1) if cores >= 4 else 0
+    return min(4, cores) if cores >= 2 else 0
 
 
 def say(text: str) -> None:

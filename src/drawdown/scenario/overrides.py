@@ -1,8 +1,9 @@
 """Parameter overrides: one registry of names shared by compare, sensitivity and uncertainties.
 
 A name says which rows of which table change and which field: `<table>.<selector>.<field>`,
-e.g. `clearance.road.approval` (every road clearance row), `threat.ied.rate` (every roadside
-bomb row), `escort.north.convoys_per_day`, `trucks.*.count` (`trucks.count` for short). The
+e.g. `clearance.road.approval` (every road clearance row), `clearance.road:north.approval`
+(those of the north region), `threat.ied.rate` (every roadside bomb row),
+`escort.north.convoys_per_day`, `trucks.*.count` (`trucks.count` for short). The
 selector is a mode, kind, id, corridor, site or contingent depending on the table, or `*`
 for every row. Manifest settings have plain names: `deadline`, `policy.max_retries`,
 `calendar.rainy_months` (`6-9` or `7;8`), `calendar.rainy_months.first`.
@@ -42,13 +43,18 @@ def _by(*names: str) -> Callable[[Any], tuple[str, ...]]:
     return lambda row: tuple(str(getattr(row, n)) for n in names)
 
 
+def _mode_region(row: Any) -> tuple[str, ...]:
+    """A clearance row answers to its mode, its region, and both as `mode:region`."""
+    return (str(row.mode), str(row.region), f"{row.mode}:{row.region}")
+
+
 FAMILIES: tuple[Family, ...] = (
     Family(
         "clearance",
         "clearances",
         ("approval", "delay_mean_days"),
-        _by("mode", "region"),
-        "mode or region",
+        _mode_region,
+        "mode, region, or mode:region",
     ),
     Family(
         "threat",
@@ -156,7 +162,8 @@ def pattern_help(scenario: Scenario) -> list[str]:
     lines = []
     for fam in FAMILIES:
         rows = getattr(scenario, fam.attribute)
-        choices = sorted({s for row in rows for s in fam.selectors(row) if s and s != "*"})
+        found = {s for row in rows for s in fam.selectors(row) if s and s != "*"}
+        choices = sorted(found, key=lambda s: (":" in s, s))  # mode:region pairs last
         shown = "|".join(["*", *choices[:10]]) + ("|…" if len(choices) > 10 else "")
         lines.append(f"{fam.prefix}.<{shown}>.<{'|'.join(fam.fields)}>  ({fam.what})")
     for group, fields in MANIFEST_GROUPS.items():

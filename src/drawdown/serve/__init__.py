@@ -58,7 +58,10 @@ def open_workbench(
     else:
         say(f"optimising the plan of {scenario.name}…")
         plan = optimise(scenario)
-    say(f"stress-testing the plan ({settings.runs:,} runs, seed {settings.seed})…")
+    say(
+        f"stress-testing the plan ({settings.runs:,} runs, seed {settings.seed}) and drawing "
+        "its figures…"
+    )
     return Workbench(scenario, plan, settings, source=source)
 
 

@@ -217,10 +217,14 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
         return JSONResponse({"export": done})
 
     async def exported(request: Request) -> Response:
-        path = session.bench.exported_report(request.path_params["variant_id"])
-        if path is None:
-            return JSONResponse(simple_error("no exported report of that variant"), 404)
-        return FileResponse(path, media_type="text/html")
+        name = request.path_params["name"]
+        found = session.bench.exported(request.path_params["variant_id"], name)
+        if found is None:
+            return JSONResponse(simple_error(f"no exported {name[:40]} of that variant"), 404)
+        path, download = found
+        if name == "scenario.zip":
+            return FileResponse(path, media_type="application/zip", filename=download)
+        return FileResponse(path, media_type="text/html")  # shown in the browser
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return JSONResponse(simple_error("not found"), status_code=404)
@@ -241,7 +245,7 @@ def create_app(bench: Workbench, *, allowed_hosts: tuple[str, ...] = LOOPBACK_HO
         Route("/api/variants/{variant_id}", variant),
         Route("/api/variants/{variant_id}/figures", variant_figures),
         Route("/api/variants/{variant_id}/export", export, methods=["POST"]),
-        Route("/exports/{variant_id}/report.html", exported),
+        Route("/exports/{variant_id}/{name}", exported),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     hosts = sorted({h.strip("[]") for h in allowed_hosts} | set(allowed_hosts))

@@ -3,8 +3,8 @@
 Each control is one parameter name of `drawdown.scenario.overrides` with its current value,
 so what the page sends is exactly what `drawdown compare --set NAME=VALUE` reads and the
 server checks it with the same code. Groups: the declared uncertainties, the policy knobs,
-asset counts, host clearance by mode and by region, the calendar and the dated events (an
-event's dates, or a new event of a known kind).
+asset counts, host clearance by mode, by region and by mode in a region, the calendar and
+the dated events (an event's dates, or a new event of a known kind).
 """
 
 from __future__ import annotations
@@ -148,13 +148,16 @@ def asset_controls(s: Scenario) -> list[Control]:
 
 
 def clearance_controls(s: Scenario) -> list[Control]:
-    """Approval and mean delay for each mode, then for each region (the override names)."""
+    """Approval and mean delay for each mode, each region, and each mode in each region
+    (`clearance.road:north.approval`): the override names of the clearance rows."""
     out = []
+    concrete = [c for c in s.clearances if c.mode not in ("*", "") and c.region not in ("*", "")]
     modes = sorted({c.mode for c in s.clearances} - {"*", ""})
     regions = sorted({c.region for c in s.clearances} - {"*", ""})
-    for by, keys in (("mode", modes), ("region", regions)):
+    pairs = sorted({f"{c.mode}:{c.region}" for c in concrete})
+    for by, keys in (("mode", modes), ("region", regions), ("mode and region", pairs)):
         for key in keys:
-            rows = [c for c in s.clearances if getattr(c, by) == key]
+            rows = [c for c in s.clearances if key in (c.mode, c.region, f"{c.mode}:{c.region}")]
             for field, label, high in (
                 ("approval", "approval", 1.0),
                 ("delay_mean_days", "mean delay (days)", None),
@@ -163,7 +166,7 @@ def clearance_controls(s: Scenario) -> list[Control]:
                     Control(
                         f"Clearance by {by}",
                         f"clearance.{key}.{field}",
-                        f"{key}: {label}",
+                        f"{key.replace(':', ' in ')}: {label}",
                         _mean([float(getattr(c, field)) for c in rows]),
                         "number",
                         0.0,

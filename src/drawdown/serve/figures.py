@@ -14,9 +14,10 @@ import math
 import multiprocessing
 import pickle
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict
 from typing import Any
 
@@ -30,18 +31,32 @@ from drawdown.report.headline import headline
 from drawdown.report.registry import FIGURES
 from drawdown.report.select import ReportInputs
 from drawdown.scenario.model import Scenario
+from drawdown.serve.frames import Frame, draw_framed, frame_of
 from drawdown.simulate.result import SimulationResult
 
 #: The report figures the page shows, in page order.
 PAGE_FIGURES = ("map", "gantt", "fan", "cargo-outcome", "protection")
 CACHE_SIZE = 64
+MAX_LATER = 8  # pages drawn ahead of their request at most
+#: Figures drawn in this process even with workers: the map keeps where its names were placed
+#: (`report.figures.map`), which only helps if every map is drawn in one process.
+DRAWN_HERE = ("map",)
+#: Figures always laid out afresh: the map places its names while it is plotted, measuring
+#: the axes as the layout leaves them, so a frame set after plotting would misplace them.
+UNFRAMED = ("map",)
+#: Matplotlib is not thread-safe and saving an SVG sets process-wide rcParams (its id salt):
+#: one figure at a time in this process, whichever drawer draws it.
+DRAWING = threading.Lock()
 #: which way a key figure gets better (the page colours a clear difference by it)
 BETTER = {"p_out_on_time": "higher", "teu_handed_over": "", "vehicles_handed_over": ""}
 
 
-def draw_svg(plot: Any, data: Any, key: str) -> str:
-    """One figure as inline SVG, exactly as the report draws it (also run in workers)."""
-    return render.to_svg(render.draw(plot, data), key)
+def draw_svg(plot: Any, data: Any, key: str, frame: Frame | None = None) -> tuple[str, Frame]:
+    """One figure as inline SVG, exactly as the report draws it, and the frame it was drawn
+    in (`serve.frames`: a later figure of its kind skips the layout); also run in workers."""
+    fig, framed = draw_framed(plot, data, None if key in UNFRAMED else frame)
+    svg = render.to_svg(fig, key)  # saving lays out a figure drawn without a frame
+    return svg, frame if framed and frame is not None else frame_of(fig)
 
 
 def _warm() -> None:
@@ -50,7 +65,8 @@ def _warm() -> None:
 
 class Drawer:
     """Draws the report's figures as SVG, keeping each by its data (a what-if that does not
-    move the map draws it once), in `workers` processes when more than one is asked for.
+    move the map draws it once) and each kind's frame (the layout of the first one drawn, the
+    baseline's), in `workers` processes when more than one is asked for.
 
     Matplotlib is not thread-safe, so in this process drawing holds one lock; worker
     processes draw a what-if's figures side by side (a laptop's spare cores).
@@ -58,9 +74,14 @@ class Drawer:
 
     def __init__(self, workers: int = 0, cache_size: int = CACHE_SIZE):
         self._cache: OrderedDict[str, str] = OrderedDict()
+        self._frames: dict[str, Frame] = {}  # by figure key
         self._size = cache_size
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
+        # a what-if's figures start as soon as its numbers are known (`later`), while the
+        # numbers are sent; two at a time, as the workers draw one what-if's side by side
+        self._later = ThreadPoolExecutor(2, thread_name_prefix="drawdown-draw")
+        self._waiting = 0  # pages started by `later` and not yet drawn
         if workers > 1:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
@@ -70,19 +91,23 @@ class Drawer:
         digests = [_digest(f.key, f.data) for f in figures]
         with self._lock:
             found = [self._cache.get(d) if d else None for d in digests]
+            frames = [self._frames.get(f.key) for f in figures]
         todo = [i for i, svg in enumerate(found) if svg is None]
-        if self._pool is not None and len(todo) > 1:
-            futures = {
-                i: self._pool.submit(draw_svg, figures[i].plot, figures[i].data, figures[i].key)
-                for i in todo
-            }
-            drawn = {i: future.result() for i, future in futures.items()}
-        else:
-            with self._lock:
-                drawn = {
-                    i: draw_svg(figures[i].plot, figures[i].data, figures[i].key) for i in todo
-                }
+        args = {i: (figures[i].plot, figures[i].data, figures[i].key, frames[i]) for i in todo}
+        pooled = self._pool is not None and len(todo) > 1
+        here = [i for i in todo if not pooled or figures[i].key in DRAWN_HERE]
+        futures = {
+            i: self._pool.submit(draw_svg, *args[i])
+            for i in todo
+            if self._pool is not None and i not in here
+        }
+        with DRAWING:  # while the workers draw the others
+            results = {i: draw_svg(*args[i]) for i in here}
+        results.update({i: future.result() for i, future in futures.items()})
+        drawn = {i: svg for i, (svg, _) in results.items()}
         with self._lock:
+            for i, (_, frame) in results.items():
+                self._frames[figures[i].key] = frame
             for i, digest in enumerate(digests):
                 if i in drawn:
                     found[i] = drawn[i]
@@ -94,13 +119,29 @@ class Drawer:
                 self._cache.popitem(last=False)
         return [svg or "" for svg in found]
 
+    def later(self, inputs: ReportInputs) -> Future[tuple[dict[str, Any], float]] | None:
+        """Start drawing a variant's page (`draw_figures`) now; the future gives the page
+        and the seconds its drawing took. None when `MAX_LATER` pages already wait (answers
+        whose figures nobody fetched must not pile up work): draw it when asked."""
+        with self._lock:
+            if self._waiting >= MAX_LATER:
+                return None
+            self._waiting += 1
+
+        def draw() -> tuple[dict[str, Any], float]:
+            try:
+                started = time.perf_counter()
+                return draw_figures(inputs, self), time.perf_counter() - started
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+
+        return self._later.submit(draw)
+
     def close(self) -> None:
+        self._later.shutdown(wait=False, cancel_futures=True)
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _at(figures: Sequence[Figure], indices: list[int]) -> list[tuple[int, Figure]]:
-    return [(i, figures[i]) for i in indices]
 
 
 def _digest(key: str, data: Any) -> str:
@@ -111,23 +152,23 @@ def _digest(key: str, data: Any) -> str:
     return key + ":" + hashlib.sha256(blob).hexdigest()
 
 
-def headline_of(scenario: Scenario, plan: Plan, result: SimulationResult) -> list[dict[str, Any]]:
+def page_inputs(scenario: Scenario, plan: Plan, result: SimulationResult) -> ReportInputs:
+    """What the report's headline and figures read of one simulated variant."""
+    return ReportInputs(scenario, plan, views_from_result(scenario, plan, result))
+
+
+def headline_of(inputs: ReportInputs) -> list[dict[str, Any]]:
     """The report's headline numbers of one simulated variant (no drawing)."""
-    views = views_from_result(scenario, plan, result)
-    return [asdict(h) for h in headline(scenario, plan, views)]
+    return [asdict(h) for h in headline(inputs.scenario, inputs.plan, inputs.views)]
 
 
-def draw_figures(
-    scenario: Scenario, plan: Plan, result: SimulationResult, drawer: Drawer
-) -> dict[str, Any]:
+def draw_figures(inputs: ReportInputs, drawer: Drawer) -> dict[str, Any]:
     """Headline numbers and inline SVG figures of one simulated variant."""
-    views = views_from_result(scenario, plan, result)
-    inputs = ReportInputs(scenario, plan, views)
     entries = {e.key: e for e in FIGURES}
     drawn = [fig for key in PAGE_FIGURES for fig in entries[key].figures(inputs)]
     svgs = drawer.svgs(drawn)
     return {
-        "headline": [asdict(h) for h in headline(scenario, plan, views)],
+        "headline": headline_of(inputs),
         "figures": [
             {"key": f.key, "title": f.title, "caption": f.caption, "svg": svg}
             for f, svg in zip(drawn, svgs, strict=True)

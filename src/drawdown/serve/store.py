@@ -11,6 +11,7 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,8 @@ class VariantRecord:
     runs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # where the answer's time went
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # drawing later
+    # the page being drawn (`Drawer.later`), until `figures_of` takes it
+    drawing: Future[tuple[dict[str, Any], float]] | None = field(default=None, repr=False)
 
     def summary(self) -> dict[str, Any]:
         """The row of the variants list: name, what changed and the key figures."""

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from drawdown.errors import Problem
 from drawdown.plan.model import Plan
@@ -35,6 +38,16 @@ from drawdown.serve.whatif import WhatIf, read_whatif
 from drawdown.simulate.result import SimulationResult
 from drawdown.simulate.variant_results import Layout, fits, rounded
 
+if TYPE_CHECKING:
+    from drawdown.simulate.inputs import Compiled
+
+#: What an export writes that the page may fetch, by the name in its address.
+EXPORTS = {"report.html": "results/report.html", "scenario.zip": "scenario.zip"}
+#: Said of a what-if the current plan executes exactly as the baseline.
+NO_EFFECT_NOTE = (
+    "this change leaves the current plan's execution as it is (the plan fixes what it "
+    "uses): Re-plan to see what it changes"
+)
 PAIRED_KEEP = 4  # extra baselines kept for pairing, one per (layout, runs)
 #: The what-if the session's layout makes room for: the most draws a run may need short of
 #: extreme threats (a what-if that needs more gets a layout, and a baseline, of its own).
@@ -97,7 +110,9 @@ class Workbench:
         baseline_result = self.simulator.run(
             [self._base_prepared], runs=settings.runs, seed=self.seed, room=self.room
         )[0]
-        page = figures.draw_figures(scenario, plan, baseline_result, self.drawer)
+        page = figures.draw_figures(
+            figures.page_inputs(scenario, plan, baseline_result), self.drawer
+        )
         base = (scenario, plan, baseline_result)
         record = VariantRecord(
             "baseline",
@@ -180,8 +195,9 @@ class Workbench:
         paired = (self.scenario, self.plan, base)
         # the simulation's time includes the baseline's when it needed a layout of its own
         seconds = {"simulate": time.perf_counter() - started}
+        note = NO_EFFECT_NOTE if same_execution(prepared[1], self._base_prepared[1]) else ""
         return self._keep(
-            whatif, "simulate", prepared[0], self.plan, done[-1], paired, seconds, draw
+            whatif, "simulate", prepared[0], self.plan, done[-1], paired, seconds, draw, note
         )
 
     def _pair(self, room: Layout, runs: int, result: SimulationResult) -> SimulationResult:
@@ -223,12 +239,15 @@ class Workbench:
         note: str = "",
     ) -> VariantRecord:
         timing = dict(seconds or {})
+        inputs = figures.page_inputs(scenario, plan, result)
+        drawing = None
         if draw:
             started = time.perf_counter()
-            page = figures.draw_figures(scenario, plan, result, self.drawer)
+            page = figures.draw_figures(inputs, self.drawer)
             timing["figures"] = time.perf_counter() - started
-        else:
-            page = {"headline": figures.headline_of(scenario, plan, result), "figures": None}
+        else:  # drawn while the numbers are made and sent; `figures_of` waits for them
+            drawing = self.drawer.later(inputs)
+            page = {"headline": figures.headline_of(inputs), "figures": None}
         record = VariantRecord(
             self.variants.new_id(),
             whatif.name,
@@ -242,6 +261,7 @@ class Workbench:
             note,
             whatif.runs,
             {k: round(v, 3) for k, v in timing.items()},
+            drawing=drawing,
         )
         self.variants.add(record)
         return record
@@ -253,11 +273,15 @@ class Workbench:
             raise unknown_variant(variant_id)
         with record.lock:
             if record.page.get("figures") is None:
-                started = time.perf_counter()
-                record.page = figures.draw_figures(
-                    record.scenario, record.plan, record.result, self.drawer
-                )
-                record.seconds["figures"] = round(time.perf_counter() - started, 3)
+                if record.drawing is None:  # not started ahead (too many were waiting)
+                    started = time.perf_counter()
+                    inputs = figures.page_inputs(record.scenario, record.plan, record.result)
+                    record.page = figures.draw_figures(inputs, self.drawer)
+                    took = time.perf_counter() - started
+                else:
+                    record.page, took = record.drawing.result()
+                    record.drawing = None
+                record.seconds["figures"] = round(took, 3)
         return list(record.page["figures"])
 
     # -- Re-plan -----------------------------------------------------------------------------
@@ -289,8 +313,9 @@ class Workbench:
 
     # -- Export ------------------------------------------------------------------------------
     def export(self, variant_id: str) -> dict[str, str]:
-        """Write the variant as a scenario folder and as the offline HTML report, under the
-        server's own exports folder (never a path from the browser)."""
+        """Write the variant as a scenario folder (and that folder as a zip to download) and
+        as the offline HTML report, under the server's own exports folder (never a path from
+        the browser)."""
         record = self.variants.get(variant_id)
         if record is None:
             raise unknown_variant(variant_id)
@@ -300,31 +325,70 @@ class Workbench:
         folder = self.settings.exports / record.id
         with self.compute:
             scenario_dir = save_scenario(record.scenario, folder / "scenario")
+            zip_scenario(scenario_dir, folder / EXPORTS["scenario.zip"], _zip_root(record))
             manifest = {"workbench variant": f"{record.name} ({record.changes})"}
             if record.plan_note:
                 manifest["plan note"] = record.plan_note
-            report = build_report(
-                record.scenario, record.plan, record.result, folder / "results", manifest=manifest
-            )
+            with figures.DRAWING:  # the report draws with matplotlib in this process too
+                report = build_report(
+                    record.scenario,
+                    record.plan,
+                    record.result,
+                    folder / "results",
+                    manifest=manifest,
+                )
         return {
             "id": record.id,
             "scenario_folder": str(scenario_dir.resolve()),
             "report": str(Path(report).resolve()),
             "report_url": f"/exports/{record.id}/report.html",
+            "zip_url": f"/exports/{record.id}/scenario.zip",
+            "report_name": f"{_zip_root(record)}-report.html",
             "validate": f"drawdown validate {scenario_dir.resolve()}",
         }
 
-    def exported_report(self, variant_id: str) -> Path | None:
-        """The report an export wrote for this variant id, if any (ids only, no paths)."""
+    def exported(self, variant_id: str, name: str) -> tuple[Path, str] | None:
+        """A file an export wrote for this variant (`EXPORTS` names them: ids and fixed
+        names only, never a path), if it exists, and the name a download of it gets."""
         record = self.variants.get(variant_id)
-        if record is None:
+        if record is None or name not in EXPORTS:
             return None
-        path = self.settings.exports / record.id / "results" / "report.html"
-        return path if path.is_file() else None
+        path = self.settings.exports / record.id / EXPORTS[name]
+        return (path, f"{_zip_root(record)}-{name}") if path.is_file() else None
 
     def close(self) -> None:
         self.replanner.shutdown()
         self.drawer.close()
+
+
+def same_execution(a: Compiled, b: Compiled) -> bool:
+    """Whether the engine executes the plan identically under both (every compiled input
+    equal): a change the fixed plan never reads, such as more trucks than it dispatches."""
+    for f in fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            if not (np.shape(x) == np.shape(y) and np.array_equal(x, y, equal_nan=True)):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def _zip_root(record: VariantRecord) -> str:
+    """The folder a downloaded zip unpacks to: the scenario's name and the variant's id."""
+    return f"{record.scenario.name}-{record.id}"
+
+
+def zip_scenario(folder: Path, target: Path, root: str) -> Path:
+    """`folder`'s files in a zip at `target`, under one folder `root` (written whole, then
+    moved into place, so a download never reads half a zip)."""
+    partial = target.with_name(target.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                archive.write(path, f"{root}/{path.name}")
+    partial.replace(target)
+    return target
 
 
 def unknown_variant(variant_id: object) -> UnknownVariant:

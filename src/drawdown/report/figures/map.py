@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
+from typing import Any
 
 import numpy as np
 from matplotlib import colormaps
@@ -11,7 +13,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon
+from matplotlib.patches import FancyArrowPatch, Polygon
 from matplotlib.text import Text
 
 from drawdown.report._style import INK, MUTED, axis
@@ -138,6 +140,15 @@ def plot_map(data: MapData, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
+#: Where adjustText put the names, by all it depends on (the names, their sites, the axes as
+#: laid out): a map redrawn with other route colours (a what-if on threats) reuses the
+#: placement instead of searching again, most of the map's drawing time. Bounded.
+Point = tuple[float, float]
+Placement = tuple[Point, tuple[Point, Point] | None]  # a name's place, its leader's ends
+_PLACED: OrderedDict[tuple[object, ...], tuple[Placement, ...]] = OrderedDict()
+_PLACED_SIZE = 16
+
+
 def _spread_labels(ax: Axes, labels: list[Text], points: list[tuple[float, float]]) -> None:
     """Move names apart until none overlaps another or a site (adjustText), with a thin
     leader line to its place when a name had to move far."""
@@ -152,20 +163,70 @@ def _spread_labels(ax: Axes, labels: list[Text], points: list[tuple[float, float
     for label in labels:
         label.set_in_layout(False)
     figure.draw_without_rendering()  # adjustText measures the texts as laid out
-    xs, ys = zip(*points, strict=True)
-    adjust_text(
-        labels,
-        x=list(xs),
-        y=list(ys),
-        ax=ax,
-        expand=(1.15, 1.3),
-        ensure_inside_axes=True,
-        iter_lim=500,  # a bound on the work, never a clock: the same labels every time
-        arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.5},
-    )
+    arrowprops: dict[str, Any] = {"arrowstyle": "-", "color": MUTED, "linewidth": 0.5}
+    key = _placement_key(ax, labels, points)
+    placed = _PLACED.get(key)
+    if placed is None:
+        xs, ys = zip(*points, strict=True)
+        _, arrows = adjust_text(
+            labels,
+            x=list(xs),
+            y=list(ys),
+            ax=ax,
+            expand=(1.15, 1.3),
+            ensure_inside_axes=True,
+            iter_lim=500,  # a bound on the work, never a clock: the same labels every time
+            arrowprops=arrowprops,
+        )
+        leaders = {id(a.patchA): a._posA_posB for a in arrows}  # noqa: SLF001 (no getter)
+        placed = tuple((label.get_position(), leaders.get(id(label))) for label in labels)
+        _PLACED[key] = placed
+        while len(_PLACED) > _PLACED_SIZE:
+            _PLACED.popitem(last=False)
+    else:
+        _PLACED.move_to_end(key)
+        # adjustText draws once more before it measures; so does this, so the axes settle
+        # on the same floats (the SVG then names the same clip box, byte for byte)
+        figure.draw_without_rendering()
+        for label, (position, ends) in zip(labels, placed, strict=True):  # as adjustText does
+            label.set_verticalalignment("center")
+            label.set_horizontalalignment("center")
+            label.set_position(position)
+            if ends is not None:
+                start, end = ends
+                ax.add_patch(
+                    FancyArrowPatch(
+                        posA=start,
+                        posB=end,
+                        patchA=label,  # type: ignore[arg-type]  # as adjustText passes it
+                        transform=label.get_transform(),
+                        **arrowprops,
+                    )
+                )
     for artist in (*ax.texts, *ax.patches):
         if artist in labels or type(artist).__name__ == "FancyArrowPatch":
             artist.set_in_layout(False)
+
+
+def _placement_key(
+    ax: Axes, labels: list[Text], points: list[tuple[float, float]]
+) -> tuple[object, ...]:
+    """What adjustText's placement depends on: each name, its place and look, the sites,
+    and the axes as laid out (position, limits, data to display)."""
+    texts = tuple(
+        (
+            t.get_text(),
+            t.get_position(),
+            t.get_fontsize(),
+            t.get_horizontalalignment(),
+            t.get_verticalalignment(),
+            t.get_fontstyle(),
+        )
+        for t in labels
+    )
+    corners = ax.transData.transform([(ax.get_xlim()[0], ax.get_ylim()[0]), (1.0, 1.0)])
+    size = tuple(ax.get_figure(root=True).get_size_inches())  # type: ignore[union-attr]
+    return (texts, tuple(points), ax.get_position().bounds, size, corners.tobytes())
 
 
 def _scale_bar(

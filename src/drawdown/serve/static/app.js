@@ -236,9 +236,13 @@ async function exportVariant(id, button) {
   const e = r.body.export;
   const status = $("#export-status");
   status.replaceChildren(
-    el("span", { text: `Exported ${e.id}: scenario folder ${e.scenario_folder} (check it with: ${e.validate}); ` }),
+    el("span", { text: `Exported ${e.id}: ` }),
+    el("a", { href: e.zip_url, download: "", id: "export-zip", text: "scenario folder (zip)" }),
+    el("span", { text: " and the " }),
     el("a", { href: e.report_url, target: "_blank", id: "export-report", text: "offline report" }),
-    el("span", { text: ` (${e.report})` }));
+    el("span", { text: " (" }),
+    el("a", { href: e.report_url, download: e.report_name, id: "export-report-file", text: "download it" }),
+    el("span", { text: `). Also on this machine: ${e.scenario_folder} (check it with: ${e.validate}) and ${e.report}.` }));
 }
 
 // -- actions -----------------------------------------------------------------------------
