@@ -105,6 +105,7 @@ class ReferenceRun:
                     self.unpacked[s] = (c.teu0[s].sum(), c.veh0[s].sum())
         self.release = np.full(n, -1)
         self.handed = np.zeros(n, dtype=bool)
+        self.host_answer: dict[int, tuple[int | None, float]] = {}  # refusals, wait
         # strategic lift: people waiting for a seat by site, cargo queued by corridor
         self.waiting = np.zeros(n)
         n_lift = len(c.lift_ids)
@@ -300,9 +301,33 @@ class ReferenceRun:
             n = self._seats(site, n)
         self._remove_people(site, n)
         units = self._board(site, n, holds=False)
+        if by_air:
+            n, units = self._under_fire(site, n, units)
         days = max(1, int(c.travel[c.evac_link[site], day]))
         empty = np.zeros((len(c.site_ids), 2))
         yield from self._travel(int(c.evac_dest[site]), n, empty, empty, days, units)
+
+    def _under_fire(self, site: int, n: float, units: np.ndarray) -> tuple[float, np.ndarray]:
+        """An unplanned flight of `n` people meets ground fire at its airfields: Poisson
+        incidents over its sorties, then Poisson killed and wounded an incident."""
+        c = self.c
+        if n <= 0:
+            return n, units
+        sorties = math.ceil(n * c.evac_sorties_per_person[site] - 1e-9)
+        count = self._poisson(c.evac_fire_rate[site, int(self.env.now)] * sorties)
+        if count == 0:
+            return n, units
+        dead = self._poisson(count * c.evac_fire_effects[site, 0])
+        self.out.wounded += self._poisson(count * c.evac_fire_effects[site, 1])
+        self.out.incidents += count
+        self.out.killed += dead
+        lost = min(dead, n)
+        if lost > 0:
+            killed = units * (lost / n)
+            self._units_leave(killed)
+            units = units - killed
+            self.in_theatre -= lost
+        return n - lost, units
 
     def _border(self, x: int, teu: np.ndarray, veh: np.ndarray):
         """A load at a corridor's end waits its border delay, then joins the queue."""
@@ -317,6 +342,14 @@ class ReferenceRun:
         """The last load but the guard has left: final steps, then the handover request."""
         c = self.c
         start = min(int(self.env.now) + c.final_steps_days, c.n_days - 1)
+        if o in self.host_answer:  # final steps restarted: the host answers as it did
+            k, wait = self.host_answer[o]
+            if k is None:
+                self.release[o] = min(c.n_days - 1, start + c.max_retries * c.retry_days)
+            else:
+                d = min(start + k * c.retry_days, c.n_days - 1)
+                self.release[o] = min(c.n_days - 1, d + math.floor(wait + 0.5))
+            return
         for k in range(c.max_retries + 1):
             d = min(start + k * c.retry_days, c.n_days - 1)
             if self.rng.random() < min(1.0, c.handover_approval[o, d]):
@@ -325,8 +358,10 @@ class ReferenceRun:
                 wait = mean if fixed else self.rng.exponential(mean) if mean else 0.0
                 self.release[o] = min(c.n_days - 1, d + math.floor(wait + 0.5))
                 self.handed[o] = True
+                self.host_answer[o] = (k, wait)
                 return
         self.release[o] = min(c.n_days - 1, start + c.max_retries * c.retry_days)
+        self.host_answer[o] = (None, 0.0)
 
     # --- processes -------------------------------------------------------------------------
 
@@ -495,6 +530,7 @@ class ReferenceRun:
                 n = self._seats(o, min(self.people[o], want))
                 self._remove_people(o, n)
                 units = self._board(o, n, holds=False)
+                n, units = self._under_fire(o, n, units)
                 empty = np.zeros((len(c.site_ids), 2))
                 days = max(1, int(c.travel[c.air_link[o], leave]))
                 yield from self._travel(int(c.air_dest[o]), n, empty, empty, days, units)

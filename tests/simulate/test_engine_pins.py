@@ -12,7 +12,9 @@ far as their own equipment is behind the plan's pace, equipment the plan leaves 
 nobody, and the final steps starting after the last load (not the last people movement)
 changed the closure-work cases again; clearances requested the expected wait ahead of
 the planned day, cargo not cleared by the cut-off given up then, people-only movements not
-loading cargo left behind and charter seats banked for a week changed every case.
+loading cargo left behind and charter seats banked for a week changed every case;
+evacuation and diversion flights meeting ground fire (three more spare uniforms a flight
+reserved) and one handover answer a site changed every case again.
 """
 
 from __future__ import annotations
@@ -105,11 +107,11 @@ def _fierce(tiny: Scenario) -> Scenario:
 
 
 PINS = {
-    "tiny": "8a968864b592052b",
-    "fierce": "a94051c583780ed9",
-    "bottlenecked": "d005f3c444cefe04",
-    "minusma-2023": "6669d734a375e096",
-    "multiplied": "d1539cbd684b8730",
+    "tiny": "942b69a7880df0c4",
+    "fierce": "00a099471ea37b4a",
+    "bottlenecked": "d267ab61ba64e5ad",
+    "minusma-2023": "493027a8282b019c",
+    "multiplied": "e466afe543d00eef",
 }
 
 

@@ -56,3 +56,26 @@ def test_the_reference_agrees_on_evacuation_seats(roads_refused: Scenario) -> No
         if site in reference[0].closure_day:
             ref_days = [r.closure_day[site] for r in reference]
             _agree(engine.data.closure_day[:, i], ref_days, f"closure {site}")
+
+
+def test_diversion_flights_meet_ground_fire_at_their_airfields(roads_refused: Scenario) -> None:
+    """Ground fire at the northern camp's airfield (0.05 incidents a sortie, 1 killed each):
+    the diversions' 10 sorties (200 people, 20 seats each) meet about half an incident a run
+    on average, which killed people and counted as ground fire at the camp; without the
+    threat none does. The plan has no air movement, so all of it is the diversions'."""
+    from drawdown.scenario.model import Threat
+
+    north = [s.id for s in roads_refused.sites].index("north")
+    world = with_helicopter(roads_refused, own_aircraft=True, seats=20)
+    start, end = world.manifest.start_date, world.manifest.deadline
+    fire = Threat(
+        target="north", kind="ground_fire", start=start, end=end, rate=0.05, killed_mean=1.0
+    )
+    plan = batch_plan(world)
+    quiet = simulate(world, plan, runs=400, seed=6, check_hash=False)
+    hot = simulate(world.replace(threats=(*world.threats, fire)), plan, runs=400, seed=6,
+                   check_hash=False)  # fmt: skip
+    assert quiet.data.inc_site[north, 0] == 0
+    per_run = hot.data.inc_site[north, 0] / 400
+    assert 0.3 < per_run < 0.7
+    assert hot.data.runs["killed"].mean() > quiet.data.runs["killed"].mean() + 0.2

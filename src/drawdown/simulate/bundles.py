@@ -60,6 +60,9 @@ class Sites(NamedTuple):
     handover_waits_for: np.ndarray  # int64 [S]: of which carry cargo (the final steps wait)
     evac_by_air: np.ndarray  # bool [S]: the evacuation route is the site's air route
     evac_seats: np.ndarray  # float64 [S]: seats a day of own aircraft on it (inf: unlimited)
+    evac_per_person: np.ndarray  # float64 [S]: sorties a person takes on it
+    evac_fire_rate: np.ndarray  # float64 [S, D]: incidents a sortie at its airfields
+    evac_fire_effects: np.ndarray  # float64 [S, E]: mean effects of one incident
     no_delay: np.ndarray  # float64 [n_days] zeros: an expedited clearance has no delay
     fixed_delay: np.ndarray  # bool [n_days] True
     has_guard: np.ndarray  # bool [S]: the plan has a last guard out of the site
@@ -237,6 +240,7 @@ class State(NamedTuple):
     handed: np.ndarray  # bool [S] the handover was accepted
     waiting: np.ndarray  # float64 [S] people at a charter airport waiting for a seat
     seat_bank: np.ndarray  # float64 [X] cleared charter seats not flown yet (`_lift`)
+    handover_u: np.ndarray  # float64 [S] the site's handover uniform (-1 not drawn yet)
     pool_teu: np.ndarray  # float64 [X, O, 2] cargo queued at a corridor's border
     pool_veh: np.ndarray
     bord_head: np.ndarray  # int64 [n_days + 1]: first slot through its border delay that day
@@ -305,6 +309,9 @@ def static_bundles(
         handover_waits_for=loads_for,
         evac_by_air=(c.evac_link >= 0) & (c.evac_link == c.air_link),
         evac_seats=c.evac_seats if c.evac_seats.size else np.full(len(c.site_ids), np.inf),
+        evac_per_person=c.evac_sorties_per_person,
+        evac_fire_rate=c.evac_fire_rate,
+        evac_fire_effects=c.evac_fire_effects,
         no_delay=np.zeros(c.n_days),
         fixed_delay=np.ones(c.n_days, dtype=np.bool_),
         has_guard=np.bincount(c.mv_origin[c.mv_guard], minlength=len(c.site_ids)) > 0,
@@ -491,6 +498,7 @@ def new_state(
         handed=np.zeros(n_sites, dtype=np.bool_),
         waiting=np.zeros(n_sites),
         seat_bank=np.zeros(lift.kind.size),
+        handover_u=np.full(n_sites, -1.0),
         pool_teu=np.zeros((lift.kind.size, n_orig, 2)),
         pool_veh=np.zeros((lift.kind.size, n_orig, 2)),
         bord_head=np.full(n_days + 1, -1, dtype=np.int64),

@@ -96,7 +96,10 @@ def plan_layout(c: Compiled, mult: Multipliers) -> Layout:
     # closure work: one a handover request
     lift = float(c.lift_flights.sum()) + (c.n_movements if (c.site_corridor >= 0).any() else 0)
     handovers = len(c.site_ids) if c.closure_work else 0
-    spare = diverted + 5.0 * attacks + len(c.ev_day) + len(c.site_ids) + lift + handovers
+    # unplanned flights under fire: up to three draws each (incidents, killed, wounded)
+    flights = diverted + len(c.ev_day) + len(c.site_ids)
+    fire = 3.0 * flights if c.evac_fire_rate.size and c.evac_fire_rate.any() else 0.0
+    spare = diverted + 5.0 * attacks + len(c.ev_day) + len(c.site_ids) + lift + handovers + fire
     kernel = int(math.ceil(spare + 8.0 * math.sqrt(spare) + 32))
     return Layout(c.n_movements, slots, kernel)
 

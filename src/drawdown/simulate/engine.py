@@ -487,9 +487,15 @@ def _evacuate(r, o, n, day, sites, rules, draws, factors, st):
 @inline
 def _ask_handover(t, r, o, rules, closure, draws, factors, st):
     """The last load has left site `o` on day `t`: the final steps run, then
-    the handover is asked for; sets the day the guard may leave and whether it was handed."""
+    the handover is asked for; sets the day the guard may leave and whether it was handed.
+
+    The site's one handover uniform is drawn at its first request and kept: a later load
+    that restarts the final steps asks again with the same chance (the host's answer does
+    not depend on how often the steps restart, and the reserve of uniforms stays bounded)."""
+    if st.handover_u[o] < 0.0:
+        st.handover_u[o] = _spare_uniform(r, draws, st)
     day, handed = handover(
-        _spare_uniform(r, draws, st),
+        st.handover_u[o],
         closure.approval[o],
         closure.delay_mean[o],
         closure.delay_fixed[o],
@@ -595,6 +601,7 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
     st.handed[:] = False
     st.waiting[:] = 0.0
     st.seat_bank[:] = 0.0
+    st.handover_u[:] = -1.0
     st.pool_teu[:, :, :] = 0.0
     st.pool_veh[:, :, :] = 0.0
     st.bord_head[:] = -1
@@ -725,7 +732,7 @@ def _departures(t, r, sites, links, mv, rules, closure, lift, units, draws, fact
         while slot >= 0:
             following = st.dep_next[slot]
             if slot >= mv.day.size:
-                _leave_unplanned(t, slot, sites, links, rules, units, factors.speed[r], st)
+                _leave_unplanned(t, r, slot, sites, links, rules, units, draws, factors, st, out)
             else:
                 following = _leave_planned(
                     t, r, slot, following, phase, sites, links, mv, rules, closure, lift,
@@ -735,10 +742,12 @@ def _departures(t, r, sites, links, mv, rules, closure, lift, units, draws, fact
 
 
 @inline
-def _leave_unplanned(t, slot, sites, links, rules, units, speed, st):
-    """An evacuation or diversion leaves with whoever is there, no incidents drawn; by air
-    at most the seats the site's own aircraft fly a day (shared by the day's flights out of
-    it): the rest follow the next day, already cleared."""
+def _leave_unplanned(t, r, slot, sites, links, rules, units, draws, factors, st, out):
+    """An evacuation or diversion leaves with whoever is there; by air at most the seats the
+    site's own aircraft fly a day (shared by the day's flights out of it): the rest follow
+    the next day, already cleared. Its sorties meet the airfields' threats (`_evac_fire`);
+    by road, no incidents are drawn."""
+    speed = factors.speed[r]
     o = st.slot_origin[slot]
     n = min(st.people[o], st.slot_people[slot])
     if st.slot_air[slot] and sites.evac_seats[o] < np.inf:
@@ -759,6 +768,8 @@ def _leave_unplanned(t, slot, sites, links, rules, units, speed, st):
         _clear_load(st.slot_veh, slot, j)
     _take_people(t, o, n, st)
     _board(t, o, slot, n, False, units, st)
+    if st.slot_air[slot] and n > 0.0:
+        st.slot_people[slot] = _evac_fire(t, r, o, slot, n, sites, units, draws, factors, st, out)
     dur = links.travel[st.slot_link[slot], t]
     arrive = min(rules.n_days - 1, t + int(math.ceil(dur / speed)))
     st.tally[PENDING] -= 1
@@ -766,6 +777,33 @@ def _leave_unplanned(t, slot, sites, links, rules, units, speed, st):
     if arrive == t:
         arrive = t + 1 if t + 1 < rules.n_days else t
     _push(st.arr_head, st.arr_next, arrive, slot)
+
+
+@inline
+def _evac_fire(t, r, o, slot, n, sites, units, draws, factors, st, out):
+    """An unplanned flight of `n` people out of `o` meets ground fire at its airfields as a
+    planned sortie there would: Poisson incidents over its sorties, then Poisson killed and
+    wounded an incident. Returns the people still aboard."""
+    sorties = math.ceil(n * sites.evac_per_person[o] - 1e-9)
+    lam = sites.evac_fire_rate[o, t] * sorties * factors.threat[r]
+    if lam <= 0.0:
+        return n
+    count = poisson_inv(_uniform(r, draws, st, out), lam)
+    if count == 0:
+        return n
+    dead = float(poisson_inv(_uniform(r, draws, st, out), count * sites.evac_fire_effects[o, 0]))
+    hurt = float(poisson_inv(_uniform(r, draws, st, out), count * sites.evac_fire_effects[o, 1]))
+    out.incidents[r, OUT_GROUND_FIRE] += count
+    out.inc_site[o, SITE_GROUND_FIRE] += count
+    out.killed[r] += dead
+    out.wounded[r] += hurt
+    out.killed_site[o] += dead
+    lost = min(dead, n)
+    if lost > 0.0:
+        _units_lost(t, r, units, lost / n, st.slot_units, slot, o, st, out)
+        out.people_lost[r] += lost
+        st.in_theatre[0] -= lost
+    return n - lost
 
 
 @inline

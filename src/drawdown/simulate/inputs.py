@@ -138,6 +138,11 @@ class Compiled:
     # evacuations and diversions by air fly on the scenario's own aircraft: seats a day on
     # each site's air route (inf: unlimited), and whether their clearance skips its delay
     evac_seats: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [S]
+    # evacuation and diversion flights on a site's air route meet its airfields' threats:
+    # sorties a person takes, incidents a sortie by day, and one incident's mean effects
+    evac_sorties_per_person: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [S]
+    evac_fire_rate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # [S, D]
+    evac_fire_effects: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # [S, E]
     evac_expedited: bool = False
 
     @property
@@ -492,6 +497,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         evac_dest=evac_dest,
         evac_link=evac_link,
         evac_seats=_evac_seats(scenario, air_link, air_dest, site_ids),
+        **evac_exposure(scenario, air_link, air_dest, site_ids, n_days),
         evac_expedited=bool(pol.expedited_evacuation_clearance),
         attack_rate=attack_rate,
         attack_elasticity=attack_elasticity,
@@ -757,6 +763,83 @@ def _evac_seats(
     if not scenario.manifest.policy.evacuation_uses_own_aircraft:
         seats = np.where(air_link >= 0, np.inf, 0.0)
     return seats.reshape(len(site_ids))
+
+
+def evac_exposure(
+    scenario: Scenario,
+    air_link: np.ndarray,
+    air_dest: np.ndarray,
+    site_ids: tuple[str, ...],
+    n_days: int,
+) -> dict[str, Any]:
+    """What an unplanned flight out of each site meets (`evac_routes`, `evac_fire`)."""
+    routes, per_person = evac_routes(scenario, air_link, air_dest, site_ids)
+    rates = np.array([t.rate for t in scenario.threats], dtype=float)
+    effects = np.array([threat_effects(t) for t in scenario.threats], dtype=float)
+    in_force = scenario_days.threat_windows(scenario, n_days)
+    return {"evac_sorties_per_person": per_person, **evac_fire(routes, rates, effects, in_force)}
+
+
+def evac_routes(
+    scenario: Scenario, air_link: np.ndarray, air_dest: np.ndarray, site_ids: tuple[str, ...]
+) -> tuple[list[list[tuple[int, float]]], np.ndarray]:
+    """Per site, (threat row, exposure a sortie) of the per-sortie threats at the two
+    airfields of its air route (as a planned sortie there, `movement_threats`); and the
+    sorties a person takes on the aircraft that can fly the route."""
+    n = len(site_ids)
+    per_aircraft = evac_seats_per_aircraft(scenario, air_link, air_dest, site_ids)
+    per_person = sorties_per_person(
+        per_aircraft,
+        np.array([float(ac.count) for ac in scenario.aircraft]),
+        np.array([float(ac.sorties_per_day) for ac in scenario.aircraft]),
+    )
+    routes: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for s, sid in enumerate(site_ids):
+        if air_link[s] >= 0:
+            link = scenario.links[int(air_link[s])].id
+            dest = site_ids[int(air_dest[s])]
+            routes[s] = [
+                (row, x) for _, row, x in movement_threats(scenario, "air", link, sid, dest)
+            ]
+    return routes, per_person
+
+
+def sorties_per_person(
+    per_aircraft: np.ndarray, counts: np.ndarray, sorties: np.ndarray
+) -> np.ndarray:
+    """[S] sorties a person takes on each site's air route: the sorties a day of the
+    aircraft that can fly it over their seats a day (`per_aircraft` [S, A] seats a day one
+    aircraft flies there, `counts` and `sorties` [A])."""
+    n = per_aircraft.shape[0]
+    if not counts.size:
+        return np.zeros(n)
+    seats_day = per_aircraft @ counts
+    sorties_day = (per_aircraft > 0) @ (counts * sorties)
+    return np.divide(sorties_day, seats_day, out=np.zeros(n), where=seats_day > 0)
+
+
+def evac_fire(
+    routes: list[list[tuple[int, float]]],
+    rates: np.ndarray,
+    effects: np.ndarray,
+    in_force: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Incidents a sortie by site and day, and one incident's rate-weighted mean effects, from
+    the threats' rates [T] and effects [T, E] (`variants` passes patched ones)."""
+    n, n_days = len(routes), in_force.shape[1]
+    rate = np.zeros((n, n_days))
+    mean = np.zeros((n, len(EFFECT_FIELDS)))
+    weight = np.zeros(n)
+    for s, rows in enumerate(routes):
+        for row, per_sortie in rows:
+            add = rates[row] * per_sortie * in_force[row, :n_days]
+            rate[s] += add
+            w = float(add.mean())
+            mean[s] += effects[row] * w
+            weight[s] += w
+    known = weight[:, None] > 0
+    mean = np.divide(mean, weight[:, None], out=np.zeros_like(mean), where=known)
+    return {"evac_fire_rate": rate, "evac_fire_effects": mean}
 
 
 def evac_seats_per_aircraft(

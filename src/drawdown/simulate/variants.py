@@ -32,9 +32,12 @@ from drawdown.simulate.inputs import (
     attempt_days_of,
     check_plan,
     compile_inputs,
+    evac_fire,
+    evac_routes,
     evac_seats_per_aircraft,
     movement_threats,
     request_days,
+    sorties_per_person,
     unit_arrays,
     unit_equipment,
 )
@@ -83,6 +86,7 @@ class VariantCompiler:
         self.scenario, self.plan = scenario, plan
         self.c0 = compile_inputs(scenario, plan)
         site_ids = self.c0.site_ids
+        self.sorties_per_day = np.array([float(a.sorties_per_day) for a in scenario.aircraft])
         self.evac_per_aircraft = evac_seats_per_aircraft(
             scenario, self.c0.air_link, self.c0.air_dest, site_ids
         )
@@ -128,6 +132,8 @@ class VariantCompiler:
 
         # threats: exposure of each movement slot to each threat row (sparse: few rows each)
         in_force = scenario_days.threat_windows(s, n_days)
+        self.in_force = in_force
+        self.evac_routes, _ = evac_routes(s, c.air_link, c.air_dest, c.site_ids)
         cells, rows, amounts = [], [], []
         for k, m in enumerate(mv):
             for slot, row, per_convoy in movement_threats(
@@ -308,6 +314,8 @@ class VariantCompiler:
             changes["attack_rate"] = attack
             changes["attack_elasticity"] = elasticity
             changes["attack_effects"] = attack_effects
+            # unplanned flights meet the patched airfield threats
+            changes.update(evac_fire(self.evac_routes, thr[:, 0], thr[:, 2:], self.in_force))
         # travel days: season and speeds
         travel = scenario_days.travel_days_by_speed(
             self.km,
@@ -323,6 +331,9 @@ class VariantCompiler:
         changes["mv_cap"] = self._patch_capacity(tb)
         if np.isfinite(c.evac_seats).all():  # own aircraft fly evacuations: seats by count
             changes["evac_seats"] = self.evac_per_aircraft @ tb["aircraft.count"]
+        changes["evac_sorties_per_person"] = sorties_per_person(
+            self.evac_per_aircraft, tb["aircraft.count"], self.sorties_per_day
+        )
         return replace(c, **changes)  # type: ignore[arg-type]
 
     def _patch_holdings(
