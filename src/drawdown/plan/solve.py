@@ -166,7 +166,7 @@ def solve(
                 values = (
                     np.asarray(highs.getSolution().col_value, dtype=float) if feasible else None
                 )
-                dual = float(getattr(info, "mip_dual_bound", math.nan))
+                dual = proven_bound(highs)
     except Exception as exc:  # the solver failing is reported, never raised at the user
         return SolveResult(
             "error",
@@ -201,8 +201,7 @@ def solve(
     # Without a bound from HiGHS (it did not run) the closure search's LP bound stands.
     bound = objective if first is None else -math.inf
     if math.isfinite(dual):
-        # HiGHS reports the dual bound of the scaled objective (the primal is unscaled).
-        bound = math.ldexp(dual, -scale)
+        bound = dual
     if first is not None:
         # The search's LP relaxation bounds the model too: on a model too large for branch
         # and cut to finish its root, it is the bound proven.
@@ -311,6 +310,16 @@ def _round_closures_free(
             )
     except Exception:  # an improvement only: the fixed-order rounding stands
         return rounded
+
+
+def proven_bound(highs: highspy.Highs) -> float:
+    """The dual bound of HiGHS's last MIP run, on the model's own (unscaled) objective.
+
+    HiGHS logs the bound of the scaled objective but reports it unscaled, like the primal
+    objective. Scaling it again (x 2^10 on MINUSMA) put the bound above the objective, and
+    the plan reported a proven gap of 0% where HiGHS had proven 0.48%.
+    """
+    return float(getattr(highs.getInfo(), "mip_dual_bound", math.nan))
 
 
 def objective_scale(strategic: Strategic) -> int:
