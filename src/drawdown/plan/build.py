@@ -21,6 +21,7 @@ import pandas as pd
 import xarray as xr
 
 from drawdown.network import FloatArray, IntArray, Network
+from drawdown.plan.terms import to_sites
 from drawdown.scenario.model import ClosureWork, Scenario
 
 _SemanticsWarning: type[Warning] = getattr(linopy.config, "LinopySemanticsWarning", UserWarning)
@@ -487,77 +488,6 @@ def _lane_label(data: PlanData, labels: tuple[str, ...], dim: str = "lane") -> x
     return xr.DataArray(np.array(labels, dtype=object), coords={dim: c[dim]}, dims=dim)
 
 
-def _to_sites(
-    m: linopy.Model,
-    terms: linopy.Variable | linopy.LinearExpression,
-    site_of_lane: tuple[str, ...],
-    sites: list[str],
-    dim: str,
-    *,
-    period_of: IntArray | None = None,
-    total: str | None = None,
-) -> linopy.LinearExpression:
-    """Lane terms summed by the site each lane names, as one expression over (site, period).
-
-    `terms` has dims (..., lane, period). Each lane's term of period s lands at its site in
-    period `period_of[lane, s]` (default s; outside the horizon it is dropped, as a shift
-    would drop it), and `total` (a leading dim) is summed over. Built from the label arrays
-    in one go: a groupby and a shift per arrival lag cost ~10 ms each in xarray alignment.
-    """
-    expr = terms.to_linexpr() if isinstance(terms, linopy.Variable) else terms
-    src = expr.data.transpose(..., "lane", "period", "_term")
-    assert not np.any(src.const.values), "lane terms carry no constant"
-    lead = [str(d) for d in src.vars.dims[:-3]]
-    labels = src.vars.values
-    coeffs = src.coeffs.values
-    L, T, n = labels.shape[-3:]
-    lead_shape = labels.shape[:-3]
-    pos = {site: i for i, site in enumerate(sites)}
-    site = np.array([pos.get(x, -1) for x in site_of_lane], dtype=np.int64)
-    when = np.broadcast_to(np.arange(T), (L, T)) if period_of is None else period_of
-    cell = np.where((site[:, None] >= 0) & (when >= 0) & (when < T), site[:, None] * T + when, -1)
-    kept = [d for d in lead if d != total]
-    kept_shape = [src.sizes[d] for d in kept]
-    n_kept = int(np.prod(kept_shape)) if kept else 1
-    if kept:
-        grid = np.indices(lead_shape).reshape(len(lead), -1)
-        lead_idx = np.ravel_multi_index(tuple(grid[lead.index(d)] for d in kept), kept_shape)
-    else:
-        lead_idx = np.zeros(int(np.prod(lead_shape)), dtype=np.int64)
-    size = len(sites) * T
-    target = np.where(
-        cell[None, :, :, None] >= 0,
-        lead_idx[:, None, None, None] * size + cell[None, :, :, None],
-        -1,
-    )
-    target = np.broadcast_to(target, (lead_idx.size, L, T, n)).ravel()
-    flat_labels = labels.reshape(-1)
-    ok = (flat_labels >= 0) & (target >= 0)
-    tgt, lab, coef = target[ok], flat_labels[ok], coeffs.reshape(-1)[ok]
-    order = np.argsort(tgt, kind="stable")
-    tgt, lab, coef = tgt[order], lab[order], coef[order]
-    counts = np.bincount(tgt, minlength=n_kept * size)
-    width = max(int(counts.max()) if counts.size else 0, 1)
-    slot = np.arange(tgt.size) - (np.cumsum(counts) - counts)[tgt]
-    out_vars = np.full((n_kept * size, width), -1, dtype=labels.dtype)
-    out_coeffs = np.zeros((n_kept * size, width))
-    out_vars[tgt, slot] = lab
-    out_coeffs[tgt, slot] = coef
-    shape = [*kept_shape, len(sites), T, width]
-    dims = [*kept, dim, "period", "_term"]
-    coords = {d: src.indexes[d] for d in kept}
-    coords[dim] = pd.Index(sites, name=dim)
-    coords["period"] = src.indexes["period"]
-    ds = xr.Dataset(
-        {
-            "vars": (dims, out_vars.reshape(shape)),
-            "coeffs": (dims, out_coeffs.reshape(shape)),
-        },
-        coords=coords,
-    )
-    return linopy.LinearExpression(ds, m)
-
-
 def define_flows(m: linopy.Model, data: PlanData) -> linopy.Variable:
     """Loads (people by deadline, TEU, vehicles) sent on each lane in each period."""
     lanes = data.lanes
@@ -745,7 +675,7 @@ def define_escorts(m: linopy.Model, data: PlanData, convoys: linopy.LinearExpres
     lhs = None
     for k in range(max(len(cs) for cs in by_route)):
         kth = tuple(cs[k] if k < len(cs) else "" for cs in by_route)
-        part = _to_sites(m, inflated, kth, used, "corridor")
+        part = to_sites(m, inflated, kth, used, "corridor")
         lhs = part if lhs is None else lhs + part
     assert lhs is not None
     per_day = np.array([rate[c] for c in used])
@@ -851,11 +781,11 @@ def define_stocks(
         coords=[c["commodity"], c["node"], c["period"]],
         name="stock",
     )
-    dep = _to_sites(m, load, lanes.origin, nodes, "node")
+    dep = to_sites(m, load, lanes.origin, nodes, "node")
     # What arrives during period a is available from period a + 1: flows leave only from
     # the stock held at the start of a period, so any period can be laid out day by day.
     available = np.where(lanes.arrival_period >= 0, lanes.arrival_period + 1, -1)
-    arr = _to_sites(m, load, lanes.destination, nodes, "node", period_of=available)
+    arr = to_sites(m, load, lanes.destination, nodes, "node", period_of=available)
     start = _initial_stock(data, left)
     first = _da((np.arange(T) == 0).astype(float), data, "period")
     m.add_constraints(stock - stock.shift(period=1) - arr + dep == start * first, name="balance")
@@ -1126,7 +1056,7 @@ def _arrivals_at(
     """Loads of `commodities` reaching each of `sites` by the period they arrive in."""
     lanes = data.lanes
     assert lanes is not None
-    return _to_sites(
+    return to_sites(
         m,
         load.sel(commodity=commodities),
         lanes.destination,
