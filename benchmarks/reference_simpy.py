@@ -15,6 +15,13 @@ handover, asked when its last other load has left and the final steps are done; 
 reach a corridor's end wait their border delay, then the corridor crosses its throughput
 (t + 0.85); charters seat who waits at their airport (t + 0.85, after the corridors).
 
+People are tracked by formed unit. With closure work, a planned movement other than the
+last guard takes only people free of their units' holds: a unit's main body is held in the
+share of its site's own equipment still there, its rear party stays, and the
+threat-sized last guard stays until the guard's own movement; no more are held than the
+site's later planned movements have seats for. Once no planned movement is left out of a
+site, whoever is there follows by its evacuation route the next day.
+
 Run directly for a quick look: `python benchmarks/reference_simpy.py [runs]`.
 """
 
@@ -28,6 +35,7 @@ import numpy as np
 import simpy
 
 from drawdown.plan.model import Plan
+from drawdown.scenario.days import SEAT_BANK_DAYS
 from drawdown.scenario.model import Scenario
 from drawdown.simulate.inputs import Compiled, check_plan, compile_inputs
 
@@ -51,6 +59,9 @@ class RunOutcome:
     handover_day: dict[str, int] = field(default_factory=dict)
     lift_people: dict[str, float] = field(default_factory=dict)  # seated by the deadline
     lift_teu_crossed: dict[str, float] = field(default_factory=dict)
+    unit_out_day: dict[str, int] = field(default_factory=dict)  # -1: never
+    early_closed: dict[str, bool] = field(default_factory=dict)
+    unit_people_out: dict[str, float] = field(default_factory=dict)
 
 
 class ReferenceRun:
@@ -75,6 +86,11 @@ class ReferenceRun:
             for m in range(c.n_movements)
         ]
         self.pending_out = np.bincount(c.mv_origin[self.guarded], minlength=n)
+        # the final steps start once the last of those that carry cargo has gone
+        self.last_loads = [
+            g and (c.mv_teu[m] > 0 or c.mv_veh[m] > 0) for m, g in enumerate(self.guarded)
+        ]
+        self.loads_out = np.bincount(c.mv_origin[self.last_loads], minlength=n)
         self.last_zero = np.full(n, -1)
         self.closed_early = np.zeros(n, dtype=bool)
         self.fate = dict.fromkeys(
@@ -95,6 +111,20 @@ class ReferenceRun:
         self.pool_teu = np.zeros((n_lift, n, 2))
         self.pool_veh = np.zeros((n_lift, n, 2))
         self.in_theatre = float(c.people0.sum())
+        # people by unit: at each site, waiting at a charter airport, still in theatre
+        n_units = len(c.unit_ids)
+        self.unit_at = np.zeros((n, n_units))
+        self.unit_at[c.unit_site, np.arange(n_units)] = c.unit_people
+        self.unit_waiting = np.zeros((n, n_units))
+        self.waiting_since = np.zeros((n, n_units), dtype=int)
+        self.unit_in = c.unit_people.astype(float).copy()
+        self.unit_out = np.where(c.unit_people > 0, -1, 0)
+        self.unit_gone = np.zeros(n_units)
+        self.guard_gone = np.zeros(n, dtype=bool)
+        self.seats_left = np.bincount(c.mv_origin, weights=c.mv_cap[:, 0], minlength=n)
+        self.planned_left = np.bincount(c.mv_origin, minlength=n)
+        self.evac_day = np.full(n, -1)  # seats of own aircraft used out of each site today
+        self.evac_used = np.zeros(n)
         self.remaining = np.zeros(c.horizon)
         self.completion = -1
         self.out = RunOutcome({}, -1, self.remaining)
@@ -109,6 +139,71 @@ class ReferenceRun:
             self.last_zero[site] = int(self.env.now)
         self.people[site] -= n
 
+    def _units_leave(self, by_unit: np.ndarray) -> None:
+        """People of each unit leave the theatre (or are killed) now."""
+        self.unit_in -= by_unit
+        self.unit_gone += by_unit
+        done = (self.unit_in <= 0.5) & (self.unit_out < 0) & (by_unit > 0)
+        self.unit_out[done] = int(self.env.now)
+
+    def _holds(self, o: int) -> np.ndarray:
+        """People of each unit who must stay at `o` for now (units of other sites: none)."""
+        c = self.c
+        own = c.unit_site == o
+        dispatched = c.teu0[o].sum() + c.veh0[o].sum() - self.teu[o, o].sum() - self.veh[o, o].sum()
+        # each unit's own equipment still to go, the site shipping unit by unit
+        to_go = np.clip(c.unit_moved_before + c.unit_moved - dispatched, 0.0, c.unit_moved)
+        share = np.divide(to_go, c.unit_moved, out=np.zeros_like(to_go), where=c.unit_moved > 1e-9)
+        hold = c.unit_rear + (c.unit_people - c.unit_rear) * share
+        return np.where(own, np.minimum(self.unit_at[o], hold), 0.0)
+
+    def _free(self, o: int, later: float) -> float:
+        """People a movement other than the last guard may take from `o`."""
+        held = self._holds(o).sum()
+        if not self.guard_gone[o]:
+            held = max(self.c.guard_people[o], held)
+        stay = min(math.ceil(held - 1e-9), math.floor(later + 1e-9))
+        return max(0.0, self.people[o] - max(0, stay))
+
+    def _board(self, o: int, n: float, holds: bool) -> np.ndarray:
+        """Take `n` people from `o` by unit: passing through first, then own units in order
+        (only what their holds free, with `holds`), then anyone (rounding)."""
+        c = self.c
+        aboard = np.zeros(len(c.unit_ids))
+        held = self._holds(o) if holds else np.zeros(len(c.unit_ids))
+        own = c.unit_site == o
+        left = n
+        for step in range(3):
+            for u in range(len(c.unit_ids)):
+                if left <= 0:
+                    break
+                if (step == 0 and own[u]) or (step == 1 and not own[u]):
+                    continue
+                have = self.unit_at[o, u] - (held[u] if step == 1 else 0.0)
+                take = min(have, left)
+                if take > 0:
+                    self.unit_at[o, u] -= take
+                    aboard[u] += take
+                    left -= take
+        return aboard
+
+    def _gone(self, m: int, o: int) -> None:
+        """Movement `m` has left or been cancelled; the last one out of `o` sweeps it."""
+        c = self.c
+        self.seats_left[o] -= c.mv_cap[m, 0]
+        if c.mv_guard[m]:
+            self.guard_gone[o] = True
+        self.planned_left[o] -= 1
+        if self.planned_left[o] == 0 and c.closure_work:
+            self._sweep(o)
+
+    def _sweep(self, o: int) -> None:
+        """Whoever is at `o` follows by its evacuation route tomorrow."""
+        c = self.c
+        if c.evac_link[o] >= 0:
+            day = min(int(self.env.now) + 1, c.n_days - 1)
+            self.env.process(self._evacuate(o, self.people[o], day))
+
     def _load(self, stock: np.ndarray, site: int, amount: float) -> np.ndarray:
         """Take `amount` from `site`: sensitive cargo first, every origin pro rata."""
         load = np.zeros(stock.shape[1:])
@@ -122,15 +217,24 @@ class ReferenceRun:
             amount -= min(amount, have)
         return load
 
-    def _deliver(self, dest: int, people: float, teu: np.ndarray, veh: np.ndarray) -> None:
+    def _deliver(
+        self, dest: int, people: float, teu: np.ndarray, veh: np.ndarray, units: np.ndarray
+    ) -> None:
         c = self.c
         if c.exit_people[dest] and c.site_charter[dest]:
             self.waiting[dest] += people
+            fresh = (units > 0) & (self.unit_waiting[dest] <= 1e-9)
+            self.waiting_since[dest, fresh] = int(self.env.now)
+            self.unit_waiting[dest] += units
         elif c.exit_people[dest]:
             self.out.people_out += people
             self.in_theatre -= people
+            self._units_leave(units)
         else:
             self.people[dest] += people
+            self.unit_at[dest] += units
+            if self.planned_left[dest] == 0 and c.closure_work:
+                self._sweep(dest)
         if c.site_corridor[dest] >= 0 and teu.sum() + veh.sum() > 0:
             self.env.process(self._border(int(c.site_corridor[dest]), teu, veh))
         elif c.exit_cargo[dest]:
@@ -139,26 +243,66 @@ class ReferenceRun:
             self.teu[dest] += teu
             self.veh[dest] += veh
 
-    def _travel(self, dest: int, people: float, teu: np.ndarray, veh: np.ndarray, days: int):
+    def _travel(self, dest: int, people: float, teu, veh, days: int, units: np.ndarray):  # type: ignore[no-untyped-def]
         arrive = int(self.env.now) + days
         if days > 0:
             yield self.env.timeout(arrive + ARRIVE - self.env.now)
-        self._deliver(dest, people, teu, veh)
+        self._deliver(dest, people, teu, veh, units)
 
     def _leave_at(self, day: int):
         """Unplanned departures leave before the day's planned ones (or now, if today)."""
         if day > int(self.env.now):
             yield self.env.timeout(day + DEPART - 0.05 - self.env.now)
 
-    def _evacuate(self, site: int, people: float, day: int):
-        """People leave by the site's evacuation route: no clearance, no incidents."""
+    def _evac_clearance(self, site: int, day: int) -> int:
+        """Day an evacuation flight out of `site` is cleared (-1: refused at every attempt);
+        expedited, without the clearance's delay."""
         c = self.c
+        for k in range(c.max_retries + 1):
+            d = min(day + k * c.retry_days, c.n_days - 1)
+            if self.rng.random() < min(1.0, c.air_approval[site, d]):
+                if c.evac_expedited:
+                    return d
+                mean = c.air_delay_mean[site, d]
+                fixed = c.air_delay_fixed[site, d]
+                wait = mean if fixed else self.rng.exponential(mean) if mean else 0.0
+                return min(c.n_days - 1, d + math.floor(wait + 0.5))
+        return -1
+
+    def _seats(self, site: int, n: float) -> float:
+        """People of `n` the site's own aircraft can fly out today; the rest follow tomorrow."""
+        c = self.c
+        if not np.isfinite(c.evac_seats[site]):
+            return n
+        today = int(self.env.now)
+        if self.evac_day[site] != today:
+            self.evac_day[site], self.evac_used[site] = today, 0.0
+        room = max(0.0, c.evac_seats[site] - self.evac_used[site])
+        if n > room:
+            tomorrow = min(today + 1, c.n_days - 1)
+            self.env.process(self._evacuate(site, n - room, tomorrow, cleared=True))
+            n = room
+        self.evac_used[site] += n
+        return n
+
+    def _evacuate(self, site: int, people: float, day: int, cleared: bool = False):
+        """People leave by the site's evacuation route, no incidents drawn; by air on the
+        scenario's own aircraft once cleared (refused for good, they stay)."""
+        c = self.c
+        by_air = c.evac_link[site] >= 0 and c.evac_link[site] == c.air_link[site]
+        if by_air and not cleared:
+            day = self._evac_clearance(site, day)
+            if day < 0:
+                return
         yield from self._leave_at(day)
         n = min(self.people[site], people)
+        if by_air:
+            n = self._seats(site, n)
         self._remove_people(site, n)
+        units = self._board(site, n, holds=False)
         days = max(1, int(c.travel[c.evac_link[site], day]))
         empty = np.zeros((len(c.site_ids), 2))
-        yield from self._travel(int(c.evac_dest[site]), n, empty, empty, days)
+        yield from self._travel(int(c.evac_dest[site]), n, empty, empty, days, units)
 
     def _border(self, x: int, teu: np.ndarray, veh: np.ndarray):
         """A load at a corridor's end waits its border delay, then joins the queue."""
@@ -217,6 +361,10 @@ class ReferenceRun:
         c = self.c
         s = int(c.lift_site[x])
         yield self.env.timeout(LIFT + 0.01)
+        # a week's unflown seats may fly later, when people are there (SEAT_BANK_DAYS)
+        per_day = c.lift_flights[x].mean() * c.lift_seats_each[x] if c.lift_flights.size else 0.0
+        cap = max(SEAT_BANK_DAYS * per_day, c.lift_seats_each[x])
+        bank = 0.0
         for t in range(c.n_days):
             if t < c.horizon or self.waiting[s] > 0:
                 seats = sum(
@@ -224,29 +372,50 @@ class ReferenceRun:
                     for _ in range(int(c.lift_flights[x, t]))
                     if self.rng.random() < min(1.0, c.lift_approval[x, t])
                 )
-                seated = min(self.waiting[s], seats)
+                bank = min(bank + seats, max(cap, seats))
+                seated = min(self.waiting[s], bank)
+                bank -= seated
                 self.waiting[s] -= seated
+                self._seat(s, seated)
                 self.out.people_out += seated
                 self.in_theatre -= seated
                 if t < c.horizon:
                     self.out.lift_people[c.lift_ids[x]] += seated
             yield self.env.timeout(1)
 
+    def _seat(self, s: int, seated: float) -> None:
+        """Seat `seated` people at `s`, units in the order they began to wait."""
+        left = seated
+        by_unit = np.zeros(len(self.c.unit_ids))
+        while left > 1e-9:
+            waiting = np.flatnonzero(self.unit_waiting[s] > 0)
+            if waiting.size == 0:
+                break
+            first = waiting[np.argmin(self.waiting_since[s, waiting])]
+            take = min(left, self.unit_waiting[s, first])
+            self.unit_waiting[s, first] -= take
+            by_unit[first] += take
+            left -= take
+        self._units_leave(by_unit)
+
     def movement(self, m: int):
         c, env = self.c, self.env
         o, link = int(c.mv_origin[m]), int(c.mv_link[m])
         order = DEPART + 0.0999 * m / max(1, c.n_movements)
         yield env.timeout(c.mv_day[m] + order)
+        # the request went in ahead of the planned day; attempts every retry_days from then
         refused = True
+        answer = int(c.mv_request_day[m]) + c.max_retries * c.retry_days
         for k in range(c.max_retries + 1):
             if self.rng.random() < c.mv_approval[m, k]:
                 refused = False
                 mean = c.mv_delay_mean[m]
                 wait = mean if c.mv_delay_fixed[m] else self.rng.exponential(mean) if mean else 0.0
-                yield env.timeout(math.floor(wait + 0.5))
+                answer = int(c.mv_request_day[m]) + k * c.retry_days + math.floor(wait + 0.5)
                 break
-            if k < c.max_retries:
-                yield env.timeout(c.retry_days)
+        if c.mv_people[m] == 0 and c.mv_day[m] <= c.cutoff_day < answer - 1:
+            answer = c.cutoff_day + 1  # cargo not cleared by the cut-off is given up then
+        yield env.timeout(max(0, answer - int(c.mv_day[m])))
         divert = refused
         cancel = refused
         while not cancel:
@@ -266,12 +435,17 @@ class ReferenceRun:
             if c.mv_guard[m] and t <= c.hold_until[o]:
                 yield env.timeout(c.hold_until[o] + 1 - t)  # a residual task holds the site
                 continue
-            if c.mv_guard[m] and c.supports.size and (c.supports[o] & (self.people > 0.5)).any():
+            latest = int(c.guard_latest_day[o])  # then the guard goes, the mandate over
+            supported = c.supports.size and (c.supports[o] & (self.people > 0.5)).any()
+            if c.mv_guard[m] and t < latest and supported:
                 yield env.timeout(1)  # the HQ or a hub waits for the sites it supports
                 continue
             if c.mv_guard[m] and self.pending_out[o] <= 0 and self.release[o] > t:
-                yield env.timeout(self.release[o] - t)  # after the final steps and handover
-                continue
+                if t < latest:
+                    # after the final steps and handover
+                    yield env.timeout(min(self.release[o], latest) - t)
+                    continue
+                self.handed[o] = False  # not handed over before the mandate ended
             if c.mv_guard[m] and self.pending_out[o] > 0:
                 # look again once the day's other departures are done, then day by day
                 end_of_departures = t + DEPART + 0.09995
@@ -283,9 +457,12 @@ class ReferenceRun:
             break
         if self.guarded[m]:
             self.pending_out[o] -= 1
-            if c.closure_work and self.pending_out[o] == 0 and self.release[o] < 0:
+        if self.last_loads[m]:
+            self.loads_out[o] -= 1
+            if c.closure_work and self.loads_out[o] == 0 and self.release[o] < 0:
                 self._ask_handover(o)
         if cancel:
+            self._gone(m, o)
             yield from self._cancel(m, o, divert)
             return
         yield from self._depart(m, o, link)
@@ -296,7 +473,12 @@ class ReferenceRun:
         self.backlog[o, 2] += c.mv_veh[m]
         if c.mv_people[m] <= 0:
             return
-        want = self.people[o] if c.mv_guard[m] else min(self.people[o], c.mv_people[m])
+        if c.mv_guard[m]:
+            want = self.people[o]
+        elif c.closure_work:
+            want = min(self._free(o, self.seats_left[o]), c.mv_people[m])
+        else:
+            want = min(self.people[o], c.mv_people[m])
         if not (divert and c.air_when_refused and c.air_link[o] >= 0 and want > 0):
             self.backlog[o, 0] += c.mv_people[m]
             return
@@ -310,11 +492,12 @@ class ReferenceRun:
                 )
                 leave = min(c.n_days - 1, d + math.floor(wait + 0.5))
                 yield from self._leave_at(leave)
-                n = min(self.people[o], want)
+                n = self._seats(o, min(self.people[o], want))
                 self._remove_people(o, n)
+                units = self._board(o, n, holds=False)
                 empty = np.zeros((len(c.site_ids), 2))
                 days = max(1, int(c.travel[c.air_link[o], leave]))
-                yield from self._travel(int(c.air_dest[o]), n, empty, empty, days)
+                yield from self._travel(int(c.air_dest[o]), n, empty, empty, days, units)
                 return
         self.backlog[o, 0] += c.mv_people[m]
 
@@ -325,22 +508,36 @@ class ReferenceRun:
         def carry(stock: float, planned: float, backlog: float, cap: float) -> float:
             return max(0.0, min(stock, planned + min(backlog, max(0.0, cap - planned))))
 
-        n_p = carry(self.people[o], c.mv_people[m], self.backlog[o, 0], c.mv_cap[m, 0])
         packed_t = self.teu[o].sum() - self.unpacked[o, 0]  # a load takes only packed cargo
         packed_v = self.veh[o].sum() - self.unpacked[o, 1]
-        n_t = carry(packed_t, c.mv_teu[m], self.backlog[o, 1], c.mv_cap[m, 1])
-        n_v = carry(packed_v, c.mv_veh[m], self.backlog[o, 2], c.mv_cap[m, 2])
+        # cargo left behind rides cargo movements, not those planned with people only
+        freight = c.mv_people[m] == 0 or c.mv_teu[m] > 0 or c.mv_veh[m] > 0
+        n_t = carry(packed_t, c.mv_teu[m], self.backlog[o, 1] if freight else 0.0, c.mv_cap[m, 1])
+        n_v = carry(packed_v, c.mv_veh[m], self.backlog[o, 2] if freight else 0.0, c.mv_cap[m, 2])
         counts = [self._poisson(c.mv_rate[m, k]) for k in range(4)]
+        keep = 1.0
         if counts[2]:
             keep = 1.0 - min(counts[2], c.mv_convoys[m]) / c.mv_convoys[m]
-            n_p, n_t, n_v = math.floor(n_p * keep), n_t * keep, math.floor(n_v * keep)
+            n_t, n_v = n_t * keep, math.floor(n_v * keep)
+        teu = self._load(self.teu, o, n_t)
+        veh = self._load(self.veh, o, n_v)
+        carries = teu.sum() + veh.sum() > 0
+        again = self.loads_out[o] == 0 and self.release[o] >= 0
+        if c.closure_work and carries and not self.last_loads[m] and not c.mv_guard[m] and again:
+            self._ask_handover(o)  # cargo left behind went later: final steps again
+        # people after the load: a unit's main body leaves with its last load
+        holds = c.closure_work and not c.mv_guard[m]
+        later = self.seats_left[o] - c.mv_cap[m, 0]
+        free = self._free(o, later) if holds else self.people[o]
+        n_p = carry(free, c.mv_people[m], self.backlog[o, 0], c.mv_cap[m, 0])
+        if keep < 1.0:
+            n_p = math.floor(n_p * keep)
         for j, (planned, took) in enumerate(
             ((c.mv_people[m], n_p), (c.mv_teu[m], n_t), (c.mv_veh[m], n_v))
         ):
             self.backlog[o, j] = max(0.0, self.backlog[o, j] + planned - took)
         self._remove_people(o, n_p)
-        teu = self._load(self.teu, o, n_t)
-        veh = self._load(self.veh, o, n_v)
+        units = self._board(o, n_p, holds)
         delay = 0
         if sum(counts):
             self.out.incidents += sum(counts)
@@ -349,6 +546,10 @@ class ReferenceRun:
             self.out.killed += dead
             self.out.wounded += hurt
             lost = min(dead, n_p)
+            if lost > 0:
+                killed = units * (lost / n_p)
+                units = units - killed
+                self._units_leave(killed)
             n_p -= lost
             self.in_theatre -= lost
             if veh.sum() > 0:
@@ -358,14 +559,16 @@ class ReferenceRun:
                 self.fate["lost"] += teu.sum() * share
                 teu *= 1 - share
         del rng
+        self._gone(m, o)
         base = int(c.travel[link, t])
         days = max(0, int(c.mv_dur[m]) + base) + delay
-        yield from self._travel(int(c.mv_dest[m]), n_p, teu, veh, days)
+        yield from self._travel(int(c.mv_dest[m]), n_p, teu, veh, days, units)
 
     def attacks(self, s: int):
         c, env = self.c, self.env
         yield env.timeout(ATTACK)
         count = 0
+        days: list[int] = []  # days of the attacks on this base
         for t in range(c.horizon):
             if not self.closed_early[s] and self.people[s] > 0:
                 factor = min(
@@ -377,6 +580,10 @@ class ReferenceRun:
                     self.out.killed += dead
                     self.out.wounded += self._poisson(eff[1])
                     lost = min(dead, self.people[s])
+                    if lost > 0:
+                        killed = self.unit_at[s] * (lost / self.people[s])
+                        self.unit_at[s] -= killed
+                        self._units_leave(killed)
                     self._remove_people(s, lost)
                     self.in_theatre -= lost
                     for stock, mean in ((self.veh, eff[2]), (self.teu, eff[3])):
@@ -390,9 +597,11 @@ class ReferenceRun:
                             self.unpacked[s, 0 if stock is self.teu else 1] *= 1 - share
                     self.out.incidents += 1
                     count += 1
+                    days.append(t)
                     if self.people[s] <= 0:
                         break
-                    if 0 < c.early_close_attacks <= count:
+                    k, window = c.early_close_attacks, c.early_close_window_days
+                    if 0 < k <= count and (window <= 0 or t - days[-k] < window):
                         self.closed_early[s] = True
                         self._dispose(s, keep=False, abandon=c.closure_work)
                         self.unpacked[s] = 0
@@ -449,7 +658,7 @@ class ReferenceRun:
                 env.process(self.packing(int(s)))
             for s in np.flatnonzero(c.mv_guard):
                 o = int(c.mv_origin[s])
-                if self.pending_out[o] == 0:
+                if self.loads_out[o] == 0:
                     self._ask_handover(o)
         for x, lift in enumerate(c.lift_ids):
             self.out.lift_people[lift] = 0.0
@@ -467,6 +676,9 @@ class ReferenceRun:
                 self._dispose(s, keep=self.people[s] > 0.5, abandon=refused)
         self.fate["remaining"] += self.pool_teu.sum()
         self.out.completion_day = self.completion
+        self.out.early_closed = dict(zip(c.site_ids, self.closed_early.tolist(), strict=True))
+        self.out.unit_out_day = dict(zip(c.unit_ids, self.unit_out.tolist(), strict=True))
+        self.out.unit_people_out = dict(zip(c.unit_ids, self.unit_gone.tolist(), strict=True))
         self.out.teu_fate = dict(self.fate)
         return self.out
 

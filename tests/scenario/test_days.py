@@ -101,8 +101,11 @@ def test_planner_and_stress_test_read_the_same_days(eventful: Scenario) -> None:
     for k, row in enumerate(c.mv_index):
         m = plan.movements[row]
         li, day = index[m.link], m.day
-        assert c.mv_approval[k, 0] == ld.approval[li, day], (m.link, day)
         assert c.mv_delay_mean[k] == pytest.approx(ld.delay_days[li, day]), (m.link, day)
+        # the request goes in the expected wait ahead; its first answer is that day's rule
+        request = max(0, day - int(np.floor(ld.delay_days[li, day] + 0.5)))
+        assert c.mv_request_day[k] == request, (m.link, day)
+        assert c.mv_approval[k, 0] == ld.approval[li, request], (m.link, day)
         slots = air_slots if m.mode == "air" else road_slots
         killed = (c.mv_rate[k, slots] * c.mv_effects[k, slots, 0]).sum() / m.convoys
         if m.mode == "air":

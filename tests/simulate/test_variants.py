@@ -20,8 +20,9 @@ from drawdown.simulate.variants import VariantCompiler
 
 #: Outputs and indices of `sensitivity` on the tiny scenario's greedy plan, first recorded
 #: before sensitivity went through `simulate_variants` (it then drove the engine itself),
-#: re-recorded when the greedy plan gained closure work and units (issue 12). A change to the
-#: plan or the engine that moves them must re-record them on purpose.
+#: re-recorded when the greedy plan gained closure work and units (issue 12), and when
+#: clearances came to be requested the expected wait ahead of the planned day. A change to
+#: the plan or the engine that moves them must re-record them on purpose.
 RECORDED = Path(__file__).parent / "data" / "tiny-sensitivity.json"
 
 

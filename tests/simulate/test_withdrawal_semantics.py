@@ -141,8 +141,10 @@ def run(scenario: Scenario, plan: Plan, runs: int = 20) -> SimulationResult:
 
 
 def test_packing_rate_bounds_the_cargo_and_the_closure(tiny: Scenario) -> None:
-    """10 TEU packed a day: packing ends on day 9, the last load the day after, and the camp
-    closes when the final steps (3 days after the last load but the guard) end."""
+    """10 TEU packed a day: packing ends on day 9 and the last load leaves that day (what is
+    packed today can leave today); the final steps start after it (the planner's rule: after
+    the last load, not after the last people movement) and end on day 12, so the camp closes
+    with its guard as planned on day 15."""
     work = ClosureWork(
         teu_packed_per_person_day=1.0, max_teu_packed_per_day=10.0, final_steps_days=3
     )
@@ -150,9 +152,10 @@ def test_packing_rate_bounds_the_cargo_and_the_closure(tiny: Scenario) -> None:
     result = run(scenario, plan_for(scenario))
     assert np.all(result.packed_day[:, CAMP] == 9)
     assert np.all(result.data.runs["teu_shipped"] == 100.0)
-    # last guarded load leaves on day 14; final steps to day 17; handover at once
-    assert np.all(result.handover_day[:, CAMP] == 17)
-    assert np.all(result.data.closure_day[:, CAMP] == 17)
+    # the planned load leaves on day 0 with what is packed, sweepers take the rest up to
+    # day 9, each restarting the final steps; they end on day 12, handed over at once
+    assert np.all(result.handover_day[:, CAMP] == 12)
+    assert np.all(result.data.closure_day[:, CAMP] == 15)
     # the same plan with packing at 5 TEU a day: 75 TEU loaded by day 14, the rest stays
     slow = one_base(tiny, closure=work.model_copy(update={"max_teu_packed_per_day": 5.0}))
     slow_result = run(slow, plan_for(slow))
@@ -188,29 +191,33 @@ def test_a_refused_handover_delays_closure_and_abandons_what_is_left(tiny: Scena
 
 
 def test_seats_a_day_bound_the_people_out_curve(tiny: Scenario) -> None:
-    """One 100-seat charter a day: the 300 who reach the port on day 16 leave 100 a day."""
-    charter = Lift(id="charter", kind="charter", site="port", seats_each=100, flights_per_week=7)
+    """One 20-seat charter a day; a week's unflown seats (140) may fly when people are there
+    (`scenario.days.SEAT_BANK_DAYS`): of the 300 who reach the port on day 16, 140 fly that
+    day on the week's banked seats, then 20 a day until day 24."""
+    charter = Lift(id="charter", kind="charter", site="port", seats_each=20, flights_per_week=7)
     scenario = one_base(tiny, lift=(charter,))
     result = run(scenario, plan_for(scenario))
     timelines = result.data.timelines
     assert timelines is not None
     assert np.all(timelines[:, 15] == 300)
-    assert np.all(timelines[:, 16:19] == [200, 100, 0])
-    assert np.all(result.data.runs["completion_day"] == 18)
+    assert np.all(timelines[:, 16:19] == [160, 140, 120])
+    assert np.all(result.data.runs["completion_day"] == 24)
     seated = result.lift_people_by_day[0] / result.runs
-    assert list(seated[16:19]) == [100.0, 100.0, 100.0] and seated.sum() == 300.0
-    assert np.all(result.lift_seats_by_day[0] / result.runs == 100.0)
+    assert list(seated[15:18]) == [0.0, 140.0, 20.0] and seated.sum() == 300.0
+    assert np.all(result.lift_seats_by_day[0] / result.runs == 20.0)
 
 
 def test_refused_charter_flights_lose_their_seats(tiny: Scenario) -> None:
-    """Air clearance at half: seats cleared average half the seats flown, and people wait."""
-    charter = Lift(id="charter", kind="charter", site="port", seats_each=100, flights_per_week=7)
+    """Air clearance at half: seats cleared average half the seats flown, and people wait
+    longer than with every flight cleared (20 a day then: done on day 24)."""
+    charter = Lift(id="charter", kind="charter", site="port", seats_each=20, flights_per_week=7)
     half = Clearance(mode="air", start=START, end=END, approval=0.5)
     scenario = one_base(tiny, lift=(charter,), clearances=(half,))
     result = run(scenario, plan_for(scenario), runs=400)
-    share = result.lift_seats_by_day[0].sum() / (100.0 * result.runs * result.horizon)
+    share = result.lift_seats_by_day[0].sum() / (20.0 * result.runs * result.horizon)
     assert abs(share - 0.5) < 0.03
-    assert np.all(result.data.runs["completion_day"] >= 18)
+    assert np.all(result.data.runs["completion_day"] >= 24)
+    assert result.data.runs["completion_day"].mean() > 30
 
 
 def test_charter_flights_spread_over_the_week() -> None:

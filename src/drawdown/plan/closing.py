@@ -21,9 +21,9 @@ from drawdown.plan.build import PlanData
 from drawdown.plan.ledger import Part
 from drawdown.plan.model import Binding, ClosureWorkRow, LiftUseRow
 from drawdown.scenario import days as scenario_days
+from drawdown.scenario.days import SEAT_BANK_DAYS
 
 EPS = 1e-6
-SEAT_BANK_DAYS = 7  # charters fly by the week: unused seats are lost after a week
 
 
 class ClosingDays:
@@ -48,6 +48,8 @@ class ClosingDays:
         )
         self.until = w.residual_until_day if w is not None else np.full(n, -1)
         self.supports = w.supports if w is not None else ()
+        # days the guard needs from each node to an exit (set by the dispatcher)
+        self.travel_out_days: np.ndarray | None = None
         self.pack_start = np.full(n, -1)
         self.packed_by = np.where(self.unpacked.sum(axis=0) > EPS, -1, 0)
         self.last_cargo = np.full(n, -1)
@@ -108,6 +110,16 @@ class ClosingDays:
         finished = (self.unpacked.sum(axis=0) <= EPS) & (self.packed_by < 0)
         self.packed_by[finished] = day
 
+    def last_load_day(self, j: int) -> int:
+        """The last day a load may leave node `j` and still leave the final steps, the
+        expected handover wait and the guard's journey out (`travel_out_days`) before the
+        deadline: cargo not gone by then stays (handed over or destroyed), it does not keep
+        the site open past the deadline."""
+        if not self.on:
+            return self.H - 1
+        travel = int(self.travel_out_days[j]) if self.travel_out_days is not None else 0
+        return self.H - 2 - self.final_days - int(self.delay[j]) - travel
+
     def waits_for_packing(
         self, j: int, held: np.ndarray, have: np.ndarray, wanted: np.ndarray
     ) -> bool:
@@ -132,7 +144,14 @@ class ClosingDays:
         # The HQ and hubs keep their guard while a site they support still holds people.
         supporting = any(self.people_now[b] > EPS for b in self.supported[j])
         if cargo_after > EPS:
-            return day + 1 if supporting else 0
+            # cargo that stays (handed over or destroyed) does not spare the final steps:
+            # they run after the last load, as the stress test has them
+            steps = (
+                int(self.last_cargo[j]) + self.final_days + int(self.delay[j])
+                if self.last_cargo[j] >= 0
+                else 0
+            )
+            return max(day + 1 if supporting else 0, steps, int(self.until[j]) + 1)
         gone = int(self.cargo_gone[j]) if self.cargo_gone[j] >= 0 else day
         ready = max(gone + self.final_days + int(self.delay[j]), int(self.until[j]) + 1)
         return max(ready, day + 1) if supporting else ready

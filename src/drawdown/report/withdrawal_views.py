@@ -47,7 +47,8 @@ def result_field(result: object, name: str) -> Any:
     """A field of the data contract on the result (or its stored data); None when absent."""
     for holder in (result, getattr(result, "data", None)):
         value = getattr(holder, name, None) if holder is not None else None
-        if value is not None:
+        # A streamed result keeps no per-run rows: an empty array is an absent field.
+        if value is not None and not (isinstance(value, np.ndarray) and value.size == 0):
             return value
     return None
 
@@ -58,9 +59,10 @@ def day_quantiles(days: np.ndarray) -> np.ndarray:
     Order statistics (no interpolation), so a share of runs that never got there shows as
     never instead of a day between.
     """
-    values = np.asarray(days, dtype=float).reshape(days.shape[0], -1)
-    if values.shape[0] == 0:
-        return np.full((len(LEVELS), values.shape[1]), np.nan)
+    days = np.asarray(days, dtype=float)
+    if days.shape[0] == 0:
+        return np.full((len(LEVELS), int(np.prod(days.shape[1:], dtype=int))), np.nan)
+    values = days.reshape(days.shape[0], -1)
     values = np.where(values < 0, np.inf, values)
     return np.quantile(values, LEVELS, axis=0, method="inverted_cdf")
 

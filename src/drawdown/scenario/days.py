@@ -27,6 +27,10 @@ The rules:
 - **A contingent departure** (`contingent_departs`) takes effect on its date (day 0 if
   earlier).
 - **A threat** is in force from its `start` to its `end`.
+- **Charter seats bank for a week** (`SEAT_BANK_DAYS`): a charter row's flights are
+  contracted by the week, so seats a day's flights did not fill may be flown later the same
+  week (at most a week of the row's seats waiting), when the people are there; older unused
+  seats are lost.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 MODES: tuple[str, ...] = get_args(Mode)
+
+SEAT_BANK_DAYS = 7  # unused charter seats may be flown later within a week
 
 
 def dates(scenario: Scenario, n_days: int) -> list[dt.date]:

@@ -366,6 +366,11 @@ class Policy(Record):
     early_close_attacks: NonNegInt = Field(
         3, description="Close a base early after this many attacks on it (0: never)."
     )
+    early_close_window_days: NonNegInt = Field(
+        0,
+        description="Count the early-close attacks over the last this many days at the base, "
+        "a rate (0: over the whole withdrawal).",
+    )
     min_guard_people: NonNegInt = Field(
         50, description="People who stay at a base until its last movement."
     )

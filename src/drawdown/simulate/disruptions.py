@@ -7,7 +7,9 @@ Each block holds, per movement, one uniform for its clearance and one for its in
 then a spare region read in order for rare draws (incident effects, air clearance of diverted
 people, base attacks). Uniforms become counts and delays by inverse transform.
 
-Clearance: requests are made on the planned day and every `retry_delay_days` after a refusal;
+Clearance: requests are made the expected wait ahead of the planned day (`mv_request_day`)
+and every `retry_delay_days` after a refusal; a movement leaves on its planned day or when
+cleared, whichever is later;
 the number of refusals before approval is geometric with the approval probability of each
 attempt's day (zero while clearances are suspended). More than `max_retries` refusals refuse
 the movement for good. The wait for an approval (exponential or fixed) is added.
@@ -87,7 +89,7 @@ def plan_layout(c: Compiled, mult: Multipliers) -> Layout:
         attacks = float(np.sum(c.attack_rate[:, : c.horizon].sum(axis=1) * ratio))
         attacks *= mult.largest("threat")
         attacked = int(np.count_nonzero(c.attack_rate.any(axis=1)))
-        if c.early_close_attacks > 0:  # a base closes after that many attacks
+        if c.early_close_attacks > 0 and c.early_close_window_days <= 0:  # closes after that many
             attacks = min(attacks, float(c.early_close_attacks * attacked))
         attacks = min(attacks, 64.0 * attacked)
     # strategic lift: one uniform a charter flight, one a load reaching a corridor's end;
@@ -158,13 +160,14 @@ def _clearance(c: Compiled, u: np.ndarray, approval: np.ndarray) -> tuple[np.nda
         c.mv_delay_mean,
         c.mv_delay_fixed,
         c.mv_day,
+        c.mv_request_day,
         c.retry_days,
         c.n_days,
     )
 
 
 @nb.njit(cache=True)
-def _clearance_kernel(u, approval, p_attempt, delay_mean, delay_fixed, day, retry, n_days):
+def _clearance_kernel(u, approval, p_attempt, delay_mean, delay_fixed, day, request, retry, n_days):
     n_runs, n_mv = u.shape[0], day.size
     attempts = p_attempt.shape[1]
     ready = np.empty((n_runs, n_mv), dtype=np.int64)
@@ -182,12 +185,13 @@ def _clearance_kernel(u, approval, p_attempt, delay_mean, delay_fixed, day, retr
                     residual = min((x - after) / width if width > 0 else 0.0, 1.0 - 1e-16)
                     mean = delay_mean[m]
                     wait = mean if delay_fixed[m] else -mean * math.log1p(-residual)
-                    cleared = day[m] + k * retry + int(math.floor(wait + 0.5))
+                    answer = request[m] + k * retry + int(math.floor(wait + 0.5))
+                    cleared = max(day[m], answer)  # not before the planned day
                     break
                 before = after
             if cleared < 0:
                 refused[r, m] = True
-                cleared = day[m] + (attempts - 1) * retry
+                cleared = max(day[m], request[m] + (attempts - 1) * retry)
             ready[r, m] = min(cleared, n_days - 1)
     return ready, refused
 

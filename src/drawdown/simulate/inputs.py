@@ -77,6 +77,10 @@ class Compiled:
     mv_guard: np.ndarray  # bool: the last people movement out of a base
     mv_approval: np.ndarray  # float64 [M, max_retries + 1] approval at each attempt
     mv_delay_mean: np.ndarray  # float64 [M]
+    # day the clearance is requested: the plan's expected wait before the planned day (fixed
+    # by the plan; a what-if that lengthens the wait makes the request late)
+    mv_request_day: np.ndarray  # int64 [M]
+    guard_latest_day: np.ndarray  # int64 [S] last day a guard may wait (`guard_latest_day`)
     mv_delay_fixed: np.ndarray  # bool [M]
     mv_rate: np.ndarray  # float64 [M, 4] expected incidents by kind
     mv_effects: np.ndarray  # float64 [M, 4, 5] mean effects of one incident by kind
@@ -91,6 +95,7 @@ class Compiled:
     air_when_refused: bool
     cutoff_day: int
     early_close_attacks: int
+    early_close_window_days: int
     protection_day: int
     running_cost_per_day: float
     # closure work (manifest `closure:`; off when the manifest has no such section)
@@ -116,6 +121,24 @@ class Compiled:
     # a site it supports (`supports[s, t]`: s supports t) still has people
     hold_until: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # -1 none
     supports: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
+    # formed units (`scenario.units` order): people by unit; a unit's main body leaves once
+    # the site's cargo is dispatched up to and including its equipment (units in file order),
+    # its rear party stays to the site's last load, the threat-sized last guard to the end
+    unit_ids: tuple[str, ...] = ()
+    unit_site: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [U]
+    unit_people: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U]
+    unit_rear: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U] rear party
+    # the unit's own equipment the plan moves, and that of the units its site ships before it
+    # (TEU + vehicles; `unit_equipment`)
+    unit_moved: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U]
+    unit_moved_before: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U]
+    # TEU + vehicles of each site's own units the plan has sent from it by the end of each day
+    planned_dispatched: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # [S, D]
+    guard_people: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [S] last guard
+    # evacuations and diversions by air fly on the scenario's own aircraft: seats a day on
+    # each site's air route (inf: unlimited), and whether their clearance skips its delay
+    evac_seats: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [S]
+    evac_expedited: bool = False
 
     @property
     def n_movements(self) -> int:
@@ -304,6 +327,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     mv_approval = np.ones((n_mv, retries))
     mv_delay_mean = np.zeros(n_mv)
     mv_delay_fixed = np.zeros(n_mv, dtype=bool)
+    mv_request_day = np.zeros(n_mv, dtype=np.int64)
     mv_rate = np.zeros((n_mv, N_SLOTS))
     mv_effects = np.zeros((n_mv, N_SLOTS, len(EFFECT_FIELDS)))
     mv_cap = np.zeros((n_mv, 3))
@@ -316,7 +340,10 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         link = links[m.link]
         region = scenario_days.clearance_region(scenario, link, m.origin)
         approval, delay, fixed = clearance(m.mode, region)
-        attempt_days = np.minimum(m.day + pol.retry_delay_days * np.arange(retries), n_days - 1)
+        mv_request_day[k] = request_days(np.array([m.day]), np.array([delay[m.day]]))[0]
+        attempt_days = attempt_days_of(
+            mv_request_day[k : k + 1], pol.retry_delay_days, retries, n_days
+        )[0]
         mv_approval[k] = approval[attempt_days]
         mv_delay_mean[k] = delay[m.day]
         mv_delay_fixed[k] = fixed[m.day]
@@ -435,6 +462,14 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     return Compiled(
         **closure,
         **lift,
+        **_units(scenario, sidx, people0, attack_rate[:, :horizon]),
+        planned_dispatched=planned_dispatched(scenario, plan, sidx, n_days),
+        **unit_equipment(
+            scenario,
+            plan,
+            np.array([h.containers_teu for h in scenario.holdings], dtype=float),
+            np.array([h.vehicles for h in scenario.holdings], dtype=float),
+        ),
         hold_until=hold_until,
         supports=supports,
         site_ids=site_ids,
@@ -456,6 +491,8 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         air_delay_fixed=air_delay_fixed,
         evac_dest=evac_dest,
         evac_link=evac_link,
+        evac_seats=_evac_seats(scenario, air_link, air_dest, site_ids),
+        evac_expedited=bool(pol.expedited_evacuation_clearance),
         attack_rate=attack_rate,
         attack_elasticity=attack_elasticity,
         attack_effects=attack_effects,
@@ -476,6 +513,8 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         mv_guard=mv_guard,
         mv_approval=mv_approval,
         mv_delay_mean=mv_delay_mean,
+        mv_request_day=mv_request_day,
+        guard_latest_day=guard_latest_day(scenario, plan, sidx, horizon),
         mv_delay_fixed=mv_delay_fixed,
         mv_rate=mv_rate,
         mv_effects=mv_effects,
@@ -488,6 +527,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         air_when_refused=pol.people_by_air_when_refused,
         cutoff_day=horizon - 1 - pol.cutoff_days_before_deadline,
         early_close_attacks=pol.early_close_attacks,
+        early_close_window_days=pol.early_close_window_days,
         protection_day=scenario.day_of(horizon_date),
         running_cost_per_day=scenario.manifest.running_cost_usd_per_day,
     )
@@ -519,6 +559,150 @@ def _closure_work(scenario: Scenario, n_days: int, clearance: Clearances) -> dic
         "handover_delay_mean": delay_mean,
         "handover_delay_fixed": delay_fixed,
     }
+
+
+def _units(
+    scenario: Scenario, sidx: Mapping[str, int], people0: np.ndarray, attack_rate: np.ndarray
+) -> dict[str, Any]:
+    """People by unit, rear parties and each site's last guard."""
+    return unit_arrays(
+        scenario,
+        np.array([sidx[unit.site] for unit in scenario.units], dtype=np.int64),
+        np.array([float(unit.people) for unit in scenario.units]),
+        people0,
+        attack_rate,
+    )
+
+
+def unit_arrays(
+    scenario: Scenario,
+    unit_site: np.ndarray,
+    unit_people: np.ndarray,
+    people0: np.ndarray,
+    attack_rate: np.ndarray,
+) -> dict[str, Any]:
+    """The units' arrays from their tables (`variants` patches people and equipment).
+
+    The rear party is the unit's
+    `rear_party_people`, else max(rear_party_min_people, rear_party_share x its people). The
+    last guard is max(min_guard_people, the site's rear parties, guard_people_per_attack_per_
+    month x the expected attacks a month there before the deadline), at most its people.
+    """
+    pol = scenario.manifest.policy
+    n_sites = people0.size
+    given = np.array(
+        [-1.0 if u.rear_party_people is None else u.rear_party_people for u in scenario.units],
+        dtype=float,
+    )
+    share = np.maximum(float(pol.rear_party_min_people), pol.rear_party_share * unit_people)
+    rear = np.minimum(unit_people, np.where(given >= 0, given, share))
+    rear_by_site = np.bincount(unit_site, rear, minlength=n_sites)
+    attacks_a_month = attack_rate.mean(axis=1) * 30.0 if attack_rate.shape[1] else 0.0
+    guard = np.maximum(
+        np.maximum(float(pol.min_guard_people), rear_by_site),
+        pol.guard_people_per_attack_per_month * attacks_a_month,
+    )
+    return {
+        "unit_ids": tuple(unit.id for unit in scenario.units),
+        "unit_site": unit_site,
+        "unit_people": unit_people.astype(float),
+        "unit_rear": rear,
+        "guard_people": np.minimum(guard, people0.astype(float)),
+    }
+
+
+def unit_equipment(
+    scenario: Scenario, plan: Plan, teu: np.ndarray, veh: np.ndarray
+) -> dict[str, Any]:
+    """Each unit's own equipment the plan moves, in the order its site ships it.
+
+    The planner's ledger (`drawdown.plan.ledger`) moves only what the plan repatriates (what
+    it hands over or destroys holds no main body) and ships a site's equipment unit by unit,
+    the unit with least to move first, so that main bodies follow their work out one unit
+    after another. `unit_moved_before[u]` is what the site ships before unit u's own begins:
+    once the site has dispatched d of its own, unit u has max(0, min(moved, before + moved -
+    d)) still to go. `teu` and `veh` are the holdings' amounts (`variants` patches them); the
+    share repatriated is the plan's, by the dispositions' (site, class, sensitivity, owner).
+    """
+    units = scenario.units
+    uidx = {u.id: i for i, u in enumerate(units)}
+    Key = tuple[str, str, bool, str]
+    total: dict[Key, float] = {}
+    keys: list[Key] = []
+    for h, t, v in zip(scenario.holdings, teu, veh, strict=True):
+        key: Key = (h.site, h.cargo_class, h.sensitive, str(h.owner or "coe"))
+        keys.append(key)
+        total[key] = total.get(key, 0.0) + t + v
+    repatriated: dict[Key, float] = {}
+    for d in plan.dispositions:
+        if d.fate == "repatriate":
+            done: Key = (d.site, d.cargo_class, d.sensitive, d.owner or "coe")
+            repatriated[done] = repatriated.get(done, 0.0) + d.containers_teu + d.vehicles
+    decided = {(d.site, d.cargo_class, d.sensitive, d.owner or "coe") for d in plan.dispositions}
+    moved = np.zeros(len(units))
+    for h, key, t, v in zip(scenario.holdings, keys, teu, veh, strict=True):
+        if h.unit in uidx and total[key] > 0:
+            # a plan that decides nothing for this cargo moves it all
+            share = min(1.0, repatriated.get(key, 0.0) / total[key]) if key in decided else 1.0
+            moved[uidx[h.unit]] += (t + v) * share
+    before = np.zeros(len(units))
+    shipped: dict[str, float] = {}
+    for i in sorted(range(len(units)), key=lambda i: (units[i].site, moved[i], i)):
+        before[i] = shipped.get(units[i].site, 0.0)
+        shipped[units[i].site] = before[i] + moved[i]
+    return {"unit_moved": moved, "unit_moved_before": before}
+
+
+def planned_dispatched(
+    scenario: Scenario, plan: Plan, sidx: Mapping[str, int], n_days: int
+) -> np.ndarray:
+    """Each site's own equipment (TEU + vehicles of its units) the plan has sent out of it by
+    the end of each day: the pace the plan lets its main bodies go at (`engine._unit_hold`).
+
+    A movement's cargo is the site's own when the plan names one of the site's units as its
+    owner, or names none (a plan without units, or the ledger's rounding remainder); cargo
+    of other sites' units passing through does not count."""
+    home = {u.id: u.site for u in scenario.units}
+    sent = np.zeros((len(sidx), n_days))
+    for m in plan.movements:
+        if home.get(m.unit, m.origin) == m.origin and m.day < n_days:
+            sent[sidx[m.origin], m.day] += m.containers_teu + m.vehicles
+    return np.cumsum(sent, axis=1)
+
+
+def request_days(day: np.ndarray, delay_mean: np.ndarray) -> np.ndarray:
+    """Days movements planned on `day` ask for clearance: the expected wait ahead (the
+    notice case-by-case approval needs), so that a clearance on time leaves as planned."""
+    return np.maximum(0, day - np.floor(delay_mean + 0.5).astype(np.int64))
+
+
+def attempt_days_of(request: np.ndarray, retry_days: int, attempts: int, n_days: int) -> np.ndarray:
+    """[M, attempts] days of each request and its retries after refusals."""
+    return np.minimum(request[:, None] + retry_days * np.arange(attempts)[None, :], n_days - 1)
+
+
+def guard_latest_day(
+    scenario: Scenario, plan: Plan, sidx: Mapping[str, int], horizon: int
+) -> np.ndarray:
+    """The last day each site's guard may leave and still be out of the theatre by the
+    deadline on the plan's own legs (the fewest days from the site to an exit over the
+    plan's people movements, through hubs): a guard waiting for a handover or for the sites
+    it supports leaves then anyway, the mandate being over."""
+    n = len(sidx)
+    exits = np.array([s.kind == "exit" for s in scenario.sites])
+    legs: dict[tuple[int, int], int] = {}
+    for m in plan.movements:
+        if m.people > 0 and m.origin in sidx and m.destination in sidx:
+            key = (sidx[m.origin], sidx[m.destination])
+            legs[key] = min(legs.get(key, horizon), m.arrival_day - m.day)
+    to_exit = np.where(exits, 0.0, np.inf)
+    for _ in range(n):  # Bellman-Ford: at most one pass per site
+        before = to_exit.copy()
+        for (o, d), days in legs.items():
+            to_exit[o] = min(to_exit[o], days + to_exit[d])
+        if np.array_equal(before, to_exit):
+            break
+    return np.where(np.isfinite(to_exit), horizon - 1 - to_exit, horizon - 1).astype(np.int64)
 
 
 def charter_flights(flights_per_week: float, n_days: int) -> np.ndarray:
@@ -560,6 +744,35 @@ def _lift(
         "site_charter": site_charter,
         "site_corridor": site_corridor,
     }
+
+
+def _evac_seats(
+    scenario: Scenario, air_link: np.ndarray, air_dest: np.ndarray, site_ids: tuple[str, ...]
+) -> np.ndarray:
+    """Seats a day the scenario's own aircraft fly on each site's air route (count x sorties
+    a day x seats, of every type that can use both airfields); inf where unlimited (the
+    policy does not use own aircraft) and 0 where the site has no air route."""
+    per_aircraft = evac_seats_per_aircraft(scenario, air_link, air_dest, site_ids)
+    seats = per_aircraft @ np.array([float(ac.count) for ac in scenario.aircraft])
+    if not scenario.manifest.policy.evacuation_uses_own_aircraft:
+        seats = np.where(air_link >= 0, np.inf, 0.0)
+    return seats.reshape(len(site_ids))
+
+
+def evac_seats_per_aircraft(
+    scenario: Scenario, air_link: np.ndarray, air_dest: np.ndarray, site_ids: tuple[str, ...]
+) -> np.ndarray:
+    """float [S, A]: seats a day one aircraft of each type flies on each site's air route
+    (`variants` multiplies it by patched counts)."""
+    out = np.zeros((len(site_ids), len(scenario.aircraft)))
+    for s, sid in enumerate(site_ids):
+        if air_link[s] < 0:
+            continue
+        sa, sb = scenario.site(sid), scenario.site(site_ids[int(air_dest[s])])
+        for a, ac in enumerate(scenario.aircraft):
+            if ac.people_each > 0 and ac.can_use(sa) and ac.can_use(sb):
+                out[s, a] = ac.sorties_per_day * ac.people_each
+    return out
 
 
 def _air_capable(scenario: Scenario, a: str, b: str) -> bool:

@@ -13,6 +13,7 @@ A results folder holds (every Parquet file names its run, site and lift in colum
     lift.parquet          one row per lift and day: people seated, seats cleared (sums over runs)
     lift_runs.parquet     one row per run and lift: TEU and vehicles crossed (both only when the
                           scenario has lift rows)
+    units.parquet         one row per run and unit: the day its last person left the theatre
 
 Per-run tables are written as the runs finish (`RunSink`: one Parquet row group a block of
 runs), so a simulation streamed to a folder never holds all its runs in memory. `save`
@@ -55,7 +56,8 @@ DISTRIBUTIONS = "distributions.parquet"
 TIMELINES = "timelines.parquet"
 LIFT = "lift.parquet"
 LIFT_RUNS = "lift_runs.parquet"
-PER_RUN_FILES = (RUNS, SITES, TIMELINES, LIFT_RUNS)
+UNITS = "units.parquet"
+PER_RUN_FILES = (RUNS, SITES, TIMELINES, LIFT_RUNS, UNITS)
 #: closure-work columns of sites.parquet (one row per run and site)
 SITE_DAYS = ("packed_day", "handover_day", "early_closed_site", "early_close_day")
 FORMAT = 2
@@ -139,6 +141,9 @@ class RunSink:
             self._writers.clear()
 
 
+UNIT_OUT_DAY = "unit_out_day"  # the distributions' figure of units' out days (place: unit)
+
+
 def save(result: SimulationResult, folder: str | os.PathLike[str]) -> Path:
     """Write `result` into `folder` atomically (files there that it does not write are kept).
 
@@ -208,6 +213,14 @@ def write_summaries(result: SimulationResult, folder: Path) -> None:
         "killed_site": d.killed_site.tolist(),
         "lift_ids": list(d.lift_ids),
         "stats": _stats_state(s),
+        "unit_ids": list(d.unit_ids),
+        "early_close_people": d.early_close_people.tolist(),
+        # people out by exit and day (sums over runs), exits only: {site: [day 0, day 1, ...]}
+        "exit_people_by_day": {
+            site: d.exit_people_by_day[i].tolist()
+            for i, site in enumerate(d.site_ids)
+            if d.exit_people_by_day.size and d.exit_people_by_day[i].any()
+        },
     }
     (folder / SUMMARY).write_text(dumps_strict(summary, indent=2) + "\n", encoding="utf-8")
     day, people_bin = np.nonzero(d.fan_hist)
@@ -239,6 +252,15 @@ def write_summaries(result: SimulationResult, folder: Path) -> None:
                 "seats": d.lift_seats_by_day.ravel(),
             }
         ).to_parquet(folder / LIFT, index=False)
+    if d.unit_ids and d.unit_out_day.shape[0]:
+        n_runs, n_units = d.unit_out_day.shape
+        pd.DataFrame(
+            {
+                "run": np.repeat(np.arange(n_runs, dtype=np.int64), n_units),
+                "unit": pd.Categorical(np.tile(np.array(d.unit_ids, dtype=object), n_runs)),
+                "out_day": d.unit_out_day.ravel().astype(np.int64),
+            }
+        ).to_parquet(folder / UNITS, index=False)
 
 
 def _tallies(result: SimulationResult) -> Iterator[tuple[str, str, Tally]]:
@@ -252,6 +274,8 @@ def _tallies(result: SimulationResult) -> Iterator[tuple[str, str, Tally]]:
     for name, tallies in s.lift_crossed.items():
         for lift, tally in zip(d.lift_ids, tallies, strict=True):
             yield name, lift, tally
+    for unit, tally in zip(d.unit_ids, s.unit_days, strict=True):
+        yield UNIT_OUT_DAY, unit, tally
 
 
 def _write_distributions(result: SimulationResult, path: Path) -> None:
@@ -328,6 +352,8 @@ def _restore_stats(raw: dict[str, Any], folder: Path) -> Summaries:
             name: [tally(name, lift) for lift in raw["lift_ids"]] for name in LIFT_CROSSED
         },
         cargo_sums=cargo,
+        n_units=len(raw.get("unit_ids", ())),
+        unit_days=[tally(UNIT_OUT_DAY, unit) for unit in raw.get("unit_ids", ())],
     )
     unc = pd.read_parquet(folder / UNCOVERED)
     bins = np.rint(unc["civilians_low"].to_numpy(float) / s.uncovered_width).astype(np.int64)
@@ -438,6 +464,10 @@ def _aggregates(raw: dict[str, Any], folder: Path) -> Collected:
         lift_seats_by_day=lift_days[1],
         lift_teu_crossed=np.zeros((0, n_lift)),
         lift_vehicles_crossed=np.zeros((0, n_lift)),
+        unit_ids=tuple(raw.get("unit_ids", ())),
+        unit_out_day=np.zeros((0, len(raw.get("unit_ids", ()))), np.int16),
+        early_close_people=np.array(raw.get("early_close_people", [0.0] * n_sites), dtype=float),
+        exit_people_by_day=_exit_days(raw, n_sites),
         **empty,
     )
 
@@ -477,11 +507,27 @@ def _read_per_run(d: Collected, folder: Path, n_runs: int) -> None:
         x = per_run["lift"].astype(str).map({k: i for i, k in enumerate(d.lift_ids)})
         d.lift_teu_crossed[r, x.to_numpy(int)] = per_run["teu_crossed"].to_numpy(float)
         d.lift_vehicles_crossed[r, x.to_numpy(int)] = per_run["vehicles_crossed"].to_numpy(float)
+    d.unit_out_day = np.full((n_runs, len(d.unit_ids)), -1, dtype=np.int16)
+    if d.unit_ids and (folder / UNITS).is_file():
+        per_unit = pd.read_parquet(folder / UNITS)
+        u = per_unit["unit"].astype(str).map({k: i for i, k in enumerate(d.unit_ids)})
+        d.unit_out_day[per_unit["run"].to_numpy(np.int64), u.to_numpy(int)] = per_unit[
+            "out_day"
+        ].to_numpy(np.int16)
     if (folder / TIMELINES).is_file():
         frame = pd.read_parquet(folder / TIMELINES)
         timelines = np.zeros((n_runs, d.horizon), dtype=np.int32)
         timelines[frame["run"].to_numpy(np.int64)] = frame.drop(columns="run").to_numpy(np.int32)
         d.timelines = timelines
+
+
+def _exit_days(raw: dict[str, Any], n_sites: int) -> np.ndarray:
+    """People out by exit and day from summary.json (zeros for sites it does not list)."""
+    horizon = int(raw["horizon"])
+    out = np.zeros((n_sites, horizon))
+    for site, days in raw.get("exit_people_by_day", {}).items():
+        out[list(raw["site_ids"]).index(site)] = days
+    return out
 
 
 save_results = save

@@ -76,6 +76,14 @@ class Collected:
     lift_seats_by_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # sums
     lift_teu_crossed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # [R, X]
     lift_vehicles_crossed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    # people by formed unit (`scenario.units` order): day the unit's last person left the
+    # theatre (-1: not within the simulated days)
+    unit_ids: tuple[str, ...] = ()
+    unit_out_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int16))
+    # why bases closed early: people left at each base when it closed, summed over runs
+    early_close_people: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # people out of the theatre by exit (the site where they left) and day, summed over runs
+    exit_people_by_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
 
 class Collector:
@@ -131,6 +139,10 @@ class Collector:
             lift_seats_by_day=np.zeros((len(c.lift_ids), c.horizon)),
             lift_teu_crossed=np.zeros((kept, len(c.lift_ids))),
             lift_vehicles_crossed=np.zeros((kept, len(c.lift_ids))),
+            unit_ids=c.unit_ids,
+            unit_out_day=np.full((kept, len(c.unit_ids)), -1, dtype=np.int16),
+            early_close_people=np.zeros(n_sites),
+            exit_people_by_day=np.zeros((n_sites, c.horizon)),
         )
         self.summaries = new_summaries(self.data)
 
@@ -177,6 +189,7 @@ class Collector:
             lift_teu_crossed=np.asarray(out.lift_teu_crossed, dtype=np.float64),
             lift_vehicles_crossed=np.asarray(out.lift_vehicles_crossed, dtype=np.float64),
             timelines=out.remaining.astype(np.int32) if d.timelines is not None else None,
+            unit_out_day=out.unit_out_day.astype(np.int16),
         )
         n_bins = d.fan_hist.shape[1]
         cells = np.arange(c.horizon)[None, :] * n_bins + out.remaining // self.bin
@@ -189,6 +202,8 @@ class Collector:
         d.killed_site += out.killed_site
         d.lift_people_by_day += out.lift_people_by_day
         d.lift_seats_by_day += out.lift_seats_by_day
+        d.early_close_people += out.early_close_people
+        d.exit_people_by_day += out.exit_people_by_day
         if self.keep:
             block.store(d, slice(start, start + n))
         if self.sink is not None:
@@ -212,6 +227,7 @@ class Block:
     lift_teu_crossed: np.ndarray  # [R, X]
     lift_vehicles_crossed: np.ndarray
     timelines: np.ndarray | None = None  # int32 [R, H]
+    unit_out_day: np.ndarray | None = None  # int16 [R, U]
 
     @property
     def size(self) -> int:
@@ -227,6 +243,8 @@ class Block:
         d.lift_vehicles_crossed[rows] = self.lift_vehicles_crossed
         if d.timelines is not None and self.timelines is not None:
             d.timelines[rows] = self.timelines
+        if self.unit_out_day is not None and d.unit_out_day.shape[0]:
+            d.unit_out_day[rows] = self.unit_out_day
 
     def summarise(self, summaries: Summaries) -> None:
         sites = {name: getattr(self, name) for name in SITE_DAYS}
@@ -235,7 +253,7 @@ class Block:
             "teu_crossed": self.lift_teu_crossed,
             "vehicles_crossed": self.lift_vehicles_crossed,
         }
-        summaries.add(self.runs, sites, self.teu_fate, self.veh_fate, lift)
+        summaries.add(self.runs, sites, self.teu_fate, self.veh_fate, lift, self.unit_out_day)
 
 
 PER_SITE = (
@@ -258,6 +276,7 @@ def new_summaries(d: Collected) -> Summaries:
         population=np.asarray(d.population, dtype=float),
         teu0_total=float(d.teu0.sum()),
         veh0_total=float(d.veh0.sum()),
+        n_units=len(d.unit_ids),
     )
 
 

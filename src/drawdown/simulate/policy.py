@@ -109,7 +109,9 @@ def take_cargo(stock: np.ndarray, site: int, amount: float, load: np.ndarray) ->
 
     Returns what was actually loaded.
     """
-    load[:, :] = 0.0
+    for origin in range(stock.shape[1]):  # not a slice: see `engine.N_CLASSES`
+        for cls in range(2):
+            load[origin, cls] = 0.0
     left = amount
     for cls in (1, 0):
         total = 0.0
@@ -127,12 +129,15 @@ def take_cargo(stock: np.ndarray, site: int, amount: float, load: np.ndarray) ->
 
 
 @nb.njit(cache=True)
-def lose_share(load: np.ndarray, share: float, fate_row: np.ndarray) -> None:
-    """Lose `share` of a load (every origin and class alike) to an attack."""
+def lose_share(loads: np.ndarray, slot: int, share: float, fate_row: np.ndarray) -> None:
+    """Lose `share` of the load `loads[slot]` (every origin and class alike) to an attack.
+
+    The load is named by its slot, not passed as a view: a view costs a reference count.
+    """
     if share <= 0.0:
         return
-    for origin in range(load.shape[0]):
+    for origin in range(loads.shape[1]):
         for cls in range(2):
-            lost = load[origin, cls] * share
-            load[origin, cls] -= lost
+            lost = loads[slot, origin, cls] * share
+            loads[slot, origin, cls] -= lost
             fate_row[origin, LOST] += lost

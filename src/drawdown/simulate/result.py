@@ -375,10 +375,48 @@ class SimulationResult:
         lines.extend(self._withdrawal_lines())
         return "\n".join(lines)
 
+    def unit_out_quantiles(self, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
+        """Day each unit's last person left the theatre: quantiles, dates, P(out by deadline)."""
+        rows = []
+        for unit, days in zip(self.data.unit_ids, self.summaries.unit_days, strict=True):
+            row: dict[str, object] = {"unit": unit}
+            for p in q:
+                value = days.quantile(p)
+                row[f"q{round(p * 100):02d}"] = value
+                row[f"q{round(p * 100):02d}_date"] = self.date_of(value)
+            out = days.count_below(self.horizon)
+            row["p_out_by_deadline"] = out / self.runs
+            row["p_low"], row["p_high"] = wilson(out, self.runs)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def people_out_by_exit(self) -> pd.DataFrame:
+        """Mean people out of the theatre by exit and day (one column an exit with any)."""
+        d = self.data
+        frame = pd.DataFrame({"day": np.arange(self.horizon)})
+        for i, site in enumerate(d.site_ids):
+            if d.exit_people_by_day.size and d.exit_people_by_day[i].any():
+                frame[site] = d.exit_people_by_day[i] / self.runs
+        return frame
+
     def _withdrawal_lines(self) -> list[str]:
         """One readable line per bottleneck outcome that the scenario has."""
         d, n, s = self.data, self.runs, self.summaries
-        lines = []
+        lines: list[str] = []
+        if self.data.unit_ids:
+            units = self.unit_out_quantiles(q=(0.5,))
+            order = units.sort_values(["q50", "unit"], kind="stable")
+            first, last = order.iloc[0], order.iloc[-1]
+            on_time = int((units["p_out_by_deadline"] >= 0.5).sum())
+            lines.append(
+                f"  units out of the theatre (median day): first {first['unit']} "
+                f"{first['q50_date']}, last {last['unit']} {last['q50_date']}"
+                f"; {on_time} of {len(units)} units out by the deadline in most runs"
+            )
+        by_exit = self.people_out_by_exit().drop(columns="day").sum()
+        if len(by_exit):
+            parts = ", ".join(f"{site} {people:,.0f}" for site, people in by_exit.items())
+            lines.append(f"  people out by the deadline by exit (mean a run): {parts}")
         for x, lift in enumerate(d.lift_ids):
             seats = d.lift_seats_by_day[x].sum()
             teu, vehicles = (s.lift_crossed[k][x] for k in ("teu_crossed", "vehicles_crossed"))
@@ -407,9 +445,13 @@ class SimulationResult:
                 )
             if s.early_closed[i]:
                 days = s.site_days["early_close_day"][i].finite()
+                left = (
+                    d.early_close_people[i] / s.early_closed[i] if d.early_close_people.size else 0
+                )
                 lines.append(
                     f"  {site}: closed early under attack in {s.early_closed[i] / n:.1%} of runs "
-                    f"(median {self.date_of(days.quantile(0.5, method='linear'))})"
+                    f"(median {self.date_of(days.quantile(0.5, method='linear'))}; "
+                    f"{left:,.0f} people left there on average when it closed)"
                 )
         return lines
 

@@ -5,7 +5,7 @@ independently of the run count (`drawdown.simulate.stats` says how exact each ki
 
 - moments (mean, standard deviation) of the headline figures and of cargo shares;
 - tallies (quantiles) of the headline figures, of each site's closure, packing, handover and
-  early-closure day and of each lift row's crossings;
+  early-closure day, of each unit's out day and of each lift row's crossings;
 - sums of cargo by site and fate; the count of runs all out, of early closures by site;
 - a per-day histogram of civilians left uncovered (bins of 1/`UNCOVERED_BINS` of the
   population covered at the start, like the people-remaining fan).
@@ -74,8 +74,11 @@ class Summaries:
     cargo_sums: Sums | None = None  # [2 units x S x F] flattened
     uncovered_width: float = 1.0
     uncovered_hist: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64))
+    n_units: int = 0
+    unit_days: list[Tally] = field(default_factory=list)  # [U] day a unit's last person left
 
     def __post_init__(self) -> None:
+        self.unit_days = self.unit_days or [Tally() for _ in range(self.n_units)]
         self.tallies = self.tallies or {name: Tally() for name in TALLIED}
         self.site_days = self.site_days or {
             name: [Tally() for _ in range(self.n_sites)] for name in SITE_DAYS
@@ -101,9 +104,11 @@ class Summaries:
         teu_fate: np.ndarray,
         veh_fate: np.ndarray,
         lift: Mapping[str, np.ndarray],
+        unit_out_day: np.ndarray | None = None,
     ) -> None:
         """Add a block of runs: per-run records (`RUN_COLUMNS`), per-site days [R, S] and
-        early closures, cargo by site and fate [R, S, F] (float32, as kept), lift [R, X]."""
+        early closures, cargo by site and fate [R, S, F] (float32, as kept), lift [R, X],
+        the day each unit's last person left [R, U] (-1 never)."""
         n = len(runs["completion_day"])
         if n == 0:
             return
@@ -125,6 +130,10 @@ class Summaries:
         cargo = np.stack([teu_fate, veh_fate]).astype(np.float64)  # [2, R, S, F]
         self.cargo_sums.add(cargo.transpose(0, 2, 3, 1).reshape(-1, n))
         self._add_uncovered(sites["closure_day"])
+        if unit_out_day is not None and self.unit_days:
+            days = _never_inf(unit_out_day)
+            for u, tally in enumerate(self.unit_days):
+                tally.add(days[:, u])
 
     def _per_run(
         self, runs: Mapping[str, np.ndarray], teu_fate: np.ndarray, veh_fate: np.ndarray

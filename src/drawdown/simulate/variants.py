@@ -29,9 +29,14 @@ from drawdown.simulate.engine import run_block
 from drawdown.simulate.inputs import (
     N_SLOTS,
     Compiled,
+    attempt_days_of,
     check_plan,
     compile_inputs,
+    evac_seats_per_aircraft,
     movement_threats,
+    request_days,
+    unit_arrays,
+    unit_equipment,
 )
 from drawdown.simulate.policy import DESTROYED
 
@@ -77,6 +82,10 @@ class VariantCompiler:
     def __init__(self, scenario: Scenario, plan: Plan):
         self.scenario, self.plan = scenario, plan
         self.c0 = compile_inputs(scenario, plan)
+        site_ids = self.c0.site_ids
+        self.evac_per_aircraft = evac_seats_per_aircraft(
+            scenario, self.c0.air_link, self.c0.air_dest, site_ids
+        )
         self._targets: dict[str, Target] = {}
         self._masks: dict[str, np.ndarray] = {}
         self._prepare()
@@ -114,9 +123,7 @@ class VariantCompiler:
             self.suspended[k] = scenario_days.suspended(s, mode, n_days)
         self.fixed = scenario_days.rule_values(s.clearances)[2]
         retries = c.max_retries + 1
-        self.attempt = np.minimum(
-            c.mv_day[:, None] + c.retry_days * np.arange(retries)[None, :], n_days - 1
-        )
+        self.retries, self.n_days = retries, n_days
         self.mv_key, self.air_key = mv_key, air_key
 
         # threats: exposure of each movement slot to each threat row (sparse: few rows each)
@@ -227,7 +234,7 @@ class VariantCompiler:
     def _exact(self, tb: dict[str, np.ndarray]) -> bool:
         """Whether patched tables leave untouched what the patch does not recompute."""
         base = self.tables
-        # only whether an aircraft type exists at all reaches execution
+        # only whether an aircraft type exists reaches execution (and evacuation seats, patched)
         if not np.array_equal(tb["aircraft.count"] > 0, base["aircraft.count"] > 0):
             return False
         # a speed of 0 closes a link (scenario.days); the patch keeps the compiled openings
@@ -262,8 +269,12 @@ class VariantCompiler:
             self.fixed,
         )
         approval, delay = cleared.approval, cleared.delay_mean_days
-        changes["mv_approval"] = approval[self.mv_key[:, None], self.attempt]
-        changes["mv_delay_mean"] = delay[self.mv_key, c.mv_day]
+        mv_delay = delay[self.mv_key, c.mv_day]
+        request = request_days(c.mv_day, mv_delay)
+        attempt = attempt_days_of(request, c.retry_days, self.retries, self.n_days)
+        changes["mv_approval"] = approval[self.mv_key[:, None], attempt]
+        changes["mv_delay_mean"] = mv_delay
+        changes["mv_request_day"] = request
         has_air = self.air_key >= 0
         air_approval, air_delay = c.air_approval.copy(), c.air_delay_mean.copy()
         air_approval[has_air] = approval[self.air_key[has_air]]
@@ -307,11 +318,16 @@ class VariantCompiler:
         )
         changes["travel"] = travel
         changes["mv_dur"] = c.mv_dur + c.travel[c.mv_link, c.mv_day] - travel[c.mv_link, c.mv_day]
-        changes.update(self._patch_holdings(tb))
+        attack_rate = changes.get("attack_rate", c.attack_rate)
+        changes.update(self._patch_holdings(tb, attack_rate))  # type: ignore[arg-type]
         changes["mv_cap"] = self._patch_capacity(tb)
+        if np.isfinite(c.evac_seats).all():  # own aircraft fly evacuations: seats by count
+            changes["evac_seats"] = self.evac_per_aircraft @ tb["aircraft.count"]
         return replace(c, **changes)  # type: ignore[arg-type]
 
-    def _patch_holdings(self, tb: dict[str, np.ndarray]) -> dict[str, object]:
+    def _patch_holdings(
+        self, tb: dict[str, np.ndarray], attack_rate: np.ndarray
+    ) -> dict[str, object]:
         n_sites = len(self.c0.site_ids)
         people = tb["units.people"]
         cell = 2 * self.h_site + self.h_sensitive
@@ -329,10 +345,24 @@ class VariantCompiler:
                 ev_day.append(day)
                 ev_site.append(site)
                 ev_people.append(n)
+        units = unit_arrays(
+            self.scenario,
+            self.u_site,
+            people.astype(float),
+            people0,
+            attack_rate[:, : self.c0.horizon],
+        )
         return {
+            **units,
             "people0": people0,
             "teu0": teu0,
             "veh0": veh0,
+            **unit_equipment(
+                self.scenario,
+                self.plan,
+                tb["holdings.containers_teu"],
+                tb["holdings.vehicles"],
+            ),
             "ev_day": np.array(ev_day, dtype=np.int64),
             "ev_site": np.array(ev_site, dtype=np.int64),
             "ev_people": np.array(ev_people, dtype=np.float64),
