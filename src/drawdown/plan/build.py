@@ -694,8 +694,9 @@ def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> No
     assert lanes is not None
     sc = data.scenario
     length = data.period_len.astype(float) * data.capacity_factor
-    asset = _lane_label(data, lanes.asset).rename("asset")
-    road = _da(~lanes.is_air, data, "lane")
+    # Lanes by the asset flying or driving them, road and air apart ("": not counted).
+    by_truck = tuple("" if air else a for a, air in zip(lanes.asset, lanes.is_air, strict=True))
+    by_aircraft = tuple(a if air else "" for a, air in zip(lanes.asset, lanes.is_air, strict=True))
     truck_ids = [t.id for t in sc.trucks if t.id in set(lanes.asset)]
     if truck_ids:
         # A trip leaving during a period keeps its trucks into the next one: with departures
@@ -703,9 +704,11 @@ def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> No
         turn = lanes.turnaround_days
         spill = np.minimum(turn**2 / (2.0 * data.period_len[None, :]), turn)
         here = units * _da(turn - spill, data, "lane", "period")
-        later = (units * _da(spill, data, "lane", "period")).shift(period=1)
-        busy = (here + later).where(road)
-        lhs = busy.groupby(asset).sum().reindex(asset=truck_ids)
+        later = units * _da(spill, data, "lane", "period")
+        next_period = np.broadcast_to(np.arange(data.n_periods) + 1, spill.shape)
+        lhs = to_sites(m, here, by_truck, truck_ids, "asset") + to_sites(
+            m, later, by_truck, truck_ids, "asset", period_of=next_period
+        )
         count = xr.DataArray(
             [sc.trucks[[t.id for t in sc.trucks].index(i)].count for i in truck_ids],
             coords={"asset": truck_ids},
@@ -714,8 +717,8 @@ def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> No
         m.add_constraints(lhs <= count * _da(length, data, "period"), name="truck_fleet")
     air_ids = [a.id for a in sc.aircraft if a.id in set(lanes.asset)]
     if air_ids:
-        flown = (units * _da(1.0 / lanes.approval, data, "lane", "period")).where(~road)
-        lhs = flown.groupby(asset).sum().reindex(asset=air_ids)
+        flown = units * _da(1.0 / lanes.approval, data, "lane", "period")
+        lhs = to_sites(m, flown, by_aircraft, air_ids, "asset")
         by_id = {a.id: a for a in sc.aircraft}
         rate = xr.DataArray(
             [by_id[i].count * by_id[i].sorties_per_day for i in air_ids],
@@ -723,12 +726,13 @@ def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> No
             dims="asset",
         )
         m.add_constraints(lhs <= rate * _da(length, data, "period"), name="sorties")
-        wing = _da(lanes.fixed_wing, data, "lane")
-        fw = units.where(wing)
         slot_sites = [s.id for s in sc.sites if s.air_slots_per_day > 0]
-        dep = fw.groupby(_lane_label(data, lanes.origin).rename("site")).sum()
-        arr = fw.groupby(_lane_label(data, lanes.destination).rename("site")).sum()
-        lhs = dep.reindex(site=slot_sites) + arr.reindex(site=slot_sites)
+        wing = lanes.fixed_wing
+        dep = tuple(o if w else "" for o, w in zip(lanes.origin, wing, strict=True))
+        arr = tuple(d if w else "" for d, w in zip(lanes.destination, wing, strict=True))
+        lhs = to_sites(m, units, dep, slot_sites, "site") + to_sites(
+            m, units, arr, slot_sites, "site"
+        )
         slots = xr.DataArray(
             [sc.site(s).air_slots_per_day for s in slot_sites],
             coords={"site": slot_sites},
@@ -931,13 +935,12 @@ def define_base_attacks(
 
 
 def _cargo_moves(
-    data: PlanData, load: linopy.Variable, arrivals: linopy.LinearExpression
+    m: linopy.Model, data: PlanData, load: linopy.Variable, arrivals: linopy.LinearExpression
 ) -> tuple[linopy.LinearExpression, linopy.LinearExpression]:
     """TEU and vehicles leaving each node by period, and those arriving there."""
     lanes = data.lanes
     assert lanes is not None
-    origin = _lane_label(data, lanes.origin).rename("node")
-    dep = load.sel(commodity=["teu", "veh"]).groupby(origin).sum().reindex(node=list(data.nodes))
+    dep = to_sites(m, load.sel(commodity=["teu", "veh"]), lanes.origin, list(data.nodes), "node")
     return dep, arrivals.sel(commodity=["teu", "veh"])
 
 
@@ -982,7 +985,7 @@ def define_packing(
         (packed * per_person).sum("commodity") - people * _da(length, data, "period") <= 0,
         name="packing_labour",
     )
-    dep, arr = _cargo_moves(data, load, arrivals)
+    dep, arr = _cargo_moves(m, data, load, arrivals)
     net_out = (dep - arr).sel(node=busy).cumsum("period")
     m.add_constraints(net_out - packed.cumsum("period") <= 0, name="packing")
 
@@ -1002,8 +1005,7 @@ def define_final_steps(
         return
     lanes = data.lanes
     assert lanes is not None
-    origin = _lane_label(data, lanes.origin).rename("node")
-    dep = load.sel(commodity=["teu", "veh"]).groupby(origin).sum().reindex(node=bases)
+    dep = to_sites(m, load.sel(commodity=["teu", "veh"]), lanes.origin, bases, "node")
     j = [data.nodes.index(n) for n in bases]
     big = data.initial[[data.commodities.index("teu"), data.commodities.index("veh")]][:, j]
     big_da = xr.DataArray(
