@@ -25,9 +25,10 @@ import numpy as np
 # The closures-free retry (see `solve._round_closures_free`) ends after this many nodes.
 RETRY_NODES = 200
 # With the closure order fixed, the root's heuristics find the whole convoys laid out; the
-# nodes after it only work on the bound: the synthetic missions' rounding found the same
-# solution at the root as after 200 nodes (1x: 17 s of CPU instead of 4 s; 2x: 43 s, and
-# the safety net ended it, so the plan depended on the machine). MINUSMA ends at its root.
+# nodes after it only worked on the bound: the synthetic missions' rounding found the same
+# solution at the root as after 200 nodes (1x: 6 s of CPU instead of 17 s; 2x: 15 s instead
+# of 43 s, when the safety net ended it and the plan depended on the machine). MINUSMA's
+# rounding ends at its root either way.
 ROOT_ONLY = 1
 
 
