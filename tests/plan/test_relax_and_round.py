@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import highspy
 import numpy as np
 import pytest
 from linopy.io import to_highspy
@@ -14,7 +15,7 @@ from drawdown.network import build_network
 from drawdown.plan import optimise
 from drawdown.plan.build import build_model, prepare, whole_convoy_lanes
 from drawdown.plan.closures import closure_search
-from drawdown.plan.solve import _columns, _values, objective_scale, solve
+from drawdown.plan.solve import _columns, _values, objective_scale, proven_bound, solve
 from drawdown.scenario.model import Scenario
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
@@ -96,3 +97,21 @@ def test_minusma_plan_is_reproducible_and_proven() -> None:
     assert a.solver.complete
     assert a.movements == b.movements and a.closure_day == b.closure_day
     assert a.objective == b.objective
+
+
+def test_proven_bound_is_on_the_models_scale() -> None:
+    """With the objective scaled for HiGHS, the bound read back is the model's own: between
+    the LP relaxation's and the optimum, never above the objective."""
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    inf = highspy.kHighsInf
+    # min 3e8 x + 2e8 y, x + y >= 1.5, integers in [0, 2]: LP 3e8, optimum 4e8 (y = 2).
+    highs.addVars(2, np.zeros(2), np.full(2, 2.0))
+    highs.changeColsCost(2, np.array([0, 1], dtype=np.int32), np.array([3e8, 2e8]))
+    highs.changeColsIntegrality(2, np.array([0, 1], dtype=np.int32), np.ones(2, dtype=np.uint8))
+    highs.addRow(1.5, inf, 2, np.array([0, 1], dtype=np.int32), np.ones(2))
+    highs.setOptionValue("user_objective_scale", -9)
+    highs.run()
+    objective = highs.getInfo().objective_function_value
+    assert objective == pytest.approx(4e8)
+    assert 3e8 - 1 <= proven_bound(highs) <= objective + 1e-6 * objective

@@ -21,6 +21,7 @@ import pandas as pd
 import xarray as xr
 
 from drawdown.network import FloatArray, IntArray, Network
+from drawdown.plan.terms import to_sites
 from drawdown.scenario.model import ClosureWork, Scenario
 
 _SemanticsWarning: type[Warning] = getattr(linopy.config, "LinopySemanticsWarning", UserWarning)
@@ -664,14 +665,27 @@ def define_escorts(m: linopy.Model, data: PlanData, convoys: linopy.LinearExpres
     rate: dict[str, float] = {}
     for e in data.scenario.escorts:
         rate[e.corridor] = rate.get(e.corridor, 0.0) + e.convoys_per_day
-    inflate = _da(1.0 / lanes.approval, data, "lane", "period")
-    for corridor, per_day in sorted(rate.items()):
-        uses = np.array([corridor in cs for cs in lanes.corridors])
-        if not uses.any():
-            continue
-        lhs = (convoys * inflate).where(_da(uses, data, "lane")).sum("lane")
-        cap = _da(per_day * data.capacity_factor * data.period_len.astype(float), data, "period")
-        m.add_constraints(lhs <= cap, name=f"escort[{corridor}]")
+    used = sorted(c for c in rate if any(c in cs for cs in lanes.corridors))
+    if not used:
+        return
+    inflated = convoys * _da(1.0 / lanes.approval, data, "lane", "period")
+    # One block over the corridors (one constraint per corridor cost ~25 ms each): a lane
+    # counts against each corridor of its route, the k-th of them in the k-th pass.
+    by_route = [sorted(cs) for cs in lanes.corridors]
+    lhs = None
+    for k in range(max(len(cs) for cs in by_route)):
+        kth = tuple(cs[k] if k < len(cs) else "" for cs in by_route)
+        part = to_sites(m, inflated, kth, used, "corridor")
+        lhs = part if lhs is None else lhs + part
+    assert lhs is not None
+    per_day = np.array([rate[c] for c in used])
+    length = data.period_len.astype(float)
+    cap = xr.DataArray(
+        per_day[:, None] * data.capacity_factor * length[None, :],
+        coords={"corridor": used, "period": _coords(data)["period"]},
+        dims=("corridor", "period"),
+    )
+    m.add_constraints(lhs <= cap, name="escort")
 
 
 def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> None:
@@ -680,8 +694,9 @@ def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> No
     assert lanes is not None
     sc = data.scenario
     length = data.period_len.astype(float) * data.capacity_factor
-    asset = _lane_label(data, lanes.asset).rename("asset")
-    road = _da(~lanes.is_air, data, "lane")
+    # Lanes by the asset flying or driving them, road and air apart ("": not counted).
+    by_truck = tuple("" if air else a for a, air in zip(lanes.asset, lanes.is_air, strict=True))
+    by_aircraft = tuple(a if air else "" for a, air in zip(lanes.asset, lanes.is_air, strict=True))
     truck_ids = [t.id for t in sc.trucks if t.id in set(lanes.asset)]
     if truck_ids:
         # A trip leaving during a period keeps its trucks into the next one: with departures
@@ -689,9 +704,11 @@ def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> No
         turn = lanes.turnaround_days
         spill = np.minimum(turn**2 / (2.0 * data.period_len[None, :]), turn)
         here = units * _da(turn - spill, data, "lane", "period")
-        later = (units * _da(spill, data, "lane", "period")).shift(period=1)
-        busy = (here + later).where(road)
-        lhs = busy.groupby(asset).sum().reindex(asset=truck_ids)
+        later = units * _da(spill, data, "lane", "period")
+        next_period = np.broadcast_to(np.arange(data.n_periods) + 1, spill.shape)
+        lhs = to_sites(m, here, by_truck, truck_ids, "asset") + to_sites(
+            m, later, by_truck, truck_ids, "asset", period_of=next_period
+        )
         count = xr.DataArray(
             [sc.trucks[[t.id for t in sc.trucks].index(i)].count for i in truck_ids],
             coords={"asset": truck_ids},
@@ -700,8 +717,8 @@ def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> No
         m.add_constraints(lhs <= count * _da(length, data, "period"), name="truck_fleet")
     air_ids = [a.id for a in sc.aircraft if a.id in set(lanes.asset)]
     if air_ids:
-        flown = (units * _da(1.0 / lanes.approval, data, "lane", "period")).where(~road)
-        lhs = flown.groupby(asset).sum().reindex(asset=air_ids)
+        flown = units * _da(1.0 / lanes.approval, data, "lane", "period")
+        lhs = to_sites(m, flown, by_aircraft, air_ids, "asset")
         by_id = {a.id: a for a in sc.aircraft}
         rate = xr.DataArray(
             [by_id[i].count * by_id[i].sorties_per_day for i in air_ids],
@@ -709,12 +726,13 @@ def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> No
             dims="asset",
         )
         m.add_constraints(lhs <= rate * _da(length, data, "period"), name="sorties")
-        wing = _da(lanes.fixed_wing, data, "lane")
-        fw = units.where(wing)
         slot_sites = [s.id for s in sc.sites if s.air_slots_per_day > 0]
-        dep = fw.groupby(_lane_label(data, lanes.origin).rename("site")).sum()
-        arr = fw.groupby(_lane_label(data, lanes.destination).rename("site")).sum()
-        lhs = dep.reindex(site=slot_sites) + arr.reindex(site=slot_sites)
+        wing = lanes.fixed_wing
+        dep = tuple(o if w else "" for o, w in zip(lanes.origin, wing, strict=True))
+        arr = tuple(d if w else "" for d, w in zip(lanes.destination, wing, strict=True))
+        lhs = to_sites(m, units, dep, slot_sites, "site") + to_sites(
+            m, units, arr, slot_sites, "site"
+        )
         slots = xr.DataArray(
             [sc.site(s).air_slots_per_day for s in slot_sites],
             coords={"site": slot_sites},
@@ -767,19 +785,11 @@ def define_stocks(
         coords=[c["commodity"], c["node"], c["period"]],
         name="stock",
     )
-    origin = _lane_label(data, lanes.origin).rename("node")
-    dest = _lane_label(data, lanes.destination).rename("node")
-    dep = load.groupby(origin).sum().reindex(node=nodes)
+    dep = to_sites(m, load, lanes.origin, nodes, "node")
     # What arrives during period a is available from period a + 1: flows leave only from
     # the stock held at the start of a period, so any period can be laid out day by day.
-    lag = lanes.arrival_period + 1 - np.arange(T)[None, :]
-    arr_parts = []
-    for j in sorted(set(lag[lanes.usable_days > 0].tolist())):
-        shifted = load.where(_da(lag == j, data, "lane", "period")).shift(period=int(j))
-        arr_parts.append(shifted.groupby(dest).sum().reindex(node=nodes))
-    arr = arr_parts[0]
-    for part in arr_parts[1:]:
-        arr = arr + part
+    available = np.where(lanes.arrival_period >= 0, lanes.arrival_period + 1, -1)
+    arr = to_sites(m, load, lanes.destination, nodes, "node", period_of=available)
     start = _initial_stock(data, left)
     first = _da((np.arange(T) == 0).astype(float), data, "period")
     m.add_constraints(stock - stock.shift(period=1) - arr + dep == start * first, name="balance")
@@ -925,13 +935,12 @@ def define_base_attacks(
 
 
 def _cargo_moves(
-    data: PlanData, load: linopy.Variable, arrivals: linopy.LinearExpression
+    m: linopy.Model, data: PlanData, load: linopy.Variable, arrivals: linopy.LinearExpression
 ) -> tuple[linopy.LinearExpression, linopy.LinearExpression]:
     """TEU and vehicles leaving each node by period, and those arriving there."""
     lanes = data.lanes
     assert lanes is not None
-    origin = _lane_label(data, lanes.origin).rename("node")
-    dep = load.sel(commodity=["teu", "veh"]).groupby(origin).sum().reindex(node=list(data.nodes))
+    dep = to_sites(m, load.sel(commodity=["teu", "veh"]), lanes.origin, list(data.nodes), "node")
     return dep, arrivals.sel(commodity=["teu", "veh"])
 
 
@@ -976,7 +985,7 @@ def define_packing(
         (packed * per_person).sum("commodity") - people * _da(length, data, "period") <= 0,
         name="packing_labour",
     )
-    dep, arr = _cargo_moves(data, load, arrivals)
+    dep, arr = _cargo_moves(m, data, load, arrivals)
     net_out = (dep - arr).sel(node=busy).cumsum("period")
     m.add_constraints(net_out - packed.cumsum("period") <= 0, name="packing")
 
@@ -996,8 +1005,7 @@ def define_final_steps(
         return
     lanes = data.lanes
     assert lanes is not None
-    origin = _lane_label(data, lanes.origin).rename("node")
-    dep = load.sel(commodity=["teu", "veh"]).groupby(origin).sum().reindex(node=bases)
+    dep = to_sites(m, load.sel(commodity=["teu", "veh"]), lanes.origin, bases, "node")
     j = [data.nodes.index(n) for n in bases]
     big = data.initial[[data.commodities.index("teu"), data.commodities.index("veh")]][:, j]
     big_da = xr.DataArray(
@@ -1041,23 +1049,24 @@ def define_unit_presence(
 
 
 def _arrivals_at(
-    data: PlanData, load: linopy.Variable, commodities: list[str], sites: list[str]
+    m: linopy.Model,
+    data: PlanData,
+    load: linopy.Variable,
+    commodities: list[str],
+    sites: list[str],
 ) -> linopy.LinearExpression:
     """Loads of `commodities` reaching each of `sites` by the period they arrive in."""
     lanes = data.lanes
     assert lanes is not None
-    dest = _lane_label(data, lanes.destination).rename("site")
-    T = data.n_periods
-    lag = lanes.arrival_period - np.arange(T)[None, :]
-    to_site = np.isin(np.array(lanes.destination, dtype=object), sites)
-    part = load.sel(commodity=commodities).sum("commodity")
-    total = None
-    for j in sorted(set(lag[(lanes.usable_days > 0) & to_site[:, None]].tolist())):
-        shifted = part.where(_da(lag == j, data, "lane", "period")).shift(period=int(j))
-        got = shifted.groupby(dest).sum().reindex(site=sites)
-        total = got if total is None else total + got
-    assert total is not None
-    return total
+    return to_sites(
+        m,
+        load.sel(commodity=commodities),
+        lanes.destination,
+        sites,
+        "site",
+        period_of=lanes.arrival_period,
+        total="commodity",
+    )
 
 
 def define_lift(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:
@@ -1079,7 +1088,7 @@ def define_lift(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:
             coords={"site": seat_sites, "period": c["period"]},
             dims=("site", "period"),
         )
-        arrived = _arrivals_at(data, load, list(data.people), seat_sites)
+        arrived = _arrivals_at(m, data, load, list(data.people), seat_sites)
         m.add_constraints(arrived <= seats, name="charter_seats")
     road_sites = [s for s in w.corridor_exits if s in reached]
     for k, cap in (("teu", w.corridor_teu), ("veh", w.corridor_veh)):
@@ -1091,7 +1100,9 @@ def define_lift(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:
             coords={"site": road_sites, "period": c["period"]},
             dims=("site", "period"),
         )
-        m.add_constraints(_arrivals_at(data, load, [k], road_sites) <= limit, name=f"corridor_{k}")
+        m.add_constraints(
+            _arrivals_at(m, data, load, [k], road_sites) <= limit, name=f"corridor_{k}"
+        )
 
 
 def define_site_roles(m: linopy.Model, data: PlanData, is_open: linopy.Variable) -> None:
@@ -1119,12 +1130,18 @@ def define_site_roles(m: linopy.Model, data: PlanData, is_open: linopy.Variable)
         for n, d in zip(data.nodes, w.residual_until_day, strict=True)
         if d >= 0 and n in garrisoned
     ]
-    for n, day in held:
+    if held:
         # Open through the period holding `until`, and until the next one starts.
-        last = min(int(data.period_of_day[day]) + 1, data.n_periods - 1)
-        m.add_constraints(
-            is_open.sel(node=n, period=slice(0, last)) >= 1, name=f"residual_task[{n}]"
+        last = np.array(
+            [min(int(data.period_of_day[day]) + 1, data.n_periods - 1) for _, day in held]
         )
+        sites = [n for n, _ in held]
+        through = xr.DataArray(
+            np.arange(data.n_periods)[None, :] <= last[:, None],
+            coords={"node": sites, "period": _coords(data)["period"]},
+            dims=("node", "period"),
+        )
+        m.add_constraints(is_open.sel(node=sites) >= 1, name="residual_task", mask=through)
 
 
 # Leaving behind what may not be handed over (COE the contingent keeps, sensitive items) is

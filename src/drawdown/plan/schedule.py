@@ -252,12 +252,11 @@ def dispatch(
             days_left = np.where(last_usable[:, t] >= day, last_usable[:, t] - day, H)
             order = np.lexsort((days_left, ~carries_people))
         for _pass in range(2):  # the second pass lets a guard leave behind its last cargo
-            for li in order:
-                if not daily["usable"][li, day]:
-                    continue
+            # Only a lane's own departure changes what it still owes, so the lanes with
+            # something due today are known before the pass (most of 184 x 184 are not).
+            due = daily["usable"][:, day] & (remaining > EPS).any(axis=0)
+            for li in order[due[order]]:
                 want_any = remaining[:, li] > EPS
-                if not want_any.any():
-                    continue
                 o = npos[lanes.origin[li]]
                 have = work.ready_to_load(o, stock[:, o])
                 if work.waits_for_packing(o, stock[:, o], have, remaining[:, li]):

@@ -1,10 +1,10 @@
 """Solve a strategic model with HiGHS; the solver's status is normalised here, once.
 
 Every step ends on deterministic criteria: the closure search on a count of LP solves, branch
-and cut on the proven gap or a node limit, the whole-convoy rounding on its own gap or a node
-limit. HiGHS runs on one thread with a fixed random seed, so the same model gives the same
-solution on any machine, however loaded. The wall-clock limit is only a safety net: when it
-ends a step, `SolveResult.time_limit_hit` says so and the plan records it.
+and cut on the proven gap or a node limit, the whole-convoy rounding on its own gap or at the
+end of its root. HiGHS runs on one thread with a fixed random seed, so the same model gives
+the same solution on any machine, however loaded. The wall-clock limit is only a safety net:
+when it ends a step, `SolveResult.time_limit_hit` says so and the plan records it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from linopy.io import to_highspy
 from drawdown.network import IntArray
 from drawdown.plan.build import Strategic, whole_convoy_lanes
 from drawdown.plan.closures import ClosureStart, closure_search
-from drawdown.plan.rounding import Rounded, read_rounded, round_convoys
+from drawdown.plan.rounding import RETRY_NODES, Rounded, read_rounded, round_convoys
 
 Status = Literal["optimal", "feasible", "infeasible", "no_solution", "error"]
 
@@ -40,7 +40,7 @@ ROUND_GAP = 0.02
 # When whole convoys for the relaxed closure order cost more than this above the relaxed
 # bound, that order was only good for fractional convoys (tiny: 80% above, a plan worse
 # than greedy's): the closures are freed and the whole-convoy model searched again from the
-# rounded plan, within the same node limit. MINUSMA's rounding is 2% above: never retried.
+# rounded plan, within `RETRY_NODES` nodes. MINUSMA's rounding is 2% above: never retried.
 ROUND_RETRY_GAP = 0.10
 # With the closure search's plan as incumbent, HiGHS's primal heuristics only spend time:
 # with RINS, RENS, shifting, ZI rounding and root reduced-cost fixing off, MINUSMA's root
@@ -91,6 +91,7 @@ class RoundedResult:
     bnb_nodes: int = 0
     time_limit_hit: bool = False
     closures_freed: bool = False  # the relaxed closure order was re-searched (ROUND_RETRY_GAP)
+    cpu_seconds: float = 0.0  # information only
 
 
 def solve(
@@ -166,7 +167,7 @@ def solve(
                 values = (
                     np.asarray(highs.getSolution().col_value, dtype=float) if feasible else None
                 )
-                dual = float(getattr(info, "mip_dual_bound", math.nan))
+                dual = proven_bound(highs)
     except Exception as exc:  # the solver failing is reported, never raised at the user
         return SolveResult(
             "error",
@@ -201,8 +202,7 @@ def solve(
     # Without a bound from HiGHS (it did not run) the closure search's LP bound stands.
     bound = objective if first is None else -math.inf
     if math.isfinite(dual):
-        # HiGHS reports the dual bound of the scaled objective (the primal is unscaled).
-        bound = math.ldexp(dual, -scale)
+        bound = dual
     if first is not None:
         # The search's LP relaxation bounds the model too: on a model too large for branch
         # and cut to finish its root, it is the bound proven.
@@ -246,7 +246,7 @@ def _round(
     """Whole convoys for the relaxed solution's closure order, or None if none is found."""
     cols = _columns(strategic, "convoys_relaxed")
     cols = cols[whole_convoy_lanes(strategic.data)]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for key in HEURISTICS_OFF:  # the rounding needs HiGHS's heuristics to find whole convoys
         highs.setOptionValue(key, True)
     try:
@@ -280,6 +280,7 @@ def _round(
         out.bnb_nodes,
         "time limit" in out.status,
         freed,
+        time.process_time() - cpu_started,
     )
     return result, out.values
 
@@ -288,7 +289,7 @@ def _round_closures_free(
     strategic: Strategic, highs: highspy.Highs, rounded: Rounded, time_limit_s: float
 ) -> Rounded:
     """The whole-convoy model with its closures free again, started from `rounded`; the
-    better of the two (the search ends on the gap or the node limit, as the rounding does)."""
+    better of the two (the search ends on the gap or after `RETRY_NODES` nodes)."""
     cols = np.asarray(_columns(strategic, "open"), dtype=np.int32).ravel()
     cols = cols[cols >= 0]
     try:
@@ -300,6 +301,7 @@ def _round_closures_free(
             start.value_valid = True
             highs.setSolution(start)
             highs.setOptionValue("time_limit", max(float(time_limit_s), 0.2))
+            highs.setOptionValue("mip_max_nodes", RETRY_NODES)
             highs.run()
             found = read_rounded(highs)
             if found is None or not found.objective < rounded.objective:
@@ -311,6 +313,16 @@ def _round_closures_free(
             )
     except Exception:  # an improvement only: the fixed-order rounding stands
         return rounded
+
+
+def proven_bound(highs: highspy.Highs) -> float:
+    """The dual bound of HiGHS's last MIP run, on the model's own (unscaled) objective.
+
+    HiGHS logs the bound of the scaled objective but reports it unscaled, like the primal
+    objective. Scaling it again (x 2^10 on MINUSMA) put the bound above the objective, and
+    the plan reported a proven gap of 0% where HiGHS had proven 0.48%.
+    """
+    return float(getattr(highs.getInfo(), "mip_dual_bound", math.nan))
 
 
 def objective_scale(strategic: Strategic) -> int:
