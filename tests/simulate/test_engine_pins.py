@@ -125,14 +125,14 @@ def minusma() -> tuple[Scenario, object]:
 def test_tiny_outcomes_are_pinned(tiny: Scenario, case: str) -> None:
     """Tiny, tiny under fierce threat and tiny with closure work and lift give pinned outcomes."""
     world = {"tiny": tiny, "fierce": _fierce(tiny), "bottlenecked": _bottlenecked(tiny)}[case]
-    result = simulate(world, batch_plan(world), runs=400, seed=7, chunk_size=96, timelines=True)
+    result = simulate(world, batch_plan(world), runs=400, seed=7, block_size=96, timelines=True)
     assert outcome_hash(result) == PINS[case]
 
 
 def test_minusma_outcomes_are_pinned(minusma: tuple[Scenario, object]) -> None:
     """The built-in MINUSMA scenario under its greedy plan gives pinned outcomes."""
     scenario, plan = minusma
-    result = simulate(scenario, plan, runs=300, seed=11, chunk_size=128, timelines=True)  # type: ignore[arg-type]
+    result = simulate(scenario, plan, runs=300, seed=11, block_size=128, timelines=True)  # type: ignore[arg-type]
     assert outcome_hash(result) == PINS["minusma-2023"]
 
 

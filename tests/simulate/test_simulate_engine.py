@@ -74,13 +74,13 @@ def test_without_disruption_the_plan_runs_exactly(quiet: Scenario, quiet_plan: P
     assert d.runs["killed"].sum() == 0
 
 
-@pytest.mark.parametrize("chunk", [1, 7, 64])
-def test_same_seed_same_results_whatever_the_chunk_size(
-    tiny: Scenario, tiny_plan: Plan, chunk: int
+@pytest.mark.parametrize("block", [1, 7, 64])
+def test_same_seed_same_results_whatever_the_block_size(
+    tiny: Scenario, tiny_plan: Plan, block: int
 ) -> None:
-    """Per-run streams sit at fixed offsets, so chunking never changes a result bit."""
+    """Per-run streams sit at fixed offsets: splitting runs into blocks never changes a bit."""
     reference = simulate(tiny, tiny_plan, runs=150, seed=11, timelines=True)
-    other = simulate(tiny, tiny_plan, runs=150, seed=11, timelines=True, chunk_size=chunk)
+    other = simulate(tiny, tiny_plan, runs=150, seed=11, timelines=True, block_size=block)
     for name, values in reference.data.runs.items():
         assert np.array_equal(values, other.data.runs[name]), name
     assert np.array_equal(reference.data.closure_day, other.data.closure_day)

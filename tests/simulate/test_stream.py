@@ -73,7 +73,7 @@ def test_streamed_equals_kept(tmp_path: Path, tiny: Scenario, tiny_plan: Plan, k
     """Streamed to a folder in other block sizes, with nothing kept in memory, the runs give
     the same summary, the same per-run tables and byte-identical summary.json."""
     streamed = simulate(
-        tiny, tiny_plan, runs=700, seed=11, timelines=True, out=tmp_path / "a", chunk_size=37
+        tiny, tiny_plan, runs=700, seed=11, timelines=True, out=tmp_path / "a", block_size=37
     )
     assert not streamed.kept and streamed.data.closure_day.shape[0] == 0
     assert streamed.summary() == kept.summary()

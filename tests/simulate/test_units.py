@@ -20,7 +20,7 @@ from test_withdrawal_semantics import CAMP, END, START, one_base, plan_for, run
 from drawdown.plan.model import Disposition, Movement, Plan
 from drawdown.scenario.model import Clearance, ClosureWork, Holding, Lift, Scenario, Threat, Unit
 from drawdown.simulate import simulate
-from drawdown.simulate.disruptions import Multipliers, draw_fates, plan_layout, uniforms
+from drawdown.simulate.disruptions import Multipliers, draw_movements, plan_layout, uniforms
 from drawdown.simulate.engine import ChunkOutcome, run_block
 from drawdown.simulate.inputs import compile_inputs
 
@@ -148,8 +148,8 @@ def _block(scenario: Scenario, plan: Plan, runs: int, seed: int) -> ChunkOutcome
     layout = plan_layout(c, mult)
     u = uniforms(seed, 0, runs, layout)
     ones = np.ones(runs)
-    fates = draw_fates(c, u, layout, ones, ones)
-    return run_block(c, fates, u, layout.kernel_start, ones, ones, ones, ones)
+    drawn = draw_movements(c, u, layout, ones, ones)
+    return run_block(c, drawn, u, layout.kernel_start, ones, ones, ones, ones)
 
 
 @settings(

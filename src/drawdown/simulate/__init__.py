@@ -23,7 +23,7 @@ import numpy as np
 from drawdown.errors import InputError, Problem
 from drawdown.plan.model import Plan
 from drawdown.scenario.model import Scenario
-from drawdown.simulate.disruptions import Multipliers, draw_fates, plan_layout, uniforms
+from drawdown.simulate.disruptions import Multipliers, draw_movements, plan_layout, uniforms
 from drawdown.simulate.engine import run_block
 from drawdown.simulate.inputs import check_plan, compile_inputs
 from drawdown.simulate.io import RunSink
@@ -66,7 +66,7 @@ def simulate(
     *,
     runs: int,
     seed: int,
-    chunk_size: int | None = None,
+    block_size: int | None = None,
     timelines: bool = False,
     progress: Callable[[int, int], None] | None = None,
     multipliers: Multipliers | None = None,
@@ -87,7 +87,7 @@ def simulate(
         Keep every run's records in memory too (`result.data`: what the analyses of single
         runs read). Default: yes without `out`, no with it. Without them memory does not
         grow with `runs`; every summary is the same either way.
-    chunk_size
+    block_size
         Runs resolved together (default: sized to the plan); never changes the results.
     timelines
         Keep people in theatre by day for every run (memory: 4 bytes x runs x days).
@@ -101,10 +101,10 @@ def simulate(
     """
     keep = out is None if keep_runs is None else keep_runs
     limit = memory_limit_bytes if keep else None
-    _check_sizes(scenario, runs, seed, chunk_size, timelines, limit, multipliers)
+    _check_sizes(scenario, runs, seed, block_size, timelines, limit, multipliers)
     check_plan(scenario, plan, check_hash=check_hash)
     if out is None:
-        return _run(scenario, plan, runs, seed, chunk_size, timelines, progress, mult=multipliers,
+        return _run(scenario, plan, runs, seed, block_size, timelines, progress, mult=multipliers,
                     keep=keep, sink=None)  # fmt: skip
     from drawdown.atomic import atomic_dir
     from drawdown.simulate.io import RunSink, write_summaries
@@ -113,7 +113,7 @@ def simulate(
         ids = tuple(s.id for s in scenario.sites)
         sink = RunSink(staging, ids, tuple(x.id for x in scenario.lift))
         try:
-            result = _run(scenario, plan, runs, seed, chunk_size, timelines, progress,
+            result = _run(scenario, plan, runs, seed, block_size, timelines, progress,
                           mult=multipliers, keep=keep, sink=sink)  # fmt: skip
         finally:
             sink.close()
@@ -126,7 +126,7 @@ def _run(
     plan: Plan,
     runs: int,
     seed: int,
-    chunk_size: int | None,
+    block_size: int | None,
     timelines: bool,
     progress: Callable[[int, int], None] | None,
     *,
@@ -139,7 +139,7 @@ def _run(
     multipliers = mult or Multipliers()
     mult = multipliers
     layout = plan_layout(compiled, mult)
-    block = chunk_size or max(16, min(4096, BLOCK_BYTES // (8 * layout.block)))
+    block = block_size or max(16, min(4096, BLOCK_BYTES // (8 * layout.block)))
     kinds = tuple(s.kind for s in scenario.sites)
     collector = Collector(compiled, kinds, runs, timelines, keep=keep, sink=sink)
     for start in range(0, runs, block):
@@ -147,10 +147,10 @@ def _run(
         u = uniforms(seed, start, stop - start, layout)
         approval = mult.take("approval", start, stop)
         threat = mult.take("threat", start, stop)
-        fates = draw_fates(compiled, u, layout, approval, threat)
+        drawn = draw_movements(compiled, u, layout, approval, threat)
         out = run_block(
             compiled,
-            fates,
+            drawn,
             u,
             layout.kernel_start,
             threat,
@@ -180,7 +180,7 @@ def _check_sizes(
     scenario: Scenario,
     runs: int,
     seed: int,
-    chunk_size: int | None,
+    block_size: int | None,
     timelines: bool,
     limit: int | None,
     multipliers: Multipliers | None,
@@ -214,8 +214,8 @@ def _check_sizes(
             )
     if not isinstance(seed, int | np.integer) or seed < 0:
         problems.append(Problem("seed", "", f"must be a whole number >= 0, not {seed!r}"))
-    if chunk_size is not None and chunk_size <= 0:
-        problems.append(Problem("chunk_size", "", f"must be positive, not {chunk_size}"))
+    if block_size is not None and block_size <= 0:
+        problems.append(Problem("block_size", "", f"must be positive, not {block_size}"))
     if multipliers is not None and not problems:
         for name in ("approval", "threat", "speed", "capacity"):
             values = getattr(multipliers, name)

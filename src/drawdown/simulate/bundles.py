@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from drawdown.scenario.days import SEAT_BANK_DAYS
-from drawdown.simulate.disruptions import Fates
+from drawdown.simulate.disruptions import MovementDraws
 from drawdown.simulate.inputs import Compiled
 from drawdown.simulate.policy import N_FATES
 
@@ -423,7 +423,7 @@ def _csr(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def chance_bundles(
-    fates: Fates,
+    drawn: MovementDraws,
     u: np.ndarray,
     kernel_start: int,
     factors: Factors,
@@ -432,12 +432,12 @@ def chance_bundles(
     draws = Draws(
         u=u,
         kernel_start=int(kernel_start),
-        ready_day=fates.ready_day,
-        refused=fates.refused,
-        inc_ptr=fates.inc_ptr,
-        inc_movement=fates.inc_movement,
-        inc_count=fates.inc_count,
-        inc_effects=fates.inc_effects,
+        ready_day=drawn.ready_day,
+        refused=drawn.refused,
+        inc_ptr=drawn.inc_ptr,
+        inc_movement=drawn.inc_movement,
+        inc_count=drawn.inc_count,
+        inc_effects=drawn.inc_effects,
     )
     as_float = Factors(*(np.asarray(f, dtype=np.float64) for f in factors))
     return draws, as_float

@@ -2,7 +2,7 @@
 
 Random numbers come from one PCG64 stream seeded by `SeedSequence(seed)`, laid out in a fixed
 block of uniforms per run: run `r` always reads the block at offset `r * block`, reached with
-`advance`, so a run's draws do not depend on how runs are chunked or shared among workers.
+`advance`, so a run's draws do not depend on how runs are split into blocks or shared among workers.
 Each block holds, per movement, one uniform for its clearance and one for its incident count,
 then a spare region read in order for rare draws (incident effects, air clearance of diverted
 people, base attacks). Uniforms become counts and delays by inverse transform.
@@ -36,7 +36,7 @@ UNIFORMS_PER_INCIDENT = 3 + 5  # kind split, then five effects
 class Multipliers:
     """Per-run factors on the scenario's parameters (for sensitivity analysis; default 1).
 
-    Each is an array with one value per run (of the whole simulation, not of a chunk).
+    Each is an array with one value per run (of the whole simulation, not of a block).
     """
 
     approval: np.ndarray | None = None
@@ -112,7 +112,7 @@ def uniforms(seed: int, first_run: int, n_runs: int, layout: Layout) -> np.ndarr
 
 
 @dataclass(frozen=True)
-class Fates:
+class MovementDraws:
     """What chance decided for each movement in a block of runs."""
 
     ready_day: np.ndarray  # int64 [R, M]: day cleared to leave (or refused for good)
@@ -124,9 +124,9 @@ class Fates:
     short: np.ndarray  # bool [R]: ran out of reserved uniforms (effects set to means)
 
 
-def draw_fates(
+def draw_movements(
     c: Compiled, u: np.ndarray, layout: Layout, approval: np.ndarray, threat: np.ndarray
-) -> Fates:
+) -> MovementDraws:
     """Clearance and incidents of every movement in every run of the block."""
     m = c.n_movements
     ready, refused = _clearance(c, u[:, :m], approval)
@@ -151,7 +151,7 @@ def draw_fates(
     )
     short = np.zeros(u.shape[0], dtype=bool)
     short[runs[short_rows]] = True
-    return Fates(ready, refused, inc_ptr, moves.astype(np.int64), counts, effects, short)
+    return MovementDraws(ready, refused, inc_ptr, moves.astype(np.int64), counts, effects, short)
 
 
 def _clearance(c: Compiled, u: np.ndarray, approval: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

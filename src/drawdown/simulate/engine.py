@@ -52,7 +52,7 @@ import numpy as np
 
 from drawdown.scenario.kinds import THREAT_NAMES
 from drawdown.simulate.bundles import Factors, chance_bundles, new_state, static_bundles
-from drawdown.simulate.disruptions import Fates, poisson_inv
+from drawdown.simulate.disruptions import MovementDraws, poisson_inv
 from drawdown.simulate.inlining import PhaseCompiler
 from drawdown.simulate.inputs import MODES, Compiled
 from drawdown.simulate.policy import (
@@ -69,7 +69,7 @@ from drawdown.simulate.policy import (
 from drawdown.simulate.withdrawal import border_delay, cleared_seats, cross, handover, pack
 
 # --- the one place the engine names incident kinds and modes ------------------------------
-# slots of the drawn counts (`Fates.inc_count`, laid out by `inputs`): the per-convoy-km
+# slots of the drawn counts (`MovementDraws.inc_count`, laid out by `inputs`): the per-convoy-km
 # kinds on the link, then ground fire at the origin and at the destination airfield
 DRAWN_IED, DRAWN_AMBUSH, DRAWN_GF_ORIGIN, DRAWN_GF_DEST = 0, 1, 2, 3
 # columns of `ChunkOutcome.incidents` (the registry's order of threat kinds)
@@ -136,7 +136,7 @@ class ChunkOutcome(NamedTuple):
 
 def run_block(
     c: Compiled,
-    fates: Fates,
+    drawn: MovementDraws,
     u: np.ndarray,
     kernel_start: int,
     threat: np.ndarray,
@@ -163,7 +163,7 @@ def run_block(
         veh_fate=np.zeros((n_runs, n_sites, N_FATES)),
         diverted=np.zeros(n_runs),
         early_closed=np.zeros(n_runs, dtype=np.int64),
-        short=fates.short.copy(),
+        short=drawn.short.copy(),
         inc_link=np.zeros((n_links, 2), dtype=np.int64),
         inc_site=np.zeros((n_sites, 2), dtype=np.int64),
         killed_link=np.zeros(n_links),
@@ -184,7 +184,7 @@ def run_block(
     )
     sites, links, movements, events, rules, closure, lift, units = static_bundles(c)
     draws, factors = chance_bundles(
-        fates, u, kernel_start, Factors(threat, speed, capacity, approval)
+        drawn, u, kernel_start, Factors(threat, speed, capacity, approval)
     )
     state = new_state(sites, movements, events, lift, units, rules)
     _resolve(

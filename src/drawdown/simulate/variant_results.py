@@ -18,7 +18,7 @@ import numpy as np
 from drawdown.plan.model import Plan
 from drawdown.scenario.model import Scenario
 from drawdown.scenario.overrides import apply_overrides
-from drawdown.simulate.disruptions import Layout, draw_fates, uniforms
+from drawdown.simulate.disruptions import Layout, draw_movements, uniforms
 from drawdown.simulate.engine import run_block
 from drawdown.simulate.inputs import Compiled, check_plan, compile_inputs
 from drawdown.simulate.outcomes import Collector
@@ -75,8 +75,8 @@ class VariantSimulator:
             ones = np.ones(stop - start)
             u = uniforms(seed, start, stop - start, layout)
             for (_, c), collector in zip(prepared, collectors, strict=True):
-                fates = draw_fates(c, u, layout, ones, ones)
-                out = run_block(c, fates, u, layout.kernel_start, ones, ones, ones, ones)
+                drawn = draw_movements(c, u, layout, ones, ones)
+                out = run_block(c, drawn, u, layout.kernel_start, ones, ones, ones, ones)
                 collector.add(start, out)
         from drawdown._version import __version__
 

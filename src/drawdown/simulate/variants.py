@@ -24,7 +24,7 @@ from drawdown.scenario import days as scenario_days
 from drawdown.scenario.kinds import BASE_DAY_KINDS, EFFECT_FIELDS
 from drawdown.scenario.model import Scenario
 from drawdown.scenario.overrides import Override, Target, apply_overrides, parse_override, resolve
-from drawdown.simulate.disruptions import Layout, Multipliers, draw_fates, plan_layout, uniforms
+from drawdown.simulate.disruptions import Layout, Multipliers, draw_movements, plan_layout, uniforms
 from drawdown.simulate.engine import run_block
 from drawdown.simulate.inputs import (
     N_SLOTS,
@@ -506,8 +506,8 @@ def simulate_variants(
     patched = np.zeros(n, dtype=bool)
     for i, variant in enumerate(variants):
         c, patched[i] = compiler.compile_variant(variant)
-        fates = draw_fates(c, u, layout, ones, ones)
-        out = run_block(c, fates, u, layout.kernel_start, ones, ones, ones, ones)
+        drawn = draw_movements(c, u, layout, ones, ones)
+        out = run_block(c, drawn, u, layout.kernel_start, ones, ones, ones, ones)
         horizon[i] = c.horizon
         completion[i] = out.completion_day
         killed[i], wounded[i] = out.killed, out.wounded
