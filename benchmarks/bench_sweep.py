@@ -6,9 +6,11 @@ Target (issue 16, 2-core machine): the same sweep on 2 workers at least 1.7x as 
 - speed-up: wall time on 1 worker / on 2 workers, on warm local clusters reached by address
   (as `--scheduler` does), the best and the median of `--repeats` alternating tries; and
   cold, with `--workers N` starting its own cluster;
-- what the CPU account says 2 idle cores would give, and how much of the cores other work on
-  the machine took during each try (from /proc/stat): on a shared machine the wall-clock
-  speed-up means something only when that is near 0;
+- what the CPU account says 2 idle cores would give, and how many cores the sweep got and
+  other work on the machine took during each try (from /proc/stat). Linux shares the cores
+  fairly between sessions (autogroups), not between processes: while other sessions keep
+  the cores busy, a second worker gets no more of the machine, and the wall-clock speed-up
+  means something only when other work took close to 0 cores;
 - scheduling overhead per variant (wall time x workers - the variants' own work, per variant)
   against a variant's own work, and against the same sweep run in this process;
 - runs/s per worker; the cost per variant the docs scale from (work seconds, bytes written,
@@ -183,7 +185,8 @@ def main() -> None:
                 f"warm cluster, {n} worker{'s' if n > 1 else ' '}: {t.wall_s:7.2f} s   "
                 f"{runs_total / t.wall_s / n:8,.0f} runs/s per worker   CPU s: workers "
                 f"{' + '.join(f'{c:.2f}' for c in t.worker_cpu_s)}, client+scheduler "
-                f"{t.client_cpu_s:.2f}   other work took {_others(t)} of {cores} cores   "
+                f"{t.client_cpu_s:.2f}, so the sweep got {t.ours_cpu_s / t.wall_s:.2f} cores and "
+                f"other work {_others(t)} of {cores}   "
                 f"overhead {overhead:.3f} s/variant = {overhead / work_per_variant:.1%} of a "
                 f"variant's work   worker peak RSS {t.rss_mb:,.0f} MB"
             )
