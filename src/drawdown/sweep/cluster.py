@@ -29,6 +29,10 @@ LOCAL_DASK_CONFIG: dict[str, object] = {
     # only to check that its event loop is not blocked: 5% of a core for this process and
     # 2% for each worker. Once a second still warns of a loop blocked for `tick.limit` (3 s)
     "distributed.admin.tick.interval": "1s",
+    # the nannies' memory checks (every 100 ms) and the dashboard's system graphs (500 ms)
+    # take about 1% of a core more; a worker's memory grows over seconds, not milliseconds
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
     # one worker a core, one thread a worker: Dask already keeps BLAS and OpenMP to one
     # thread in its workers; numba too, should the engine ever run a parallel loop
     "distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS": 1,
