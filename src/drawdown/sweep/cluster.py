@@ -18,6 +18,26 @@ from drawdown.errors import InputError, Problem
 
 CONNECT_TIMEOUT_S = 10
 
+# Dask settings of the local cluster. On a machine where every core runs a worker, whatever
+# CPU Dask's own periodic work takes is taken from a worker, and the scheduler and nannies
+# share the workers' cores (they live in this process); measured on 2 cores, idle:
+LOCAL_DASK_CONFIG: dict[str, object] = {
+    # each worker samples its stack every 10 ms for the dashboard's profile page: a sweep's
+    # workers are busy in one function, so that costs CPU (4% of a core) and tells nothing
+    "distributed.worker.profile.enabled": False,
+    # every Dask server (scheduler, each nanny, each worker) wakes every 20 ms by default
+    # only to check that its event loop is not blocked: 5% of a core for this process and
+    # 2% for each worker. Once a second still warns of a loop blocked for `tick.limit` (3 s)
+    "distributed.admin.tick.interval": "1s",
+    # the nannies' memory checks (every 100 ms) and the dashboard's system graphs (500 ms)
+    # take about 1% of a core more; a worker's memory grows over seconds, not milliseconds
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    # one worker a core, one thread a worker: Dask already keeps BLAS and OpenMP to one
+    # thread in its workers; numba too, should the engine ever run a parallel loop
+    "distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS": 1,
+}
+
 
 def default_workers() -> int:
     """One worker per core this process may use."""
@@ -62,9 +82,7 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
     import dask
 
     with (
-        # Dask samples every worker's stack each 10 ms for its profile page; a sweep's
-        # workers are busy in one function, so that costs CPU and tells nothing
-        dask.config.set({"distributed.worker.profile.enabled": False}),
+        dask.config.set(LOCAL_DASK_CONFIG),  # passed on by the nannies to their workers
         LocalCluster(
             n_workers=workers or default_workers(),
             threads_per_worker=1,
@@ -88,4 +106,4 @@ def dashboard(client: Any) -> str | None:
     return str(link) if link and (has_dashboard() or not local) else None
 
 
-__all__ = ["connect", "dashboard", "default_workers", "has_dashboard"]
+__all__ = ["LOCAL_DASK_CONFIG", "connect", "dashboard", "default_workers", "has_dashboard"]

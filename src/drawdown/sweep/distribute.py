@@ -78,7 +78,7 @@ def simulate_variants_on(
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     size = chunk or max(1, -(-n // (4 * workers)))
     extra = [variants[i] for i in demanding(scenario, plan, variants)]
-    [s, p] = client.scatter([scenario, plan], broadcast=True)
+    [s, p] = client.scatter([scenario, plan], broadcast=True, hash=False)  # as `execute`
     starts = range(0, n, size)
     futures = {
         client.submit(

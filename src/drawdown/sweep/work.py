@@ -123,7 +123,7 @@ def _run(
         index,
         "done",
         plan_note=made.note,
-        plan_hash=made.plan.content_hash(),
+        plan_hash=result.plan_hash,  # hashed by `simulate` already (13 ms for MINUSMA)
         scenario_hash=key,
         figures=figures,
         runs=result.runs_frame(),
