@@ -279,3 +279,30 @@ def test_too_few_seats_say_so_and_keep_the_best_plan() -> None:
     text = " ".join(p.message for p in err.problems)
     assert "200 seats" in text and "short by 100 seats" in text
     assert err.best_plan is not None and err.best_plan.solver.best_found
+
+
+def test_no_load_leaves_too_late_for_the_final_steps() -> None:
+    """A camp whose 300 TEU need 30 days at 10 a day, with 5 days of final steps and a
+    20-day horizon: no load may leave after day 20 - 2 - 5 - 0 (handover at once) - 1 (the
+    road out) = 12, in the model and in the daily table alike; what is still there then is
+    left (handed over or destroyed), and the camp still closes by the deadline."""
+    from drawdown.network import build_network
+    from drawdown.plan.build import last_load_days, prepare
+
+    s = _with_closure(
+        one_base(days=20, people=100, teu=300.0, value_usd=1e5, cargo_trucks=40),
+        teu_packed_per_person_day=1.0,
+        max_teu_packed_per_day=10.0,
+        final_steps_days=5,
+    )
+    data = prepare(s, build_network(s), period_days=4)
+    assert last_load_days(data).tolist() == [12]
+    # a period ends at the policy's cut-off for cargo, so the model's last loads fall in it
+    cutoff = s.horizon_days - 1 - s.manifest.policy.cutoff_days_before_deadline
+    assert cutoff + 1 in data.period_start.tolist()
+    plan = optimise(s, period_days=4, with_greedy=False)
+    loads = [m.day for m in plan.movements if m.origin == "camp" and m.containers_teu > 0]
+    assert loads and max(loads) <= 12
+    left = sum(d.containers_teu for d in plan.dispositions if d.fate != "repatriate")
+    assert left > 0
+    assert plan.closure_day["camp"] < s.horizon_days

@@ -160,7 +160,11 @@ def prepare(scenario: Scenario, network: Network, period_days: int | None = None
     # The model plans people out a few days early (a quarter period) so that the daily
     # schedule has slack for convoys that must wait a day for escorts or trucks.
     planned = [max(d - step // 4, 0) if d > 0 else d for d in deadlines]
-    starts = make_periods(H, step, sorted(set(planned)))
+    # A period ends with the policy's cut-off for cargo, so that the model's last loads
+    # (`define_last_loads`) fall in whole periods the daily table can keep to.
+    cutoff = H - 1 - scenario.manifest.policy.cutoff_days_before_deadline
+    cuts = [*planned, cutoff] if scenario.manifest.models_closure_work and cutoff > 0 else planned
+    starts = make_periods(H, step, sorted(set(cuts)))
     lengths = np.diff(np.append(starts, H))
     period_of_day = np.repeat(np.arange(len(starts)), lengths)
     commodities = tuple(people_key(d) for d in deadlines) + ("teu", "veh")
@@ -990,6 +994,61 @@ def define_packing(
     m.add_constraints(net_out - packed.cumsum("period") <= 0, name="packing")
 
 
+def travel_out_days(data: PlanData) -> IntArray:
+    """Fewest days people at each node need to reach an exit on the plan's lanes (through
+    hubs: lanes chain), the quickest day of the horizon for each lane."""
+    lanes = data.lanes
+    assert lanes is not None
+    net = data.network
+    kinds = {s.id: s.kind for s in data.scenario.sites}
+    npos = {n: j for j, n in enumerate(data.nodes)}
+    carries = np.zeros(len(lanes.origin), dtype=bool)
+    for k in data.people:
+        carries |= lanes.unit_capacity[k] > 0
+    r = lanes.route
+    days = np.where(net.usable[r], net.duration_days[r], np.inf).min(axis=1)
+    out = np.array([0.0 if kinds.get(n) == "exit" else np.inf for n in data.nodes])
+    for _ in data.nodes:  # Bellman-Ford: at most one pass per node
+        before = out.copy()
+        for li in np.flatnonzero(carries & np.isfinite(days)):
+            o, dest = npos[lanes.origin[li]], lanes.destination[li]
+            # exits are not nodes of the dispatch: reaching one is out
+            after = out[npos[dest]] if dest in npos else 0.0 if kinds[dest] == "exit" else np.inf
+            out[o] = min(out[o], days[li] + after)
+        if np.array_equal(before, out):
+            break
+    return np.where(np.isfinite(out), out, 0.0).astype(np.int64)
+
+
+def last_load_days(data: PlanData) -> IntArray:
+    """The last day a load may leave each node and still leave the final steps, the
+    expected handover wait and the guard's quickest journey out (`travel_out_days`) before
+    the deadline, a day to spare: cargo not gone by then stays (handed over or destroyed),
+    it does not keep the site open past the deadline. The model (`define_last_loads`) and
+    the daily table (`closing.ClosingDays`) both keep to it."""
+    H = data.scenario.horizon_days
+    w = data.work
+    if w is None:
+        return np.full(len(data.nodes), H - 1, dtype=np.int64)
+    delay = np.ceil(w.handover_delay_days).astype(np.int64)
+    return H - 2 - w.final_steps_days - delay - travel_out_days(data)
+
+
+def define_last_loads(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:
+    """No cargo leaves a node in a period that starts after its last load day."""
+    lanes = data.lanes
+    assert lanes is not None
+    last = last_load_days(data)
+    npos = {n: j for j, n in enumerate(data.nodes)}
+    lane_last = np.array([last[npos[o]] if o in npos else 10**9 for o in lanes.origin])
+    late = data.period_start[None, :] > lane_last[:, None]  # (lane, period)
+    if not late.any():
+        return
+    cargo = load.sel(commodity=["teu", "veh"])
+    mask = _da(late, data, "lane", "period")
+    m.add_constraints(cargo <= 0, name="last_loads", mask=mask)
+
+
 def define_final_steps(
     m: linopy.Model, data: PlanData, load: linopy.Variable, is_open: linopy.Variable
 ) -> None:
@@ -1261,6 +1320,7 @@ def _build(data: PlanData, elastic: bool) -> Strategic:
     if data.work is not None:
         define_packing(m, data, load, stock, arrivals)
         define_final_steps(m, data, load, is_open)
+        define_last_loads(m, data, load)
         define_unit_presence(m, data, stock, is_open)
         define_lift(m, data, load)
         define_site_roles(m, data, is_open)

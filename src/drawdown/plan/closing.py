@@ -17,7 +17,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from drawdown.plan.build import PlanData
+from drawdown.plan.build import PlanData, last_load_days
 from drawdown.plan.ledger import Part
 from drawdown.plan.model import Binding, ClosureWorkRow, LiftUseRow
 from drawdown.scenario import days as scenario_days
@@ -48,8 +48,7 @@ class ClosingDays:
         )
         self.until = w.residual_until_day if w is not None else np.full(n, -1)
         self.supports = w.supports if w is not None else ()
-        # days the guard needs from each node to an exit (set by the dispatcher)
-        self.travel_out_days: np.ndarray | None = None
+        self.last_load = last_load_days(data)
         self.pack_start = np.full(n, -1)
         self.packed_by = np.where(self.unpacked.sum(axis=0) > EPS, -1, 0)
         self.last_cargo = np.full(n, -1)
@@ -111,14 +110,8 @@ class ClosingDays:
         self.packed_by[finished] = day
 
     def last_load_day(self, j: int) -> int:
-        """The last day a load may leave node `j` and still leave the final steps, the
-        expected handover wait and the guard's journey out (`travel_out_days`) before the
-        deadline: cargo not gone by then stays (handed over or destroyed), it does not keep
-        the site open past the deadline."""
-        if not self.on:
-            return self.H - 1
-        travel = int(self.travel_out_days[j]) if self.travel_out_days is not None else 0
-        return self.H - 2 - self.final_days - int(self.delay[j]) - travel
+        """The last day a load may leave node `j` (`build.last_load_days`)."""
+        return int(self.last_load[j])
 
     def waits_for_packing(
         self, j: int, held: np.ndarray, have: np.ndarray, wanted: np.ndarray

@@ -69,30 +69,6 @@ def _lane_daily(data: PlanData) -> dict[str, np.ndarray]:
     }
 
 
-def _travel_out_days(data: PlanData, daily: dict[str, np.ndarray]) -> np.ndarray:
-    """Fewest days people at each node need to reach an exit on the plan's lanes (through
-    hubs: lanes chain), the quickest day of the horizon for each lane."""
-    lanes = data.lanes
-    assert lanes is not None
-    kinds = {s.id: s.kind for s in data.scenario.sites}
-    npos = {n: j for j, n in enumerate(data.nodes)}
-    carries = np.zeros(len(lanes.origin), dtype=bool)
-    for k in data.people:
-        carries |= lanes.unit_capacity[k] > 0
-    days = np.where(daily["usable"], daily["duration"], np.inf).min(axis=1)
-    out = np.array([0.0 if kinds.get(n) == "exit" else np.inf for n in data.nodes])
-    for _ in data.nodes:  # Bellman-Ford: at most one pass per node
-        before = out.copy()
-        for li in np.flatnonzero(carries & np.isfinite(days)):
-            o, dest = npos[lanes.origin[li]], lanes.destination[li]
-            # exits are not nodes of the dispatch: reaching one is out
-            after = out[npos[dest]] if dest in npos else 0.0 if kinds[dest] == "exit" else np.inf
-            out[o] = min(out[o], days[li] + after)
-        if np.array_equal(before, out):
-            break
-    return np.where(np.isfinite(out), out, 0.0).astype(np.int64)
-
-
 def dispatch(
     data: PlanData,
     targets: FloatArray,
@@ -134,7 +110,6 @@ def dispatch(
     stock = np.maximum(stock, 0.0)
     guard = guard_people(data) if keep_guard else np.zeros(len(nodes))
     work = ClosingDays(data, stock, ki)
-    work.travel_out_days = _travel_out_days(data, daily)
     ledger = Ledger.start(data, left_share)
     ti, vi = ki["teu"], ki["veh"]
 
