@@ -192,19 +192,24 @@ class SimulationResult:
 
     def closure_quantiles(self, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
         """Closure day of each base and hub: quantiles, dates and P(closed by deadline)."""
-        rows = []
-        for i in self._closable():
-            days = self.summaries.site_days["closure_day"][i]
-            row: dict[str, object] = {"site": self.data.site_ids[i]}
-            for p in q:
-                value = days.quantile(p)
-                row[f"q{round(p * 100):02d}"] = value
-                row[f"q{round(p * 100):02d}_date"] = self.date_of(value)
-            closed = days.count_below(self.horizon)
-            row["p_closed_by_deadline"] = closed / self.runs
-            row["p_low"], row["p_high"] = wilson(closed, self.runs)
-            rows.append(row)
-        return pd.DataFrame(rows)
+        closure = self.summaries.site_days["closure_day"]
+        return pd.DataFrame(
+            {"site": self.data.site_ids[i], **self._day_row(closure[i], q, "p_closed_by_deadline")}
+            for i in self._closable()
+        )
+
+    def _day_row(self, days: Tally, q: tuple[float, ...], p_name: str) -> dict[str, object]:
+        """Quantiles of a day over runs with their dates, and P(before the deadline) with
+        its interval under `p_name`."""
+        row: dict[str, object] = {}
+        for p in q:
+            value = days.quantile(p)
+            row[f"q{round(p * 100):02d}"] = value
+            row[f"q{round(p * 100):02d}_date"] = self.date_of(value)
+        hit = days.count_below(self.horizon)
+        row[p_name] = hit / self.runs
+        row["p_low"], row["p_high"] = wilson(hit, self.runs)
+        return row
 
     def people_remaining_fan(
         self, q: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -377,18 +382,10 @@ class SimulationResult:
 
     def unit_out_quantiles(self, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
         """Day each unit's last person left the theatre: quantiles, dates, P(out by deadline)."""
-        rows = []
-        for unit, days in zip(self.data.unit_ids, self.summaries.unit_days, strict=True):
-            row: dict[str, object] = {"unit": unit}
-            for p in q:
-                value = days.quantile(p)
-                row[f"q{round(p * 100):02d}"] = value
-                row[f"q{round(p * 100):02d}_date"] = self.date_of(value)
-            out = days.count_below(self.horizon)
-            row["p_out_by_deadline"] = out / self.runs
-            row["p_low"], row["p_high"] = wilson(out, self.runs)
-            rows.append(row)
-        return pd.DataFrame(rows)
+        units = zip(self.data.unit_ids, self.summaries.unit_days, strict=True)
+        return pd.DataFrame(
+            {"unit": unit, **self._day_row(days, q, "p_out_by_deadline")} for unit, days in units
+        )
 
     def people_out_by_exit(self) -> pd.DataFrame:
         """Mean people out of the theatre by exit and day (one column an exit with any)."""
