@@ -67,3 +67,21 @@ def test_a_changed_scenario_is_a_variant_too(tiny: Scenario, plan: Plan) -> None
     a, b = simulate_variant_results(tiny, plan, [[], changed], runs=100, seed=1)
     _same(a, b)
     assert b.meta.scenario_name == "other"
+
+
+def test_runs_shared_among_processes_give_the_same_results(tiny: Scenario, plan: Plan) -> None:
+    """Two worker processes resolving each variant's runs in shares give, bit for bit, the
+    outcomes and summaries of one process (the workbench's `--sim-workers`)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    sim = VariantSimulator(tiny, plan)
+    prepared = [sim.prepare(v) for v in VARIANTS]
+    alone = sim.run(prepared, runs=300, seed=5)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=context) as pool:
+        shared = sim.run(prepared, runs=300, seed=5, pool=pool, parts=2)
+    for a, b in zip(alone, shared, strict=True):
+        _same(a, b)
+        assert a.summary() == b.summary()
+        assert a.closure_quantiles().equals(b.closure_quantiles())

@@ -60,6 +60,15 @@ def serve_command(
             "process; default: one a core, up to 4, on 2 cores or more).",
         ),
     ] = None,
+    sim_workers: Annotated[
+        int | None,
+        typer.Option(
+            "--sim-workers",
+            min=0,
+            help="Processes sharing a what-if's runs (0 or 1: in the server's own process; "
+            "default: one a core, up to 2, on 2 cores or more). The numbers are the same.",
+        ),
+    ] = None,
     exports: Annotated[
         Path,
         typer.Option("--exports", help="Folder the page's exports are written into."),
@@ -88,6 +97,7 @@ def serve_command(
         greedy=greedy,
         exports=exports,
         draw_workers=default_draw_workers() if draw_workers is None else draw_workers,
+        sim_workers=default_sim_workers() if sim_workers is None else sim_workers,
     )
     try:
         bench = open_workbench(source, settings, say=say)
@@ -104,6 +114,14 @@ def default_draw_workers() -> int:
 
     cores = os.cpu_count() or 1
     return min(4, cores) if cores >= 2 else 0
+
+
+def default_sim_workers() -> int:
+    """Two processes sharing a what-if's runs on 2 cores or more (a run's draws sit at fixed
+    places, so the numbers do not change); beyond two the hand-over costs what it saves."""
+    import os
+
+    return 2 if (os.cpu_count() or 1) >= 2 else 0
 
 
 def say(text: str) -> None:

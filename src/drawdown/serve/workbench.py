@@ -17,9 +17,11 @@ sample of the same distribution.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,6 +67,7 @@ class Settings:
     greedy: bool = False
     exports: Path = Path("drawdown-workbench")
     draw_workers: int = 0  # processes drawing figures side by side (0: in this process)
+    sim_workers: int = 0  # processes sharing a what-if's runs (0 or 1: in this process)
 
 
 def _roomy(scenario: Scenario) -> list[str]:
@@ -102,6 +105,7 @@ class Workbench:
         self.seed = settings.seed
         self.drawer = drawer or figures.Drawer(settings.draw_workers)
         self.simulator = VariantSimulator(scenario, plan)
+        self._sim_pool = _engine_pool(settings.sim_workers)
         self._base_prepared = self.simulator.prepare([])
         # Room for the draws of most what-ifs (every request refused, threats tripled), so
         # the baseline is simulated once and each what-if only itself (see `simulate`).
@@ -189,7 +193,9 @@ class Workbench:
         with self.compute:
             base = self._paired.get((room, whatif.runs))
             todo = [prepared] if base is not None else [self._base_prepared, prepared]
-            done = self.simulator.run(todo, runs=whatif.runs, seed=self.seed, room=room)
+            done = self.simulator.run(
+                todo, runs=whatif.runs, seed=self.seed, room=room, **self._shares()
+            )
             if base is None:
                 base = self._pair(room, whatif.runs, done[0])
         paired = (self.scenario, self.plan, base)
@@ -356,9 +362,29 @@ class Workbench:
         path = self.settings.exports / record.id / EXPORTS[name]
         return (path, f"{_zip_root(record)}-{name}") if path.is_file() else None
 
+    def _shares(self) -> dict[str, Any]:
+        """How `VariantSimulator.run` may share a what-if's runs among processes."""
+        return {"pool": self._sim_pool, "parts": self.settings.sim_workers}
+
     def close(self) -> None:
         self.replanner.shutdown()
         self.drawer.close()
+        if self._sim_pool is not None:
+            self._sim_pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _warm_engine() -> None:
+    """Load the engine's compiled code in a worker before its first share of runs."""
+    from drawdown.simulate import engine  # noqa: F401  (numba's cache is read on import)
+
+
+def _engine_pool(workers: int) -> ProcessPoolExecutor | None:
+    """Processes resolving a what-if's runs side by side (`spawn`: no server threads or
+    sockets are inherited); none for fewer than two."""
+    if workers < 2:
+        return None
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_engine)
 
 
 def same_execution(a: Compiled, b: Compiled) -> bool:

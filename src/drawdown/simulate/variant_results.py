@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import Executor
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from drawdown.plan.model import Plan
 from drawdown.scenario.model import Scenario
 from drawdown.scenario.overrides import apply_overrides
 from drawdown.simulate.disruptions import Layout, draw_movements, uniforms
-from drawdown.simulate.engine import run_block
+from drawdown.simulate.engine import ChunkOutcome, run_block
 from drawdown.simulate.inputs import Compiled, check_plan, compile_inputs
 from drawdown.simulate.outcomes import Collector
 from drawdown.simulate.result import Meta, SimulationResult
@@ -56,28 +57,42 @@ class VariantSimulator:
         runs: int,
         seed: int,
         room: Layout | None = None,
+        pool: Executor | None = None,
+        parts: int = 1,
     ) -> list[SimulationResult]:
         """Every outcome of each prepared variant, with common random numbers.
 
         `room` is a layout to use when it has at least the room the variants need (a caller
         that keeps results under one layout, such as the workbench's baseline, passes it);
-        otherwise the variants' own common layout is used.
+        otherwise the variants' own common layout is used. With a process `pool`, each
+        variant's runs are resolved in `parts` shares side by side (a laptop's cores); a run
+        reads its draws at fixed places and the summaries take runs in order, so the results
+        are those of one process, bit for bit.
         """
         layout = self.layout(prepared)
         if room is not None and fits(layout, room):
             layout = room
         block = max(16, min(4096, BLOCK_BYTES // (8 * layout.block)))
+        if pool is not None and parts > 1:
+            block = min(block, max(16, -(-runs // parts)))
+        blocks = [(start, min(runs, start + block)) for start in range(0, runs, block)]
         collectors = [
             Collector(c, tuple(site.kind for site in v.sites), runs, False) for v, c in prepared
         ]
-        for start in range(0, runs, block):
-            stop = min(runs, start + block)
-            ones = np.ones(stop - start)
-            u = uniforms(seed, start, stop - start, layout)
-            for (_, c), collector in zip(prepared, collectors, strict=True):
-                drawn = draw_movements(c, u, layout, ones, ones)
-                out = run_block(c, drawn, u, layout.kernel_start, ones, ones, ones, ones)
-                collector.add(start, out)
+        for (_, c), collector in zip(prepared, collectors, strict=True):
+            if pool is not None and parts > 1 and len(blocks) > 1:
+                shares = [blocks[k::parts] for k in range(parts)]
+                futures = [pool.submit(resolve_blocks, c, layout, seed, b) for b in shares]
+                done = {
+                    start: out
+                    for share, future in zip(shares, futures, strict=True)
+                    for (start, _), out in zip(share, future.result(), strict=True)
+                }
+                for start, _ in blocks:  # in run order: the summaries take runs in order
+                    collector.add(start, done[start])
+            else:
+                for start, stop in blocks:  # one block at a time: memory bounded
+                    collector.add(start, resolve_blocks(c, layout, seed, [(start, stop)])[0])
         from drawdown._version import __version__
 
         results = []
@@ -94,6 +109,20 @@ class VariantSimulator:
             )
             results.append(SimulationResult(meta, collector.data))
         return results
+
+
+def resolve_blocks(
+    c: Compiled, layout: Layout, seed: int, blocks: Sequence[tuple[int, int]]
+) -> list[ChunkOutcome]:
+    """The engine's outcomes of runs [start, stop) of one variant, block by block (a pool
+    worker's share of `VariantSimulator.run`)."""
+    outcomes = []
+    for start, stop in blocks:
+        ones = np.ones(stop - start)
+        u = uniforms(seed, start, stop - start, layout)
+        drawn = draw_movements(c, u, layout, ones, ones)
+        outcomes.append(run_block(c, drawn, u, layout.kernel_start, ones, ones, ones, ones))
+    return outcomes
 
 
 def fits(needed: Layout, room: Layout) -> bool:
@@ -143,4 +172,11 @@ def simulate_variant_results(
     return sim.run([sim.prepare(v) for v in variants], runs=runs, seed=seed)
 
 
-__all__ = ["Layout", "VariantSimulator", "fits", "rounded", "simulate_variant_results"]
+__all__ = [
+    "Layout",
+    "VariantSimulator",
+    "fits",
+    "resolve_blocks",
+    "rounded",
+    "simulate_variant_results",
+]
