@@ -68,3 +68,29 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
         return code, out.out + out.err
 
     return run
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> dict[str, object]:
+    """How the browser tests launch Debian's headless Chromium (playwright's `launch`
+    arguments); fails with the install command when it is missing."""
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not path:
+        pytest.fail(
+            "Debian's chromium is needed at /usr/bin/chromium for the browser tests: "
+            "`apt-get update && apt-get install -y chromium` (scripts/test.sh does it as root)",
+            pytrace=False,
+        )
+    return {"executable_path": path, "args": CHROMIUM_ARGS, "headless": True}

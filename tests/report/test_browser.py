@@ -2,46 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-INSTALL = (
-    "Debian's chromium is needed at /usr/bin/chromium for the browser test: "
-    "`apt-get update && apt-get install -y chromium` (scripts/test.sh does it as root)"
-)
-
-
-def _chromium() -> str:
-    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if not path:
-        pytest.fail(INSTALL, pytrace=False)
-    return path
-
 
 @pytest.mark.browser
-def test_report_renders_offline_in_chromium(tiny_report: Path, tmp_path: Path) -> None:
+def test_report_renders_offline_in_chromium(
+    tiny_report: Path, chromium: dict[str, object], tmp_path: Path
+) -> None:
     """No console error, no network request, figures and tables drawn, a screenshot taken."""
     try:
         from playwright import sync_api
     except ImportError:
         pytest.fail("playwright is missing: install the dev group (pip install -e . --group dev)")
-    executable = _chromium()
     requests: list[str] = []
     errors: list[str] = []
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+        browser = pw.chromium.launch(**chromium)
         try:
             context = browser.new_context(
                 viewport={"width": 1366, "height": 900}, offline=True, java_script_enabled=True
@@ -102,14 +80,14 @@ def test_report_renders_offline_in_chromium(tiny_report: Path, tmp_path: Path) -
 
 
 @pytest.mark.browser
-def test_report_with_every_analysis_renders_offline(analysed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_report_with_every_analysis_renders_offline(analysed, chromium, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A report holding all four analysis sections: no console error, no request, drawn."""
     from playwright import sync_api
 
     requests: list[str] = []
     errors: list[str] = []
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_chromium(), args=ARGS, headless=True)
+        browser = pw.chromium.launch(**chromium)
         try:
             context = browser.new_context(viewport={"width": 1366, "height": 900}, offline=True)
             page = context.new_page()

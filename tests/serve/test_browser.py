@@ -3,34 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BAD_REQUEST = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
-
-
-def _chromium() -> str:
-    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if not path:
-        pytest.fail(
-            "Debian's chromium is needed at /usr/bin/chromium: `apt-get install -y chromium` "
-            "(scripts/test.sh does it as root)",
-            pytrace=False,
-        )
-    return path
 
 
 def _cards(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -38,7 +16,7 @@ def _cards(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.browser
-def test_workbench_in_chromium(server, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_workbench_in_chromium(server, cli, chromium, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Loads clean and offline; Simulate moves the headline and shows a paired difference;
     a bad value shows its message and the page keeps working; Re-plan completes; an export
     downloads a scenario folder (zip) that `drawdown validate` accepts, and opens the
@@ -48,7 +26,7 @@ def test_workbench_in_chromium(server, cli, tmp_path: Path) -> None:  # type: ig
     foreign: list[str] = []
     errors: list[str] = []
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_chromium(), args=ARGS, headless=True)
+        browser = pw.chromium.launch(**chromium)
         try:
             # routed for the whole context: the exported report's tab is offline too
             context = browser.new_context(viewport={"width": 1366, "height": 900})

@@ -7,12 +7,13 @@ once everything passing through it has arrived, so its last people leave last.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 
 import numpy as np
 
 from drawdown.plan.model import Movement, Plan
-from drawdown.scenario.model import Scenario
+from drawdown.scenario.model import Clearance, ClosureWork, Lift, Scenario
 
 
 def _routes(scenario: Scenario) -> dict[str, list[tuple[str, str, str]]]:
@@ -131,3 +132,34 @@ def planned_remaining(scenario: Scenario, plan: Plan) -> np.ndarray:
         if m.destination in exits and m.arrival_day < scenario.horizon_days:
             out[m.arrival_day] += m.people
     return scenario.total_people - np.cumsum(out)[: scenario.horizon_days]
+
+
+def bottlenecked(tiny: Scenario) -> Scenario:
+    """Tiny with closure work, a handover clearance, a charter and a corridor at the port."""
+    start, end = tiny.manifest.start_date, tiny.manifest.deadline + dt.timedelta(days=400)
+    manifest = tiny.manifest.model_copy(
+        update={
+            "closure": ClosureWork(
+                teu_packed_per_person_day=0.1, max_teu_packed_per_day=12.0, final_steps_days=2
+            ),
+            "sources": {**tiny.manifest.sources, "closure.final_steps_days": "[E] test"},
+        }
+    )
+    return tiny.replace(
+        manifest=manifest,
+        clearances=(
+            *tiny.clearances,
+            Clearance(mode="handover", start=start, end=end, approval=0.6, delay_mean_days=2),
+        ),
+        lift=(
+            Lift(id="charter", kind="charter", site="port", seats_each=120, flights_per_week=5),
+            Lift(
+                id="road-out",
+                kind="corridor",
+                site="port",
+                teu_per_day=15.0,
+                vehicles_per_day=10.0,
+                border_delay_days_mean=2.0,
+            ),
+        ),
+    )

@@ -19,16 +19,15 @@ reserved) and one handover answer a site changed every case again.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 import numpy as np
 import pytest
-from plans import batch_plan
+from plans import batch_plan, bottlenecked
 
 import drawdown
 from drawdown.plan import greedy_plan
-from drawdown.scenario.model import Clearance, ClosureWork, Lift, Scenario
+from drawdown.scenario.model import Scenario
 from drawdown.simulate import Multipliers, SimulationResult, simulate
 
 # the outcomes a refactor of the engine must leave untouched, in a fixed order
@@ -68,37 +67,6 @@ def outcome_hash(result: SimulationResult) -> str:
     return digest.hexdigest()[:16]
 
 
-def _bottlenecked(tiny: Scenario) -> Scenario:
-    """Tiny with closure work, a handover clearance, a charter and a corridor at the port."""
-    start, end = tiny.manifest.start_date, tiny.manifest.deadline + dt.timedelta(days=400)
-    manifest = tiny.manifest.model_copy(
-        update={
-            "closure": ClosureWork(
-                teu_packed_per_person_day=0.1, max_teu_packed_per_day=12.0, final_steps_days=2
-            ),
-            "sources": {**tiny.manifest.sources, "closure.final_steps_days": "[E] test"},
-        }
-    )
-    return tiny.replace(
-        manifest=manifest,
-        clearances=(
-            *tiny.clearances,
-            Clearance(mode="handover", start=start, end=end, approval=0.6, delay_mean_days=2),
-        ),
-        lift=(
-            Lift(id="charter", kind="charter", site="port", seats_each=120, flights_per_week=5),
-            Lift(
-                id="road-out",
-                kind="corridor",
-                site="port",
-                teu_per_day=15.0,
-                vehicles_per_day=10.0,
-                border_delay_days_mean=2.0,
-            ),
-        ),
-    )
-
-
 def _fierce(tiny: Scenario) -> Scenario:
     """Tiny with ten times the threat: base attacks and early closures happen."""
     return tiny.replace(
@@ -124,7 +92,7 @@ def minusma() -> tuple[Scenario, object]:
 @pytest.mark.parametrize("case", ["tiny", "fierce", "bottlenecked"])
 def test_tiny_outcomes_are_pinned(tiny: Scenario, case: str) -> None:
     """Tiny, tiny under fierce threat and tiny with closure work and lift give pinned outcomes."""
-    world = {"tiny": tiny, "fierce": _fierce(tiny), "bottlenecked": _bottlenecked(tiny)}[case]
+    world = {"tiny": tiny, "fierce": _fierce(tiny), "bottlenecked": bottlenecked(tiny)}[case]
     result = simulate(world, batch_plan(world), runs=400, seed=7, block_size=96, timelines=True)
     assert outcome_hash(result) == PINS[case]
 
@@ -146,7 +114,7 @@ def test_outcomes_with_multipliers_are_pinned(tiny: Scenario) -> None:
         speed=np.linspace(0.5, 1.5, n),
         capacity=np.linspace(0.6, 1.4, n),
     )
-    world = _bottlenecked(tiny)
+    world = bottlenecked(tiny)
     result = simulate(world, batch_plan(world), runs=n, seed=8, timelines=True, multipliers=mult)
     runs = result.data.runs
     assert runs["bases_closed_early"].sum() > 0 and runs["diverted_by_air_people"].sum() > 0

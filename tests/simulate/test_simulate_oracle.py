@@ -86,39 +86,10 @@ def test_people_out_curves_agree(both: tuple) -> None:
 @pytest.fixture(scope="module")
 def bottlenecked(tiny: Scenario) -> tuple[object, list]:
     """Tiny with closure work, a handover clearance, a charter and a corridor at the port."""
-    import datetime as dt
-
     from plans import batch_plan
+    from plans import bottlenecked as bottlenecked_world
 
-    from drawdown.scenario.model import Clearance, ClosureWork, Lift
-
-    start, end = tiny.manifest.start_date, tiny.manifest.deadline + dt.timedelta(days=400)
-    manifest = tiny.manifest.model_copy(
-        update={
-            "closure": ClosureWork(
-                teu_packed_per_person_day=0.1, max_teu_packed_per_day=12.0, final_steps_days=2
-            ),
-            "sources": {**tiny.manifest.sources, "closure.final_steps_days": "[E] test"},
-        }
-    )
-    world = tiny.replace(
-        manifest=manifest,
-        clearances=(
-            *tiny.clearances,
-            Clearance(mode="handover", start=start, end=end, approval=0.6, delay_mean_days=2),
-        ),
-        lift=(
-            Lift(id="charter", kind="charter", site="port", seats_each=120, flights_per_week=5),
-            Lift(
-                id="road-out",
-                kind="corridor",
-                site="port",
-                teu_per_day=15.0,
-                vehicles_per_day=10.0,
-                border_delay_days_mean=2.0,
-            ),
-        ),
-    )
+    world = bottlenecked_world(tiny)
     plan = batch_plan(world)
     engine = simulate(world, plan, runs=4000, seed=31, timelines=True)
     reference = simulate_reference(world, plan, runs=400, seed=32)
