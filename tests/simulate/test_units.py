@@ -20,9 +20,10 @@ from test_withdrawal_semantics import CAMP, END, START, one_base, plan_for, run
 from drawdown.plan.model import Disposition, Movement, Plan
 from drawdown.scenario.model import Clearance, ClosureWork, Holding, Lift, Scenario, Threat, Unit
 from drawdown.simulate import simulate
-from drawdown.simulate.disruptions import Multipliers, draw_movements, plan_layout, uniforms
-from drawdown.simulate.engine import ChunkOutcome, run_block
+from drawdown.simulate.disruptions import Multipliers, plan_layout
+from drawdown.simulate.engine import ChunkOutcome
 from drawdown.simulate.inputs import compile_inputs
+from drawdown.simulate.variant_results import resolve_blocks
 
 WORK = ClosureWork(teu_packed_per_person_day=1.0, max_teu_packed_per_day=10.0, final_steps_days=0)
 BN, LOG = 0, 1
@@ -144,12 +145,7 @@ def test_no_more_are_held_than_later_movements_can_carry(tiny: Scenario) -> None
 def _block(scenario: Scenario, plan: Plan, runs: int, seed: int) -> ChunkOutcome:
     """The engine's raw outcomes of one block, as `simulate` computes them."""
     c = compile_inputs(scenario, plan)
-    mult = Multipliers()
-    layout = plan_layout(c, mult)
-    u = uniforms(seed, 0, runs, layout)
-    ones = np.ones(runs)
-    drawn = draw_movements(c, u, layout, ones, ones)
-    return run_block(c, drawn, u, layout.kernel_start, ones, ones, ones, ones)
+    return resolve_blocks(c, plan_layout(c, Multipliers()), seed, [(0, runs)])[0]
 
 
 @settings(
