@@ -56,3 +56,13 @@ def test_routes_need_open_legs_and_arrival_by_the_deadline(tiny: Scenario) -> No
         assert net.usable[ri].any()
         checked += 1
     assert checked, "some route enters the cut link on its second leg"
+
+
+def test_days_to_exit_chains_legs_and_counts_same_day_legs_as_zero() -> None:
+    """0 -> 1 by air (0 days) -> 2 (exit) by road (3 days), 0 -> 2 by a 5-day road; 3 has
+    no way out."""
+    from drawdown.network import days_to_exit
+
+    legs = [(0, 1, 0.0), (1, 2, 3.0), (0, 2, 5.0)]
+    out = days_to_exit(4, legs, [False, False, True, False])
+    assert out[:3].tolist() == [3.0, 3.0, 0.0] and np.isinf(out[3])

@@ -36,6 +36,27 @@ MAX_DETOUR = 1.3
 FOREIGN_REGION = "abroad"
 
 
+ZERO_LEG = 1e-6  # weight of a same-day leg in `days_to_exit`'s graph
+
+
+def days_to_exit(n: int, legs: list[tuple[int, int, float]], exits: npt.ArrayLike) -> FloatArray:
+    """Fewest days from each of `n` places to any of `exits` over directed `legs` (origin,
+    destination, days >= 0), through any places between; inf where nothing leads out. The
+    planner reads it on its lanes, the stress test on the plan's legs."""
+    out = np.full(n, np.inf)
+    ends = np.flatnonzero(np.asarray(exits, dtype=bool))
+    if n == 0 or ends.size == 0:
+        return out
+    best: dict[tuple[int, int], float] = {}
+    for o, d, days in legs:
+        best[(d, o)] = min(best.get((d, o), np.inf), float(days))  # reversed: from the exits
+    # a same-day leg (air) weighs a hair, as a sparse matrix drops explicit zeros
+    rows, cols = zip(*best, strict=True) if best else ((), ())
+    graph = csr_matrix((np.array(list(best.values())) + ZERO_LEG, (rows, cols)), shape=(n, n))
+    dist = dijkstra(graph, directed=True, indices=ends, min_only=True)
+    return np.where(np.isfinite(dist), np.floor(dist + 1e-3), np.inf)
+
+
 def site_country(region: str, site_id: str) -> str:
     """The country a site is in, for route checks: the host country for every region but
     `abroad`, where each site is its own country (a port, a border town, a capital)."""

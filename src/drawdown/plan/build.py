@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from drawdown.network import FloatArray, IntArray, Network
+from drawdown.network import FloatArray, IntArray, Network, days_to_exit
 from drawdown.plan.terms import to_sites
 from drawdown.scenario.model import ClosureWork, Scenario
 
@@ -1001,22 +1001,19 @@ def travel_out_days(data: PlanData) -> IntArray:
     assert lanes is not None
     net = data.network
     kinds = {s.id: s.kind for s in data.scenario.sites}
-    npos = {n: j for j, n in enumerate(data.nodes)}
+    places = list(data.nodes) + sorted({d for d in lanes.destination if d not in data.nodes})
+    pos = {n: j for j, n in enumerate(places)}
     carries = np.zeros(len(lanes.origin), dtype=bool)
     for k in data.people:
         carries |= lanes.unit_capacity[k] > 0
     r = lanes.route
     days = np.where(net.usable[r], net.duration_days[r], np.inf).min(axis=1)
-    out = np.array([0.0 if kinds.get(n) == "exit" else np.inf for n in data.nodes])
-    for _ in data.nodes:  # Bellman-Ford: at most one pass per node
-        before = out.copy()
-        for li in np.flatnonzero(carries & np.isfinite(days)):
-            o, dest = npos[lanes.origin[li]], lanes.destination[li]
-            # exits are not nodes of the dispatch: reaching one is out
-            after = out[npos[dest]] if dest in npos else 0.0 if kinds[dest] == "exit" else np.inf
-            out[o] = min(out[o], days[li] + after)
-        if np.array_equal(before, out):
-            break
+    legs = [
+        (pos[lanes.origin[li]], pos[lanes.destination[li]], float(days[li]))
+        for li in np.flatnonzero(carries & np.isfinite(days))
+    ]
+    exits = [kinds.get(p) == "exit" for p in places]
+    out = days_to_exit(len(places), legs, exits)[: len(data.nodes)]
     return np.where(np.isfinite(out), out, 0.0).astype(np.int64)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from drawdown.errors import InputError, Problem
+from drawdown.network import days_to_exit
 from drawdown.plan.model import Plan
 from drawdown.scenario import days as scenario_days
 from drawdown.scenario.kinds import BASE_DAY_KINDS, CONVOY_KINDS, EFFECT_FIELDS, SORTIE_KINDS
@@ -694,20 +695,13 @@ def guard_latest_day(
     deadline on the plan's own legs (the fewest days from the site to an exit over the
     plan's people movements, through hubs): a guard waiting for a handover or for the sites
     it supports leaves then anyway, the mandate being over."""
-    n = len(sidx)
     exits = np.array([s.kind == "exit" for s in scenario.sites])
-    legs: dict[tuple[int, int], int] = {}
-    for m in plan.movements:
-        if m.people > 0 and m.origin in sidx and m.destination in sidx:
-            key = (sidx[m.origin], sidx[m.destination])
-            legs[key] = min(legs.get(key, horizon), m.arrival_day - m.day)
-    to_exit = np.where(exits, 0.0, np.inf)
-    for _ in range(n):  # Bellman-Ford: at most one pass per site
-        before = to_exit.copy()
-        for (o, d), days in legs.items():
-            to_exit[o] = min(to_exit[o], days + to_exit[d])
-        if np.array_equal(before, to_exit):
-            break
+    legs = [
+        (sidx[m.origin], sidx[m.destination], float(m.arrival_day - m.day))
+        for m in plan.movements
+        if m.people > 0 and m.origin in sidx and m.destination in sidx
+    ]
+    to_exit = days_to_exit(len(sidx), legs, exits)
     return np.where(np.isfinite(to_exit), horizon - 1 - to_exit, horizon - 1).astype(np.int64)
 
 
