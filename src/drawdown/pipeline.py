@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from drawdown.defaults import DEFAULT_SEED
+
 if TYPE_CHECKING:
     from drawdown.errors import Problem
     from drawdown.plan.model import Plan
@@ -26,7 +28,7 @@ StageRunner = Callable[[str, Callable[[], Any]], Any]
 STAGES = ("validate", "baseline", "optimise", "simulate", "report")
 
 DEFAULT_RUNS = 5000  # sized so minusma-2023 runs end to end in well under a minute on 2 cores
-DEFAULT_SEED = 20230630
+
 DEFAULT_TIME_LIMIT_S = 120.0  # a safety net: the planner ends on gaps and counts
 
 

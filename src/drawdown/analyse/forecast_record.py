@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from drawdown.defaults import DEFAULT_SEED
+
 if TYPE_CHECKING:
     from drawdown.analyse.check import CheckResult
     from drawdown.plan.model import Plan
 
 RUNS = 2000  # the default of `drawdown check`
-SEED = 20230630
+SEED = DEFAULT_SEED
 # The bounds a forecast of a past withdrawal must keep (issue 13): each handover inside its
 # 80% interval, no interval wider than six weeks, the median closure error at most 10 days.
 MAX_INTERVAL_DAYS = 42

@@ -9,11 +9,10 @@ import typer
 from rich.table import Table
 
 from drawdown.commands.common import console
+from drawdown.defaults import DEFAULT_SEED
 from drawdown.errors import InputError, Problem
 from drawdown.hxl import HELP as HXL_HELP
 from drawdown.hxl import set_tagging
-
-DEFAULT_SEED = 20230630
 
 
 def _load(name: str) -> Any:

@@ -9,11 +9,12 @@ import typer
 
 from drawdown.commands.common import as_flags, console, print_warnings
 from drawdown.commands.usage import number
+from drawdown.defaults import DEFAULT_SEED
 from drawdown.hxl import HELP as HXL_HELP
 from drawdown.hxl import set_tagging
 
 DEFAULT_TIME_LIMIT_S = 120.0  # a safety net: the planner ends on gaps and counts
-FLAGS = {"time_limit_s": "--time-limit", "base_attacks": "--base-attacks"}
+FLAGS = {"time_limit_s": "--time-limit", "base_attacks": "--base-attacks", "seed": "--seed"}
 
 
 def plan(
@@ -49,6 +50,9 @@ def plan(
             "to prove; the result then depends on the time limit).",
         ),
     ] = False,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="The solver's seed (the same as `run --seed`).")
+    ] = DEFAULT_SEED,
     hxl: Annotated[bool, typer.Option("--hxl", help=HXL_HELP)] = False,
 ) -> None:
     """Optimise the withdrawal: closure order, daily convoys and flights, disposition."""
@@ -72,6 +76,7 @@ def plan(
                     time_limit_s=time_limit,
                     base_attacks=base_attacks,
                     whole_convoys=whole_convoys,
+                    seed=seed,
                 )
             )
     except InfeasiblePlanError as exc:  # still write the best plan found, marked as such

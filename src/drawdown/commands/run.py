@@ -10,6 +10,7 @@ import typer
 
 from drawdown.commands.common import as_flags, console, flagged, print_warnings
 from drawdown.commands.usage import number
+from drawdown.defaults import DEFAULT_SEED
 from drawdown.hxl import HELP as HXL_HELP
 from drawdown.hxl import set_tagging
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 # Kept here (not imported from drawdown.pipeline) so `drawdown --help` loads no stage; a test
 # checks they are the library's defaults.
 DEFAULT_RUNS = 5000
-DEFAULT_SEED = 20230630
 DEFAULT_TIME_LIMIT_S = 120.0  # a safety net: the planner ends on gaps and counts
 FLAGS = {"runs": "--runs", "seed": "--seed", "time_limit_s": "--time-limit"}
 LABELS = {

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from drawdown.commands.common import console, err_console
+from drawdown.defaults import DEFAULT_SEED
 from drawdown.errors import InputError, Problem
 
 # Kept here (not imported from drawdown.serve) so `drawdown --help` loads no stage.
 DEFAULT_RUNS = 2000
-DEFAULT_SEED = 20230630
+
 DEFAULT_PORT = 8050
 
 

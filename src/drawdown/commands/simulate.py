@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from drawdown.commands.common import as_flags, console
+from drawdown.defaults import DEFAULT_SEED
 from drawdown.errors import InputError, Problem
 
 FLAGS = {"runs": "--runs", "seed": "--seed", "timelines": "--timelines"}
@@ -20,7 +21,9 @@ def simulate_command(
         typer.Option("--plan", help="A saved plan folder (default: optimise the scenario)."),
     ] = None,
     runs: Annotated[int, typer.Option("--runs", help="Simulated runs.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed that fixes every result.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed that fixes every result.")] = (
+        DEFAULT_SEED
+    ),
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help="Write results to this folder.")
     ] = None,

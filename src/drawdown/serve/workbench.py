@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from drawdown.defaults import DEFAULT_SEED
 from drawdown.errors import Problem
 from drawdown.plan.model import Plan
 from drawdown.scenario.model import Scenario
@@ -62,7 +63,7 @@ class Settings:
 
     runs: int = 2000
     max_runs: int = 20_000
-    seed: int = 20230630
+    seed: int = DEFAULT_SEED
     max_variants: int = 20
     greedy: bool = False
     exports: Path = Path("drawdown-workbench")
