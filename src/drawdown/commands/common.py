@@ -16,18 +16,18 @@ err_console = Console(stderr=True, highlight=False)
 
 def print_problems(exc: InputError) -> None:
     """Print every problem of an InputError: errors first, then warnings."""
-    err_console.print(f"[bold red]error:[/bold red] {exc.title}")
+    err_console.print(f"[bold red]error:[/bold red] {exc.title}", soft_wrap=True)
     for p in exc.errors:
-        err_console.print(f"  [red]✗[/red] {_escape(str(p))}")
+        err_console.print(f"  [red]✗[/red] {_escape(str(p))}", soft_wrap=True)
     for p in exc.warnings:
-        err_console.print(f"  [yellow]![/yellow] {_escape(str(p))}")
+        err_console.print(f"  [yellow]![/yellow] {_escape(str(p))}", soft_wrap=True)
 
 
 def print_warnings(problems: list[Problem], *, limit: int = 20) -> None:
     """Print warnings (they do not fail a command)."""
     warnings = [p for p in problems if p.severity == "warning"]
     for p in warnings[:limit]:
-        err_console.print(f"  [yellow]warning:[/yellow] {_escape(str(p))}")
+        err_console.print(f"  [yellow]warning:[/yellow] {_escape(str(p))}", soft_wrap=True)
     if len(warnings) > limit:
         err_console.print(f"  [yellow]… and {len(warnings) - limit} more warnings[/yellow]")
 

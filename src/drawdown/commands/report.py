@@ -26,9 +26,9 @@ def report(
     check_plan_was_simulated(results_dir)
 
     path = rebuild_report(results_dir, png=png)
-    console.print(f"[green]✓[/green] report: {path}")
+    console.print(f"[green]✓[/green] report: {path}", soft_wrap=True)
     if png:
-        console.print(f"  figures: {path.parent / 'figures'}")
+        console.print(f"  figures: {path.parent / 'figures'}", soft_wrap=True)
 
 
 def check_plan_was_simulated(results_dir: Path) -> None:
