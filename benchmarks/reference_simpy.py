@@ -341,7 +341,8 @@ class ReferenceRun:
     def _ask_handover(self, o: int) -> None:
         """The last load but the guard has left: final steps, then the handover request."""
         c = self.c
-        start = min(int(self.env.now) + c.final_steps_days, c.n_days - 1)
+        steps = max(int(self.env.now), int(c.steps_from_day[o]))  # not before the plan's
+        start = min(steps + c.final_steps_days, c.n_days - 1)
         if o in self.host_answer:  # final steps restarted: the host answers as it did
             k, wait = self.host_answer[o]
             if k is None:

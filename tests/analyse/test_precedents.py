@@ -92,9 +92,8 @@ def test_barkhane_keeps_its_record_within_the_drift_guards(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not met yet (see docs/background/forecast-record.md): bases pack in parallel "
-    "from day 0 and the closure rates do not vary by run, so Menaka closes ~4 weeks early "
-    "and the 80% intervals (8-30 days) miss the handovers",
+    reason="not met yet (see docs/background/forecast-record.md): the closure rates do not "
+    "vary by run, so the 80% intervals (3-4 days wide) miss two of the three handovers",
 )
 def test_barkhane_meets_the_record_bounds(barkhane: forecast_record.CaseScore) -> None:
     """Issue 13's bounds: every handover inside its 80% interval, intervals at most six

@@ -162,3 +162,20 @@ def test_old_folder_warns_about_unlimited_lift_and_no_hq(tiny: drawdown.Scenario
     assert any("no charter row" in w for w in warnings)
     assert any("no corridor row" in w for w in warnings)
     assert any("mission HQ" in w for w in warnings)
+
+
+def test_a_reserve_longer_than_the_withdrawal_is_an_error(full_copy: Path, edit: Edit) -> None:
+    """policy.reserve_days_before_deadline must leave days to withdraw; a residual task may
+    not run into the reserve. Both are located in one pass."""
+    edit(
+        full_copy,
+        "scenario.yaml",
+        "  min_guard_people:",
+        "  reserve_days_before_deadline: 400\n  min_guard_people:",
+    )
+    found = problems_of(full_copy)
+    assert any(
+        "scenario.yaml" in p and "policy.reserve_days_before_deadline" in p and "fix:" in p
+        for p in found
+    ), found
+    assert any("residual_tasks.csv" in p and "reserve" in p for p in found), found

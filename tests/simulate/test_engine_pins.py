@@ -78,7 +78,7 @@ PINS = {
     "tiny": "942b69a7880df0c4",
     "fierce": "00a099471ea37b4a",
     "bottlenecked": "d267ab61ba64e5ad",
-    "minusma-2023": "493027a8282b019c",
+    "minusma-2023": "4bde195cc1d350d7",
     "multiplied": "e466afe543d00eef",
 }
 

@@ -23,7 +23,8 @@ from drawdown.simulate.variants import VariantCompiler
 #: re-recorded when the greedy plan gained closure work and units (issue 12), and when
 #: clearances came to be requested the expected wait ahead of the planned day and
 #: evacuation flights to meet ground fire. A change to
-#: the plan or the engine that moves them must re-record them on purpose.
+#: the plan or the engine that moves them must re-record them on purpose (last: the guard
+#: stays with the cargo it was to leave with, issue 12).
 RECORDED = Path(__file__).parent / "data" / "tiny-sensitivity.json"
 
 

@@ -137,6 +137,12 @@ def contingent_deadlines(scenario: Scenario) -> dict[str, int]:
     return out
 
 
+def planned_exit_day(scenario: Scenario) -> int:
+    """The day by which the plan has everyone out: the deadline less the policy's reserve."""
+    reserve = scenario.manifest.policy.reserve_days_before_deadline
+    return max(scenario.horizon_days - 1 - reserve, 0)
+
+
 def make_periods(horizon_days: int, period_days: int, cuts: list[int]) -> IntArray:
     """Period start days: every `period_days`, plus a cut after each day in `cuts`."""
     step = max(1, period_days)
@@ -159,7 +165,9 @@ def prepare(scenario: Scenario, network: Network, period_days: int | None = None
     step = period_days or auto_period_days(H)
     # The model plans people out a few days early (a quarter period) so that the daily
     # schedule has slack for convoys that must wait a day for escorts or trucks.
-    planned = [max(d - step // 4, 0) if d > 0 else d for d in deadlines]
+    # The policy's reserve brings the whole plan forward from the deadline itself.
+    planned_end = planned_exit_day(scenario)
+    planned = [max(min(d, planned_end) - step // 4, 0) if d > 0 else d for d in deadlines]
     # A period ends with the policy's cut-off for cargo, so that the model's last loads
     # (`define_last_loads`) fall in whole periods the daily table can keep to.
     cutoff = H - 1 - scenario.manifest.policy.cutoff_days_before_deadline
@@ -1020,15 +1028,15 @@ def travel_out_days(data: PlanData) -> IntArray:
 def last_load_days(data: PlanData) -> IntArray:
     """The last day a load may leave each node and still leave the final steps, the
     expected handover wait and the guard's quickest journey out (`travel_out_days`) before
-    the deadline, a day to spare: cargo not gone by then stays (handed over or destroyed),
-    it does not keep the site open past the deadline. The model (`define_last_loads`) and
-    the daily table (`closing.ClosingDays`) both keep to it."""
-    H = data.scenario.horizon_days
+    the planned exit (`planned_exit_day`), a day to spare: cargo not gone by then stays
+    (handed over or destroyed), it does not keep the site open past the deadline. The model
+    (`define_last_loads`) and the daily table (`closing.ClosingDays`) both keep to it."""
     w = data.work
+    end = planned_exit_day(data.scenario)
     if w is None:
-        return np.full(len(data.nodes), H - 1, dtype=np.int64)
+        return np.full(len(data.nodes), end, dtype=np.int64)
     delay = np.ceil(w.handover_delay_days).astype(np.int64)
-    return H - 2 - w.final_steps_days - delay - travel_out_days(data)
+    return end - 1 - w.final_steps_days - delay - travel_out_days(data)
 
 
 def define_last_loads(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:

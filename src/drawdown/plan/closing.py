@@ -3,7 +3,8 @@
 Each day the people at a base pack its own cargo (TEU and vehicles share their labour, each
 kind capped per site); only packed cargo is loaded. Once the last load has left, the rear
 parties stay through the final steps (`final_steps_days`) and the expected wait for the host's
-acceptance of the handover (clearance `handover`), and through any residual task. People bound
+acceptance of the handover (clearance `handover`), and through any residual task; the final
+steps end as the guard leaves (`closure_rows`), which the stress test keeps to. People bound
 for a charter airport board only as seats allow (the week's flights after air clearance, banked
 for a week); cargo reaching a corridor's end crosses after the border delay, within the
 corridor's daily throughput. The tables `closure_work` and `lift_use` of the plan come from
@@ -17,7 +18,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from drawdown.plan.build import PlanData, last_load_days
+from drawdown.plan.build import PlanData, last_load_days, planned_exit_day, travel_out_days
 from drawdown.plan.ledger import Part
 from drawdown.plan.model import Binding, ClosureWorkRow, LiftUseRow
 from drawdown.scenario import days as scenario_days
@@ -49,6 +50,11 @@ class ClosingDays:
         self.until = w.residual_until_day if w is not None else np.full(n, -1)
         self.supports = w.supports if w is not None else ()
         self.last_load = last_load_days(data)
+        # Without closure work there are no final steps, but the guard still needs its
+        # journey out after the cargo it waits for.
+        self.hold_last = (
+            self.last_load if self.on else planned_exit_day(sc) - 1 - travel_out_days(data)
+        )
         self.pack_start = np.full(n, -1)
         self.packed_by = np.where(self.unpacked.sum(axis=0) > EPS, -1, 0)
         self.last_cargo = np.full(n, -1)
@@ -112,6 +118,10 @@ class ClosingDays:
     def last_load_day(self, j: int) -> int:
         """The last day a load may leave node `j` (`build.last_load_days`)."""
         return int(self.last_load[j])
+
+    def guard_holds_until(self, j: int) -> int:
+        """The last day node `j`'s guard waits for cargo still to leave (then it goes)."""
+        return int(self.hold_last[j])
 
     def waits_for_packing(
         self, j: int, held: np.ndarray, have: np.ndarray, wanted: np.ndarray
@@ -205,8 +215,13 @@ class ClosingDays:
             close = int(closure[n])
             start = int(self.pack_start[j]) if self.pack_start[j] >= 0 else 0
             packed = int(self.packed_by[j]) if self.packed_by[j] >= 0 else close
-            steps = int(self.last_cargo[j]) if self.last_cargo[j] >= 0 else packed
-            handover = min(steps + self.final_days, close)
+            # The rear party does the final steps and hands the camp over as it leaves: a
+            # site the plan keeps open after its last load (protection, support) is not
+            # handed over months before its guard goes.
+            wait = self.final_days + int(self.delay[j])
+            loaded = int(self.last_cargo[j]) if self.last_cargo[j] >= 0 else packed
+            steps = max(loaded, close - wait)
+            handover = min(steps + wait, close)
             rows.append(
                 ClosureWorkRow(
                     site=n,

@@ -69,10 +69,11 @@ class ClosureWorkRow:
     """How one base or hub closes: packing, the last load, the final steps and the handover.
 
     Day indices: packing from `pack_start_day` to `packed_by_day` (labour x people present,
-    capped per site), the last load leaves on `final_steps_start_day`, the final steps
-    (inventory, environmental clearance) end with the handover request on `handover_day`,
-    and the site is closed, its last people gone, on `closure_day`. `binding` names what set
-    the closure day.
+    capped per site), the final steps (inventory, environmental clearance) start on
+    `final_steps_start_day`, after the last load and timed to end as the guard leaves, the
+    host accepts the handover on `handover_day`, and the site is closed, its last people
+    gone, on `closure_day`. `binding` names what set the closure day. The stress test starts
+    the final steps no earlier than the plan does.
     """
 
     site: str

@@ -109,6 +109,8 @@ def dispatch(
     stock[ki["veh"]] = np.round(stock[ki["veh"]] - lost_veh)
     stock = np.maximum(stock, 0.0)
     guard = guard_people(data) if keep_guard else np.zeros(len(nodes))
+    # A garrisoned site loads cargo only while someone is there to load and escort it.
+    garrisoned = data.initial[people_idx].sum(axis=0) > EPS
     work = ClosingDays(data, stock, ki)
     ledger = Ledger.start(data, left_share)
     ti, vi = ki["teu"], ki["veh"]
@@ -168,6 +170,7 @@ def dispatch(
     # a target there), so that it never misses the last convoy for want of escorts or trucks;
     # cargo still there when the site closes is handed over or destroyed.
     lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
+    lane_dest = np.array([npos.get(d, -1) for d in lanes.destination], dtype=np.int64)
     any_target = targets.sum(axis=0) > EPS  # (lanes, periods)
     node_last_t = np.full(len(nodes), data.n_periods - 1, dtype=np.int64)
     for j in range(len(nodes)):
@@ -175,6 +178,11 @@ def dispatch(
         if ts.size:
             node_last_t[j] = ts[-1]
     guard_release = data.period_start[node_last_t[lane_node]]
+    # The guard waits for its cargo to the end of the site's last planned period, not past
+    # it: what the convoys could not take by then stays (handed over or destroyed) rather
+    # than holding the site open for weeks of trickling loads the plan did not ask for.
+    period_end = data.period_start + data.period_len - 1
+    guard_until = period_end[node_last_t]
 
     lane_rate = np.array(
         [
@@ -226,6 +234,15 @@ def dispatch(
             # Lanes whose window in this period closes first go first; people before cargo.
             days_left = np.where(last_usable[:, t] >= day, last_usable[:, t] - day, H)
             order = np.lexsort((days_left, ~carries_people))
+        # A hub stays guarded while loads are still bound for it (on the way, or due on
+        # its inbound lanes), as the model's closed-receives-nothing constraint has it.
+        bound_for = np.zeros(len(nodes), dtype=bool)
+        for pending in arrivals.values():
+            for dest, _load, _parts in pending:
+                if dest in npos:
+                    bound_for[npos[dest]] = True
+        inbound = (remaining > EPS).any(axis=0) & (lane_dest >= 0)
+        bound_for[lane_dest[inbound]] = True
         for _pass in range(2):  # the second pass lets a guard leave behind its last cargo
             # Only a lane's own departure changes what it still owes, so the lanes with
             # something due today are known before the pass (most of 184 x 184 are not).
@@ -243,17 +260,23 @@ def dispatch(
                     if remaining[q, li] > EPS and want[q] < 1 <= have[q]:
                         want[q] = 1.0 if not greedy else want[q]
                     want[q] = min(want[q], have[q])
-                if day > work.last_load_day(o):
-                    want[ti] = want[vi] = 0.0  # too late for the final steps: it stays
+                nobody = garrisoned[o] and stock[people_idx, o].sum() <= EPS
+                if day > work.last_load_day(o) or nobody:
+                    # too late for the final steps, or nobody left to load and escort it:
+                    # the cargo stays (handed over or destroyed)
+                    want[ti] = want[vi] = 0.0
                 # The guard stays while cargo remains at a base or hub.
                 cargo_after = stock[ti, o] + stock[vi, o] - want[ti] - want[vi]
                 people_have = have[people_idx].sum()
                 # The guard (rear parties) stays while cargo remains, and after the last load
                 # through the final steps and the handover; main bodies while their
                 # unit's equipment remains.
-                holding = (cargo_after > EPS and day < guard_release[li]) or (
-                    keep_guard and day < work.ready_day(o, day, cargo_after)
-                )
+                # Cargo that may still leave keeps its guard, as the model's closed-holds-
+                # nothing and minimum-guard constraints have it (a hub's transit cargo too).
+                holding = (
+                    (cargo_after > EPS or bound_for[o])
+                    and day <= min(work.guard_holds_until(o), guard_until[o])
+                ) or (keep_guard and day < work.ready_day(o, day, cargo_after))
                 need = guard[o] if holding else 0.0
                 if keep_guard and day < guard_release[li]:
                     need += ledger.main_body_needed(o, want[ti], want[vi])
@@ -299,6 +322,17 @@ def dispatch(
                     why = _why_held(data, li, day, daily, escort_tokens, air_tokens, trucks_free)
                     work.held(o, day, why)
                     continue
+                # The guard was let go for cargo that was to leave with it; what did not fit
+                # in the convoy or sorties stays, and so does the guard for it.
+                if keep_guard and day <= min(work.guard_holds_until(o), guard_until[o]):
+                    left_cargo = stock[ti, o] + stock[vi, o] - shipped[ti] - shipped[vi]
+                    stay = stock[people_idx, o].sum() - shipped[people_idx].sum()
+                    short = math.ceil(min(guard[o], people_have) - stay - EPS)
+                    if left_cargo > EPS and short > 0:
+                        for q in sorted(people_idx, key=lambda q: -deadline_of[q]):
+                            cut = min(shipped[q], short)
+                            shipped[q] -= cut
+                            short -= cut
                 # A convoy short of trucks uses only its share of the lane's quota, so that
                 # the rest of the target can still follow when the trucks are back.
                 convoys_left[li] -= (

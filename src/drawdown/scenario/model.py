@@ -363,6 +363,11 @@ class Policy(Record):
     cutoff_days_before_deadline: NonNegInt = Field(
         10, description="Days before the deadline when cargo still in place is disposed of."
     )
+    reserve_days_before_deadline: NonNegInt = Field(
+        0,
+        description="Days before the deadline by which the plan has everyone out: a reserve "
+        "for refusals and delays (the stress test still counts against the deadline).",
+    )
     early_close_attacks: NonNegInt = Field(
         3, description="Close a base early after this many attacks on it (0: never)."
     )

@@ -7,6 +7,7 @@ header); holdings rows that held only people in an old folder have moved to deri
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from drawdown.errors import Problem
@@ -222,6 +223,18 @@ def check_residual_tasks(scenario: Scenario) -> list[Problem]:
     problems = []
     kinds = {s.id: s.kind for s in scenario.sites}
     start, deadline = scenario.manifest.start_date, scenario.manifest.deadline
+    reserve = scenario.manifest.policy.reserve_days_before_deadline
+    planned_exit = deadline - dt.timedelta(days=reserve)
+    if reserve >= scenario.horizon_days:
+        problems.append(
+            Problem(
+                "scenario.yaml",
+                "policy.reserve_days_before_deadline",
+                f"a reserve of {reserve} days leaves no time to withdraw "
+                f"({scenario.horizon_days} days from start_date to deadline)",
+                "give fewer days than the withdrawal lasts (a week or two is usual)",
+            )
+        )
     for i, t in enumerate(scenario.residual_tasks, start=2):
         if t.site not in kinds:
             problems.append(
@@ -248,6 +261,16 @@ def check_residual_tasks(scenario: Scenario) -> list[Problem]:
                     f"row {i}, column until",
                     f"until {t.until} is after the deadline {deadline}",
                     "end the task on or before the deadline (scenario.yaml)",
+                )
+            )
+        elif reserve and t.until > planned_exit:
+            problems.append(
+                Problem(
+                    "residual_tasks.csv",
+                    f"row {i}, column until",
+                    f"until {t.until} falls in the plan's reserve: everyone is to be out by "
+                    f"{planned_exit} (policy.reserve_days_before_deadline {reserve})",
+                    "end the task by then, or shorten the reserve in scenario.yaml",
                 )
             )
         elif t.until < start:

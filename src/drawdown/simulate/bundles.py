@@ -128,6 +128,7 @@ class Closure(NamedTuple):
     per_person: np.ndarray  # float64 [2] TEU, vehicles packed a person a day
     cap: np.ndarray  # float64 [2] at most a site a day
     final_steps_days: int
+    steps_from: np.ndarray  # int64 [S] the plan's first day of the final steps
     approval: np.ndarray  # float64 [S, n_days] handover clearance
     delay_mean: np.ndarray
     delay_fixed: np.ndarray
@@ -354,6 +355,7 @@ def static_bundles(
         per_person=c.pack_per_person,
         cap=c.pack_cap,
         final_steps_days=int(c.final_steps_days),
+        steps_from=c.steps_from_day,
         approval=c.handover_approval,
         delay_mean=c.handover_delay_mean,
         delay_fixed=c.handover_delay_fixed,

@@ -486,8 +486,10 @@ def _evacuate(r, o, n, day, sites, rules, draws, factors, st):
 
 @inline
 def _ask_handover(t, r, o, rules, closure, draws, factors, st):
-    """The last load has left site `o` on day `t`: the final steps run, then
-    the handover is asked for; sets the day the guard may leave and whether it was handed.
+    """The last load has left site `o` on day `t`: the final steps run (from the plan's
+    day for them at the latest, so that a site held open is handed over as its guard
+    leaves), then the handover is asked for; sets the day the guard may leave and whether
+    it was handed.
 
     The site's one handover uniform is drawn at its first request and kept: a later load
     that restarts the final steps asks again with the same chance (the host's answer does
@@ -499,7 +501,7 @@ def _ask_handover(t, r, o, rules, closure, draws, factors, st):
         closure.approval[o],
         closure.delay_mean[o],
         closure.delay_fixed[o],
-        t + closure.final_steps_days,
+        max(t, closure.steps_from[o]) + closure.final_steps_days,
         rules.retry_days,
         rules.max_retries,
         factors.approval[r],

@@ -104,6 +104,7 @@ class Compiled:
     pack_per_person: np.ndarray = field(default_factory=lambda: np.zeros(2))  # [TEU, veh]
     pack_cap: np.ndarray = field(default_factory=lambda: np.zeros(2))  # a site a day
     final_steps_days: int = 0
+    steps_from_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [S]
     handover_approval: np.ndarray = field(default_factory=lambda: np.ones((0, 0)))  # [S, D]
     handover_delay_mean: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     handover_delay_fixed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
@@ -522,6 +523,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         mv_delay_mean=mv_delay_mean,
         mv_request_day=mv_request_day,
         guard_latest_day=guard_latest_day(scenario, plan, sidx, horizon),
+        steps_from_day=steps_from_day(plan, sidx),
         mv_delay_fixed=mv_delay_fixed,
         mv_rate=mv_rate,
         mv_effects=mv_effects,
@@ -703,6 +705,16 @@ def guard_latest_day(
     ]
     to_exit = days_to_exit(len(sidx), legs, exits)
     return np.where(np.isfinite(to_exit), horizon - 1 - to_exit, horizon - 1).astype(np.int64)
+
+
+def steps_from_day(plan: Plan, sidx: Mapping[str, int]) -> np.ndarray:
+    """The plan's first day of each site's final steps (`ClosureWorkRow`; 0 without the
+    table): the stress test starts them no earlier, after the last load has gone."""
+    out = np.zeros(len(sidx), dtype=np.int64)
+    for row in plan.closure_work:
+        if row.site in sidx:
+            out[sidx[row.site]] = max(int(row.final_steps_start_day), 0)
+    return out
 
 
 def charter_flights(flights_per_week: float, n_days: int) -> np.ndarray:
