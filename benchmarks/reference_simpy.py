@@ -341,7 +341,7 @@ class ReferenceRun:
     def _ask_handover(self, o: int) -> None:
         """The last load but the guard has left: final steps, then the handover request."""
         c = self.c
-        steps = max(int(self.env.now), int(c.steps_from_day[o]))  # not before the plan's
+        steps = max(int(self.env.now), int(c.steps_from_day[o]))  # not before the plan does
         start = min(steps + c.final_steps_days, c.n_days - 1)
         if o in self.host_answer:  # final steps restarted: the host answers as it did
             k, wait = self.host_answer[o]

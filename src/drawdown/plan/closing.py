@@ -50,9 +50,9 @@ class ClosingDays:
         self.until = w.residual_until_day if w is not None else np.full(n, -1)
         self.supports = w.supports if w is not None else ()
         self.last_load = last_load_days(data)
-        # Without closure work there are no final steps, but the guard still needs its
-        # journey out after the cargo it waits for.
-        self.hold_last = (
+        # The last day a guard waits for cargo still to leave. Without closure work there
+        # are no final steps, but the guard still needs its journey out after the cargo.
+        self.guard_last_day = (
             self.last_load if self.on else planned_exit_day(sc) - 1 - travel_out_days(data)
         )
         self.pack_start = np.full(n, -1)
@@ -118,10 +118,6 @@ class ClosingDays:
     def last_load_day(self, j: int) -> int:
         """The last day a load may leave node `j` (`build.last_load_days`)."""
         return int(self.last_load[j])
-
-    def guard_holds_until(self, j: int) -> int:
-        """The last day node `j`'s guard waits for cargo still to leave (then it goes)."""
-        return int(self.hold_last[j])
 
     def waits_for_packing(
         self, j: int, held: np.ndarray, have: np.ndarray, wanted: np.ndarray

@@ -166,9 +166,9 @@ def dispatch(
 
     # Allowances bank up over at most a period, as the strategic model assumes.
     cap_days = float(data.period_len.max())
-    # The guard may leave from the start of its site's closing period (the last period with
-    # a target there), so that it never misses the last convoy for want of escorts or trucks;
-    # cargo still there when the site closes is handed over or destroyed.
+    # Main bodies may leave from the start of their site's closing period (the last period
+    # with a target there), so that they never miss the last convoy for want of escorts or
+    # trucks.
     lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
     lane_dest = np.array([npos.get(d, -1) for d in lanes.destination], dtype=np.int64)
     any_target = targets.sum(axis=0) > EPS  # (lanes, periods)
@@ -182,7 +182,7 @@ def dispatch(
     # it: what the convoys could not take by then stays (handed over or destroyed) rather
     # than holding the site open for weeks of trickling loads the plan did not ask for.
     period_end = data.period_start + data.period_len - 1
-    guard_until = period_end[node_last_t]
+    guard_until = np.minimum(period_end[node_last_t], work.guard_last_day)
 
     lane_rate = np.array(
         [
@@ -265,18 +265,16 @@ def dispatch(
                     # too late for the final steps, or nobody left to load and escort it:
                     # the cargo stays (handed over or destroyed)
                     want[ti] = want[vi] = 0.0
-                # The guard stays while cargo remains at a base or hub.
                 cargo_after = stock[ti, o] + stock[vi, o] - want[ti] - want[vi]
                 people_have = have[people_idx].sum()
-                # The guard (rear parties) stays while cargo remains, and after the last load
-                # through the final steps and the handover; main bodies while their
-                # unit's equipment remains.
-                # Cargo that may still leave keeps its guard, as the model's closed-holds-
-                # nothing and minimum-guard constraints have it (a hub's transit cargo too).
-                holding = (
-                    (cargo_after > EPS or bound_for[o])
-                    and day <= min(work.guard_holds_until(o), guard_until[o])
-                ) or (keep_guard and day < work.ready_day(o, day, cargo_after))
+                # The guard (rear parties) stays while cargo that may still leave is there
+                # or loads are bound for it, as the model's closed-holds-nothing and
+                # minimum-guard constraints have it, and after the last load through the
+                # final steps and the handover; main bodies while their unit's equipment
+                # remains.
+                holding = ((cargo_after > EPS or bound_for[o]) and day <= guard_until[o]) or (
+                    keep_guard and day < work.ready_day(o, day, cargo_after)
+                )
                 need = guard[o] if holding else 0.0
                 if keep_guard and day < guard_release[li]:
                     need += ledger.main_body_needed(o, want[ti], want[vi])
@@ -324,7 +322,7 @@ def dispatch(
                     continue
                 # The guard was let go for cargo that was to leave with it; what did not fit
                 # in the convoy or sorties stays, and so does the guard for it.
-                if keep_guard and day <= min(work.guard_holds_until(o), guard_until[o]):
+                if keep_guard and day <= guard_until[o]:
                     left_cargo = stock[ti, o] + stock[vi, o] - shipped[ti] - shipped[vi]
                     stay = stock[people_idx, o].sum() - shipped[people_idx].sum()
                     short = math.ceil(min(guard[o], people_have) - stay - EPS)
