@@ -14,7 +14,7 @@ import drawdown
 from drawdown.network import build_network
 from drawdown.plan import optimise
 from drawdown.plan.build import build_model, prepare, whole_convoy_lanes
-from drawdown.plan.closures import closure_search
+from drawdown.plan.closures import Coupling, closure_search
 from drawdown.plan.solve import _columns, _values, objective_scale, proven_bound, solve
 from drawdown.scenario.model import Scenario
 
@@ -48,6 +48,34 @@ def test_closure_search_matches_branch_and_cut(tiny_scenario: Scenario) -> None:
     # The closure vector is the model's: open for t < closes, then closed for good.
     opened = _values(strategic, "open") > 0.5
     assert (opened.sum(axis=1) == start.closes).all()
+
+
+def test_a_closure_move_drags_the_sites_it_is_tied_to() -> None:
+    """Rows: 0 the HQ, 1 a hub, 2 and 3 team sites the hub supports (the HQ supports all).
+    A team site moved later takes the hub and the HQ with it; the hub or the HQ moved earlier
+    takes what it supports; no move leaves a site's bounds, and a start is lifted into them."""
+    pairs = np.array([(0, 1), (0, 2), (0, 3), (1, 2), (1, 3)])
+    tied = Coupling(lowest=np.array([1, 1, 2, 1]), highest=np.array([6, 6, 6, 4]), supports=pairs)
+    closes = np.array([4, 4, 3, 2])
+    assert tied.move(closes, 2, 2).tolist() == [5, 5, 5, 2]
+    assert tied.move(closes, 1, -2).tolist() == [4, 2, 2, 2]
+    assert tied.move(closes, 3, 3) is None  # team site 3 may not stay open past period 4
+    assert tied.move(closes, 1, -3) is None  # would close team site 2 before it may
+    assert tied.move(closes, 0, -1).tolist() == [3, 3, 3, 2]  # the HQ takes everything
+    assert tied.move(np.array([2, 2, 2, 2]), 0, -1) is None  # team site 2 not before 2
+    assert tied.later(np.array([1, 1, 1, 9])).tolist() == [4, 4, 2, 4]
+
+
+def test_the_coupling_reads_the_bounds_of_the_open_columns() -> None:
+    """A site whose first two periods are held open closes in period 2 at the earliest; one
+    whose last periods may not be open closes by the first of them."""
+    lp = highspy.HighsLp()
+    lp.num_col_ = 6
+    lp.col_lower_ = np.array([1.0, 1.0, 0.0, 0.0, 0.0, 0.0])
+    lp.col_upper_ = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.0])
+    tied = Coupling.of(lp, np.arange(6).reshape(2, 3), None)
+    assert tied.lowest.tolist() == [2, 1]
+    assert tied.highest.tolist() == [3, 2]
 
 
 def test_closure_search_starts_the_solve_and_is_reported(tiny_scenario: Scenario) -> None:

@@ -8,13 +8,24 @@ closure vector fixed, what remains is an LP that a warm-started dual simplex re-
 few hundredths of a second. So the search:
 
 1. solves the LP relaxation;
-2. starts every site at the closure period its LP values add up to (sum over t of open);
+2. starts every site at the closure period its LP values add up to (sum over t of open),
+   and also at the last period its LP values are positive (shortened a period at a time
+   until it fits: the LP keeps the HQ and hubs a few percent open to the end);
 3. moves the closure of each site with fractional LP values one or two periods earlier or
-   later, keeping any move that lowers the objective, until no move helps.
+   later, repeating a move while it helps, until no move helps.
 
-On MINUSMA this finds the optimum of the relaxed-convoy model in about 30 LP solves, where
-HiGHS's own sub-MIP heuristics take 6-9 s to find it and depend on the random seed. The
-result is a complete solution that HiGHS checks and starts from (`setSolution`), so branch
+Closures are coupled: the HQ and the hubs stay open while a site they support is open, and
+the bounds of a site's `open` columns limit its closure. A move therefore carries the sites
+it drags along (a hub moved later takes the HQ with it; moved earlier, the sites it
+supports), and every start and move keeps each site inside its bounds. Moving one site at a
+time without this, every move of a hub or the HQ was infeasible, and MINUSMA's search
+stopped at 1.67e9, 76% above the optimum, which branch and cut then took 64 nodes (9 s of
+CPU) to find. With it, MINUSMA's search reaches 9.436e8 in 38 LP solves (about 3 s of CPU),
+below what branch and cut had found, and the root proves it within 0.5%. Solutions already
+seen are not solved again, and a direction whose one-period move does not fit is not tried
+two periods out.
+
+The result is a complete solution that HiGHS checks and starts from (`setSolution`), so branch
 and cut only has to prove the bound. Everything here is deterministic: the search ends on a
 number of LP solves or when no move helps, never on the clock (a safety-net time limit on
 each LP only stops a runaway solve, and is then reported). A warm start (the closure order
@@ -38,6 +49,7 @@ IPM_FROM_COLUMNS = 40_000  # first LP by interior point for models this large
 # MINUSMA needs 30 LP solves; the 10x mission is within 0.1% of its LP bound after about 25.
 MAX_LP_SOLVES = 60
 MAX_SWEEPS = 6  # full passes over the fractional sites
+LASTING_TRIES = 3  # periods the longest-lasting start may be shortened to fit
 # A start this close to the LP bound is left to branch and cut, which closes such a gap at
 # its root faster than one LP solve per move (MINUSMA with closure work: 1.6% at the start).
 CLOSE_ENOUGH = 0.02
@@ -66,12 +78,15 @@ def closure_search(
     max_lp_solves: int = MAX_LP_SOLVES,
     safety_limit_s: float = 60.0,
     warm_closes: IntArray | None = None,
+    supports: IntArray | None = None,
 ) -> ClosureStart | None:
     """Search closure vectors on a copy of `highs`' model; None if no LP is feasible.
 
     `open_cols` holds the column of `open[site, period]` (sites x periods). The copy keeps
     `highs`' options (objective scaling in particular) but is always solved as an LP.
     `warm_closes` (first closed period per site) is evaluated as a second start.
+    `supports` holds (supporter, supported) rows of `open_cols`: the supporter closes no
+    earlier than the site it supports.
     """
     started, cpu_started = time.perf_counter(), time.process_time()
     deadline = started + safety_limit_s
@@ -100,17 +115,24 @@ def closure_search(
     lp_bound = float(work.getInfo().objective_function_value)
     relaxed_open = np.asarray(work.getSolution().col_value)[open_cols]
     n_sites, n_periods = open_cols.shape
+    coupled = Coupling.of(lp, open_cols, supports)
     solves = 1
     flat_cols = open_cols.ravel().astype(np.int32)
     period = np.arange(n_periods)[None, :]
 
     hit = False
+    seen: dict[bytes, float] = {}
 
     def evaluate(closes: IntArray, *, far: bool = False) -> float:
         """The model's LP at `closes`. A `far` move (a whole new start) is solved afresh
         with presolve: from the last basis it took MINUSMA 4.8 s of CPU, afresh 0.5 s; a
         one-site move re-solves from the basis."""
         nonlocal solves, iterations, hit
+        key = closes.tobytes()
+        if key in seen:
+            # Every value seen was compared with the best when it was solved, and the best
+            # only falls: a vector seen before can never be an improvement.
+            return seen[key]
         fixed = (period < closes[:, None]).astype(float).ravel()
         work.changeColsBounds(flat_cols.size, flat_cols, fixed, fixed)
         work.setOptionValue("time_limit", max(deadline - time.perf_counter(), 1.0))
@@ -124,17 +146,19 @@ def closure_search(
         iterations += int(work.getInfo().simplex_iteration_count)
         status = work.getModelStatus()
         hit = hit or status == highspy.HighsModelStatus.kTimeLimit
-        if status != highspy.HighsModelStatus.kOptimal:
-            return np.inf
-        return float(work.getInfo().objective_function_value)
+        value = np.inf
+        if status == highspy.HighsModelStatus.kOptimal:
+            value = float(work.getInfo().objective_function_value)
+        seen[key] = value
+        return value
 
-    closes = np.clip(np.rint(relaxed_open.sum(axis=1)), 1, n_periods).astype(np.int64)
+    closes = coupled.later(np.rint(relaxed_open.sum(axis=1)).astype(np.int64))
     best = evaluate(closes)
     best_values = np.asarray(work.getSolution().col_value) if np.isfinite(best) else None
     if not np.isfinite(best):
         # Rounding to the nearest period can close a site before it can empty: keep every
         # site open for as long as its LP values are positive instead.
-        closes = np.clip((relaxed_open > 1e-6).sum(axis=1), 1, n_periods).astype(np.int64)
+        closes = coupled.later((relaxed_open > 1e-6).sum(axis=1))
         best = evaluate(closes)
         if not np.isfinite(best):
             return None
@@ -143,15 +167,23 @@ def closure_search(
     # and write off what is left (MINUSMA with closure work: 2.3x the LP bound). Keeping every
     # site open while its LP values are positive is the other natural start: the better one
     # is searched from.
-    lasting = np.clip((relaxed_open > 1e-6).sum(axis=1), 1, n_periods).astype(np.int64)
-    if not np.array_equal(lasting, closes):
-        value = evaluate(lasting, far=True)
-        if value < best - 1e-9 * max(abs(best), 1.0):
-            best, closes = value, lasting
-            best_values = np.asarray(work.getSolution().col_value)
+    lasting = coupled.later((relaxed_open > 1e-6).sum(axis=1))
+    for shorter in range(LASTING_TRIES):
+        # The LP keeps the HQ and hubs a few percent open to the end: wholly open that long
+        # they may not fit before the deadline (MINUSMA: one period too long), so the
+        # longest-lasting sites are shortened a period at a time until the start fits.
+        trial = coupled.later(np.minimum(lasting, lasting.max() - shorter))
+        if np.array_equal(trial, closes):
+            break
+        value = evaluate(trial, far=True)
+        if np.isfinite(value):
+            if value < best - 1e-9 * max(abs(best), 1.0):
+                best, closes = value, trial
+                best_values = np.asarray(work.getSolution().col_value)
+            break
     warm = False
     if warm_closes is not None and warm_closes.shape == closes.shape:
-        trial = np.clip(np.asarray(warm_closes, dtype=np.int64), 1, n_periods)
+        trial = coupled.later(np.asarray(warm_closes, dtype=np.int64))
         if not np.array_equal(trial, closes):
             value = evaluate(trial, far=True)
             if value < best - 1e-9 * max(abs(best), 1.0):
@@ -167,18 +199,29 @@ def closure_search(
 
     for _sweep in range(MAX_SWEEPS):
         improved = False
-        for site in fractional:
+        for site in (int(x) for x in fractional):
+            blocked: set[int] = set()  # directions whose shorter move did not fit
             for step in MOVES:
                 if out_of_budget():
                     break
-                trial = closes.copy()
-                trial[site] += step
-                if not 1 <= trial[site] <= n_periods:
+                move = coupled.move(closes, site, step)
+                if move is None or np.sign(step) in blocked:
                     continue
-                value = evaluate(trial)
-                if value < best - 1e-9 * max(abs(best), 1.0):
-                    best, closes, improved = value, trial, True
+                trial, value = move, evaluate(move)
+                if not np.isfinite(value):
+                    blocked.add(int(np.sign(step)))
+                moved = False
+                while value < best - 1e-9 * max(abs(best), 1.0):
+                    best, closes, moved = value, trial, True
                     best_values = np.asarray(work.getSolution().col_value)
+                    # The same move again while it helps (a hub and the HQ walked later
+                    # together: MINUSMA's hubs close four periods after the LP rounding).
+                    again = coupled.move(closes, site, step)
+                    if again is None or out_of_budget():
+                        break
+                    trial, value = again, evaluate(again)
+                if moved:
+                    improved = True
                     break  # first improvement: move on to the next site
         if not improved or out_of_budget():
             break
@@ -195,3 +238,67 @@ def closure_search(
         warm_start=warm,
         cpu_seconds=time.process_time() - cpu_started,
     )
+
+
+@dataclass(frozen=True)
+class Coupling:
+    """What ties closure vectors: each site's earliest and latest first-closed period (from
+    the bounds of its `open` columns) and the support pairs between sites."""
+
+    lowest: IntArray  # (sites,) the leading periods whose `open` is fixed at 1, at least 1
+    highest: IntArray  # (sites,) one past the last period whose `open` may be 1
+    supports: IntArray  # (pairs, 2) rows of `open`: supporter, supported
+
+    @classmethod
+    def of(cls, lp: highspy.HighsLp, open_cols: IntArray, supports: IntArray | None) -> Coupling:
+        held = np.asarray(lp.col_lower_)[open_cols] >= 0.5
+        may = np.asarray(lp.col_upper_)[open_cols] >= 0.5
+        n_periods = open_cols.shape[1]
+        # Periods held open from the start: the first period not held.
+        lowest = np.where(held.all(axis=1), n_periods, np.argmin(held, axis=1))
+        # One past the last period that may be open.
+        highest = np.where(may.any(axis=1), n_periods - np.argmax(may[:, ::-1], axis=1), 0)
+        lowest = np.maximum(lowest, 1)
+        pairs = np.zeros((0, 2)) if supports is None else np.asarray(supports)
+        return cls(
+            lowest.astype(np.int64),
+            np.maximum(highest, lowest).astype(np.int64),
+            pairs.astype(np.int64).reshape(-1, 2),
+        )
+
+    def later(self, closes: IntArray) -> IntArray:
+        """`closes` inside the bounds, each supporter kept open as long as what it supports."""
+        out = np.clip(np.asarray(closes, dtype=np.int64), self.lowest, self.highest)
+        supporter, supported = self.supports[:, 0], self.supports[:, 1]
+        for _ in range(len(out)):  # a chain of supports is shorter than the list of sites
+            short = out[supporter] < out[supported]
+            if not short.any():
+                break
+            np.maximum.at(out, supporter[short], out[supported[short]])
+        return np.minimum(out, self.highest)
+
+    def earlier(self, closes: IntArray) -> IntArray:
+        """`closes` with every supported site closed no later than its supporter."""
+        out = np.asarray(closes, dtype=np.int64).copy()
+        supporter, supported = self.supports[:, 0], self.supports[:, 1]
+        for _ in range(len(out)):
+            over = out[supported] > out[supporter]
+            if not over.any():
+                break
+            np.minimum.at(out, supported[over], out[supporter[over]])
+        return out
+
+    def move(self, closes: IntArray, site: int, step: int) -> IntArray | None:
+        """`site` closed `step` periods later (or earlier) with the sites it drags along:
+        moved later, its supporters; moved earlier, the sites it supports. None when the
+        move leaves a site's bounds or changes nothing."""
+        out = np.asarray(closes, dtype=np.int64).copy()
+        out[site] += step
+        if not self.lowest[site] <= out[site] <= self.highest[site]:
+            return None
+        out = self.later(out) if step > 0 else self.earlier(out)
+        inside = (out >= self.lowest).all() and (out <= self.highest).all()
+        ordered = (out[self.supports[:, 0]] >= out[self.supports[:, 1]]).all()
+        if not (inside and ordered) or np.array_equal(out, closes):
+            return None
+        return out

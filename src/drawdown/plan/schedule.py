@@ -142,8 +142,12 @@ def dispatch(
     links = sc.links
 
     # The last period each origin has a target for each commodity: its largest lane then
-    # sweeps up whatever is left there (rounding, late arrivals), so nothing is forgotten.
+    # sweeps up whatever is left there (rounding, late arrivals), so nothing is forgotten;
+    # so does its largest lane of the other mode, if it has one, so that what is left does
+    # not wait on one fleet (MINUSMA's Sevare vehicles on the C-130s the people's flights
+    # had taken, stranded for want of the road convoys still running to Bamako).
     sweep_lane = np.full((len(K), len(nodes), data.n_periods), -1, dtype=np.int64)
+    sweep_other = np.full_like(sweep_lane, -1)
     if not greedy:
         lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
         for q in range(len(K)):
@@ -155,7 +159,12 @@ def dispatch(
                 active = np.flatnonzero(per_t.sum(axis=0) > EPS)
                 if active.size:
                     t_last = int(active[-1])
-                    sweep_lane[q, j, t_last] = mine[int(np.argmax(per_t[:, t_last]))]
+                    largest = int(np.argmax(per_t[:, t_last]))
+                    sweep_lane[q, j, t_last] = mine[largest]
+                    other = lanes.is_air[mine] != lanes.is_air[mine[largest]]
+                    if (other & (per_t[:, t_last] > EPS)).any():
+                        pick = np.where(other, per_t[:, t_last], -np.inf)
+                        sweep_other[q, j, t_last] = mine[int(np.argmax(pick))]
     # Last usable day of each lane in each period: partial convoys wait for it.
     last_usable = np.full((nl, data.n_periods), -1, dtype=np.int64)
     for t in range(data.n_periods):
@@ -171,6 +180,7 @@ def dispatch(
     # trucks.
     lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
     lane_dest = np.array([npos.get(d, -1) for d in lanes.destination], dtype=np.int64)
+    lane_origin = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
     any_target = targets.sum(axis=0) > EPS  # (lanes, periods)
     node_last_t = np.full(len(nodes), data.n_periods - 1, dtype=np.int64)
     for j in range(len(nodes)):
@@ -210,9 +220,10 @@ def dispatch(
                 backlog = (remaining > EPS).any(axis=0)
                 convoys_left += np.ceil(quota[:, t] - 0.05) + backlog
             remaining += targets[:, :, t]
-            for q, j in zip(*np.nonzero(sweep_lane[:, :, t] >= 0), strict=True):
-                remaining[q, sweep_lane[q, j, t]] = 1e12
-                convoys_left[sweep_lane[q, j, t]] += 1
+            for sweep in (sweep_lane, sweep_other):
+                for q, j in zip(*np.nonzero(sweep[:, :, t] >= 0), strict=True):
+                    remaining[q, sweep[q, j, t]] = 1e12
+                    convoys_left[sweep[q, j, t]] += 1
         for c in escort_tokens:
             escort_tokens[c] = min(
                 escort_tokens[c] + escort_rate[c], escort_rate[c] * cap_days + 2.0
@@ -231,9 +242,15 @@ def dispatch(
         work.pack(day, stock)
         slots_used: dict[str, int] = defaultdict(int)
         if not greedy:
-            # Lanes whose window in this period closes first go first; people before cargo.
+            # People with the nearest deadline first: the lanes owing a group that is waiting
+            # at their origin go before the others, so a scarce fleet shared by several lanes
+            # (MINUSMA's C-130s) flies Cote d'Ivoire's contingent out by its day 61 before
+            # it flies cargo. Then lanes whose window in this period closes first; people
+            # before cargo.
+            waiting = (remaining[people_idx] > EPS) & (stock[people_idx][:, lane_origin] > EPS)
+            first_due = np.where(waiting, deadline_of[people_idx][:, None], 2 * H).min(axis=0)
             days_left = np.where(last_usable[:, t] >= day, last_usable[:, t] - day, H)
-            order = np.lexsort((days_left, ~carries_people))
+            order = np.lexsort((days_left, ~carries_people, first_due))
         # A hub stays guarded while loads are still bound for it (on the way, or due on
         # its inbound lanes), as the model's closed-receives-nothing constraint has it.
         bound_for = np.zeros(len(nodes), dtype=bool)

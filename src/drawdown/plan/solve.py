@@ -380,13 +380,29 @@ def _closure_start(
     if not _only_closures_integer(strategic):
         return None
     cols = _columns(strategic, "open")
-    start = closure_search(highs, cols, safety_limit_s=time_limit_s, warm_closes=warm_closes)
+    start = closure_search(
+        highs,
+        cols,
+        safety_limit_s=time_limit_s,
+        warm_closes=warm_closes,
+        supports=_support_rows(strategic),
+    )
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = start.values.tolist()
         solution.value_valid = True
         highs.setSolution(solution)
     return start
+
+
+def _support_rows(strategic: Strategic) -> IntArray:
+    """(supporter, supported) rows of the `open` variable for the model's support pairs."""
+    nodes = strategic.model.variables["open"].labels.coords["node"].values.tolist()
+    row = {n: i for i, n in enumerate(nodes)}
+    work = strategic.data.work
+    pairs = [] if work is None else work.supports
+    rows = [(row[a], row[b]) for a, b in pairs if a in row and b in row]
+    return np.asarray(rows, dtype=np.int64).reshape(-1, 2)
 
 
 def _columns(strategic: Strategic, name: str) -> np.ndarray:
