@@ -287,8 +287,9 @@ class ReferenceRun:
         return n
 
     def _evacuate(self, site: int, people: float, day: int, cleared: bool = False):
-        """People leave by the site's evacuation route, no incidents drawn; by air on the
-        scenario's own aircraft once cleared (refused for good, they stay)."""
+        """People leave by the site's evacuation route: by air on the scenario's own
+        aircraft once cleared (refused for good, they stay), meeting ground fire at the
+        airfields; by road as one convoy meeting the link's roadside bombs and ambushes."""
         c = self.c
         by_air = c.evac_link[site] >= 0 and c.evac_link[site] == c.air_link[site]
         if by_air and not cleared:
@@ -303,6 +304,8 @@ class ReferenceRun:
         units = self._board(site, n, holds=False)
         if by_air:
             n, units = self._under_fire(site, n, units)
+        else:
+            n, units = self._on_the_road(site, n, units)
         days = max(1, int(c.travel[c.evac_link[site], day]))
         empty = np.zeros((len(c.site_ids), 2))
         yield from self._travel(int(c.evac_dest[site]), n, empty, empty, days, units)
@@ -328,6 +331,29 @@ class ReferenceRun:
             units = units - killed
             self.in_theatre -= lost
         return n - lost, units
+
+    def _on_the_road(self, site: int, n: float, units: np.ndarray) -> tuple[float, np.ndarray]:
+        """An evacuation convoy of `n` people meets each road kind's incidents (Poisson),
+        then Poisson killed and wounded an incident, as a planned convoy on the link."""
+        c = self.c
+        for k in range(c.evac_road_rate.shape[1]):
+            if n <= 0:
+                break
+            count = self._poisson(c.evac_road_rate[site, k, int(self.env.now)])
+            if count == 0:
+                continue
+            dead = self._poisson(count * c.evac_road_effects[site, k, 0])
+            self.out.wounded += self._poisson(count * c.evac_road_effects[site, k, 1])
+            self.out.incidents += count
+            self.out.killed += dead
+            lost = min(dead, n)
+            if lost > 0:
+                killed = units * (lost / n)
+                self._units_leave(killed)
+                units = units - killed
+                self.in_theatre -= lost
+                n -= lost
+        return n, units
 
     def _border(self, x: int, teu: np.ndarray, veh: np.ndarray):
         """A load at a corridor's end waits its border delay, then joins the queue."""
@@ -457,6 +483,10 @@ class ReferenceRun:
         while not cancel:
             t = int(env.now)
             if t >= c.n_days - 1:
+                break
+            empty = self.people[o] <= 0 and self.teu[o].sum() + self.veh[o].sum() <= 0
+            if self.closed_early[o] and empty:
+                cancel = True  # an abandoned base left empty: no convoy drives out of it
                 break
             if c.mv_people[m] == 0 and t > c.cutoff_day and t > c.mv_day[m]:
                 cancel = True

@@ -1,12 +1,15 @@
-"""Evacuations and diversions by air fly on the scenario's own aircraft, once cleared.
+"""Evacuations and diversions by air fly on the scenario's own aircraft, once cleared; by
+road an evacuation is a convoy that meets the road's threats.
 
 The tiny scenario with every road clearance refused: people are diverted by air, the
-northern camp's 200 on a helicopter route.
+northern camp's 200 on a helicopter route. The one-base world closed early under attack:
+its people evacuate by their only road.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from plans import batch_plan
 
 from drawdown.scenario.model import Aircraft, Scenario
@@ -79,3 +82,82 @@ def test_diversion_flights_meet_ground_fire_at_their_airfields(roads_refused: Sc
     per_run = hot.data.inc_site[north, 0] / 400
     assert 0.3 < per_run < 0.7
     assert hot.data.runs["killed"].mean() > quiet.data.runs["killed"].mean() + 0.2
+
+
+def _evacuated_under_bombs(tiny: Scenario, ied_rate_per_km: float) -> Scenario:
+    """The one-base world attacked at once (about one attack a day at full garrison) and
+    closed early after the first attack, with roadside bombs on its only road."""
+    from test_withdrawal_semantics import END, START, one_base
+
+    from drawdown.scenario.model import Threat
+
+    threats = [
+        Threat(target="camp", kind="base_attack", start=START, end=END, rate=1.0, killed_mean=0.0)
+    ]
+    if ied_rate_per_km > 0:
+        threats.append(
+            Threat(
+                target="camp-port",
+                kind="ied",
+                start=START,
+                end=END,
+                rate=ied_rate_per_km,
+                killed_mean=1.0,
+            )
+        )
+    return one_base(tiny, threats=tuple(threats), early_close_attacks=1)
+
+
+def _people_only_plan(world: Scenario):  # type: ignore[no-untyped-def]
+    """The camp's 300 people planned out on day 20 in ten convoys, nothing else: by then it
+    has closed early and evacuated by road in every run, and the abandoned, empty camp sends
+    no convoy, so every incident on the road is the evacuation's."""
+    from drawdown.plan.model import Movement, Plan
+
+    people = Movement(20, 21, "camp", "port", "camp-port", "road", "troops", 10, 300, 0.0, 0)
+    return Plan(
+        scenario_name=world.name,
+        scenario_hash=world.content_hash(),
+        horizon_days=world.horizon_days,
+        closure_day={"camp": 20},
+        movements=(people,),
+        dispositions=(),
+        method="test-hand",
+    )
+
+
+def test_an_evacuation_by_road_meets_the_roads_bombs(tiny: Scenario) -> None:
+    """The camp's 100 km road carries 0.005 roadside bombs a convoy-km: its evacuation convoy
+    meets 0.5 a run on average (Poisson), each killing one; without the bombs none. The
+    plan's ten convoys, had they driven out of the empty camp, would have met 5 more."""
+    camp = 0
+    quiet = _evacuated_under_bombs(tiny, 0.0)
+    hot = _evacuated_under_bombs(tiny, 0.005)
+    plan = _people_only_plan(hot)
+    calm = simulate(quiet, plan, runs=2000, seed=11, check_hash=False)
+    bombed = simulate(hot, plan, runs=2000, seed=11, check_hash=False)
+    assert calm.early_closed_site[:, camp].mean() == 1.0
+    assert bombed.early_closed_site[:, camp].mean() == 1.0
+    assert calm.data.runs["incidents_ied"].sum() == 0
+    ied = bombed.data.runs["incidents_ied"]
+    assert 0.44 < ied.mean() < 0.56
+    assert abs(ied.var() - ied.mean()) < 0.1  # Poisson: variance equals the mean
+    assert bombed.data.runs["killed"].mean() == pytest.approx(ied.mean(), rel=0.15)
+    assert bombed.data.inc_link[0, 0] == ied.sum()  # counted on the camp's road
+
+
+def test_the_reference_agrees_on_road_evacuation_bombs(tiny: Scenario) -> None:
+    """The SimPy reference's evacuation convoy meets as many bombs, and loses as many."""
+    import sys
+    from pathlib import Path
+
+    from test_simulate_oracle import _agree
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+    from reference_simpy import simulate_reference
+
+    hot = _evacuated_under_bombs(tiny, 0.005)
+    plan = _people_only_plan(hot)
+    engine = simulate(hot, plan, runs=3000, seed=12, check_hash=False)
+    reference = simulate_reference(hot, plan, runs=800, seed=13)
+    _agree(engine.data.runs["killed"], [r.killed for r in reference], "killed")

@@ -23,8 +23,8 @@ from drawdown.simulate.variants import VariantCompiler
 #: re-recorded when the greedy plan gained closure work and units (issue 12), and when
 #: clearances came to be requested the expected wait ahead of the planned day and
 #: evacuation flights to meet ground fire. A change to
-#: the plan or the engine that moves them must re-record them on purpose (last: the guard
-#: stays with the cargo it was to leave with, issue 12).
+#: the plan or the engine that moves them must re-record them on purpose (last: evacuation
+#: convoys meet the road's threats and an abandoned, empty base sends no convoy, issue 12).
 RECORDED = Path(__file__).parent / "data" / "tiny-sensitivity.json"
 
 

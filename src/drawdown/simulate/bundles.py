@@ -63,6 +63,8 @@ class Sites(NamedTuple):
     evac_per_person: np.ndarray  # float64 [S]: sorties a person takes on it
     evac_fire_rate: np.ndarray  # float64 [S, D]: incidents a sortie at its airfields
     evac_fire_effects: np.ndarray  # float64 [S, E]: mean effects of one incident
+    evac_road_rate: np.ndarray  # float64 [S, K, D]: incidents an evacuation convoy meets
+    evac_road_effects: np.ndarray  # float64 [S, K, E]: mean effects of one, by road kind
     no_delay: np.ndarray  # float64 [n_days] zeros: an expedited clearance has no delay
     fixed_delay: np.ndarray  # bool [n_days] True
     has_guard: np.ndarray  # bool [S]: the plan has a last guard out of the site
@@ -313,6 +315,8 @@ def static_bundles(
         evac_per_person=c.evac_sorties_per_person,
         evac_fire_rate=c.evac_fire_rate,
         evac_fire_effects=c.evac_fire_effects,
+        evac_road_rate=c.evac_road_rate,
+        evac_road_effects=c.evac_road_effects,
         no_delay=np.zeros(c.n_days),
         fixed_delay=np.ones(c.n_days, dtype=np.bool_),
         has_guard=np.bincount(c.mv_origin[c.mv_guard], minlength=len(c.site_ids)) > 0,

@@ -99,7 +99,11 @@ def plan_layout(c: Compiled, mult: Multipliers) -> Layout:
     # unplanned flights under fire: up to three draws each (incidents, killed, wounded)
     flights = diverted + len(c.ev_day) + len(c.site_ids)
     fire = 3.0 * flights if c.evac_fire_rate.size and c.evac_fire_rate.any() else 0.0
-    spare = diverted + 5.0 * attacks + len(c.ev_day) + len(c.site_ids) + lift + handovers + fire
+    # evacuation convoys on threatened roads: up to three draws for each road kind
+    road = 6.0 * flights if c.evac_road_rate.size and c.evac_road_rate.any() else 0.0
+    spare = (
+        diverted + 5.0 * attacks + len(c.ev_day) + len(c.site_ids) + lift + handovers + fire + road
+    )
     kernel = int(math.ceil(spare + 8.0 * math.sqrt(spare) + 32))
     return Layout(c.n_movements, slots, kernel)
 

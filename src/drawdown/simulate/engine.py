@@ -748,7 +748,8 @@ def _leave_unplanned(t, r, slot, sites, links, rules, units, draws, factors, st,
     """An evacuation or diversion leaves with whoever is there; by air at most the seats the
     site's own aircraft fly a day (shared by the day's flights out of it): the rest follow
     the next day, already cleared. Its sorties meet the airfields' threats (`_evac_fire`);
-    by road, no incidents are drawn."""
+    by road it is one convoy on the evacuation link, meeting the link's threats
+    (`_evac_road`)."""
     speed = factors.speed[r]
     o = st.slot_origin[slot]
     n = min(st.people[o], st.slot_people[slot])
@@ -772,6 +773,8 @@ def _leave_unplanned(t, r, slot, sites, links, rules, units, draws, factors, st,
     _board(t, o, slot, n, False, units, st)
     if st.slot_air[slot] and n > 0.0:
         st.slot_people[slot] = _evac_fire(t, r, o, slot, n, sites, units, draws, factors, st, out)
+    elif n > 0.0 and st.slot_link[slot] == sites.evac_link[o]:
+        st.slot_people[slot] = _evac_road(t, r, o, slot, n, sites, units, draws, factors, st, out)
     dur = links.travel[st.slot_link[slot], t]
     arrive = min(rules.n_days - 1, t + int(math.ceil(dur / speed)))
     st.tally[PENDING] -= 1
@@ -806,6 +809,37 @@ def _evac_fire(t, r, o, slot, n, sites, units, draws, factors, st, out):
         out.people_lost[r] += lost
         st.in_theatre[0] -= lost
     return n - lost
+
+
+@inline
+def _evac_road(t, r, o, slot, n, sites, units, draws, factors, st, out):
+    """An evacuation convoy of `n` people out of `o` meets its link's roadside bombs and
+    ambushes as a planned convoy there would: Poisson incidents of each kind, then Poisson
+    killed and wounded an incident. Returns the people still aboard."""
+    link = sites.evac_link[o]
+    aboard = n
+    for k in range(2):  # ied, ambush: the per-convoy-km kinds, in `inputs.ROAD_SLOTS` order
+        lam = sites.evac_road_rate[o, k, t] * factors.threat[r]
+        if lam <= 0.0:
+            continue
+        count = poisson_inv(_uniform(r, draws, st, out), lam)
+        if count == 0:
+            continue
+        effects = sites.evac_road_effects[o, k]
+        dead = float(poisson_inv(_uniform(r, draws, st, out), count * effects[0]))
+        hurt = float(poisson_inv(_uniform(r, draws, st, out), count * effects[1]))
+        out.incidents[r, OUT_IED if k == 0 else OUT_AMBUSH] += count
+        out.inc_link[link, LINK_IED if k == 0 else LINK_AMBUSH] += count
+        out.killed[r] += dead
+        out.wounded[r] += hurt
+        out.killed_link[link] += dead
+        lost = min(dead, aboard)
+        if lost > 0.0:
+            _units_lost(t, r, units, lost / aboard, st.slot_units, slot, o, st, out)
+            out.people_lost[r] += lost
+            st.in_theatre[0] -= lost
+            aboard -= lost
+    return aboard
 
 
 @inline
@@ -846,6 +880,8 @@ def _leave_planned(
     link = mv.link[m]
     cancel = draws.refused[r, m]
     divert = cancel
+    if not cancel and st.closed_early[o] and _left_empty(o, st):
+        cancel = True  # an abandoned base left empty: no convoy drives out of it
     if not cancel and mv.people[m] == 0 and t > rules.cutoff_day and t > mv.day[m]:
         cancel = True  # cargo that slipped past the cut-off stays
     if not cancel and not links.open[link, t]:
@@ -878,6 +914,12 @@ def _leave_planned(
         t, r, m, o, link, sites, links, mv, rules, closure, lift, units, draws, factors, st, out
     )
     return following
+
+
+@inline
+def _left_empty(o, st):
+    """Nobody and nothing at `o` (checked only for a base closed early: cheap enough)."""
+    return st.people[o] <= 0.0 and _held(st.teu, o) <= 0.0 and _held(st.veh, o) <= 0.0
 
 
 @inline

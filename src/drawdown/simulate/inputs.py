@@ -145,6 +145,11 @@ class Compiled:
     evac_sorties_per_person: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [S]
     evac_fire_rate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # [S, D]
     evac_fire_effects: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # [S, E]
+    # an evacuation by road is one convoy on the site's road evacuation link, meeting its
+    # per-convoy-km threats as a planned convoy there would: incidents by kind and day, and
+    # one incident's mean effects by kind
+    evac_road_rate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # [S, K, D]
+    evac_road_effects: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # [S, K, E]
     evac_expedited: bool = False
 
     @property
@@ -500,6 +505,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         evac_link=evac_link,
         evac_seats=_evac_seats(scenario, air_link, air_dest, site_ids),
         **evac_exposure(scenario, air_link, air_dest, site_ids, n_days),
+        **evac_road_exposure(scenario, evac_link, air_link, site_ids, n_days),
         evac_expedited=bool(pol.expedited_evacuation_clearance),
         attack_rate=attack_rate,
         attack_elasticity=attack_elasticity,
@@ -784,6 +790,65 @@ def evac_exposure(
     effects = np.array([threat_effects(t) for t in scenario.threats], dtype=float)
     in_force = scenario_days.threat_windows(scenario, n_days)
     return {"evac_sorties_per_person": per_person, **evac_fire(routes, rates, effects, in_force)}
+
+
+def evac_road_routes(
+    scenario: Scenario, evac_link: np.ndarray, air_link: np.ndarray, site_ids: tuple[str, ...]
+) -> list[list[tuple[int, int, float]]]:
+    """Per site, (road slot, threat row, exposure a convoy) of the threats on its road
+    evacuation link (none where the site evacuates by air), as `movement_threats` gives a
+    planned convoy on that link."""
+    routes: list[list[tuple[int, int, float]]] = [[] for _ in site_ids]
+    for s, sid in enumerate(site_ids):
+        j = int(evac_link[s])
+        if j < 0 or j == int(air_link[s]):
+            continue
+        link = scenario.links[j]
+        dest = link.to_site if link.from_site == sid else link.from_site
+        routes[s] = movement_threats(scenario, link.mode, link.id, sid, dest)
+    return routes
+
+
+def evac_road(
+    routes: list[list[tuple[int, int, float]]],
+    rates: np.ndarray,
+    effects: np.ndarray,
+    in_force: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Incidents an evacuation convoy meets by site, road kind and day, and one incident's
+    rate-weighted mean effects by kind, from the threats' rates [T] and effects [T, E]."""
+    n, n_days = len(routes), in_force.shape[1]
+    kinds = len(ROAD_SLOTS)
+    rate = np.zeros((n, kinds, n_days))
+    mean = np.zeros((n, kinds, len(EFFECT_FIELDS)))
+    weight = np.zeros((n, kinds))
+    for s, rows in enumerate(routes):
+        for slot, row, per_convoy in rows:
+            if slot >= kinds:
+                continue
+            add = rates[row] * per_convoy * in_force[row, :n_days]
+            rate[s, slot] += add
+            w = float(add.mean())
+            mean[s, slot] += effects[row] * w
+            weight[s, slot] += w
+    known = weight[:, :, None] > 0
+    mean = np.divide(mean, weight[:, :, None], out=np.zeros_like(mean), where=known)
+    return {"evac_road_rate": rate, "evac_road_effects": mean}
+
+
+def evac_road_exposure(
+    scenario: Scenario,
+    evac_link: np.ndarray,
+    air_link: np.ndarray,
+    site_ids: tuple[str, ...],
+    n_days: int,
+) -> dict[str, Any]:
+    """What an evacuation convoy out of each site meets (`evac_road_routes`, `evac_road`)."""
+    routes = evac_road_routes(scenario, evac_link, air_link, site_ids)
+    rates = np.array([t.rate for t in scenario.threats], dtype=float)
+    effects = np.array([threat_effects(t) for t in scenario.threats], dtype=float)
+    in_force = scenario_days.threat_windows(scenario, n_days)
+    return evac_road(routes, rates, effects, in_force)
 
 
 def evac_routes(

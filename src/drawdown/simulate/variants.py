@@ -33,6 +33,8 @@ from drawdown.simulate.inputs import (
     check_plan,
     compile_inputs,
     evac_fire,
+    evac_road,
+    evac_road_routes,
     evac_routes,
     evac_seats_per_aircraft,
     movement_threats,
@@ -134,6 +136,7 @@ class VariantCompiler:
         in_force = scenario_days.threat_windows(s, n_days)
         self.in_force = in_force
         self.evac_routes, _ = evac_routes(s, c.air_link, c.air_dest, c.site_ids)
+        self.evac_road_routes = evac_road_routes(s, c.evac_link, c.air_link, c.site_ids)
         cells, rows, amounts = [], [], []
         for k, m in enumerate(mv):
             for slot, row, per_convoy in movement_threats(
@@ -316,6 +319,8 @@ class VariantCompiler:
             changes["attack_effects"] = attack_effects
             # unplanned flights meet the patched airfield threats
             changes.update(evac_fire(self.evac_routes, thr[:, 0], thr[:, 2:], self.in_force))
+            # ... and evacuation convoys the patched road threats
+            changes.update(evac_road(self.evac_road_routes, thr[:, 0], thr[:, 2:], self.in_force))
         # travel days: season and speeds
         travel = scenario_days.travel_days_by_speed(
             self.km,
