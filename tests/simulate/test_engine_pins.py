@@ -15,6 +15,9 @@ the planned day, cargo not cleared by the cut-off given up then, people-only mov
 loading cargo left behind and charter seats banked for a week changed every case;
 evacuation and diversion flights meeting ground fire (three more spare uniforms a flight
 reserved) and one handover answer a site changed every case again.
+
+TEU out of the theatre by day came later and have hashes of their own (`TEU_OUT_PINS`), so
+that recording them provably left every pin above unchanged.
 """
 
 from __future__ import annotations
@@ -67,6 +70,19 @@ def outcome_hash(result: SimulationResult) -> str:
     return digest.hexdigest()[:16]
 
 
+# the TEU-out record (`SimulationResult.teu_out_fan`, `--timelines`), pinned apart
+TEU_OUT_ARRAYS = ("teu_out_hist", "teu_out_timelines")
+
+
+def teu_out_hash(result: SimulationResult) -> str:
+    """SHA-256 over the TEU-out histogram and timelines."""
+    digest = hashlib.sha256()
+    for name in TEU_OUT_ARRAYS:
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(getattr(result.data, name)).tobytes())
+    return digest.hexdigest()[:16]
+
+
 def _fierce(tiny: Scenario) -> Scenario:
     """Tiny with ten times the threat: base attacks and early closures happen."""
     return tiny.replace(
@@ -80,6 +96,13 @@ PINS = {
     "bottlenecked": "d267ab61ba64e5ad",
     "minusma-2023": "4bde195cc1d350d7",
     "multiplied": "e466afe543d00eef",
+}
+TEU_OUT_PINS = {
+    "tiny": "f29fd1170a8b89ed",
+    "fierce": "3b40696b9f1f1429",
+    "bottlenecked": "618742b96ca4359b",
+    "minusma-2023": "1ec821b6912079f2",
+    "multiplied": "8e92c9291576811a",
 }
 
 
@@ -95,6 +118,7 @@ def test_tiny_outcomes_are_pinned(tiny: Scenario, case: str) -> None:
     world = {"tiny": tiny, "fierce": _fierce(tiny), "bottlenecked": bottlenecked(tiny)}[case]
     result = simulate(world, batch_plan(world), runs=400, seed=7, block_size=96, timelines=True)
     assert outcome_hash(result) == PINS[case]
+    assert teu_out_hash(result) == TEU_OUT_PINS[case]
 
 
 def test_minusma_outcomes_are_pinned(minusma: tuple[Scenario, object]) -> None:
@@ -102,6 +126,7 @@ def test_minusma_outcomes_are_pinned(minusma: tuple[Scenario, object]) -> None:
     scenario, plan = minusma
     result = simulate(scenario, plan, runs=300, seed=11, block_size=128, timelines=True)  # type: ignore[arg-type]
     assert outcome_hash(result) == PINS["minusma-2023"]
+    assert teu_out_hash(result) == TEU_OUT_PINS["minusma-2023"]
 
 
 def test_outcomes_with_multipliers_are_pinned(tiny: Scenario) -> None:
@@ -119,3 +144,4 @@ def test_outcomes_with_multipliers_are_pinned(tiny: Scenario) -> None:
     runs = result.data.runs
     assert runs["bases_closed_early"].sum() > 0 and runs["diverted_by_air_people"].sum() > 0
     assert outcome_hash(result) == PINS["multiplied"]
+    assert teu_out_hash(result) == TEU_OUT_PINS["multiplied"]
