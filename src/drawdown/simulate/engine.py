@@ -302,7 +302,9 @@ def _unload(a, t, r, sites, rules, lift, units, draws, factors, st, out):
             if sites.exit_cargo[d]:
                 st.fate_teu[o, SHIPPED] += st.slot_teu[a, o, cls]
                 st.fate_veh[o, SHIPPED] += st.slot_veh[a, o, cls]
-                st.teu_out[0] += st.slot_teu[a, o, cls]  # out as it is shipped (`_count`)
+                # an exit for cargo with no corridor: out of the theatre as it arrives, where
+                # `teu_shipped` counts it (cargo at a corridor's end went to its border above)
+                st.teu_out[0] += st.slot_teu[a, o, cls]
             else:
                 st.teu[d, o, cls] += st.slot_teu[a, o, cls]
                 st.veh[d, o, cls] += st.slot_veh[a, o, cls]
