@@ -50,6 +50,7 @@ class RunOutcome:
     closure_day: dict[str, int]
     completion_day: int
     remaining: np.ndarray  # people in theatre at the end of each day to the deadline
+    teu_out: np.ndarray = field(default_factory=lambda: np.zeros(0))  # TEU out, same days
     killed: float = 0.0
     wounded: float = 0.0
     people_out: float = 0.0
@@ -127,8 +128,9 @@ class ReferenceRun:
         self.evac_day = np.full(n, -1)  # seats of own aircraft used out of each site today
         self.evac_used = np.zeros(n)
         self.remaining = np.zeros(c.horizon)
+        self.teu_out = np.zeros(c.horizon)
         self.completion = -1
-        self.out = RunOutcome({}, -1, self.remaining)
+        self.out = RunOutcome({}, -1, self.remaining, teu_out=self.teu_out)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -686,11 +688,13 @@ class ReferenceRun:
             yield from self._evacuate(s, n, int(c.ev_day[k]))
 
     def ledger(self):
-        """Count people in theatre at the end of every day."""
+        """Count people in theatre, and TEU out of it (all shipped so far: at an exit for
+        cargo, or across a corridor), at the end of every day."""
         yield self.env.timeout(0.99)
         for t in range(self.c.n_days):
             if t < self.c.horizon:
                 self.remaining[t] = round(self.in_theatre)
+                self.teu_out[t] = round(self.fate["shipped"])
             if self.in_theatre <= 0.5 and self.completion < 0:
                 self.completion = t
             yield self.env.timeout(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -169,19 +170,60 @@ def test_cli_check_exit_codes(
     assert (out / "check" / "check.csv").exists() and (out / "check" / "check.png").exists()
 
 
-def test_container_counts_are_read_then_set_aside(
-    tiny: Scenario, model: SimulationResult, tmp_path: Path
+def test_container_counts_are_scored_from_the_teu_out_record(
+    tiny: Scenario, plan: Plan, model: SimulationResult, tmp_path: Path
 ) -> None:
-    """teu_departed rows are validated like people counts, then listed as not scored."""
+    """A teu_departed count is scored against the TEU out by its date in every run: from the
+    streaming histogram, the same as from the per-run timelines; a date past the simulated
+    days takes the last one. The count must still be for the whole mission."""
     path = tmp_path / "actuals.csv"
-    path.write_text(HEADER + "closure,north,2023-07-20,,x\nteu_departed,,2023-07-25,40,x\n")
+    path.write_text(
+        HEADER + "closure,north,2023-07-20,,x\n"
+        "teu_departed,,2023-07-17,40,x\nteu_departed,,2023-12-31,140,x\n"
+    )
     result = check(tiny, model, path)
-    assert list(result.scores["kind"]) == ["closure"]
-    assert [(o.kind, o.value) for o in result.unscored] == [("teu_departed", 40.0)]
-    assert "not scored: 1 teu_departed" in result.summary()
+    assert result.unscored == () and "not scored" not in result.summary()
+    teu = result.scores[result.scores["kind"] == "teu_departed"].reset_index(drop=True)
+    assert list(teu["observed"]) == [40.0, 140.0]
+    # the same seed with per-run timelines: TEU out by the end of day 16 (17 July) and of the
+    # last simulated day, run by run
+    timelines = simulate(tiny, plan, runs=400, seed=11, timelines=True).data.teu_out_timelines
+    assert timelines is not None
+    for row, day in ((0, 16), (1, model.horizon - 1)):
+        runs = timelines[:, day].astype(float)
+        q10, q50, q90 = np.quantile(runs, (0.1, 0.5, 0.9), method="inverted_cdf")
+        assert (teu.at[row, "q10"], teu.at[row, "median"], teu.at[row, "q90"]) == (q10, q50, q90)
+        assert teu.at[row, "median_error"] == q50 - teu.at[row, "observed"]
+        assert teu.at[row, "crps"] == pytest.approx(crps_samples(runs, teu.at[row, "observed"]))
+        assert teu.at[row, "median"] == model.teu_out_fan()["q50"].iloc[day]
+    # over half the 140 TEU are out by 17 July in most runs, not 40; and the greedy plan
+    # ships about 118 of them (the rest are handed over or destroyed), never all 140
+    assert teu.at[0, "q10"] > 40.0 and not teu.at[0, "in_80"]
+    assert teu.at[1, "q90"] < 140.0 and not teu.at[1, "in_80"]
+    assert abs(teu.at[1, "median"] - model.data.runs["teu_shipped"].mean()) < 5
     path.write_text(HEADER + "teu_departed,north,2023-07-25,40,x\n")
     with pytest.raises(InputError, match="whole mission"):
         read_actuals(path, tiny)
+
+
+def test_container_counts_are_set_aside_by_results_without_them(
+    tiny: Scenario, model: SimulationResult
+) -> None:
+    """Results made before the stress test recorded TEU out by day list the counts as not
+    scored, with the reason, and score the rest."""
+    older = SimulationResult(
+        model.meta, replace(model.data, teu_out_hist=None), stats=model.summaries
+    )
+    obs = [
+        Observation("teu_departed", "", tiny.date_of(13), 40.0, "", 2),
+        Observation("killed", "", tiny.manifest.deadline, 1.0, "", 3),
+    ]
+    result = check(tiny, older, obs)
+    assert list(result.scores["kind"]) == ["killed"]
+    assert [(o.kind, o.value) for o in result.unscored] == [("teu_departed", 40.0)]
+    assert "not scored: 1 teu_departed observation(s), these results do not record" in (
+        result.summary()
+    )
 
 
 def test_cli_builtin_actuals_need_a_shipped_record(cli: CliRun) -> None:
@@ -192,11 +234,14 @@ def test_cli_builtin_actuals_need_a_shipped_record(cli: CliRun) -> None:
 
 
 def test_cli_checks_a_built_in_against_its_shipped_record(cli: CliRun) -> None:
-    """check barkhane-mali-2022 --actuals builtin scores the three handovers it ships."""
+    """check barkhane-mali-2022 --actuals builtin scores the three handovers and the two
+    container counts it ships."""
     code, text = cli(
         "check", "barkhane-mali-2022", "--actuals", "builtin", "--greedy", "--runs", "50"
     )
     flat = " ".join(text.split())
     assert code == 0, text
     assert "closure gossi 2022-04-19" in flat and "closure gao 2022-08-15" in flat
-    assert "not scored: 2 teu_departed" in flat
+    assert "teu_departed 2022-07-05" in flat and "teu_departed 2022-08-15" in flat
+    assert "teu_departed: 2 obs" in flat
+    assert "not scored" not in flat and "5 observations" in flat

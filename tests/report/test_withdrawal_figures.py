@@ -22,7 +22,15 @@ from drawdown.report.render import draw
 from drawdown.report.select import ReportInputs
 from drawdown.scenario.model import Scenario
 
-NEW = ("closure-work", "exit-lift", "units-out", "corridors", "disposal", "early-closures")
+NEW = (
+    "closure-work",
+    "exit-lift",
+    "units-out",
+    "corridors",
+    "teu-out",
+    "disposal",
+    "early-closures",
+)
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +220,34 @@ def test_early_closures_say_how_often_and_why(inputs: ReportInputs, withdrawal_r
     assert "after 3 attacks" in text and "[E] test threshold" in text
 
 
-@pytest.mark.parametrize("key", [*(k for k in NEW if k != "early-closures"), "gantt"])
+def test_containers_out_are_the_results_fan_drawn_as_the_people_fan(
+    inputs: ReportInputs, withdrawal_run
+) -> None:  # type: ignore[no-untyped-def]
+    """The containers-out figure is the people fan's drawing (one plot function) of the
+    result's TEU-out quantiles by day, titled and labelled for containers, next to the
+    other figures of equipment."""
+    from drawdown.report.data import FAN_LEVELS
+    from drawdown.report.figures.fan import plot_fan
+
+    entry = next(e for e in FIGURES if e.key == "teu-out")
+    assert entry.plot is plot_fan is next(e for e in FIGURES if e.key == "fan").plot
+    keys = [e.key for e in FIGURES]
+    assert keys.index("corridors") < keys.index("teu-out") < keys.index("cargo-outcome")
+    (fig,) = entry.figures(inputs)
+    fan = withdrawal_run.result.teu_out_fan(FAN_LEVELS)
+    assert set(fig.data.quantiles) == set(FAN_LEVELS) and fig.data.plan is None  # type: ignore[union-attr]
+    for level in FAN_LEVELS:
+        expected = fan[f"q{round(level * 100):02d}"].to_numpy()
+        assert np.array_equal(fig.data.quantiles[level], expected), level  # type: ignore[union-attr]
+    assert fig.data.quantiles[0.5][-1] > fig.data.quantiles[0.5][0]  # type: ignore[union-attr]
+    ax = fig.plot(fig.data, ax=Figure().add_subplot())  # type: ignore[operator]
+    assert ax.get_title() == "Containers out of the theatre (200 runs)"
+    assert ax.get_ylabel() == "TEU out of the theatre"
+
+
+@pytest.mark.parametrize(
+    "key", [*(k for k in NEW if k not in ("early-closures", "teu-out")), "gantt"]
+)
 def test_legends_never_cover_what_a_figure_draws(inputs: ReportInputs, key: str) -> None:
     """Drawn at the report's size, each figure's legend lies outside every panel (the
     closure Gantt's too, whose legend used to sit on the last rows' bars)."""

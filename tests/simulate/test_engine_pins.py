@@ -17,6 +17,9 @@ evacuation and diversion flights meeting ground fire (three more spare uniforms 
 reserved) and one handover answer a site changed every case again; evacuation convoys by
 road meeting the road's bombs and ambushes (six more spare uniforms a flight reserved) and
 no convoy leaving an abandoned, empty base changed every case again.
+
+TEU out of the theatre by day came later and have hashes of their own (`TEU_OUT_PINS`), so
+that recording them provably left every pin above unchanged.
 """
 
 from __future__ import annotations
@@ -69,6 +72,19 @@ def outcome_hash(result: SimulationResult) -> str:
     return digest.hexdigest()[:16]
 
 
+# the TEU-out record (`SimulationResult.teu_out_fan`, `--timelines`), pinned apart
+TEU_OUT_ARRAYS = ("teu_out_hist", "teu_out_timelines")
+
+
+def teu_out_hash(result: SimulationResult) -> str:
+    """SHA-256 over the TEU-out histogram and timelines."""
+    digest = hashlib.sha256()
+    for name in TEU_OUT_ARRAYS:
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(getattr(result.data, name)).tobytes())
+    return digest.hexdigest()[:16]
+
+
 def _fierce(tiny: Scenario) -> Scenario:
     """Tiny with ten times the threat: base attacks and early closures happen."""
     return tiny.replace(
@@ -82,6 +98,13 @@ PINS = {
     "bottlenecked": "3b27da884435b492",
     "minusma-2023": "2f7965baac6f5dc9",
     "multiplied": "af6bdf83952c6bf8",
+}
+TEU_OUT_PINS = {
+    "tiny": "d7485f0ceb0f3024",
+    "fierce": "7e6d296ec37729d7",
+    "bottlenecked": "c675565311c9a8a6",
+    "minusma-2023": "5adaf1f6a35b80df",
+    "multiplied": "096c75e7ba8a5990",
 }
 
 
@@ -97,6 +120,7 @@ def test_tiny_outcomes_are_pinned(tiny: Scenario, case: str) -> None:
     world = {"tiny": tiny, "fierce": _fierce(tiny), "bottlenecked": bottlenecked(tiny)}[case]
     result = simulate(world, batch_plan(world), runs=400, seed=7, block_size=96, timelines=True)
     assert outcome_hash(result) == PINS[case]
+    assert teu_out_hash(result) == TEU_OUT_PINS[case]
 
 
 def test_minusma_outcomes_are_pinned(minusma: tuple[Scenario, object]) -> None:
@@ -104,6 +128,7 @@ def test_minusma_outcomes_are_pinned(minusma: tuple[Scenario, object]) -> None:
     scenario, plan = minusma
     result = simulate(scenario, plan, runs=300, seed=11, block_size=128, timelines=True)  # type: ignore[arg-type]
     assert outcome_hash(result) == PINS["minusma-2023"]
+    assert teu_out_hash(result) == TEU_OUT_PINS["minusma-2023"]
 
 
 def test_outcomes_with_multipliers_are_pinned(tiny: Scenario) -> None:
@@ -121,3 +146,4 @@ def test_outcomes_with_multipliers_are_pinned(tiny: Scenario) -> None:
     runs = result.data.runs
     assert runs["bases_closed_early"].sum() > 0 and runs["diverted_by_air_people"].sum() > 0
     assert outcome_hash(result) == PINS["multiplied"]
+    assert teu_out_hash(result) == TEU_OUT_PINS["multiplied"]

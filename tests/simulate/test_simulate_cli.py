@@ -40,6 +40,7 @@ def test_cli_writes_results(
         "runs.parquet",
         "sites.parquet",
         "summary.json",
+        "teu_out.parquet",
         "uncovered.parquet",
     ]  # units.parquet only from a result that kept its runs (not streamed yet)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from drawdown.errors import InputError
@@ -25,9 +26,45 @@ def test_round_trip(tmp_path: Path, tiny: Scenario, tiny_plan: Plan) -> None:
     assert back.runs_frame().equals(result.runs_frame())
     assert np.array_equal(back.data.fan_hist, result.data.fan_hist)
     assert np.array_equal(back.data.timelines, result.data.timelines)
+    assert np.array_equal(back.data.teu_out_timelines, result.data.teu_out_timelines)
     assert back.incidents_by_place().equals(result.incidents_by_place())
     summary = json.loads((tmp_path / "sim" / "summary.json").read_text())
     assert summary["meta"]["seed"] == 3 and summary["meta"]["scenario_hash"] == tiny.content_hash()
+
+
+def test_teu_out_fan_round_trip(tmp_path: Path, tiny: Scenario, tiny_plan: Plan) -> None:
+    """teu_out.parquet holds the TEU-out histogram (bins of `teu_out_bin`, recorded in
+    summary.json), and loads back to the same fan; without per-run tables too."""
+    result = simulate(tiny, tiny_plan, runs=60, seed=3)
+    hist = result.data.teu_out_hist
+    assert hist is not None and hist.sum(axis=1).tolist() == [60] * result.horizon
+    # tiny holds 140 TEU: bins of one TEU; no run has any out on day 0, all by the last day
+    assert result.data.teu_out_bin == 1 and hist.shape[1] == 141
+    assert hist[0, 0] == 60 and result.teu_out_fan()["q95"].iloc[-1] == 140.0
+    save_results(result, tmp_path / "sim")
+    table = pd.read_parquet(tmp_path / "sim" / "teu_out.parquet")
+    assert list(table.columns) == ["day", "teu_low", "teu_high", "runs"]
+    assert table.groupby("day")["runs"].sum().tolist() == [60] * result.horizon
+    summary = json.loads((tmp_path / "sim" / "summary.json").read_text())
+    assert (summary["teu_out_bin"], summary["teu_out_bins"]) == (1, 141)
+    for per_run in (True, False):
+        back = load(tmp_path / "sim", per_run=per_run)
+        assert np.array_equal(back.data.teu_out_hist, hist)
+        pd.testing.assert_frame_equal(back.teu_out_fan(), result.teu_out_fan())
+    assert back.data.teu_out_timelines is None  # kept only with timelines
+
+
+def test_a_folder_without_teu_out_still_loads(
+    tmp_path: Path, tiny: Scenario, tiny_plan: Plan
+) -> None:
+    """A folder saved before the stress test recorded TEU out by day loads; asking for the
+    fan says to simulate again."""
+    save_results(simulate(tiny, tiny_plan, runs=5, seed=1), tmp_path / "sim")
+    (tmp_path / "sim" / "teu_out.parquet").unlink()
+    back = load(tmp_path / "sim")
+    assert back.data.teu_out_hist is None
+    with pytest.raises(ValueError, match="simulate again"):
+        back.teu_out_fan()
 
 
 def test_other_scenario_refused(tmp_path: Path, tiny: Scenario, tiny_plan: Plan) -> None:

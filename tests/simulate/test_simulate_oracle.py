@@ -83,6 +83,25 @@ def test_people_out_curves_agree(both: tuple) -> None:
     _agree(done, ref_done, "completion day")
 
 
+def _teu_out_agrees(engine, reference: list) -> None:  # type: ignore[no-untyped-def]
+    """TEU out of the theatre at a few days (a quarter, half, three quarters of the way and
+    the last day): same mean, and medians within a tenth of the TEU held."""
+    timelines = engine.data.teu_out_timelines
+    ref = np.array([r.teu_out for r in reference])
+    assert timelines.shape[1] == ref.shape[1]
+    horizon = timelines.shape[1]
+    held = float(engine.data.teu0.sum())
+    assert ref[:, -1].mean() > 0.5 * held  # most of the cargo is out: the days are not empty
+    for day in (horizon // 4, horizon // 2, 3 * horizon // 4, horizon - 1):
+        _agree(timelines[:, day], ref[:, day], f"TEU out on day {day}")
+        assert abs(np.median(timelines[:, day]) - np.median(ref[:, day])) <= 0.1 * held, day
+
+
+def test_teu_out_by_day_agrees(both: tuple) -> None:
+    """TEU out of the theatre by day (cargo out as it reaches an exit: no corridor here)."""
+    _teu_out_agrees(*both)
+
+
 @pytest.fixture(scope="module")
 def bottlenecked(tiny: Scenario) -> tuple[object, list]:
     """Tiny with closure work, a handover clearance, a charter and a corridor at the port."""
@@ -97,7 +116,8 @@ def bottlenecked(tiny: Scenario) -> tuple[object, list]:
 
 
 def test_bottlenecks_agree(bottlenecked: tuple) -> None:
-    """Closure, packing and handover days, seats used, TEU crossed and abandoned agree."""
+    """Closure, packing and handover days, seats used, TEU crossed, out by day and abandoned
+    agree."""
     engine, reference = bottlenecked
     d = engine.data
     for i, site in enumerate(d.site_ids):
@@ -110,6 +130,7 @@ def test_bottlenecks_agree(bottlenecked: tuple) -> None:
     for fate in ("shipped", "handed_over", "abandoned", "remaining"):
         _agree(runs[f"teu_{fate}"], [r.teu_fate[fate] for r in reference], f"TEU {fate}")
     _agree(d.lift_teu_crossed[:, 1], [r.lift_teu_crossed["road-out"] for r in reference], "TEU")
+    _teu_out_agrees(engine, reference)  # here counted as it crosses the corridor
     seated = d.lift_people_by_day[0].sum() / engine.runs
     ref_seated = np.array([r.lift_people["charter"] for r in reference])
     assert abs(seated - ref_seated.mean()) <= K * ref_seated.std() / np.sqrt(ref_seated.size) + 1

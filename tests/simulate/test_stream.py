@@ -83,10 +83,23 @@ def test_streamed_equals_kept(tmp_path: Path, tiny: Scenario, tiny_plan: Plan, k
     pd.testing.assert_frame_equal(streamed.runs_frame(), kept.runs_frame())
     pd.testing.assert_frame_equal(streamed.sites_frame(), kept.sites_frame())
     save(kept, tmp_path / "b")
-    for name in ("summary.json", "distributions.parquet", "uncovered.parquet", "fan.parquet"):
+    for name in (
+        "summary.json",
+        "distributions.parquet",
+        "uncovered.parquet",
+        "fan.parquet",
+        "teu_out.parquet",
+    ):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     back = load(tmp_path / "a")
-    for name in ("closure_day", "teu_fate", "veh_fate", "packed_day", "timelines"):
+    for name in (
+        "closure_day",
+        "teu_fate",
+        "veh_fate",
+        "packed_day",
+        "timelines",
+        "teu_out_timelines",
+    ):
         assert np.array_equal(getattr(back.data, name), getattr(kept.data, name)), name
     flat = load(tmp_path / "a", per_run=False)
     assert not flat.kept and flat.summary() == kept.summary()

@@ -115,9 +115,16 @@ def one_base(
     )
 
 
-def plan_for(scenario: Scenario, *, sweepers: int = 14, guard_day: int = 15) -> Plan:
-    """Every TEU on day 0, empty sweeper loads on days 1..`sweepers`, the people on `guard_day`."""
-    cargo = [Movement(0, 1, "camp", "port", "camp-port", "road", "cargo", 1, 0, 100.0, 0)]
+def plan_for(
+    scenario: Scenario, *, sweepers: int = 14, guard_day: int = 15, cargo_day: int = 0
+) -> Plan:
+    """Every TEU on `cargo_day` (0), empty sweeper loads on days 1..`sweepers`, the people on
+    `guard_day`."""
+    cargo = [
+        Movement(
+            cargo_day, cargo_day + 1, "camp", "port", "camp-port", "road", "cargo", 1, 0, 100.0, 0
+        )
+    ]
     cargo += [
         Movement(d, d + 1, "camp", "port", "camp-port", "road", "cargo", 1, 0, 0.0, 0)
         for d in range(1, sweepers + 1)
@@ -239,6 +246,37 @@ def test_a_corridor_crosses_at_most_its_throughput(tiny: Scenario) -> None:
     assert np.allclose(slow_result.data.runs["teu_shipped"], 100.0)
 
 
+def test_teu_out_by_day_rise_as_the_corridor_crosses(tiny: Scenario) -> None:
+    """All 100 TEU leave the camp on day 5 and reach the port on day 6, where 10 a day cross
+    the corridor (no border delay): nothing is out on days 0-5, 10 more each day from day 6,
+    all 100 by day 15 and after, as many as crossed and were shipped."""
+    corridor = Lift(id="road-out", kind="corridor", site="port", teu_per_day=10.0)
+    scenario = one_base(tiny, lift=(corridor,))
+    result = run(scenario, plan_for(scenario, sweepers=0, cargo_day=5))
+    by_day = result.data.teu_out_timelines
+    assert by_day is not None and by_day.shape == (20, result.horizon)
+    rising = 10.0 * np.arange(1, 11)  # days 6..15
+    expected = np.concatenate([np.zeros(6), rising, np.full(result.horizon - 16, 100.0)])
+    assert np.all(by_day == expected)
+    assert np.all(result.lift_teu_crossed[:, 0] == 100.0)
+    assert np.all(result.data.runs["teu_shipped"] == by_day[:, -1])
+    # the streaming fan says the same without the timelines: every quantile on the one curve
+    fan = result.teu_out_fan()
+    for q in ("q05", "q50", "q95"):
+        assert list(fan[q]) == list(expected)
+
+
+def test_without_a_corridor_teu_are_out_as_they_reach_the_exit(tiny: Scenario) -> None:
+    """The port is the exit for cargo and has no corridor: the 100 TEU leaving on day 0 are out
+    the day they arrive (day 1), as `teu_shipped` counts them."""
+    scenario = one_base(tiny)
+    result = run(scenario, plan_for(scenario))
+    by_day = result.data.teu_out_timelines
+    assert by_day is not None
+    assert np.all(by_day[:, 0] == 0) and np.all(by_day[:, 1:] == 100)
+    assert list(result.teu_out_fan()["q50"][:3]) == [0.0, 100.0, 100.0]
+
+
 def test_an_early_closure_abandons_and_never_hands_over(tiny: Scenario) -> None:
     """Attacked every day with early closure at 1 attack: general cargo left is abandoned,
     sensitive destroyed, nothing handed over; the closure is recorded by site and day."""
@@ -281,7 +319,8 @@ def test_people_and_cargo_are_conserved(
     border: float,
     attacks: float,
 ) -> None:
-    """Out + lost + stranded = people; shipped + handed over + ... + abandoned = TEU."""
+    """Out + lost + stranded = people; shipped + handed over + ... + abandoned = TEU; TEU out
+    by day rise to at most the TEU shipped."""
     work = ClosureWork(
         teu_packed_per_person_day=1.0, max_teu_packed_per_day=pack, final_steps_days=steps
     )
@@ -321,6 +360,11 @@ def test_people_and_cargo_are_conserved(
     np.testing.assert_allclose(result.data.teu_fate.sum(axis=2)[:, CAMP], 100.0, atol=1e-3)
     assert np.all(result.data.teu_fate >= -1e-6)
     np.testing.assert_allclose(result.lift_teu_crossed[:, 1], runs["teu_shipped"], atol=1e-6)
+    # TEU out never fall, and by the last day are at most what the run ships (some may cross
+    # after it)
+    teu_out = result.data.teu_out_timelines
+    assert teu_out is not None and np.all(np.diff(teu_out, axis=1) >= 0)
+    assert np.all(teu_out[:, -1] <= runs["teu_shipped"] + 0.5)
 
 
 def test_the_hq_closes_last_and_a_residual_task_holds_a_site(tiny: Scenario) -> None:

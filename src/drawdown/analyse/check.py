@@ -10,9 +10,9 @@ Observed outcomes come as a long CSV, one observation a row::
 kinds:
     closure          the day `site` closed (its last people left); `value` is empty
     people_departed  people who had left the theatre by `date` (whole mission; `site` empty)
-    teu_departed     containers (TEU) that had left the theatre by `date` (whole mission);
-                     read and checked, but not scored until the stress test records
-                     containers out by day (listed as not scored)
+    teu_departed     containers (TEU) that had left the theatre by `date` (whole mission):
+                     crossed a corridor's border or reached its port, as the stress test
+                     counts them out
     killed, wounded, incidents
                      totals over the withdrawal (whole mission; `date` is when reported)
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -43,9 +43,13 @@ KINDS = ("closure", "people_departed", "teu_departed", "killed", "wounded", "inc
 DATED_COUNTS = ("people_departed", "teu_departed")  # one observation per date, not per kind
 # Kinds an actuals file may hold that the simulation does not measure yet, and why: they are
 # read and validated, then set aside with the reason rather than scored against nothing.
-UNMEASURED = {
-    "teu_departed": "the stress test does not record containers out of the theatre by day yet",
-}
+UNMEASURED: dict[str, str] = {}
+# Why teu_departed is set aside when scored against a results folder made before the stress
+# test recorded containers out by day (the folder still loads: only these are unscored)
+NO_TEU_OUT = (
+    "these results do not record containers out of the theatre by day (made before the "
+    "stress test did): simulate again to score them"
+)
 COLUMNS = ("kind", "site", "date", "value", "source")
 REQUIRED = ("kind", "date")
 TOTALS = {"killed": "killed", "wounded": "wounded"}
@@ -78,7 +82,8 @@ class CheckResult:
     scores: pd.DataFrame  # one row per observation (see `score_observations`)
     closure_order_spearman: float  # nan with fewer than three closures observed
     closure_order_p_value: float
-    unscored: tuple[Observation, ...] = ()  # observations of UNMEASURED kinds
+    unscored: tuple[Observation, ...] = ()  # observations of kinds these results cannot score
+    why_unscored: dict[str, str] = field(default_factory=dict)  # the reason, by kind
 
     @property
     def coverage_50(self) -> float:
@@ -118,7 +123,7 @@ class CheckResult:
             lines.append(f"  closure order: Spearman rho {self.closure_order_spearman:.2f}")
         for kind in dict.fromkeys(o.kind for o in self.unscored):
             n = sum(o.kind == kind for o in self.unscored)
-            lines.append(f"  not scored: {n} {kind} observation(s), {UNMEASURED[kind]}")
+            lines.append(f"  not scored: {n} {kind} observation(s), {self.why_unscored[kind]}")
         return "\n".join(lines)
 
 
@@ -284,17 +289,36 @@ def samples_for(obs: Observation, result: SimulationResult, scenario: Scenario) 
         days = d.closure_day[:, d.site_ids.index(obs.site)].astype(np.float64)
         # never closed within the simulated days: counted as closing after the last day
         return np.where(days < 0, float(3 * d.horizon), days)
-    if obs.kind == "people_departed":
+    if obs.kind in DATED_COUNTS:
+        # a count by a date past the simulated days is the count on the last one
         day = min(max(0, scenario.day_of(obs.date)), d.horizon - 1)
+    if obs.kind == "people_departed":
         total = float(scenario.total_people)
         if d.timelines is not None:
             return total - d.timelines[:, day].astype(np.float64)
-        counts = d.fan_hist[day]
-        remaining = np.repeat(np.arange(counts.size) * d.fan_bin, counts).astype(np.float64)
-        return total - remaining
+        return total - _hist_samples(d.fan_hist[day], d.fan_bin)
+    if obs.kind == "teu_departed":
+        if d.teu_out_timelines is not None:
+            return d.teu_out_timelines[:, day].astype(np.float64)
+        assert d.teu_out_hist is not None, "set aside by `unscorable`"
+        return _hist_samples(d.teu_out_hist[day], d.teu_out_bin)
     if obs.kind == "incidents":
         return np.sum([d.runs[c] for c in INCIDENT_COLUMNS], axis=0).astype(np.float64)
     return np.asarray(d.runs[TOTALS[obs.kind]], dtype=np.float64)
+
+
+def _hist_samples(counts: np.ndarray, width: int) -> np.ndarray:
+    """One sample a run from a day's histogram of counts: its bin's lower edge."""
+    return np.repeat(np.arange(counts.size) * width, counts).astype(np.float64)
+
+
+def unscorable(result: SimulationResult) -> dict[str, str]:
+    """Kinds these results cannot score, and why: those not measured yet, and those the
+    results were made too early to record."""
+    why = dict(UNMEASURED)
+    if result.data.teu_out_hist is None:
+        why["teu_departed"] = NO_TEU_OUT
+    return why
 
 
 def closure_order(scores: pd.DataFrame) -> tuple[float, float]:
@@ -322,9 +346,11 @@ def check(
                 "simulate the scenario you are checking",
             )
         )
-    measured = [obs for obs in observations if obs.kind not in UNMEASURED]
-    unscored = tuple(obs for obs in observations if obs.kind in UNMEASURED)
+    why = unscorable(result)
+    measured = [obs for obs in observations if obs.kind not in why]
+    unscored = tuple(obs for obs in observations if obs.kind in why)
     samples = [samples_for(obs, result, scenario) for obs in measured]
     scores = score_observations(measured, samples)
     rho, p = closure_order(scores)
-    return CheckResult(scenario.name, result.runs, scores, rho, p, unscored)
+    reasons = {kind: why[kind] for kind in dict.fromkeys(o.kind for o in unscored)}
+    return CheckResult(scenario.name, result.runs, scores, rho, p, unscored, reasons)

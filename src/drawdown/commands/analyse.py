@@ -287,9 +287,11 @@ def check(
     the_plan = load_saved_plan(plan) if plan is not None else _planner(greedy)(s)
     result = simulate(s, the_plan, runs=runs, seed=seed)
     checked = run_check(s, result, observations)
-    table = Table(title=f"{len(checked.scores)} observations, {runs:,} runs")
+    table = Table(title=f"{len(checked.scores)} observations, {runs:,} runs", pad_edge=False)
+    # observations and intervals on one line each: container counts (thousands of TEU) made
+    # the table wider than a terminal, and rich broke them across lines
     for column in ("observation", "observed", "median", "80% interval", "in 80%", "CRPS"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("observation", "80% interval"))
     for row in checked.scores.itertuples():
         what = f"{row.kind} {row.site}".strip() + f" {row.date}"
         table.add_row(
@@ -298,7 +300,7 @@ def check(
             f"{row.median:,.0f}",
             f"{row.q10:,.0f}–{row.q90:,.0f}",
             "yes" if row.in_80 else "[red]no[/red]",
-            f"{row.crps:,.3g}",
+            f"{row.crps:,.0f}" if abs(row.crps) >= 100 else f"{row.crps:,.3g}",
         )
     console.print(table)
     console.print(checked.summary())

@@ -28,7 +28,10 @@ def simulate_command(
         Path | None, typer.Option("-o", "--out", help="Write results to this folder.")
     ] = None,
     timelines: Annotated[
-        bool, typer.Option("--timelines", help="Keep people in theatre by day for every run.")
+        bool,
+        typer.Option(
+            "--timelines", help="Keep people in theatre and TEU out of it by day for every run."
+        ),
     ] = False,
 ) -> None:
     """Execute a plan many times under random disruption; print the odds and the losses."""

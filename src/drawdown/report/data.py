@@ -40,6 +40,8 @@ class SimulationViews:
     """What the report needs from a simulation, already reduced over runs.
 
     closure: index site, columns p10/p50/p90 (day). people: index day, columns FAN_LEVELS.
+    teu_out: TEU out of the theatre, index day, columns FAN_LEVELS (None: a folder made
+    before the stress test recorded them).
     cargo_outcome_teu: index site, columns CARGO_OUTCOMES (mean TEU), only the outcomes the
     results record (a folder made before the stress test told abandoned cargo apart has no
     `abandoned`); cargo_outcome_vehicles likewise in vehicles. incidents: index place,
@@ -61,6 +63,7 @@ class SimulationViews:
     cargo_outcome_vehicles: pd.DataFrame | None = None
     withdrawal: WithdrawalViews = WithdrawalViews()
     distributions: RunDistributions | None = None
+    teu_out: pd.DataFrame | None = None
 
 
 class FrameDistributions:
@@ -156,11 +159,9 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
     closure = closure[["q10", "q50", "q90"]].set_axis(["p10", "p50", "p90"], axis=1)
     # A site never closed in some runs has an infinite quantile: draw it to the horizon.
     closure = closure.astype(float).clip(upper=float(horizon))
-    fan_frame = r.people_remaining_fan(FAN_LEVELS).set_index("day")
-    people = pd.DataFrame(
-        {lvl: fan_frame[f"q{round(lvl * 100):02d}"].to_numpy(dtype=float) for lvl in FAN_LEVELS},
-        index=fan_frame.index,
-    )
+    people = _fan_levels(r.people_remaining_fan(FAN_LEVELS))
+    recorded_teu_out = getattr(r.data, "teu_out_hist", None) is not None
+    teu_out = _fan_levels(r.teu_out_fan(FAN_LEVELS)) if recorded_teu_out else None
     streamed = not getattr(r, "kept", True)  # per-run records only on disk: use summaries
     kinds = {s.id: s.kind for s in scenario.sites}
     if streamed:
@@ -222,6 +223,16 @@ def views_from_result(scenario: Scenario, plan: Plan, result: object) -> Simulat
         cargo_outcome_vehicles=cargo_outcome_vehicles,
         withdrawal=withdrawal_views(scenario, r, int(r.runs)),
         distributions=RunDistributions(r.summaries) if streamed else None,
+        teu_out=teu_out,
+    )
+
+
+def _fan_levels(fan: pd.DataFrame) -> pd.DataFrame:
+    """A result's fan (columns day, q10, ...) by day, one column a level of FAN_LEVELS."""
+    fan = fan.set_index("day")
+    return pd.DataFrame(
+        {lvl: fan[f"q{round(lvl * 100):02d}"].to_numpy(dtype=float) for lvl in FAN_LEVELS},
+        index=fan.index,
     )
 
 

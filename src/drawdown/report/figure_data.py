@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -87,7 +88,12 @@ class ClosureData:
 
 @dataclass(frozen=True)
 class FanData:
-    """People still in theatre at the end of each day: quantiles over runs, and the plan."""
+    """A count by day over runs, drawn as a fan: quantiles over runs, and the plan's curve.
+
+    By default people still in theatre at the end of each day; `ylabel`, `title` and
+    `legend_loc` name another count (TEU out of the theatre) and keep the legend off a
+    rising curve.
+    """
 
     day: np.ndarray
     quantiles: dict[float, np.ndarray]  # e.g. {0.1: ..., 0.25: ..., 0.5: ..., ...}
@@ -95,6 +101,9 @@ class FanData:
     deadline_day: int
     runs: int
     plan: np.ndarray | None = None
+    ylabel: str = "people in theatre"
+    title: str = "People remaining over time"
+    legend_loc: Literal["upper right", "upper left"] = "upper right"
 
 
 @dataclass(frozen=True)

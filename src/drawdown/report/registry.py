@@ -157,6 +157,16 @@ FIGURES: tuple[FigureEntry, ...] = (
         plot_corridors,
     ),
     FigureEntry(
+        "teu-out",
+        "Containers out of the theatre",
+        "Containers out",
+        "Containers (TEU) out of the theatre by the end of each day: median and bands over "
+        "runs. Equipment counts as out when it crosses a corridor's border or reaches its "
+        "port (or, at an exit without a corridor, when it arrives there).",
+        select.teu_out,
+        plot_fan,
+    ),
+    FigureEntry(
         "cargo-outcome",
         "Cargo outcome by site",
         "Cargo outcome",

@@ -23,6 +23,7 @@ from drawdown.report.figure_data import (
     FanData,
     IncidentData,
     MapData,
+    NotAvailable,
     Panel,
     Panels,
     ProtectionData,
@@ -90,6 +91,24 @@ def people_remaining(inputs: ReportInputs) -> FanData:
         deadline_day=scenario.day_of(scenario.manifest.deadline),
         runs=views.runs,
         plan=plan_curve,
+    )
+
+
+def teu_out(inputs: ReportInputs) -> FanData | NotAvailable:
+    """TEU out of the theatre by day: the simulated quantiles (the plan has no such curve:
+    its lift use counts crossings by corridor, not what reaches exits without one)."""
+    scenario, views = inputs.scenario, inputs.views
+    if views.teu_out is None:
+        return NotAvailable("the stress test's containers out of the theatre by day")
+    return FanData(
+        day=views.teu_out.index.to_numpy(dtype=int),
+        quantiles={lvl: views.teu_out[lvl].to_numpy(dtype=float) for lvl in views.teu_out},
+        start_date=scenario.manifest.start_date,
+        deadline_day=scenario.day_of(scenario.manifest.deadline),
+        runs=views.runs,
+        ylabel="TEU out of the theatre",
+        title="Containers out of the theatre",
+        legend_loc="upper left",
     )
 
 

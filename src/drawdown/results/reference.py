@@ -262,6 +262,13 @@ def files() -> tuple[File, ...]:
             ("day", "people_low", "people_high", "runs"),
         ),
         File(
+            f"{sim_dir}/{sim.TEU_OUT}",
+            "containers out of the theatre by the end of each day, counted as teu_shipped "
+            "counts them (across a corridor's border or into its port, or on reaching an exit "
+            "without a corridor), as histogram counts (bins of `teu_out_bin` TEU)",
+            ("day", "teu_low", "teu_high", "runs"),
+        ),
+        File(
             f"{sim_dir}/{sim.UNCOVERED}",
             "civilians left uncovered by day as histogram counts (bins of 1/4096 of the "
             "population covered at the start); the report's 10% and 90% lines are bin edges",
@@ -287,6 +294,11 @@ def files() -> tuple[File, ...]:
             f"{sim_dir}/{sim.TIMELINES}",
             "people in theatre by day for every run (only "
             "with --timelines): one row a run, columns run, d0, d1, ... one a day",
+        ),
+        File(
+            f"{sim_dir}/{sim.TEU_OUT_TIMELINES}",
+            "TEU out of the theatre by the end of each day for every run (only with "
+            "--timelines): one row a run, columns run, d0, d1, ... one a day",
         ),
         File(
             f"{L.COMPARE_DIR}/compare.csv",

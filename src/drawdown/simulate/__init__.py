@@ -55,8 +55,8 @@ def estimate_memory(scenario: Scenario, runs: int, *, timelines: bool = False) -
     """Bytes the kept results of `runs` runs take (per-run records, per-site arrays)."""
     n_sites = len(scenario.sites)
     per_run = 8 * 30 + n_sites * (2 + 2 * 5 * 4)
-    if timelines:
-        per_run += 4 * scenario.horizon_days
+    if timelines:  # people in theatre and TEU out, int32 a day each
+        per_run += 2 * 4 * scenario.horizon_days
     return runs * per_run
 
 
@@ -90,7 +90,8 @@ def simulate(
     block_size
         Runs resolved together (default: sized to the plan); never changes the results.
     timelines
-        Keep people in theatre by day for every run (memory: 4 bytes x runs x days).
+        Keep people in theatre and TEU out of it by day for every run (memory: 8 bytes x
+        runs x days).
     progress
         Called with (runs done, runs) after each block.
     multipliers

@@ -237,6 +237,7 @@ class State(NamedTuple):
     attack_days: np.ndarray  # int64 [S, K] days of each base's last K attacks (K: threshold)
     tally: np.ndarray  # int64 [7]: spare-uniform pointer, slots used, pending, ...
     in_theatre: np.ndarray  # float64 [1]: people still in theatre
+    teu_out: np.ndarray  # float64 [1]: TEU shipped out of the theatre so far
     # closure work and strategic lift
     unpacked: np.ndarray  # float64 [S, 2] TEU, vehicles not yet packed
     release: np.ndarray  # int64 [S] day the guard may leave after the handover (-1 not asked)
@@ -499,6 +500,7 @@ def new_state(
         attack_days=np.zeros((n_sites, max(1, rules.early_close_attacks)), dtype=np.int64),
         tally=np.zeros(7, dtype=np.int64),
         in_theatre=np.zeros(1),
+        teu_out=np.zeros(1),
         unpacked=np.zeros((n_sites, 2)),
         release=np.full(n_sites, -1, dtype=np.int64),
         handed=np.zeros(n_sites, dtype=np.bool_),

@@ -31,7 +31,8 @@ day is the model's order of events (the SimPy reference keeps it too):
 6. `_attacks`: bases are attacked at a rate that rises as the garrison thins. After the
    departures, so the garrison attacked is the one the day's movements left; a base closed
    early under fire evacuates the next day and abandons what it cannot take.
-7. `_count`: people still in theatre at the end of the day, and whether the run is over.
+7. `_count`: people still in theatre and TEU out of it at the end of the day, and whether
+   the run is over.
 
 `_start_run` resets a run's state; `_end_run` disposes of what is left where it stands.
 
@@ -102,6 +103,7 @@ class ChunkOutcome(NamedTuple):
     closure_day: np.ndarray  # int64 [R, S]; -1 not closed
     completion_day: np.ndarray  # int64 [R]; -1 people left in theatre
     remaining: np.ndarray  # int32 [R, H] people in theatre at the end of each day
+    teu_out: np.ndarray  # int32 [R, H] TEU out of the theatre by the end of each day
     killed: np.ndarray  # float64 [R]
     wounded: np.ndarray
     people_out: np.ndarray
@@ -153,6 +155,7 @@ def run_block(
         closure_day=np.full((n_runs, n_sites), -1, dtype=np.int64),
         completion_day=np.full(n_runs, -1, dtype=np.int64),
         remaining=np.zeros((n_runs, c.horizon), dtype=np.int32),
+        teu_out=np.zeros((n_runs, c.horizon), dtype=np.int32),
         killed=np.zeros(n_runs),
         wounded=np.zeros(n_runs),
         people_out=np.zeros(n_runs),
@@ -299,6 +302,9 @@ def _unload(a, t, r, sites, rules, lift, units, draws, factors, st, out):
             if sites.exit_cargo[d]:
                 st.fate_teu[o, SHIPPED] += st.slot_teu[a, o, cls]
                 st.fate_veh[o, SHIPPED] += st.slot_veh[a, o, cls]
+                # an exit for cargo with no corridor: out of the theatre as it arrives, where
+                # `teu_shipped` counts it (cargo at a corridor's end went to its border above)
+                st.teu_out[0] += st.slot_teu[a, o, cls]
             else:
                 st.teu[d, o, cls] += st.slot_teu[a, o, cls]
                 st.veh[d, o, cls] += st.slot_veh[a, o, cls]
@@ -636,6 +642,7 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
     st.tally[IN_TRANSIT] = 0
     st.tally[EV_PTR] = 0
     st.in_theatre[0] = sites.total_people
+    st.teu_out[0] = 0.0
 
 
 @inline
@@ -1102,9 +1109,9 @@ def _lift(t, r, rules, lift, units, draws, factors, st, out):
     st.bord_head[t] = -1
     for x in range(lift.kind.size):
         if lift.kind[x] == CORRIDOR:
-            out.lift_teu_crossed[r, x] += cross(
-                st.pool_teu[x], lift.per_day[x, 0], st.fate_teu, SHIPPED
-            )
+            crossed = cross(st.pool_teu[x], lift.per_day[x, 0], st.fate_teu, SHIPPED)
+            out.lift_teu_crossed[r, x] += crossed
+            st.teu_out[0] += crossed
             out.lift_vehicles_crossed[r, x] += cross(
                 st.pool_veh[x], lift.per_day[x, 1], st.fate_veh, SHIPPED
             )
@@ -1264,10 +1271,17 @@ def _close_early(t, r, s, sites, rules, closure, draws, factors, st, out):
 
 @inline
 def _count(t, r, rules, st, out):
-    """People in theatre at the end of day `t`; True once nothing is left to happen."""
+    """People in theatre and TEU out of it at the end of day `t`; True once nothing is left
+    to happen.
+
+    TEU count as out exactly when they are shipped (`SHIPPED`): on crossing a corridor's
+    border or reaching its port (`_lift`), or, at an exit for cargo without a corridor, on
+    arrival (`_unload`); so the last day's count is the run's `teu_shipped` if all had left
+    by then. Both are rounded to whole units (a corridor crosses its queue pro rata)."""
     in_theatre = st.in_theatre[0]
     if t < rules.horizon:
         out.remaining[r, t] = int(round(in_theatre))
+        out.teu_out[r, t] = int(round(st.teu_out[0]))
     if in_theatre <= 0.5 and out.completion_day[r] < 0:
         out.completion_day[r] = t
     moving = st.tally[PENDING] > 0 or st.tally[IN_TRANSIT] > 0

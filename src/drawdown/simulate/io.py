@@ -7,9 +7,12 @@ A results folder holds (every Parquet file names its run, site and lift in colum
     runs.parquet          one row per run (`SimulationResult.runs_frame`)
     sites.parquet         one row per run and site: closure day, cargo by fate, closure work
     fan.parquet           people in theatre by day: histogram counts (day, people, runs)
+    teu_out.parquet       TEU out of the theatre by the end of each day: histogram counts
+                          (day, teu_low, teu_high, runs; bins of `teu_out_bin` TEU)
     uncovered.parquet     civilians uncovered by day: histogram counts
     distributions.parquet the tallies the quantiles come from (figure, place, value, runs)
     timelines.parquet     people in theatre by day for every run (only when kept)
+    teu_out_timelines.parquet  TEU out of the theatre by day for every run (with timelines)
     lift.parquet          one row per lift and day: people seated, seats cleared (sums over runs)
     lift_runs.parquet     one row per run and lift: TEU and vehicles crossed (both only when the
                           scenario has lift rows)
@@ -54,10 +57,12 @@ FAN = "fan.parquet"
 UNCOVERED = "uncovered.parquet"
 DISTRIBUTIONS = "distributions.parquet"
 TIMELINES = "timelines.parquet"
+TEU_OUT = "teu_out.parquet"
+TEU_OUT_TIMELINES = "teu_out_timelines.parquet"
 LIFT = "lift.parquet"
 LIFT_RUNS = "lift_runs.parquet"
 UNITS = "units.parquet"
-PER_RUN_FILES = (RUNS, SITES, TIMELINES, LIFT_RUNS, UNITS)
+PER_RUN_FILES = (RUNS, SITES, TIMELINES, TEU_OUT_TIMELINES, LIFT_RUNS, UNITS)
 #: closure-work columns of sites.parquet (one row per run and site)
 SITE_DAYS = ("packed_day", "handover_day", "early_closed_site", "early_close_day")
 FORMAT = 2
@@ -100,9 +105,11 @@ class RunSink:
             sites[name] = getattr(block, name).ravel()
         self._append(SITES, sites)
         self._pending_runs += n
-        if block.timelines is not None:
-            days = {f"d{t}": block.timelines[:, t] for t in range(block.timelines.shape[1])}
-            self._append(TIMELINES, {"run": run, **days})
+        by_day = ((TIMELINES, block.timelines), (TEU_OUT_TIMELINES, block.teu_out_timelines))
+        for name, timelines in by_day:
+            if timelines is not None:
+                days = {f"d{t}": timelines[:, t] for t in range(timelines.shape[1])}
+                self._append(name, {"run": run, **days})
         if self.lift_ids:
             n_lift = len(self.lift_ids)
             self._append(
@@ -188,6 +195,7 @@ def kept_blocks(d: Collected, step: int = 65_536) -> Iterator[Block]:
             lift_teu_crossed=d.lift_teu_crossed[rows],
             lift_vehicles_crossed=d.lift_vehicles_crossed[rows],
             timelines=None if d.timelines is None else d.timelines[rows],
+            teu_out_timelines=None if d.teu_out_timelines is None else d.teu_out_timelines[rows],
         )
 
 
@@ -207,6 +215,11 @@ def write_summaries(result: SimulationResult, folder: Path) -> None:
         "veh0": d.veh0.tolist(),
         "fan_bin": d.fan_bin,
         "fan_bins": int(d.fan_hist.shape[1]),
+        **(
+            {}
+            if d.teu_out_hist is None
+            else {"teu_out_bin": d.teu_out_bin, "teu_out_bins": int(d.teu_out_hist.shape[1])}
+        ),
         "inc_link": d.inc_link.tolist(),
         "inc_site": d.inc_site.tolist(),
         "killed_link": d.killed_link.tolist(),
@@ -223,15 +236,10 @@ def write_summaries(result: SimulationResult, folder: Path) -> None:
         },
     }
     (folder / SUMMARY).write_text(dumps_strict(summary, indent=2) + "\n", encoding="utf-8")
-    day, people_bin = np.nonzero(d.fan_hist)
-    pd.DataFrame(
-        {
-            "day": day.astype(np.int64),
-            "people_low": (people_bin * d.fan_bin).astype(np.int64),
-            "people_high": ((people_bin + 1) * d.fan_bin - 1).astype(np.int64),
-            "runs": d.fan_hist[day, people_bin],
-        }
-    ).to_parquet(folder / FAN, index=False)
+    _hist_frame(d.fan_hist, d.fan_bin, "people").to_parquet(folder / FAN, index=False)
+    if d.teu_out_hist is not None:
+        frame = _hist_frame(d.teu_out_hist, d.teu_out_bin, "teu")
+        frame.to_parquet(folder / TEU_OUT, index=False)
     day, civ_bin = np.nonzero(s.uncovered_hist)
     pd.DataFrame(
         {
@@ -261,6 +269,29 @@ def write_summaries(result: SimulationResult, folder: Path) -> None:
                 "out_day": d.unit_out_day.ravel().astype(np.int64),
             }
         ).to_parquet(folder / UNITS, index=False)
+
+
+def _hist_frame(hist: np.ndarray, width: int, unit: str) -> pd.DataFrame:
+    """A per-day histogram's non-empty cells: day, `unit`_low, `unit`_high (bin edges, whole
+    units), runs."""
+    day, bin_ = np.nonzero(hist)
+    return pd.DataFrame(
+        {
+            "day": day.astype(np.int64),
+            f"{unit}_low": (bin_ * width).astype(np.int64),
+            f"{unit}_high": ((bin_ + 1) * width - 1).astype(np.int64),
+            "runs": hist[day, bin_],
+        }
+    )
+
+
+def _read_hist(path: Path, horizon: int, n_bins: int, width: int, unit: str) -> np.ndarray:
+    """The per-day histogram `_hist_frame` wrote to `path`."""
+    frame = pd.read_parquet(path)
+    hist = np.zeros((horizon, n_bins), dtype=np.int64)
+    bins = frame[f"{unit}_low"].to_numpy(np.int64) // width
+    hist[frame["day"].to_numpy(np.int64), bins] = frame["runs"].to_numpy()
+    return hist
 
 
 def _tallies(result: SimulationResult) -> Iterator[tuple[str, str, Tally]]:
@@ -424,10 +455,12 @@ def _aggregates(raw: dict[str, Any], folder: Path) -> Collected:
     """What summary.json and the small tables hold; per-run arrays with no rows."""
     site_ids, lift_ids = tuple(raw["site_ids"]), tuple(raw.get("lift_ids", ()))
     n_sites, n_lift, horizon = len(site_ids), len(lift_ids), int(raw["horizon"])
-    fan = pd.read_parquet(folder / FAN)
-    hist = np.zeros((horizon, raw["fan_bins"]), dtype=np.int64)
-    people_bin = fan["people_low"].to_numpy(np.int64) // int(raw["fan_bin"])
-    hist[fan["day"].to_numpy(np.int64), people_bin] = fan["runs"].to_numpy()
+    hist = _read_hist(folder / FAN, horizon, int(raw["fan_bins"]), int(raw["fan_bin"]), "people")
+    # a folder made before the stress test recorded TEU out by day has no table of them
+    teu_out = None
+    if (folder / TEU_OUT).is_file() and "teu_out_bin" in raw:
+        width, n_bins = int(raw["teu_out_bin"]), int(raw["teu_out_bins"])
+        teu_out = _read_hist(folder / TEU_OUT, horizon, n_bins, width, "teu")
     lift_days = np.zeros((2, n_lift, horizon))
     if (folder / LIFT).is_file():
         lift = pd.read_parquet(folder / LIFT)
@@ -455,6 +488,8 @@ def _aggregates(raw: dict[str, Any], folder: Path) -> Collected:
         runs={name: np.zeros(0, dtype=_dtype(name)) for name in RUN_COLUMNS},
         fan_hist=hist,
         fan_bin=int(raw["fan_bin"]),
+        teu_out_hist=teu_out,
+        teu_out_bin=int(raw.get("teu_out_bin", 1)),
         inc_link=np.array(raw["inc_link"], dtype=np.int64).reshape(-1, 2),
         inc_site=np.array(raw["inc_site"], dtype=np.int64).reshape(-1, 2),
         killed_link=np.array(raw["killed_link"], dtype=float),
@@ -514,11 +549,18 @@ def _read_per_run(d: Collected, folder: Path, n_runs: int) -> None:
         d.unit_out_day[per_unit["run"].to_numpy(np.int64), u.to_numpy(int)] = per_unit[
             "out_day"
         ].to_numpy(np.int16)
-    if (folder / TIMELINES).is_file():
-        frame = pd.read_parquet(folder / TIMELINES)
-        timelines = np.zeros((n_runs, d.horizon), dtype=np.int32)
-        timelines[frame["run"].to_numpy(np.int64)] = frame.drop(columns="run").to_numpy(np.int32)
-        d.timelines = timelines
+    d.timelines = _read_timelines(folder / TIMELINES, n_runs, d.horizon)
+    d.teu_out_timelines = _read_timelines(folder / TEU_OUT_TIMELINES, n_runs, d.horizon)
+
+
+def _read_timelines(path: Path, n_runs: int, horizon: int) -> np.ndarray | None:
+    """Per-run values by day (columns run, d0, d1, ...), placed by run; None without a file."""
+    if not path.is_file():
+        return None
+    frame = pd.read_parquet(path)
+    timelines = np.zeros((n_runs, horizon), dtype=np.int32)
+    timelines[frame["run"].to_numpy(np.int64)] = frame.drop(columns="run").to_numpy(np.int32)
+    return timelines
 
 
 def _exit_days(raw: dict[str, Any], n_sites: int) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Per-run outcomes, gathered block by block, and their distributions with intervals.
 
 Per-run records are flat arrays with units in their names; per-site records are arrays with a
-site axis. The people-remaining fan is kept as a per-day histogram of people in theatre, so its
-quantiles need no per-run timelines; timelines are kept only when asked for.
+site axis. The people-remaining fan is kept as a per-day histogram of people in theatre, and
+the containers-out fan as one of TEU out of it, so their quantiles need no per-run
+timelines; timelines are kept only when asked for.
 """
 
 from __future__ import annotations
@@ -61,11 +62,16 @@ class Collected:
     veh_fate: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, N_FATES), np.float32))
     fan_hist: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64))
     fan_bin: int = 1
+    # TEU out of the theatre by the end of each day: histogram [H, bins] of bins `teu_out_bin`
+    # TEU wide (None: a results folder made before the stress test recorded it)
+    teu_out_hist: np.ndarray | None = None
+    teu_out_bin: int = 1
     inc_link: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
     inc_site: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
     killed_link: np.ndarray = field(default_factory=lambda: np.zeros(0))
     killed_site: np.ndarray = field(default_factory=lambda: np.zeros(0))
     timelines: np.ndarray | None = None  # int32 [R, H] people in theatre by day
+    teu_out_timelines: np.ndarray | None = None  # int32 [R, H] TEU out by day (with timelines)
     # the withdrawal's bottlenecks: closure work by site, strategic lift by lift row
     packed_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int16))
     handover_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int16))
@@ -107,7 +113,9 @@ class Collector:
     ):
         n_sites, n_links = len(c.site_ids), len(c.link_ids)
         total = int(c.people0.sum())
-        self.bin = max(1, math.ceil((total + 1) / 4096))
+        self.bin = hist_bin(total)
+        total_teu = math.ceil(float(c.teu0.sum()))
+        self.teu_bin = hist_bin(total_teu)
         self.c = c
         self.keep, self.sink = keep, sink
         kept = n_runs if keep else 0
@@ -125,11 +133,14 @@ class Collector:
             veh_fate=np.zeros((kept, n_sites, N_FATES), dtype=np.float32),
             fan_hist=np.zeros((c.horizon, total // self.bin + 1), dtype=np.int64),
             fan_bin=self.bin,
+            teu_out_hist=np.zeros((c.horizon, total_teu // self.teu_bin + 1), dtype=np.int64),
+            teu_out_bin=self.teu_bin,
             inc_link=np.zeros((n_links, 2), dtype=np.int64),
             inc_site=np.zeros((n_sites, 2), dtype=np.int64),
             killed_link=np.zeros(n_links),
             killed_site=np.zeros(n_sites),
             timelines=np.zeros((kept, c.horizon), dtype=np.int32) if timelines else None,
+            teu_out_timelines=np.zeros((kept, c.horizon), dtype=np.int32) if timelines else None,
             packed_day=np.full((kept, n_sites), -1, dtype=np.int16),
             handover_day=np.full((kept, n_sites), -1, dtype=np.int16),
             early_closed_site=np.zeros((kept, n_sites), dtype=np.int8),
@@ -190,12 +201,13 @@ class Collector:
             lift_vehicles_crossed=np.asarray(out.lift_vehicles_crossed, dtype=np.float64),
             timelines=out.remaining.astype(np.int32) if d.timelines is not None else None,
             unit_out_day=out.unit_out_day.astype(np.int16),
+            teu_out_timelines=(
+                out.teu_out.astype(np.int32) if d.teu_out_timelines is not None else None
+            ),
         )
-        n_bins = d.fan_hist.shape[1]
-        cells = np.arange(c.horizon)[None, :] * n_bins + out.remaining // self.bin
-        d.fan_hist += np.bincount(cells.ravel(), minlength=d.fan_hist.size).reshape(
-            d.fan_hist.shape
-        )
+        add_to_hist(d.fan_hist, out.remaining, self.bin)
+        assert d.teu_out_hist is not None
+        add_to_hist(d.teu_out_hist, out.teu_out, self.teu_bin)
         d.inc_link += out.inc_link
         d.inc_site += out.inc_site
         d.killed_link += out.killed_link
@@ -228,6 +240,7 @@ class Block:
     lift_vehicles_crossed: np.ndarray
     timelines: np.ndarray | None = None  # int32 [R, H]
     unit_out_day: np.ndarray | None = None  # int16 [R, U]
+    teu_out_timelines: np.ndarray | None = None  # int32 [R, H]
 
     @property
     def size(self) -> int:
@@ -243,6 +256,8 @@ class Block:
         d.lift_vehicles_crossed[rows] = self.lift_vehicles_crossed
         if d.timelines is not None and self.timelines is not None:
             d.timelines[rows] = self.timelines
+        if d.teu_out_timelines is not None and self.teu_out_timelines is not None:
+            d.teu_out_timelines[rows] = self.teu_out_timelines
         if self.unit_out_day is not None and d.unit_out_day.shape[0]:
             d.unit_out_day[rows] = self.unit_out_day
 
@@ -296,6 +311,23 @@ def summarise(d: Collected) -> Summaries:
         )
         block.summarise(summaries)
     return summaries.finish()
+
+
+def hist_bin(total: int) -> int:
+    """Bin width of a per-day histogram of counts from 0 to `total`: at most 4096 bins."""
+    return max(1, math.ceil((total + 1) / 4096))
+
+
+def add_to_hist(hist: np.ndarray, by_day: np.ndarray, width: int) -> None:
+    """Count runs' values by day (`by_day` [R, H]) into `hist` [H, bins] of width `width`.
+
+    A value past the last bin is counted in it (none is expected: neither people in theatre
+    nor TEU out exceed the totals the bins were sized for), so that a float sum of cargo
+    shares cannot fail a long simulation at its end."""
+    n_days, n_bins = hist.shape
+    bins = np.minimum(by_day // width, n_bins - 1)
+    cells = np.arange(n_days)[None, :] * n_bins + bins
+    hist += np.bincount(cells.ravel(), minlength=hist.size).reshape(hist.shape)
 
 
 def _rows(values: np.ndarray, rows: slice, n: int) -> np.ndarray:

@@ -215,15 +215,19 @@ class SimulationResult:
         self, q: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
     ) -> pd.DataFrame:
         """People still in theatre at the end of each day: quantiles across runs."""
+        return _fan(self.data.fan_hist, self.data.fan_bin, q)
+
+    def teu_out_fan(self, q: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
+        """TEU out of the theatre by the end of each day: quantiles across runs, in whole TEU
+        (lower edges of `teu_out_bin`-wide bins). Counted as `teu_shipped` counts them: across
+        a corridor's border or into its port, or on reaching an exit without a corridor."""
         d = self.data
-        frame = pd.DataFrame({"day": np.arange(self.horizon)})
-        for p in q:
-            frame[f"q{round(p * 100):02d}"] = [
-                hist_quantile(d.fan_hist[t], p, d.fan_bin) for t in range(self.horizon)
-            ]
-        centres = np.arange(d.fan_hist.shape[1]) * d.fan_bin
-        frame["mean"] = (d.fan_hist @ centres) / np.maximum(1, d.fan_hist.sum(axis=1))
-        return frame
+        if d.teu_out_hist is None:
+            raise ValueError(
+                "these results do not record TEU out of the theatre by day (made before the "
+                "stress test did): simulate again to have them"
+            )
+        return _fan(d.teu_out_hist, d.teu_out_bin, q)
 
     def fate_shares(self, *, by_site: bool = True) -> pd.DataFrame:
         """Share of containers and vehicles by fate (by origin site): mean and 95% interval.
@@ -451,6 +455,18 @@ class SimulationResult:
                     f"{left:,.0f} people left there on average when it closed)"
                 )
         return lines
+
+
+def _fan(hist: np.ndarray, width: int, q: tuple[float, ...]) -> pd.DataFrame:
+    """Quantiles `q` and the mean by day of a per-day histogram [H, bins] of width `width`."""
+    frame = pd.DataFrame({"day": np.arange(hist.shape[0])})
+    for p in q:
+        frame[f"q{round(p * 100):02d}"] = [
+            hist_quantile(hist[t], p, width) for t in range(hist.shape[0])
+        ]
+    centres = np.arange(hist.shape[1]) * width
+    frame["mean"] = (hist @ centres) / np.maximum(1, hist.sum(axis=1))
+    return frame
 
 
 def _any_positive(tally: Tally) -> bool:

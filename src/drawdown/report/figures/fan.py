@@ -1,4 +1,5 @@
-"""Fan chart of people still in theatre over time, with the plan's own curve."""
+"""Fan chart of a count over time (people still in theatre, TEU out of it), with the plan's
+own curve when it has one."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from drawdown.report.figure_data import FanData
 
 
 def plot_fan(data: FanData, *, ax: Axes | None = None) -> Axes:
-    """Median with nested bands (outermost first): how sure is the people-out curve."""
+    """Median with nested bands (outermost first): how sure is the curve."""
     ax = axis(ax)
     x = as_dates(data.start_date, data.day)
     levels = sorted(data.quantiles)
@@ -30,11 +31,11 @@ def plot_fan(data: FanData, *, ax: Axes | None = None) -> Axes:
     if data.plan is not None:
         ax.plot(x, data.plan, color=PLAN, linewidth=1.2, linestyle="--", label="plan")
     mark_deadline(ax, data.start_date, data.deadline_day)
-    ax.set_ylabel("people in theatre", fontsize=8)
+    ax.set_ylabel(data.ylabel, fontsize=8)
     ax.tick_params(labelsize=7)
     ax.yaxis.set_major_formatter("{x:,.0f}")
     date_axis(ax)
     tidy(ax)
-    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
-    ax.set_title(f"People remaining over time ({data.runs} runs)", fontsize=9)
+    ax.legend(fontsize=7, loc=data.legend_loc, framealpha=0.9)
+    ax.set_title(f"{data.title} ({data.runs} runs)", fontsize=9)
     return ax
