@@ -325,6 +325,10 @@ class ReferenceRun:
         dead = self._poisson(count * c.evac_fire_effects[site, 0])
         self.out.wounded += self._poisson(count * c.evac_fire_effects[site, 1])
         self.out.incidents += count
+        return self._hit_aboard(n, dead, units)
+
+    def _hit_aboard(self, n: float, dead: float, units: np.ndarray) -> tuple[float, np.ndarray]:
+        """An unplanned movement of `n` people loses `dead` of them, its units alike."""
         self.out.killed += dead
         lost = min(dead, n)
         if lost > 0:
@@ -347,14 +351,7 @@ class ReferenceRun:
             dead = self._poisson(count * c.evac_road_effects[site, k, 0])
             self.out.wounded += self._poisson(count * c.evac_road_effects[site, k, 1])
             self.out.incidents += count
-            self.out.killed += dead
-            lost = min(dead, n)
-            if lost > 0:
-                killed = units * (lost / n)
-                self._units_leave(killed)
-                units = units - killed
-                self.in_theatre -= lost
-                n -= lost
+            n, units = self._hit_aboard(n, dead, units)
         return n, units
 
     def _border(self, x: int, teu: np.ndarray, veh: np.ndarray):

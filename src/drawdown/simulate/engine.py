@@ -807,9 +807,16 @@ def _evac_fire(t, r, o, slot, n, sites, units, draws, factors, st, out):
     hurt = float(poisson_inv(_uniform(r, draws, st, out), count * sites.evac_fire_effects[o, 1]))
     out.incidents[r, OUT_GROUND_FIRE] += count
     out.inc_site[o, SITE_GROUND_FIRE] += count
+    out.killed_site[o] += dead
+    return _hit_aboard(t, r, o, slot, n, dead, hurt, units, st, out)
+
+
+@inline
+def _hit_aboard(t, r, o, slot, n, dead, hurt, units, st, out):
+    """An unplanned movement of `n` people out of `o` loses `dead` killed (and `hurt`
+    wounded) to an incident: counted, and its units thinned. Returns the people aboard."""
     out.killed[r] += dead
     out.wounded[r] += hurt
-    out.killed_site[o] += dead
     lost = min(dead, n)
     if lost > 0.0:
         _units_lost(t, r, units, lost / n, st.slot_units, slot, o, st, out)
@@ -837,15 +844,8 @@ def _evac_road(t, r, o, slot, n, sites, units, draws, factors, st, out):
         hurt = float(poisson_inv(_uniform(r, draws, st, out), count * effects[1]))
         out.incidents[r, OUT_IED if k == 0 else OUT_AMBUSH] += count
         out.inc_link[link, LINK_IED if k == 0 else LINK_AMBUSH] += count
-        out.killed[r] += dead
-        out.wounded[r] += hurt
         out.killed_link[link] += dead
-        lost = min(dead, aboard)
-        if lost > 0.0:
-            _units_lost(t, r, units, lost / aboard, st.slot_units, slot, o, st, out)
-            out.people_lost[r] += lost
-            st.in_theatre[0] -= lost
-            aboard -= lost
+        aboard = _hit_aboard(t, r, o, slot, aboard, dead, hurt, units, st, out)
     return aboard
 
 
