@@ -259,6 +259,8 @@ def _round(
                 values,
                 time_limit_s=time_limit_s,
                 mip_gap=ROUND_GAP,
+                # within the retry gap of the relaxed bound, or the full range is searched
+                good_enough=bound / (1.0 - ROUND_RETRY_GAP) if bound > 0 else math.inf,
             )
     except Exception:  # the rounding is an improvement: without it the relaxed plan stands
         return None
