@@ -180,7 +180,6 @@ def dispatch(
     # trucks.
     lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
     lane_dest = np.array([npos.get(d, -1) for d in lanes.destination], dtype=np.int64)
-    lane_origin = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
     any_target = targets.sum(axis=0) > EPS  # (lanes, periods)
     node_last_t = np.full(len(nodes), data.n_periods - 1, dtype=np.int64)
     for j in range(len(nodes)):
@@ -247,7 +246,7 @@ def dispatch(
             # (MINUSMA's C-130s) flies Cote d'Ivoire's contingent out by its day 61 before
             # it flies cargo. Then lanes whose window in this period closes first; people
             # before cargo.
-            waiting = (remaining[people_idx] > EPS) & (stock[people_idx][:, lane_origin] > EPS)
+            waiting = (remaining[people_idx] > EPS) & (stock[people_idx][:, lane_node] > EPS)
             first_due = np.where(waiting, deadline_of[people_idx][:, None], 2 * H).min(axis=0)
             days_left = np.where(last_usable[:, t] >= day, last_usable[:, t] - day, H)
             order = np.lexsort((days_left, ~carries_people, first_due))

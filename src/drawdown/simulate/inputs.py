@@ -504,8 +504,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         evac_dest=evac_dest,
         evac_link=evac_link,
         evac_seats=_evac_seats(scenario, air_link, air_dest, site_ids),
-        **evac_exposure(scenario, air_link, air_dest, site_ids, n_days),
-        **evac_road_exposure(scenario, evac_link, air_link, site_ids, n_days),
+        **evac_exposure(scenario, air_link, air_dest, evac_link, site_ids, n_days),
         evac_expedited=bool(pol.expedited_evacuation_clearance),
         attack_rate=attack_rate,
         attack_elasticity=attack_elasticity,
@@ -781,15 +780,22 @@ def evac_exposure(
     scenario: Scenario,
     air_link: np.ndarray,
     air_dest: np.ndarray,
+    evac_link: np.ndarray,
     site_ids: tuple[str, ...],
     n_days: int,
 ) -> dict[str, Any]:
-    """What an unplanned flight out of each site meets (`evac_routes`, `evac_fire`)."""
+    """What an unplanned flight out of each site meets (`evac_routes`, `evac_fire`), and
+    what an evacuation convoy meets (`evac_road_routes`, `evac_road`)."""
     routes, per_person = evac_routes(scenario, air_link, air_dest, site_ids)
+    road = evac_road_routes(scenario, evac_link, air_link, site_ids)
     rates = np.array([t.rate for t in scenario.threats], dtype=float)
     effects = np.array([threat_effects(t) for t in scenario.threats], dtype=float)
     in_force = scenario_days.threat_windows(scenario, n_days)
-    return {"evac_sorties_per_person": per_person, **evac_fire(routes, rates, effects, in_force)}
+    return {
+        "evac_sorties_per_person": per_person,
+        **evac_fire(routes, rates, effects, in_force),
+        **evac_road(road, rates, effects, in_force),
+    }
 
 
 def evac_road_routes(
@@ -834,21 +840,6 @@ def evac_road(
     known = weight[:, :, None] > 0
     mean = np.divide(mean, weight[:, :, None], out=np.zeros_like(mean), where=known)
     return {"evac_road_rate": rate, "evac_road_effects": mean}
-
-
-def evac_road_exposure(
-    scenario: Scenario,
-    evac_link: np.ndarray,
-    air_link: np.ndarray,
-    site_ids: tuple[str, ...],
-    n_days: int,
-) -> dict[str, Any]:
-    """What an evacuation convoy out of each site meets (`evac_road_routes`, `evac_road`)."""
-    routes = evac_road_routes(scenario, evac_link, air_link, site_ids)
-    rates = np.array([t.rate for t in scenario.threats], dtype=float)
-    effects = np.array([threat_effects(t) for t in scenario.threats], dtype=float)
-    in_force = scenario_days.threat_windows(scenario, n_days)
-    return evac_road(routes, rates, effects, in_force)
 
 
 def evac_routes(
