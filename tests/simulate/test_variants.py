@@ -24,7 +24,8 @@ from drawdown.simulate.variants import VariantCompiler
 #: clearances came to be requested the expected wait ahead of the planned day and
 #: evacuation flights to meet ground fire. A change to
 #: the plan or the engine that moves them must re-record them on purpose (last: evacuation
-#: convoys meet the road's threats and an abandoned, empty base sends no convoy, issue 12).
+#: convoys meet the road's threats and an abandoned, empty base sends no convoy, issue 12;
+#: then main bodies kept back when their cargo waits for a full convoy, issue 11).
 RECORDED = Path(__file__).parent / "data" / "tiny-sensitivity.json"
 
 

@@ -173,6 +173,13 @@ def dispatch(
         has = window.any(axis=1)
         last_usable[has, t] = hi - 1 - np.argmax(window[has, ::-1], axis=1)
 
+    # The next usable day of each lane after each day (H if none): a convoy whose lane is
+    # not usable again before its origin's last load day leaves as it is.
+    next_usable = np.full((nl, H + 1), H, dtype=np.int64)
+    for d in range(H - 1, -1, -1):
+        next_usable[:, d] = (
+            np.where(daily["usable"][:, d + 1], d + 1, next_usable[:, d + 1]) if d + 1 < H else H
+        )
     # Allowances bank up over at most a period, as the strategic model assumes.
     cap_days = float(data.period_len.max())
     # Main bodies may leave from the start of their site's closing period (the last period
@@ -193,19 +200,6 @@ def dispatch(
     period_end = data.period_start + data.period_len - 1
     guard_until = np.minimum(period_end[node_last_t], work.guard_last_day)
 
-    lane_rate = np.array(
-        [
-            min(
-                (
-                    escort_rate[c] * float(daily["approval"][li].mean())
-                    for c in lanes.corridors[li]
-                    if c in escort_rate
-                ),
-                default=1e9,
-            )
-            for li in range(nl)
-        ]
-    )
     # Convoys (road) or sorties (air) each lane may still send: the strategic model's whole
     # convoys by period, so lanes share escorts and aircraft the way the model planned.
     convoys_left = np.zeros(nl) if quota is not None else np.full(nl, 1e12)
@@ -267,9 +261,12 @@ def dispatch(
                 want_any = remaining[:, li] > EPS
                 o = npos[lanes.origin[li]]
                 have = work.ready_to_load(o, stock[:, o])
-                if work.waits_for_packing(o, stock[:, o], have, remaining[:, li]):
+                packing = work.waits_for_packing(o, stock[:, o], have, remaining[:, li])
+                if packing:
                     work.held(o, day, "packing")
                 want = np.minimum(remaining[:, li], have) if not greedy else have.copy()
+                # the last departure that still arrives by a deadline of today's
+                last_call = day + int(daily["duration"][li, day]) + 1
                 want[~want_any] = 0.0
                 for q in (*people_idx, ki["veh"]):
                     want[q] = math.floor(want[q] + 0.5) if not greedy else want[q]
@@ -299,7 +296,6 @@ def dispatch(
                     spare = max(people_have - need, 0.0)
                     # Take the spare people from the earliest deadlines first; people whose
                     # deadline is now (the last departure that still arrives) always go.
-                    last_call = day + int(daily["duration"][li, day]) + 1
                     for q in sorted(people_idx, key=lambda q: deadline_of[q]):
                         if deadline_of[q] <= last_call:
                             continue
@@ -312,11 +308,21 @@ def dispatch(
                 # Small leftovers (LP tolerance) go with the rest.
                 close = (have - want < 0.05) & (want > 0)
                 want[close] = have[close]
-                # Wait for a full convoy only while more of this period's target is due in.
+                # An escort package is the scarce thing on a road: a convoy waits to be full
+                # while more of the cargo the plan asks is still to be packed or to arrive,
+                # unless its site is in its closing period (its main bodies are leaving) or
+                # this is its last chance; people do not wait for cargo. (Convoys of a few
+                # trucks each, sent as cargo was packed, had used Barkhane's Niger escorts
+                # for 2 TEU at a time while Menaka's cargo waited.)
                 short = bool((want < remaining[:, li] - 0.5).any()) if not greedy else False
-                # ... and while the escorts left in the period can still take the rest.
-                slack = (last_usable[li, t] - day) * lane_rate[li] > convoys_left[li] + 1
-                full_only = short and not lanes.is_air[li] and slack
+                full_only = (
+                    short
+                    and _escorts_scarce(lanes.corridors[li], escort_tokens)
+                    and (packing or bound_for[o])
+                    and want[people_idx].sum() < 0.5
+                    and day < guard_release[li]
+                    and next_usable[li, day] <= min(work.last_load_day(o), guard_until[o])
+                )
                 shipped, units, convoys = _fit(
                     data,
                     li,
@@ -336,24 +342,34 @@ def dispatch(
                     why = _why_held(data, li, day, daily, escort_tokens, air_tokens, trucks_free)
                     work.held(o, day, why)
                     continue
-                # The guard was let go for cargo that was to leave with it; what did not fit
-                # in the convoy or sorties stays, and so does the guard for it.
+                # The guard and the main bodies were let go for cargo that was to leave with
+                # them; what did not fit in the convoy or sorties (or waits for a full one)
+                # stays, and so do they for it.
                 if keep_guard and day <= guard_until[o]:
                     left_cargo = stock[ti, o] + stock[vi, o] - shipped[ti] - shipped[vi]
                     stay = stock[people_idx, o].sum() - shipped[people_idx].sum()
-                    short = math.ceil(min(guard[o], people_have) - stay - EPS)
+                    kept = guard[o]
+                    if day < guard_release[li]:
+                        kept += ledger.main_body_needed(o, shipped[ti], shipped[vi])
+                    short = math.ceil(min(kept, people_have) - stay - EPS)
                     if left_cargo > EPS and short > 0:
                         for q in sorted(people_idx, key=lambda q: -deadline_of[q]):
                             cut = min(shipped[q], short)
                             shipped[q] -= cut
                             short -= cut
-                # A convoy short of trucks uses only its share of the lane's quota, so that
-                # the rest of the target can still follow when the trucks are back.
-                convoys_left[li] -= (
-                    convoys
-                    if lanes.is_air[li]
-                    else min(convoys, units / max(int(lanes.convoy_trucks[li]), 1))
-                )
+                # A small convoy uses only its share of the lane's quota when trucks ran out
+                # (the rest can follow when they are back) or it left escorts to spare today;
+                # otherwise it took a whole escort and counts as a whole convoy (Gossi's
+                # people, let go a few a day as their unit's cargo left, had gone in a convoy
+                # each on the Niger road while Menaka's cargo waited for escorts).
+                if lanes.is_air[li]:
+                    convoys_left[li] -= convoys
+                else:
+                    spare = trucks_free[lanes.asset[li]] < 1 or not _escorts_scarce(
+                        lanes.corridors[li], escort_tokens, after=0
+                    )
+                    share = units / max(int(lanes.convoy_trucks[li]), 1)
+                    convoys_left[li] -= min(convoys, share) if spare else convoys
                 stock[:, o] -= shipped
                 sent[:, li, t] += shipped
                 parts = ledger.take(o, shipped, people_idx, ti, vi)
@@ -597,8 +613,14 @@ def _fit(
             for j in range(len(caps))
             if caps[j] > 0 and data.commodities[j] != "veh"
         )
-        per_veh = max(int(lanes.convoy_vehicles[li]), 1)
-        full = max(math.floor(need / size + EPS), math.floor(want[ki["veh"]] / per_veh + EPS))
+        # full by its trucks (as many as are back) or by its self-driven vehicles
+        by_trucks = min(math.floor(need / size + EPS), trucks_free[lanes.asset[li]] // size)
+        by_vehicles = (
+            math.floor(want[ki["veh"]] / per_convoy_veh + EPS)
+            if per_convoy_veh > 0 and trucks_free[lanes.asset[li]] > 0
+            else 0
+        )
+        full = max(by_trucks, by_vehicles)
         if full <= 0:
             return shipped, 0, 0
         n_max = min(n_max, full)
@@ -637,6 +659,12 @@ def _fit(
     return shipped, used_trucks, n
 
 
+def _escorts_scarce(corridors: tuple[str, ...], tokens: dict[str, float], after: int = 1) -> bool:
+    """Whether a convoy on these corridors would leave fewer than one escort package to spare
+    today, counting `after` convoys still to go (1: the one being weighed)."""
+    return any(tokens[c] < after + 1 for c in corridors if c in tokens)
+
+
 def _why_held(
     data: PlanData,
     li: int,
@@ -656,7 +684,8 @@ def _why_held(
     for c in lanes.corridors[li]:
         if c in escort_tokens and escort_tokens[c] * p < 1:
             return "clearance" if escort_tokens[c] >= 1 else "escorts"
-    return "trucks" if trucks_free[lanes.asset[li]] <= 0 else "escorts"
+    short = trucks_free[lanes.asset[li]] < max(int(lanes.convoy_trucks[li]), 1)
+    return "trucks" if short else "escorts"
 
 
 def _unit_rows(
