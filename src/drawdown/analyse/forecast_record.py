@@ -140,19 +140,20 @@ def markdown(scores: list[CaseScore]) -> str:
         "## What drives the misses",
         "",
         "- **Every base packs from day 0, in parallel.** In the model each base's people "
-        "start dismantling on the first day; Barkhane closed its bases one after another "
-        "(Gossi, then Ménaka, then Gao), its engineers and carriers moving from one to the "
-        "next. So containers leave early (the 5 July count is ahead), while Gossi, whose "
-        "main body leaves with its first loads, packs with fewer people and closes late "
-        "(the rate is per person present). Dismantling teams as a resource shared between "
-        "bases are not modelled yet.",
-        "- **A run never runs ahead of its plan.** A run draws clearances, incidents and "
-        "delays, so it slips behind its plan but cannot leave before the plan's convoys: "
-        "each 80% interval starts at the plan's own date and is days wide, and a handover "
-        "that came earlier than planned is never inside it. Drawing the closure-work rates "
-        "per run (the precedents give them to about a factor of two) would widen the "
-        "intervals only upward; intervals that hold the record need plans whose dates "
-        "straddle it.",
+        "start dismantling on the first day, each at the precedent rate per person; "
+        "Barkhane closed its bases one after another (Gossi, then Ménaka, then Gao), its "
+        "engineers and carriers moving from one to the next, and Ménaka also hosted Takuba "
+        "to its end. So Gossi, whose own packing gave the rate, closes within days of its "
+        "record, while Ménaka, packed by its own 400 people from day 0, is ready weeks "
+        "before it was handed over, and containers leave early (the 5 July count is "
+        "ahead). Dismantling teams as a resource shared between bases are not modelled yet.",
+        "- **A run seldom runs ahead of its plan.** A run draws clearances, incidents and "
+        "delays, so it slips behind its plan; only the host's answer to the handover, drawn "
+        "per run against the plan's expected wait, can come sooner. Each 80% interval is "
+        "therefore days wide around the plan's own date, and a handover far from the plan's "
+        "date is outside it. Drawing the closure-work rates per run (the precedents give "
+        "them to about a factor of two) would widen the intervals, but mostly upward while "
+        "the plan's convoys hold a run to its dates.",
         "- **Container counts.** Barkhane's record gives a lower bound (more than 3,300 TEU "
         "out by 5 July) and an estimate (everything, 5,700 TEU, by 15 August). Containers "
         "leave from day 0 at every base (the first point), and a run ships at most what its "

@@ -100,7 +100,9 @@ def derive(facts: dict[str, Fact] | None = None) -> dict[str, Derived]:
     def n(key: str) -> float:
         return f[key].number
 
-    # Packing labour: Gossi's containers over its people and its packing days.
+    # Packing labour: Gossi's containers over its people and its packing days. Its vehicles
+    # were readied in those days too, which is why the model does not take labour from the
+    # containers for the vehicles (simulate.withdrawal.pack, plan.build.define_packing).
     teu_rate = n("gossi-teu") / (n("gossi-people") * n("gossi-packing-days"))
     out.append(
         Derived(
@@ -116,7 +118,7 @@ def derive(facts: dict[str, Fact] | None = None) -> dict[str, Derived]:
             "closure.vehicles_prepared_per_person_day",
             _figures(teu_rate, 2),
             "no precedent times vehicle preparation: a vehicle takes the labour of a TEU "
-            "(Gossi's rate)",
+            "(Gossi's rate), readied by the same people alongside the containers",
             ("gossi-teu", "gossi-people", "gossi-packing-days"),
         )
     )

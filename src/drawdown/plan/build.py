@@ -965,9 +965,12 @@ def define_packing(
 ) -> None:
     """Cargo leaving a node by period p <= what its people could pack up to p.
 
-    Labour: TEU / rate + vehicles / rate <= person-days present (the people held at the end
-    of each period: those present throughout it), each kind also capped per site and day.
-    Cargo that arrived from elsewhere is already packed.
+    Labour: TEU / rate <= person-days present and vehicles / rate <= person-days present
+    (the people held at the end of each period: those present throughout it), each kind also
+    capped per site and day. The two do not share the labour, as in the stress test
+    (`simulate.withdrawal.pack`): the precedent rate is a base's containers over all its
+    people's days while its vehicles were readied too (Gossi). Cargo that arrived from
+    elsewhere is already packed.
     """
     w = data.work
     assert w is not None
@@ -994,7 +997,7 @@ def define_packing(
         [1.0 / w.teu_per_person_day, 1.0 / w.veh_per_person_day], coords={"commodity": kind}
     )
     m.add_constraints(
-        (packed * per_person).sum("commodity") - people * _da(length, data, "period") <= 0,
+        packed * per_person - people * _da(length, data, "period") <= 0,
         name="packing_labour",
     )
     dep, arr = _cargo_moves(m, data, load, arrivals)

@@ -1,14 +1,14 @@
 """The daily dispatcher's closure work and strategic lift: packing, final steps, seats, corridors.
 
-Each day the people at a base pack its own cargo (TEU and vehicles share their labour, each
-kind capped per site); only packed cargo is loaded. Once the last load has left, the rear
-parties stay through the final steps (`final_steps_days`) and the expected wait for the host's
-acceptance of the handover (clearance `handover`), and through any residual task; the final
-steps end as the guard leaves (`closure_rows`), which the stress test keeps to. People bound
-for a charter airport board only as seats allow (the week's flights after air clearance, banked
-for a week); cargo reaching a corridor's end crosses after the border delay, within the
-corridor's daily throughput. The tables `closure_work` and `lift_use` of the plan come from
-here, with the resource that bound each site's closure.
+Each day the people at a base pack its own cargo (TEU and vehicles each by all of them, each
+kind capped per site: the stress test's `pack`); only packed cargo is loaded. Once the last
+load has left, the rear parties stay through the final steps (`final_steps_days`) and the
+expected wait for the host's acceptance of the handover (clearance `handover`), and through
+any residual task; the final steps end as the guard leaves (`closure_rows`), which the stress
+test keeps to. People bound for a charter airport board only as seats allow (the week's
+flights after air clearance, banked for a week); cargo reaching a corridor's end crosses after
+the border delay, within the corridor's daily throughput. The tables `closure_work` and
+`lift_use` of the plan come from here, with the resource that bound each site's closure.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from drawdown.plan.ledger import Part
 from drawdown.plan.model import Binding, ClosureWorkRow, LiftUseRow
 from drawdown.scenario import days as scenario_days
 from drawdown.scenario.days import SEAT_BANK_DAYS
+from drawdown.simulate.withdrawal import pack
 
 EPS = 1e-6
 
@@ -39,8 +40,10 @@ class ClosingDays:
         n = len(data.nodes)
         w = data.work
         self.on = w is not None
-        self.rate = (w.teu_per_person_day, w.veh_per_person_day) if w is not None else (0.0, 0.0)
-        self.cap = (w.max_teu_per_day, w.max_veh_per_day) if w is not None else (0.0, 0.0)
+        self.rate = np.array(
+            (w.teu_per_person_day, w.veh_per_person_day) if w is not None else (0.0, 0.0)
+        )
+        self.cap = np.array((w.max_teu_per_day, w.max_veh_per_day) if w is not None else (0.0, 0.0))
         packs = self.on and self.rate[0] > 0 and self.rate[1] > 0
         self.unpacked = np.vstack([stock[self.ti], stock[self.vi]]) if packs else np.zeros((2, n))
         self.final_days = w.final_steps_days if w is not None else 0
@@ -98,20 +101,15 @@ class ClosingDays:
         self.cargo_gone[has] = -1  # cargo arrived at a hub: it must leave again first
         if not self.on or self.unpacked.sum() <= EPS:
             return
+        # The stress test's own packing rule, site by site, so that plan and runs pack alike.
         labour = stock[self.people_idx].sum(axis=0)
-        rate = np.array(self.rate)[:, None]
-        need = self.unpacked / rate  # person-days
-        share = need / np.maximum(need.sum(axis=0), EPS)
-        done = np.minimum.reduce(
-            [
-                self.unpacked,
-                np.array(self.cap)[:, None] * np.ones_like(self.unpacked),
-                labour * share * rate,
-            ]
-        )
-        started = (done.sum(axis=0) > EPS) & (self.pack_start < 0)
+        before = self.unpacked.sum(axis=0)
+        left = np.ascontiguousarray(self.unpacked.T)
+        for j in np.flatnonzero(before > EPS):
+            pack(left, int(j), float(labour[j]), self.rate, self.cap)
+        self.unpacked = np.where(left.T < EPS, 0.0, left.T)
+        started = (before - self.unpacked.sum(axis=0) > EPS) & (self.pack_start < 0)
         self.pack_start[started] = day
-        self.unpacked = np.where(self.unpacked - done < EPS, 0.0, self.unpacked - done)
         finished = (self.unpacked.sum(axis=0) <= EPS) & (self.packed_by < 0)
         self.packed_by[finished] = day
 

@@ -268,7 +268,8 @@ def closure_shortfalls(data: PlanData, people_left: float) -> tuple[list[Problem
             continue
         held = float(_people(data)[j])
         # Person-days needed, and the site's cap, against the days before the final steps.
-        labour_days = (teu / w.teu_per_person_day + veh / w.veh_per_person_day) / max(held, 1.0)
+        # (TEU and vehicles are readied at once, each by all the people: simulate.withdrawal.pack)
+        labour_days = max(teu / w.teu_per_person_day, veh / w.veh_per_person_day) / max(held, 1.0)
         cap_days = max(teu / max(w.max_teu_per_day, 1e-9), veh / max(w.max_veh_per_day, 1e-9))
         need_days = max(labour_days, cap_days)
         if need_days > usable_days:
