@@ -19,7 +19,8 @@ road meeting the road's bombs and ambushes (six more spare uniforms a flight res
 no convoy leaving an abandoned, empty base changed every case again; the daily
 dispatcher's convoys waiting to be full where escorts are scarce (a plan input) changed
 minusma-2023's plan and so its pins, and so did the plan packing TEU and vehicles each
-with all the people there, as the engine always had.
+with all the people there, as the engine always had; and so did the dispatcher letting
+people whose deadline is now go even when their unit's cargo waits for a full convoy.
 
 TEU out of the theatre by day came later and have hashes of their own (`TEU_OUT_PINS`), so
 that recording them provably left every pin above unchanged.
@@ -99,14 +100,14 @@ PINS = {
     "tiny": "5c1d99654beb8eca",
     "fierce": "05dff29869885621",
     "bottlenecked": "3b27da884435b492",
-    "minusma-2023": "33d657b4ef1f3e1f",
+    "minusma-2023": "534aba821956dde2",
     "multiplied": "af6bdf83952c6bf8",
 }
 TEU_OUT_PINS = {
     "tiny": "d7485f0ceb0f3024",
     "fierce": "7e6d296ec37729d7",
     "bottlenecked": "c675565311c9a8a6",
-    "minusma-2023": "0c66748ab2e0fb02",
+    "minusma-2023": "3fb323bf3661c08b",
     "multiplied": "096c75e7ba8a5990",
 }
 

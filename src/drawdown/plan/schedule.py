@@ -353,7 +353,10 @@ def dispatch(
                         kept += ledger.main_body_needed(o, shipped[ti], shipped[vi])
                     short = math.ceil(min(kept, people_have) - stay - EPS)
                     if left_cargo > EPS and short > 0:
+                        # people whose deadline is now go all the same, as before the fit
                         for q in sorted(people_idx, key=lambda q: -deadline_of[q]):
+                            if deadline_of[q] <= last_call:
+                                continue
                             cut = min(shipped[q], short)
                             shipped[q] -= cut
                             short -= cut
