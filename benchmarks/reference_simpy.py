@@ -395,7 +395,7 @@ class ReferenceRun:
         c = self.c
         yield self.env.timeout(PACK)
         for t in range(c.n_days):
-            if self.unpacked[s].sum() > 0:
+            if self.unpacked[s].sum() > 0 and not self._team_elsewhere(s, t):
                 for k in range(2):
                     work = min(c.pack_cap[k], c.pack_per_person[k] * self.people[s])
                     self.unpacked[s, k] = max(0.0, self.unpacked[s, k] - work)
@@ -403,6 +403,21 @@ class ReferenceRun:
                     self.out.packed_day[c.site_ids[s]] = t
                     return
             yield self.env.timeout(1)
+
+    def _team_elsewhere(self, s: int, t: int) -> bool:
+        """Whether site `s`'s closure team is at a site before it in its round."""
+        c = self.c
+        if c.pack_team[s] < 0:
+            return False
+        for k in range(len(c.site_ids)):
+            if c.pack_team[k] != c.pack_team[s] or c.pack_rank[k] >= c.pack_rank[s]:
+                continue
+            if self.out.packed_day.get(c.site_ids[k]) == t:
+                return True
+            loads_to_come = c.steps_from_day[k] <= 0 or t < c.steps_from_day[k]
+            if self.unpacked[k].sum() > 0 and self.people[k] > 0 and loads_to_come:
+                return True
+        return False
 
     def corridor(self, x: int):
         c = self.c
@@ -722,7 +737,9 @@ class ReferenceRun:
             env.process(self.dated_event(k))
         env.process(self.ledger())
         if c.closure_work:
-            for s in np.flatnonzero(self.unpacked.sum(axis=1) > 0):
+            # in the teams' rounds, so that a closure team's earlier site packs first each day
+            packs = np.flatnonzero(self.unpacked.sum(axis=1) > 0)
+            for s in packs[np.argsort(c.pack_rank[packs], kind="stable")]:
                 env.process(self.packing(int(s)))
             for s in np.flatnonzero(c.mv_guard):
                 o = int(c.mv_origin[s])

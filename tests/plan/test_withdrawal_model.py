@@ -339,3 +339,24 @@ def test_no_cargo_leaves_a_site_after_its_last_people() -> None:
             people, cargo = _own_loads(plan, site)
             if cargo:
                 assert people and max(cargo) <= max(people), (plan.method, site, people, cargo)
+
+
+def test_a_closure_team_packs_its_bases_one_after_another() -> None:
+    """Tiny's two bases share one closure team: the plan packs the second of the round only
+    once the first is packed, and each still closes after its own packing."""
+    from drawdown.scenario.closure_teams import rounds
+
+    tiny = _with_closure(load_scenario(TINY), teu_packed_per_person_day=0.02)
+    teamed = tiny.replace(
+        sites=tuple(
+            s.model_copy(update={"closure_team": "engineers"}) if s.kind == "base" else s
+            for s in tiny.sites
+        )
+    )
+    first, second = rounds(teamed)["engineers"]
+    plan = optimise(teamed, with_greedy=False)
+    a, b = _row(plan, first), _row(plan, second)
+    assert a.pack_start_day == 0 and b.pack_start_day > a.packed_by_day
+    assert plan.closure_day[second] > b.packed_by_day
+    alone = optimise(tiny, with_greedy=False)
+    assert _row(alone, second).pack_start_day == 0

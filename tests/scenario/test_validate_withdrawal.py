@@ -131,6 +131,33 @@ def test_support_cycle_is_an_error(full_copy: Path, edit: Edit) -> None:
     assert len(loops) == 1 and "hub" in loops[0] and "east" in loops[0], found
 
 
+def _with_teams(folder: Path, teams: dict[str, str]) -> None:
+    sites = (folder / "sites.csv").read_text().splitlines()
+    had = "closure_team" in sites[0]
+    out = [sites[0] if had else sites[0].replace(",supported_by,", ",supported_by,closure_team,")]
+    at = out[0].split(",").index("closure_team")
+    for line in sites[1:]:
+        cells = line.split(",")
+        out.append(",".join([*cells[:at], teams.get(cells[0], ""), *cells[at + had :]]))
+    (folder / "sites.csv").write_text("\n".join(out) + "\n")
+
+
+def test_closure_team_rounds_and_errors(full_copy: Path) -> None:
+    """Bases in one closure team are taken shortest first, the hub they need after them;
+    a team at an exit is a located error."""
+    from drawdown.scenario import closure_teams
+
+    _with_teams(full_copy, {"north": "engineers", "east": "engineers", "hub": "engineers"})
+    scenario = drawdown.load_scenario(full_copy)
+    # packing days at the default rates: east 45 TEU / 150 people, north 70 TEU / 200
+    assert closure_teams.rounds(scenario) == {"engineers": ("east", "north", "hub")}
+    start = closure_teams.planned_pack_start(scenario)
+    assert start["east"] == 0 < start["north"] < start["hub"]
+    _with_teams(full_copy, {"port": "engineers"})
+    found = problems_of(full_copy)
+    assert any("column closure_team" in p and "only bases and hubs" in p for p in found), found
+
+
 def test_charter_needs_an_airport(full_copy: Path, edit: Edit) -> None:
     """A charter at a people exit without an airport is refused with the airfield class."""
     edit(full_copy, "sites.csv", "all,airport,3000", "all,airstrip,3000")

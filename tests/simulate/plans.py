@@ -163,3 +163,14 @@ def bottlenecked(tiny: Scenario) -> Scenario:
             ),
         ),
     )
+
+
+def teamed(tiny: Scenario) -> Scenario:
+    """`bottlenecked`, with north and east dismantled one after another by one closure team."""
+    world = bottlenecked(tiny)
+    return world.replace(
+        sites=tuple(
+            s.model_copy(update={"closure_team": "engineers"}) if s.id in ("north", "east") else s
+            for s in world.sites
+        )
+    )

@@ -150,3 +150,30 @@ def test_bottlenecks_agree(bottlenecked: tuple) -> None:
         days = np.where(d.unit_out_day[:, u] < 0, never, d.unit_out_day[:, u])
         ref_days = [r.unit_out_day[unit] if r.unit_out_day[unit] >= 0 else never for r in reference]
         _agree(days, ref_days, f"unit {unit} out")
+
+
+def test_closure_team_agrees_and_packs_one_site_at_a_time(tiny: Scenario) -> None:
+    """North and east share a closure team: the second of its round packs only after the
+    first has packed everything, in every run, and engine and SimPy agree on the days."""
+    from plans import batch_plan, teamed
+    from plans import bottlenecked as bottlenecked_world
+
+    from drawdown.scenario.closure_teams import rounds
+
+    world = teamed(tiny)
+    first, second = rounds(world)["engineers"]
+    plan = batch_plan(world)
+    engine = simulate(world, plan, runs=2000, seed=41)
+    reference = simulate_reference(world, plan, runs=300, seed=42)
+    d = engine.data
+    i, j = d.site_ids.index(first), d.site_ids.index(second)
+    # (a run whose people at the second site left first packs it no further: -1)
+    done = d.packed_day[:, j] >= 0
+    assert (d.packed_day[:, i] >= 0).all() and done.sum() > 100
+    assert (d.packed_day[done, j] > d.packed_day[done, i]).all()
+    lone = bottlenecked_world(tiny)
+    alone = simulate(lone, batch_plan(lone), runs=200, seed=41).data.packed_day[:, j]
+    assert alone[alone >= 0].mean() < d.packed_day[done, j].mean()
+    for k, site in ((i, first), (j, second)):
+        _agree(d.packed_day[:, k], [r.packed_day[site] for r in reference], f"packed {site}")
+        _agree(d.closure_day[:, k], [r.closure_day[site] for r in reference], f"closure {site}")

@@ -139,14 +139,18 @@ def markdown(scores: list[CaseScore]) -> str:
     lines += [
         "## What drives the misses",
         "",
-        "- **Every base packs from day 0, in parallel.** In the model each base's people "
-        "start dismantling on the first day, each at the precedent rate per person; "
-        "Barkhane closed its bases one after another (Gossi, then Ménaka, then Gao), its "
-        "engineers and carriers moving from one to the next, and Ménaka also hosted Takuba "
-        "to its end. So Gossi, whose own packing gave the rate, closes within days of its "
-        "record, while Ménaka, packed by its own 400 people from day 0, is ready weeks "
-        "before it was handed over, and containers leave early (the 5 July count is "
-        "ahead). Dismantling teams as a resource shared between bases are not modelled yet.",
+        "- **Forward bases one after another; the main base from day 0.** Gossi and "
+        "Ménaka share one closure team (`closure_team` in sites.csv: Barkhane closed its "
+        "outlying bases one operation at a time in 2021), taken shortest first, so Ménaka "
+        "packs only once Gossi is packed; Gao, the main base, packs from day 0 with its own "
+        "1,800 people, at the per-site cap of 60 TEU a day. Gossi, packed by its 300 people "
+        "at the generic rate, is ready a week before its record; Ménaka closes within days "
+        "of its handover once the plan weighs base attacks (without them the model saw no "
+        "cost in keeping it open and it waited a month for trucks busy at Gao). Gao's own "
+        "cargo, packed from day 0, is why containers leave ahead of the 5 July count: in "
+        "2022 Gao served the forward bases until they closed, which the model does not "
+        "hold back (putting Gao in the forward bases' round as well leaves it too little "
+        "time to pack its 4,570 TEU by the deadline).",
         "- **A run seldom runs ahead of its plan.** A run draws clearances, incidents and "
         "delays, so it slips behind its plan; only the host's answer to the handover, drawn "
         "per run against the plan's expected wait, can come sooner. Each 80% interval is "

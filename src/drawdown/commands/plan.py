@@ -38,10 +38,11 @@ def plan(
     base_attacks: Annotated[
         bool,
         typer.Option(
-            "--base-attacks",
-            help="Plan against base attacks as garrisons thin (slower to prove; always scored).",
+            "--base-attacks/--no-base-attacks",
+            help="Plan against base attacks as garrisons thin, as the plan is scored "
+            "(--no-base-attacks: leave them out of the model, faster to prove).",
         ),
-    ] = False,
+    ] = True,
     whole_convoys: Annotated[
         bool,
         typer.Option(

@@ -72,6 +72,9 @@ class Closing:
     handover_delay_days: FloatArray  # expected wait for the host's acceptance of a handover
     residual_until_day: IntArray  # last day a residual task holds the node open (-1: none)
     supports: tuple[tuple[str, str], ...]  # (supporter, supported) among the nodes
+    closure_team: tuple[str, ...]  # each node's closure team ("": its own people, from day 0)
+    team_rank: IntArray  # place in its team's round (`scenario.closure_teams`; 0 without)
+    pack_from_day: IntArray  # first day the model lets the node pack (its team's window)
     seat_exits: tuple[str, ...]  # exits with charter rows
     seats: FloatArray  # (seat exits, periods): expected seats after air clearance
     corridor_exits: tuple[str, ...]
@@ -110,8 +113,10 @@ class PlanData:
     # Whole convoys per lane and period in the model. Off by default (relax-and-round, see
     # `rounding`): the model then solves to a proven 0.5% gap in seconds.
     integer_convoys: bool = False
-    # Expected deaths from base attacks in the model's objective (tangent cuts). Off by
-    # default: on MINUSMA it costs the gap target (5.4% instead of 0.5% in 10 s).
+    # Expected deaths from base attacks in the model's objective (tangent cuts). `optimise`
+    # turns it on by default: without it the model sees no reason to close an exposed base
+    # once its work is done (Barkhane's Menaka waited a month for trucks), and the daily
+    # table, scored with them, drifted 8-10% from the model on MINUSMA (4.6% with them).
     base_attacks: bool = False
 
     @property
@@ -235,6 +240,7 @@ def closing_facts(data: PlanData, period_days: int) -> Closing:
     From the scenario's units, threats, roles, residual tasks, lift rows and handover
     clearances, by node and period (the rules: `docs/background/withdrawal-model.md`).
     """
+    from drawdown.scenario import closure_teams
     from drawdown.scenario import days as scenario_days
 
     sc = data.scenario
@@ -317,6 +323,7 @@ def closing_facts(data: PlanData, period_days: int) -> Closing:
     # Without closure work (an older folder) nothing is packed and there are no final steps
     # or handover wait: the same world as the stress test's (`Manifest.models_closure_work`).
     works = sc.manifest.models_closure_work
+    rank, pack_from = closure_teams.round_rank(sc), closure_teams.planned_pack_start(sc)
     final_days = cw.final_steps_days if works else 0
     if not works:
         delay = np.zeros(len(nodes))
@@ -333,6 +340,9 @@ def closing_facts(data: PlanData, period_days: int) -> Closing:
         handover_delay_days=delay,
         residual_until_day=until,
         supports=tuple(supports),
+        closure_team=tuple(sc.site(n).closure_team for n in nodes),
+        team_rank=np.array([rank.get(n, 0) for n in nodes], dtype=np.int64),
+        pack_from_day=np.array([pack_from[n] for n in nodes], dtype=np.int64),
         seat_exits=tuple(seat_exits),
         seats=np.array(seats, dtype=float).reshape(len(seat_exits), T),
         corridor_exits=tuple(corridor_exits),
@@ -970,7 +980,8 @@ def define_packing(
     capped per site and day. The two do not share the labour, as in the stress test
     (`simulate.withdrawal.pack`): the precedent rate is a base's containers over all its
     people's days while its vehicles were readied too (Gossi). Cargo that arrived from
-    elsewhere is already packed.
+    elsewhere is already packed. A base whose closure team is still at the sites before it
+    in its round packs nothing until the team's window opens.
     """
     w = data.work
     assert w is not None
@@ -981,14 +992,15 @@ def define_packing(
     c = _coords(data)
     node = pd.Index(busy, name="node")
     kind = pd.Index(["teu", "veh"], name="commodity")
-    length = data.period_len.astype(float)
-    cap = np.array([w.max_teu_per_day, w.max_veh_per_day])[:, None, None] * length[None, None, :]
+    # Days of each period a node may pack: all of them, or those from its closure team's
+    # window on (`scenario.closure_teams`).
+    start = np.array([w.pack_from_day[data.nodes.index(n)] for n in busy])[:, None]
+    ends = (data.period_start + data.period_len)[None, :]
+    length = np.clip(ends - np.maximum(data.period_start[None, :], start), 0, None).astype(float)
+    cap = np.array([w.max_teu_per_day, w.max_veh_per_day])[:, None, None] * length[None, :, :]
     packed = m.add_variables(
         lower=0,
-        upper=xr.DataArray(
-            np.broadcast_to(cap, (2, len(busy), data.n_periods)).copy(),
-            coords=[kind, node, c["period"]],
-        ),
+        upper=xr.DataArray(cap, coords=[kind, node, c["period"]]),
         coords=[kind, node, c["period"]],
         name="packed",
     )
@@ -996,10 +1008,8 @@ def define_packing(
     per_person = xr.DataArray(
         [1.0 / w.teu_per_person_day, 1.0 / w.veh_per_person_day], coords={"commodity": kind}
     )
-    m.add_constraints(
-        packed * per_person - people * _da(length, data, "period") <= 0,
-        name="packing_labour",
-    )
+    days = xr.DataArray(length, coords=[node, c["period"]])
+    m.add_constraints(packed * per_person - people * days <= 0, name="packing_labour")
     dep, arr = _cargo_moves(m, data, load, arrivals)
     net_out = (dep - arr).sel(node=busy).cumsum("period")
     m.add_constraints(net_out - packed.cumsum("period") <= 0, name="packing")

@@ -1,7 +1,8 @@
 """The daily dispatcher's closure work and strategic lift: packing, final steps, seats, corridors.
 
 Each day the people at a base pack its own cargo (TEU and vehicles each by all of them, each
-kind capped per site: the stress test's `pack`); only packed cargo is loaded. Once the last
+kind capped per site: the stress test's `pack`); only packed cargo is loaded. Bases sharing a
+closure team pack one at a time, in the team's round. Once the last
 load has left, the rear parties stay through the final steps (`final_steps_days`) and the
 expected wait for the host's acceptance of the handover (clearance `handover`), and through
 any residual task; the final steps end as the guard leaves (`closure_rows`), which the stress
@@ -52,6 +53,8 @@ class ClosingDays:
         )
         self.until = w.residual_until_day if w is not None else np.full(n, -1)
         self.supports = w.supports if w is not None else ()
+        self.team = w.closure_team if w is not None else ("",) * n
+        self.pack_rank = w.team_rank if w is not None else np.zeros(n, dtype=np.int64)
         self.last_load = last_load_days(data)
         # The last day a guard waits for cargo still to leave. Without closure work there
         # are no final steps, but the guard still needs its journey out after the cargo.
@@ -105,7 +108,16 @@ class ClosingDays:
         labour = stock[self.people_idx].sum(axis=0)
         before = self.unpacked.sum(axis=0)
         left = np.ascontiguousarray(self.unpacked.T)
-        for j in np.flatnonzero(before > EPS):
+        team_at: set[str] = set()
+        for j in sorted(np.flatnonzero(before > EPS), key=lambda j: self.pack_rank[j]):
+            team = self.team[j]
+            if team:
+                # a closure team packs at the first site of its round still to pack (and
+                # staffed, and with loads still to leave), and only there
+                # (`scenario.closure_teams`)
+                if team in team_at or labour[j] <= EPS or day > self.last_load[j]:
+                    continue
+                team_at.add(team)
             pack(left, int(j), float(labour[j]), self.rate, self.cap)
         self.unpacked = np.where(left.T < EPS, 0.0, left.T)
         started = (before - self.unpacked.sum(axis=0) > EPS) & (self.pack_start < 0)

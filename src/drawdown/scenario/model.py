@@ -105,6 +105,12 @@ class Site(Sourced):
         description="Id of the hub or HQ that supports this site and stays open while it is "
         "open (blank: none).",
     )
+    closure_team: str = Field(
+        "",
+        description="Sites naming the same closure team are dismantled one at a time, in the "
+        "plan's closure order: the next starts packing once the one before has packed "
+        "everything (blank: the site's own people pack from day 0).",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -68,6 +68,7 @@ TABLES: tuple[Table, ...] = (
             "population_covered",
             "role",
             "supported_by",
+            "closure_team",
         )
         + SOURCE_COLUMNS,
         ("id", "name", "kind", "lat", "lon"),

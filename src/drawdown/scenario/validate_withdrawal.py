@@ -124,7 +124,8 @@ def _check_holdings_units(scenario: Scenario) -> list[Problem]:
 
 
 def check_roles(scenario: Scenario) -> list[Problem]:
-    """One HQ; every supporter is a known hub or HQ, never the site itself, and no cycles."""
+    """One HQ; every supporter is a known hub or HQ, never the site itself, and no cycles;
+    closure teams only at bases and hubs."""
     problems: list[Problem] = []
     by_id = {s.id: s for s in scenario.sites}
     rows = {s.id: i for i, s in enumerate(scenario.sites, start=2)}
@@ -185,6 +186,16 @@ def check_roles(scenario: Scenario) -> list[Problem]:
                     where,
                     f"'{supporter.id}' is {what}; only the HQ and hubs support other sites",
                     f"name a hub or the HQ: {_some(supporters)}",
+                )
+            )
+    for s in scenario.sites:
+        if s.closure_team and s.kind not in ("base", "hub"):
+            problems.append(
+                Problem(
+                    "sites.csv",
+                    f"{_label(rows[s.id], s.id)}, column closure_team",
+                    f"'{s.id}' is a {s.kind}: only bases and hubs are dismantled",
+                    "leave closure_team blank for exits and waypoints",
                 )
             )
     return problems + _support_cycles(scenario, rows)

@@ -126,7 +126,8 @@ class Closure(NamedTuple):
     """Closure work: packing by the people present, final steps, then the handover."""
 
     modelled: bool  # old folders without closure rates keep the old semantics
-    pack_sites: np.ndarray  # int64: bases and hubs that hold cargo at the start
+    pack_sites: np.ndarray  # int64: bases and hubs holding cargo at the start, teams in round
+    team: np.ndarray  # int64 per pack site: its closure team (-1: its own people)
     per_person: np.ndarray  # float64 [2] TEU, vehicles packed a person a day
     cap: np.ndarray  # float64 [2] at most a site a day
     final_steps_days: int
@@ -354,9 +355,13 @@ def static_bundles(
         early_close_window_days=c.early_close_window_days,
         evac_expedited=bool(c.evac_expedited),
     )
+    pack_sites = np.flatnonzero(holds_cargo & np.isin(c.site_kind, CLOSING_SITE_KINDS))
+    if c.pack_rank.size:  # a closure team takes its sites in its round
+        pack_sites = pack_sites[np.argsort(c.pack_rank[pack_sites], kind="stable")]
     closure = Closure(
         modelled=bool(c.closure_work),
-        pack_sites=np.flatnonzero(holds_cargo & np.isin(c.site_kind, CLOSING_SITE_KINDS)),
+        pack_sites=pack_sites,
+        team=c.pack_team[pack_sites] if c.pack_team.size else np.full(pack_sites.size, -1),
         per_person=c.pack_per_person,
         cap=c.pack_cap,
         final_steps_days=int(c.final_steps_days),

@@ -703,12 +703,33 @@ def _arrivals(t, r, sites, rules, lift, units, draws, factors, st, out):
 
 @inline
 def _packing(t, r, closure, st, out):
-    """The day's packing by the people present; the day a site's last cargo is packed."""
+    """The day's packing by the people present; the day a site's last cargo is packed.
+
+    A closure team packs at the first site of its round (`scenario.closure_teams`) that
+    still has cargo to pack, people there and loads to come, or that finished today."""
     for i in range(closure.pack_sites.size):
         s = closure.pack_sites[i]
         busy = st.unpacked[s, 0] > 0.0 or st.unpacked[s, 1] > 0.0
+        if busy and closure.team[i] >= 0 and _team_elsewhere(t, r, i, closure, st, out):
+            continue
         if busy and pack(st.unpacked, s, st.people[s], closure.per_person, closure.cap):
             out.packed_day[r, s] = t
+
+
+@inline
+def _team_elsewhere(t, r, i, closure, st, out):
+    """Whether pack site `i`'s closure team is at a site before it in the round today."""
+    for k in range(i):
+        if closure.team[k] != closure.team[i]:
+            continue
+        s = closure.pack_sites[k]
+        if out.packed_day[r, s] == t:
+            return True
+        busy = st.unpacked[s, 0] > 0.0 or st.unpacked[s, 1] > 0.0
+        loads_to_come = closure.steps_from[s] <= 0 or t < closure.steps_from[s]
+        if busy and st.people[s] > 0.0 and loads_to_come:
+            return True
+    return False
 
 
 # --- 3. dated events ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from drawdown.errors import InputError, Problem
 from drawdown.network import days_to_exit
 from drawdown.plan.model import Plan
 from drawdown.scenario import days as scenario_days
+from drawdown.scenario.closure_teams import round_rank
 from drawdown.scenario.kinds import BASE_DAY_KINDS, CONVOY_KINDS, EFFECT_FIELDS, SORTIE_KINDS
 from drawdown.scenario.model import ClosureWork, Scenario, Threat
 
@@ -105,6 +106,8 @@ class Compiled:
     pack_cap: np.ndarray = field(default_factory=lambda: np.zeros(2))  # a site a day
     final_steps_days: int = 0
     steps_from_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [S]
+    pack_team: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [S] -1: own
+    pack_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [S] in round
     handover_approval: np.ndarray = field(default_factory=lambda: np.ones((0, 0)))  # [S, D]
     handover_delay_mean: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     handover_delay_fixed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
@@ -529,6 +532,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         mv_request_day=mv_request_day,
         guard_latest_day=guard_latest_day(scenario, plan, sidx, horizon),
         steps_from_day=steps_from_day(plan, sidx),
+        **closure_teams(scenario, sidx),
         mv_delay_fixed=mv_delay_fixed,
         mv_rate=mv_rate,
         mv_effects=mv_effects,
@@ -720,6 +724,20 @@ def steps_from_day(plan: Plan, sidx: Mapping[str, int]) -> np.ndarray:
         if row.site in sidx:
             out[sidx[row.site]] = max(int(row.final_steps_start_day), 0)
     return out
+
+
+def closure_teams(scenario: Scenario, sidx: Mapping[str, int]) -> dict[str, Any]:
+    """Each site's closure team (-1: its own people pack from day 0) and its place in the
+    team's round (`scenario.closure_teams`), as the plan's daily dispatcher has them."""
+    names = sorted({s.closure_team for s in scenario.sites if s.closure_team})
+    team = np.array(
+        [names.index(s.closure_team) if s.closure_team else -1 for s in scenario.sites],
+        dtype=np.int64,
+    )
+    rank = np.zeros(len(sidx), dtype=np.int64)
+    for site, place in round_rank(scenario).items():
+        rank[sidx[site]] = place
+    return {"pack_team": team, "pack_rank": rank}
 
 
 def charter_flights(flights_per_week: float, n_days: int) -> np.ndarray:
