@@ -80,14 +80,15 @@ def test_barkhane_keeps_its_record_within_the_drift_guards(
     barkhane: forecast_record.CaseScore,
 ) -> None:
     """What the model achieves today, held so a later change cannot drift it away from the
-    record: the handovers come in the observed order, each median within 30 days of its
-    date, no 80% interval wider than six weeks, the median error at most 15 days."""
+    record: the handovers come in the observed order, each median within 12 days of its
+    date (Gossi -8, Menaka -10, Gao +2 with the closure team and base attacks weighed), no
+    80% interval wider than six weeks, the median error at most issue 13's 10 days."""
     c = barkhane.closures
     assert len(c) == 3
     assert barkhane.check.closure_order_spearman == pytest.approx(1.0)
-    assert (abs(c["median"] - c["observed"]) <= 30).all(), c
+    assert (abs(c["median"] - c["observed"]) <= 12).all(), c
     assert barkhane.widest_interval_days <= forecast_record.MAX_INTERVAL_DAYS
-    assert barkhane.median_error_days <= 15
+    assert barkhane.median_error_days <= forecast_record.MAX_MEDIAN_ERROR_DAYS
 
 
 def test_barkhane_scores_its_container_counts(barkhane: forecast_record.CaseScore) -> None:
