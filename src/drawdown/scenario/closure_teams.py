@@ -45,15 +45,12 @@ def rounds(scenario: Scenario) -> dict[str, tuple[str, ...]]:
             by_team[s.closure_team].append(s.id)
     supporters = {s.supported_by for s in scenario.sites if s.supported_by}
 
-    def order(sites: list[str]) -> tuple[str, ...]:
-        # a hub or the HQ after the sites it supports: it serves them until they close
-        last = [s for s in sites if s in supporters]
-        first = [s for s in sites if s not in supporters]
-        return tuple(sorted(first, key=lambda s: packing_days(scenario, s))) + tuple(
-            sorted(last, key=lambda s: packing_days(scenario, s))
-        )  # sorted is stable: ties keep the order of sites.csv
+    # A hub or the HQ after the sites it supports (it serves them until they close), then
+    # shortest first; sorted is stable, so ties keep the order of sites.csv.
+    def key(site: str) -> tuple[bool, float]:
+        return site in supporters, packing_days(scenario, site)
 
-    return {team: order(sites) for team, sites in sorted(by_team.items())}
+    return {team: tuple(sorted(sites, key=key)) for team, sites in sorted(by_team.items())}
 
 
 def round_rank(scenario: Scenario) -> dict[str, int]:

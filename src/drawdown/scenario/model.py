@@ -107,9 +107,10 @@ class Site(Sourced):
     )
     closure_team: str = Field(
         "",
-        description="Sites naming the same closure team are dismantled one at a time, in the "
-        "plan's closure order: the next starts packing once the one before has packed "
-        "everything (blank: the site's own people pack from day 0).",
+        description="Sites naming the same closure team are dismantled one at a time, "
+        "shortest first and a hub or the HQ after the sites it supports: the next starts "
+        "packing once the one before has packed everything (blank: the site's own people "
+        "pack from day 0).",
     )
 
     @model_validator(mode="before")
