@@ -61,6 +61,18 @@ class Job:
     variant_id: str = ""
     error: dict[str, Any] | None = None
     process: Any = None
+    # Every poll or join of `process` holds this lock: a child reaped by one thread's
+    # waitpid reads as alive to another thread polling at that moment (ECHILD).
+    reaping: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def alive(self) -> bool:
+        with self.reaping:
+            return self.process is not None and self.process.is_alive()
+
+    def join(self, seconds: float) -> None:
+        with self.reaping:
+            if self.process is not None:
+                self.process.join(timeout=seconds)
 
     def as_json(self) -> dict[str, Any]:
         end = self.finished if self.finished is not None else time.monotonic()
@@ -143,11 +155,11 @@ class Replanner:
                         job.stage = message[1]
                     else:
                         outcome = message
-                elif not job.process.is_alive() and not conn.poll(0):
+                elif not job.alive() and not conn.poll(0):
                     break
             except (EOFError, OSError):
                 break
-        job.process.join(timeout=5)
+        job.join(5)
         if job.state == "cancelled":
             return
         if outcome is None:
@@ -177,9 +189,10 @@ class Replanner:
         if job.state not in STATES[:2]:
             return
         job.state, job.stage, job.finished = "cancelled", "cancelled", time.monotonic()
-        if job.process is not None and job.process.is_alive():
-            job.process.terminate()
-            job.process.join(timeout=5)
+        with job.reaping:
+            if job.process is not None and job.process.is_alive():
+                job.process.terminate()
+                job.process.join(timeout=5)
 
     def shutdown(self) -> None:
         with self._lock:
