@@ -92,6 +92,12 @@ class ReferenceRun:
             g and (c.mv_teu[m] > 0 or c.mv_veh[m] > 0) for m, g in enumerate(self.guarded)
         ]
         self.loads_out = np.bincount(c.mv_origin[self.last_loads], minlength=n)
+        # the last of those that may take cargo left behind waits for the packing
+        self.freight = [
+            g and (c.mv_people[m] == 0 or c.mv_teu[m] > 0 or c.mv_veh[m] > 0)
+            for m, g in enumerate(self.guarded)
+        ]
+        self.freight_out = np.bincount(c.mv_origin[self.freight], minlength=n)
         self.last_zero = np.full(n, -1)
         self.closed_early = np.zeros(n, dtype=bool)
         self.fate = dict.fromkeys(
@@ -100,10 +106,15 @@ class ReferenceRun:
         # closure work: cargo not packed yet (TEU, vehicles); the guard's release after the
         # handover (-1: not asked yet) and whether it was handed over
         self.unpacked = np.zeros((n, 2))
+        # each site packs at its own factor of the rates this run (uniform in the range)
+        low, high = (float(x) for x in c.pack_factor_range)
+        self.pack_factor = np.full(n, low)
         if c.closure_work:
             for s in range(n):
                 if c.site_kind[s] <= 1:
                     self.unpacked[s] = (c.teu0[s].sum(), c.veh0[s].sum())
+                    if high > low:
+                        self.pack_factor[s] = rng.uniform(low, high)
         self.release = np.full(n, -1)
         self.handed = np.zeros(n, dtype=bool)
         self.host_answer: dict[int, tuple[int | None, float]] = {}  # refusals, wait
@@ -398,11 +409,28 @@ class ReferenceRun:
             if self.unpacked[s].sum() > 0 and not self._team_elsewhere(s, t):
                 for k in range(2):
                     work = min(c.pack_cap[k], c.pack_per_person[k] * self.people[s])
+                    work *= self.pack_factor[s]
                     self.unpacked[s, k] = max(0.0, self.unpacked[s, k] - work)
                 if self.unpacked[s].sum() <= 0:
                     self.out.packed_day[c.site_ids[s]] = t
                     return
             yield self.env.timeout(1)
+
+    def _waits_for_packing(self, m: int, o: int, t: int) -> bool:
+        """Whether `m`, base `o`'s last movement that may take cargo, waits for what it is
+        to take to be packed."""
+        c = self.c
+        if not self.freight[m] or self.freight_out[o] > 1 or t >= c.cutoff_day:
+            return False
+        if self.closed_early[o] or self.people[o] <= 0:
+            return False
+        for k, stock, col in ((0, self.teu, 1), (1, self.veh, 2)):
+            planned = c.mv_teu[m] if k == 0 else c.mv_veh[m]
+            if self.unpacked[o, k] > 0 and (planned > 0 or self.backlog[o, col] > 0):
+                need = min(planned + self.backlog[o, col], c.mv_cap[m, col])
+                if stock[o].sum() - self.unpacked[o, k] < need - 1e-9:
+                    return True
+        return False
 
     def _team_elsewhere(self, s: int, t: int) -> bool:
         """Whether site `s`'s closure team is at a site before it in its round."""
@@ -414,8 +442,8 @@ class ReferenceRun:
                 continue
             if self.out.packed_day.get(c.site_ids[k]) == t:
                 return True
-            loads_to_come = c.steps_from_day[k] <= 0 or t < c.steps_from_day[k]
-            if self.unpacked[k].sum() > 0 and self.people[k] > 0 and loads_to_come:
+            # the team stays until the site's last load has gone (it waits for the packing)
+            if self.unpacked[k].sum() > 0 and self.people[k] > 0 and self.loads_out[k] > 0:
                 return True
         return False
 
@@ -526,6 +554,9 @@ class ReferenceRun:
                     yield env.timeout(min(self.release[o], latest) - t)
                     continue
                 self.handed[o] = False  # not handed over before the mandate ended
+            if c.closure_work and self._waits_for_packing(m, o, t):
+                yield env.timeout(1)  # a base's last load waits for the cargo being packed
+                continue
             if c.mv_guard[m] and self.pending_out[o] > 0:
                 # look again once the day's other departures are done, then day by day
                 end_of_departures = t + DEPART + 0.09995
@@ -537,6 +568,8 @@ class ReferenceRun:
             break
         if self.guarded[m]:
             self.pending_out[o] -= 1
+        if self.freight[m]:
+            self.freight_out[o] -= 1
         if self.last_loads[m]:
             self.loads_out[o] -= 1
             if c.closure_work and self.loads_out[o] == 0 and self.release[o] < 0:

@@ -132,3 +132,21 @@ def test_a_mode_and_region_clearance_is_patched_as_compiled(tiny: Scenario) -> N
         a, b = getattr(fast, field.name), getattr(full, field.name)
         if isinstance(b, np.ndarray):
             assert a.shape == b.shape and np.allclose(a, b), field.name
+
+
+def test_closure_work_rates_are_parameters(tiny: Scenario) -> None:
+    """`closure.<rate>` changes a scenario's closure work (absolute or as a factor); a scenario
+    without a `closure:` section refuses it and says why."""
+    from drawdown.scenario.model import ClosureWork
+
+    work = tiny.replace(manifest=tiny.manifest.model_copy(update={"closure": ClosureWork()}))
+    slower = apply_overrides(work, ["closure.teu_packed_per_person_day=*0.5"])
+    assert slower.manifest.closure is not None
+    assert slower.manifest.closure.teu_packed_per_person_day == pytest.approx(0.0165)
+    wider = apply_overrides(work, ["closure.packing_factor_low=0.8"])
+    assert wider.manifest.closure is not None and wider.manifest.closure.packing_factor_low == 0.8
+    with pytest.raises(InputError) as caught:
+        apply_overrides(tiny, ["closure.final_steps_days=3"])
+    assert "no `closure:` section" in caught.value.errors[0].message
+    with pytest.raises(InputError):  # the factors must stay in order
+        apply_overrides(work, ["closure.packing_factor_low=2"])

@@ -206,3 +206,15 @@ def test_a_reserve_longer_than_the_withdrawal_is_an_error(full_copy: Path, edit:
         for p in found
     ), found
     assert any("residual_tasks.csv" in p and "reserve" in p for p in found), found
+
+
+def test_packing_factors_out_of_order_are_located(full_copy: Path, edit: Edit) -> None:
+    """The slowest packing factor above the fastest is an error at closure in scenario.yaml,
+    saying which comes first."""
+    text = (full_copy / "scenario.yaml").read_text()
+    closure = "closure:\n  packing_factor_low: 1.2\n  packing_factor_high: 0.9\n"
+    (full_copy / "scenario.yaml").write_text(text.rstrip("\n") + "\n" + closure)
+    found = problems_of(full_copy)
+    assert any(
+        "scenario.yaml" in p and "closure" in p and "slowest factor first" in p for p in found
+    ), found

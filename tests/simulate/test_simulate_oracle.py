@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -177,3 +178,40 @@ def test_closure_team_agrees_and_packs_one_site_at_a_time(tiny: Scenario) -> Non
     for k, site in ((i, first), (j, second)):
         _agree(d.packed_day[:, k], [r.packed_day[site] for r in reference], f"packed {site}")
         _agree(d.closure_day[:, k], [r.closure_day[site] for r in reference], f"closure {site}")
+
+
+def test_slow_packing_delays_the_closure_and_agrees(tiny: Scenario) -> None:
+    """Each run packs each base at 0.5-1.0 times the planned rate: a base's last cargo load
+    waits for its packing, so the bases pack and close later on average than at the planned
+    rate; engine and SimPy agree on those days and on the TEU shipped."""
+    from plans import batch_plan
+    from plans import bottlenecked as bottlenecked_world
+
+    world = bottlenecked_world(tiny)
+    plan = batch_plan(world)
+    assert world.manifest.closure is not None
+    spread = world.replace(
+        manifest=world.manifest.model_copy(
+            update={
+                "closure": world.manifest.closure.model_copy(
+                    update={"packing_factor_low": 0.5, "packing_factor_high": 1.0}
+                )
+            }
+        )
+    )
+    planned = simulate(world, plan, runs=2000, seed=43)
+    # the same plan, made at the rates, carried out at the drawn ones
+    plan = dataclasses.replace(plan, scenario_hash=spread.content_hash())
+    engine = simulate(spread, plan, runs=2000, seed=43)
+    reference = simulate_reference(spread, plan, runs=300, seed=44)
+    d, p = engine.data, planned.data
+    packed = np.asarray(d.teu0) > 0
+    for k, site in enumerate(d.site_ids):
+        if not packed[k] or site == "hub":
+            continue
+        assert d.packed_day[:, k].mean() > p.packed_day[:, k].mean(), site
+        assert d.closure_day[:, k].mean() > p.closure_day[:, k].mean(), site
+        _agree(d.packed_day[:, k], [r.packed_day[site] for r in reference], f"packed {site}")
+        _agree(d.closure_day[:, k], [r.closure_day[site] for r in reference], f"closure {site}")
+    shipped = engine.data.runs["teu_shipped"]
+    _agree(shipped, [r.teu_fate["shipped"] for r in reference], "TEU shipped")

@@ -143,6 +143,14 @@ def plan_for(
     )
 
 
+def cargo_cutoff(scenario: Scenario, day: int, *, deadline_day: int = 40) -> Scenario:
+    """`scenario` with its deadline on `deadline_day` and the cargo cut-off on `day`."""
+    m = scenario.manifest
+    policy = m.policy.model_copy(update={"cutoff_days_before_deadline": deadline_day - day})
+    deadline = START + dt.timedelta(days=deadline_day)
+    return scenario.replace(manifest=m.model_copy(update={"deadline": deadline, "policy": policy}))
+
+
 def run(scenario: Scenario, plan: Plan, runs: int = 20) -> SimulationResult:
     return simulate(scenario, plan, runs=runs, seed=3, timelines=True)
 
@@ -163,11 +171,21 @@ def test_packing_rate_bounds_the_cargo_and_the_closure(tiny: Scenario) -> None:
     # day 9, each restarting the final steps; they end on day 12, handed over at once
     assert np.all(result.handover_day[:, CAMP] == 12)
     assert np.all(result.data.closure_day[:, CAMP] == 15)
-    # the same plan with packing at 5 TEU a day: 75 TEU loaded by day 14, the rest stays
+    # the same plan with packing at 5 TEU a day: 75 TEU loaded by day 14; the last sweeper
+    # waits for the rest, packed on day 19, and takes it; the final steps end on day 22,
+    # and the guard, waiting for them, closes the camp then
     slow = one_base(tiny, closure=work.model_copy(update={"max_teu_packed_per_day": 5.0}))
     slow_result = run(slow, plan_for(slow))
-    assert np.all(slow_result.data.runs["teu_shipped"] == 75.0)
-    assert np.all(slow_result.data.runs["teu_handed_over"] == 25.0)
+    assert np.all(slow_result.packed_day[:, CAMP] == 19)
+    assert np.all(slow_result.data.runs["teu_shipped"] == 100.0)
+    assert np.all(slow_result.handover_day[:, CAMP] == 22)
+    assert np.all(slow_result.data.closure_day[:, CAMP] == 22)
+    # ... unless the cargo cut-off comes first: the sweeper of day 14, on the cut-off, goes
+    # with what is packed and the rest stays (handed over)
+    cut = cargo_cutoff(slow, 14)
+    cut_result = run(cut, plan_for(cut))
+    assert np.all(cut_result.data.runs["teu_shipped"] == 75.0)
+    assert np.all(cut_result.data.runs["teu_handed_over"] == 25.0)
 
 
 def test_without_closure_work_the_old_semantics_hold(tiny: Scenario) -> None:
@@ -186,7 +204,8 @@ def test_a_refused_handover_delays_closure_and_abandons_what_is_left(tiny: Scena
         teu_packed_per_person_day=1.0, max_teu_packed_per_day=5.0, final_steps_days=3
     )
     refused = Clearance(mode="handover", start=START, end=END, approval=0.0)
-    scenario = one_base(tiny, closure=work, clearances=(refused,))
+    # the cargo cut-off on day 14 stops the last sweeper waiting for the packing
+    scenario = cargo_cutoff(one_base(tiny, closure=work, clearances=(refused,)), 14)
     result = run(scenario, plan_for(scenario))
     assert np.all(result.handover_day[:, CAMP] == -1)
     assert np.all(result.data.closure_day[:, CAMP] == 14 + 3 + 3 * 2)

@@ -155,6 +155,22 @@ def derive(facts: dict[str, Fact] | None = None) -> dict[str, Derived]:
             ("menaka-inventory", "menaka-handover"),
         )
     )
+    # How much faster or slower a base packs than Gossi did: a small base takes 6-8 weeks
+    # from dismantling to handover, of which the final steps take their days; Gossi packed
+    # in its days, so the packing days of the range, against Gossi's, bound the factor.
+    basis = n("gossi-packing-days")
+    for bound, weeks_key in (("low", "small-base-weeks-most"), ("high", "small-base-weeks-fewest")):
+        days = n(weeks_key) * 7 - final
+        out.append(
+            Derived(
+                f"closure.packing_factor_{bound}",
+                _figures(basis / days, 2),
+                f"a small base {n(weeks_key):.0f} weeks from dismantling to handover, less "
+                f"{final} days of final steps = {days:.0f} packing days; Gossi packed in "
+                f"{basis:.0f}: {basis:.0f} / {days:.0f} = {basis / days:.3f}, to 2 figures",
+                (weeks_key, "gossi-packing-days", "menaka-inventory", "menaka-handover"),
+            )
+        )
     # Rear parties: the last guards of Barkhane's bases, weighted by the bases' people.
     guards = n("gao-last-guard") + n("gossi-last-guard")
     people = n("gao-people") + n("gossi-people")

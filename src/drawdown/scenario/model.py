@@ -44,6 +44,7 @@ MAX_QUANTITY = 1e12
 MAX_COUNT = 10**9
 NonNegFloat = Annotated[float, Field(ge=0.0, le=MAX_QUANTITY)]
 NonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+PackingFactor = Annotated[float, Field(gt=0.0, le=10.0)]
 Month = Annotated[int, Field(ge=1, le=12)]
 
 
@@ -435,6 +436,24 @@ class ClosureWork(Record):
         description="Days from the last load leaving to the handover: final inventory, "
         "environmental clearance, signature by the receiving host authority.",
     )
+    packing_factor_low: PackingFactor = Field(
+        1.0,
+        description="Slowest a site packs in a stress-test run, as a factor of the rates "
+        "above: each run draws each site's factor uniformly between low and high (a base "
+        "packs faster or slower than the precedent). 1 and 1: every site at the rates.",
+    )
+    packing_factor_high: PackingFactor = Field(
+        1.0, description="Fastest a site packs in a run, as a factor of the rates above."
+    )
+
+    @model_validator(mode="after")
+    def _factors_ordered(self) -> ClosureWork:
+        if self.packing_factor_low > self.packing_factor_high:
+            raise ValueError(
+                f"packing_factor_low {self.packing_factor_low} is above packing_factor_high "
+                f"{self.packing_factor_high}; give the slowest factor first"
+            )
+        return self
 
 
 class Uncertainty(Record):

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from drawdown.errors import InputError, Problem
-from drawdown.scenario.model import Calendar, Manifest, Scenario, Uncertainty
+from drawdown.scenario.model import Calendar, ClosureWork, Manifest, Scenario, Uncertainty
 
 SOURCE = "--set"
 
@@ -130,6 +130,8 @@ MANIFEST_TOP = ("deadline", "protection_horizon", "running_cost_usd_per_day")
 MANIFEST_GROUPS = {
     "policy": tuple(Manifest.model_fields["policy"].annotation.model_fields),  # type: ignore[union-attr]
     "objective": tuple(Manifest.model_fields["objective"].annotation.model_fields),  # type: ignore[union-attr]
+    # closure work is optional (older folders have none): only a scenario with it resolves
+    "closure": tuple(ClosureWork.model_fields),
 }
 RAINY = "calendar.rainy_months"
 RAINY_PARTS = ("first", "last")
@@ -195,6 +197,10 @@ def resolve(name: str, scenario: Scenario, *, source: str = SOURCE) -> Target:
     if len(parts) == 2 and parts[0] in MANIFEST_GROUPS:
         if parts[1] not in MANIFEST_GROUPS[parts[0]]:
             raise _unknown(name, scenario, f"{parts[0]} has no setting {parts[1]!r}", source)
+        if getattr(scenario.manifest, parts[0]) is None:
+            raise _unknown(
+                name, scenario, f"the scenario has no `{parts[0]}:` section to change", source
+            )
         return Target(name, None, "", name)
     fam = FAMILY.get(parts[0])
     if fam is None:

@@ -58,6 +58,7 @@ class Sites(NamedTuple):
     attack_effects: np.ndarray  # float64 [S, 5]
     guard_waits_for: np.ndarray  # int64 [S]: planned movements the last guard waits for
     handover_waits_for: np.ndarray  # int64 [S]: of which carry cargo (the final steps wait)
+    freight_waits_for: np.ndarray  # int64 [S]: of which may carry cargo (`Movements.freight`)
     evac_by_air: np.ndarray  # bool [S]: the evacuation route is the site's air route
     evac_seats: np.ndarray  # float64 [S]: seats a day of own aircraft on it (inf: unlimited)
     evac_per_person: np.ndarray  # float64 [S]: sorties a person takes on it
@@ -98,6 +99,7 @@ class Movements(NamedTuple):
     guard: np.ndarray  # bool: the last people movement out of a base
     guarded: np.ndarray  # bool: a movement the base's last guard waits for
     last_loads: np.ndarray  # bool: one that carries cargo (the final steps wait for it)
+    freight: np.ndarray  # bool: guarded and may carry cargo (planned some, or people-free)
 
 
 class Events(NamedTuple):
@@ -130,6 +132,8 @@ class Closure(NamedTuple):
     team: np.ndarray  # int64 per pack site: its closure team (-1: its own people)
     per_person: np.ndarray  # float64 [2] TEU, vehicles packed a person a day
     cap: np.ndarray  # float64 [2] at most a site a day
+    factor_low: float  # each run draws each site's packing factor in [low, high]
+    factor_high: float
     final_steps_days: int
     steps_from: np.ndarray  # int64 [S] the plan's first day of the final steps
     approval: np.ndarray  # float64 [S, n_days] handover clearance
@@ -223,6 +227,7 @@ class State(NamedTuple):
     backlog: np.ndarray  # float64 [S, 3] people, TEU, vehicles left behind by movements
     pending_out: np.ndarray  # int64 [S] movements the last guard still waits for
     loads_out: np.ndarray  # int64 [S] loads the final steps still wait for
+    freight_out: np.ndarray  # int64 [S] guarded movements still to go that may take cargo
     attacks: np.ndarray  # int64 [S]
     closed_early: np.ndarray  # bool [S]
     hazard: np.ndarray  # float64 [S] attack hazard accumulated
@@ -241,6 +246,7 @@ class State(NamedTuple):
     teu_out: np.ndarray  # float64 [1]: TEU shipped out of the theatre so far
     # closure work and strategic lift
     unpacked: np.ndarray  # float64 [S, 2] TEU, vehicles not yet packed
+    pack_factor: np.ndarray  # float64 [S] this run's packing rate factor of each site
     release: np.ndarray  # int64 [S] day the guard may leave after the handover (-1 not asked)
     handed: np.ndarray  # bool [S] the handover was accepted
     waiting: np.ndarray  # float64 [S] people at a charter airport waiting for a seat
@@ -289,6 +295,10 @@ def static_bundles(
     # rule, `plan.closing`): a main body still boarding does not delay them
     last_loads = guarded & ((c.mv_teu > 0) | (c.mv_veh > 0))
     loads_for = np.bincount(c.mv_origin[last_loads], minlength=len(c.site_ids)).astype(np.int64)
+    # those that may take cargo left behind (`engine._depart`): the last of them waits for
+    # the cargo still being packed
+    freight = guarded & ((c.mv_people == 0) | (c.mv_teu > 0) | (c.mv_veh > 0))
+    freight_for = np.bincount(c.mv_origin[freight], minlength=len(c.site_ids)).astype(np.int64)
     sites = Sites(
         closes=np.isin(c.site_kind, CLOSING_SITE_KINDS),
         exit_people=c.exit_people,
@@ -312,6 +322,7 @@ def static_bundles(
         attack_effects=c.attack_effects,
         guard_waits_for=waits_for,
         handover_waits_for=loads_for,
+        freight_waits_for=freight_for,
         evac_by_air=(c.evac_link >= 0) & (c.evac_link == c.air_link),
         evac_seats=c.evac_seats if c.evac_seats.size else np.full(len(c.site_ids), np.inf),
         evac_per_person=c.evac_sorties_per_person,
@@ -342,6 +353,7 @@ def static_bundles(
         guard=c.mv_guard,
         guarded=guarded,
         last_loads=last_loads,
+        freight=freight,
     )
     events = Events(day=c.ev_day, site=c.ev_site, people=c.ev_people)
     rules = Rules(
@@ -364,6 +376,8 @@ def static_bundles(
         team=c.pack_team[pack_sites] if c.pack_team.size else np.full(pack_sites.size, -1),
         per_person=c.pack_per_person,
         cap=c.pack_cap,
+        factor_low=float(c.pack_factor_range[0]),
+        factor_high=float(c.pack_factor_range[1]),
         final_steps_days=int(c.final_steps_days),
         steps_from=c.steps_from_day,
         approval=c.handover_approval,
@@ -490,6 +504,7 @@ def new_state(
         backlog=np.zeros((n_sites, 3)),
         pending_out=np.zeros(n_sites, dtype=np.int64),
         loads_out=np.zeros(n_sites, dtype=np.int64),
+        freight_out=np.zeros(n_sites, dtype=np.int64),
         attacks=np.zeros(n_sites, dtype=np.int64),
         closed_early=np.zeros(n_sites, dtype=np.bool_),
         hazard=np.zeros(n_sites),
@@ -507,6 +522,7 @@ def new_state(
         in_theatre=np.zeros(1),
         teu_out=np.zeros(1),
         unpacked=np.zeros((n_sites, 2)),
+        pack_factor=np.ones(n_sites),
         release=np.full(n_sites, -1, dtype=np.int64),
         handed=np.zeros(n_sites, dtype=np.bool_),
         waiting=np.zeros(n_sites),

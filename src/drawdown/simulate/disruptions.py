@@ -93,9 +93,9 @@ def plan_layout(c: Compiled, mult: Multipliers) -> Layout:
             attacks = min(attacks, float(c.early_close_attacks * attacked))
         attacks = min(attacks, 64.0 * attacked)
     # strategic lift: one uniform a charter flight, one a load reaching a corridor's end;
-    # closure work: one a handover request
+    # closure work: one a handover request, one a site's packing factor
     lift = float(c.lift_flights.sum()) + (c.n_movements if (c.site_corridor >= 0).any() else 0)
-    handovers = len(c.site_ids) if c.closure_work else 0
+    handovers = 2 * len(c.site_ids) if c.closure_work else 0
     # unplanned flights under fire: up to three draws each (incidents, killed, wounded)
     flights = diverted + len(c.ev_day) + len(c.site_ids)
     fire = 3.0 * flights if c.evac_fire_rate.size and c.evac_fire_rate.any() else 0.0

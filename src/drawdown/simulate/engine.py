@@ -21,7 +21,8 @@ day is the model's order of events (the SimPy reference keeps it too):
    arrivals (it leaves with whoever is there), before the departures (it joins today's).
 4. `_departures`: planned movements in plan order, each cleared, refused (people then
    diverted to the air), held for a closed link, a residual task, a site still supported,
-   the handover or the other movements of its base, or loaded with plan plus backlog of
+   the handover or the other movements of its base, a base's last load for the cargo still
+   being packed, or loaded with plan plus backlog of
    packed cargo and sent with its drawn incidents; the base's last load but the guard
    starts the final steps and the handover request; air legs that arrive the same day
    unload at once, so a later departure that day can carry what they brought.
@@ -529,6 +530,8 @@ def _one_gone(t, r, m, o, sites, mv, rules, closure, draws, factors, st):
         st.guard_gone[o] = True
     if mv.guarded[m]:
         st.pending_out[o] -= 1
+    if mv.freight[m]:
+        st.freight_out[o] -= 1
     if mv.last_loads[m]:
         st.loads_out[o] -= 1
         if closure.modelled and st.loads_out[o] == 0 and st.release[o] < 0:
@@ -591,6 +594,7 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
             st.veh[sites.cargo_origins[j], j, cls] = sites.veh0[sites.cargo_origins[j], cls]
     st.pending_out[:] = sites.guard_waits_for
     st.loads_out[:] = sites.handover_waits_for
+    st.freight_out[:] = sites.freight_waits_for
     st.attacks[:] = 0
     st.closed_early[:] = False
     st.hazard[:] = 0.0
@@ -615,10 +619,14 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
     st.bord_head[:] = -1
     st.tally[AT_BORDER] = 0
     if closure.modelled:
+        spread = closure.factor_high - closure.factor_low
         for i in range(closure.pack_sites.size):
             s = closure.pack_sites[i]
             st.unpacked[s, 0] = sites.teu0[s, 0] + sites.teu0[s, 1]
             st.unpacked[s, 1] = sites.veh0[s, 0] + sites.veh0[s, 1]
+            st.pack_factor[s] = closure.factor_low
+            if spread > 0.0:  # a uniform is drawn only where the rate is uncertain
+                st.pack_factor[s] += spread * _spare_uniform(r, draws, st)
         for s in range(sites.people0.size):
             if sites.has_guard[s] and sites.handover_waits_for[s] == 0:
                 _ask_handover(0, r, s, rules, closure, draws, factors, st)
@@ -712,7 +720,9 @@ def _packing(t, r, closure, st, out):
         busy = st.unpacked[s, 0] > 0.0 or st.unpacked[s, 1] > 0.0
         if busy and closure.team[i] >= 0 and _team_elsewhere(t, r, i, closure, st, out):
             continue
-        if busy and pack(st.unpacked, s, st.people[s], closure.per_person, closure.cap):
+        if busy and pack(
+            st.unpacked, s, st.people[s], closure.per_person, closure.cap, st.pack_factor[s]
+        ):
             out.packed_day[r, s] = t
 
 
@@ -726,8 +736,8 @@ def _team_elsewhere(t, r, i, closure, st, out):
         if out.packed_day[r, s] == t:
             return True
         busy = st.unpacked[s, 0] > 0.0 or st.unpacked[s, 1] > 0.0
-        loads_to_come = closure.steps_from[s] <= 0 or t < closure.steps_from[s]
-        if busy and st.people[s] > 0.0 and loads_to_come:
+        # the team stays until the site's last load has gone (it waits for the packing)
+        if busy and st.people[s] > 0.0 and st.loads_out[s] > 0:
             return True
     return False
 
@@ -925,6 +935,9 @@ def _leave_planned(
         if held_to >= 0:
             _push(st.dep_head, st.dep_next, held_to, m)
             return following
+    if not cancel and closure.modelled and _waits_for_packing(t, r, o, m, mv, rules, factors, st):
+        _push(st.dep_head, st.dep_next, t + 1, m)
+        return following
     if not cancel and mv.guard[m] and st.pending_out[o] > 0 and t + 1 < rules.n_days:
         if phase == 0:
             st.dep_next[m] = st.tally[LATE]  # held to the end of the day
@@ -942,6 +955,30 @@ def _leave_planned(
         t, r, m, o, link, sites, links, mv, rules, closure, lift, units, draws, factors, st, out
     )
     return following
+
+
+@inline
+def _waits_for_packing(t, r, o, m, mv, rules, factors, st):
+    """Whether `m`, base `o`'s last movement that may take cargo, waits a day for the cargo
+    still being packed.
+
+    A base packing more slowly than planned does not leave its cargo behind: its last
+    freight movement (and so its guard) waits until what it was to take, with what earlier
+    loads could not, is packed, while anyone is there to pack it, up to the cargo cut-off.
+    Earlier loads go on their days with what is packed; the last one takes the rest."""
+    if not mv.freight[m] or st.freight_out[o] > 1 or t >= rules.cutoff_day:
+        return False
+    if st.closed_early[o] or st.people[o] <= 0.0:
+        return False
+    cap = factors.capacity[r]
+    waits = False
+    if st.unpacked[o, 0] > 0.0 and (mv.teu[m] > 0 or st.backlog[o, 1] > 0):
+        need = min(mv.teu[m] + st.backlog[o, 1], mv.cap[m, 1] * cap)
+        waits = _held(st.teu, o) - st.unpacked[o, 0] < need - 1e-9
+    if not waits and st.unpacked[o, 1] > 0.0 and (mv.veh[m] > 0 or st.backlog[o, 2] > 0):
+        need = min(mv.veh[m] + st.backlog[o, 2], mv.cap[m, 2] * cap)
+        waits = _held(st.veh, o) - st.unpacked[o, 1] < need - 1e-9
+    return waits
 
 
 @inline

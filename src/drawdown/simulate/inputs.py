@@ -104,6 +104,8 @@ class Compiled:
     closure_work: bool = False
     pack_per_person: np.ndarray = field(default_factory=lambda: np.zeros(2))  # [TEU, veh]
     pack_cap: np.ndarray = field(default_factory=lambda: np.zeros(2))  # a site a day
+    # each run draws each site's packing factor uniformly in [low, high]
+    pack_factor_range: np.ndarray = field(default_factory=lambda: np.ones(2))
     final_steps_days: int = 0
     steps_from_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [S]
     pack_team: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [S] -1: own
@@ -573,6 +575,7 @@ def _closure_work(scenario: Scenario, n_days: int, clearance: Clearances) -> dic
         ),
         "pack_cap": np.array([work.max_teu_packed_per_day, work.max_vehicles_prepared_per_day]),
         "final_steps_days": int(work.final_steps_days),
+        "pack_factor_range": np.array([work.packing_factor_low, work.packing_factor_high]),
         "handover_approval": approval,
         "handover_delay_mean": delay_mean,
         "handover_delay_fixed": delay_fixed,

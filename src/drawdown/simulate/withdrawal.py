@@ -22,11 +22,20 @@ from drawdown.simulate.policy import air_clearance
 
 
 @nb.njit(cache=True)
-def pack(unpacked: np.ndarray, site: int, people: float, per_person: np.ndarray, cap: np.ndarray):
-    """Pack a day's work at `site` (TEU, vehicles); True when nothing is left to pack."""
+def pack(
+    unpacked: np.ndarray,
+    site: int,
+    people: float,
+    per_person: np.ndarray,
+    cap: np.ndarray,
+    factor: float = 1.0,
+):
+    """Pack a day's work at `site` (TEU, vehicles) at `factor` times the rates (the cap too:
+    a slow site is slow at its busiest); True when nothing is left to pack."""
     for k in range(2):
         if unpacked[site, k] > 0.0:
-            unpacked[site, k] = max(0.0, unpacked[site, k] - min(cap[k], per_person[k] * people))
+            work = factor * min(cap[k], per_person[k] * people)
+            unpacked[site, k] = max(0.0, unpacked[site, k] - work)
     return unpacked[site, 0] <= 0.0 and unpacked[site, 1] <= 0.0
 
 
