@@ -83,10 +83,17 @@ class ReferenceRun:
         # the last guard waits for the other movements planned no later than itself
         guard_day = {int(c.mv_origin[m]): int(c.mv_day[m]) for m in np.flatnonzero(c.mv_guard)}
         self.guarded = [
-            not c.mv_guard[m] and c.mv_day[m] <= guard_day.get(int(c.mv_origin[m]), -1)
+            not c.mv_guard[m]
+            and c.mv_own[m]  # not a leg of another site's route passing through
+            and c.mv_day[m] <= guard_day.get(int(c.mv_origin[m]), -1)
             for m in range(c.n_movements)
         ]
         self.pending_out = np.bincount(c.mv_origin[self.guarded], minlength=n)
+        # without closure work the guard kept back is the one the plan sized
+        guard = c.mv_guard.astype(bool)
+        self.guard_planned = np.bincount(
+            c.mv_origin[guard], weights=c.mv_people[guard], minlength=n
+        )
         # the final steps start once the last of those that carry cargo has gone
         self.last_loads = [
             g and (c.mv_teu[m] > 0 or c.mv_veh[m] > 0) for m, g in enumerate(self.guarded)
@@ -99,6 +106,10 @@ class ReferenceRun:
         ]
         self.freight_out = np.bincount(c.mv_origin[self.freight], minlength=n)
         self.last_zero = np.full(n, -1)
+        # a site closes when its own units' people have gone (people passing through it
+        # on their way out do not hold it open)
+        self.own_zero = np.full(n, -1)
+        self.has_own = np.bincount(c.unit_site, minlength=n) > 0
         self.closed_early = np.zeros(n, dtype=bool)
         self.fate = dict.fromkeys(
             ("shipped", "handed_over", "destroyed", "lost", "remaining", "abandoned"), 0.0
@@ -134,7 +145,8 @@ class ReferenceRun:
         self.unit_out = np.where(c.unit_people > 0, -1, 0)
         self.unit_gone = np.zeros(n_units)
         self.guard_gone = np.zeros(n, dtype=bool)
-        self.seats_left = np.bincount(c.mv_origin, weights=c.mv_cap[:, 0], minlength=n)
+        # seats on each site's own movements (legs passing through carry others' people)
+        self.seats_left = np.bincount(c.mv_origin, weights=c.mv_cap[:, 0] * c.mv_own, minlength=n)
         self.planned_left = np.bincount(c.mv_origin, minlength=n)
         self.evac_day = np.full(n, -1)  # seats of own aircraft used out of each site today
         self.evac_used = np.zeros(n)
@@ -179,7 +191,20 @@ class ReferenceRun:
         stay = min(math.ceil(held - 1e-9), math.floor(later + 1e-9))
         return max(0.0, self.people[o] - max(0, stay))
 
-    def _board(self, o: int, n: float, holds: bool) -> np.ndarray:
+    def _guard_spared(self, o: int, later: float) -> float:
+        """Without closure work: all but the last guard, while it is there."""
+        if self.guard_gone[o]:
+            return self.people[o]
+        guard = min(self.c.guard_people[o], self.guard_planned[o])
+        stay = min(math.ceil(guard - 1e-9), math.floor(later + 1e-9))
+        return max(0.0, self.people[o] - max(0, stay))
+
+    def _own_gone(self, o: int) -> None:
+        own_left = self.unit_at[o, self.c.unit_site == o].sum()
+        if self.own_zero[o] < 0 and self.has_own[o] and own_left <= 0.5:
+            self.own_zero[o] = int(self.env.now)
+
+    def _board(self, o: int, n: float, holds: bool, only=None) -> np.ndarray:  # type: ignore[no-untyped-def]
         """Take `n` people from `o` by unit: passing through first, then own units in order
         (only what their holds free, with `holds`), then anyone (rounding)."""
         c = self.c
@@ -193,18 +218,22 @@ class ReferenceRun:
                     break
                 if (step == 0 and own[u]) or (step == 1 and not own[u]):
                     continue
+                if only is not None and not only[u]:
+                    continue  # a contingent leaving takes only its own people
                 have = self.unit_at[o, u] - (held[u] if step == 1 else 0.0)
                 take = min(have, left)
                 if take > 0:
                     self.unit_at[o, u] -= take
                     aboard[u] += take
                     left -= take
+        self._own_gone(o)
         return aboard
 
     def _gone(self, m: int, o: int) -> None:
         """Movement `m` has left or been cancelled; the last one out of `o` sweeps it."""
         c = self.c
-        self.seats_left[o] -= c.mv_cap[m, 0]
+        if c.mv_own[m]:
+            self.seats_left[o] -= c.mv_cap[m, 0]
         if c.mv_guard[m]:
             self.guard_gone[o] = True
         self.planned_left[o] -= 1
@@ -283,7 +312,7 @@ class ReferenceRun:
                 return min(c.n_days - 1, d + math.floor(wait + 0.5))
         return -1
 
-    def _seats(self, site: int, n: float) -> float:
+    def _seats(self, site: int, n: float, only=None) -> float:  # type: ignore[no-untyped-def]
         """People of `n` the site's own aircraft can fly out today; the rest follow tomorrow."""
         c = self.c
         if not np.isfinite(c.evac_seats[site]):
@@ -294,12 +323,14 @@ class ReferenceRun:
         room = max(0.0, c.evac_seats[site] - self.evac_used[site])
         if n > room:
             tomorrow = min(today + 1, c.n_days - 1)
-            self.env.process(self._evacuate(site, n - room, tomorrow, cleared=True))
+            self.env.process(self._evacuate(site, n - room, tomorrow, cleared=True, only=only))
             n = room
         self.evac_used[site] += n
         return n
 
-    def _evacuate(self, site: int, people: float, day: int, cleared: bool = False):
+    def _evacuate(  # type: ignore[no-untyped-def]
+        self, site: int, people: float, day: int, cleared: bool = False, only=None
+    ):
         """People leave by the site's evacuation route: by air on the scenario's own
         aircraft once cleared (refused for good, they stay), meeting ground fire at the
         airfields; by road as one convoy meeting the link's roadside bombs and ambushes."""
@@ -310,11 +341,12 @@ class ReferenceRun:
             if day < 0:
                 return
         yield from self._leave_at(day)
-        n = min(self.people[site], people)
+        here = self.people[site] if only is None else self.unit_at[site, only].sum()
+        n = min(here, people)
         if by_air:
-            n = self._seats(site, n)
+            n = self._seats(site, n, only)
         self._remove_people(site, n)
-        units = self._board(site, n, holds=False)
+        units = self._board(site, n, holds=False, only=only)
         if by_air:
             n, units = self._under_fire(site, n, units)
         else:
@@ -591,7 +623,7 @@ class ReferenceRun:
         elif c.closure_work:
             want = min(self._free(o, self.seats_left[o]), c.mv_people[m])
         else:
-            want = min(self.people[o], c.mv_people[m])
+            want = min(self._guard_spared(o, self.seats_left[o]), c.mv_people[m])
         if not (divert and c.air_when_refused and c.air_link[o] >= 0 and want > 0):
             self.backlog[o, 0] += c.mv_people[m]
             return
@@ -641,8 +673,13 @@ class ReferenceRun:
             self._ask_handover(o)  # cargo left behind went later: final steps again
         # people after the load: a unit's main body leaves with its last load
         holds = c.closure_work and not c.mv_guard[m]
-        later = self.seats_left[o] - c.mv_cap[m, 0]
-        free = self._free(o, later) if holds else self.people[o]
+        later = self.seats_left[o] - (c.mv_cap[m, 0] if c.mv_own[m] else 0.0)
+        if holds:
+            free = self._free(o, later)
+        elif c.mv_guard[m]:
+            free = self.people[o]
+        else:
+            free = self._guard_spared(o, later)
         n_p = carry(free, c.mv_people[m], self.backlog[o, 0], c.mv_cap[m, 0])
         if keep < 1.0:
             n_p = math.floor(n_p * keep)
@@ -698,6 +735,7 @@ class ReferenceRun:
                         killed = self.unit_at[s] * (lost / self.people[s])
                         self.unit_at[s] -= killed
                         self._units_leave(killed)
+                        self._own_gone(s)
                     self._remove_people(s, lost)
                     self.in_theatre -= lost
                     for stock, mean in ((self.veh, eff[2]), (self.teu, eff[3])):
@@ -728,9 +766,10 @@ class ReferenceRun:
         c = self.c
         yield self.env.timeout(c.ev_day[k] + EVENT)
         s = int(c.ev_site[k])
-        n = min(self.people[s], c.ev_people[k])
+        mine = c.unit_contingent == c.ev_contingent[k]  # the contingent's own people go
+        n = self.unit_at[s, mine].sum()
         if n > 0 and c.evac_link[s] >= 0:
-            yield from self._evacuate(s, n, int(c.ev_day[k]))
+            yield from self._evacuate(s, n, int(c.ev_day[k]), only=mine)
 
     def ledger(self):
         """Count people in theatre, and TEU out of it (all shipped so far: at an exit for
@@ -785,7 +824,11 @@ class ReferenceRun:
         env.run(until=c.n_days)
         for s, site in enumerate(c.site_ids):
             if c.site_kind[s] <= 1:
-                self.out.closure_day[site] = -1 if self.people[s] > 0.5 else int(self.last_zero[s])
+                if self.has_own[s]:
+                    self.out.closure_day[site] = int(self.own_zero[s])
+                else:
+                    left = self.people[s] > 0.5
+                    self.out.closure_day[site] = -1 if left else int(self.last_zero[s])
                 self.out.packed_day.setdefault(site, -1)
                 handed = self.handed[s] and self.people[s] <= 0.5
                 self.out.handover_day[site] = int(self.release[s]) if handed else -1

@@ -9,6 +9,7 @@ last guard is max(50, 40 + 40) = 80.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -248,3 +249,31 @@ def test_unit_out_days_survive_a_results_folder(tiny: Scenario, tmp_path: Path) 
     loaded = load(tmp_path / "r", per_run=False)
     assert loaded.unit_out_quantiles().equals(kept.unit_out_quantiles())
     assert "units out of the theatre" in loaded.summary()
+
+
+def test_a_contingent_leaving_takes_its_own_people(tiny: Scenario) -> None:
+    """The logistics company is contingent b's, and b leaves on day 5. By then 45 of its
+    100 have gone (day 2, as in the test above); its other 55 evacuate by road that day and
+    the battalion's 200 stay, as planned, to the guard on day 15. (Taking "100 of whoever
+    is there", as before, sent the battalion's people instead and kept b's.)"""
+    from drawdown.scenario.model import Event
+
+    base = two_units(tiny, closure=WORK)
+    units = tuple(
+        u.model_copy(update={"contingent": "b"}) if u.id == "log" else u for u in base.units
+    )
+    leaves = Event(
+        id="b-leaves",
+        kind="contingent_departs",
+        target="b",
+        date=START + dt.timedelta(days=5),
+        source="[E] test",
+    )
+    world = base.replace(units=units, events=(leaves,))
+    result = run(world, people_plan(world))
+    timelines = result.data.timelines
+    assert timelines is not None
+    # (in theatre until they reach the port, a day on)
+    assert np.all(timelines[:, 4] == 255) and np.all(timelines[:, 6] == 200)
+    out = dict(zip(result.data.unit_ids, result.data.unit_out_day.T, strict=True))
+    assert np.all(out["log"] <= 6) and np.all(out["bn"] == 16)

@@ -25,7 +25,8 @@ from drawdown.simulate.variants import VariantCompiler
 #: evacuation flights to meet ground fire. A change to
 #: the plan or the engine that moves them must re-record them on purpose (last: evacuation
 #: convoys meet the road's threats and an abandoned, empty base sends no convoy, issue 12;
-#: then main bodies kept back when their cargo waits for a full convoy, issue 11).
+#: then main bodies kept back when their cargo waits for a full convoy, issue 11; then,
+#: without closure work, movements leaving the plan's last guard at its site, issue 12).
 RECORDED = Path(__file__).parent / "data" / "tiny-sensitivity.json"
 
 

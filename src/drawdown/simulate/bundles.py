@@ -59,6 +59,7 @@ class Sites(NamedTuple):
     guard_waits_for: np.ndarray  # int64 [S]: planned movements the last guard waits for
     handover_waits_for: np.ndarray  # int64 [S]: of which carry cargo (the final steps wait)
     freight_waits_for: np.ndarray  # int64 [S]: of which may carry cargo (`Movements.freight`)
+    guard_planned: np.ndarray  # float64 [S]: people the plan's last guard movements carry
     evac_by_air: np.ndarray  # bool [S]: the evacuation route is the site's air route
     evac_seats: np.ndarray  # float64 [S]: seats a day of own aircraft on it (inf: unlimited)
     evac_per_person: np.ndarray  # float64 [S]: sorties a person takes on it
@@ -100,6 +101,7 @@ class Movements(NamedTuple):
     guarded: np.ndarray  # bool: a movement the base's last guard waits for
     last_loads: np.ndarray  # bool: one that carries cargo (the final steps wait for it)
     freight: np.ndarray  # bool: guarded and may carry cargo (planned some, or people-free)
+    own: np.ndarray  # bool: a leg of a route starting at its origin (`inputs.Compiled.mv_own`)
 
 
 class Events(NamedTuple):
@@ -108,6 +110,7 @@ class Events(NamedTuple):
     day: np.ndarray
     site: np.ndarray
     people: np.ndarray
+    contingent: np.ndarray  # int64: the leaving contingent (`Units.contingent` codes)
 
 
 class Rules(NamedTuple):
@@ -160,6 +163,7 @@ class Units(NamedTuple):
     """Formed units: people are tracked by unit from their site to the theatre's exit."""
 
     site: np.ndarray  # int64 [U] where the unit is at the start
+    contingent: np.ndarray  # int64 [U] its contingent, coded (`inputs.compile_inputs`)
     people: np.ndarray  # float64 [U]
     rear: np.ndarray  # float64 [U] rear party: stays to the site's last load
     moved: np.ndarray  # float64 [U] own equipment the plan moves (`inputs.unit_equipment`)
@@ -235,6 +239,7 @@ class State(NamedTuple):
     factor: np.ndarray  # float64 [S] attack factor of the current garrison
     factor_people: np.ndarray  # float64 [S] garrison `factor` was computed for
     last_zero: np.ndarray  # int64 [S] day the site's last person left
+    own_zero: np.ndarray  # int64 [S] day the last of the site's own units' people left
     fate_teu: np.ndarray  # float64 [O, 5] cargo by origin and fate
     fate_veh: np.ndarray
     load_teu: np.ndarray  # float64 [O, 2] scratch: what one movement loads
@@ -266,6 +271,7 @@ class State(NamedTuple):
     guard_gone: np.ndarray  # bool [S] the site's last guard has left (or was cancelled)
     planned_left: np.ndarray  # int64 [S] planned movements out of the site still to go
     slot_air: np.ndarray  # bool [slots]: an unplanned slot flying on own aircraft
+    slot_contingent: np.ndarray  # int64 [slots]: a departing contingent's slot (-1: anyone)
     evac_day: np.ndarray  # int64 [S] the day `evac_used` counts
     evac_used: np.ndarray  # float64 [S] seats of own aircraft used out of the site that day
 
@@ -285,11 +291,11 @@ def static_bundles(
     """The read-only bundles of a compiled scenario and plan."""
     holds_cargo = (c.teu0.sum(axis=1) + c.veh0.sum(axis=1)) > 0
     cargo_origins = np.flatnonzero(holds_cargo)
-    # the last guard waits for the base's other movements planned no later than itself;
+    # the last guard waits for the base's other own movements planned no later than itself;
     # movements are sorted by day, so the latest guard of a base is its last one
     guard_day = np.full(len(c.site_ids), -1, dtype=np.int64)
     np.maximum.at(guard_day, c.mv_origin[c.mv_guard], c.mv_day[c.mv_guard])
-    guarded = ~c.mv_guard.astype(bool) & (c.mv_day <= guard_day[c.mv_origin])
+    guarded = ~c.mv_guard.astype(bool) & (c.mv_day <= guard_day[c.mv_origin]) & c.mv_own
     waits_for = np.bincount(c.mv_origin[guarded], minlength=len(c.site_ids)).astype(np.int64)
     # the final steps start once the last of those that carry cargo has gone (the planner's
     # rule, `plan.closing`): a main body still boarding does not delay them
@@ -323,6 +329,9 @@ def static_bundles(
         guard_waits_for=waits_for,
         handover_waits_for=loads_for,
         freight_waits_for=freight_for,
+        guard_planned=np.bincount(
+            c.mv_origin[c.mv_guard], weights=c.mv_people[c.mv_guard], minlength=len(c.site_ids)
+        ).astype(np.float64),
         evac_by_air=(c.evac_link >= 0) & (c.evac_link == c.air_link),
         evac_seats=c.evac_seats if c.evac_seats.size else np.full(len(c.site_ids), np.inf),
         evac_per_person=c.evac_sorties_per_person,
@@ -354,8 +363,9 @@ def static_bundles(
         guarded=guarded,
         last_loads=last_loads,
         freight=freight,
+        own=c.mv_own,
     )
-    events = Events(day=c.ev_day, site=c.ev_site, people=c.ev_people)
+    events = Events(day=c.ev_day, site=c.ev_site, people=c.ev_people, contingent=c.ev_contingent)
     rules = Rules(
         horizon=c.horizon,
         n_days=c.n_days,
@@ -402,6 +412,7 @@ def static_bundles(
     own_ptr, own = _csr(c.unit_site[None, :] == np.arange(len(c.site_ids))[:, None])
     units = Units(
         site=c.unit_site,
+        contingent=c.unit_contingent,
         people=c.unit_people,
         rear=c.unit_rear,
         moved=c.unit_moved,
@@ -410,7 +421,10 @@ def static_bundles(
         guard=c.guard_people,
         own_origin=own_origin,
         equipment0=c.teu0.sum(axis=1) + c.veh0.sum(axis=1),
-        seats=np.bincount(c.mv_origin, weights=c.mv_cap[:, 0], minlength=len(c.site_ids)),
+        # seats on the site's own movements: legs passing through carry others' people
+        seats=np.bincount(
+            c.mv_origin, weights=c.mv_cap[:, 0] * c.mv_own, minlength=len(c.site_ids)
+        ),
         planned_out=np.bincount(c.mv_origin, minlength=len(c.site_ids)).astype(np.int64),
         sweep=bool(c.closure_work),
         reach_ptr=reach_ptr,
@@ -512,6 +526,7 @@ def new_state(
         factor=np.ones(n_sites),
         factor_people=np.full(n_sites, -1.0),
         last_zero=np.zeros(n_sites, dtype=np.int64),
+        own_zero=np.zeros(n_sites, dtype=np.int64),
         fate_teu=np.zeros((n_orig, N_FATES)),
         fate_veh=np.zeros((n_orig, N_FATES)),
         load_teu=np.zeros((n_orig, 2)),
@@ -541,6 +556,7 @@ def new_state(
         guard_gone=np.zeros(n_sites, dtype=np.bool_),
         planned_left=np.zeros(n_sites, dtype=np.int64),
         slot_air=np.zeros(n_slots, dtype=np.bool_),
+        slot_contingent=np.full(n_slots, -1, dtype=np.int64),
         evac_day=np.full(n_sites, -1, dtype=np.int64),
         evac_used=np.zeros(n_sites),
     )

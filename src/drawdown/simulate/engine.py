@@ -206,7 +206,7 @@ def _resolve(sites, links, mv, ev, rules, closure, lift, units, draws, factors, 
             _arrivals(t, r, sites, rules, lift, units, draws, factors, st, out)
             if closure.modelled:
                 _packing(t, r, closure, st, out)
-            _events(t, r, sites, rules, ev, draws, factors, st)
+            _events(t, r, sites, rules, ev, units, draws, factors, st)
             _departures(
                 t, r, sites, links, mv, rules, closure, lift, units, draws, factors, st, out
             )
@@ -216,7 +216,7 @@ def _resolve(sites, links, mv, ev, rules, closure, lift, units, draws, factors, 
                 _attacks(t, r, sites, rules, closure, units, draws, factors, st, out)
             if _count(t, r, rules, st, out):
                 break
-        _end_run(r, sites, closure, lift, draws, st, out)
+        _end_run(r, sites, closure, lift, units, draws, st, out)
 
 
 # --- small pieces shared by the phases ----------------------------------------------------
@@ -254,6 +254,7 @@ def _new_slot(st, origin, dest, link, people):
     st.slot_link[e] = link
     st.slot_people[e] = people
     st.slot_air[e] = False
+    st.slot_contingent[e] = -1
     return e
 
 
@@ -410,6 +411,19 @@ def _free_people(t, o, later, units, st):
 
 
 @inline
+def _guard_spared(o, later, sites, units, st):
+    """People a movement other than the last guard may take from `o` without closure work:
+    all but the last guard (as the plan sized it) while it is there, but no more stay than
+    the site's later planned movements have room for. (Taking whoever was there, movements
+    planned for people held elsewhere had emptied the HQ before the sites it supports.)"""
+    if st.guard_gone[o]:
+        return st.people[o]
+    guard = min(units.guard[o], sites.guard_planned[o])
+    stay = min(math.ceil(guard - 1e-9), math.floor(later + 1e-9))
+    return max(0.0, st.people[o] - max(0.0, stay))
+
+
+@inline
 def _board(t, o, slot, n, holds, units, st):
     """`n` people leave `o` aboard `slot`, by unit: people passing through first, then the
     site's own units in their order (with `holds`, only what the units' holds free)."""
@@ -436,6 +450,55 @@ def _board(t, o, slot, n, holds, units, st):
                 st.unit_at[o, u] -= take
                 st.slot_units[slot, u] += take
                 left -= take
+    _own_gone(t, o, units, st)
+
+
+@inline
+def _contingent_at(o, k, units, st):
+    """People of contingent `k`'s units at `o` (any of them, passing through or not)."""
+    n = 0.0
+    for i in range(units.reach_ptr[o], units.reach_ptr[o + 1]):
+        u = units.reach[i]
+        if units.contingent[u] == k:
+            n += st.unit_at[o, u]
+    return n
+
+
+@inline
+def _board_contingent(t, o, slot, n, k, units, st):
+    """`n` people of contingent `k` leave `o` aboard `slot` (a contingent leaving on its
+    date takes its own people, not whoever is at the site), unit by unit."""
+    first, stop = units.reach_ptr[o], units.reach_ptr[o + 1]
+    for i in range(first, stop):
+        st.slot_units[slot, units.reach[i]] = 0.0
+    left = n
+    for step in range(2):  # passing through first, then the site's own units, as `_board`
+        for i in range(first, stop):
+            u = units.reach[i]
+            if left <= 0.0:
+                break
+            if units.contingent[u] != k or (units.site[u] == o) != (step == 1):
+                continue
+            take = min(st.unit_at[o, u], left)
+            if take > 0.0:
+                st.unit_at[o, u] -= take
+                st.slot_units[slot, u] += take
+                left -= take
+    _own_gone(t, o, units, st)
+
+
+@inline
+def _own_gone(t, o, units, st):
+    """Keep the day the last of `o`'s own units' people left it: the site's closure. People
+    of other sites passing through (a convoy's overnight stop at a base closed weeks ago on
+    its road out) do not hold a site open."""
+    if st.own_zero[o] >= 0 or units.own_ptr[o + 1] == units.own_ptr[o]:
+        return
+    own = 0.0
+    for i in range(units.own_ptr[o], units.own_ptr[o + 1]):
+        own += st.unit_at[o, units.own[i]]
+    if own <= 0.5:
+        st.own_zero[o] = t
 
 
 @inline
@@ -465,7 +528,7 @@ def _evacuate(r, o, n, day, sites, rules, draws, factors, st):
     given, without its delay when the policy expedites evacuations; refused at every
     attempt, they stay."""
     if sites.evac_link[o] < 0 or st.tally[N_USED] >= st.slot_origin.size:
-        return
+        return -1
     leave = day
     if sites.evac_by_air[o]:
         delay_mean = sites.air_delay_mean[o]
@@ -484,11 +547,12 @@ def _evacuate(r, o, n, day, sites, rules, draws, factors, st):
             factors.approval[r],
         )
         if leave < 0:
-            return
+            return -1
     e = _new_slot(st, o, sites.evac_dest[o], sites.evac_link[o], n)
     st.slot_air[e] = sites.evac_by_air[o]
     st.tally[PENDING] += 1
     _push(st.dep_head, st.dep_next, leave, e)
+    return e
 
 
 @inline
@@ -525,7 +589,8 @@ def _one_gone(t, r, m, o, sites, mv, rules, closure, draws, factors, st):
     st.planned_left[o] -= 1
     if st.planned_left[o] == 0 and closure.modelled:
         _sweep(t, r, o, sites, rules, draws, factors, st)
-    st.seats_left[o] -= mv.cap[m, 0] * factors.capacity[r]
+    if mv.own[m]:  # seats left on the site's own movements
+        st.seats_left[o] -= mv.cap[m, 0] * factors.capacity[r]
     if mv.guard[m]:
         st.guard_gone[o] = True
     if mv.guarded[m]:
@@ -601,6 +666,7 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
     st.factor_people[:] = -1.0
     st.carries[:] = False
     st.last_zero[:] = -1
+    st.own_zero[:] = -1
     # each attacked base's first attack comes when its hazard passes an exponential draw
     for i in range(sites.attack_sites.size):
         s = sites.attack_sites[i]
@@ -654,11 +720,14 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
 
 
 @inline
-def _end_run(r, sites, closure, lift, draws, st, out):
+def _end_run(r, sites, closure, lift, units, draws, st, out):
     """What is left where it stands: closure days, cargo disposed of, people stranded."""
     for s in range(sites.people0.size):
         if sites.closes[s]:
-            if st.people[s] > 0.5:
+            # closed when its own people have gone (without units of its own: everyone)
+            if units.own_ptr[s + 1] > units.own_ptr[s]:
+                out.closure_day[r, s] = st.own_zero[s]
+            elif st.people[s] > 0.5:
                 out.closure_day[r, s] = -1
             else:
                 out.closure_day[r, s] = st.last_zero[s]
@@ -746,14 +815,17 @@ def _team_elsewhere(t, r, i, closure, st, out):
 
 
 @inline
-def _events(t, r, sites, rules, ev, draws, factors, st):
-    """A contingent leaving on its date goes by its site's evacuation route from today."""
+def _events(t, r, sites, rules, ev, units, draws, factors, st):
+    """A contingent leaving on its date goes by its site's evacuation route from today:
+    its own people there (its units, also those passing through), not whoever is there."""
     while st.tally[EV_PTR] < ev.day.size and ev.day[st.tally[EV_PTR]] <= t:
         i = st.tally[EV_PTR]
         s = ev.site[i]
-        n = min(st.people[s], ev.people[i])
+        n = _contingent_at(s, ev.contingent[i], units, st)
         if n > 0:
-            _evacuate(r, s, n, t, sites, rules, draws, factors, st)
+            e = _evacuate(r, s, n, t, sites, rules, draws, factors, st)
+            if e >= 0:
+                st.slot_contingent[e] = ev.contingent[i]
         st.tally[EV_PTR] = i + 1
 
 
@@ -790,7 +862,9 @@ def _leave_unplanned(t, r, slot, sites, links, rules, units, draws, factors, st,
     (`_evac_road`)."""
     speed = factors.speed[r]
     o = st.slot_origin[slot]
-    n = min(st.people[o], st.slot_people[slot])
+    k = st.slot_contingent[slot]
+    here = st.people[o] if k < 0 else _contingent_at(o, k, units, st)
+    n = min(here, st.slot_people[slot])
     if st.slot_air[slot] and sites.evac_seats[o] < np.inf:
         if st.evac_day[o] != t:
             st.evac_day[o] = t
@@ -799,6 +873,7 @@ def _leave_unplanned(t, r, slot, sites, links, rules, units, draws, factors, st,
         if n > room and st.tally[N_USED] < st.slot_origin.size:
             e = _new_slot(st, o, st.slot_dest[slot], st.slot_link[slot], n - room)
             st.slot_air[e] = True
+            st.slot_contingent[e] = k
             st.tally[PENDING] += 1
             _push(st.dep_head, st.dep_next, min(t + 1, rules.n_days - 1), e)
             n = room
@@ -808,7 +883,10 @@ def _leave_unplanned(t, r, slot, sites, links, rules, units, draws, factors, st,
         _clear_load(st.slot_teu, slot, j)
         _clear_load(st.slot_veh, slot, j)
     _take_people(t, o, n, st)
-    _board(t, o, slot, n, False, units, st)
+    if k < 0:
+        _board(t, o, slot, n, False, units, st)
+    else:
+        _board_contingent(t, o, slot, n, k, units, st)
     if st.slot_air[slot] and n > 0.0:
         st.slot_people[slot] = _evac_fire(t, r, o, slot, n, sites, units, draws, factors, st, out)
     elif n > 0.0 and st.slot_link[slot] == sites.evac_link[o]:
@@ -1004,7 +1082,7 @@ def _cancel(
         elif closure.modelled:  # units leave with their work
             want = min(_free_people(t, o, st.seats_left[o], units, st), mv.people[m])
         else:
-            want = min(st.people[o], mv.people[m])
+            want = min(_guard_spared(o, st.seats_left[o], sites, units, st), mv.people[m])
         day_out = -1
         if divert and rules.air_when_refused and sites.air_link[o] >= 0 and want > 0:
             day_out = air_clearance(
@@ -1084,8 +1162,13 @@ def _depart(
                 st.slot_teu[m, j, cls] = st.load_teu[j, cls]
                 st.slot_veh[m, j, cls] = st.load_veh[j, cls]
     holds = closure.modelled and not mv.guard[m]
-    later = st.seats_left[o] - mv.cap[m, 0] * cap
-    free = _free_people(t, o, later, units, st) if holds else st.people[o]
+    later = st.seats_left[o] - (mv.cap[m, 0] * cap if mv.own[m] else 0.0)
+    if holds:
+        free = _free_people(t, o, later, units, st)
+    elif mv.guard[m]:
+        free = st.people[o]
+    else:
+        free = _guard_spared(o, later, sites, units, st)
     n_p = catch_up(free, mv.people[m], st.backlog[o, 0], mv.cap[m, 0] * cap)
     if keep < 1.0:
         n_p = np.floor(n_p * keep)
@@ -1283,6 +1366,7 @@ def _attack(t, r, s, sites, units, draws, st, out):
     lost_p = min(dead, st.people[s])
     if lost_p > 0:
         _units_lost(t, r, units, lost_p / st.people[s], st.unit_at, s, s, st, out)
+        _own_gone(t, s, units, st)
     st.people[s] -= lost_p
     out.people_lost[r] += lost_p
     st.in_theatre[0] -= lost_p

@@ -77,6 +77,7 @@ class Compiled:
     mv_veh: np.ndarray
     mv_cap: np.ndarray  # float64 [M, 3] capacity for people, TEU, vehicles
     mv_guard: np.ndarray  # bool: the last people movement out of a base
+    mv_own: np.ndarray  # bool: a leg of a route starting at its origin (not passing through)
     mv_approval: np.ndarray  # float64 [M, max_retries + 1] approval at each attempt
     mv_delay_mean: np.ndarray  # float64 [M]
     # day the clearance is requested: the plan's expected wait before the planned day (fixed
@@ -91,6 +92,7 @@ class Compiled:
     ev_day: np.ndarray
     ev_site: np.ndarray
     ev_people: np.ndarray
+    ev_contingent: np.ndarray  # int64: the leaving contingent (`unit_contingent` codes)
     # policy
     retry_days: int
     max_retries: int
@@ -133,6 +135,7 @@ class Compiled:
     # its rear party stays to the site's last load, the threat-sized last guard to the end
     unit_ids: tuple[str, ...] = ()
     unit_site: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [U]
+    unit_contingent: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [U]
     unit_people: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U]
     unit_rear: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [U] rear party
     # the unit's own equipment the plan moves, and that of the units its site ships before it
@@ -398,11 +401,16 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
 
     mv_origin = np.array([sidx[m.origin] for m in mv], dtype=np.int64)
     mv_people = np.array([float(m.people) for m in mv])
+    # A site's own movements are the legs of routes that start there (every movement of a
+    # plan without routes). A later leg of another site's route through it (Menaka's
+    # convoys on through Ansongo, closed weeks before) carries people and cargo passing
+    # through: the last guard neither leaves on it nor waits for it.
+    mv_own = np.array([not m.route or m.route.split(">")[0] == m.origin for m in mv], dtype=bool)
     mv_guard = np.zeros(n_mv, dtype=bool)
     for s in range(n_sites):
         if site_kind[s] > 1:
             continue
-        rows = np.flatnonzero((mv_origin == s) & (mv_people > 0))
+        rows = np.flatnonzero((mv_origin == s) & (mv_people > 0) & mv_own)
         if rows.size:
             mv_guard[rows[-1]] = True
 
@@ -451,7 +459,13 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         attack_elasticity[s] = max(attack_elasticity[s], t.garrison_elasticity)
         attack_effects[s] = threat_effects(t)
 
-    ev_day, ev_site, ev_people = [], [], []
+    # a contingent leaving on its date takes its own people (its units), not whoever is
+    # at the site: contingents are coded in the units' order of first appearance
+    codes: dict[str, int] = {}
+    unit_contingent = np.array(
+        [codes.setdefault(u.contingent, len(codes)) for u in scenario.units], dtype=np.int64
+    )
+    ev_day, ev_site, ev_people, ev_contingent = [], [], [], []
     for day, contingent in scenario_days.contingent_departures(scenario):
         by_site: dict[int, int] = {}
         for (site, who), people in scenario.people_by("site", "contingent").items():
@@ -461,6 +475,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
             ev_day.append(day)
             ev_site.append(s)
             ev_people.append(n)
+            ev_contingent.append(codes.get(contingent, -1))
 
     closure = _closure_work(scenario, n_days, clearance)
     lift = _lift(scenario, n_days, sidx, clearance)
@@ -529,6 +544,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         mv_veh=np.array([float(m.vehicles) for m in mv]),
         mv_cap=mv_cap,
         mv_guard=mv_guard,
+        mv_own=mv_own,
         mv_approval=mv_approval,
         mv_delay_mean=mv_delay_mean,
         mv_request_day=mv_request_day,
@@ -542,6 +558,8 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         ev_day=np.array(ev_day, dtype=np.int64),
         ev_site=np.array(ev_site, dtype=np.int64),
         ev_people=np.array(ev_people, dtype=np.float64),
+        ev_contingent=np.array(ev_contingent, dtype=np.int64),
+        unit_contingent=unit_contingent,
         retry_days=pol.retry_delay_days,
         max_retries=pol.max_retries,
         air_when_refused=pol.people_by_air_when_refused,

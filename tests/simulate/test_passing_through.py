@@ -1,0 +1,64 @@
+"""People and cargo passing through a base on another site's route do not hold it open.
+
+In the built-in MINUSMA plan, Menaka's convoys to Niamey stop at Ansongo for weeks after
+Ansongo's own garrison has left (a leg `ansongo > niamey` of the route `menaka > ansongo >
+niamey`). Ansongo's last guard leaves on its own last movement and does not wait for those
+legs; its closure is the day its own units' people have gone, as in the plan.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import drawdown
+from drawdown.plan import Plan, optimise
+from drawdown.scenario.model import Scenario
+from drawdown.simulate import simulate
+from drawdown.simulate.inputs import compile_inputs
+
+
+@pytest.fixture(scope="module")
+def minusma() -> Scenario:
+    return drawdown.load_scenario("minusma-2023")
+
+
+@pytest.fixture(scope="module")
+def plan(minusma: Scenario) -> Plan:
+    return optimise(minusma)
+
+
+def passed_through_after_closing(plan: Plan) -> set[str]:
+    """Bases some later leg of another site's route leaves from, after their closure."""
+    return {
+        m.origin
+        for m in plan.movements
+        if m.route.split(">")[0] != m.origin
+        and m.origin in plan.closure_day
+        and m.day > plan.closure_day[m.origin] + 7
+    }
+
+
+def test_the_guard_leaves_on_its_own_movement(minusma: Scenario, plan: Plan) -> None:
+    """The last guard is a leg of one of the base's own routes, never a leg passing through."""
+    through = passed_through_after_closing(plan)
+    assert "ansongo" in through
+    c = compile_inputs(minusma, plan)
+    mv = [plan.movements[i] for i in c.mv_index]
+    for site in through:
+        s = c.site_ids.index(site)
+        guards = [m for k, m in enumerate(mv) if c.mv_guard[k] and c.mv_origin[k] == s]
+        assert len(guards) == 1 and guards[0].route.split(">")[0] == site, site
+        assert not any(c.mv_own[k] for k, m in enumerate(mv) if m.route.split(">")[0] != m.origin)
+
+
+def test_a_base_passed_through_closes_with_its_own_garrison(
+    minusma: Scenario, plan: Plan
+) -> None:
+    """Ansongo (planned to close on day 27) closes within days of it in most runs, not when
+    Menaka's last convoy has passed (day ~100, as before)."""
+    result = simulate(minusma, plan, runs=200, seed=7)
+    d = result.data
+    for site in passed_through_after_closing(plan):
+        days = d.closure_day[:, d.site_ids.index(site)]
+        assert np.median(days[days >= 0]) <= plan.closure_day[site] + 10, site
