@@ -52,9 +52,7 @@ def test_the_guard_leaves_on_its_own_movement(minusma: Scenario, plan: Plan) -> 
         assert not any(c.mv_own[k] for k, m in enumerate(mv) if m.route.split(">")[0] != m.origin)
 
 
-def test_a_base_passed_through_closes_with_its_own_garrison(
-    minusma: Scenario, plan: Plan
-) -> None:
+def test_a_base_passed_through_closes_with_its_own_garrison(minusma: Scenario, plan: Plan) -> None:
     """Ansongo (planned to close on day 27) closes within days of it in most runs, not when
     Menaka's last convoy has passed (day ~100, as before)."""
     result = simulate(minusma, plan, runs=200, seed=7)
