@@ -424,9 +424,10 @@ def _guard_spared(o, later, sites, units, st):
 
 
 @inline
-def _board(t, o, slot, n, holds, units, st):
+def _board(t, o, slot, n, holds, k, units, st):
     """`n` people leave `o` aboard `slot`, by unit: people passing through first, then the
-    site's own units in their order (with `holds`, only what the units' holds free)."""
+    site's own units in their order (with `holds`, only what the units' holds free). With
+    `k` >= 0, only contingent `k`'s people board (a contingent leaving on its date)."""
     if n <= 0.0:
         return  # nobody boards: `_unload` reads no units of a slot without people
     first, stop = units.reach_ptr[o], units.reach_ptr[o + 1]
@@ -441,6 +442,8 @@ def _board(t, o, slot, n, holds, units, st):
                 break
             own = units.site[u] == o
             if (step == 0 and own) or (step == 1 and not own):
+                continue
+            if k >= 0 and units.contingent[u] != k:
                 continue
             have = st.unit_at[o, u]
             if step == 1 and holds:
@@ -462,29 +465,6 @@ def _contingent_at(o, k, units, st):
         if units.contingent[u] == k:
             n += st.unit_at[o, u]
     return n
-
-
-@inline
-def _board_contingent(t, o, slot, n, k, units, st):
-    """`n` people of contingent `k` leave `o` aboard `slot` (a contingent leaving on its
-    date takes its own people, not whoever is at the site), unit by unit."""
-    first, stop = units.reach_ptr[o], units.reach_ptr[o + 1]
-    for i in range(first, stop):
-        st.slot_units[slot, units.reach[i]] = 0.0
-    left = n
-    for step in range(2):  # passing through first, then the site's own units, as `_board`
-        for i in range(first, stop):
-            u = units.reach[i]
-            if left <= 0.0:
-                break
-            if units.contingent[u] != k or (units.site[u] == o) != (step == 1):
-                continue
-            take = min(st.unit_at[o, u], left)
-            if take > 0.0:
-                st.unit_at[o, u] -= take
-                st.slot_units[slot, u] += take
-                left -= take
-    _own_gone(t, o, units, st)
 
 
 @inline
@@ -883,10 +863,7 @@ def _leave_unplanned(t, r, slot, sites, links, rules, units, draws, factors, st,
         _clear_load(st.slot_teu, slot, j)
         _clear_load(st.slot_veh, slot, j)
     _take_people(t, o, n, st)
-    if k < 0:
-        _board(t, o, slot, n, False, units, st)
-    else:
-        _board_contingent(t, o, slot, n, k, units, st)
+    _board(t, o, slot, n, False, k, units, st)
     if st.slot_air[slot] and n > 0.0:
         st.slot_people[slot] = _evac_fire(t, r, o, slot, n, sites, units, draws, factors, st, out)
     elif n > 0.0 and st.slot_link[slot] == sites.evac_link[o]:
@@ -1174,7 +1151,7 @@ def _depart(
         n_p = np.floor(n_p * keep)
     st.backlog[o, 0] = max(0.0, st.backlog[o, 0] + mv.people[m] - n_p)
     _take_people(t, o, n_p, st)
-    _board(t, o, m, n_p, holds, units, st)
+    _board(t, o, m, n_p, holds, -1, units, st)
     if k >= 0:
         n_p = _strike(t, r, m, o, k, link, n_p, got_t, got_v, mv, units, draws, st, out)
         delay = int(draws.inc_effects[k, 4])
