@@ -177,9 +177,15 @@ class ReferenceRun:
         c = self.c
         own = c.unit_site == o
         dispatched = c.teu0[o].sum() + c.veh0[o].sum() - self.teu[o, o].sum() - self.veh[o, o].sum()
-        # each unit's own equipment still to go, the site shipping unit by unit
-        to_go = np.clip(c.unit_moved_before + c.unit_moved - dispatched, 0.0, c.unit_moved)
-        share = np.divide(to_go, c.unit_moved, out=np.zeros_like(to_go), where=c.unit_moved > 1e-9)
+        # each unit's own equipment still to go, the site shipping unit by unit; a main body
+        # is held only as far as it is behind what the plan has sent by today
+        def to_go(sent: float) -> np.ndarray:
+            return np.clip(c.unit_moved_before + c.unit_moved - sent, 0.0, c.unit_moved)
+
+        t = min(int(self.env.now), c.planned_dispatched.shape[1] - 1)
+        behind = np.maximum(0.0, to_go(dispatched) - to_go(c.planned_dispatched[o, t]))
+        moved = c.unit_moved > 1e-9
+        share = np.divide(behind, c.unit_moved, out=np.zeros_like(behind), where=moved)
         hold = c.unit_rear + (c.unit_people - c.unit_rear) * share
         return np.where(own, np.minimum(self.unit_at[o], hold), 0.0)
 
