@@ -71,3 +71,12 @@ def test_clearance_is_offered_by_mode_in_each_region() -> None:
         for field in ("approval", "delay_mean_days")
     }
     assert set(pairs) == expected
+
+
+def test_closure_work_rates_have_controls_where_modelled() -> None:
+    """A scenario with closure work offers its rates (the packing spread among them); tiny,
+    without a `closure:` section, offers none."""
+    names = {c.name for c in controls(load_scenario("minusma-2023")) if c.group == "Closure work"}
+    assert {"closure.teu_packed_per_person_day", "closure.packing_factor_low"} <= names
+    tiny = load_scenario(SCENARIOS[-1])
+    assert not [c for c in controls(tiny) if c.group == "Closure work"]

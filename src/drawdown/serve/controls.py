@@ -98,6 +98,19 @@ def policy_controls(s: Scenario) -> list[Control]:
     ]
 
 
+def closure_controls(s: Scenario) -> list[Control]:
+    """The closure-work rates, for a scenario that models closure work (none otherwise)."""
+    work = s.manifest.closure
+    if work is None:
+        return []
+    return [
+        Control(
+            "Closure work", f"closure.{f}", f.replace("_", " "), _value(getattr(work, f)), "number"
+        )
+        for f in MANIFEST_GROUPS["closure"]
+    ]
+
+
 def _value(x: Any) -> str:
     if isinstance(x, bool):
         return "1" if x else "0"
@@ -226,6 +239,7 @@ def controls(s: Scenario) -> list[Control]:
         *clearance_controls(s),
         *asset_controls(s),
         *policy_controls(s),
+        *closure_controls(s),
         *calendar_controls(s),
         *event_controls(s),
     ]
