@@ -177,6 +177,7 @@ class ReferenceRun:
         c = self.c
         own = c.unit_site == o
         dispatched = c.teu0[o].sum() + c.veh0[o].sum() - self.teu[o, o].sum() - self.veh[o, o].sum()
+
         # each unit's own equipment still to go, the site shipping unit by unit; a main body
         # is held only as far as it is behind what the plan has sent by today
         def to_go(sent: float) -> np.ndarray:
