@@ -190,20 +190,18 @@ class ReferenceRun:
         hold = c.unit_rear + (c.unit_people - c.unit_rear) * share
         return np.where(own, np.minimum(self.unit_at[o], hold), 0.0)
 
-    def _free(self, o: int, later: float) -> float:
-        """People a movement other than the last guard may take from `o`."""
-        held = self._holds(o).sum()
+    def _free(self, o: int, later: float, unit_holds: bool) -> float:
+        """People a movement other than the last guard may take from `o`: all but the last
+        guard and, with `unit_holds` (closure work), the units' holds; without closure work
+        the guard kept back is the one the plan sized."""
+        c = self.c
+        held = self._holds(o).sum() if unit_holds else 0.0
         if not self.guard_gone[o]:
-            held = max(self.c.guard_people[o], held)
+            guard = (
+                c.guard_people[o] if unit_holds else min(c.guard_people[o], self.guard_planned[o])
+            )
+            held = max(guard, held)
         stay = min(math.ceil(held - 1e-9), math.floor(later + 1e-9))
-        return max(0.0, self.people[o] - max(0, stay))
-
-    def _guard_spared(self, o: int, later: float) -> float:
-        """Without closure work: all but the last guard, while it is there."""
-        if self.guard_gone[o]:
-            return self.people[o]
-        guard = min(self.c.guard_people[o], self.guard_planned[o])
-        stay = min(math.ceil(guard - 1e-9), math.floor(later + 1e-9))
         return max(0.0, self.people[o] - max(0, stay))
 
     def _own_gone(self, o: int) -> None:
@@ -627,10 +625,8 @@ class ReferenceRun:
             return
         if c.mv_guard[m]:
             want = self.people[o]
-        elif c.closure_work:
-            want = min(self._free(o, self.seats_left[o]), c.mv_people[m])
-        else:
-            want = min(self._guard_spared(o, self.seats_left[o]), c.mv_people[m])
+        else:  # with closure work, units leave with their work
+            want = min(self._free(o, self.seats_left[o], c.closure_work), c.mv_people[m])
         if not (divert and c.air_when_refused and c.air_link[o] >= 0 and want > 0):
             self.backlog[o, 0] += c.mv_people[m]
             return
@@ -681,12 +677,7 @@ class ReferenceRun:
         # people after the load: a unit's main body leaves with its last load
         holds = c.closure_work and not c.mv_guard[m]
         later = self.seats_left[o] - (c.mv_cap[m, 0] if c.mv_own[m] else 0.0)
-        if holds:
-            free = self._free(o, later)
-        elif c.mv_guard[m]:
-            free = self.people[o]
-        else:
-            free = self._guard_spared(o, later)
+        free = self.people[o] if c.mv_guard[m] else self._free(o, later, holds)
         n_p = carry(free, c.mv_people[m], self.backlog[o, 0], c.mv_cap[m, 0])
         if keep < 1.0:
             n_p = math.floor(n_p * keep)

@@ -109,7 +109,6 @@ class Events(NamedTuple):
 
     day: np.ndarray
     site: np.ndarray
-    people: np.ndarray
     contingent: np.ndarray  # int64: the leaving contingent (`Units.contingent` codes)
 
 
@@ -365,7 +364,7 @@ def static_bundles(
         freight=freight,
         own=c.mv_own,
     )
-    events = Events(day=c.ev_day, site=c.ev_site, people=c.ev_people, contingent=c.ev_contingent)
+    events = Events(day=c.ev_day, site=c.ev_site, contingent=c.ev_contingent)
     rules = Rules(
         horizon=c.horizon,
         n_days=c.n_days,

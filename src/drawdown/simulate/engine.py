@@ -395,31 +395,24 @@ def _unit_hold(t, o, u, dispatched, units, st):
 
 
 @inline
-def _free_people(t, o, later, units, st):
+def _free_people(t, o, later, unit_holds, sites, units, st):
     """People a planned movement other than the last guard may take from `o`: all but the
-    units' holds and the last guard (while it is there), but no more stay than the site's
-    later planned movements have room for (`later` seats): a plan without room for rear
-    parties is carried out, not stranded."""
-    dispatched = _own_dispatched(o, units, st)
+    last guard (while it is there) and, with `unit_holds` (closure work), the units' holds,
+    but no more stay than the site's later planned movements have room for (`later` seats):
+    a plan without room for rear parties is carried out, not stranded.
+
+    Without closure work the guard kept back is the one the plan sized (taking whoever was
+    there, movements planned for people held elsewhere had emptied the HQ before the sites
+    it supports)."""
     held = 0.0
-    for i in range(units.own_ptr[o], units.own_ptr[o + 1]):
-        held += _unit_hold(t, o, units.own[i], dispatched, units, st)
+    if unit_holds:
+        dispatched = _own_dispatched(o, units, st)
+        for i in range(units.own_ptr[o], units.own_ptr[o + 1]):
+            held += _unit_hold(t, o, units.own[i], dispatched, units, st)
     if not st.guard_gone[o]:
-        held = max(units.guard[o], held)
+        guard = units.guard[o] if unit_holds else min(units.guard[o], sites.guard_planned[o])
+        held = max(guard, held)
     stay = min(math.ceil(held - 1e-9), math.floor(later + 1e-9))
-    return max(0.0, st.people[o] - max(0.0, stay))
-
-
-@inline
-def _guard_spared(o, later, sites, units, st):
-    """People a movement other than the last guard may take from `o` without closure work:
-    all but the last guard (as the plan sized it) while it is there, but no more stay than
-    the site's later planned movements have room for. (Taking whoever was there, movements
-    planned for people held elsewhere had emptied the HQ before the sites it supports.)"""
-    if st.guard_gone[o]:
-        return st.people[o]
-    guard = min(units.guard[o], sites.guard_planned[o])
-    stay = min(math.ceil(guard - 1e-9), math.floor(later + 1e-9))
     return max(0.0, st.people[o] - max(0.0, stay))
 
 
@@ -1056,10 +1049,9 @@ def _cancel(
     if mv.people[m] > 0:
         if mv.guard[m]:
             want = st.people[o]
-        elif closure.modelled:  # units leave with their work
-            want = min(_free_people(t, o, st.seats_left[o], units, st), mv.people[m])
-        else:
-            want = min(_guard_spared(o, st.seats_left[o], sites, units, st), mv.people[m])
+        else:  # with closure work, units leave with their work
+            free = _free_people(t, o, st.seats_left[o], closure.modelled, sites, units, st)
+            want = min(free, mv.people[m])
         day_out = -1
         if divert and rules.air_when_refused and sites.air_link[o] >= 0 and want > 0:
             day_out = air_clearance(
@@ -1140,12 +1132,7 @@ def _depart(
                 st.slot_veh[m, j, cls] = st.load_veh[j, cls]
     holds = closure.modelled and not mv.guard[m]
     later = st.seats_left[o] - (mv.cap[m, 0] * cap if mv.own[m] else 0.0)
-    if holds:
-        free = _free_people(t, o, later, units, st)
-    elif mv.guard[m]:
-        free = st.people[o]
-    else:
-        free = _guard_spared(o, later, sites, units, st)
+    free = st.people[o] if mv.guard[m] else _free_people(t, o, later, holds, sites, units, st)
     n_p = catch_up(free, mv.people[m], st.backlog[o, 0], mv.cap[m, 0] * cap)
     if keep < 1.0:
         n_p = np.floor(n_p * keep)

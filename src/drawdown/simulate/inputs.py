@@ -88,10 +88,9 @@ class Compiled:
     mv_rate: np.ndarray  # float64 [M, 4] expected incidents by kind
     mv_effects: np.ndarray  # float64 [M, 4, 5] mean effects of one incident by kind
     mv_index: np.ndarray  # row of each movement in plan.movements
-    # dated events: contingent departures as (day, site, people)
+    # dated events: contingent departures as (day, site, contingent)
     ev_day: np.ndarray
     ev_site: np.ndarray
-    ev_people: np.ndarray
     ev_contingent: np.ndarray  # int64: the leaving contingent (`unit_contingent` codes)
     # policy
     retry_days: int
@@ -465,16 +464,16 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     unit_contingent = np.array(
         [codes.setdefault(u.contingent, len(codes)) for u in scenario.units], dtype=np.int64
     )
-    ev_day, ev_site, ev_people, ev_contingent = [], [], [], []
+    ev_day, ev_site, ev_contingent = [], [], []
     for day, contingent in scenario_days.contingent_departures(scenario):
-        by_site: dict[int, int] = {}
-        for (site, who), people in scenario.people_by("site", "contingent").items():
-            if who == contingent and people:
-                by_site[sidx[site]] = by_site.get(sidx[site], 0) + people
-        for s, n in by_site.items():
+        sites_of = {
+            sidx[site]: None
+            for (site, who), people in scenario.people_by("site", "contingent").items()
+            if who == contingent and people
+        }
+        for s in sites_of:
             ev_day.append(day)
             ev_site.append(s)
-            ev_people.append(n)
             ev_contingent.append(codes.get(contingent, -1))
 
     closure = _closure_work(scenario, n_days, clearance)
@@ -557,7 +556,6 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         mv_index=np.array(order, dtype=np.int64),
         ev_day=np.array(ev_day, dtype=np.int64),
         ev_site=np.array(ev_site, dtype=np.int64),
-        ev_people=np.array(ev_people, dtype=np.float64),
         ev_contingent=np.array(ev_contingent, dtype=np.int64),
         unit_contingent=unit_contingent,
         retry_days=pol.retry_delay_days,

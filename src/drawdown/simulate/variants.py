@@ -350,19 +350,13 @@ class VariantCompiler:
         teu0 = np.bincount(cell, tb["holdings.containers_teu"], 2 * n_sites).reshape(n_sites, 2)
         veh0 = np.bincount(cell, tb["holdings.vehicles"], 2 * n_sites).reshape(n_sites, 2)
         people0 = np.bincount(self.u_site, people, n_sites).astype(np.int64)
-        ev_day, ev_site, ev_people, ev_contingent = [], [], [], []
+        ev_day, ev_site, ev_contingent = [], [], []
         for day, rows in self.u_events:
             # every row of one departure is a unit of the leaving contingent
             code = int(self.c0.unit_contingent[rows[0]]) if len(rows) else -1
-            by_site: dict[int, float] = {}
-            for r in rows:
-                if people[r]:
-                    site = int(self.u_site[r])
-                    by_site[site] = by_site.get(site, 0.0) + people[r]
-            for site, n in by_site.items():
+            for site in dict.fromkeys(int(self.u_site[r]) for r in rows if people[r]):
                 ev_day.append(day)
                 ev_site.append(site)
-                ev_people.append(n)
                 ev_contingent.append(code)
         units = unit_arrays(
             self.scenario,
@@ -384,7 +378,6 @@ class VariantCompiler:
             ),
             "ev_day": np.array(ev_day, dtype=np.int64),
             "ev_site": np.array(ev_site, dtype=np.int64),
-            "ev_people": np.array(ev_people, dtype=np.float64),
             "ev_contingent": np.array(ev_contingent, dtype=np.int64),
         }
 
