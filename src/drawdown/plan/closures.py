@@ -152,8 +152,10 @@ def closure_search(
         seen[key] = value
         return value
 
+    # The rounded start is far from the relaxation's basis too: afresh, MINUSMA's takes 0.15 s
+    # of CPU instead of 0.52 s.
     closes = coupled.later(np.rint(relaxed_open.sum(axis=1)).astype(np.int64))
-    best = evaluate(closes)
+    best = evaluate(closes, far=True)
     best_values = np.asarray(work.getSolution().col_value) if np.isfinite(best) else None
     if not np.isfinite(best):
         # Rounding to the nearest period can close a site before it can empty: keep every
