@@ -4,7 +4,8 @@ A dispatcher walks the days once. Each day it tops up escort and aircraft allowa
 buckets at the daily rate, a refused request costing its share through 1 / approval), frees
 the trucks back from their round trips and lands what arrives; then it sends, lane by lane,
 what the targets still ask for and the origin holds, in whole convoys or sorties within every
-daily limit. A base keeps its guard until its cargo has gone. What a period cannot send is
+daily limit. A base keeps its guard until its cargo has gone (with `attack_hold`, a base under
+attack its whole garrison until the period's last cargo has gone). What a period cannot send is
 carried into the next. The result is checked, not trusted: what is left in theatre at the end
 is reported, and the optimiser repairs by re-solving with derated capacity.
 """
@@ -78,6 +79,7 @@ def dispatch(
     keep_guard: bool = True,
     priority: np.ndarray | None = None,
     greedy: bool = False,
+    attack_hold: bool = False,
 ) -> Schedule:
     """Lay out `targets` (commodity, lane, period) day by day.
 
@@ -111,6 +113,12 @@ def dispatch(
     guard = guard_people(data) if keep_guard else np.zeros(len(nodes))
     # A garrisoned site loads cargo only while someone is there to load and escort it.
     garrisoned = data.initial[people_idx].sum(axis=0) > EPS
+    # `attack_hold`: a base under attack keeps its whole garrison until the last cargo the
+    # plan sends from it this period has gone (see `attack_holds`).
+    attack_rate = np.zeros((len(nodes), H))
+    if attack_hold:
+        for n, (rate, *_rest) in base_attack_threats(data).items():
+            attack_rate[npos[n]] = rate
     work = ClosingDays(data, stock, ki)
     ledger = Ledger.start(data, left_share)
     ti, vi = ki["teu"], ki["veh"]
@@ -188,6 +196,7 @@ def dispatch(
     lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
     lane_dest = np.array([npos.get(d, -1) for d in lanes.destination], dtype=np.int64)
     any_target = targets.sum(axis=0) > EPS  # (lanes, periods)
+    lanes_from = [np.flatnonzero(lane_node == j) for j in range(len(nodes))]
     node_last_t = np.full(len(nodes), data.n_periods - 1, dtype=np.int64)
     for j in range(len(nodes)):
         ts = np.flatnonzero(any_target[lane_node == j].any(axis=0))
@@ -289,6 +298,18 @@ def dispatch(
                     keep_guard and day < work.ready_day(o, day, cargo_after)
                 )
                 need = guard[o] if holding else 0.0
+                if (
+                    holding
+                    and attack_rate[o, day] > 0
+                    and min(
+                        cargo_after,
+                        remaining[[ti, vi]][:, lanes_from[o]].sum() - want[ti] - want[vi],
+                    )
+                    > EPS
+                ):
+                    if remaining[people_idx, li].sum() > EPS:
+                        continue  # this lane's vehicles wait to leave with their people
+                    need = people_have
                 if keep_guard and day < guard_release[li]:
                     need += ledger.main_body_needed(o, want[ti], want[vi])
                 need = min(need, people_have)
