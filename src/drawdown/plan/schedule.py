@@ -117,8 +117,8 @@ def dispatch(
     # plan sends from it this period has gone (see `attack_holds`).
     attack_rate = np.zeros((len(nodes), H))
     if attack_hold:
-        for n, (rate, *_rest) in base_attack_threats(data).items():
-            attack_rate[npos[n]] = rate
+        for site, (rate, *_rest) in base_attack_threats(data).items():
+            attack_rate[npos[site]] = rate
     work = ClosingDays(data, stock, ki)
     ledger = Ledger.start(data, left_share)
     ti, vi = ki["teu"], ki["veh"]
