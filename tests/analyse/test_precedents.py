@@ -118,9 +118,26 @@ def test_barkhane_scores_its_container_counts(barkhane: forecast_record.CaseScor
     "answer, each drawn per run, can only delay the plan's date",
 )
 def test_barkhane_meets_the_record_bounds(barkhane: forecast_record.CaseScore) -> None:
-    """Issue 13's bounds: every handover inside its 80% interval, intervals at most six
-    weeks wide, median closure error at most 10 days."""
+    """Issue 13's bounds on the handovers: every one inside its 80% interval, intervals at
+    most six weeks wide, median closure error at most 10 days (the container counts' bound
+    is the next test)."""
     assert barkhane.inside_80 == len(barkhane.closures)
     assert barkhane.widest_interval_days <= forecast_record.MAX_INTERVAL_DAYS
     assert barkhane.median_error_days <= forecast_record.MAX_MEDIAN_ERROR_DAYS
     assert math.isfinite(barkhane.median_error_days)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not met yet (see docs/background/forecast-record.md): by 5 July 2022 the model has "
+    "4,470 TEU out against the record's 3,300 (80% interval 4,302-4,606), and by 15 August "
+    "5,326 against 5,700: it ships Gao's containers earlier than Barkhane did and repatriates "
+    "less of them in all",
+)
+def test_barkhane_container_counts_are_inside_their_80_intervals(
+    barkhane: forecast_record.CaseScore,
+) -> None:
+    """Issue 13's other bound: each dated count of containers out of Mali inside the
+    simulated 80% interval of that date."""
+    counts = barkhane.container_counts
+    assert bool(counts["in_80"].all()), counts
