@@ -134,7 +134,7 @@ def test_barkhane_meets_the_record_bounds(barkhane: forecast_record.CaseScore) -
     "5,326 against 5,700. The Gao-Niamey road's throughput was not found for 2022 and is "
     "estimated at 100 TEU a day; tried once at the record's own 24 a day (not put into its "
     "own case, which would fit it to the record it is scored on), the counts fell below the "
-    "record instead (3,122 and 4,026) and Gossi and Menaka were abandoned weeks early",
+    "record instead (3,122 and 4,026) and Gossi and Menaka closed five weeks early",
 )
 def test_barkhane_container_counts_are_inside_their_80_intervals(
     barkhane: forecast_record.CaseScore,
