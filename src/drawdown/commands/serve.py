@@ -66,7 +66,7 @@ def serve_command(
         typer.Option(
             "--sim-workers",
             min=0,
-            help="Processes sharing a what-if's runs (0 or 1: in the server's own process; "
+            help="Threads sharing a what-if's runs (0 or 1: in the request's own thread; "
             "default: one a core, up to 2, on 2 cores or more). The numbers are the same.",
         ),
     ] = None,
@@ -118,8 +118,8 @@ def default_draw_workers() -> int:
 
 
 def default_sim_workers() -> int:
-    """Two processes sharing a what-if's runs on 2 cores or more (a run's draws sit at fixed
-    places, so the numbers do not change); beyond two the hand-over costs what it saves."""
+    """Two threads sharing a what-if's runs on 2 cores or more (a run's draws sit at fixed
+    places, so the numbers do not change)."""
     import os
 
     return 2 if (os.cpu_count() or 1) >= 2 else 0

@@ -197,7 +197,9 @@ def run_block(
     return out
 
 
-@nb.njit(cache=True, pipeline_class=PhaseCompiler)
+# nogil: threads sharing a what-if's runs (the workbench) resolve their blocks side by side,
+# with no copy of the compiled plan to hand over as a process pool needs.
+@nb.njit(cache=True, nogil=True, pipeline_class=PhaseCompiler)
 def _resolve(sites, links, mv, ev, rules, closure, lift, units, draws, factors, st, out):
     """Every run of the block, day by day through the phases."""
     for r in range(draws.u.shape[0]):

@@ -64,10 +64,10 @@ class VariantSimulator:
 
         `room` is a layout to use when it has at least the room the variants need (a caller
         that keeps results under one layout, such as the workbench's baseline, passes it);
-        otherwise the variants' own common layout is used. With a process `pool`, each
-        variant's runs are resolved in `parts` shares side by side (a laptop's cores); a run
-        reads its draws at fixed places and the summaries take runs in order, so the results
-        are those of one process, bit for bit.
+        otherwise the variants' own common layout is used. With a `pool` (threads or
+        processes), each variant's runs are resolved in `parts` shares side by side (a
+        laptop's cores); a run reads its draws at fixed places and the summaries take runs
+        in order, so the results are those of one worker, bit for bit.
         """
         layout = self.layout(prepared)
         if room is not None and fits(layout, room):
