@@ -122,7 +122,11 @@ def test_planner_and_stress_test_read_the_same_days(eventful: Scenario) -> None:
     flies = c.air_link >= 0
     assert flies.any() and (c.air_approval[flies, 26:horizon] == 0).all()
     assert (ld.approval[:, 26:] == 0).all() and (ld.approval[:, 25] > 0).all()
-    assert c.ev_day.tolist() == [days.departure_day(eventful, eventful.events[0].date)]
+    # the leaving contingent is looked for at every site but the exits, on its day
+    day = days.departure_day(eventful, eventful.events[0].date)
+    sites = [s.id for s in eventful.sites if s.kind != "exit"]
+    assert c.ev_day.tolist() == [day] * len(sites)
+    assert [c.site_ids[i] for i in c.ev_site] == sites
 
 
 def test_suspension_is_approval_zero_and_the_planner_avoids_it(eventful: Scenario) -> None:

@@ -55,4 +55,6 @@ def test_guard_waits_for_the_last_movement(tiny: Scenario) -> None:
     """A base is never emptied of people before its cargo has left or been given up."""
     result = simulate(tiny, batch_plan(tiny), runs=300, seed=9)
     north = result.data.site_ids.index("north")
-    assert np.all(result.data.veh_fate[:, north, 4] == 0)  # nothing left with no one there
+    # nothing left with no one there (a share of a load split by runs' losses can leave a
+    # rounding residue of 1e-15 of a vehicle, which is not a vehicle)
+    assert np.all(result.data.veh_fate[:, north, 4] <= 1e-9)

