@@ -47,6 +47,7 @@ def lay_out(data: PlanData, strategic: Strategic) -> Layout:
     if strategic.relaxed is not None:
         sources.append(("continuous convoys", strategic.relaxed))
     first: Layout | None = None
+    holds = attack_holds(data)
     for keep_guard, quota, fallback in FALLBACKS:
         for index, (source, values) in enumerate(sources):
             strategic.solution = values
@@ -61,7 +62,7 @@ def lay_out(data: PlanData, strategic: Strategic) -> Layout:
                         keep_guard=keep_guard,
                         attack_hold=hold,
                     )
-                    for hold in attack_holds(data)
+                    for hold in holds
                 ],
             )
             why = ", ".join(x for x in ("relaxed solution" if index else "", fallback) if x)

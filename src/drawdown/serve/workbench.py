@@ -375,9 +375,10 @@ class Workbench:
 
 def _engine_pool(workers: int) -> ThreadPoolExecutor | None:
     """Threads resolving a what-if's runs side by side (the engine releases the GIL); none
-    for fewer than two. On 2 cores MINUSMA's 2,000 runs take 0.50 s of wall in two threads,
-    against 0.78 s in two spawned processes (the compiled plan and the outcomes were pickled
-    across) and 1.0 s in one."""
+    for fewer than two. On 2 cores MINUSMA's 2,000 runs take 0.50-0.67 s of wall in two
+    threads against 1.0-1.2 s in one (standalone); in the server the simulate step read
+    0.74 s against 0.78 s with two spawned processes, which also pickled the compiled plan
+    and the outcomes across and held an engine each in memory."""
     if workers < 2:
         return None
     return ThreadPoolExecutor(workers, thread_name_prefix="drawdown-runs")
