@@ -99,15 +99,20 @@ def round_convoys(
     # where whole convoys on other lanes are 3.4% above): the full range is searched too,
     # from the neighbourhood's plan, and the better plan kept.
     if near is not None:
-        start = highspy.HighsSolution()
-        start.col_value = near.values.tolist()
-        start.value_valid = True
-        highs.setSolution(start)
+        start_from(highs, near.values)
     highs.run()
     full = read_rounded(highs)
     if near is None or (full is not None and full.objective < near.objective):
         return full
     return near
+
+
+def start_from(highs: highspy.Highs, values: np.ndarray) -> None:
+    """Give `highs`' next solve `values` (one per column) as its starting solution."""
+    start = highspy.HighsSolution()
+    start.col_value = values.tolist()
+    start.value_valid = True
+    highs.setSolution(start)
 
 
 def read_rounded(highs: highspy.Highs) -> Rounded | None:

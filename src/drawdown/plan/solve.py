@@ -26,7 +26,13 @@ from linopy.io import to_highspy
 from drawdown.network import IntArray
 from drawdown.plan.build import Strategic, whole_convoy_lanes
 from drawdown.plan.closures import ClosureStart, closure_search
-from drawdown.plan.rounding import RETRY_NODES, Rounded, read_rounded, round_convoys
+from drawdown.plan.rounding import (
+    RETRY_NODES,
+    Rounded,
+    read_rounded,
+    round_convoys,
+    start_from,
+)
 
 Status = Literal["optimal", "feasible", "infeasible", "no_solution", "error"]
 
@@ -298,10 +304,7 @@ def _round_closures_free(
         with warnings.catch_warnings(), _native_stdout_silenced():
             warnings.simplefilter("ignore")
             highs.changeColsBounds(cols.size, cols, np.zeros(cols.size), np.ones(cols.size))
-            start = highspy.HighsSolution()
-            start.col_value = rounded.values.tolist()
-            start.value_valid = True
-            highs.setSolution(start)
+            start_from(highs, rounded.values)
             highs.setOptionValue("time_limit", max(float(time_limit_s), 0.2))
             highs.setOptionValue("mip_max_nodes", RETRY_NODES)
             highs.run()
@@ -390,10 +393,7 @@ def _closure_start(
         supports=_support_rows(strategic),
     )
     if start is not None:
-        solution = highspy.HighsSolution()
-        solution.col_value = start.values.tolist()
-        solution.value_valid = True
-        highs.setSolution(solution)
+        start_from(highs, start.values)
     return start
 
 
