@@ -71,8 +71,8 @@ def test_simulation_summary_carries_the_plan_hash() -> None:
 
 
 def test_warm_start_gives_a_plan_at_least_as_good() -> None:
-    """A re-plan warm-started from a previous plan's closure order is never worse on the
-    model, and says it was warm-started only when the previous order helped."""
+    """A re-plan warm-started from its own plan is never worse on the model, and a plan that
+    says it was not warm-started (nothing of the previous plan used) is the cold one."""
     s = drawdown.load_scenario(TINY)
     cold = optimise(s, with_greedy=False)
     warm = optimise(s, with_greedy=False, warm_start=cold)

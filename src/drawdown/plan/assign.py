@@ -21,6 +21,7 @@ from drawdown.plan.model import Plan
 from drawdown.plan.record import SolverRecord, Work
 from drawdown.plan.schedule import Schedule, dispatch, objective_terms, to_plan
 from drawdown.plan.solve import SolveResult, _quota, _values
+from drawdown.plan.warm import model_closes, model_convoys
 
 # (keep the guard, follow the model's convoy quotas, what the record calls the fallback)
 FALLBACKS = ((True, True, ""), (False, True, "guard waived"), (False, False, "quotas lifted"))
@@ -159,14 +160,7 @@ def assign(
         complete=schedule.complete,
         stranded_people=int(sum(schedule.stranded_people.values())),
         late_people=int(schedule.late_people),
-        model_closes=_model_closes(strategic),
+        model_closes=model_closes(strategic),
+        model_convoys=model_convoys(strategic),
     )
     return to_plan(data, schedule, method="optimised", solver=record), layout
-
-
-def _model_closes(strategic: Strategic) -> dict[str, int]:
-    """First closed period per garrisoned site in the solution the table was laid out from."""
-    var = strategic.model.variables["open"]
-    sites = [str(s) for s in var.coords["node"].values]
-    is_open = _values(strategic, "open") > 0.5
-    return {s: int(row.sum()) for s, row in zip(sites, is_open, strict=True)}

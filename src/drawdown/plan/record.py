@@ -79,7 +79,8 @@ class SolverRecord:
     time_limit_s: float = math.nan
     time_limit_hit: bool = False
     seed: int = 0
-    warm_start: bool = False  # the closure search started from a previous plan's order
+    # the closure search started from a previous plan's order, or the rounding from its convoys
+    warm_start: bool = False
     variables: int = 0
     constraints: int = 0
     binaries: int = 0
@@ -102,6 +103,8 @@ class SolverRecord:
     # First closed period of each garrisoned site in the model's solution: what a warm start
     # re-uses (the daily closure days come later, after the final steps and the handover).
     model_closes: dict[str, int] = field(default_factory=dict)
+    # Whole convoys by period on each whole-convoy lane of that solution (see `warm`).
+    model_convoys: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def gap(self) -> float:

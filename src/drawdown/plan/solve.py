@@ -25,7 +25,7 @@ from linopy.io import to_highspy
 
 from drawdown.network import IntArray
 from drawdown.plan.build import Strategic, whole_convoy_lanes
-from drawdown.plan.closures import ClosureStart, closure_search
+from drawdown.plan.closures import MAX_LP_SOLVES, WARM_LP_SOLVES, ClosureStart, closure_search
 from drawdown.plan.rounding import (
     RETRY_NODES,
     Rounded,
@@ -98,6 +98,7 @@ class RoundedResult:
     time_limit_hit: bool = False
     closures_freed: bool = False  # the relaxed closure order was re-searched (ROUND_RETRY_GAP)
     cpu_seconds: float = 0.0  # information only
+    warm_start: bool = False  # started from a previous plan's whole convoys
 
 
 def solve(
@@ -108,12 +109,15 @@ def solve(
     seed: int = 0,
     round_convoys: bool = False,
     warm_closes: IntArray | None = None,
+    warm_convoys: np.ndarray | None = None,
 ) -> SolveResult:
     """Solve `strategic`; `strategic.solution` then holds the solution by variable label.
 
     With `round_convoys` and continuous convoys, a whole-convoy solution for the same closure
     order (see `rounding`) replaces it when one is found. `warm_closes` (first closed period
-    of each garrisoned site, e.g. from a previous plan) is tried by the closure search first.
+    of each garrisoned site, e.g. from a previous plan) is tried by the closure search first,
+    which then searches less (`WARM_LP_SOLVES`); `warm_convoys` (a previous plan's whole
+    convoys, by whole-convoy lane and period, NaN where unknown) starts the rounding.
     `time_limit_s` is a safety net for the whole call, not a stopping rule.
     """
     m = strategic.model
@@ -229,7 +233,7 @@ def solve(
         time_limit_hit=hit,
     )
     if round_convoys and _only_closures_integer(strategic):
-        rounded = _round(strategic, highs, by_label[vlabels], bound, _left(deadline))
+        rounded = _round(strategic, highs, by_label[vlabels], bound, _left(deadline), warm_convoys)
         if rounded is not None:
             strategic.relaxed = by_label.copy()
             by_label[vlabels] = rounded[1]
@@ -248,6 +252,7 @@ def _round(
     values: np.ndarray,
     bound: float,
     time_limit_s: float,
+    previous: np.ndarray | None = None,
 ) -> tuple[RoundedResult, np.ndarray] | None:
     """Whole convoys for the relaxed solution's closure order, or None if none is found."""
     cols = _columns(strategic, "convoys_relaxed")
@@ -267,6 +272,7 @@ def _round(
                 mip_gap=ROUND_GAP,
                 # within the retry gap of the relaxed bound, or the full range is searched
                 good_enough=bound / (1.0 - ROUND_RETRY_GAP) if bound > 0 else math.inf,
+                previous=None if previous is None else previous[cols >= 0],
             )
     except Exception:  # the rounding is an improvement: without it the relaxed plan stands
         return None
@@ -289,6 +295,7 @@ def _round(
         "time limit" in out.status,
         freed,
         time.process_time() - cpu_started,
+        previous is not None,
     )
     return result, out.values
 
@@ -391,6 +398,7 @@ def _closure_start(
         safety_limit_s=time_limit_s,
         warm_closes=warm_closes,
         supports=_support_rows(strategic),
+        max_lp_solves=MAX_LP_SOLVES if warm_closes is None else WARM_LP_SOLVES,
     )
     if start is not None:
         start_from(highs, start.values)
