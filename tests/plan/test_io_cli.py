@@ -87,3 +87,25 @@ def test_cli_plan_bad_input_exits_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "neither a scenario folder" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_plan_warm_start(tmp_path: Path) -> None:
+    """`drawdown plan tiny --warm-start DIR` re-plans from a saved plan, says so and records
+    it; a folder that is no plan, or a warm start for the greedy baseline, exits 2 with the
+    reason and writes nothing."""
+    first = run("plan", str(TINY), "-o", str(tmp_path / "first"))
+    assert first.returncode == 0, first.stderr
+    again = run(
+        "plan", str(TINY), "--warm-start", str(tmp_path / "first"), "-o", str(tmp_path / "b")
+    )
+    assert again.returncode == 0, again.stderr
+    assert "warm start" in again.stdout
+    assert load_plan(tmp_path / "b").solver.warm_start
+    for flags, why in (
+        (("--warm-start", str(tmp_path / "nowhere")), "no such plan folder"),
+        (("--greedy", "--warm-start", str(tmp_path / "first")), "greedy baseline has no search"),
+    ):
+        done = run("plan", str(TINY), *flags, "-o", str(tmp_path / "c"))
+        assert done.returncode == 2, done.stdout
+        assert why in done.stderr and "Traceback" not in done.stderr
+        assert not (tmp_path / "c").exists()
