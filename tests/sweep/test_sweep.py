@@ -127,3 +127,41 @@ def test_an_unreachable_scheduler_is_refused_before_writing(
         run_sweep(parse_spec(SPEC), tmp_path, scheduler="tcp://127.0.0.1:1")
     assert caught.value.errors[0].file == "--scheduler"
     assert not (tmp_path / "sweep").exists()
+
+
+def test_re_planned_variants_start_from_the_base_plan(tmp_path: Path, scheduler: str) -> None:
+    """Re-planning with the optimiser: the base scenario is planned once and every variant is
+    re-planned from it (a warm start), in this process and on a cluster alike; each variant's
+    plan is the one `optimise(changed, warm_start=base plan)` makes."""
+    from drawdown.plan import load_plan, optimise
+    from drawdown.scenario.io import load_scenario
+    from drawdown.scenario.overrides import apply_overrides
+
+    spec = parse_spec(
+        {
+            **SPEC,
+            "planner": "optimise",
+            "replan": True,
+            "runs": 10,
+            "grid": {"trucks.*.count": ["*1.5", "*2"]},
+            "options": {},
+        }
+    )
+    here = run_sweep(spec, tmp_path / "here", workers=0)
+    there = run_sweep(spec, tmp_path / "there", scheduler=scheduler)
+    summary, runs = _results(here.folder)
+    pd.testing.assert_frame_equal(summary, _results(there.folder)[0], check_exact=True)
+    pd.testing.assert_frame_equal(runs, _results(there.folder)[1], check_exact=True)
+    assert (summary["status"] == "done").all()
+    assert len(list((here.folder / "plans").iterdir())) == 3  # the base plan and two variants
+    for folder in (here.folder, there.folder):
+        kept = [load_plan(p) for p in sorted((folder / "plans").iterdir())]
+        # the variants' plans say they were warm-started; the base plan was made cold
+        assert sorted(p.solver.warm_start for p in kept) == [False, True, True]
+    base = optimise(load_scenario(TINY), seed=spec.seed)
+    for overrides, plan_hash in zip(
+        (["trucks.*.count=*1.5"], ["trucks.*.count=*2"]), summary["plan_hash"], strict=True
+    ):
+        changed = apply_overrides(load_scenario(TINY), overrides)
+        warm = optimise(changed, seed=spec.seed, warm_start=base)
+        assert warm.solver.warm_start and warm.content_hash() == plan_hash

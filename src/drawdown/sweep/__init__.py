@@ -128,7 +128,8 @@ def run_sweep(
         records = store.finished()
         resumed = len(records)
         jobs = _jobs(spec, variants, hashes, scenario.content_hash(), set(records))
-        cached = {k: m for k in {j.plan_key for j in jobs} if (m := store.cached_plan(k))}
+        keys = {j.plan_key for j in jobs} | {scenario.content_hash()}  # the base warm-starts
+        cached = {k: m for k in keys if (m := store.cached_plan(k))}
         link = dashboard(client)
         if on_start is not None:
             on_start(link)

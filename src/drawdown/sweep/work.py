@@ -60,8 +60,17 @@ def reason_of(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def make_plan(scenario: Scenario, overrides: tuple[str, ...], planner: str, seed: int) -> PlanMade:
-    """Plan the scenario with `overrides` applied (`plan_option`: a best plan still counts)."""
+def make_plan(
+    scenario: Scenario,
+    overrides: tuple[str, ...],
+    planner: str,
+    seed: int,
+    warm_start: PlanMade | None = None,
+) -> PlanMade:
+    """Plan the scenario with `overrides` applied (`plan_option`: a best plan still counts).
+
+    `warm_start` is the base scenario's plan: a variant is a small change of it, so the
+    optimiser re-plans from it (`optimise(warm_start=...)`: about half the CPU time)."""
     from drawdown.analyse.compare import plan_option
     from drawdown.plan import greedy_plan, optimise
 
@@ -70,7 +79,9 @@ def make_plan(scenario: Scenario, overrides: tuple[str, ...], planner: str, seed
     key = changed.content_hash()
 
     def planned(s: Scenario) -> Plan:
-        return greedy_plan(s) if planner == "greedy" else optimise(s, seed=seed)
+        if planner == "greedy":
+            return greedy_plan(s)
+        return optimise(s, seed=seed, warm_start=warm_start.plan if warm_start else None)
 
     try:
         plan, note = plan_option(planned, changed)
