@@ -30,7 +30,8 @@ and cut only has to prove the bound. Everything here is deterministic: the searc
 number of LP solves or when no move helps, never on the clock (a safety-net time limit on
 each LP only stops a runaway solve, and is then reported). A warm start (the closure order
 of a previous plan, e.g. before a one-parameter change) is tried against the LP's own
-rounding, and the search moves on from the better of the two, within `WARM_LP_SOLVES`.
+rounding, and the search moves on from the better of the two (from the warm start, within
+`WARM_LP_SOLVES`).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ IPM_FROM_COLUMNS = 40_000  # first LP by interior point for models this large
 # The budget that normally ends the search, so that the plan does not depend on the clock:
 # MINUSMA needs 30 LP solves; the 10x mission is within 0.1% of its LP bound after about 25.
 MAX_LP_SOLVES = 60
-# A re-plan warm-started from a previous plan's closure order only adjusts it: MINUSMA with
+# A re-plan whose previous closure order beats the LP's starts only adjusts it: MINUSMA with
 # 10% more trucks reaches the cold search's plan (byte for byte) within 8 to 30 LP solves,
 # while 60 walked on to another order whose daily table was worse.
 WARM_LP_SOLVES = 10
@@ -80,6 +81,7 @@ def closure_search(
     open_cols: IntArray,
     *,
     max_lp_solves: int = MAX_LP_SOLVES,
+    warm_lp_solves: int = WARM_LP_SOLVES,
     safety_limit_s: float = 60.0,
     warm_closes: IntArray | None = None,
     supports: IntArray | None = None,
@@ -88,7 +90,8 @@ def closure_search(
 
     `open_cols` holds the column of `open[site, period]` (sites x periods). The copy keeps
     `highs`' options (objective scaling in particular) but is always solved as an LP.
-    `warm_closes` (first closed period per site) is evaluated as a second start.
+    `warm_closes` (first closed period per site) is evaluated as a second start; when it is
+    the better start, the search ends after `warm_lp_solves` LP solves instead.
     `supports` holds (supporter, supported) rows of `open_cols`: the supporter closes no
     earlier than the site it supports.
     """
@@ -197,8 +200,12 @@ def closure_search(
                 best_values = np.asarray(work.getSolution().col_value)
     fractional = np.flatnonzero((np.abs(relaxed_open - np.rint(relaxed_open)) > 1e-6).any(axis=1))
 
+    # A previous plan's order that beats the LP's own starts only needs adjusting; one that
+    # does not is searched from as far as a cold plan is.
+    budget = warm_lp_solves if warm else max_lp_solves
+
     def out_of_budget() -> bool:
-        return solves >= max_lp_solves or hit
+        return solves >= budget or hit
 
     if best - lp_bound <= CLOSE_ENOUGH * max(abs(best), 1.0):
         fractional = fractional[:0]  # branch and cut closes the rest at its root

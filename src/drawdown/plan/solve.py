@@ -25,7 +25,7 @@ from linopy.io import to_highspy
 
 from drawdown.network import IntArray
 from drawdown.plan.build import Strategic, whole_convoy_lanes
-from drawdown.plan.closures import MAX_LP_SOLVES, WARM_LP_SOLVES, ClosureStart, closure_search
+from drawdown.plan.closures import ClosureStart, closure_search
 from drawdown.plan.rounding import (
     RETRY_NODES,
     Rounded,
@@ -116,8 +116,9 @@ def solve(
     With `round_convoys` and continuous convoys, a whole-convoy solution for the same closure
     order (see `rounding`) replaces it when one is found. `warm_closes` (first closed period
     of each garrisoned site, e.g. from a previous plan) is tried by the closure search first,
-    which then searches less (`WARM_LP_SOLVES`); `warm_convoys` (a previous plan's whole
-    convoys, by whole-convoy lane and period, NaN where unknown) starts the rounding.
+    which searches less from it when it is the better start (`WARM_LP_SOLVES`);
+    `warm_convoys` (a previous plan's whole convoys, by whole-convoy lane and period, NaN
+    where unknown) starts the rounding.
     `time_limit_s` is a safety net for the whole call, not a stopping rule.
     """
     m = strategic.model
@@ -398,7 +399,6 @@ def _closure_start(
         safety_limit_s=time_limit_s,
         warm_closes=warm_closes,
         supports=_support_rows(strategic),
-        max_lp_solves=MAX_LP_SOLVES if warm_closes is None else WARM_LP_SOLVES,
     )
     if start is not None:
         start_from(highs, start.values)
