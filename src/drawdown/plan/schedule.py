@@ -226,6 +226,7 @@ def dispatch(
                 for q, j in zip(*np.nonzero(sweep[:, :, t] >= 0), strict=True):
                     remaining[q, sweep[q, j, t]] = 1e12
                     convoys_left[sweep[q, j, t]] += 1
+            allowance = convoys_left.copy()  # what each lane may send this period
         for c in escort_tokens:
             escort_tokens[c] = min(
                 escort_tokens[c] + escort_rate[c], escort_rate[c] * cap_days + 2.0
@@ -247,12 +248,22 @@ def dispatch(
             # People with the nearest deadline first: the lanes owing a group that is waiting
             # at their origin go before the others, so a scarce fleet shared by several lanes
             # (MINUSMA's C-130s) flies Cote d'Ivoire's contingent out by its day 61 before
-            # it flies cargo. Then lanes whose window in this period closes first; people
-            # before cargo.
+            # it flies cargo. People before cargo. Then the lanes furthest behind their
+            # period's convoys, spread evenly over the period (the model only promises each
+            # lane its convoys by the period's end), then those whose window closes first.
+            # Taken in lane order instead, the first lanes of a corridor took its escorts
+            # every day and a later one sent nothing: the synthetic mission's base9 none of
+            # the 346 TEU the model sent, written off at its last load day. Spread evenly,
+            # the daily tables came 1.6-12% lower (MINUSMA 1,041.7 M against 1,058.9 M; the
+            # 2x synthetic 1,045 M against 1,190 M) and Barkhane's 30% lower (265.8 M
+            # against 380.3 M, its write-offs 23 M against 124 M).
             waiting = (remaining[people_idx] > EPS) & (stock[people_idx][:, lane_node] > EPS)
             first_due = np.where(waiting, deadline_of[people_idx][:, None], 2 * H).min(axis=0)
             days_left = np.where(last_usable[:, t] >= day, last_usable[:, t] - day, H)
-            order = np.lexsort((days_left, ~carries_people, first_due))
+            elapsed = (day - data.period_start[t] + 1) / data.period_len[t]
+            sent_now = allowance - convoys_left  # convoys sent this period
+            owed = np.minimum(allowance, 1e6) * elapsed - sent_now
+            order = np.lexsort((days_left, -owed, ~carries_people, first_due))
         # A hub stays guarded while loads are still bound for it (on the way, or due on
         # its inbound lanes), as the model's closed-receives-nothing constraint has it.
         bound_for = np.zeros(len(nodes), dtype=bool)
