@@ -85,3 +85,22 @@ def test_runs_shared_among_processes_give_the_same_results(tiny: Scenario, plan:
         _same(a, b)
         assert a.summary() == b.summary()
         assert a.closure_quantiles().equals(b.closure_quantiles())
+
+
+def test_streamed_summaries_are_those_of_the_kept_runs(tiny: Scenario, plan: Plan) -> None:
+    """A variant's result keeps the summaries streamed block by block: the same as those
+    computed afresh from its kept runs (what `SimulationResult` does without them)."""
+    from drawdown.simulate.result import SimulationResult
+
+    sim = VariantSimulator(tiny, plan)
+    (streamed,) = sim.run([sim.prepare(VARIANTS[2])], runs=700, seed=3)
+    afresh = SimulationResult(streamed.meta, streamed.data)
+    assert streamed.summary() == afresh.summary()
+    assert streamed.summary_record() == afresh.summary_record()
+    a, b = streamed.summaries, afresh.summaries
+    assert np.array_equal(a.uncovered_hist, b.uncovered_hist)
+    assert np.array_equal(a.moments.total, b.moments.total)
+    assert np.array_equal(a.moments.m2, b.moments.m2)
+    for name, tally in a.tallies.items():
+        assert np.array_equal(tally.keys, b.tallies[name].keys), name
+        assert np.array_equal(tally.counts, b.tallies[name].counts), name

@@ -308,6 +308,9 @@ def summarise(d: Collected) -> Summaries:
             **{name: getattr(d, name)[rows] for name in PER_SITE},
             lift_teu_crossed=_rows(d.lift_teu_crossed, rows, n),
             lift_vehicles_crossed=_rows(d.lift_vehicles_crossed, rows, n),
+            # the units' out days too, as `Collector.add` streams them (without them the
+            # summary said no unit ever left)
+            unit_out_day=d.unit_out_day[rows] if d.unit_out_day.shape[0] == n else None,
         )
         block.summarise(summaries)
     return summaries.finish()
