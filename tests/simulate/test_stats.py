@@ -104,3 +104,38 @@ def test_tally_restores_from_its_values() -> None:
         tally.add(values)
         back = Tally.restore(tally.values(), tally.counts, tally.binned)
         assert [back.interval(q) for q in LEVELS] == [tally.interval(q) for q in LEVELS]
+
+
+def _uncovered_by_product(closure_day: np.ndarray, population: np.ndarray, horizon: int):  # type: ignore[no-untyped-def]
+    """Civilians uncovered by day as a site-by-day product (how it was first computed)."""
+    covered = np.where(closure_day >= 0, closure_day, np.iinfo(np.int64).max)
+    days = np.arange(horizon)
+    return (covered[:, :, None] <= days[None, None, :]).transpose(0, 2, 1) @ population
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 40),
+    st.integers(1, 9),
+    st.integers(1, 50),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([1, 1000, 2**40]),
+)
+def test_uncovered_by_day_is_the_site_by_day_product(
+    runs: int, sites: int, horizon: int, seed: int, people: int
+) -> None:
+    """Closures added on their day and summed along the days give, bit for bit, the
+    site-by-day product's civilians uncovered (never closed, closed past the horizon, and
+    several sites on one day included); a population of fractions takes the product."""
+    from drawdown.simulate.summaries import uncovered_by_day
+
+    rng = np.random.default_rng(seed)
+    closure = rng.integers(-1, horizon + 3, size=(runs, sites))
+    population = rng.integers(0, people, size=sites).astype(float)
+    expected = _uncovered_by_product(closure, population, horizon)
+    assert np.array_equal(uncovered_by_day(closure, population, horizon), expected)
+    fractions = population / 3.0
+    assert np.array_equal(
+        uncovered_by_day(closure, fractions, horizon),
+        _uncovered_by_product(closure, fractions, horizon),
+    )
