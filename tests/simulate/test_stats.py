@@ -139,3 +139,25 @@ def test_uncovered_by_day_is_the_site_by_day_product(
         uncovered_by_day(closure, fractions, horizon),
         _uncovered_by_product(closure, fractions, horizon),
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 30),
+    st.integers(1, 60),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([0.0, 0.05, 0.25, 0.5, 0.95, 1.0]),
+    st.sampled_from([1, 7]),
+)
+def test_a_fans_quantiles_are_each_days(
+    days: int, bins: int, seed: int, q: float, width: int
+) -> None:
+    """The quantiles of every day's histogram at once are each day's `hist_quantile` (empty
+    days, sparse and full bins included)."""
+    from drawdown.simulate.outcomes import hist_quantile, hist_quantiles
+
+    rng = np.random.default_rng(seed)
+    hist = rng.integers(0, 4, size=(days, bins)) * (rng.random((days, bins)) < 0.3)
+    hist[rng.random(days) < 0.2] = 0
+    expected = [hist_quantile(hist[t], q, width) for t in range(days)]
+    assert np.array_equal(hist_quantiles(hist, q, width), expected, equal_nan=True)

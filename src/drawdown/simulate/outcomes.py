@@ -392,3 +392,14 @@ def hist_quantile(counts: np.ndarray, q: float, width: int) -> float:
         return math.nan
     idx = int(np.searchsorted(np.cumsum(counts), q * total, side="left"))
     return float(min(idx, counts.size - 1) * width)
+
+
+def hist_quantiles(hist: np.ndarray, q: float, width: int) -> np.ndarray:
+    """`hist_quantile` of every row of `hist` [H, bins] at once (a fan's days): the same
+    floats, without a cumulative sum and a search per day."""
+    cum = np.cumsum(hist, axis=1)
+    total = cum[:, -1] if cum.shape[1] else np.zeros(cum.shape[0], np.int64)
+    # the first bin whose cumulative count reaches q * total, as searchsorted's "left" side
+    idx = (cum < (q * total)[:, None]).sum(axis=1)
+    out = np.minimum(idx, hist.shape[1] - 1) * width
+    return np.where(total == 0, math.nan, out.astype(np.float64))
