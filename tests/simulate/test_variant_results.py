@@ -104,3 +104,30 @@ def test_streamed_summaries_are_those_of_the_kept_runs(tiny: Scenario, plan: Pla
     for name, tally in a.tallies.items():
         assert np.array_equal(tally.keys, b.tallies[name].keys), name
         assert np.array_equal(tally.counts, b.tallies[name].counts), name
+
+
+def test_uniforms_generated_only_as_far_as_runs_read_them(tiny: Scenario, plan: Plan) -> None:
+    """Blocks resolved with only the first few spare uniforms (resolved again in full where a
+    run reads past them) give every outcome of the whole layout, bit for bit; the uniforms
+    given are the layout's own."""
+    from drawdown.simulate.disruptions import uniform_prefixes, uniforms
+    from drawdown.simulate.variant_results import resolve_blocks
+
+    sim = VariantSimulator(tiny, plan)
+    c = sim.prepare(VARIANTS[2])[1]
+    need = sim.layout([sim.prepare(VARIANTS[2])])
+    layout = Layout(need.n_movements, need.incident_slots + 5, need.kernel_spare + 300)
+    width = layout.kernel_start + 7
+    assert np.array_equal(
+        uniform_prefixes(8, 5, 40, layout, width), uniforms(8, 5, 40, layout)[:, :width]
+    )
+    blocks = [(0, 64), (64, 100), (100, 250)]
+    whole = resolve_blocks(c, layout, 8, blocks, prefix_spare=layout.kernel_spare)
+    read = np.concatenate([out.spare_end for out in whole]) - layout.kernel_start
+    assert read.min() < read.max()  # some blocks fit a short prefix and some do not
+    for prefix in (0, int(read.min()), int(np.median(read)), int(read.max())):
+        for a, b in zip(
+            resolve_blocks(c, layout, 8, blocks, prefix_spare=prefix), whole, strict=True
+        ):
+            for name, x, y in zip(a._fields, a, b, strict=True):
+                assert np.array_equal(x, y), (prefix, name)
