@@ -161,3 +161,21 @@ def test_a_fans_quantiles_are_each_days(
     hist[rng.random(days) < 0.2] = 0
     expected = [hist_quantile(hist[t], q, width) for t in range(days)]
     assert np.array_equal(hist_quantiles(hist, q, width), expected, equal_nan=True)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 20), st.integers(1, 30), st.integers(0, 2**32 - 1), st.booleans())
+def test_cells_counted_in_place_are_a_bincount(days: int, bins: int, seed: int, flat: bool) -> None:
+    """Counting a block's cells into a histogram in place adds what a bincount as long as
+    the histogram adds, also to a histogram that is not laid out flat."""
+    from drawdown.simulate.stats import count_into
+
+    rng = np.random.default_rng(seed)
+    hist = rng.integers(0, 5, size=(days, bins)) if flat else np.zeros((bins, days), np.int64).T
+    expected = hist.copy()
+    cells = rng.integers(0, days * bins, size=(7, 11))
+    expected += np.bincount(cells.ravel(), minlength=hist.size).reshape(hist.shape)
+    count_into(hist, cells)
+    assert np.array_equal(hist, expected)
+    with pytest.raises(ValueError):
+        count_into(hist, np.array([-1]))

@@ -18,6 +18,7 @@ from drawdown.scenario.kinds import THREAT_NAMES
 from drawdown.simulate.engine import ChunkOutcome
 from drawdown.simulate.inputs import Compiled
 from drawdown.simulate.policy import FATES, N_FATES
+from drawdown.simulate.stats import count_into
 from drawdown.simulate.summaries import SITE_DAYS, Summaries
 
 if TYPE_CHECKING:
@@ -329,8 +330,7 @@ def add_to_hist(hist: np.ndarray, by_day: np.ndarray, width: int) -> None:
     shares cannot fail a long simulation at its end."""
     n_days, n_bins = hist.shape
     bins = np.minimum(by_day // width, n_bins - 1)
-    cells = np.arange(n_days)[None, :] * n_bins + bins
-    hist += np.bincount(cells.ravel(), minlength=hist.size).reshape(hist.shape)
+    count_into(hist, np.arange(n_days)[None, :] * n_bins + bins)
 
 
 def _rows(values: np.ndarray, rows: slice, n: int) -> np.ndarray:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from drawdown.simulate.policy import FATES
-from drawdown.simulate.stats import Moments, Sums, Tally
+from drawdown.simulate.stats import Moments, Sums, Tally, count_into
 
 UNCOVERED_BINS = 4096
 #: figures with a tally (quantiles) and moments (mean, interval), by per-run name
@@ -171,10 +171,7 @@ class Summaries:
         bins = np.minimum(
             (uncovered / self.uncovered_width).astype(np.int64), self.uncovered_hist.shape[1] - 1
         )
-        cells = days[None, :] * self.uncovered_hist.shape[1] + bins
-        self.uncovered_hist += np.bincount(
-            cells.ravel(), minlength=self.uncovered_hist.size
-        ).reshape(self.uncovered_hist.shape)
+        count_into(self.uncovered_hist, days[None, :] * self.uncovered_hist.shape[1] + bins)
 
     def finish(self) -> Summaries:
         """Fold the last partial windows and drop the buffers; returns itself."""
