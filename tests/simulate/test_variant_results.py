@@ -131,3 +131,24 @@ def test_uniforms_generated_only_as_far_as_runs_read_them(tiny: Scenario, plan: 
         ):
             for name, x, y in zip(a._fields, a, b, strict=True):
                 assert np.array_equal(x, y), (prefix, name)
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_runs_shared_among_threads_give_the_same_results(
+    tiny: Scenario, plan: Plan, parts: int
+) -> None:
+    """Threads taking each block as a task of its own (the workbench's `--sim-workers`), the
+    blocks collected while the others are resolved, give the outcomes and summaries of one
+    thread bit for bit, whatever the number of threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sim = VariantSimulator(tiny, plan)
+    prepared = [sim.prepare(v) for v in VARIANTS]
+    alone = sim.run(prepared, runs=300, seed=5)
+    with ThreadPoolExecutor(parts) as pool:
+        shared = sim.run(prepared, runs=300, seed=5, pool=pool, parts=parts)
+    for a, b in zip(alone, shared, strict=True):
+        _same(a, b)
+        assert a.summary() == b.summary()
+        assert np.array_equal(a.data.fan_hist, b.data.fan_hist)
+        assert np.array_equal(a.summaries.uncovered_hist, b.summaries.uncovered_hist)
