@@ -104,3 +104,78 @@ def test_tally_restores_from_its_values() -> None:
         tally.add(values)
         back = Tally.restore(tally.values(), tally.counts, tally.binned)
         assert [back.interval(q) for q in LEVELS] == [tally.interval(q) for q in LEVELS]
+
+
+def _uncovered_by_product(closure_day: np.ndarray, population: np.ndarray, horizon: int):  # type: ignore[no-untyped-def]
+    """Civilians uncovered by day as a site-by-day product (how it was first computed)."""
+    covered = np.where(closure_day >= 0, closure_day, np.iinfo(np.int64).max)
+    days = np.arange(horizon)
+    return (covered[:, :, None] <= days[None, None, :]).transpose(0, 2, 1) @ population
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 40),
+    st.integers(1, 9),
+    st.integers(1, 50),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([1, 1000, 2**40]),
+)
+def test_uncovered_by_day_is_the_site_by_day_product(
+    runs: int, sites: int, horizon: int, seed: int, people: int
+) -> None:
+    """Closures added on their day and summed along the days give, bit for bit, the
+    site-by-day product's civilians uncovered (never closed, closed past the horizon, and
+    several sites on one day included); a population of fractions takes the product."""
+    from drawdown.simulate.summaries import uncovered_by_day
+
+    rng = np.random.default_rng(seed)
+    closure = rng.integers(-1, horizon + 3, size=(runs, sites))
+    population = rng.integers(0, people, size=sites).astype(float)
+    expected = _uncovered_by_product(closure, population, horizon)
+    assert np.array_equal(uncovered_by_day(closure, population, horizon), expected)
+    fractions = population / 3.0
+    assert np.array_equal(
+        uncovered_by_day(closure, fractions, horizon),
+        _uncovered_by_product(closure, fractions, horizon),
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 30),
+    st.integers(1, 60),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([0.0, 0.05, 0.25, 0.5, 0.95, 1.0]),
+    st.sampled_from([1, 7]),
+)
+def test_a_fans_quantiles_are_each_days(
+    days: int, bins: int, seed: int, q: float, width: int
+) -> None:
+    """The quantiles of every day's histogram at once are each day's `hist_quantile` (empty
+    days, sparse and full bins included)."""
+    from drawdown.simulate.outcomes import hist_quantile, hist_quantiles
+
+    rng = np.random.default_rng(seed)
+    hist = rng.integers(0, 4, size=(days, bins)) * (rng.random((days, bins)) < 0.3)
+    hist[rng.random(days) < 0.2] = 0
+    expected = [hist_quantile(hist[t], q, width) for t in range(days)]
+    assert np.array_equal(hist_quantiles(hist, q, width), expected, equal_nan=True)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 20), st.integers(1, 30), st.integers(0, 2**32 - 1), st.booleans())
+def test_cells_counted_in_place_are_a_bincount(days: int, bins: int, seed: int, flat: bool) -> None:
+    """Counting a block's cells into a histogram in place adds what a bincount as long as
+    the histogram adds, also to a histogram that is not laid out flat."""
+    from drawdown.simulate.stats import count_into
+
+    rng = np.random.default_rng(seed)
+    hist = rng.integers(0, 5, size=(days, bins)) if flat else np.zeros((bins, days), np.int64).T
+    expected = hist.copy()
+    cells = rng.integers(0, days * bins, size=(7, 11))
+    expected += np.bincount(cells.ravel(), minlength=hist.size).reshape(hist.shape)
+    count_into(hist, cells)
+    assert np.array_equal(hist, expected)
+    with pytest.raises(ValueError):
+        count_into(hist, np.array([-1]))

@@ -85,3 +85,70 @@ def test_runs_shared_among_processes_give_the_same_results(tiny: Scenario, plan:
         _same(a, b)
         assert a.summary() == b.summary()
         assert a.closure_quantiles().equals(b.closure_quantiles())
+
+
+def test_streamed_summaries_are_those_of_the_kept_runs(tiny: Scenario, plan: Plan) -> None:
+    """A variant's result keeps the summaries streamed block by block: the same as those
+    computed afresh from its kept runs (what `SimulationResult` does without them)."""
+    from drawdown.simulate.result import SimulationResult
+
+    sim = VariantSimulator(tiny, plan)
+    (streamed,) = sim.run([sim.prepare(VARIANTS[2])], runs=700, seed=3)
+    afresh = SimulationResult(streamed.meta, streamed.data)
+    assert streamed.summary() == afresh.summary()
+    assert streamed.summary_record() == afresh.summary_record()
+    a, b = streamed.summaries, afresh.summaries
+    assert np.array_equal(a.uncovered_hist, b.uncovered_hist)
+    assert np.array_equal(a.moments.total, b.moments.total)
+    assert np.array_equal(a.moments.m2, b.moments.m2)
+    for name, tally in a.tallies.items():
+        assert np.array_equal(tally.keys, b.tallies[name].keys), name
+        assert np.array_equal(tally.counts, b.tallies[name].counts), name
+
+
+def test_uniforms_generated_only_as_far_as_runs_read_them(tiny: Scenario, plan: Plan) -> None:
+    """Blocks resolved with only the first few spare uniforms (resolved again in full where a
+    run reads past them) give every outcome of the whole layout, bit for bit; the uniforms
+    given are the layout's own."""
+    from drawdown.simulate.disruptions import uniform_prefixes, uniforms
+    from drawdown.simulate.variant_results import resolve_blocks
+
+    sim = VariantSimulator(tiny, plan)
+    c = sim.prepare(VARIANTS[2])[1]
+    need = sim.layout([sim.prepare(VARIANTS[2])])
+    layout = Layout(need.n_movements, need.incident_slots + 5, need.kernel_spare + 300)
+    width = layout.kernel_start + 7
+    assert np.array_equal(
+        uniform_prefixes(8, 5, 40, layout, width), uniforms(8, 5, 40, layout)[:, :width]
+    )
+    blocks = [(0, 64), (64, 100), (100, 250)]
+    whole = resolve_blocks(c, layout, 8, blocks, prefix_spare=layout.kernel_spare)
+    read = np.concatenate([out.spare_end for out in whole]) - layout.kernel_start
+    assert read.min() < read.max()  # some blocks fit a short prefix and some do not
+    for prefix in (0, int(read.min()), int(np.median(read)), int(read.max())):
+        for a, b in zip(
+            resolve_blocks(c, layout, 8, blocks, prefix_spare=prefix), whole, strict=True
+        ):
+            for name, x, y in zip(a._fields, a, b, strict=True):
+                assert np.array_equal(x, y), (prefix, name)
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_runs_shared_among_threads_give_the_same_results(
+    tiny: Scenario, plan: Plan, parts: int
+) -> None:
+    """Threads taking each block as a task of its own (the workbench's `--sim-workers`), the
+    blocks collected while the others are resolved, give the outcomes and summaries of one
+    thread bit for bit, whatever the number of threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sim = VariantSimulator(tiny, plan)
+    prepared = [sim.prepare(v) for v in VARIANTS]
+    alone = sim.run(prepared, runs=300, seed=5)
+    with ThreadPoolExecutor(parts) as pool:
+        shared = sim.run(prepared, runs=300, seed=5, pool=pool, parts=parts)
+    for a, b in zip(alone, shared, strict=True):
+        _same(a, b)
+        assert a.summary() == b.summary()
+        assert np.array_equal(a.data.fan_hist, b.data.fan_hist)
+        assert np.array_equal(a.summaries.uncovered_hist, b.summaries.uncovered_hist)

@@ -59,6 +59,15 @@ def draw_svg(plot: Any, data: Any, key: str, frame: Frame | None = None) -> tupl
     return svg, frame if framed and frame is not None else frame_of(fig)
 
 
+def timed_svg(
+    plot: Any, data: Any, key: str, frame: Frame | None = None
+) -> tuple[str, Frame, float]:
+    """`draw_svg` and the seconds its drawing took (where it ran: a worker's own clock)."""
+    started = time.perf_counter()
+    svg, drawn_in = draw_svg(plot, data, key, frame)
+    return svg, drawn_in, time.perf_counter() - started
+
+
 def _warm() -> None:
     import matplotlib.figure  # noqa: F401  (a worker's first figure should not pay the import)
 
@@ -75,6 +84,9 @@ class Drawer:
     def __init__(self, workers: int = 0, cache_size: int = CACHE_SIZE):
         self._cache: OrderedDict[str, str] = OrderedDict()
         self._frames: dict[str, Frame] = {}  # by figure key
+        # seconds each kind last took to draw: the workers take the longest first, so the
+        # page's slowest figure does not start last behind the quick ones
+        self._seconds: dict[str, float] = {}
         self._size = cache_size
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
@@ -92,22 +104,25 @@ class Drawer:
         with self._lock:
             found = [self._cache.get(d) if d else None for d in digests]
             frames = [self._frames.get(f.key) for f in figures]
+            # a kind never drawn yet counts as the longest
+            cost = {i: self._seconds.get(f.key, math.inf) for i, f in enumerate(figures)}
         todo = [i for i, svg in enumerate(found) if svg is None]
         args = {i: (figures[i].plot, figures[i].data, figures[i].key, frames[i]) for i in todo}
         pooled = self._pool is not None and len(todo) > 1
         here = [i for i in todo if not pooled or figures[i].key in DRAWN_HERE]
         futures = {
-            i: self._pool.submit(draw_svg, *args[i])
-            for i in todo
+            i: self._pool.submit(timed_svg, *args[i])
+            for i in sorted(todo, key=lambda i: -cost[i])  # longest first (stable for ties)
             if self._pool is not None and i not in here
         }
         with DRAWING:  # while the workers draw the others
-            results = {i: draw_svg(*args[i]) for i in here}
+            results = {i: timed_svg(*args[i]) for i in here}
         results.update({i: future.result() for i, future in futures.items()})
-        drawn = {i: svg for i, (svg, _) in results.items()}
+        drawn = {i: svg for i, (svg, _, _) in results.items()}
         with self._lock:
-            for i, (_, frame) in results.items():
+            for i, (_, frame, seconds) in results.items():
                 self._frames[figures[i].key] = frame
+                self._seconds[figures[i].key] = seconds
             for i, digest in enumerate(digests):
                 if i in drawn:
                     found[i] = drawn[i]

@@ -135,6 +135,9 @@ class ChunkOutcome(NamedTuple):
     unit_people_lost: np.ndarray  # float64 [R, U]
     early_close_people: np.ndarray  # float64 [S]: people at bases closed early, summed
     exit_people_by_day: np.ndarray  # float64 [S, H]: people out of the theatre by exit, summed
+    # where each run's spare pointer ended: a run read no uniform of its block at or past it
+    # (uniforms generated only so far give its outcomes when none reached their end)
+    spare_end: np.ndarray  # int64 [R]
 
 
 def run_block(
@@ -185,6 +188,7 @@ def run_block(
         unit_people_lost=np.zeros((n_runs, n_units)),
         early_close_people=np.zeros(n_sites),
         exit_people_by_day=np.zeros((n_sites, c.horizon)),
+        spare_end=np.zeros(n_runs, dtype=np.int64),
     )
     sites, links, movements, events, rules, closure, lift, units = static_bundles(c)
     draws, factors = chance_bundles(
@@ -734,6 +738,7 @@ def _end_run(r, sites, closure, lift, units, draws, st, out):
             out.veh_fate[r, sites.cargo_origins[j], f] = st.fate_veh[j, f]
     for k in range(draws.inc_ptr[r], draws.inc_ptr[r + 1]):
         st.inc_of[draws.inc_movement[k]] = -1
+    out.spare_end[r] = st.tally[PTR]
 
 
 # --- 1. arrivals --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from drawdown.scenario.kinds import THREAT_NAMES
 from drawdown.simulate.engine import ChunkOutcome
 from drawdown.simulate.inputs import Compiled
 from drawdown.simulate.policy import FATES, N_FATES
+from drawdown.simulate.stats import count_into
 from drawdown.simulate.summaries import SITE_DAYS, Summaries
 
 if TYPE_CHECKING:
@@ -308,6 +309,9 @@ def summarise(d: Collected) -> Summaries:
             **{name: getattr(d, name)[rows] for name in PER_SITE},
             lift_teu_crossed=_rows(d.lift_teu_crossed, rows, n),
             lift_vehicles_crossed=_rows(d.lift_vehicles_crossed, rows, n),
+            # the units' out days too, as `Collector.add` streams them (without them the
+            # summary said no unit ever left)
+            unit_out_day=d.unit_out_day[rows] if d.unit_out_day.shape[0] == n else None,
         )
         block.summarise(summaries)
     return summaries.finish()
@@ -326,8 +330,7 @@ def add_to_hist(hist: np.ndarray, by_day: np.ndarray, width: int) -> None:
     shares cannot fail a long simulation at its end."""
     n_days, n_bins = hist.shape
     bins = np.minimum(by_day // width, n_bins - 1)
-    cells = np.arange(n_days)[None, :] * n_bins + bins
-    hist += np.bincount(cells.ravel(), minlength=hist.size).reshape(hist.shape)
+    count_into(hist, np.arange(n_days)[None, :] * n_bins + bins)
 
 
 def _rows(values: np.ndarray, rows: slice, n: int) -> np.ndarray:
@@ -389,3 +392,14 @@ def hist_quantile(counts: np.ndarray, q: float, width: int) -> float:
         return math.nan
     idx = int(np.searchsorted(np.cumsum(counts), q * total, side="left"))
     return float(min(idx, counts.size - 1) * width)
+
+
+def hist_quantiles(hist: np.ndarray, q: float, width: int) -> np.ndarray:
+    """`hist_quantile` of every row of `hist` [H, bins] at once (a fan's days): the same
+    floats, without a cumulative sum and a search per day."""
+    cum = np.cumsum(hist, axis=1)
+    total = cum[:, -1] if cum.shape[1] else np.zeros(cum.shape[0], np.int64)
+    # the first bin whose cumulative count reaches q * total, as searchsorted's "left" side
+    idx = (cum < (q * total)[:, None]).sum(axis=1)
+    out = np.minimum(idx, hist.shape[1] - 1) * width
+    return np.where(total == 0, math.nan, out.astype(np.float64))

@@ -13,7 +13,7 @@ import pandas as pd
 from drawdown.scenario.kinds import LINK_KINDS, SITE_KINDS
 from drawdown.simulate.outcomes import (
     Collected,
-    hist_quantile,
+    hist_quantiles,
     mean_interval,
     summarise,
     wilson,
@@ -461,9 +461,7 @@ def _fan(hist: np.ndarray, width: int, q: tuple[float, ...]) -> pd.DataFrame:
     """Quantiles `q` and the mean by day of a per-day histogram [H, bins] of width `width`."""
     frame = pd.DataFrame({"day": np.arange(hist.shape[0])})
     for p in q:
-        frame[f"q{round(p * 100):02d}"] = [
-            hist_quantile(hist[t], p, width) for t in range(hist.shape[0])
-        ]
+        frame[f"q{round(p * 100):02d}"] = hist_quantiles(hist, p, width).tolist()
     centres = np.arange(hist.shape[1]) * width
     frame["mean"] = (hist @ centres) / np.maximum(1, hist.sum(axis=1))
     return frame

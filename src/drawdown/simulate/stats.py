@@ -276,6 +276,21 @@ class Tally:
         return tally
 
 
+def count_into(hist: np.ndarray, cells: np.ndarray) -> None:
+    """Add one to `hist` at each of the flat cell indices `cells`, in place.
+
+    Integer counts come out the same in any order, and adding each cell costs what the block
+    has cells, where a bincount as long as the histogram (per-day histograms hold days x
+    4,097 bins) costs its whole size on every block."""
+    cells = np.asarray(cells).ravel()
+    if cells.size and cells.min() < 0:  # as bincount refuses them (add.at would wrap)
+        raise ValueError("a histogram's cells are counted from 0")
+    flat = hist.reshape(-1)
+    np.add.at(flat, cells, 1)
+    if not np.shares_memory(flat, hist):  # a histogram not laid out flat: copy the counts back
+        hist[...] = flat.reshape(hist.shape)
+
+
 def _bins(values: np.ndarray) -> np.ndarray:
     """Bin numbers (as float64, to share the sorted-keys array): the value's bits without
     their low mantissa bits, which orders like the value for values >= 0."""

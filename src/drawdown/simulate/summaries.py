@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from drawdown.simulate.policy import FATES
-from drawdown.simulate.stats import Moments, Sums, Tally
+from drawdown.simulate.stats import Moments, Sums, Tally, count_into
 
 UNCOVERED_BINS = 4096
 #: figures with a tally (quantiles) and moments (mean, interval), by per-run name
@@ -166,19 +166,12 @@ class Summaries:
         return out
 
     def _add_uncovered(self, closure_day: np.ndarray) -> None:
-        closed = np.asarray(closure_day, dtype=np.int64)
-        covered = np.where(closed >= 0, closed, np.iinfo(np.int64).max)
+        uncovered = uncovered_by_day(closure_day, self.population, self.horizon)  # [R, H]
         days = np.arange(self.horizon)
-        uncovered = (covered[:, :, None] <= days[None, None, :]).transpose(0, 2, 1) @ (
-            self.population
-        )  # [R, H]
         bins = np.minimum(
             (uncovered / self.uncovered_width).astype(np.int64), self.uncovered_hist.shape[1] - 1
         )
-        cells = days[None, :] * self.uncovered_hist.shape[1] + bins
-        self.uncovered_hist += np.bincount(
-            cells.ravel(), minlength=self.uncovered_hist.size
-        ).reshape(self.uncovered_hist.shape)
+        count_into(self.uncovered_hist, days[None, :] * self.uncovered_hist.shape[1] + bins)
 
     def finish(self) -> Summaries:
         """Fold the last partial windows and drop the buffers; returns itself."""
@@ -218,6 +211,33 @@ class Summaries:
                 self.runs, 1
             )
         return np.asarray(self.population @ share_closed)
+
+
+def uncovered_by_day(closure_day: np.ndarray, population: np.ndarray, horizon: int) -> np.ndarray:
+    """Civilians no longer covered at the end of each day [R, H]: the population of every
+    site closed (`closure_day` [R, S], -1 never) on or before that day.
+
+    Whole people (the scenario counts them so) sum exactly in any order, so each run's
+    closures are added on their day and summed along the days, without the [R, S, H] mask
+    a site-by-day product would build (the bulk of a block's summaries); other populations
+    take that product."""
+    closed = np.asarray(closure_day, dtype=np.int64)
+    population = np.asarray(population, dtype=np.float64)
+    if not _whole(population):
+        covered = np.where(closed >= 0, closed, np.iinfo(np.int64).max)
+        days = np.arange(horizon)
+        mask = (covered[:, :, None] <= days[None, None, :]).transpose(0, 2, 1)
+        return np.asarray(mask @ population)
+    n_runs = closed.shape[0]
+    runs, sites = np.nonzero((closed >= 0) & (closed < horizon))
+    cells = runs * horizon + closed[runs, sites]
+    on_day = np.bincount(cells, weights=population[sites], minlength=n_runs * horizon)
+    return np.cumsum(on_day.reshape(n_runs, horizon), axis=1)
+
+
+def _whole(values: np.ndarray) -> bool:
+    """Whether `values` are whole numbers whose sums float64 holds exactly."""
+    return bool(np.all(values == np.floor(values)) and np.abs(values).sum() < 2.0**53)
 
 
 def _never_inf(days: np.ndarray) -> np.ndarray:

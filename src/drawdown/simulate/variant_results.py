@@ -19,7 +19,7 @@ import numpy as np
 from drawdown.plan.model import Plan
 from drawdown.scenario.model import Scenario
 from drawdown.scenario.overrides import apply_overrides
-from drawdown.simulate.disruptions import Layout, draw_movements, uniforms
+from drawdown.simulate.disruptions import Layout, draw_movements, uniform_prefixes
 from drawdown.simulate.engine import ChunkOutcome, run_block
 from drawdown.simulate.inputs import Compiled, check_plan, compile_inputs
 from drawdown.simulate.outcomes import Collector
@@ -27,6 +27,9 @@ from drawdown.simulate.result import Meta, SimulationResult
 from drawdown.simulate.variants import Variant, VariantCompiler, common_layout
 
 BLOCK_BYTES = 24 * 1024**2  # uniforms held at once, as `simulate` does
+#: spare uniforms a run is given at first (`resolve_blocks`): MINUSMA's what-ifs read 250 to
+#: 500 of the 14,000 the workbench's layout reserves, its extreme threats under 1,000
+PREFIX_SPARE = 2048
 
 
 class VariantSimulator:
@@ -65,9 +68,10 @@ class VariantSimulator:
         `room` is a layout to use when it has at least the room the variants need (a caller
         that keeps results under one layout, such as the workbench's baseline, passes it);
         otherwise the variants' own common layout is used. With a `pool` (threads or
-        processes), each variant's runs are resolved in `parts` shares side by side (a
-        laptop's cores); a run reads its draws at fixed places and the summaries take runs
-        in order, so the results are those of one worker, bit for bit.
+        processes), each variant's runs are resolved block by block side by side (blocks
+        small enough that `parts` workers share them; a laptop's cores); a run reads its
+        draws at fixed places and the summaries take runs in order, so the results are
+        those of one worker, bit for bit.
         """
         layout = self.layout(prepared)
         if room is not None and fits(layout, room):
@@ -79,18 +83,19 @@ class VariantSimulator:
         collectors = [
             Collector(c, tuple(site.kind for site in v.sites), runs, False) for v, c in prepared
         ]
-        for (_, c), collector in zip(prepared, collectors, strict=True):
-            if pool is not None and parts > 1 and len(blocks) > 1:
-                shares = [blocks[k::parts] for k in range(parts)]
-                futures = [pool.submit(resolve_blocks, c, layout, seed, b) for b in shares]
-                done = {
-                    start: out
-                    for share, future in zip(shares, futures, strict=True)
-                    for (start, _), out in zip(share, future.result(), strict=True)
-                }
-                for start, _ in blocks:  # in run order: the summaries take runs in order
-                    collector.add(start, done[start])
-            else:
+        if pool is not None and parts > 1 and len(blocks) > 1:
+            # every block of every variant is a task of its own, taken in run order by the
+            # workers; a finished block is collected (in run order: the summaries take runs in
+            # order) while the workers resolve the next ones
+            futures = [
+                [pool.submit(resolve_blocks, c, layout, seed, [b]) for b in blocks]
+                for _, c in prepared
+            ]
+            for collector, tasks in zip(collectors, futures, strict=True):
+                for (start, _), task in zip(blocks, tasks, strict=True):
+                    collector.add(start, task.result()[0])
+        else:
+            for (_, c), collector in zip(prepared, collectors, strict=True):
                 for start, stop in blocks:  # one block at a time: memory bounded
                     collector.add(start, resolve_blocks(c, layout, seed, [(start, stop)])[0])
         from drawdown._version import __version__
@@ -107,22 +112,44 @@ class VariantSimulator:
                 deadline=v.manifest.deadline.isoformat(),
                 version=__version__,
             )
-            results.append(SimulationResult(meta, collector.data))
+            # the summaries the collector streamed, as `simulate` keeps them: recomputing them
+            # from the kept runs gives the same bits (windows by run number) at twice the cost
+            stats = collector.summaries.finish()
+            results.append(SimulationResult(meta, collector.data, stats=stats))
         return results
 
 
 def resolve_blocks(
-    c: Compiled, layout: Layout, seed: int, blocks: Sequence[tuple[int, int]]
+    c: Compiled,
+    layout: Layout,
+    seed: int,
+    blocks: Sequence[tuple[int, int]],
+    prefix_spare: int = PREFIX_SPARE,
 ) -> list[ChunkOutcome]:
     """The engine's outcomes of runs [start, stop) of one variant, block by block (a pool
-    worker's share of `VariantSimulator.run`)."""
+    worker's share of `VariantSimulator.run`).
+
+    Each block's runs get only the first `prefix_spare` of their spare uniforms at first; a
+    block any of whose runs read past them is resolved again with every uniform of its
+    layout. The engine reads a run's uniforms in order and no further than its
+    `spare_end`, so the outcomes are those of the whole layout either way, bit for bit."""
     outcomes = []
+    width = layout.kernel_start + prefix_spare
     for start, stop in blocks:
-        ones = np.ones(stop - start)
-        u = uniforms(seed, start, stop - start, layout)
-        drawn = draw_movements(c, u, layout, ones, ones)
-        outcomes.append(run_block(c, drawn, u, layout.kernel_start, ones, ones, ones, ones))
+        out = _resolve_block(c, layout, seed, start, stop, width)
+        if width < layout.block and out.spare_end.size and int(out.spare_end.max()) > width:
+            out = _resolve_block(c, layout, seed, start, stop, layout.block)
+        outcomes.append(out)
     return outcomes
+
+
+def _resolve_block(
+    c: Compiled, layout: Layout, seed: int, start: int, stop: int, width: int
+) -> ChunkOutcome:
+    ones = np.ones(stop - start)
+    u = uniform_prefixes(seed, start, stop - start, layout, width)
+    drawn = draw_movements(c, u, layout, ones, ones)
+    return run_block(c, drawn, u, layout.kernel_start, ones, ones, ones, ones)
 
 
 def fits(needed: Layout, room: Layout) -> bool:
