@@ -70,3 +70,42 @@ def test_open_another_builtin_scenario(small_server) -> None:  # type: ignore[no
     assert [v["id"] for v in state["variants"]] == ["baseline"]
     names = {c["name"] for c in state["controls"]}
     assert "clearance.road.approval" in names
+
+
+def test_the_next_re_plan_runs_in_a_worker_started_meanwhile() -> None:
+    """Once a re-plan's worker is done, the next one is started and waits, imported; the
+    next re-plan runs in it, and shutting down terminates the one left waiting."""
+    from pathlib import Path
+
+    from drawdown.scenario.io import load_scenario
+    from drawdown.serve.replan import Replanner
+
+    scenario = load_scenario(Path(__file__).parents[1] / "data" / "tiny")
+    replanner = Replanner()
+    done: list[str] = []
+
+    def then(job, plan, note):  # type: ignore[no-untyped-def]
+        done.append(plan.scenario_hash)
+        return ""
+
+    def finish(job):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 120
+        while job.state in ("planning", "simulating") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert job.state == "done", job.as_json()
+
+    try:
+        first = replanner.start("a", scenario, greedy=True, warm_start=None, then=then)
+        finish(first)
+        spare = replanner._spare
+        assert spare is not None and spare[0].is_alive() and spare[0] is not first.process
+        second = replanner.start("b", scenario, greedy=True, warm_start=None, then=then)
+        assert second.process is spare[0]  # the waiting worker took it
+        finish(second)
+        assert done == [scenario.content_hash()] * 2
+        waiting = replanner._spare
+        assert waiting is not None and waiting[0].is_alive()
+    finally:
+        replanner.shutdown()
+    assert replanner._spare is None and not waiting[0].is_alive()
+    assert not second.process.is_alive()
