@@ -577,6 +577,20 @@ class Rows:
         f = self._factor(factor) if isinstance(factor, xr.DataArray) else factor
         return Rows(self.coords, self.vars, self.coeffs * np.asarray(f)[..., None], self.const * f)
 
+    def relabel(self, dim: str, index: pd.Index) -> Rows:
+        """`dim` replaced by `index` (same length, its own name and labels)."""
+        i = self._index(dim)
+        assert len(index) == len(self.coords[i])
+        return Rows(self.coords[:i] + (index,) + self.coords[i + 1 :], *self._arrays)
+
+    def plus(self, constant: xr.DataArray) -> Rows:
+        """With `constant` added (its dims among the rows')."""
+        return Rows(self.coords, self.vars, self.coeffs, self.const + self._factor(constant))
+
+    @property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.vars, self.coeffs, self.const
+
     def where(self, keep: xr.DataArray) -> Rows:
         """Only the terms of the rows where `keep` holds (the others hold none)."""
         k = self._factor(keep)
@@ -911,42 +925,43 @@ def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> No
         # spread over the period, turnaround^2 / (2 x length) days of it on average.
         turn = lanes.turnaround_days
         spill = np.minimum(turn**2 / (2.0 * data.period_len[None, :]), turn)
-        here = units * _da(turn - spill, data, "lane", "period")
-        later = units * _da(spill, data, "lane", "period")
+        trips = Rows.of(units)
+        here = (trips * _da(turn - spill, data, "lane", "period")).expr(m)
+        later = (trips * _da(spill, data, "lane", "period")).expr(m)
         next_period = np.broadcast_to(np.arange(data.n_periods) + 1, spill.shape)
-        lhs = to_sites(m, here, by_truck, truck_ids, "asset") + to_sites(
-            m, later, by_truck, truck_ids, "asset", period_of=next_period
+        lhs = Rows.of(to_sites(m, here, by_truck, truck_ids, "asset")) + Rows.of(
+            to_sites(m, later, by_truck, truck_ids, "asset", period_of=next_period)
         )
         count = xr.DataArray(
             [sc.trucks[[t.id for t in sc.trucks].index(i)].count for i in truck_ids],
             coords={"asset": truck_ids},
             dims="asset",
         )
-        m.add_constraints(lhs <= count * _da(length, data, "period"), name="truck_fleet")
+        lhs.constrain(m, "<=", count * _da(length, data, "period"), "truck_fleet")
     air_ids = [a.id for a in sc.aircraft if a.id in set(lanes.asset)]
     if air_ids:
-        flown = units * _da(1.0 / lanes.approval, data, "lane", "period")
-        lhs = to_sites(m, flown, by_aircraft, air_ids, "asset")
+        flown = (Rows.of(units) * _da(1.0 / lanes.approval, data, "lane", "period")).expr(m)
+        lhs = Rows.of(to_sites(m, flown, by_aircraft, air_ids, "asset"))
         by_id = {a.id: a for a in sc.aircraft}
         rate = xr.DataArray(
             [by_id[i].count * by_id[i].sorties_per_day for i in air_ids],
             coords={"asset": air_ids},
             dims="asset",
         )
-        m.add_constraints(lhs <= rate * _da(length, data, "period"), name="sorties")
+        lhs.constrain(m, "<=", rate * _da(length, data, "period"), "sorties")
         slot_sites = [s.id for s in sc.sites if s.air_slots_per_day > 0]
         wing = lanes.fixed_wing
         dep = tuple(o if w else "" for o, w in zip(lanes.origin, wing, strict=True))
         arr = tuple(d if w else "" for d, w in zip(lanes.destination, wing, strict=True))
-        lhs = to_sites(m, units, dep, slot_sites, "site") + to_sites(
-            m, units, arr, slot_sites, "site"
+        lhs = Rows.of(to_sites(m, units, dep, slot_sites, "site")) + Rows.of(
+            to_sites(m, units, arr, slot_sites, "site")
         )
         slots = xr.DataArray(
             [sc.site(s).air_slots_per_day for s in slot_sites],
             coords={"site": slot_sites},
             dims="site",
         )
-        m.add_constraints(lhs <= slots * _da(length, data, "period"), name="air_slots")
+        lhs.constrain(m, "<=", slots * _da(length, data, "period"), "air_slots")
 
 
 def define_disposal(m: linopy.Model, data: PlanData) -> linopy.Variable:
@@ -1130,19 +1145,20 @@ def define_base_attacks(
     c = _coords(data)
     node = pd.Index(nodes, name="node")
     z = m.add_variables(lower=0, coords=[node, c["period"]], name="attack_factor")
-    people = stock.sel(commodity=list(data.people), node=nodes).sum("commodity")
+    people = Rows.of(stock).sel("commodity", list(data.people)).sel("node", nodes).sum("commodity")
     pidx = [data.commodities.index(k) for k in data.people]
     held0 = data.initial[pidx].sum(axis=0)[[data.nodes.index(n) for n in nodes]]
     first = _da((np.arange(T) == 0).astype(float), data, "period")
     p0_da = xr.DataArray(held0, coords={"node": node}, dims="node")
-    garrison = people.shift(period=1) + p0_da * first
+    garrison = people.shift("period", 1).plus(p0_da * first)
     dims = ("node", "period", "tangent")
     coords = {"node": node, "period": c["period"], "tangent": tangents}
     a_da = xr.DataArray(a, coords=coords, dims=dims)
     b_da = xr.DataArray(b, coords=coords, dims=dims)
-    m.add_constraints(
-        z - is_open.sel(node=nodes) * a_da + garrison * b_da >= 0, name="attack_tangents"
-    )
+    cuts = (node, c["period"], tangents)
+    opened = Rows.of(is_open).sel("node", nodes).on(*cuts)
+    tangent = Rows.of(z).on(*cuts) - opened * a_da + garrison.on(*cuts) * b_da
+    tangent.constrain(m, ">=", 0.0, "attack_tangents")
     return (Rows.of(z) * xr.DataArray(weight, coords={"node": node, "period": c["period"]})).total()
 
 
@@ -1299,9 +1315,8 @@ def define_last_loads(m: linopy.Model, data: PlanData, load: linopy.Variable) ->
     late = data.period_start[None, :] > lane_last[:, None]  # (lane, period)
     if not late.any():
         return
-    cargo = load.sel(commodity=["teu", "veh"])
-    mask = _da(late, data, "lane", "period")
-    m.add_constraints(cargo <= 0, name="last_loads", mask=mask)
+    cargo = Rows.of(load).sel("commodity", ["teu", "veh"])
+    cargo.constrain(m, "<=", 0.0, "last_loads", mask=_da(late, data, "lane", "period"))
 
 
 def define_final_steps(
@@ -1319,14 +1334,14 @@ def define_final_steps(
         return
     lanes = data.lanes
     assert lanes is not None
-    dep = to_sites(m, load.sel(commodity=["teu", "veh"]), lanes.origin, bases, "node")
+    dep = Rows.of(to_sites(m, load.sel(commodity=["teu", "veh"]), lanes.origin, bases, "node"))
     j = [data.nodes.index(n) for n in bases]
     big = data.initial[[data.commodities.index("teu"), data.commodities.index("veh")]][:, j]
     big_da = xr.DataArray(
         big, coords={"commodity": ["teu", "veh"], "node": bases}, dims=("commodity", "node")
     )
-    later = is_open.sel(node=bases).shift(period=-f)
-    m.add_constraints(dep - later * big_da <= 0, name="final_steps")
+    later = Rows.of(is_open).sel("node", bases).shift("period", -f)
+    (dep - later.on(*dep.coords) * big_da).constrain(m, "<=", 0.0, "final_steps")
 
 
 def define_unit_presence(
@@ -1354,12 +1369,12 @@ def define_unit_presence(
     node = pd.Index(bases, name="node")
     per_cargo = xr.DataArray(main / own[j], coords={"node": node}, dims="node")
     g = xr.DataArray(guard, coords={"node": node}, dims="node")
-    st = stock.sel(node=bases)
-    people = st.sel(commodity=list(data.people)).sum("commodity")
-    cargo = st.sel(commodity=["teu", "veh"]).sum("commodity")
-    nxt = is_open.sel(node=bases).shift(period=-1)
+    st = Rows.of(stock).sel("node", bases)
+    people = st.sel("commodity", list(data.people)).sum("commodity")
+    cargo = st.sel("commodity", ["teu", "veh"]).sum("commodity")
+    nxt = Rows.of(is_open).sel("node", bases).shift("period", -1)
     not_last = _da(np.arange(data.n_periods) < data.n_periods - 1, data, "period")
-    m.add_constraints(people - nxt * g - cargo * per_cargo >= 0, name="main_bodies", mask=not_last)
+    (people - nxt * g - cargo * per_cargo).constrain(m, ">=", 0.0, "main_bodies", mask=not_last)
 
 
 def _arrivals_at(
@@ -1403,7 +1418,7 @@ def define_lift(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:
             dims=("site", "period"),
         )
         arrived = _arrivals_at(m, data, load, list(data.people), seat_sites)
-        m.add_constraints(arrived <= seats, name="charter_seats")
+        Rows.of(arrived).constrain(m, "<=", seats, "charter_seats")
     road_sites = [s for s in w.corridor_exits if s in reached]
     for k, cap in (("teu", w.corridor_teu), ("veh", w.corridor_veh)):
         if not road_sites:
@@ -1414,9 +1429,8 @@ def define_lift(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:
             coords={"site": road_sites, "period": c["period"]},
             dims=("site", "period"),
         )
-        m.add_constraints(
-            _arrivals_at(m, data, load, [k], road_sites) <= limit, name=f"corridor_{k}"
-        )
+        arrived = _arrivals_at(m, data, load, [k], road_sites)
+        Rows.of(arrived).constrain(m, "<=", limit, f"corridor_{k}")
 
 
 def define_site_roles(m: linopy.Model, data: PlanData, is_open: linopy.Variable) -> None:
@@ -1431,14 +1445,15 @@ def define_site_roles(m: linopy.Model, data: PlanData, is_open: linopy.Variable)
         # CPU on MINUSMA's 21 pairs).
         labels = [f"{a}>{b}" for a, b in pairs]
 
-        def side(nodes: list[str]) -> linopy.LinearExpression:
-            pick = xr.DataArray(nodes, dims="pair", coords={"pair": labels})
+        def side(nodes: list[str]) -> Rows:
             # The two sides pick different nodes: label both by the pair instead.
-            return is_open.sel(node=pick).to_linexpr().assign_coords(node=("pair", labels))
+            return (
+                Rows.of(is_open).sel("node", nodes).relabel("node", pd.Index(labels, name="pair"))
+            )
 
         supporter = side([a for a, _ in pairs])
         supported = side([b for _, b in pairs])
-        m.add_constraints(supporter - supported >= 0, name="support")
+        (supporter - supported).constrain(m, ">=", 0.0, "support")
     held = [
         (n, int(d))
         for n, d in zip(data.nodes, w.residual_until_day, strict=True)
@@ -1455,7 +1470,7 @@ def define_site_roles(m: linopy.Model, data: PlanData, is_open: linopy.Variable)
             coords={"node": sites, "period": _coords(data)["period"]},
             dims=("node", "period"),
         )
-        m.add_constraints(is_open.sel(node=sites) >= 1, name="residual_task", mask=through)
+        Rows.of(is_open).sel("node", sites).constrain(m, ">=", 1.0, "residual_task", mask=through)
 
 
 # Leaving behind what may not be handed over (COE the contingent keeps, sensitive items) is
