@@ -715,14 +715,16 @@ class Rows:
     ) -> None:
         """Add `self sign rhs` as constraint `name` (rows where `mask` holds)."""
         r = rhs if isinstance(rhs, float) else self._factor(rhs)
+        # linopy moves the constant over: rhs - const, as -(const - rhs).
+        moved = np.broadcast_to(-(self.const - r), self.const.shape)
         dims = [*self.dims, "_term"]
+        # Own arrays for the model (not views broadcast from the variables' labels).
         ds = xr.Dataset(
             {
-                "coeffs": (dims, self.coeffs),
-                "vars": (dims, self.vars),
+                "coeffs": (dims, np.array(self.coeffs)),
+                "vars": (dims, np.array(self.vars)),
                 "sign": sign,
-                # linopy moves the constant over: rhs - const, as -(const - rhs).
-                "rhs": (self.dims, np.broadcast_to(-(self.const - r), self.const.shape)),
+                "rhs": (self.dims, np.array(moved)),
             },
             coords={d: c for d, c in zip(self.dims, self.coords, strict=True)},
         )
