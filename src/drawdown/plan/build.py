@@ -510,6 +510,227 @@ def _lane_label(data: PlanData, labels: tuple[str, ...], dim: str = "lane") -> x
     return xr.DataArray(np.array(labels, dtype=object), coords={dim: c[dim]}, dims=dim)
 
 
+@dataclass(frozen=True)
+class Rows:
+    """Linear terms over labelled dims as plain arrays, in linopy's layout.
+
+    `vars` and `coeffs` are (*dims, term), `vars` -1 where a slot holds no term; `const` is
+    (*dims). linopy aligns, broadcasts and copies whole xarray Datasets at every `+`, `*`,
+    `sel` and `shift` (5-20 ms each: most of `build_model`'s time). A constraint built here
+    has the same rows with the same terms in the same order as linopy's arithmetic would
+    give (a sum over a dim and a cumulative sum lay their terms out as linopy does), so the
+    solver sees the same matrix, duplicates summed in the same order. Dims are matched by
+    their labels, which must agree: nothing is reindexed.
+    """
+
+    coords: tuple[pd.Index, ...]  # one index per dim, named by it
+    vars: np.ndarray
+    coeffs: np.ndarray
+    const: np.ndarray
+
+    @staticmethod
+    def of(x: linopy.Variable | linopy.LinearExpression) -> Rows:
+        """The terms of a variable (coefficient 1) or of an expression."""
+        if isinstance(x, linopy.Variable):
+            labels = x.labels
+            coords = tuple(labels.indexes[d] for d in labels.dims)
+            vars_ = labels.values[..., None]
+            return Rows(coords, vars_, np.ones(vars_.shape), np.zeros(labels.shape))
+        ds = x.data.transpose(..., "_term")
+        dims = ds.vars.dims[:-1]
+        coords = tuple(ds.indexes[d] for d in dims)
+        return Rows(coords, ds.vars.values, ds.coeffs.values, ds.const.values)
+
+    @property
+    def dims(self) -> tuple[str, ...]:
+        return tuple(str(c.name) for c in self.coords)
+
+    def _index(self, dim: str) -> int:
+        return self.dims.index(dim)
+
+    def on(self, *coords: pd.Index) -> Rows:
+        """Broadcast and transposed onto `coords` (the dims held must keep their labels)."""
+        have = dict(zip(self.dims, self.coords, strict=True))
+        for c in coords:
+            assert c.name not in have or have[c.name].equals(c), f"{c.name} labels differ"
+        new = [str(c.name) for c in coords]
+        assert set(self.dims) <= set(new), "on() drops no dim"
+        order = [self._index(d) for d in new if d in have]
+        expand = tuple(slice(None) if d in have else None for d in new)
+        shape = tuple(len(c) for c in coords)
+        n = self.vars.shape[-1]
+        return Rows(
+            tuple(coords),
+            np.broadcast_to(self.vars.transpose(*order, -1)[expand], (*shape, n)),
+            np.broadcast_to(self.coeffs.transpose(*order, -1)[expand], (*shape, n)),
+            np.broadcast_to(self.const.transpose(*order)[expand], shape),
+        )
+
+    def _factor(self, factor: xr.DataArray) -> np.ndarray:
+        """`factor`'s values broadcast against the rows (its dims among theirs)."""
+        for d in factor.dims:
+            assert factor.indexes[d].equals(self.coords[self._index(str(d))]), f"{d} differs"
+        f = factor.transpose(*[d for d in self.dims if d in factor.dims]).values
+        return f[tuple(slice(None) if d in factor.dims else None for d in self.dims)]
+
+    def __mul__(self, factor: xr.DataArray | float) -> Rows:
+        f = self._factor(factor) if isinstance(factor, xr.DataArray) else factor
+        return Rows(self.coords, self.vars, self.coeffs * np.asarray(f)[..., None], self.const * f)
+
+    def relabel(self, dim: str, index: pd.Index) -> Rows:
+        """`dim` replaced by `index` (same length, its own name and labels)."""
+        i = self._index(dim)
+        assert len(index) == len(self.coords[i])
+        return Rows(self.coords[:i] + (index,) + self.coords[i + 1 :], *self._arrays)
+
+    def plus(self, constant: xr.DataArray) -> Rows:
+        """With `constant` added (its dims among the rows')."""
+        return Rows(self.coords, self.vars, self.coeffs, self.const + self._factor(constant))
+
+    @property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.vars, self.coeffs, self.const
+
+    def where(self, keep: xr.DataArray) -> Rows:
+        """Only the terms of the rows where `keep` holds (the others hold none)."""
+        k = self._factor(keep)
+        return Rows(
+            self.coords,
+            np.where(k[..., None], self.vars, -1),
+            np.where(k[..., None], self.coeffs, np.nan),
+            np.where(k, self.const, 0.0),
+        )
+
+    def total(self) -> Rows:
+        """Summed over every dim: all terms in one row, in the order they are held."""
+        return Rows((), self.vars.reshape(-1), self.coeffs.reshape(-1), self.const.sum())
+
+    def __neg__(self) -> Rows:
+        return Rows(self.coords, self.vars, -self.coeffs, -self.const)
+
+    def __add__(self, other: Rows) -> Rows:
+        """Terms of both, `self`'s first (as linopy merges them)."""
+        other = other.on(*self.coords)
+        return Rows(
+            self.coords,
+            np.concatenate([self.vars, other.vars], axis=-1),
+            np.concatenate([self.coeffs, other.coeffs], axis=-1),
+            self.const + other.const,
+        )
+
+    def __sub__(self, other: Rows) -> Rows:
+        return self + -other
+
+    def sel(self, dim: str, labels: list[str] | pd.Index) -> Rows:
+        i = self._index(dim)
+        pos = self.coords[i].get_indexer(labels)
+        assert (pos >= 0).all(), f"unknown {dim}"
+        coords = list(self.coords)
+        coords[i] = pd.Index(list(labels), name=dim)
+        return Rows(
+            tuple(coords),
+            np.take(self.vars, pos, axis=i),
+            np.take(self.coeffs, pos, axis=i),
+            np.take(self.const, pos, axis=i),
+        )
+
+    def at(self, dim: str, label: object) -> Rows:
+        """The slot of `dim` labelled `label`, the dim dropped (as linopy's `sel`)."""
+        i = self._index(dim)
+        pos = int(self.coords[i].get_loc(label))
+        return Rows(
+            self.coords[:i] + self.coords[i + 1 :],
+            np.take(self.vars, pos, axis=i),
+            np.take(self.coeffs, pos, axis=i),
+            np.take(self.const, pos, axis=i),
+        )
+
+    def shift(self, dim: str, by: int) -> Rows:
+        """Terms of `dim`'s slot s moved to s + by; slots shifted in hold none."""
+        i = self._index(dim)
+        n = len(self.coords[i])
+        src = np.arange(n) - by
+        ok = (src >= 0) & (src < n)
+        take = np.clip(src, 0, n - 1)
+        keep = ok.reshape([-1 if k == i else 1 for k in range(len(self.dims))])
+        return Rows(
+            self.coords,
+            np.where(keep[..., None], np.take(self.vars, take, axis=i), -1),
+            np.where(keep[..., None], np.take(self.coeffs, take, axis=i), np.nan),
+            np.where(keep, np.take(self.const, take, axis=i), 0.0),
+        )
+
+    def sum(self, dim: str) -> Rows:
+        """Summed over `dim`: its slots join the terms, each term's slots together."""
+        i = self._index(dim)
+        coords = self.coords[:i] + self.coords[i + 1 :]
+        shape = tuple(len(c) for c in coords)
+
+        def stack(a: np.ndarray) -> np.ndarray:
+            return np.moveaxis(a, i, -1).reshape(*shape, -1)
+
+        return Rows(coords, stack(self.vars), stack(self.coeffs), self.const.sum(axis=i))
+
+    def cumsum(self, dim: str) -> Rows:
+        """Summed over `dim` up to each slot: linopy's rolling window, each term's window
+        together, the earliest slot first (slots before the first hold no term)."""
+        i = self._index(dim)
+        n = len(self.coords[i])
+        src = np.arange(n)[:, None] - (n - 1) + np.arange(n)[None, :]  # (slot, window)
+        ok = (src >= 0)[:, None, :]
+        take = np.clip(src, 0, n - 1)
+
+        def window(a: np.ndarray, fill: float) -> np.ndarray:
+            a = np.moveaxis(a, i, -2)[..., take, :]  # (..., slot, window, term)
+            a = np.where(ok, np.swapaxes(a, -1, -2), fill)  # (..., slot, term, window)
+            return np.moveaxis(a.reshape(*a.shape[:-2], -1), -2, i)
+
+        return Rows(
+            self.coords,
+            window(self.vars, -1),
+            window(self.coeffs, np.nan),
+            np.cumsum(self.const, axis=i),
+        )
+
+    def expr(self, m: linopy.Model) -> linopy.LinearExpression:
+        """As a linopy expression (for `to_sites`)."""
+        dims = [*self.dims, "_term"]
+        ds = xr.Dataset(
+            {
+                "coeffs": (dims, self.coeffs),
+                "vars": (dims, self.vars),
+                "const": (self.dims, self.const),
+            },
+            coords={d: c for d, c in zip(self.dims, self.coords, strict=True)},
+        )
+        return linopy.LinearExpression(ds, m)
+
+    def constrain(
+        self,
+        m: linopy.Model,
+        sign: str,
+        rhs: xr.DataArray | float,
+        name: str,
+        mask: xr.DataArray | None = None,
+    ) -> None:
+        """Add `self sign rhs` as constraint `name` (rows where `mask` holds)."""
+        r = rhs if isinstance(rhs, float) else self._factor(rhs)
+        # linopy moves the constant over: rhs - const, as -(const - rhs).
+        moved = np.broadcast_to(-(self.const - r), self.const.shape)
+        dims = [*self.dims, "_term"]
+        # Own arrays for the model (not views broadcast from the variables' labels).
+        ds = xr.Dataset(
+            {
+                "coeffs": (dims, np.array(self.coeffs)),
+                "vars": (dims, np.array(self.vars)),
+                "sign": sign,
+                "rhs": (self.dims, np.array(moved)),
+            },
+            coords={d: c for d, c in zip(self.dims, self.coords, strict=True)},
+        )
+        m.add_constraints(linopy.Constraint(ds, m), name=name, mask=mask)
+
+
 def define_flows(m: linopy.Model, data: PlanData) -> linopy.Variable:
     """Loads (people by deadline, TEU, vehicles) sent on each lane in each period."""
     lanes = data.lanes
@@ -549,9 +770,7 @@ def define_flows(m: linopy.Model, data: PlanData) -> linopy.Variable:
     )
 
 
-def define_units(
-    m: linopy.Model, data: PlanData
-) -> tuple[linopy.Variable, linopy.LinearExpression]:
+def define_units(m: linopy.Model, data: PlanData) -> tuple[linopy.Variable, Rows]:
     """Trucks or sorties per lane and period, and convoys on road lanes."""
     lanes = data.lanes
     assert lanes is not None
@@ -604,7 +823,7 @@ def define_units(
         name="convoys_relaxed",
         mask=_da(road & ~whole, data, "lane", "period"),
     )
-    return units, convoys + part
+    return units, Rows.of(convoys) + Rows.of(part)
 
 
 def whole_convoy_lanes(data: PlanData) -> np.ndarray:
@@ -625,7 +844,7 @@ def define_payload(
     data: PlanData,
     load: linopy.Variable,
     units: linopy.Variable,
-    convoys: linopy.LinearExpression,
+    convoys: Rows,
 ) -> None:
     """Payloads fill trucks or sorties; trucks and self-driven vehicles fill convoys."""
     lanes = data.lanes
@@ -634,8 +853,8 @@ def define_payload(
     for ki, k in enumerate(data.commodities):
         cap = lanes.unit_capacity[k]
         inv[ki] = np.where(cap > 0, 1.0 / np.maximum(cap, 1e-12), 0.0)
-    used = (load * _da(inv, data, "commodity", "lane")).sum("commodity")
-    m.add_constraints(used <= units, name="payload")
+    used = (Rows.of(load) * _da(inv, data, "commodity", "lane")).sum("commodity")
+    (used - Rows.of(units)).constrain(m, "<=", 0.0, "payload")
     road = ~lanes.is_air
     # A convoy never needs more trucks than the lane's origin could ever fill (a base holds
     # what it starts with, a hub at most everything): the tighter size is a valid
@@ -644,29 +863,12 @@ def define_payload(
     fill = np.ceil((held * inv).sum(axis=0) - 1e-6)
     trucks_per = np.minimum(lanes.convoy_trucks, np.maximum(fill, 1.0))
     size = _da(np.where(road, 1.0 / np.maximum(trucks_per, 1.0), 0.0), data, "lane")
-    m.add_constraints(
-        convoys - units * size >= 0,
-        name="convoy_trucks",
-        mask=_da(
-            np.broadcast_to(road[:, None], lanes.usable_days.shape) & (lanes.usable_days > 0),
-            data,
-            "lane",
-            "period",
-        ),
-    )
-    veh = load.sel(commodity="veh")
+    road_lanes = _da(road[:, None] & (lanes.usable_days > 0), data, "lane", "period")
+    (convoys - Rows.of(units) * size).constrain(m, ">=", 0.0, "convoy_trucks", mask=road_lanes)
+    veh = Rows.of(load).at("commodity", "veh")
     veh_held = held[data.commodities.index("veh")]
     per = _da(np.where(road, np.minimum(lanes.convoy_vehicles, veh_held), 0.0), data, "lane")
-    m.add_constraints(
-        veh - convoys * per <= 0,
-        name="convoy_vehicles",
-        mask=_da(
-            np.broadcast_to(road[:, None], lanes.usable_days.shape) & (lanes.usable_days > 0),
-            data,
-            "lane",
-            "period",
-        ),
-    )
+    (veh - convoys * per).constrain(m, "<=", 0.0, "convoy_vehicles", mask=road_lanes)
 
 
 def origin_holdings(data: PlanData) -> FloatArray:
@@ -680,7 +882,7 @@ def origin_holdings(data: PlanData) -> FloatArray:
     return np.stack(cols, axis=1)
 
 
-def define_escorts(m: linopy.Model, data: PlanData, convoys: linopy.LinearExpression) -> None:
+def define_escorts(m: linopy.Model, data: PlanData, convoys: Rows) -> None:
     """Convoys leaving on a corridor a period, inflated by refusals, within its escorts."""
     lanes = data.lanes
     assert lanes is not None
@@ -690,14 +892,14 @@ def define_escorts(m: linopy.Model, data: PlanData, convoys: linopy.LinearExpres
     used = sorted(c for c in rate if any(c in cs for cs in lanes.corridors))
     if not used:
         return
-    inflated = convoys * _da(1.0 / lanes.approval, data, "lane", "period")
+    inflated = (convoys * _da(1.0 / lanes.approval, data, "lane", "period")).expr(m)
     # One block over the corridors (one constraint per corridor cost ~25 ms each): a lane
     # counts against each corridor of its route, the k-th of them in the k-th pass.
     by_route = [sorted(cs) for cs in lanes.corridors]
-    lhs = None
+    lhs: Rows | None = None
     for k in range(max(len(cs) for cs in by_route)):
         kth = tuple(cs[k] if k < len(cs) else "" for cs in by_route)
-        part = to_sites(m, inflated, kth, used, "corridor")
+        part = Rows.of(to_sites(m, inflated, kth, used, "corridor"))
         lhs = part if lhs is None else lhs + part
     assert lhs is not None
     per_day = np.array([rate[c] for c in used])
@@ -707,7 +909,7 @@ def define_escorts(m: linopy.Model, data: PlanData, convoys: linopy.LinearExpres
         coords={"corridor": used, "period": _coords(data)["period"]},
         dims=("corridor", "period"),
     )
-    m.add_constraints(lhs <= cap, name="escort")
+    lhs.constrain(m, "<=", cap, "escort")
 
 
 def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> None:
@@ -725,42 +927,43 @@ def define_fleets(m: linopy.Model, data: PlanData, units: linopy.Variable) -> No
         # spread over the period, turnaround^2 / (2 x length) days of it on average.
         turn = lanes.turnaround_days
         spill = np.minimum(turn**2 / (2.0 * data.period_len[None, :]), turn)
-        here = units * _da(turn - spill, data, "lane", "period")
-        later = units * _da(spill, data, "lane", "period")
+        trips = Rows.of(units)
+        here = (trips * _da(turn - spill, data, "lane", "period")).expr(m)
+        later = (trips * _da(spill, data, "lane", "period")).expr(m)
         next_period = np.broadcast_to(np.arange(data.n_periods) + 1, spill.shape)
-        lhs = to_sites(m, here, by_truck, truck_ids, "asset") + to_sites(
-            m, later, by_truck, truck_ids, "asset", period_of=next_period
+        lhs = Rows.of(to_sites(m, here, by_truck, truck_ids, "asset")) + Rows.of(
+            to_sites(m, later, by_truck, truck_ids, "asset", period_of=next_period)
         )
         count = xr.DataArray(
             [sc.trucks[[t.id for t in sc.trucks].index(i)].count for i in truck_ids],
             coords={"asset": truck_ids},
             dims="asset",
         )
-        m.add_constraints(lhs <= count * _da(length, data, "period"), name="truck_fleet")
+        lhs.constrain(m, "<=", count * _da(length, data, "period"), "truck_fleet")
     air_ids = [a.id for a in sc.aircraft if a.id in set(lanes.asset)]
     if air_ids:
-        flown = units * _da(1.0 / lanes.approval, data, "lane", "period")
-        lhs = to_sites(m, flown, by_aircraft, air_ids, "asset")
+        flown = (Rows.of(units) * _da(1.0 / lanes.approval, data, "lane", "period")).expr(m)
+        lhs = Rows.of(to_sites(m, flown, by_aircraft, air_ids, "asset"))
         by_id = {a.id: a for a in sc.aircraft}
         rate = xr.DataArray(
             [by_id[i].count * by_id[i].sorties_per_day for i in air_ids],
             coords={"asset": air_ids},
             dims="asset",
         )
-        m.add_constraints(lhs <= rate * _da(length, data, "period"), name="sorties")
+        lhs.constrain(m, "<=", rate * _da(length, data, "period"), "sorties")
         slot_sites = [s.id for s in sc.sites if s.air_slots_per_day > 0]
         wing = lanes.fixed_wing
         dep = tuple(o if w else "" for o, w in zip(lanes.origin, wing, strict=True))
         arr = tuple(d if w else "" for d, w in zip(lanes.destination, wing, strict=True))
-        lhs = to_sites(m, units, dep, slot_sites, "site") + to_sites(
-            m, units, arr, slot_sites, "site"
+        lhs = Rows.of(to_sites(m, units, dep, slot_sites, "site")) + Rows.of(
+            to_sites(m, units, arr, slot_sites, "site")
         )
         slots = xr.DataArray(
             [sc.site(s).air_slots_per_day for s in slot_sites],
             coords={"site": slot_sites},
             dims="site",
         )
-        m.add_constraints(lhs <= slots * _da(length, data, "period"), name="air_slots")
+        lhs.constrain(m, "<=", slots * _da(length, data, "period"), "air_slots")
 
 
 def define_disposal(m: linopy.Model, data: PlanData) -> linopy.Variable:
@@ -769,26 +972,31 @@ def define_disposal(m: linopy.Model, data: PlanData) -> linopy.Variable:
     return m.add_variables(lower=0, upper=1, coords=[c["group"]], name="left")
 
 
-def _initial_stock(data: PlanData, left: linopy.Variable) -> linopy.LinearExpression:
-    """Stock at the start: people held, cargo held less what is left behind."""
+def _initial_stock(data: PlanData, left: linopy.Variable) -> Rows:
+    """Stock at the start: people held, cargo held less what is left behind.
+
+    (commodity, node): a term per disposal group at the node, in group order (as linopy's
+    groupby sums them).
+    """
     c = _coords(data)
-    node = xr.DataArray(
-        np.array(data.group_site, dtype=object),
-        coords={"group": c["group"]},
-        dims="group",
-        name="node",
-    )
     amounts = np.zeros((len(data.group_site), len(data.commodities)))
     amounts[:, data.commodities.index("teu")] = data.group_teu
     amounts[:, data.commodities.index("veh")] = data.group_vehicles
-    lost_all = (left * _da(amounts, data, "group", "commodity")).groupby(node).sum()
-    lost_all = lost_all.reindex(node=list(data.nodes))
-    return _da(data.initial, data, "commodity", "node") - lost_all
+    site = np.array(data.group_site, dtype=object)
+    at_node = [np.flatnonzero(site == n) for n in data.nodes]
+    width = max((len(g) for g in at_node), default=0)
+    shape = (len(data.commodities), len(data.nodes), width)
+    labels = left.labels.values
+    vars_, coeffs = np.full(shape, -1, dtype=labels.dtype), np.full(shape, np.nan)
+    for j, groups in enumerate(at_node):
+        vars_[:, j, : len(groups)] = labels[groups]
+        coeffs[:, j, : len(groups)] = -amounts[groups].T
+    return Rows((c["commodity"], c["node"]), vars_, coeffs, data.initial.astype(float))
 
 
 def define_stocks(
     m: linopy.Model, data: PlanData, load: linopy.Variable, left: linopy.Variable, elastic: bool
-) -> tuple[linopy.Variable, linopy.LinearExpression, linopy.Variable | None]:
+) -> tuple[linopy.Variable, Rows, linopy.Variable | None]:
     """Stock balance at bases and hubs; flows leave only from start-of-period stock."""
     lanes = data.lanes
     assert lanes is not None
@@ -807,14 +1015,16 @@ def define_stocks(
         coords=[c["commodity"], c["node"], c["period"]],
         name="stock",
     )
-    dep = to_sites(m, load, lanes.origin, nodes, "node")
+    dep = Rows.of(to_sites(m, load, lanes.origin, nodes, "node"))
     # What arrives during period a is available from period a + 1: flows leave only from
     # the stock held at the start of a period, so any period can be laid out day by day.
     available = np.where(lanes.arrival_period >= 0, lanes.arrival_period + 1, -1)
-    arr = to_sites(m, load, lanes.destination, nodes, "node", period_of=available)
+    arr = Rows.of(to_sites(m, load, lanes.destination, nodes, "node", period_of=available))
     start = _initial_stock(data, left)
     first = _da((np.arange(T) == 0).astype(float), data, "period")
-    m.add_constraints(stock - stock.shift(period=1) - arr + dep == start * first, name="balance")
+    held = Rows.of(stock)
+    flows = held - held.shift("period", 1) - arr + dep
+    (flows - start.on(*flows.coords) * first).constrain(m, "=", 0.0, "balance")
     stranded = None
     if elastic:
         stranded = m.add_variables(
@@ -842,7 +1052,7 @@ def guard_people(data: PlanData) -> FloatArray:
 
 
 def define_closures(
-    m: linopy.Model, data: PlanData, stock: linopy.Variable, arrivals: linopy.LinearExpression
+    m: linopy.Model, data: PlanData, stock: linopy.Variable, arrivals: Rows
 ) -> linopy.Variable:
     """Open/closed by period for garrisoned sites: closed stays closed and holds nothing."""
     c = _coords(data)
@@ -850,32 +1060,32 @@ def define_closures(
     garrisoned = [n for n, g in zip(data.nodes, guard, strict=True) if g > 0]
     gidx = pd.Index(garrisoned, name="node")
     is_open = m.add_variables(binary=True, coords=[gidx, c["period"]], name="open")
-    m.add_constraints(is_open.sel(period=0) == 1, name="open_at_start")
+    opened = Rows.of(is_open)
+    opened.at("period", 0).constrain(m, "=", 1.0, "open_at_start")
     if data.n_periods > 1:
-        m.add_constraints(
-            is_open - is_open.shift(period=1) <= 0,
-            name="stays_closed",
-            mask=_da(np.arange(data.n_periods) > 0, data, "period"),
+        (opened - opened.shift("period", 1)).constrain(
+            m, "<=", 0.0, "stays_closed", mask=_da(np.arange(data.n_periods) > 0, data, "period")
         )
     total = data.initial.sum(axis=1, keepdims=True)
     kinds = {s.id: s.kind for s in data.scenario.sites}
     big = np.where(np.array([kinds[n] == "hub" for n in data.nodes])[None, :], total, data.initial)
     big_da = _da(big, data, "commodity", "node").sel(node=garrisoned)
-    nxt = is_open.shift(period=-1)
+    nxt = opened.shift("period", -1)
     not_last = _da(np.arange(data.n_periods) < data.n_periods - 1, data, "period")
-    st = stock.sel(node=garrisoned)
-    m.add_constraints(st - nxt * big_da <= 0, name="closed_holds_nothing", mask=not_last)
+    st = Rows.of(stock).sel("node", garrisoned)
+    (st - nxt.on(*st.coords) * big_da).constrain(
+        m, "<=", 0.0, "closed_holds_nothing", mask=not_last
+    )
     hubs = [n for n in garrisoned if kinds[n] == "hub"]
     if hubs:
-        m.add_constraints(
-            arrivals.sel(node=hubs) - is_open.sel(node=hubs) * big_da.sel(node=hubs) <= 0,
-            name="closed_receives_nothing",
-        )
-    ppl = st.sel(commodity=list(data.people)).sum("commodity")
+        got = arrivals.sel("node", hubs)
+        hub_open = opened.sel("node", hubs).on(*got.coords) * big_da.sel(node=hubs)
+        (got - hub_open).constrain(m, "<=", 0.0, "closed_receives_nothing")
+    ppl = st.sel("commodity", list(data.people)).sum("commodity")
     g = xr.DataArray(
         guard[[data.nodes.index(n) for n in garrisoned]], coords={"node": gidx}, dims="node"
     )
-    m.add_constraints(ppl - nxt * g >= 0, name="min_guard", mask=not_last)
+    (ppl - nxt * g).constrain(m, ">=", 0.0, "min_guard", mask=not_last)
     return is_open
 
 
@@ -908,7 +1118,7 @@ def base_attack_threats(data: PlanData) -> dict[str, tuple[FloatArray, float, fl
 
 def define_base_attacks(
     m: linopy.Model, data: PlanData, stock: linopy.Variable, is_open: linopy.Variable
-) -> linopy.LinearExpression | None:
+) -> Rows | None:
     """Expected deaths from attacks on bases, as the garrison thins (tangent cuts).
 
     The attack rate r (P0 / p)^e is convex and decreasing in the garrison p; z >= a_k open -
@@ -937,33 +1147,34 @@ def define_base_attacks(
     c = _coords(data)
     node = pd.Index(nodes, name="node")
     z = m.add_variables(lower=0, coords=[node, c["period"]], name="attack_factor")
-    people = stock.sel(commodity=list(data.people), node=nodes).sum("commodity")
+    people = Rows.of(stock).sel("commodity", list(data.people)).sel("node", nodes).sum("commodity")
     pidx = [data.commodities.index(k) for k in data.people]
     held0 = data.initial[pidx].sum(axis=0)[[data.nodes.index(n) for n in nodes]]
     first = _da((np.arange(T) == 0).astype(float), data, "period")
     p0_da = xr.DataArray(held0, coords={"node": node}, dims="node")
-    garrison = people.shift(period=1) + p0_da * first
+    garrison = people.shift("period", 1).plus(p0_da * first)
     dims = ("node", "period", "tangent")
     coords = {"node": node, "period": c["period"], "tangent": tangents}
     a_da = xr.DataArray(a, coords=coords, dims=dims)
     b_da = xr.DataArray(b, coords=coords, dims=dims)
-    m.add_constraints(
-        z - is_open.sel(node=nodes) * a_da + garrison * b_da >= 0, name="attack_tangents"
-    )
-    return (z * xr.DataArray(weight, coords={"node": node, "period": c["period"]})).sum()
+    cuts = (node, c["period"], tangents)
+    opened = Rows.of(is_open).sel("node", nodes).on(*cuts)
+    tangent = Rows.of(z).on(*cuts) - opened * a_da + garrison.on(*cuts) * b_da
+    tangent.constrain(m, ">=", 0.0, "attack_tangents")
+    return (Rows.of(z) * xr.DataArray(weight, coords={"node": node, "period": c["period"]})).total()
 
 
 # ------------------------------------------------------------ closure work and strategic lift
 
 
 def _cargo_moves(
-    m: linopy.Model, data: PlanData, load: linopy.Variable, arrivals: linopy.LinearExpression
-) -> tuple[linopy.LinearExpression, linopy.LinearExpression]:
+    m: linopy.Model, data: PlanData, load: linopy.Variable, arrivals: Rows
+) -> tuple[Rows, Rows]:
     """TEU and vehicles leaving each node by period, and those arriving there."""
     lanes = data.lanes
     assert lanes is not None
     dep = to_sites(m, load.sel(commodity=["teu", "veh"]), lanes.origin, list(data.nodes), "node")
-    return dep, arrivals.sel(commodity=["teu", "veh"])
+    return Rows.of(dep), arrivals.sel("commodity", ["teu", "veh"])
 
 
 def define_packing(
@@ -971,7 +1182,7 @@ def define_packing(
     data: PlanData,
     load: linopy.Variable,
     stock: linopy.Variable,
-    arrivals: linopy.LinearExpression,
+    arrivals: Rows,
 ) -> None:
     """Cargo leaving a node by period p <= what its people could pack up to p.
 
@@ -1004,15 +1215,16 @@ def define_packing(
         coords=[kind, node, c["period"]],
         name="packed",
     )
-    people = stock.sel(commodity=list(data.people), node=busy).sum("commodity")
+    people = Rows.of(stock).sel("commodity", list(data.people)).sel("node", busy).sum("commodity")
     per_person = xr.DataArray(
         [1.0 / w.teu_per_person_day, 1.0 / w.veh_per_person_day], coords={"commodity": kind}
     )
     days = xr.DataArray(length, coords=[node, c["period"]])
-    m.add_constraints(packed * per_person - people * days <= 0, name="packing_labour")
+    labour = Rows.of(packed) * per_person - people * days
+    labour.constrain(m, "<=", 0.0, "packing_labour")
     dep, arr = _cargo_moves(m, data, load, arrivals)
-    net_out = (dep - arr).sel(node=busy).cumsum("period")
-    m.add_constraints(net_out - packed.cumsum("period") <= 0, name="packing")
+    net_out = (dep - arr).sel("node", busy).cumsum("period")
+    (net_out - Rows.of(packed).cumsum("period")).constrain(m, "<=", 0.0, "packing")
     _team_hand_offs(m, data, packed, busy, own)
 
 
@@ -1054,8 +1266,8 @@ def _team_hand_offs(
     upto = np.array([np.arange(data.n_periods) <= by[p] for p in node], dtype=float)
     mask = xr.DataArray(upto, coords=[node, c["period"]])
     amount = np.array([[own[k, data.nodes.index(p)] for p in node] for k in range(2)])
-    done = (packed.sel(node=list(node)) * mask).sum("period")
-    m.add_constraints(done >= xr.DataArray(amount, coords=[kind, node]), name="team_hand_off")
+    done = (Rows.of(packed).sel("node", list(node)) * mask).sum("period")
+    done.constrain(m, ">=", xr.DataArray(amount, coords=[kind, node]), "team_hand_off")
 
 
 def travel_out_days(data: PlanData) -> IntArray:
@@ -1105,9 +1317,8 @@ def define_last_loads(m: linopy.Model, data: PlanData, load: linopy.Variable) ->
     late = data.period_start[None, :] > lane_last[:, None]  # (lane, period)
     if not late.any():
         return
-    cargo = load.sel(commodity=["teu", "veh"])
-    mask = _da(late, data, "lane", "period")
-    m.add_constraints(cargo <= 0, name="last_loads", mask=mask)
+    cargo = Rows.of(load).sel("commodity", ["teu", "veh"])
+    cargo.constrain(m, "<=", 0.0, "last_loads", mask=_da(late, data, "lane", "period"))
 
 
 def define_final_steps(
@@ -1125,14 +1336,14 @@ def define_final_steps(
         return
     lanes = data.lanes
     assert lanes is not None
-    dep = to_sites(m, load.sel(commodity=["teu", "veh"]), lanes.origin, bases, "node")
+    dep = Rows.of(to_sites(m, load.sel(commodity=["teu", "veh"]), lanes.origin, bases, "node"))
     j = [data.nodes.index(n) for n in bases]
     big = data.initial[[data.commodities.index("teu"), data.commodities.index("veh")]][:, j]
     big_da = xr.DataArray(
         big, coords={"commodity": ["teu", "veh"], "node": bases}, dims=("commodity", "node")
     )
-    later = is_open.sel(node=bases).shift(period=-f)
-    m.add_constraints(dep - later * big_da <= 0, name="final_steps")
+    later = Rows.of(is_open).sel("node", bases).shift("period", -f)
+    (dep - later.on(*dep.coords) * big_da).constrain(m, "<=", 0.0, "final_steps")
 
 
 def define_unit_presence(
@@ -1160,12 +1371,12 @@ def define_unit_presence(
     node = pd.Index(bases, name="node")
     per_cargo = xr.DataArray(main / own[j], coords={"node": node}, dims="node")
     g = xr.DataArray(guard, coords={"node": node}, dims="node")
-    st = stock.sel(node=bases)
-    people = st.sel(commodity=list(data.people)).sum("commodity")
-    cargo = st.sel(commodity=["teu", "veh"]).sum("commodity")
-    nxt = is_open.sel(node=bases).shift(period=-1)
+    st = Rows.of(stock).sel("node", bases)
+    people = st.sel("commodity", list(data.people)).sum("commodity")
+    cargo = st.sel("commodity", ["teu", "veh"]).sum("commodity")
+    nxt = Rows.of(is_open).sel("node", bases).shift("period", -1)
     not_last = _da(np.arange(data.n_periods) < data.n_periods - 1, data, "period")
-    m.add_constraints(people - nxt * g - cargo * per_cargo >= 0, name="main_bodies", mask=not_last)
+    (people - nxt * g - cargo * per_cargo).constrain(m, ">=", 0.0, "main_bodies", mask=not_last)
 
 
 def _arrivals_at(
@@ -1209,7 +1420,7 @@ def define_lift(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:
             dims=("site", "period"),
         )
         arrived = _arrivals_at(m, data, load, list(data.people), seat_sites)
-        m.add_constraints(arrived <= seats, name="charter_seats")
+        Rows.of(arrived).constrain(m, "<=", seats, "charter_seats")
     road_sites = [s for s in w.corridor_exits if s in reached]
     for k, cap in (("teu", w.corridor_teu), ("veh", w.corridor_veh)):
         if not road_sites:
@@ -1220,9 +1431,8 @@ def define_lift(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:
             coords={"site": road_sites, "period": c["period"]},
             dims=("site", "period"),
         )
-        m.add_constraints(
-            _arrivals_at(m, data, load, [k], road_sites) <= limit, name=f"corridor_{k}"
-        )
+        arrived = _arrivals_at(m, data, load, [k], road_sites)
+        Rows.of(arrived).constrain(m, "<=", limit, f"corridor_{k}")
 
 
 def define_site_roles(m: linopy.Model, data: PlanData, is_open: linopy.Variable) -> None:
@@ -1237,14 +1447,15 @@ def define_site_roles(m: linopy.Model, data: PlanData, is_open: linopy.Variable)
         # CPU on MINUSMA's 21 pairs).
         labels = [f"{a}>{b}" for a, b in pairs]
 
-        def side(nodes: list[str]) -> linopy.LinearExpression:
-            pick = xr.DataArray(nodes, dims="pair", coords={"pair": labels})
+        def side(nodes: list[str]) -> Rows:
             # The two sides pick different nodes: label both by the pair instead.
-            return is_open.sel(node=pick).to_linexpr().assign_coords(node=("pair", labels))
+            return (
+                Rows.of(is_open).sel("node", nodes).relabel("node", pd.Index(labels, name="pair"))
+            )
 
         supporter = side([a for a, _ in pairs])
         supported = side([b for _, b in pairs])
-        m.add_constraints(supporter - supported >= 0, name="support")
+        (supporter - supported).constrain(m, ">=", 0.0, "support")
     held = [
         (n, int(d))
         for n, d in zip(data.nodes, w.residual_until_day, strict=True)
@@ -1261,7 +1472,7 @@ def define_site_roles(m: linopy.Model, data: PlanData, is_open: linopy.Variable)
             coords={"node": sites, "period": _coords(data)["period"]},
             dims=("node", "period"),
         )
-        m.add_constraints(is_open.sel(node=sites) >= 1, name="residual_task", mask=through)
+        Rows.of(is_open).sel("node", sites).constrain(m, ">=", 1.0, "residual_task", mask=through)
 
 
 # Leaving behind what may not be handed over (COE the contingent keeps, sensitive items) is
@@ -1277,9 +1488,7 @@ def keep_price(value_usd: FloatArray, units: FloatArray) -> FloatArray:
     return np.maximum((KEEP_PENALTY_FACTOR - 1.0) * value_usd, KEEP_PENALTY_PER_UNIT_USD * units)
 
 
-def define_disposal_owner(
-    m: linopy.Model, data: PlanData, left: linopy.Variable
-) -> linopy.LinearExpression | None:
+def define_disposal_owner(m: linopy.Model, data: PlanData, left: linopy.Variable) -> Rows | None:
     """COE non-sensitive equipment is repatriated unless its contingent allows a handover,
     and sensitive items are never handed over: what of them is left is written off, at a
     price that makes the model leave it only if it cannot leave (returns that price)."""
@@ -1289,7 +1498,7 @@ def define_disposal_owner(
     price = keep_price(data.group_value, data.group_teu + data.group_vehicles)
     w = data.scenario.manifest.objective.per_usd_cargo_lost
     weight = _da(np.where(np.isin(np.arange(len(price)), keep), price * w, 0.0), data, "group")
-    return (left * weight).sum()
+    return (Rows.of(left) * weight).total()
 
 
 def define_objective(
@@ -1297,12 +1506,12 @@ def define_objective(
     data: PlanData,
     load: linopy.Variable,
     units: linopy.Variable,
-    convoys: linopy.LinearExpression,
+    convoys: Rows,
     left: linopy.Variable,
     is_open: linopy.Variable,
     stranded: linopy.Variable | None,
-    attacks: linopy.LinearExpression | None = None,
-    penalties: linopy.LinearExpression | None = None,
+    attacks: Rows | None = None,
+    penalties: Rows | None = None,
 ) -> dict[str, float]:
     """Weighted casualties, cargo lost, protection gap and running cost; returns constants."""
     lanes = data.lanes
@@ -1312,8 +1521,8 @@ def define_objective(
     H = sc.horizon_days
     deaths = _da(lanes.deaths, data, "lane", "period")
     air = _da(lanes.is_air, data, "lane")
-    casualty = (convoys * deaths).where(~air).sum() + (units * deaths).where(air).sum()
-    cargo = (left * _da(data.group_value, data, "group")).sum()
+    casualty = (convoys * deaths).where(~air).total() + (Rows.of(units) * deaths).where(air).total()
+    cargo = (Rows.of(left) * _da(data.group_value, data, "group")).total()
     # Protection: population-days uncovered before the horizon, counted by whole periods.
     horizon = sc.day_of(sc.manifest.protection_horizon) + 1 if sc.manifest.protection_horizon else H
     days = np.arange(H)
@@ -1324,7 +1533,7 @@ def define_objective(
     all_pop = sum(pop[n] for n in data.nodes)
     prot_const = all_pop * float(horizon)
     gp = xr.DataArray([pop[n] for n in garrisoned], coords={"node": garrisoned}, dims="node")
-    protection = -(is_open * gp * _da(before, data, "period")).sum()
+    protection = -(Rows.of(is_open) * gp * _da(before, data, "period")).total()
     # Running cost apportioned by people in theatre: each person out earlier saves a share.
     people_total = float(data.initial[[data.commodities.index(k) for k in data.people]].sum())
     per_person_day = sc.manifest.running_cost_usd_per_day / max(people_total, 1.0)
@@ -1335,20 +1544,21 @@ def define_objective(
         "lane",
         "period",
     )
-    running = -(load.sel(commodity=list(data.people)).sum("commodity") * saved).sum()
+    people = Rows.of(load).sel("commodity", list(data.people)).sum("commodity")
+    running = -(people * saved).total()
     run_const = sc.manifest.running_cost_usd_per_day * H
     expr = (
-        w.per_expected_death * casualty
-        + w.per_usd_cargo_lost * cargo
-        + w.per_person_day_unprotected * protection
-        + w.per_usd_running_cost * running
+        casualty * w.per_expected_death
+        + cargo * w.per_usd_cargo_lost
+        + protection * w.per_person_day_unprotected
+        + running * w.per_usd_running_cost
     )
     if attacks is not None:
-        expr = expr + w.per_expected_death * attacks
+        expr = expr + attacks * w.per_expected_death
     if penalties is not None:
         expr = expr + penalties
     if stranded is not None:
-        expr = expr + STRANDED_PENALTY * stranded.sum()
+        expr = expr + Rows.of(stranded).total() * STRANDED_PENALTY
     constants = {
         "protection_gap": w.per_person_day_unprotected * prot_const,
         "running_cost": w.per_usd_running_cost * run_const,
@@ -1356,7 +1566,7 @@ def define_objective(
     # linopy takes no constant in an objective: a variable fixed at 1 carries it, so that
     # the solver's relative gap is measured on the true total.
     one = m.add_variables(lower=1, upper=1, name="constant")
-    m.add_objective(expr + sum(constants.values()) * one)
+    m.add_objective((expr + Rows.of(one) * float(sum(constants.values()))).expr(m))
     return constants
 
 
