@@ -33,6 +33,7 @@ from drawdown.plan.record import SolverRecord
 from drawdown.scenario.model import Link
 
 EPS = 1e-6
+SWEEP = 1e12  # what a sweep lane still owes: whatever its origin holds (see `dispatch`)
 
 
 @dataclass
@@ -224,7 +225,7 @@ def dispatch(
             remaining += targets[:, :, t]
             for sweep in (sweep_lane, sweep_other):
                 for q, j in zip(*np.nonzero(sweep[:, :, t] >= 0), strict=True):
-                    remaining[q, sweep[q, j, t]] = 1e12
+                    remaining[q, sweep[q, j, t]] = SWEEP
                     convoys_left[sweep[q, j, t]] += 1
             allowance = convoys_left.copy()  # what each lane may send this period
         for c in escort_tokens:
@@ -251,6 +252,11 @@ def dispatch(
             # it flies cargo. People before cargo. Then the lanes furthest behind their
             # period's convoys, spread evenly over the period (the model only promises each
             # lane its convoys by the period's end), then those whose window closes first.
+            # A lane that could carry people but has none waiting is a cargo lane today:
+            # ranked ahead of the others, troop carriers with a few vehicles had taken the
+            # synthetic mission's shared escorts while its bases' containers waited (the 1x
+            # mission wrote off 815 M against the model's nothing; MINUSMA's table came 1%
+            # lower too).
             # Taken in lane order instead, the first lanes of a corridor took its escorts
             # every day and a later one sent nothing: the synthetic mission's base9 none of
             # the 346 TEU the model sent, written off at its last load day. Spread evenly,
@@ -263,7 +269,7 @@ def dispatch(
             elapsed = (day - data.period_start[t] + 1) / data.period_len[t]
             sent_now = allowance - convoys_left  # convoys sent this period
             owed = np.minimum(allowance, 1e6) * elapsed - sent_now
-            order = np.lexsort((days_left, -owed, ~carries_people, first_due))
+            order = np.lexsort((days_left, -owed, first_due))
         # A hub stays guarded while loads are still bound for it (on the way, or due on
         # its inbound lanes), as the model's closed-receives-nothing constraint has it.
         bound_for = np.zeros(len(nodes), dtype=bool)
@@ -346,12 +352,22 @@ def dispatch(
                 # this is its last chance; people do not wait for cargo. (Convoys of a few
                 # trucks each, sent as cargo was packed, had used Barkhane's Niger escorts
                 # for 2 TEU at a time while Menaka's cargo waited.)
+                # People wait for people in the same way: a convoy of the few ready now waits
+                # for more of those the plan sends on this lane this period, unless a deadline
+                # is due or this is the period's last usable day for it (the synthetic
+                # mission's troop carriers had taken an escort each for 1 to 50 people).
                 short = bool((want < remaining[:, li] - 0.5).any()) if not greedy else False
+                people_now = float(want[people_idx].sum())
+                people_wait = (
+                    not lanes.is_air[li]
+                    and 0.5 < people_now < remaining[people_idx, li].sum() - 0.5 < SWEEP / 2
+                    and all(deadline_of[q] > last_call for q in people_idx if want[q] > 0)
+                    and next_usable[li, day] <= last_usable[li, t]
+                )
                 full_only = (
                     short
                     and _escorts_scarce(lanes.corridors[li], escort_tokens)
-                    and (packing or bound_for[o])
-                    and want[people_idx].sum() < 0.5
+                    and (((packing or bound_for[o]) and people_now < 0.5) or people_wait)
                     and day < guard_release[li]
                     and next_usable[li, day] <= min(work.last_load_day(o), guard_until[o])
                 )
