@@ -11,6 +11,7 @@ follow their work out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -156,6 +157,18 @@ class Ledger:
                 store[i] -= take
                 amount -= take
         return teu, veh
+
+
+def added(values: Sequence[float], idx: Sequence[int]) -> float:
+    """`values[idx]` added up as numpy adds them, so that the dispatcher's Python floats give
+    the bits its numpy arrays gave: left to right from 0.0 below 8 terms (above, numpy adds
+    in pairwise blocks). Not `sum`: from Python 3.12 it compensates float rounding."""
+    if len(idx) >= 8:
+        return float(np.array([values[i] for i in idx]).sum())
+    total = 0.0
+    for i in idx:
+        total += values[i]
+    return total
 
 
 def _group_keys(data: PlanData) -> list[tuple[str, str, bool, str, bool]]:

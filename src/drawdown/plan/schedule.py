@@ -27,7 +27,7 @@ from drawdown.plan.build import (
     keep_price,
 )
 from drawdown.plan.closing import ClosingDays
-from drawdown.plan.ledger import Ledger, Part, split_whole
+from drawdown.plan.ledger import Ledger, Part, added, split_whole
 from drawdown.plan.model import Binding, ClosureWorkRow, Disposition, LiftUseRow, Movement, Plan
 from drawdown.plan.record import SolverRecord
 from drawdown.scenario.model import Link
@@ -68,6 +68,42 @@ def _lane_daily(data: PlanData) -> dict[str, np.ndarray]:
         "approval": np.maximum(net.approval[r], 1e-6),
         "turnaround": np.maximum(np.ceil(2 * dur + net.delay_days[r]), 1).astype(np.int64),
     }
+
+
+@dataclass(frozen=True)
+class _Lane:
+    """A lane's fixed facts as Python values: the dispatcher reads them on every visit to
+    the lane, where numpy's scalar access costs more than the arithmetic they feed."""
+
+    origin: str
+    destination: str
+    asset: str
+    is_air: bool
+    fixed_wing: bool
+    corridors: frozenset[str]
+    caps: list[float]  # per truck or sortie, by commodity (0: cannot carry)
+    convoy_trucks: int  # at least 1
+    convoy_vehicles: int  # self-driven vehicles a convoy takes
+
+
+def _lane_facts(data: PlanData) -> list[_Lane]:
+    lanes = data.lanes
+    assert lanes is not None
+    caps = np.array([lanes.unit_capacity[k] for k in data.commodities]).T.tolist()
+    return [
+        _Lane(
+            origin=lanes.origin[li],
+            destination=lanes.destination[li],
+            asset=lanes.asset[li],
+            is_air=bool(lanes.is_air[li]),
+            fixed_wing=bool(lanes.fixed_wing[li]),
+            corridors=lanes.corridors[li],
+            caps=caps[li],
+            convoy_trucks=max(int(lanes.convoy_trucks[li]), 1),
+            convoy_vehicles=int(lanes.convoy_vehicles[li]),
+        )
+        for li in range(len(lanes.route))
+    ]
 
 
 def dispatch(
@@ -209,6 +245,20 @@ def dispatch(
     period_end = data.period_start + data.period_len - 1
     guard_until = np.minimum(period_end[node_last_t], work.guard_last_day)
 
+    # The same facts as Python values for the lane loop, which reads them one at a time.
+    lane_facts = _lane_facts(data)
+    lane_node_at = lane_node.tolist()
+    garrisoned_at = garrisoned.tolist()
+    guard_at = guard.tolist()
+    guard_until_at = guard_until.tolist()
+    guard_release_at = guard_release.tolist()
+    deadline_at = deadline_of.tolist()
+    soonest_first = sorted(people_idx, key=lambda q: deadline_at[q])
+    latest_first = sorted(people_idx, key=lambda q: -deadline_at[q])
+    whole_idx = [*people_idx, vi]  # loaded as whole people and vehicles
+    all_idx = list(range(len(K)))
+    fill_order = [ki[k] for k in _fill_order(data)]
+
     # Convoys (road) or sorties (air) each lane may still send: the strategic model's whole
     # convoys by period, so lanes share escorts and aircraft the way the model planned.
     convoys_left = np.zeros(nl) if quota is not None else np.full(nl, 1e12)
@@ -273,42 +323,54 @@ def dispatch(
                     bound_for[npos[dest]] = True
         inbound = (remaining > EPS).any(axis=0) & (lane_dest >= 0)
         bound_for[lane_dest[inbound]] = True
+        bound_today = bound_for.tolist()
+        duration_today = daily["duration"][:, day].tolist()
+        approval_today = daily["approval"][:, day].tolist()
         for _pass in range(2):  # the second pass lets a guard leave behind its last cargo
             # Only a lane's own departure changes what it still owes, so the lanes with
             # something due today are known before the pass (most of 184 x 184 are not).
             due = daily["usable"][:, day] & (remaining > EPS).any(axis=0)
-            for li in order[due[order]]:
-                want_any = remaining[:, li] > EPS
-                o = npos[lanes.origin[li]]
-                have = work.ready_to_load(o, stock[:, o])
-                packing = work.waits_for_packing(o, stock[:, o], have, remaining[:, li])
+            for li in order[due[order]].tolist():
+                lane = lane_facts[li]
+                o = lane_node_at[li]
+                # This lane's and its origin's figures by commodity, as Python floats: a few
+                # of each, where numpy's per-element work costs more than the arithmetic.
+                owed = remaining[:, li].tolist()
+                held = stock[:, o].tolist()
+                have = work.ready_to_load(o, held)
+                packing = work.waits_for_packing(o, held, have, owed)
                 if packing:
                     work.held(o, day, "packing")
-                want = np.minimum(remaining[:, li], have) if not greedy else have.copy()
+                # (min(h, r) is np.minimum(r, h): on a tie, h, which only a zero's sign shows)
+                want = [
+                    (h if greedy else min(h, r)) if r > EPS else 0.0
+                    for h, r in zip(have, owed, strict=True)
+                ]
                 # the last departure that still arrives by a deadline of today's
-                last_call = day + int(daily["duration"][li, day]) + 1
-                want[~want_any] = 0.0
-                for q in (*people_idx, ki["veh"]):
-                    want[q] = math.floor(want[q] + 0.5) if not greedy else want[q]
-                    if remaining[q, li] > EPS and want[q] < 1 <= have[q]:
-                        want[q] = 1.0 if not greedy else want[q]
+                last_call = day + int(duration_today[li]) + 1
+                for q in whole_idx:
+                    if not greedy:
+                        want[q] = float(math.floor(want[q] + 0.5))
+                        if owed[q] > EPS and want[q] < 1 <= have[q]:
+                            want[q] = 1.0
                     want[q] = min(want[q], have[q])
-                nobody = garrisoned[o] and stock[people_idx, o].sum() <= EPS
+                people_held = added(held, people_idx)
+                nobody = garrisoned_at[o] and people_held <= EPS
                 if day > work.last_load_day(o) or nobody:
                     # too late for the final steps, or nobody left to load and escort it:
                     # the cargo stays (handed over or destroyed)
                     want[ti] = want[vi] = 0.0
-                cargo_after = stock[ti, o] + stock[vi, o] - want[ti] - want[vi]
-                people_have = have[people_idx].sum()
+                cargo_after = held[ti] + held[vi] - want[ti] - want[vi]
+                people_have = added(have, people_idx)
                 # The guard (rear parties) stays while cargo that may still leave is there
                 # or loads are bound for it, as the model's closed-holds-nothing and
                 # minimum-guard constraints have it, and after the last load through the
                 # final steps and the handover; main bodies while their unit's equipment
                 # remains.
-                holding = ((cargo_after > EPS or bound_for[o]) and day <= guard_until[o]) or (
+                holding = ((cargo_after > EPS or bound_today[o]) and day <= guard_until_at[o]) or (
                     keep_guard and day < work.ready_day(o, day, cargo_after)
                 )
-                need = guard[o] if holding else 0.0
+                need = guard_at[o] if holding else 0.0
                 if (
                     holding
                     and attack_rate[o, day] > 0
@@ -318,92 +380,95 @@ def dispatch(
                     )
                     > EPS
                 ):
-                    if remaining[people_idx, li].sum() > EPS:
+                    if added(owed, people_idx) > EPS:
                         continue  # this lane's vehicles wait to leave with their people
                     need = people_have
-                if keep_guard and day < guard_release[li]:
+                if keep_guard and day < guard_release_at[li]:
                     need += ledger.main_body_needed(o, want[ti], want[vi])
                 need = min(need, people_have)
                 if need > EPS:
                     spare = max(people_have - need, 0.0)
                     # Take the spare people from the earliest deadlines first; people whose
                     # deadline is now (the last departure that still arrives) always go.
-                    for q in sorted(people_idx, key=lambda q: deadline_of[q]):
-                        if deadline_of[q] <= last_call:
+                    for q in soonest_first:
+                        if deadline_at[q] <= last_call:
                             continue
                         take = min(want[q], spare)
                         want[q] = take
                         spare -= take
-                work.seat_limit(lanes.destination[li], want, people_idx, deadline_of, o, day)
-                if want.sum() <= EPS or convoys_left[li] < 1:
+                work.seat_limit(lane.destination, want, latest_first, o, day)
+                if added(want, all_idx) <= EPS or convoys_left[li] < 1:
                     continue
                 # Small leftovers (LP tolerance) go with the rest.
-                close = (have - want < 0.05) & (want > 0)
-                want[close] = have[close]
+                for q in all_idx:
+                    if have[q] - want[q] < 0.05 and want[q] > 0:
+                        want[q] = have[q]
                 # An escort package is the scarce thing on a road: a convoy waits to be full
                 # while more of the cargo the plan asks is still to be packed or to arrive,
                 # unless its site is in its closing period (its main bodies are leaving) or
                 # this is its last chance; people do not wait for cargo. (Convoys of a few
                 # trucks each, sent as cargo was packed, had used Barkhane's Niger escorts
                 # for 2 TEU at a time while Menaka's cargo waited.)
-                short = bool((want < remaining[:, li] - 0.5).any()) if not greedy else False
+                short = not greedy and any(w < r - 0.5 for w, r in zip(want, owed, strict=True))
                 full_only = (
                     short
-                    and _escorts_scarce(lanes.corridors[li], escort_tokens)
-                    and (packing or bound_for[o])
-                    and want[people_idx].sum() < 0.5
-                    and day < guard_release[li]
-                    and next_usable[li, day] <= min(work.last_load_day(o), guard_until[o])
+                    and _escorts_scarce(lane.corridors, escort_tokens)
+                    and (packing or bound_today[o])
+                    and added(want, people_idx) < 0.5
+                    and day < guard_release_at[li]
+                    and next_usable[li, day] <= min(work.last_load_day(o), guard_until_at[o])
                 )
-                shipped, units, convoys = _fit(
-                    data,
-                    li,
+                approval = approval_today[li]
+                fitted, units, convoys = _fit(
+                    lane,
                     want,
-                    day,
-                    daily,
+                    approval,
+                    fill_order,
+                    ti,
+                    vi,
                     escort_tokens,
                     air_tokens,
                     trucks_free,
                     slots,
                     slots_used,
-                    ki,
                     full_only=full_only,
                     n_cap=int(min(convoys_left[li], 10**9)),
                 )
                 if units <= 0:
-                    why = _why_held(data, li, day, daily, escort_tokens, air_tokens, trucks_free)
+                    why = _why_held(lane, approval, escort_tokens, air_tokens, trucks_free)
                     work.held(o, day, why)
                     continue
                 # The guard and the main bodies were let go for cargo that was to leave with
                 # them; what did not fit in the convoy or sorties (or waits for a full one)
                 # stays, and so do they for it.
-                if keep_guard and day <= guard_until[o]:
-                    left_cargo = stock[ti, o] + stock[vi, o] - shipped[ti] - shipped[vi]
-                    stay = stock[people_idx, o].sum() - shipped[people_idx].sum()
-                    kept = guard[o]
-                    if day < guard_release[li]:
-                        kept += ledger.main_body_needed(o, shipped[ti], shipped[vi])
-                    short = math.ceil(min(kept, people_have) - stay - EPS)
-                    if left_cargo > EPS and short > 0:
+                if keep_guard and day <= guard_until_at[o]:
+                    left_cargo = held[ti] + held[vi] - fitted[ti] - fitted[vi]
+                    stay = people_held - added(fitted, people_idx)
+                    kept = guard_at[o]
+                    if day < guard_release_at[li]:
+                        kept += ledger.main_body_needed(o, fitted[ti], fitted[vi])
+                    short_people = math.ceil(min(kept, people_have) - stay - EPS)
+                    if left_cargo > EPS and short_people > 0:
                         # people whose deadline is now go all the same, as before the fit
-                        for q in sorted(people_idx, key=lambda q: -deadline_of[q]):
-                            if deadline_of[q] <= last_call:
+                        for q in latest_first:
+                            if deadline_at[q] <= last_call:
                                 continue
-                            cut = min(shipped[q], short)
-                            shipped[q] -= cut
-                            short -= cut
+                            cut = min(fitted[q], short_people)
+                            fitted[q] -= cut
+                            short_people -= cut
+                shipped = np.array(fitted)
                 # A small convoy uses only its share of the lane's quota when trucks ran out
                 # (the rest can follow when they are back) or it left escorts to spare today;
                 # otherwise it took a whole escort and counts as a whole convoy (Gossi's
                 # people, let go a few a day as their unit's cargo left, had gone in a convoy
                 # each on the Niger road while Menaka's cargo waited for escorts).
-                if lanes.is_air[li]:
+                if lane.is_air:
                     convoys_left[li] -= convoys
                 else:
-                    spare = trucks_free[lanes.asset[li]] < 1 or not _escorts_scarce(
-                        lanes.corridors[li], escort_tokens, after=0
+                    spare = trucks_free[lane.asset] < 1 or not _escorts_scarce(
+                        lane.corridors, escort_tokens, after=0
                     )
-                    share = units / max(int(lanes.convoy_trucks[li]), 1)
+                    share = units / lane.convoy_trucks
                     convoys_left[li] -= min(convoys, share) if spare else convoys
                 stock[:, o] -= shipped
                 sent[:, li, t] += shipped
@@ -580,58 +645,56 @@ def to_plan(data: PlanData, schedule: Schedule, *, method: str, solver: SolverRe
 
 
 def _fit(
-    data: PlanData,
-    li: int,
-    want: np.ndarray,
-    day: int,
-    daily: dict[str, np.ndarray],
+    lane: _Lane,
+    want: list[float],
+    approval: float,
+    fill_order: list[int],
+    ti: int,
+    vi: int,
     escort_tokens: dict[str, float],
     air_tokens: dict[str, float],
     trucks_free: dict[str, int],
     slots: dict[str, int],
     slots_used: dict[str, int],
-    ki: dict[str, int],
     full_only: bool = False,
     n_cap: int = 10**9,
-) -> tuple[np.ndarray, int, int]:
-    """Largest part of `want` that whole convoys or sorties can take today on lane `li`.
+) -> tuple[list[float], int, int]:
+    """Largest part of `want` (by commodity) that whole convoys or sorties can take today on
+    `lane`, at today's `approval`, filled in `fill_order`: (load, trucks or sorties, convoys).
 
     `full_only` sends only full convoys (the rest waits for the period's last usable day).
     """
-    lanes = data.lanes
-    assert lanes is not None
-    p = float(daily["approval"][li, day])
-    caps = np.array([lanes.unit_capacity[k][li] for k in data.commodities])
-    shipped = np.zeros_like(want)
-    if lanes.is_air[li]:
-        a = lanes.asset[li]
+    p = approval
+    caps = lane.caps
+    shipped = [0.0] * len(want)
+    if lane.is_air:
+        a = lane.asset
         n_max = min(math.floor(air_tokens[a] * p + EPS), n_cap)
-        if lanes.fixed_wing[li]:
-            o, d = lanes.origin[li], lanes.destination[li]
+        if lane.fixed_wing:
+            o, d = lane.origin, lane.destination
             n_max = min(n_max, slots[o] - slots_used[o], slots[d] - slots_used[d])
         if n_max <= 0:
             return shipped, 0, 0
         room = float(n_max)  # sorties, filled commodity by commodity (people first)
-        for k in _fill_order(data):
-            j = ki[k]
+        for j in fill_order:
             if caps[j] <= 0 or want[j] <= 0:
                 continue
             take = min(want[j], room * caps[j])
-            if j != ki["teu"]:
-                take = math.floor(take + EPS)
+            if j != ti:
+                take = float(math.floor(take + EPS))
             shipped[j] = take
             room -= take / caps[j]
-        used = sum(shipped[j] / caps[j] for j in range(len(caps)) if caps[j] > 0)
+        used = _units_of(shipped, caps)
         n = min(n_max, math.ceil(used - EPS))
         if n <= 0:
-            return np.zeros_like(want), 0, 0
+            return [0.0] * len(want), 0, 0
         air_tokens[a] -= n / p
-        if lanes.fixed_wing[li]:
-            slots_used[lanes.origin[li]] += n
-            slots_used[lanes.destination[li]] += n
+        if lane.fixed_wing:
+            slots_used[lane.origin] += n
+            slots_used[lane.destination] += n
         return shipped, n, n
     # Road: convoys limited by escorts on every corridor, trucks by the free pool.
-    corridors = lanes.corridors[li]
+    corridors = lane.corridors
     n_max = min(
         (math.floor(escort_tokens[c] * p + EPS) for c in corridors if c in escort_tokens),
         default=10**9,
@@ -639,20 +702,17 @@ def _fit(
     n_max = min(n_max, n_cap)
     if n_max <= 0:
         return shipped, 0, 0
-    size = max(int(lanes.convoy_trucks[li]), 1)
-    per_convoy_veh = int(lanes.convoy_vehicles[li])
-    trucks = min(trucks_free[lanes.asset[li]], n_max * size)
+    size = lane.convoy_trucks
+    per_convoy_veh = lane.convoy_vehicles
+    pool_free = trucks_free[lane.asset]
+    trucks = min(pool_free, n_max * size)
     if full_only:
-        need = sum(
-            want[j] / caps[j]
-            for j in range(len(caps))
-            if caps[j] > 0 and data.commodities[j] != "veh"
-        )
+        need = _units_of(want, caps, but=vi)
         # full by its trucks (as many as are back) or by its self-driven vehicles
-        by_trucks = min(math.floor(need / size + EPS), trucks_free[lanes.asset[li]] // size)
+        by_trucks = min(math.floor(need / size + EPS), pool_free // size)
         by_vehicles = (
-            math.floor(want[ki["veh"]] / per_convoy_veh + EPS)
-            if per_convoy_veh > 0 and trucks_free[lanes.asset[li]] > 0
+            math.floor(want[vi] / per_convoy_veh + EPS)
+            if per_convoy_veh > 0 and pool_free > 0
             else 0
         )
         full = max(by_trucks, by_vehicles)
@@ -661,65 +721,62 @@ def _fit(
         n_max = min(n_max, full)
         trucks = min(trucks, n_max * size)
     room = float(trucks)
-    for k in _fill_order(data):
-        j = ki[k]
-        if k == "veh" or caps[j] <= 0 or want[j] <= 0:
+    for j in fill_order:
+        if j == vi or caps[j] <= 0 or want[j] <= 0:
             continue
         take = min(want[j], room * caps[j])
-        if j != ki["teu"]:
-            take = math.floor(take + EPS)
+        if j != ti:
+            take = float(math.floor(take + EPS))
         shipped[j] = take
         room -= take / caps[j]
-    used_trucks = math.ceil(
-        sum(
-            shipped[j] / caps[j]
-            for j in range(len(caps))
-            if caps[j] > 0 and data.commodities[j] != "veh"
-        )
-        - EPS
-    )
+    used_trucks = math.ceil(_units_of(shipped, caps, but=vi) - EPS)
     n = math.ceil(used_trucks / size) if used_trucks > 0 else 0
-    if per_convoy_veh > 0 and want[ki["veh"]] > 0:
-        veh_convoys = min(n_max, math.ceil(want[ki["veh"]] / per_convoy_veh))
-        n = max(n, veh_convoys if (used_trucks > 0 or trucks_free[lanes.asset[li]] > 0) else 0)
-        shipped[ki["veh"]] = min(want[ki["veh"]], n * per_convoy_veh)
+    if per_convoy_veh > 0 and want[vi] > 0:
+        veh_convoys = min(n_max, math.ceil(want[vi] / per_convoy_veh))
+        n = max(n, veh_convoys if (used_trucks > 0 or pool_free > 0) else 0)
+        shipped[vi] = float(min(want[vi], n * per_convoy_veh))
     if n <= 0:
-        return np.zeros_like(want), 0, 0
+        return [0.0] * len(want), 0, 0
     # A convoy of self-driven vehicles still takes at least one truck of its pool.
     used_trucks = max(used_trucks, 1)
     for c in corridors:
         if c in escort_tokens:
             escort_tokens[c] -= n / p
-    trucks_free[lanes.asset[li]] -= used_trucks
+    trucks_free[lane.asset] -= used_trucks
     return shipped, used_trucks, n
 
 
-def _escorts_scarce(corridors: tuple[str, ...], tokens: dict[str, float], after: int = 1) -> bool:
+def _units_of(load: list[float], caps: list[float], but: int = -1) -> float:
+    """Trucks or sorties `load` fills (commodity `but` aside), added in commodity order."""
+    units = 0.0  # not `sum`: from Python 3.12 it compensates float rounding
+    for j, cap in enumerate(caps):
+        if cap > 0 and j != but:
+            units += load[j] / cap
+    return units
+
+
+def _escorts_scarce(corridors: frozenset[str], tokens: dict[str, float], after: int = 1) -> bool:
     """Whether a convoy on these corridors would leave fewer than one escort package to spare
     today, counting `after` convoys still to go (1: the one being weighed)."""
     return any(tokens[c] < after + 1 for c in corridors if c in tokens)
 
 
 def _why_held(
-    data: PlanData,
-    li: int,
-    day: int,
-    daily: dict[str, np.ndarray],
+    lane: _Lane,
+    approval: float,
     escort_tokens: dict[str, float],
     air_tokens: dict[str, float],
     trucks_free: dict[str, int],
 ) -> Binding:
-    """Which resource kept a load on lane `li` from leaving today."""
-    lanes = data.lanes
-    assert lanes is not None
-    p = float(daily["approval"][li, day])
-    if lanes.is_air[li]:
-        tokens = air_tokens[lanes.asset[li]]
+    """Which resource kept a load on `lane` from leaving today (at today's `approval`)."""
+    p = approval
+    if lane.is_air:
+        tokens = air_tokens[lane.asset]
         return "clearance" if tokens >= 1 > tokens * p else "trucks"
-    for c in lanes.corridors[li]:
+    for c in lane.corridors:
         if c in escort_tokens and escort_tokens[c] * p < 1:
             return "clearance" if escort_tokens[c] >= 1 else "escorts"
-    short = trucks_free[lanes.asset[li]] < max(int(lanes.convoy_trucks[li]), 1)
+    short = trucks_free[lane.asset] < lane.convoy_trucks
     return "trucks" if short else "escorts"
 
 
