@@ -200,6 +200,11 @@ class ClosingDays:
             want[q] -= cut
             over -= cut
 
+    def seats_overdrawn(self, dest: str) -> bool:
+        """Whether `dest`'s seat bank is below zero seats (by a rounding), so that even an
+        empty load bound there would wait for seats in `seat_limit`."""
+        return dest in self.tokens and math.floor(self.tokens[dest] + EPS) < 0
+
     def shipped(self, j: int, day: int, load: np.ndarray, dest: str, held: np.ndarray) -> None:
         """A load left node `j` today (`held`: what `j` holds after it)."""
         if load[self.ti] + load[self.vi] > EPS:

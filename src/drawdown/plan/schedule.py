@@ -341,6 +341,12 @@ def dispatch(
                 packing = work.waits_for_packing(o, held, have, owed)
                 if packing:
                     work.held(o, day, "packing")
+                # Nothing the lane owes ready at its origin (most visits): no load. Only the
+                # seats check could still record a wait for an empty load, with its bank a
+                # rounding below zero; that case goes the whole way below.
+                nothing_ready = not any(h > 0 and r > EPS for h, r in zip(have, owed, strict=True))
+                if nothing_ready and not work.seats_overdrawn(lane.destination):
+                    continue
                 # (min(h, r) is np.minimum(r, h): on a tie, h, which only a zero's sign shows)
                 want = [
                     (h if greedy else min(h, r)) if r > EPS else 0.0
