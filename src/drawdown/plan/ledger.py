@@ -11,6 +11,7 @@ follow their work out.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -176,6 +177,8 @@ class Ledger:
         self.people[:, j] = people
         for col, store in ((1, self.teu), (2, self.veh)):
             amount = float(shipped[ti if col == 1 else vi])
+            if amount <= EPS:
+                continue  # none of it in this load
             held = store[:, j].tolist()
             for i, have in _least_first(held):
                 if amount <= EPS:
@@ -246,12 +249,14 @@ def split_whole(parts: list[Part]) -> list[tuple[str, int, float, int]]:
     """Parts with whole people and vehicles (largest remainders), summing to the load's."""
     out = []
     for col in (1, 3):
-        values = np.array([p[col] for p in parts])
-        total = int(round(values.sum()))
-        base = np.floor(values + EPS).astype(int)
-        rest = total - int(base.sum())
+        values = [float(p[col]) for p in parts]
+        total = int(round(added(values, range(len(values)))))
+        base = [math.floor(v + EPS) for v in values]
+        rest = total - sum(base)
         if rest > 0:
-            for i in np.argsort(-(values - base), kind="stable")[:rest]:
+            # largest remainders first, ties in the parts' order
+            by_remainder = sorted(range(len(values)), key=lambda i: -(values[i] - base[i]))
+            for i in by_remainder[:rest]:
                 base[i] += 1
         out.append(base)
-    return [(u, int(out[0][i]), float(t), int(out[1][i])) for i, (u, _p, t, _v) in enumerate(parts)]
+    return [(u, out[0][i], float(t), out[1][i]) for i, (u, _p, t, _v) in enumerate(parts)]

@@ -258,6 +258,7 @@ def dispatch(
     whole_idx = [*people_idx, vi]  # loaded as whole people and vehicles
     all_idx = list(range(len(K)))
     fill_order = [ki[k] for k in _fill_order(data)]
+    route_labels: dict[int, str] = {}  # by lane, as its loads are written
 
     # Convoys (road) or sorties (air) each lane may still send: the strategic model's whole
     # convoys by period, so lanes share escorts and aircraft the way the model planned.
@@ -324,8 +325,12 @@ def dispatch(
         inbound = (remaining > EPS).any(axis=0) & (lane_dest >= 0)
         bound_for[lane_dest[inbound]] = True
         bound_today = bound_for.tolist()
+        attacked_today = (attack_rate[:, day] > 0).tolist()
         duration_today = daily["duration"][:, day].tolist()
         approval_today = daily["approval"][:, day].tolist()
+        # What each origin holds and can load now, by commodity, as Python floats: asked by
+        # every lane from it, and changed only by a load leaving it or flown in.
+        ready: dict[int, tuple[list[float], list[float]]] = {}
         for _pass in range(2):  # the second pass lets a guard leave behind its last cargo
             # Only a lane's own departure changes what it still owes, so the lanes with
             # something due today are known before the pass (most of 184 x 184 are not).
@@ -335,29 +340,33 @@ def dispatch(
                 o = lane_node_at[li]
                 # This lane's and its origin's figures by commodity, as Python floats: a few
                 # of each, where numpy's per-element work costs more than the arithmetic.
-                owed = remaining[:, li].tolist()
-                held = stock[:, o].tolist()
-                have = work.ready_to_load(o, held)
-                packing = work.waits_for_packing(o, held, have, owed)
+                to_send = remaining[:, li].tolist()
+                if o not in ready:
+                    in_stock = stock[:, o].tolist()
+                    ready[o] = (in_stock, work.ready_to_load(o, in_stock))
+                held, have = ready[o]
+                packing = work.waits_for_packing(o, held, have, to_send)
                 if packing:
                     work.held(o, day, "packing")
                 # Nothing the lane owes ready at its origin (most visits): no load. Only the
                 # seats check could still record a wait for an empty load, with its bank a
                 # rounding below zero; that case goes the whole way below.
-                nothing_ready = not any(h > 0 and r > EPS for h, r in zip(have, owed, strict=True))
+                nothing_ready = not any(
+                    h > 0 and r > EPS for h, r in zip(have, to_send, strict=True)
+                )
                 if nothing_ready and not work.seats_overdrawn(lane.destination):
                     continue
                 # (min(h, r) is np.minimum(r, h): on a tie, h, which only a zero's sign shows)
                 want = [
                     (h if greedy else min(h, r)) if r > EPS else 0.0
-                    for h, r in zip(have, owed, strict=True)
+                    for h, r in zip(have, to_send, strict=True)
                 ]
                 # the last departure that still arrives by a deadline of today's
                 last_call = day + int(duration_today[li]) + 1
                 for q in whole_idx:
                     if not greedy:
                         want[q] = float(math.floor(want[q] + 0.5))
-                        if owed[q] > EPS and want[q] < 1 <= have[q]:
+                        if to_send[q] > EPS and want[q] < 1 <= have[q]:
                             want[q] = 1.0
                     want[q] = min(want[q], have[q])
                 people_held = added(held, people_idx)
@@ -368,13 +377,18 @@ def dispatch(
                     want[ti] = want[vi] = 0.0
                 cargo_after = held[ti] + held[vi] - want[ti] - want[vi]
                 people_have = added(have, people_idx)
+                # Who stays behind only matters to a load with people in it, or at a base
+                # under attack (whose vehicles may wait for the lane's people); most loads
+                # are cargo alone.
+                weighs_stay = attacked_today[o] or any(want[q] > 0 for q in people_idx)
                 # The guard (rear parties) stays while cargo that may still leave is there
                 # or loads are bound for it, as the model's closed-holds-nothing and
                 # minimum-guard constraints have it, and after the last load through the
                 # final steps and the handover; main bodies while their unit's equipment
                 # remains.
-                holding = ((cargo_after > EPS or bound_today[o]) and day <= guard_until_at[o]) or (
-                    keep_guard and day < work.ready_day(o, day, cargo_after)
+                holding = weighs_stay and (
+                    ((cargo_after > EPS or bound_today[o]) and day <= guard_until_at[o])
+                    or (keep_guard and day < work.ready_day(o, day, cargo_after))
                 )
                 need = guard_at[o] if holding else 0.0
                 if (
@@ -386,10 +400,10 @@ def dispatch(
                     )
                     > EPS
                 ):
-                    if added(owed, people_idx) > EPS:
+                    if added(to_send, people_idx) > EPS:
                         continue  # this lane's vehicles wait to leave with their people
                     need = people_have
-                if keep_guard and day < guard_release_at[li]:
+                if weighs_stay and keep_guard and day < guard_release_at[li]:
                     need += ledger.main_body_needed(o, want[ti], want[vi])
                 need = min(need, people_have)
                 if need > EPS:
@@ -415,7 +429,7 @@ def dispatch(
                 # this is its last chance; people do not wait for cargo. (Convoys of a few
                 # trucks each, sent as cargo was packed, had used Barkhane's Niger escorts
                 # for 2 TEU at a time while Menaka's cargo waited.)
-                short = not greedy and any(w < r - 0.5 for w, r in zip(want, owed, strict=True))
+                short = not greedy and any(w < r - 0.5 for w, r in zip(want, to_send, strict=True))
                 full_only = (
                     short
                     and _escorts_scarce(lane.corridors, escort_tokens)
@@ -481,6 +495,7 @@ def dispatch(
                 parts = ledger.take(o, shipped, people_idx, ti, vi)
                 work.shipped(o, day, shipped, lanes.destination[li], stock[:, o])
                 stock[:, o] = np.where(np.abs(stock[:, o]) < EPS, 0.0, stock[:, o])
+                del ready[o]
                 remaining[:, li] = np.maximum(remaining[:, li] - shipped, 0.0)
                 last_departure[lanes.origin[li]] = day
                 deaths += convoys * float(data.network.deaths[lanes.route[li], day])
@@ -489,6 +504,7 @@ def dispatch(
                 if dur == 0:  # flown in today: usable today
                     if dest in npos:
                         stock[:, npos[dest]] += shipped
+                        ready.pop(npos[dest], None)
                         ledger.land(npos[dest], parts)
                     else:
                         exited[:, day] += shipped
@@ -499,7 +515,9 @@ def dispatch(
                     trucks_back[day + int(daily["turnaround"][li, day])][lanes.asset[li]] += units
                 route = data.network.routes[lanes.route[li]]
                 offsets = data.network.leg_offset[lanes.route[li], :, day]
-                route_label = _route_label(route, links)
+                if li not in route_labels:
+                    route_labels[li] = _route_label(route, links)
+                route_label = route_labels[li]
                 rows = _unit_rows(data, li, parts, shipped, int(convoys), ki)
                 for leg, (link_i, fwd) in enumerate(route.legs):
                     link = links[link_i]
