@@ -123,13 +123,14 @@ class Ledger:
         main = np.maximum(self.people[:, j] - self.rear, 0.0)
         teu, veh = self.teu[:, j], self.veh[:, j]
         share = np.where(self.own_cargo > EPS, (teu + veh) / self._cargo_scale, 0.0)
+        teu_at, veh_at = teu.tolist(), veh.tolist()
         return _Holdings(
             main=main.tolist(),
-            teu=teu.tolist(),
-            veh=veh.tolist(),
+            teu=teu_at,
+            veh=veh_at,
             kept=main * np.minimum(share, 1.0),
-            teu_order=_least_first(teu.tolist()),
-            veh_order=_least_first(veh.tolist()),
+            teu_order=_least_first(teu_at),
+            veh_order=_least_first(veh_at),
         )
 
     def _main_body_needed(self, held: _Holdings, teu_out: float, veh_out: float) -> float:
@@ -209,7 +210,7 @@ class Ledger:
 
 def _least_first(held: list[float]) -> list[tuple[int, float]]:
     """The units holding some of `held` (by unit), least first (then by unit): (unit, amount)."""
-    return sorted(((i, x) for i, x in enumerate(held) if x > EPS), key=lambda r: (r[1], r[0]))
+    return sorted([(i, x) for i, x in enumerate(held) if x > EPS], key=lambda r: (r[1], r[0]))
 
 
 def _after(order: list[tuple[int, float]], out: float) -> dict[int, float]:

@@ -83,7 +83,7 @@ class _Lane:
     corridors: frozenset[str]
     caps: list[float]  # per truck or sortie, by commodity (0: cannot carry)
     convoy_trucks: int  # at least 1
-    convoy_vehicles: int  # self-driven vehicles a convoy takes
+    convoy_vehicles: int  # self-driven vehicles a convoy takes (escorts take whole ones)
 
 
 def _lane_facts(data: PlanData) -> list[_Lane]:
@@ -518,7 +518,7 @@ def dispatch(
                 if li not in route_labels:
                     route_labels[li] = _route_label(route, links)
                 route_label = route_labels[li]
-                rows = _unit_rows(data, li, parts, shipped, int(convoys), ki)
+                rows = _unit_rows(lane, parts, fitted, int(convoys), people_idx, ti, vi)
                 for leg, (link_i, fwd) in enumerate(route.legs):
                     link = links[link_i]
                     a, b = (link.from_site, link.to_site) if fwd else (link.to_site, link.from_site)
@@ -805,45 +805,39 @@ def _why_held(
 
 
 def _unit_rows(
-    data: PlanData,
-    li: int,
+    lane: _Lane,
     parts: list[Part],
-    shipped: np.ndarray,
+    shipped: list[float],
     convoys: int,
-    ki: dict[str, int],
+    people_idx: list[int],
+    ti: int,
+    vi: int,
 ) -> list[tuple[str, int, float, int, int]]:
     """The load's rows by unit: (unit, people, TEU, vehicles, convoys).
 
     A load shared by units is one row per unit when its convoys (sorties) can be shared so
     that each row's load fits its own; otherwise one mixed row with unit "".
     """
-    lanes = data.lanes
-    assert lanes is not None
-    ti, vi = ki["teu"], ki["veh"]
-    people_idx = [ki[k] for k in data.people]
     rows = [r for r in split_whole(parts) if r[1] > 0 or r[2] > EPS or r[3] > 0]
-    mixed = ("", int(round(shipped[people_idx].sum())), float(shipped[ti]), int(round(shipped[vi])))
-    if not rows:
-        return [(*mixed, convoys)]
     if len(rows) == 1:
         return [(*rows[0], convoys)]
-    size = 1.0 if lanes.is_air[li] else float(max(int(lanes.convoy_trucks[li]), 1))
-    per_person = lanes.unit_capacity[data.people[0]][li] * size
-    per_teu = lanes.unit_capacity["teu"][li] * size
-    per_veh = (
-        lanes.unit_capacity["veh"][li] if lanes.is_air[li] else float(lanes.convoy_vehicles[li])
-    )
-    need = []
-    for _u, p, t, v in rows:
-        f = 0.0
-        for amount, cap in ((p, per_person), (t, per_teu), (v, per_veh)):
-            if amount > EPS:
-                f += amount / cap if cap > 0 else math.inf
-        need.append(max(1, math.ceil(f - EPS)) if math.isfinite(f) else convoys + 1)
-    if sum(need) > convoys:
-        return [(*mixed, convoys)]
-    need[0] += convoys - sum(need)
-    return [(*r, n) for r, n in zip(rows, need, strict=True)]
+    if rows:
+        size = 1.0 if lane.is_air else float(lane.convoy_trucks)
+        per_person = lane.caps[people_idx[0]] * size
+        per_teu = lane.caps[ti] * size
+        per_veh = lane.caps[vi] if lane.is_air else float(lane.convoy_vehicles)
+        need = []
+        for _u, p, t, v in rows:
+            f = 0.0
+            for amount, cap in ((p, per_person), (t, per_teu), (v, per_veh)):
+                if amount > EPS:
+                    f += amount / cap if cap > 0 else math.inf
+            need.append(max(1, math.ceil(f - EPS)) if math.isfinite(f) else convoys + 1)
+        if sum(need) <= convoys:
+            need[0] += convoys - sum(need)
+            return [(*r, n) for r, n in zip(rows, need, strict=True)]
+    people = int(round(added(shipped, people_idx)))
+    return [("", people, float(shipped[ti]), int(round(shipped[vi])), convoys)]
 
 
 def _route_label(route: Route, links: tuple[Link, ...]) -> str:
