@@ -60,6 +60,7 @@ class Ledger:
         self._rear_at: list[float] = self.rear.tolist()
         # each unit's own cargo, to share its main body by what is left of it
         self._own_at: list[float] = self.own_cargo.tolist()
+        self._owns_cargo = self.own_cargo > EPS
         self._cargo_scale = np.maximum(self.own_cargo, EPS)
         # the units whose people are each commodity, in unit order
         self._units_of: dict[int, list[int]] = {}
@@ -122,7 +123,7 @@ class Ledger:
     def _holdings_at(self, j: int) -> _Holdings:
         main = np.maximum(self.people[:, j] - self.rear, 0.0)
         teu, veh = self.teu[:, j], self.veh[:, j]
-        share = np.where(self.own_cargo > EPS, (teu + veh) / self._cargo_scale, 0.0)
+        share = np.where(self._owns_cargo, (teu + veh) / self._cargo_scale, 0.0)
         teu_at, veh_at = teu.tolist(), veh.tolist()
         return _Holdings(
             main=main.tolist(),
@@ -160,6 +161,8 @@ class Ledger:
         cargo_left = (self.teu[:, j] + self.veh[:, j]).tolist()
         for q in people_idx:
             amount = float(shipped[q])
+            if amount <= EPS:
+                continue  # none of them in this load
             mine = [i for i in self._units_of.get(q, []) if people[i] > EPS]
             # Units done with their equipment first, then those with least left; rear
             # parties (the last `rear` people of each unit) only after every main body.

@@ -460,15 +460,17 @@ def dispatch(
                     continue
                 # The guard and the main bodies were let go for cargo that was to leave with
                 # them; what did not fit in the convoy or sorties (or waits for a full one)
-                # stays, and so do they for it.
-                if keep_guard and day <= guard_until_at[o]:
-                    left_cargo = held[ti] + held[vi] - fitted[ti] - fitted[vi]
-                    stay = people_held - added(fitted, people_idx)
+                # stays, and so do they for it (so only a load with people in it, leaving cargo
+                # behind, is cut).
+                people_out = added(fitted, people_idx)
+                left_cargo = held[ti] + held[vi] - fitted[ti] - fitted[vi]
+                if keep_guard and day <= guard_until_at[o] and people_out > 0 and left_cargo > EPS:
+                    stay = people_held - people_out
                     kept = guard_at[o]
                     if day < guard_release_at[li]:
                         kept += ledger.main_body_needed(o, fitted[ti], fitted[vi])
                     short_people = math.ceil(min(kept, people_have) - stay - EPS)
-                    if left_cargo > EPS and short_people > 0:
+                    if short_people > 0:
                         # people whose deadline is now go all the same, as before the fit
                         for q in latest_first:
                             if deadline_at[q] <= last_call:
