@@ -295,6 +295,7 @@ def dispatch(
                 work.exit(dest, day, load, parts)
         work.pack(day, stock)
         slots_used: dict[str, int] = defaultdict(int)
+        allowances = (escort_tokens, air_tokens, trucks_free, slots, slots_used)
         if not greedy:
             # People with the nearest deadline first: the lanes owing a group that is waiting
             # at their origin go before the others, so a scarce fleet shared by several lanes
@@ -375,6 +376,20 @@ def dispatch(
                     # too late for the final steps, or nobody left to load and escort it:
                     # the cargo stays (handed over or destroyed)
                     want[ti] = want[vi] = 0.0
+                approval = approval_today[li]
+                n_cap = int(min(convoys_left[li], 10**9))
+                # Cargo to send and nothing may leave (most greedy visits): who stays behind
+                # and the seats would change what goes, not that nothing does (but at a base
+                # under attack the lane's vehicles may wait for its people, unrecorded).
+                if (
+                    (want[ti] > EPS or want[vi] > EPS)
+                    and not attacked_today[o]
+                    and convoys_left[li] >= 1
+                    and _may_leave(lane, approval, *allowances, n_cap) <= 0
+                ):
+                    why = _why_held(lane, approval, escort_tokens, air_tokens, trucks_free)
+                    work.held(o, day, why)
+                    continue
                 cargo_after = held[ti] + held[vi] - want[ti] - want[vi]
                 people_have = added(have, people_idx)
                 # Who stays behind only matters to a load with people in it, or at a base
@@ -438,7 +453,6 @@ def dispatch(
                     and day < guard_release_at[li]
                     and next_usable[li, day] <= min(work.last_load_day(o), guard_until_at[o])
                 )
-                approval = approval_today[li]
                 fitted, units, convoys = _fit(
                     lane,
                     want,
@@ -452,7 +466,7 @@ def dispatch(
                     slots,
                     slots_used,
                     full_only=full_only,
-                    n_cap=int(min(convoys_left[li], 10**9)),
+                    n_cap=n_cap,
                 )
                 if units <= 0:
                     why = _why_held(lane, approval, escort_tokens, air_tokens, trucks_free)
@@ -693,14 +707,11 @@ def _fit(
     p = approval
     caps = lane.caps
     shipped = [0.0] * len(want)
+    n_max = _may_leave(lane, p, escort_tokens, air_tokens, trucks_free, slots, slots_used, n_cap)
+    if n_max <= 0:
+        return shipped, 0, 0
     if lane.is_air:
         a = lane.asset
-        n_max = min(math.floor(air_tokens[a] * p + EPS), n_cap)
-        if lane.fixed_wing:
-            o, d = lane.origin, lane.destination
-            n_max = min(n_max, slots[o] - slots_used[o], slots[d] - slots_used[d])
-        if n_max <= 0:
-            return shipped, 0, 0
         room = float(n_max)  # sorties, filled commodity by commodity (people first)
         for j in fill_order:
             if caps[j] <= 0 or want[j] <= 0:
@@ -721,13 +732,6 @@ def _fit(
         return shipped, n, n
     # Road: convoys limited by escorts on every corridor, trucks by the free pool.
     corridors = lane.corridors
-    n_max = min(
-        (math.floor(escort_tokens[c] * p + EPS) for c in corridors if c in escort_tokens),
-        default=10**9,
-    )
-    n_max = min(n_max, n_cap)
-    if n_max <= 0:
-        return shipped, 0, 0
     size = lane.convoy_trucks
     per_convoy_veh = lane.convoy_vehicles
     pool_free = trucks_free[lane.asset]
@@ -770,6 +774,35 @@ def _fit(
             escort_tokens[c] -= n / p
     trucks_free[lane.asset] -= used_trucks
     return shipped, used_trucks, n
+
+
+def _may_leave(
+    lane: _Lane,
+    approval: float,
+    escort_tokens: dict[str, float],
+    air_tokens: dict[str, float],
+    trucks_free: dict[str, int],
+    slots: dict[str, int],
+    slots_used: dict[str, int],
+    n_cap: int,
+) -> int:
+    """Convoys or sorties that may leave on `lane` today whatever they carry, at most `n_cap`:
+    its aircraft (and airfield slots) or escorts at today's `approval`; none on a road whose
+    truck pool has none back (`_fit` would fill no truck)."""
+    p = approval
+    if lane.is_air:
+        n_max = min(math.floor(air_tokens[lane.asset] * p + EPS), n_cap)
+        if lane.fixed_wing:
+            o, d = lane.origin, lane.destination
+            n_max = min(n_max, slots[o] - slots_used[o], slots[d] - slots_used[d])
+        return n_max
+    if trucks_free[lane.asset] <= 0:
+        return 0
+    n_max = min(
+        (math.floor(escort_tokens[c] * p + EPS) for c in lane.corridors if c in escort_tokens),
+        default=10**9,
+    )
+    return min(n_max, n_cap)
 
 
 def _units_of(load: list[float], caps: list[float], but: int = -1) -> float:
