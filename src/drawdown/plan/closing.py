@@ -20,7 +20,7 @@ from collections import defaultdict
 import numpy as np
 
 from drawdown.plan.build import PlanData, last_load_days, planned_exit_day, travel_out_days
-from drawdown.plan.ledger import Part
+from drawdown.plan.ledger import Part, added
 from drawdown.plan.model import Binding, ClosureWorkRow, LiftUseRow
 from drawdown.scenario import days as scenario_days
 from drawdown.scenario.days import SEAT_BANK_DAYS
@@ -55,7 +55,12 @@ class ClosingDays:
         self.supports = w.supports if w is not None else ()
         self.team = w.closure_team if w is not None else ("",) * n
         self.pack_rank = w.team_rank if w is not None else np.zeros(n, dtype=np.int64)
+        # Days from a node's last load to its rear parties' release, and the first day after
+        # its residual task, as Python ints: `ready_day` is asked for every lane and day.
+        self.release_wait = [self.final_days + int(x) for x in self.delay]
+        self.free_from = [int(x) + 1 for x in self.until]
         self.last_load = last_load_days(data)
+        self.last_load_at = [int(x) for x in self.last_load]
         # The last day a guard waits for cargo still to leave. Without closure work there
         # are no final steps, but the guard still needs its journey out after the cargo.
         self.guard_last_day = (
@@ -70,7 +75,8 @@ class ClosingDays:
         self.supported: list[list[int]] = [[] for _ in data.nodes]
         for a, b in self.supports:
             self.supported[index[a]].append(index[b])
-        self.people_now = stock[self.people_idx].sum(axis=0)
+        self._note_people(stock)
+        self._note_unpacked()
         # Charter seats a day by exit (all rows there), and each row's share.
         self.charters = [x for x in sc.lift if x.kind == "charter"] if self.on else []
         self.corridors = [x for x in sc.lift if x.kind == "corridor"] if self.on else []
@@ -99,7 +105,7 @@ class ClosingDays:
         """A day's packing by the people at each node; charters' seats for the day."""
         for e, rate in self.seat_rate.items():
             self.tokens[e] = min(self.tokens[e] + float(rate[day]), self.seat_bank[e])
-        self.people_now = stock[self.people_idx].sum(axis=0)
+        self._note_people(stock)
         has = (stock[self.ti] + stock[self.vi] > EPS) & (self.cargo_gone >= 0)
         self.cargo_gone[has] = -1  # cargo arrived at a hub: it must leave again first
         if not self.on or self.unpacked.sum() <= EPS:
@@ -124,24 +130,39 @@ class ClosingDays:
         self.pack_start[started] = day
         finished = (self.unpacked.sum(axis=0) <= EPS) & (self.packed_by < 0)
         self.packed_by[finished] = day
+        self._note_unpacked()
+
+    def _note_people(self, stock: np.ndarray) -> None:
+        """The day's people at each node, and whether each node supports a site that holds
+        some (a per-day fact `ready_day` reads for every lane)."""
+        self.people_now = stock[self.people_idx].sum(axis=0)
+        self.supporting = [any(self.people_now[b] > EPS for b in sup) for sup in self.supported]
+
+    def _note_unpacked(self) -> None:
+        """What is still to pack at each node, (TEU, vehicles) as Python floats: the lane
+        loop reads it for every lane, where numpy's scalar access costs more than the sums."""
+        self.unpacked_at: list[list[float]] = self.unpacked.T.tolist()
 
     def last_load_day(self, j: int) -> int:
         """The last day a load may leave node `j` (`build.last_load_days`)."""
-        return int(self.last_load[j])
+        return self.last_load_at[j]
 
     def waits_for_packing(
-        self, j: int, held: np.ndarray, have: np.ndarray, wanted: np.ndarray
+        self, j: int, held: list[float], have: list[float], wanted: list[float]
     ) -> bool:
         """Whether a load from `j` asks for cargo that is there but not packed yet."""
         short = (wanted[self.ti] - have[self.ti]) + (wanted[self.vi] - have[self.vi])
-        unpacked = self.unpacked[:, j].sum()
-        return bool(unpacked > EPS and short > 0.5 and held[self.ti] + held[self.vi] > EPS)
+        teu_unpacked, veh_unpacked = self.unpacked_at[j]
+        unpacked = teu_unpacked + veh_unpacked
+        return unpacked > EPS and short > 0.5 and held[self.ti] + held[self.vi] > EPS
 
-    def ready_to_load(self, j: int, held: np.ndarray) -> np.ndarray:
-        """What node `j` can load now: its people, and cargo already packed."""
-        have = held.copy()
-        have[self.ti] = max(have[self.ti] - self.unpacked[0, j], 0.0)
-        have[self.vi] = max(math.floor(have[self.vi] - self.unpacked[1, j] + EPS), 0.0)
+    def ready_to_load(self, j: int, held: list[float]) -> list[float]:
+        """What node `j` can load now (`held`: what it holds, by commodity): its people, and
+        cargo already packed."""
+        teu_unpacked, veh_unpacked = self.unpacked_at[j]
+        have = list(held)
+        have[self.ti] = max(have[self.ti] - teu_unpacked, 0.0)
+        have[self.vi] = float(max(math.floor(have[self.vi] - veh_unpacked + EPS), 0.0))
         return have
 
     def ready_day(self, j: int, day: int, cargo_after: float) -> int:
@@ -151,42 +172,38 @@ class ClosingDays:
         if not self.on:
             return 0
         # The HQ and hubs keep their guard while a site they support still holds people.
-        supporting = any(self.people_now[b] > EPS for b in self.supported[j])
+        supporting = self.supporting[j]
         if cargo_after > EPS:
             # cargo that stays (handed over or destroyed) does not spare the final steps:
             # they run after the last load, as the stress test has them
-            steps = (
-                int(self.last_cargo[j]) + self.final_days + int(self.delay[j])
-                if self.last_cargo[j] >= 0
-                else 0
-            )
-            return max(day + 1 if supporting else 0, steps, int(self.until[j]) + 1)
-        gone = int(self.cargo_gone[j]) if self.cargo_gone[j] >= 0 else day
-        ready = max(gone + self.final_days + int(self.delay[j]), int(self.until[j]) + 1)
+            last_cargo = int(self.last_cargo[j])
+            steps = last_cargo + self.release_wait[j] if last_cargo >= 0 else 0
+            return max(day + 1 if supporting else 0, steps, self.free_from[j])
+        gone = int(self.cargo_gone[j])
+        ready = max((gone if gone >= 0 else day) + self.release_wait[j], self.free_from[j])
         return max(ready, day + 1) if supporting else ready
 
     def seat_limit(
-        self,
-        dest: str,
-        want: np.ndarray,
-        people_idx: list[int],
-        deadline_of: np.ndarray,
-        j: int,
-        day: int,
+        self, dest: str, want: list[float], latest_first: list[int], j: int, day: int
     ) -> None:
         """People bound for a charter airport take only the seats left (latest deadlines
-        wait first)."""
+        wait first: `latest_first` lists the people commodities so)."""
         if dest not in self.tokens:
             return
         room = math.floor(self.tokens[dest] + EPS)
-        over = float(want[people_idx].sum()) - room
+        over = added(want, self.people_idx) - room
         if over <= EPS:
             return
         self.held(j, day, "lift")
-        for q in sorted(people_idx, key=lambda q: -deadline_of[q]):
+        for q in latest_first:
             cut = min(want[q], over)
             want[q] -= cut
             over -= cut
+
+    def seats_overdrawn(self, dest: str) -> bool:
+        """Whether `dest`'s seat bank is below zero seats (by a rounding), so that even an
+        empty load bound there would wait for seats in `seat_limit`."""
+        return dest in self.tokens and math.floor(self.tokens[dest] + EPS) < 0
 
     def shipped(self, j: int, day: int, load: np.ndarray, dest: str, held: np.ndarray) -> None:
         """A load left node `j` today (`held`: what `j` holds after it)."""

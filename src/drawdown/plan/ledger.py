@@ -11,6 +11,8 @@ follow their work out.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +21,24 @@ from drawdown.plan.build import PlanData
 
 EPS = 1e-6
 Part = tuple[str, float, float, float]  # unit, people, TEU, vehicles
+
+
+@dataclass
+class _Holdings:
+    """One node's holdings as the main-body question reads them, kept until they change."""
+
+    main: list[float]  # (units,) main bodies there: people above their unit's rear party
+    teu: list[float]  # (units,)
+    veh: list[float]  # (units,)
+    kept: np.ndarray  # (units,) people each main body keeps there for its equipment there
+    # units holding TEU (vehicles) there, least first, as (unit, amount): the order loads
+    # take them in
+    teu_order: list[tuple[int, float]]
+    veh_order: list[tuple[int, float]]
+    # main_body_needed by (TEU out, vehicles out): the dispatcher asks the same question for
+    # every lane and day a site's loads with people wait (greedy MINUSMA: 6,989 questions,
+    # 1,223 different ones)
+    needed: dict[tuple[float, float], float] = field(default_factory=dict)
 
 
 @dataclass
@@ -32,10 +52,20 @@ class Ledger:
     teu: np.ndarray
     veh: np.ndarray
     own_cargo: np.ndarray  # (units,) TEU + vehicles the unit must move itself
-    # main_body_needed by (node, TEU out, vehicles out) since the node's last take or land:
-    # the dispatcher asks the same question for every lane and day a site's loads wait
-    # (greedy MINUSMA: 28,538 questions, 1,814 different ones).
-    _needed: dict[tuple[int, float, float], float] = field(default_factory=dict, repr=False)
+    # each node's holdings since its last take or land, as far as asked for
+    _holdings: dict[int, _Holdings] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {u: i for i, u in enumerate(self.units)}
+        self._rear_at: list[float] = self.rear.tolist()
+        # each unit's own cargo, to share its main body by what is left of it
+        self._own_at: list[float] = self.own_cargo.tolist()
+        self._owns_cargo = self.own_cargo > EPS
+        self._cargo_scale = np.maximum(self.own_cargo, EPS)
+        # the units whose people are each commodity, in unit order
+        self._units_of: dict[int, list[int]] = {}
+        for i, q in enumerate(self.commodity.tolist()):
+            self._units_of.setdefault(q, []).append(i)
 
     @classmethod
     def start(cls, data: PlanData, left_share: np.ndarray) -> Ledger:
@@ -82,16 +112,43 @@ class Ledger:
     def main_body_needed(self, j: int, teu_out: float, veh_out: float) -> float:
         """People the main bodies at node `j` must keep there once `teu_out` TEU and
         `veh_out` vehicles have left it (each unit in proportion to its equipment left)."""
-        key = (j, float(teu_out), float(veh_out))
-        if key not in self._needed:
-            self._needed[key] = self._main_body_needed(j, teu_out, veh_out)
-        return self._needed[key]
+        held = self._holdings.get(j)
+        if held is None:
+            held = self._holdings[j] = self._holdings_at(j)
+        key = (float(teu_out), float(veh_out))
+        if key not in held.needed:
+            held.needed[key] = self._main_body_needed(held, *key)
+        return held.needed[key]
 
-    def _main_body_needed(self, j: int, teu_out: float, veh_out: float) -> float:
-        teu, veh = self._cargo_after(j, teu_out, veh_out)
-        share = np.where(self.own_cargo > EPS, (teu + veh) / np.maximum(self.own_cargo, EPS), 0.0)
+    def _holdings_at(self, j: int) -> _Holdings:
         main = np.maximum(self.people[:, j] - self.rear, 0.0)
-        return float((main * np.minimum(share, 1.0)).sum())
+        teu, veh = self.teu[:, j], self.veh[:, j]
+        share = np.where(self._owns_cargo, (teu + veh) / self._cargo_scale, 0.0)
+        teu_at, veh_at = teu.tolist(), veh.tolist()
+        return _Holdings(
+            main=main.tolist(),
+            teu=teu_at,
+            veh=veh_at,
+            kept=main * np.minimum(share, 1.0),
+            teu_order=_least_first(teu_at),
+            veh_order=_least_first(veh_at),
+        )
+
+    def _main_body_needed(self, held: _Holdings, teu_out: float, veh_out: float) -> float:
+        # Only the units a load takes equipment from keep fewer: the others' figures stand,
+        # and the whole is added up by numpy as before (pairwise over the units).
+        teu_after = _after(held.teu_order, teu_out)
+        veh_after = _after(held.veh_order, veh_out)
+        if not teu_after and not veh_after:
+            return float(held.kept.sum())
+        kept = held.kept.copy()
+        for i in teu_after.keys() | veh_after.keys():
+            cargo = teu_after.get(i, held.teu[i]) + veh_after.get(i, held.veh[i])
+            own = self._own_at[i]
+            # numpy's figures for one unit: share of its own cargo left, at most all of it
+            share = cargo / own if own > EPS else 0.0
+            kept[i] = held.main[i] * min(share, 1.0)
+        return float(kept.sum())
 
     def take(
         self, j: int, shipped: np.ndarray, people_idx: list[int], ti: int, vi: int
@@ -99,10 +156,14 @@ class Ledger:
         """Remove `shipped` (by commodity) from node `j` and say whose it is."""
         self._forget(j)
         parts: dict[str, list[float]] = {}
-        cargo_left = self.teu[:, j] + self.veh[:, j]
+        # node j's column as Python floats: a load takes from a few units, one at a time
+        people = self.people[:, j].tolist()
+        cargo_left = (self.teu[:, j] + self.veh[:, j]).tolist()
         for q in people_idx:
             amount = float(shipped[q])
-            mine = np.flatnonzero((self.commodity == q) & (self.people[:, j] > EPS))
+            if amount <= EPS:
+                continue  # none of them in this load
+            mine = [i for i in self._units_of.get(q, []) if people[i] > EPS]
             # Units done with their equipment first, then those with least left; rear
             # parties (the last `rear` people of each unit) only after every main body.
             order = sorted(mine, key=lambda i: (cargo_left[i] > EPS, cargo_left[i], i))
@@ -110,22 +171,27 @@ class Ledger:
                 for i in order:
                     if amount <= EPS:
                         break
-                    floor = 0.0 if rear_pass else min(self.rear[i], self.people[i, j])
-                    take = min(amount, self.people[i, j] - floor)
+                    floor = 0.0 if rear_pass else min(self._rear_at[i], people[i])
+                    take = min(amount, people[i] - floor)
                     if take <= EPS:
                         continue
-                    self.people[i, j] -= take
+                    people[i] -= take
                     amount -= take
                     parts.setdefault(self.units[i], [0.0, 0.0, 0.0])[0] += take
+        self.people[:, j] = people
         for col, store in ((1, self.teu), (2, self.veh)):
             amount = float(shipped[ti if col == 1 else vi])
-            for i in sorted(np.flatnonzero(store[:, j] > EPS), key=lambda i: (store[i, j], i)):
+            if amount <= EPS:
+                continue  # none of it in this load
+            held = store[:, j].tolist()
+            for i, have in _least_first(held):
                 if amount <= EPS:
                     break
-                take = min(amount, store[i, j])
-                store[i, j] -= take
+                take = min(amount, have)
+                held[i] = have - take
                 amount -= take
                 parts.setdefault(self.units[i], [0.0, 0.0, 0.0])[col] += take
+            store[:, j] = held
             if amount > EPS:  # cargo that is nobody's own (rounding): the mixed load's
                 parts.setdefault("", [0.0, 0.0, 0.0])[col] += amount
         return [(u, p, t, v) for u, (p, t, v) in parts.items()]
@@ -133,29 +199,45 @@ class Ledger:
     def land(self, j: int, parts: list[Part]) -> None:
         """Parts of a load arriving at node `j` (a hub forwards them later)."""
         self._forget(j)
-        index = {u: i for i, u in enumerate(self.units)}
         for u, p, t, v in parts:
-            if u in index:
-                i = index[u]
+            if u in self._index:
+                i = self._index[u]
                 self.people[i, j] += p
                 self.teu[i, j] += t
                 self.veh[i, j] += v
 
     def _forget(self, j: int) -> None:
         """Node `j`'s holdings change: its main-body answers no longer hold."""
-        for key in [k for k in self._needed if k[0] == j]:
-            del self._needed[key]
+        self._holdings.pop(j, None)
 
-    def _cargo_after(self, j: int, teu_out: float, veh_out: float) -> tuple[np.ndarray, np.ndarray]:
-        teu, veh = self.teu[:, j].copy(), self.veh[:, j].copy()
-        for store, amount in ((teu, teu_out), (veh, veh_out)):
-            for i in sorted(np.flatnonzero(store > EPS), key=lambda i: (store[i], i)):
-                if amount <= EPS:
-                    break
-                take = min(amount, store[i])
-                store[i] -= take
-                amount -= take
-        return teu, veh
+
+def _least_first(held: list[float]) -> list[tuple[int, float]]:
+    """The units holding some of `held` (by unit), least first (then by unit): (unit, amount)."""
+    return sorted([(i, x) for i, x in enumerate(held) if x > EPS], key=lambda r: (r[1], r[0]))
+
+
+def _after(order: list[tuple[int, float]], out: float) -> dict[int, float]:
+    """What the units `out` is taken from hold after, taken from those in `order` in turn."""
+    after = {}
+    for i, have in order:
+        if out <= EPS:
+            break
+        take = min(out, have)
+        after[i] = have - take
+        out -= take
+    return after
+
+
+def added(values: Sequence[float], idx: Sequence[int]) -> float:
+    """`values[idx]` added up as numpy adds them, so that the dispatcher's Python floats give
+    the bits its numpy arrays gave: left to right from 0.0 below 8 terms (above, numpy adds
+    in pairwise blocks). Not `sum`: from Python 3.12 it compensates float rounding."""
+    if len(idx) >= 8:
+        return float(np.array([values[i] for i in idx]).sum())
+    total = 0.0
+    for i in idx:
+        total += values[i]
+    return total
 
 
 def _group_keys(data: PlanData) -> list[tuple[str, str, bool, str, bool]]:
@@ -171,12 +253,14 @@ def split_whole(parts: list[Part]) -> list[tuple[str, int, float, int]]:
     """Parts with whole people and vehicles (largest remainders), summing to the load's."""
     out = []
     for col in (1, 3):
-        values = np.array([p[col] for p in parts])
-        total = int(round(values.sum()))
-        base = np.floor(values + EPS).astype(int)
-        rest = total - int(base.sum())
+        values = [float(p[col]) for p in parts]
+        total = int(round(added(values, range(len(values)))))
+        base = [math.floor(v + EPS) for v in values]
+        rest = total - sum(base)
         if rest > 0:
-            for i in np.argsort(-(values - base), kind="stable")[:rest]:
+            # largest remainders first, ties in the parts' order
+            by_remainder = sorted(range(len(values)), key=lambda i: -(values[i] - base[i]))
+            for i in by_remainder[:rest]:
                 base[i] += 1
         out.append(base)
-    return [(u, int(out[0][i]), float(t), int(out[1][i])) for i, (u, _p, t, _v) in enumerate(parts)]
+    return [(u, out[0][i], float(t), out[1][i]) for i, (u, _p, t, _v) in enumerate(parts)]

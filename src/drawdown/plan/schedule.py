@@ -27,7 +27,7 @@ from drawdown.plan.build import (
     keep_price,
 )
 from drawdown.plan.closing import ClosingDays
-from drawdown.plan.ledger import Ledger, Part, split_whole
+from drawdown.plan.ledger import Ledger, Part, added, split_whole
 from drawdown.plan.model import Binding, ClosureWorkRow, Disposition, LiftUseRow, Movement, Plan
 from drawdown.plan.record import SolverRecord
 from drawdown.scenario.model import Link
@@ -69,6 +69,42 @@ def _lane_daily(data: PlanData) -> dict[str, np.ndarray]:
         "approval": np.maximum(net.approval[r], 1e-6),
         "turnaround": np.maximum(np.ceil(2 * dur + net.delay_days[r]), 1).astype(np.int64),
     }
+
+
+@dataclass(frozen=True)
+class _Lane:
+    """A lane's fixed facts as Python values: the dispatcher reads them on every visit to
+    the lane, where numpy's scalar access costs more than the arithmetic they feed."""
+
+    origin: str
+    destination: str
+    asset: str
+    is_air: bool
+    fixed_wing: bool
+    corridors: frozenset[str]
+    caps: list[float]  # per truck or sortie, by commodity (0: cannot carry)
+    convoy_trucks: int  # at least 1
+    convoy_vehicles: int  # self-driven vehicles a convoy takes (escorts take whole ones)
+
+
+def _lane_facts(data: PlanData) -> list[_Lane]:
+    lanes = data.lanes
+    assert lanes is not None
+    caps = np.array([lanes.unit_capacity[k] for k in data.commodities]).T.tolist()
+    return [
+        _Lane(
+            origin=lanes.origin[li],
+            destination=lanes.destination[li],
+            asset=lanes.asset[li],
+            is_air=bool(lanes.is_air[li]),
+            fixed_wing=bool(lanes.fixed_wing[li]),
+            corridors=lanes.corridors[li],
+            caps=caps[li],
+            convoy_trucks=max(int(lanes.convoy_trucks[li]), 1),
+            convoy_vehicles=int(lanes.convoy_vehicles[li]),
+        )
+        for li in range(len(lanes.route))
+    ]
 
 
 def dispatch(
@@ -210,6 +246,21 @@ def dispatch(
     period_end = data.period_start + data.period_len - 1
     guard_until = np.minimum(period_end[node_last_t], work.guard_last_day)
 
+    # The same facts as Python values for the lane loop, which reads them one at a time.
+    lane_facts = _lane_facts(data)
+    lane_node_at = lane_node.tolist()
+    garrisoned_at = garrisoned.tolist()
+    guard_at = guard.tolist()
+    guard_until_at = guard_until.tolist()
+    guard_release_at = guard_release.tolist()
+    deadline_at = deadline_of.tolist()
+    soonest_first = sorted(people_idx, key=lambda q: deadline_at[q])
+    latest_first = sorted(people_idx, key=lambda q: -deadline_at[q])
+    whole_idx = [*people_idx, vi]  # loaded as whole people and vehicles
+    all_idx = list(range(len(K)))
+    fill_order = [ki[k] for k in _fill_order(data)]
+    route_labels: dict[int, str] = {}  # by lane, as its loads are written
+
     # Convoys (road) or sorties (air) each lane may still send: the strategic model's whole
     # convoys by period, so lanes share escorts and aircraft the way the model planned.
     convoys_left = np.zeros(nl) if quota is not None else np.full(nl, 1e12)
@@ -245,6 +296,7 @@ def dispatch(
                 work.exit(dest, day, load, parts)
         work.pack(day, stock)
         slots_used: dict[str, int] = defaultdict(int)
+        allowances = (escort_tokens, air_tokens, trucks_free, slots, slots_used)
         if not greedy:
             # People with the nearest deadline first: the lanes owing a group that is waiting
             # at their origin go before the others, so a scarce fleet shared by several lanes
@@ -279,42 +331,87 @@ def dispatch(
                     bound_for[npos[dest]] = True
         inbound = (remaining > EPS).any(axis=0) & (lane_dest >= 0)
         bound_for[lane_dest[inbound]] = True
+        bound_today = bound_for.tolist()
+        attacked_today = (attack_rate[:, day] > 0).tolist()
+        duration_today = daily["duration"][:, day].tolist()
+        approval_today = daily["approval"][:, day].tolist()
+        # What each origin holds and can load now, by commodity, as Python floats: asked by
+        # every lane from it, and changed only by a load leaving it or flown in.
+        ready: dict[int, tuple[list[float], list[float]]] = {}
         for _pass in range(2):  # the second pass lets a guard leave behind its last cargo
             # Only a lane's own departure changes what it still owes, so the lanes with
             # something due today are known before the pass (most of 184 x 184 are not).
             due = daily["usable"][:, day] & (remaining > EPS).any(axis=0)
-            for li in order[due[order]]:
-                want_any = remaining[:, li] > EPS
-                o = npos[lanes.origin[li]]
-                have = work.ready_to_load(o, stock[:, o])
-                packing = work.waits_for_packing(o, stock[:, o], have, remaining[:, li])
+            for li in order[due[order]].tolist():
+                lane = lane_facts[li]
+                o = lane_node_at[li]
+                # This lane's and its origin's figures by commodity, as Python floats: a few
+                # of each, where numpy's per-element work costs more than the arithmetic.
+                to_send = remaining[:, li].tolist()
+                if o not in ready:
+                    in_stock = stock[:, o].tolist()
+                    ready[o] = (in_stock, work.ready_to_load(o, in_stock))
+                held, have = ready[o]
+                packing = work.waits_for_packing(o, held, have, to_send)
                 if packing:
                     work.held(o, day, "packing")
-                want = np.minimum(remaining[:, li], have) if not greedy else have.copy()
+                # Nothing the lane owes ready at its origin (most visits): no load. Only the
+                # seats check could still record a wait for an empty load, with its bank a
+                # rounding below zero; that case goes the whole way below.
+                nothing_ready = not any(
+                    h > 0 and r > EPS for h, r in zip(have, to_send, strict=True)
+                )
+                if nothing_ready and not work.seats_overdrawn(lane.destination):
+                    continue
+                # (min(h, r) is np.minimum(r, h): on a tie, h, which only a zero's sign shows)
+                want = [
+                    (h if greedy else min(h, r)) if r > EPS else 0.0
+                    for h, r in zip(have, to_send, strict=True)
+                ]
                 # the last departure that still arrives by a deadline of today's
-                last_call = day + int(daily["duration"][li, day]) + 1
-                want[~want_any] = 0.0
-                for q in (*people_idx, ki["veh"]):
-                    want[q] = math.floor(want[q] + 0.5) if not greedy else want[q]
-                    if remaining[q, li] > EPS and want[q] < 1 <= have[q]:
-                        want[q] = 1.0 if not greedy else want[q]
+                last_call = day + int(duration_today[li]) + 1
+                for q in whole_idx:
+                    if not greedy:
+                        want[q] = float(math.floor(want[q] + 0.5))
+                        if to_send[q] > EPS and want[q] < 1 <= have[q]:
+                            want[q] = 1.0
                     want[q] = min(want[q], have[q])
-                nobody = garrisoned[o] and stock[people_idx, o].sum() <= EPS
+                people_held = added(held, people_idx)
+                nobody = garrisoned_at[o] and people_held <= EPS
                 if day > work.last_load_day(o) or nobody:
                     # too late for the final steps, or nobody left to load and escort it:
                     # the cargo stays (handed over or destroyed)
                     want[ti] = want[vi] = 0.0
-                cargo_after = stock[ti, o] + stock[vi, o] - want[ti] - want[vi]
-                people_have = have[people_idx].sum()
+                approval = approval_today[li]
+                n_cap = int(min(convoys_left[li], 10**9))
+                # Cargo to send and nothing may leave (most greedy visits): who stays behind
+                # and the seats would change what goes, not that nothing does (but at a base
+                # under attack the lane's vehicles may wait for its people, unrecorded).
+                if (
+                    (want[ti] > EPS or want[vi] > EPS)
+                    and not attacked_today[o]
+                    and convoys_left[li] >= 1
+                    and _may_leave(lane, approval, *allowances, n_cap) <= 0
+                ):
+                    why = _why_held(lane, approval, escort_tokens, air_tokens, trucks_free)
+                    work.held(o, day, why)
+                    continue
+                cargo_after = held[ti] + held[vi] - want[ti] - want[vi]
+                people_have = added(have, people_idx)
+                # Who stays behind only matters to a load with people in it, or at a base
+                # under attack (whose vehicles may wait for the lane's people); most loads
+                # are cargo alone.
+                weighs_stay = attacked_today[o] or any(want[q] > 0 for q in people_idx)
                 # The guard (rear parties) stays while cargo that may still leave is there
                 # or loads are bound for it, as the model's closed-holds-nothing and
                 # minimum-guard constraints have it, and after the last load through the
                 # final steps and the handover; main bodies while their unit's equipment
                 # remains.
-                holding = ((cargo_after > EPS or bound_for[o]) and day <= guard_until[o]) or (
-                    keep_guard and day < work.ready_day(o, day, cargo_after)
+                holding = weighs_stay and (
+                    ((cargo_after > EPS or bound_today[o]) and day <= guard_until_at[o])
+                    or (keep_guard and day < work.ready_day(o, day, cargo_after))
                 )
-                need = guard[o] if holding else 0.0
+                need = guard_at[o] if holding else 0.0
                 if (
                     holding
                     and attack_rate[o, day] > 0
@@ -324,28 +421,29 @@ def dispatch(
                     )
                     > EPS
                 ):
-                    if remaining[people_idx, li].sum() > EPS:
+                    if added(to_send, people_idx) > EPS:
                         continue  # this lane's vehicles wait to leave with their people
                     need = people_have
-                if keep_guard and day < guard_release[li]:
+                if weighs_stay and keep_guard and day < guard_release_at[li]:
                     need += ledger.main_body_needed(o, want[ti], want[vi])
                 need = min(need, people_have)
                 if need > EPS:
                     spare = max(people_have - need, 0.0)
                     # Take the spare people from the earliest deadlines first; people whose
                     # deadline is now (the last departure that still arrives) always go.
-                    for q in sorted(people_idx, key=lambda q: deadline_of[q]):
-                        if deadline_of[q] <= last_call:
+                    for q in soonest_first:
+                        if deadline_at[q] <= last_call:
                             continue
                         take = min(want[q], spare)
                         want[q] = take
                         spare -= take
-                work.seat_limit(lanes.destination[li], want, people_idx, deadline_of, o, day)
-                if want.sum() <= EPS or convoys_left[li] < 1:
+                work.seat_limit(lane.destination, want, latest_first, o, day)
+                if added(want, all_idx) <= EPS or convoys_left[li] < 1:
                     continue
                 # Small leftovers (LP tolerance) go with the rest.
-                close = (have - want < 0.05) & (want > 0)
-                want[close] = have[close]
+                for q in all_idx:
+                    if have[q] - want[q] < 0.05 and want[q] > 0:
+                        want[q] = have[q]
                 # An escort package is the scarce thing on a road: a convoy waits to be full
                 # while more of the cargo the plan asks is still to be packed or to arrive,
                 # unless its site is in its closing period (its main bodies are leaving) or
@@ -356,76 +454,80 @@ def dispatch(
                 # for more of those the plan sends on this lane this period, unless a deadline
                 # is due or this is the period's last usable day for it (the synthetic
                 # mission's troop carriers had taken an escort each for 1 to 50 people).
-                short = bool((want < remaining[:, li] - 0.5).any()) if not greedy else False
-                people_now = float(want[people_idx].sum())
+                short = not greedy and any(w < r - 0.5 for w, r in zip(want, to_send, strict=True))
+                people_now = added(want, people_idx)
                 people_wait = (
-                    not lanes.is_air[li]
-                    and 0.5 < people_now < remaining[people_idx, li].sum() - 0.5 < SWEEP / 2
-                    and all(deadline_of[q] > last_call for q in people_idx if want[q] > 0)
+                    not lane.is_air
+                    and 0.5 < people_now < added(to_send, people_idx) - 0.5 < SWEEP / 2
+                    and all(deadline_at[q] > last_call for q in people_idx if want[q] > 0)
                     and next_usable[li, day] <= last_usable[li, t]
                 )
                 full_only = (
                     short
-                    and _escorts_scarce(lanes.corridors[li], escort_tokens)
-                    and (((packing or bound_for[o]) and people_now < 0.5) or people_wait)
-                    and day < guard_release[li]
-                    and next_usable[li, day] <= min(work.last_load_day(o), guard_until[o])
+                    and _escorts_scarce(lane.corridors, escort_tokens)
+                    and (((packing or bound_today[o]) and people_now < 0.5) or people_wait)
+                    and day < guard_release_at[li]
+                    and next_usable[li, day] <= min(work.last_load_day(o), guard_until_at[o])
                 )
-                shipped, units, convoys = _fit(
-                    data,
-                    li,
+                fitted, units, convoys = _fit(
+                    lane,
                     want,
-                    day,
-                    daily,
+                    approval,
+                    fill_order,
+                    ti,
+                    vi,
                     escort_tokens,
                     air_tokens,
                     trucks_free,
                     slots,
                     slots_used,
-                    ki,
                     full_only=full_only,
-                    n_cap=int(min(convoys_left[li], 10**9)),
+                    n_cap=n_cap,
                 )
                 if units <= 0:
-                    why = _why_held(data, li, day, daily, escort_tokens, air_tokens, trucks_free)
+                    why = _why_held(lane, approval, escort_tokens, air_tokens, trucks_free)
                     work.held(o, day, why)
                     continue
                 # The guard and the main bodies were let go for cargo that was to leave with
                 # them; what did not fit in the convoy or sorties (or waits for a full one)
-                # stays, and so do they for it.
-                if keep_guard and day <= guard_until[o]:
-                    left_cargo = stock[ti, o] + stock[vi, o] - shipped[ti] - shipped[vi]
-                    stay = stock[people_idx, o].sum() - shipped[people_idx].sum()
-                    kept = guard[o]
-                    if day < guard_release[li]:
-                        kept += ledger.main_body_needed(o, shipped[ti], shipped[vi])
-                    short = math.ceil(min(kept, people_have) - stay - EPS)
-                    if left_cargo > EPS and short > 0:
+                # stays, and so do they for it (so only a load with people in it, leaving cargo
+                # behind, is cut).
+                people_out = added(fitted, people_idx)
+                left_cargo = held[ti] + held[vi] - fitted[ti] - fitted[vi]
+                if keep_guard and day <= guard_until_at[o] and people_out > 0 and left_cargo > EPS:
+                    stay = people_held - people_out
+                    kept = guard_at[o]
+                    if day < guard_release_at[li]:
+                        kept += ledger.main_body_needed(o, fitted[ti], fitted[vi])
+                    short_people = math.ceil(min(kept, people_have) - stay - EPS)
+                    if short_people > 0:
                         # people whose deadline is now go all the same, as before the fit
-                        for q in sorted(people_idx, key=lambda q: -deadline_of[q]):
-                            if deadline_of[q] <= last_call:
+                        for q in latest_first:
+                            if deadline_at[q] <= last_call:
                                 continue
-                            cut = min(shipped[q], short)
-                            shipped[q] -= cut
-                            short -= cut
+                            cut = min(fitted[q], short_people)
+                            fitted[q] -= cut
+                            short_people -= cut
+                shipped = np.array(fitted)
                 # A small convoy uses only its share of the lane's quota when trucks ran out
                 # (the rest can follow when they are back) or it left escorts to spare today;
                 # otherwise it took a whole escort and counts as a whole convoy (Gossi's
                 # people, let go a few a day as their unit's cargo left, had gone in a convoy
                 # each on the Niger road while Menaka's cargo waited for escorts).
-                if lanes.is_air[li]:
+                if lane.is_air:
                     convoys_left[li] -= convoys
                 else:
-                    spare = trucks_free[lanes.asset[li]] < 1 or not _escorts_scarce(
-                        lanes.corridors[li], escort_tokens, after=0
+                    spare = trucks_free[lane.asset] < 1 or not _escorts_scarce(
+                        lane.corridors, escort_tokens, after=0
                     )
-                    share = units / max(int(lanes.convoy_trucks[li]), 1)
+                    share = units / lane.convoy_trucks
                     convoys_left[li] -= min(convoys, share) if spare else convoys
                 stock[:, o] -= shipped
                 sent[:, li, t] += shipped
                 parts = ledger.take(o, shipped, people_idx, ti, vi)
                 work.shipped(o, day, shipped, lanes.destination[li], stock[:, o])
                 stock[:, o] = np.where(np.abs(stock[:, o]) < EPS, 0.0, stock[:, o])
+                del ready[o]
                 remaining[:, li] = np.maximum(remaining[:, li] - shipped, 0.0)
                 last_departure[lanes.origin[li]] = day
                 deaths += convoys * float(data.network.deaths[lanes.route[li], day])
@@ -434,6 +536,7 @@ def dispatch(
                 if dur == 0:  # flown in today: usable today
                     if dest in npos:
                         stock[:, npos[dest]] += shipped
+                        ready.pop(npos[dest], None)
                         ledger.land(npos[dest], parts)
                     else:
                         exited[:, day] += shipped
@@ -444,8 +547,10 @@ def dispatch(
                     trucks_back[day + int(daily["turnaround"][li, day])][lanes.asset[li]] += units
                 route = data.network.routes[lanes.route[li]]
                 offsets = data.network.leg_offset[lanes.route[li], :, day]
-                route_label = _route_label(route, links)
-                rows = _unit_rows(data, li, parts, shipped, int(convoys), ki)
+                if li not in route_labels:
+                    route_labels[li] = _route_label(route, links)
+                route_label = route_labels[li]
+                rows = _unit_rows(lane, parts, fitted, int(convoys), people_idx, ti, vi)
                 for leg, (link_i, fwd) in enumerate(route.legs):
                     link = links[link_i]
                     a, b = (link.from_site, link.to_site) if fwd else (link.to_site, link.from_site)
@@ -596,79 +701,64 @@ def to_plan(data: PlanData, schedule: Schedule, *, method: str, solver: SolverRe
 
 
 def _fit(
-    data: PlanData,
-    li: int,
-    want: np.ndarray,
-    day: int,
-    daily: dict[str, np.ndarray],
+    lane: _Lane,
+    want: list[float],
+    approval: float,
+    fill_order: list[int],
+    ti: int,
+    vi: int,
     escort_tokens: dict[str, float],
     air_tokens: dict[str, float],
     trucks_free: dict[str, int],
     slots: dict[str, int],
     slots_used: dict[str, int],
-    ki: dict[str, int],
     full_only: bool = False,
     n_cap: int = 10**9,
-) -> tuple[np.ndarray, int, int]:
-    """Largest part of `want` that whole convoys or sorties can take today on lane `li`.
+) -> tuple[list[float], int, int]:
+    """Largest part of `want` (by commodity) that whole convoys or sorties can take today on
+    `lane`, at today's `approval`, filled in `fill_order`: (load, trucks or sorties, convoys).
 
     `full_only` sends only full convoys (the rest waits for the period's last usable day).
     """
-    lanes = data.lanes
-    assert lanes is not None
-    p = float(daily["approval"][li, day])
-    caps = np.array([lanes.unit_capacity[k][li] for k in data.commodities])
-    shipped = np.zeros_like(want)
-    if lanes.is_air[li]:
-        a = lanes.asset[li]
-        n_max = min(math.floor(air_tokens[a] * p + EPS), n_cap)
-        if lanes.fixed_wing[li]:
-            o, d = lanes.origin[li], lanes.destination[li]
-            n_max = min(n_max, slots[o] - slots_used[o], slots[d] - slots_used[d])
-        if n_max <= 0:
-            return shipped, 0, 0
+    p = approval
+    caps = lane.caps
+    shipped = [0.0] * len(want)
+    n_max = _may_leave(lane, p, escort_tokens, air_tokens, trucks_free, slots, slots_used, n_cap)
+    if n_max <= 0:
+        return shipped, 0, 0
+    if lane.is_air:
+        a = lane.asset
         room = float(n_max)  # sorties, filled commodity by commodity (people first)
-        for k in _fill_order(data):
-            j = ki[k]
+        for j in fill_order:
             if caps[j] <= 0 or want[j] <= 0:
                 continue
             take = min(want[j], room * caps[j])
-            if j != ki["teu"]:
-                take = math.floor(take + EPS)
+            if j != ti:
+                take = float(math.floor(take + EPS))
             shipped[j] = take
             room -= take / caps[j]
-        used = sum(shipped[j] / caps[j] for j in range(len(caps)) if caps[j] > 0)
+        used = _units_of(shipped, caps)
         n = min(n_max, math.ceil(used - EPS))
         if n <= 0:
-            return np.zeros_like(want), 0, 0
+            return [0.0] * len(want), 0, 0
         air_tokens[a] -= n / p
-        if lanes.fixed_wing[li]:
-            slots_used[lanes.origin[li]] += n
-            slots_used[lanes.destination[li]] += n
+        if lane.fixed_wing:
+            slots_used[lane.origin] += n
+            slots_used[lane.destination] += n
         return shipped, n, n
     # Road: convoys limited by escorts on every corridor, trucks by the free pool.
-    corridors = lanes.corridors[li]
-    n_max = min(
-        (math.floor(escort_tokens[c] * p + EPS) for c in corridors if c in escort_tokens),
-        default=10**9,
-    )
-    n_max = min(n_max, n_cap)
-    if n_max <= 0:
-        return shipped, 0, 0
-    size = max(int(lanes.convoy_trucks[li]), 1)
-    per_convoy_veh = int(lanes.convoy_vehicles[li])
-    trucks = min(trucks_free[lanes.asset[li]], n_max * size)
+    corridors = lane.corridors
+    size = lane.convoy_trucks
+    per_convoy_veh = lane.convoy_vehicles
+    pool_free = trucks_free[lane.asset]
+    trucks = min(pool_free, n_max * size)
     if full_only:
-        need = sum(
-            want[j] / caps[j]
-            for j in range(len(caps))
-            if caps[j] > 0 and data.commodities[j] != "veh"
-        )
+        need = _units_of(want, caps, but=vi)
         # full by its trucks (as many as are back) or by its self-driven vehicles
-        by_trucks = min(math.floor(need / size + EPS), trucks_free[lanes.asset[li]] // size)
+        by_trucks = min(math.floor(need / size + EPS), pool_free // size)
         by_vehicles = (
-            math.floor(want[ki["veh"]] / per_convoy_veh + EPS)
-            if per_convoy_veh > 0 and trucks_free[lanes.asset[li]] > 0
+            math.floor(want[vi] / per_convoy_veh + EPS)
+            if per_convoy_veh > 0 and pool_free > 0
             else 0
         )
         full = max(by_trucks, by_vehicles)
@@ -677,108 +767,128 @@ def _fit(
         n_max = min(n_max, full)
         trucks = min(trucks, n_max * size)
     room = float(trucks)
-    for k in _fill_order(data):
-        j = ki[k]
-        if k == "veh" or caps[j] <= 0 or want[j] <= 0:
+    for j in fill_order:
+        if j == vi or caps[j] <= 0 or want[j] <= 0:
             continue
         take = min(want[j], room * caps[j])
-        if j != ki["teu"]:
-            take = math.floor(take + EPS)
+        if j != ti:
+            take = float(math.floor(take + EPS))
         shipped[j] = take
         room -= take / caps[j]
-    used_trucks = math.ceil(
-        sum(
-            shipped[j] / caps[j]
-            for j in range(len(caps))
-            if caps[j] > 0 and data.commodities[j] != "veh"
-        )
-        - EPS
-    )
+    used_trucks = math.ceil(_units_of(shipped, caps, but=vi) - EPS)
     n = math.ceil(used_trucks / size) if used_trucks > 0 else 0
-    if per_convoy_veh > 0 and want[ki["veh"]] > 0:
-        veh_convoys = min(n_max, math.ceil(want[ki["veh"]] / per_convoy_veh))
-        n = max(n, veh_convoys if (used_trucks > 0 or trucks_free[lanes.asset[li]] > 0) else 0)
-        shipped[ki["veh"]] = min(want[ki["veh"]], n * per_convoy_veh)
+    if per_convoy_veh > 0 and want[vi] > 0:
+        veh_convoys = min(n_max, math.ceil(want[vi] / per_convoy_veh))
+        n = max(n, veh_convoys if (used_trucks > 0 or pool_free > 0) else 0)
+        shipped[vi] = float(min(want[vi], n * per_convoy_veh))
     if n <= 0:
-        return np.zeros_like(want), 0, 0
+        return [0.0] * len(want), 0, 0
     # A convoy of self-driven vehicles still takes at least one truck of its pool.
     used_trucks = max(used_trucks, 1)
     for c in corridors:
         if c in escort_tokens:
             escort_tokens[c] -= n / p
-    trucks_free[lanes.asset[li]] -= used_trucks
+    trucks_free[lane.asset] -= used_trucks
     return shipped, used_trucks, n
 
 
-def _escorts_scarce(corridors: tuple[str, ...], tokens: dict[str, float], after: int = 1) -> bool:
+def _may_leave(
+    lane: _Lane,
+    approval: float,
+    escort_tokens: dict[str, float],
+    air_tokens: dict[str, float],
+    trucks_free: dict[str, int],
+    slots: dict[str, int],
+    slots_used: dict[str, int],
+    n_cap: int,
+) -> int:
+    """Convoys or sorties that may leave on `lane` today whatever they carry, at most `n_cap`:
+    its aircraft (and airfield slots) or escorts at today's `approval`; none on a road whose
+    truck pool has none back (`_fit` would fill no truck)."""
+    p = approval
+    if lane.is_air:
+        n_max = min(math.floor(air_tokens[lane.asset] * p + EPS), n_cap)
+        if lane.fixed_wing:
+            o, d = lane.origin, lane.destination
+            n_max = min(n_max, slots[o] - slots_used[o], slots[d] - slots_used[d])
+        return n_max
+    if trucks_free[lane.asset] <= 0:
+        return 0
+    n_max = min(
+        (math.floor(escort_tokens[c] * p + EPS) for c in lane.corridors if c in escort_tokens),
+        default=10**9,
+    )
+    return min(n_max, n_cap)
+
+
+def _units_of(load: list[float], caps: list[float], but: int = -1) -> float:
+    """Trucks or sorties `load` fills (commodity `but` aside), added in commodity order."""
+    units = 0.0  # not `sum`: from Python 3.12 it compensates float rounding
+    for j, cap in enumerate(caps):
+        if cap > 0 and j != but:
+            units += load[j] / cap
+    return units
+
+
+def _escorts_scarce(corridors: frozenset[str], tokens: dict[str, float], after: int = 1) -> bool:
     """Whether a convoy on these corridors would leave fewer than one escort package to spare
     today, counting `after` convoys still to go (1: the one being weighed)."""
     return any(tokens[c] < after + 1 for c in corridors if c in tokens)
 
 
 def _why_held(
-    data: PlanData,
-    li: int,
-    day: int,
-    daily: dict[str, np.ndarray],
+    lane: _Lane,
+    approval: float,
     escort_tokens: dict[str, float],
     air_tokens: dict[str, float],
     trucks_free: dict[str, int],
 ) -> Binding:
-    """Which resource kept a load on lane `li` from leaving today."""
-    lanes = data.lanes
-    assert lanes is not None
-    p = float(daily["approval"][li, day])
-    if lanes.is_air[li]:
-        tokens = air_tokens[lanes.asset[li]]
+    """Which resource kept a load on `lane` from leaving today (at today's `approval`)."""
+    p = approval
+    if lane.is_air:
+        tokens = air_tokens[lane.asset]
         return "clearance" if tokens >= 1 > tokens * p else "trucks"
-    for c in lanes.corridors[li]:
+    for c in lane.corridors:
         if c in escort_tokens and escort_tokens[c] * p < 1:
             return "clearance" if escort_tokens[c] >= 1 else "escorts"
-    short = trucks_free[lanes.asset[li]] < max(int(lanes.convoy_trucks[li]), 1)
+    short = trucks_free[lane.asset] < lane.convoy_trucks
     return "trucks" if short else "escorts"
 
 
 def _unit_rows(
-    data: PlanData,
-    li: int,
+    lane: _Lane,
     parts: list[Part],
-    shipped: np.ndarray,
+    shipped: list[float],
     convoys: int,
-    ki: dict[str, int],
+    people_idx: list[int],
+    ti: int,
+    vi: int,
 ) -> list[tuple[str, int, float, int, int]]:
     """The load's rows by unit: (unit, people, TEU, vehicles, convoys).
 
     A load shared by units is one row per unit when its convoys (sorties) can be shared so
     that each row's load fits its own; otherwise one mixed row with unit "".
     """
-    lanes = data.lanes
-    assert lanes is not None
-    ti, vi = ki["teu"], ki["veh"]
-    people_idx = [ki[k] for k in data.people]
     rows = [r for r in split_whole(parts) if r[1] > 0 or r[2] > EPS or r[3] > 0]
-    mixed = ("", int(round(shipped[people_idx].sum())), float(shipped[ti]), int(round(shipped[vi])))
-    if not rows:
-        return [(*mixed, convoys)]
     if len(rows) == 1:
         return [(*rows[0], convoys)]
-    size = 1.0 if lanes.is_air[li] else float(max(int(lanes.convoy_trucks[li]), 1))
-    per_person = lanes.unit_capacity[data.people[0]][li] * size
-    per_teu = lanes.unit_capacity["teu"][li] * size
-    per_veh = (
-        lanes.unit_capacity["veh"][li] if lanes.is_air[li] else float(lanes.convoy_vehicles[li])
-    )
-    need = []
-    for _u, p, t, v in rows:
-        f = 0.0
-        for amount, cap in ((p, per_person), (t, per_teu), (v, per_veh)):
-            if amount > EPS:
-                f += amount / cap if cap > 0 else math.inf
-        need.append(max(1, math.ceil(f - EPS)) if math.isfinite(f) else convoys + 1)
-    if sum(need) > convoys:
-        return [(*mixed, convoys)]
-    need[0] += convoys - sum(need)
-    return [(*r, n) for r, n in zip(rows, need, strict=True)]
+    if rows:
+        size = 1.0 if lane.is_air else float(lane.convoy_trucks)
+        per_person = lane.caps[people_idx[0]] * size
+        per_teu = lane.caps[ti] * size
+        per_veh = lane.caps[vi] if lane.is_air else float(lane.convoy_vehicles)
+        need = []
+        for _u, p, t, v in rows:
+            f = 0.0
+            for amount, cap in ((p, per_person), (t, per_teu), (v, per_veh)):
+                if amount > EPS:
+                    f += amount / cap if cap > 0 else math.inf
+            need.append(max(1, math.ceil(f - EPS)) if math.isfinite(f) else convoys + 1)
+        if sum(need) <= convoys:
+            need[0] += convoys - sum(need)
+            return [(*r, n) for r, n in zip(rows, need, strict=True)]
+    people = int(round(added(shipped, people_idx)))
+    return [("", people, float(shipped[ti]), int(round(shipped[vi])), convoys)]
 
 
 def _route_label(route: Route, links: tuple[Link, ...]) -> str:
