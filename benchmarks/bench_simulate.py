@@ -3,9 +3,10 @@
     NUMBA_NUM_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \\
         .venv/bin/python benchmarks/bench_simulate.py [--runs 20000] [--reference-runs 200]
 
-Uses the built-in minusma-2023 scenario and its optimised plan (the greedy plan if the
-optimiser is unavailable or fails). Prints runs a second of both engines and their ratio,
-then the peak memory of 100,000 runs without timelines (tracemalloc counts numpy buffers).
+Uses the built-in minusma-2023 scenario and its greedy plan (`--plan optimised`: its
+optimised plan, or the greedy one if the optimiser is unavailable or fails). Prints runs a
+second of both engines and their ratio, then the peak memory of 100,000 runs without
+timelines (tracemalloc counts numpy buffers).
 Targets (issue 4): >= 5,000 runs/s, >= 200x SimPy, 100,000 runs in <= 1 GB.
 """
 
