@@ -81,7 +81,8 @@ class _Lane:
     asset: str
     is_air: bool
     fixed_wing: bool
-    corridors: frozenset[str]
+    # sorted: which corridor `_why_held` names first must not follow the string-hash seed
+    corridors: tuple[str, ...]
     caps: list[float]  # per truck or sortie, by commodity (0: cannot carry)
     convoy_trucks: int  # at least 1
     convoy_vehicles: int  # self-driven vehicles a convoy takes (escorts take whole ones)
@@ -98,7 +99,7 @@ def _lane_facts(data: PlanData) -> list[_Lane]:
             asset=lanes.asset[li],
             is_air=bool(lanes.is_air[li]),
             fixed_wing=bool(lanes.fixed_wing[li]),
-            corridors=lanes.corridors[li],
+            corridors=tuple(sorted(lanes.corridors[li])),
             caps=caps[li],
             convoy_trucks=max(int(lanes.convoy_trucks[li]), 1),
             convoy_vehicles=int(lanes.convoy_vehicles[li]),
@@ -830,7 +831,7 @@ def _units_of(load: list[float], caps: list[float], but: int = -1) -> float:
     return units
 
 
-def _escorts_scarce(corridors: frozenset[str], tokens: dict[str, float], after: int = 1) -> bool:
+def _escorts_scarce(corridors: tuple[str, ...], tokens: dict[str, float], after: int = 1) -> bool:
     """Whether a convoy on these corridors would leave fewer than one escort package to spare
     today, counting `after` convoys still to go (1: the one being weighed)."""
     return any(tokens[c] < after + 1 for c in corridors if c in tokens)
