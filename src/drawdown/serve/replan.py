@@ -57,8 +57,15 @@ def plan_in_worker(scenario: Scenario, greedy: bool, warm_start: Plan | None, co
 
 def standby(conn: Any) -> None:
     """A spare worker: import the planner now, then plan the one job `conn` brings."""
+    import numpy as np
+
     from drawdown.analyse.compare import plan_option  # noqa: F401  (the imports are the point)
     from drawdown.plan import greedy_plan, optimise  # noqa: F401
+    from drawdown.simulate.withdrawal import pack
+
+    # The dispatcher packs with the stress test's compiled rule: loading it from numba's
+    # cache costs the first dispatch of a process ~0.1 s, spent here while the worker waits.
+    pack(np.zeros((1, 2)), 0, 0.0, np.zeros(2), np.zeros(2))
 
     try:
         job = conn.recv()
