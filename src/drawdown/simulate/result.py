@@ -343,7 +343,7 @@ class SimulationResult:
         ]
         p = rec["p_all_out_by_deadline"]
         # Say how many runs missed: 4,998 of 5,000 prints as 100.0% and is still at risk.
-        missed = n - round(p * n)
+        missed = n - round(float(p) * n)
         verdict = (
             "deadline MISSED in every run"
             if p == 0
