@@ -88,6 +88,19 @@ class _Lane:
     convoy_vehicles: int  # self-driven vehicles a convoy takes (escorts take whole ones)
 
 
+@dataclass
+class _Capacity:
+    """What today's convoys and sorties draw on, by reference to the dispatcher's own state:
+    escort packages and sorties banked (by corridor, by aircraft type), trucks back in each
+    pool, and each airfield's slots a day and those used today."""
+
+    escorts: dict[str, float]
+    sorties: dict[str, float]
+    trucks: dict[str, int]
+    slots: dict[str, int]
+    slots_used: dict[str, int]
+
+
 def _lane_facts(data: PlanData) -> list[_Lane]:
     lanes = data.lanes
     assert lanes is not None
@@ -297,7 +310,7 @@ def dispatch(
                 work.exit(dest, day, load, parts)
         work.pack(day, stock)
         slots_used: dict[str, int] = defaultdict(int)
-        allowances = (escort_tokens, air_tokens, trucks_free, slots, slots_used)
+        capacity = _Capacity(escort_tokens, air_tokens, trucks_free, slots, slots_used)
         if not greedy:
             # People with the nearest deadline first: the lanes owing a group that is waiting
             # at their origin go before the others, so a scarce fleet shared by several lanes
@@ -392,9 +405,9 @@ def dispatch(
                     (want[ti] > EPS or want[vi] > EPS)
                     and not attacked_today[o]
                     and convoys_left[li] >= 1
-                    and _may_leave(lane, approval, *allowances, n_cap) <= 0
+                    and _may_leave(lane, approval, capacity, n_cap) <= 0
                 ):
-                    why = _why_held(lane, approval, escort_tokens, air_tokens, trucks_free)
+                    why = _why_held(lane, approval, capacity)
                     work.held(o, day, why)
                     continue
                 cargo_after = held[ti] + held[vi] - want[ti] - want[vi]
@@ -477,16 +490,12 @@ def dispatch(
                     fill_order,
                     ti,
                     vi,
-                    escort_tokens,
-                    air_tokens,
-                    trucks_free,
-                    slots,
-                    slots_used,
+                    capacity,
                     full_only=full_only,
                     n_cap=n_cap,
                 )
                 if units <= 0:
-                    why = _why_held(lane, approval, escort_tokens, air_tokens, trucks_free)
+                    why = _why_held(lane, approval, capacity)
                     work.held(o, day, why)
                     continue
                 # The guard and the main bodies were let go for cargo that was to leave with
@@ -708,11 +717,7 @@ def _fit(
     fill_order: list[int],
     ti: int,
     vi: int,
-    escort_tokens: dict[str, float],
-    air_tokens: dict[str, float],
-    trucks_free: dict[str, int],
-    slots: dict[str, int],
-    slots_used: dict[str, int],
+    capacity: _Capacity,
     full_only: bool = False,
     n_cap: int = 10**9,
 ) -> tuple[list[float], int, int]:
@@ -724,7 +729,7 @@ def _fit(
     p = approval
     caps = lane.caps
     shipped = [0.0] * len(want)
-    n_max = _may_leave(lane, p, escort_tokens, air_tokens, trucks_free, slots, slots_used, n_cap)
+    n_max = _may_leave(lane, p, capacity, n_cap)
     if n_max <= 0:
         return shipped, 0, 0
     if lane.is_air:
@@ -742,16 +747,16 @@ def _fit(
         n = min(n_max, math.ceil(used - EPS))
         if n <= 0:
             return [0.0] * len(want), 0, 0
-        air_tokens[a] -= n / p
+        capacity.sorties[a] -= n / p
         if lane.fixed_wing:
-            slots_used[lane.origin] += n
-            slots_used[lane.destination] += n
+            capacity.slots_used[lane.origin] += n
+            capacity.slots_used[lane.destination] += n
         return shipped, n, n
     # Road: convoys limited by escorts on every corridor, trucks by the free pool.
     corridors = lane.corridors
     size = lane.convoy_trucks
     per_convoy_veh = lane.convoy_vehicles
-    pool_free = trucks_free[lane.asset]
+    pool_free = capacity.trucks[lane.asset]
     trucks = min(pool_free, n_max * size)
     if full_only:
         need = _units_of(want, caps, but=vi)
@@ -787,36 +792,29 @@ def _fit(
     # A convoy of self-driven vehicles still takes at least one truck of its pool.
     used_trucks = max(used_trucks, 1)
     for c in corridors:
-        if c in escort_tokens:
-            escort_tokens[c] -= n / p
-    trucks_free[lane.asset] -= used_trucks
+        if c in capacity.escorts:
+            capacity.escorts[c] -= n / p
+    capacity.trucks[lane.asset] -= used_trucks
     return shipped, used_trucks, n
 
 
-def _may_leave(
-    lane: _Lane,
-    approval: float,
-    escort_tokens: dict[str, float],
-    air_tokens: dict[str, float],
-    trucks_free: dict[str, int],
-    slots: dict[str, int],
-    slots_used: dict[str, int],
-    n_cap: int,
-) -> int:
+def _may_leave(lane: _Lane, approval: float, capacity: _Capacity, n_cap: int) -> int:
     """Convoys or sorties that may leave on `lane` today whatever they carry, at most `n_cap`:
     its aircraft (and airfield slots) or escorts at today's `approval`; none on a road whose
     truck pool has none back (`_fit` would fill no truck)."""
     p = approval
     if lane.is_air:
-        n_max = min(math.floor(air_tokens[lane.asset] * p + EPS), n_cap)
+        n_max = min(math.floor(capacity.sorties[lane.asset] * p + EPS), n_cap)
         if lane.fixed_wing:
             o, d = lane.origin, lane.destination
-            n_max = min(n_max, slots[o] - slots_used[o], slots[d] - slots_used[d])
+            used = capacity.slots_used
+            n_max = min(n_max, capacity.slots[o] - used[o], capacity.slots[d] - used[d])
         return n_max
-    if trucks_free[lane.asset] <= 0:
+    if capacity.trucks[lane.asset] <= 0:
         return 0
+    tokens = capacity.escorts
     n_max = min(
-        (math.floor(escort_tokens[c] * p + EPS) for c in lane.corridors if c in escort_tokens),
+        (math.floor(tokens[c] * p + EPS) for c in lane.corridors if c in tokens),
         default=10**9,
     )
     return min(n_max, n_cap)
@@ -837,22 +835,17 @@ def _escorts_scarce(corridors: tuple[str, ...], tokens: dict[str, float], after:
     return any(tokens[c] < after + 1 for c in corridors if c in tokens)
 
 
-def _why_held(
-    lane: _Lane,
-    approval: float,
-    escort_tokens: dict[str, float],
-    air_tokens: dict[str, float],
-    trucks_free: dict[str, int],
-) -> Binding:
+def _why_held(lane: _Lane, approval: float, capacity: _Capacity) -> Binding:
     """Which resource kept a load on `lane` from leaving today (at today's `approval`)."""
     p = approval
     if lane.is_air:
-        tokens = air_tokens[lane.asset]
+        tokens = capacity.sorties[lane.asset]
         return "clearance" if tokens >= 1 > tokens * p else "trucks"
+    escorts = capacity.escorts
     for c in lane.corridors:
-        if c in escort_tokens and escort_tokens[c] * p < 1:
-            return "clearance" if escort_tokens[c] >= 1 else "escorts"
-    short = trucks_free[lane.asset] < lane.convoy_trucks
+        if c in escorts and escorts[c] * p < 1:
+            return "clearance" if escorts[c] >= 1 else "escorts"
+    short = capacity.trucks[lane.asset] < lane.convoy_trucks
     return "trucks" if short else "escorts"
 
 
