@@ -1488,7 +1488,7 @@ def keep_price(value_usd: FloatArray, units: FloatArray) -> FloatArray:
     return np.maximum((KEEP_PENALTY_FACTOR - 1.0) * value_usd, KEEP_PENALTY_PER_UNIT_USD * units)
 
 
-def define_disposal_owner(m: linopy.Model, data: PlanData, left: linopy.Variable) -> Rows | None:
+def define_disposal_owner(data: PlanData, left: linopy.Variable) -> Rows | None:
     """COE non-sensitive equipment is repatriated unless its contingent allows a handover,
     and sensitive items are never handed over: what of them is left is written off, at a
     price that makes the model leave it only if it cannot leave (returns that price)."""
@@ -1595,7 +1595,7 @@ def _build(data: PlanData, elastic: bool) -> Strategic:
         define_unit_presence(m, data, stock, is_open)
         define_lift(m, data, load)
         define_site_roles(m, data, is_open)
-    penalties = define_disposal_owner(m, data, left) if data.work is not None else None
+    penalties = define_disposal_owner(data, left) if data.work is not None else None
     attacks = define_base_attacks(m, data, stock, is_open) if data.base_attacks else None
     constants = define_objective(
         m, data, load, units, convoys, left, is_open, stranded, attacks, penalties
