@@ -126,6 +126,11 @@ class ReferenceRun:
                     self.unpacked[s] = (c.teu0[s].sum(), c.veh0[s].sum())
                     if high > low:
                         self.pack_factor[s] = rng.uniform(low, high)
+        # each site's final steps take their own whole days this run (uniform in the range)
+        fewest, most = (int(x) for x in c.final_steps_range)
+        self.final_steps = np.full(n, fewest)
+        if c.closure_work and most > fewest:
+            self.final_steps = rng.integers(fewest, most + 1, size=n)
         self.release = np.full(n, -1)
         self.handed = np.zeros(n, dtype=bool)
         self.host_answer: dict[int, tuple[int | None, float]] = {}  # refusals, wait
@@ -415,7 +420,7 @@ class ReferenceRun:
         """The last load but the guard has left: final steps, then the handover request."""
         c = self.c
         steps = max(int(self.env.now), int(c.steps_from_day[o]))  # not before the plan does
-        start = min(steps + c.final_steps_days, c.n_days - 1)
+        start = min(steps + int(self.final_steps[o]), c.n_days - 1)
         if o in self.host_answer:  # final steps restarted: the host answers as it did
             k, wait = self.host_answer[o]
             if k is None:
@@ -543,7 +548,8 @@ class ReferenceRun:
         c, env = self.c, self.env
         o, link = int(c.mv_origin[m]), int(c.mv_link[m])
         order = DEPART + 0.0999 * m / max(1, c.n_movements)
-        yield env.timeout(c.mv_day[m] + order)
+        first = int(c.mv_earliest_day[m])  # the plan's day, or a last guard's earliest
+        yield env.timeout(first + order)
         # the request went in ahead of the planned day; attempts every retry_days from then
         refused = True
         answer = int(c.mv_request_day[m]) + c.max_retries * c.retry_days
@@ -556,7 +562,7 @@ class ReferenceRun:
                 break
         if c.mv_people[m] == 0 and c.mv_day[m] <= c.cutoff_day < answer - 1:
             answer = c.cutoff_day + 1  # cargo not cleared by the cut-off is given up then
-        yield env.timeout(max(0, answer - int(c.mv_day[m])))
+        yield env.timeout(max(0, answer - first))
         divert = refused
         cancel = refused
         while not cancel:

@@ -26,12 +26,15 @@ def test_every_fact_is_sourced_dated_and_known_by_the_forecast() -> None:
 
 
 def test_the_rates_are_the_arithmetic_of_the_facts() -> None:
-    """Hand-checked: Gossi's 400 TEU by 300 people in 40 days; Menaka's 7 days from the
-    joint inventory to the handover; Barkhane's 2,400 TEU in its last 41 days; 150 + 100
+    """Hand-checked: Gossi's 400 TEU by 300 people in 40 days; the final steps of Timbuktu
+    (9 to 14 Dec 2021), Menaka (6 to 13 Jun 2022) and Kidal (about ten days), the middle
+    one planned; Barkhane's 2,400 TEU in its last 41 days; 150 + 100
     last guards of 2,800 people."""
     d = derive()
     assert d["closure.teu_packed_per_person_day"].value == 0.033  # 400 / 12,000 = 0.0333
-    assert d["closure.final_steps_days"].value == 7
+    assert d["closure.final_steps_days"].value == 7  # Timbuktu 5, Menaka 7, Kidal 10
+    assert d["closure.final_steps_days_low"].value == 5
+    assert d["closure.final_steps_days_high"].value == 10
     assert d["closure.max_teu_packed_per_day"].value == 60  # 58.5 to the nearest 10
     assert d["policy.rear_party_share"].value == 0.1  # 0.089 to the nearest 5%
     assert d["policy.guard_people_per_attack_per_month"].value == 1200  # 150 / 0.130
@@ -79,19 +82,14 @@ def test_the_forecast_record_page_is_what_the_scores_say(
 def test_barkhane_keeps_its_record_within_the_drift_guards(
     barkhane: forecast_record.CaseScore,
 ) -> None:
-    """What the model achieves today, held so a later change cannot drift it away from the
-    record: the handovers come in the observed order, each median within 8 days of its
-    date (Gossi -4, Menaka -4, Gao +2 with the closure team handed on once a site is
-    packed, base attacks weighed and packing drawn per run), Gossi and Menaka inside their
-    80% intervals, no interval wider
-    than six weeks, the median error at most issue 13's 10 days."""
+    """What the model achieves beyond issue 13's bounds (`test_barkhane_meets_the_record_
+    bounds`), held so a
+    later change cannot drift it away from the record: the handovers come in the observed
+    order, each median within 8 days of its date (Gossi -7, Menaka -7, Gao +2)."""
     c = barkhane.closures
     assert len(c) == 3
     assert barkhane.check.closure_order_spearman == pytest.approx(1.0)
     assert (abs(c["median"] - c["observed"]) <= 8).all(), c
-    assert set(c[c["in_80"]]["site"]) >= {"gossi", "menaka"}, c
-    assert barkhane.widest_interval_days <= forecast_record.MAX_INTERVAL_DAYS
-    assert barkhane.median_error_days <= forecast_record.MAX_MEDIAN_ERROR_DAYS
 
 
 def test_barkhane_scores_its_container_counts(barkhane: forecast_record.CaseScore) -> None:
@@ -111,15 +109,6 @@ def test_barkhane_scores_its_container_counts(barkhane: forecast_record.CaseScor
     assert counts["median"].is_monotonic_increasing  # more out by the later date
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Gao's handover misses its interval by a day (record day 179, median 181, 80% "
-    "interval 180-183); Gossi (54, 52-62, record 61) and Menaka (108, 105-123, record 116) are "
-    "inside. It was inside (179-182) until the dispatcher spread each lane's convoys over its "
-    "period instead of serving lanes in index order: Barkhane's daily table then came 30% "
-    "lower and the plan repatriates 5,635 of the 5,700 TEU instead of 5,457, but the record "
-    "was not looked at to pick either, and the handover is not tuned back onto it",
-)
 def test_barkhane_meets_the_record_bounds(barkhane: forecast_record.CaseScore) -> None:
     """Issue 13's bounds on the handovers: every one inside its 80% interval, intervals at
     most six weeks wide, median closure error at most 10 days (the container counts' bound

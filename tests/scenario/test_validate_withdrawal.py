@@ -218,3 +218,17 @@ def test_packing_factors_out_of_order_are_located(full_copy: Path, edit: Edit) -
     assert any(
         "scenario.yaml" in p and "closure" in p and "slowest factor first" in p for p in found
     ), found
+
+
+def test_final_steps_outside_their_range_are_located(full_copy: Path, edit: Edit) -> None:
+    """The plan's final steps outside the range a run draws from is an error at closure in
+    scenario.yaml, naming both ends."""
+    text = (full_copy / "scenario.yaml").read_text()
+    closure = (
+        "closure:\n  final_steps_days: 12\n  final_steps_days_low: 5\n  final_steps_days_high: 10\n"
+    )
+    (full_copy / "scenario.yaml").write_text(text.rstrip("\n") + "\n" + closure)
+    found = problems_of(full_copy)
+    assert any(
+        "scenario.yaml" in p and "closure" in p and "final_steps_days_low 5" in p for p in found
+    ), found

@@ -30,7 +30,12 @@ changed every case; a base's last guard leaving on, and waiting for, only its ow
 movements (not another site's legs passing through) changed minusma-2023's, and so did a
 contingent leaving on its date taking its own people, not whoever was at its site; and
 that contingent taken from every site it is at that day (passing through a hub or a
-waypoint too), not only from where its units started, changed every case.
+waypoint too), not only from where its units started, changed every case; each run
+drawing each site's final steps over the precedents' range (one more spare uniform a
+guarded site where the range is wider than a day) and a last guard leaving as soon as its
+site is handed over, before its planned day when the handover comes sooner, changed
+minusma-2023's outcome and TEU-out pins (the tiny cases kept theirs: without a range,
+their guards are never handed over ahead of their day).
 
 TEU out of the theatre by day came later and have hashes of their own (`TEU_OUT_PINS`), so
 that recording them provably left every pin above unchanged.
@@ -110,14 +115,14 @@ PINS = {
     "tiny": "98e8760cb236582f",
     "fierce": "f9f7546ed180c0d4",
     "bottlenecked": "cfa95a5fb5648750",
-    "minusma-2023": "3e01489e062eb723",
+    "minusma-2023": "a7d174793f18c3e1",
     "multiplied": "3a87643271b56768",
 }
 TEU_OUT_PINS = {
     "tiny": "11adf497328f6743",
     "fierce": "18f5881f79882639",
     "bottlenecked": "f585e33fba0c81da",
-    "minusma-2023": "967a22c10cce970b",
+    "minusma-2023": "12e48f5b598e0a1d",
     "multiplied": "0618586d4df466d0",
 }
 

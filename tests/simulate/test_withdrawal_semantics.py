@@ -8,13 +8,14 @@ carry what is left (backlog) on the following days, then the people (the last gu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drawdown.plan.model import Movement, Plan
+from drawdown.plan.model import ClosureWorkRow, Movement, Plan
 from drawdown.scenario.model import (
     Clearance,
     ClosureWork,
@@ -186,6 +187,33 @@ def test_packing_rate_bounds_the_cargo_and_the_closure(tiny: Scenario) -> None:
     cut_result = run(cut, plan_for(cut))
     assert np.all(cut_result.data.runs["teu_shipped"] == 75.0)
     assert np.all(cut_result.data.runs["teu_handed_over"] == 25.0)
+
+
+def test_a_guard_goes_once_handed_over_and_final_steps_are_drawn(tiny: Scenario) -> None:
+    """The plan times the guard for day 15, after its last load on day 9 and final steps
+    planned from then. Handed
+    over on day 12 (3 days of final steps, no wait for the host), the guard goes that day,
+    not on its planned day. With the final steps drawn over 2 to 6 days, each run hands
+    over between day 11 and day 15 and the guard leaves with the handover: every day of the
+    range occurs, and no guard stays past its planned day for steps that ended sooner."""
+    work = ClosureWork(
+        teu_packed_per_person_day=1.0, max_teu_packed_per_day=10.0, final_steps_days=3
+    )
+    row = ClosureWorkRow("camp", 0, 9, 9, 12, 15, "packing")
+    scenario = one_base(tiny, closure=work)
+    plan = dataclasses.replace(plan_for(scenario, sweepers=9), closure_work=(row,))
+    result = run(scenario, plan)
+    assert np.all(result.handover_day[:, CAMP] == 12)
+    assert np.all(result.data.closure_day[:, CAMP] == 12)
+    drawn = one_base(
+        tiny,
+        closure=work.model_copy(update={"final_steps_days_low": 2, "final_steps_days_high": 6}),
+    )
+    plan = dataclasses.replace(plan, scenario_hash=drawn.content_hash())
+    result = run(drawn, plan, runs=200)
+    handed = result.handover_day[:, CAMP]
+    assert set(np.unique(handed)) == set(range(11, 16))
+    assert np.array_equal(result.data.closure_day[:, CAMP], handed)
 
 
 def test_without_closure_work_the_old_semantics_hold(tiny: Scenario) -> None:

@@ -73,7 +73,8 @@ class ClosureWorkRow:
     `final_steps_start_day`, after the last load and timed to end as the guard leaves, the
     host accepts the handover on `handover_day`, and the site is closed, its last people
     gone, on `closure_day`. `binding` names what set the closure day. The stress test starts
-    the final steps no earlier than the plan does.
+    the final steps no earlier than the plan does, and a run whose handover comes sooner than
+    planned lets the last guard go then (`simulate.inputs.earliest_days`).
     """
 
     site: str

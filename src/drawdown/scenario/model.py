@@ -436,6 +436,16 @@ class ClosureWork(Record):
         description="Days from the last load leaving to the handover: final inventory, "
         "environmental clearance, signature by the receiving host authority.",
     )
+    final_steps_days_low: NonNegInt | None = Field(
+        None,
+        description="Fewest days the final steps take in a stress-test run: each run draws "
+        "each site's final steps uniformly in whole days between low and high (the plan "
+        "keeps `final_steps_days`, which must lie between them). Empty: `final_steps_days`.",
+    )
+    final_steps_days_high: NonNegInt | None = Field(
+        None,
+        description="Most days the final steps take in a run (empty: `final_steps_days`).",
+    )
     packing_factor_low: PackingFactor = Field(
         1.0,
         description="Slowest a site packs in a stress-test run, as a factor of the rates "
@@ -453,7 +463,21 @@ class ClosureWork(Record):
                 f"packing_factor_low {self.packing_factor_low} is above packing_factor_high "
                 f"{self.packing_factor_high}; give the slowest factor first"
             )
+        low, high = self.final_steps_range
+        if not low <= self.final_steps_days <= high:
+            raise ValueError(
+                f"final_steps_days {self.final_steps_days} is outside final_steps_days_low "
+                f"{low} to final_steps_days_high {high}; the plan's days must lie in the "
+                "range a run draws from"
+            )
         return self
+
+    @property
+    def final_steps_range(self) -> tuple[int, int]:
+        """Fewest and most days of final steps a stress-test run draws from."""
+        low, high = self.final_steps_days_low, self.final_steps_days_high
+        nominal = self.final_steps_days
+        return (nominal if low is None else low, nominal if high is None else high)
 
 
 class Uncertainty(Record):

@@ -19,8 +19,24 @@ from drawdown.scenario.model import (
 from drawdown.scenario.tables import TABLES, Table
 
 
+def _optional(field: FieldInfo) -> tuple[Any, tuple[Any, ...]] | None:
+    """The type and constraints inside `X | None` (pydantic keeps them on the inner
+    `Annotated`, not on the field), or None for any other annotation."""
+    args = typing.get_args(field.annotation)
+    inner = [a for a in args if a is not type(None)]
+    if type(None) not in args or len(inner) != 1:
+        return None
+    if typing.get_origin(inner[0]) is typing.Annotated:
+        base, *meta = typing.get_args(inner[0])
+        return base, tuple(meta)
+    return inner[0], ()
+
+
 def _type_name(field: FieldInfo) -> str:
     annotation = field.annotation
+    optional = _optional(field)
+    if optional is not None:
+        return getattr(optional[0], "__name__", str(optional[0])) + " or blank"
     origin = typing.get_origin(annotation)
     if origin is typing.Literal:
         return " / ".join(repr(a) for a in typing.get_args(annotation) if a != "")
@@ -30,7 +46,9 @@ def _type_name(field: FieldInfo) -> str:
 
 def _bounds(field: FieldInfo) -> str:
     parts = []
-    for meta in field.metadata:
+    optional = _optional(field)
+    inner = [m for info in (optional[1] if optional else ()) for m in info.metadata]
+    for meta in [*field.metadata, *inner]:
         for name, symbol in (("ge", "≥"), ("le", "≤"), ("gt", ">"), ("lt", "<")):
             value = getattr(meta, name, None)
             if value is not None:

@@ -103,9 +103,16 @@ def closure_controls(s: Scenario) -> list[Control]:
     work = s.manifest.closure
     if work is None:
         return []
+    # an end of the final steps' range left blank is the plan's days
+    low, high = work.final_steps_range
+    shown = {"final_steps_days_low": low, "final_steps_days_high": high}
     return [
         Control(
-            "Closure work", f"closure.{f}", f.replace("_", " "), _value(getattr(work, f)), "number"
+            "Closure work",
+            f"closure.{f}",
+            f.replace("_", " "),
+            _value(shown.get(f, getattr(work, f))),
+            "number",
         )
         for f in MANIFEST_GROUPS["closure"]
     ]

@@ -136,7 +136,8 @@ class Closure(NamedTuple):
     cap: np.ndarray  # float64 [2] at most a site a day
     factor_low: float  # each run draws each site's packing factor in [low, high]
     factor_high: float
-    final_steps_days: int
+    steps_low: int  # each run draws each site's final steps in whole days in [low, high]
+    steps_high: int
     steps_from: np.ndarray  # int64 [S] the plan's first day of the final steps
     approval: np.ndarray  # float64 [S, n_days] handover clearance
     delay_mean: np.ndarray
@@ -251,6 +252,7 @@ class State(NamedTuple):
     # closure work and strategic lift
     unpacked: np.ndarray  # float64 [S, 2] TEU, vehicles not yet packed
     pack_factor: np.ndarray  # float64 [S] this run's packing rate factor of each site
+    final_steps: np.ndarray  # int64 [S] this run's days of final steps at each site
     release: np.ndarray  # int64 [S] day the guard may leave after the handover (-1 not asked)
     handed: np.ndarray  # bool [S] the handover was accepted
     waiting: np.ndarray  # float64 [S] people at a charter airport waiting for a seat
@@ -387,7 +389,8 @@ def static_bundles(
         cap=c.pack_cap,
         factor_low=float(c.pack_factor_range[0]),
         factor_high=float(c.pack_factor_range[1]),
-        final_steps_days=int(c.final_steps_days),
+        steps_low=int(c.final_steps_range[0]),
+        steps_high=int(c.final_steps_range[1]),
         steps_from=c.steps_from_day,
         approval=c.handover_approval,
         delay_mean=c.handover_delay_mean,
@@ -537,6 +540,7 @@ def new_state(
         teu_out=np.zeros(1),
         unpacked=np.zeros((n_sites, 2)),
         pack_factor=np.ones(n_sites),
+        final_steps=np.zeros(n_sites, dtype=np.int64),
         release=np.full(n_sites, -1, dtype=np.int64),
         handed=np.zeros(n_sites, dtype=np.bool_),
         waiting=np.zeros(n_sites),

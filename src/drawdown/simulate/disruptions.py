@@ -186,7 +186,7 @@ def _clearance(c: Compiled, u: np.ndarray, approval: np.ndarray) -> tuple[np.nda
         c.mv_approval,
         c.mv_delay_mean,
         c.mv_delay_fixed,
-        c.mv_day,
+        c.mv_earliest_day,
         c.mv_request_day,
         c.retry_days,
         c.n_days,
@@ -213,7 +213,7 @@ def _clearance_kernel(u, approval, p_attempt, delay_mean, delay_fixed, day, requ
                     mean = delay_mean[m]
                     wait = mean if delay_fixed[m] else -mean * math.log1p(-residual)
                     answer = request[m] + k * retry + int(math.floor(wait + 0.5))
-                    cleared = max(day[m], answer)  # not before the planned day
+                    cleared = max(day[m], answer)  # not before its first day (`earliest_days`)
                     break
                 before = after
             if cleared < 0:

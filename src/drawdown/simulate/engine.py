@@ -551,13 +551,25 @@ def _ask_handover(t, r, o, rules, closure, draws, factors, st):
         closure.approval[o],
         closure.delay_mean[o],
         closure.delay_fixed[o],
-        max(t, closure.steps_from[o]) + closure.final_steps_days,
+        max(t, closure.steps_from[o]) + st.final_steps[o],
         rules.retry_days,
         rules.max_retries,
         factors.approval[r],
     )
     st.release[o] = day
     st.handed[o] = handed
+
+
+@inline
+def _draw_final_steps(r, sites, closure, draws, st):
+    """This run's days of final steps at each guarded site, uniform in whole days over the
+    precedents' range (a uniform is drawn only where the range is not one day)."""
+    spread = closure.steps_high - closure.steps_low
+    for s in range(sites.people0.size):
+        st.final_steps[s] = closure.steps_low
+        if spread > 0 and sites.has_guard[s]:
+            u = _spare_uniform(r, draws, st)
+            st.final_steps[s] += min(int(u * (spread + 1)), spread)
 
 
 @inline
@@ -672,6 +684,7 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
             st.pack_factor[s] = closure.factor_low
             if spread > 0.0:  # a uniform is drawn only where the rate is uncertain
                 st.pack_factor[s] += spread * _spare_uniform(r, draws, st)
+        _draw_final_steps(r, sites, closure, draws, st)
         for s in range(sites.people0.size):
             if sites.has_guard[s] and sites.handover_waits_for[s] == 0:
                 _ask_handover(0, r, s, rules, closure, draws, factors, st)

@@ -8,7 +8,7 @@ disruption draws then only index arrays.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ import numpy as np
 
 from drawdown.errors import InputError, Problem
 from drawdown.network import days_to_exit
-from drawdown.plan.model import Plan
+from drawdown.plan.model import Movement, Plan
 from drawdown.scenario import days as scenario_days
 from drawdown.scenario.closure_teams import round_rank
 from drawdown.scenario.kinds import BASE_DAY_KINDS, CONVOY_KINDS, EFFECT_FIELDS, SORTIE_KINDS
@@ -65,7 +65,10 @@ class Compiled:
     next_open: np.ndarray  # int [L, n_days]: first open day >= d (-1 none)
     travel: np.ndarray  # int [L, n_days]: travel days when leaving on d
     # movements (sorted by day, then upstream before downstream)
-    mv_day: np.ndarray
+    mv_day: np.ndarray  # int64 [M] the plan's day
+    # int64 [M] the first day it may leave: the plan's day, but a last guard may go as soon
+    # as its site is handed over (`earliest_days`)
+    mv_earliest_day: np.ndarray
     mv_dur: np.ndarray
     mv_origin: np.ndarray
     mv_dest: np.ndarray
@@ -107,7 +110,8 @@ class Compiled:
     pack_cap: np.ndarray = field(default_factory=lambda: np.zeros(2))  # a site a day
     # each run draws each site's packing factor uniformly in [low, high]
     pack_factor_range: np.ndarray = field(default_factory=lambda: np.ones(2))
-    final_steps_days: int = 0
+    # each run draws each site's final steps in whole days in [low, high]
+    final_steps_range: np.ndarray = field(default_factory=lambda: np.zeros(2, np.int64))
     steps_from_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [S]
     pack_team: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [S] -1: own
     pack_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # [S] in round
@@ -350,6 +354,21 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     )
     mv = [plan.movements[i] for i in order]
     n_mv = len(mv)
+    mv_origin = np.array([sidx[m.origin] for m in mv], dtype=np.int64)
+    mv_people = np.array([float(m.people) for m in mv])
+    # A site's own movements are the legs of routes that start there (every movement of a
+    # plan without routes). A later leg of another site's route through it (Menaka's
+    # convoys on through Ansongo, closed weeks before) carries people and cargo passing
+    # through: the last guard neither leaves on it nor waits for it.
+    mv_own = np.array([not m.route or m.route.split(">")[0] == m.origin for m in mv], dtype=bool)
+    mv_guard = np.zeros(n_mv, dtype=bool)
+    for s in range(n_sites):
+        if site_kind[s] > 1:
+            continue
+        rows = np.flatnonzero((mv_origin == s) & (mv_people > 0) & mv_own)
+        if rows.size:
+            mv_guard[rows[-1]] = True
+    mv_earliest = earliest_days(scenario, plan, mv, mv_origin, mv_guard, sidx)
     retries = pol.max_retries + 1
     mv_approval = np.ones((n_mv, retries))
     mv_delay_mean = np.zeros(n_mv)
@@ -367,13 +386,14 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         link = links[m.link]
         region = scenario_days.clearance_region(scenario, link, m.origin)
         approval, delay, fixed = clearance(m.mode, region)
-        mv_request_day[k] = request_days(np.array([m.day]), np.array([delay[m.day]]))[0]
+        asked = mv_earliest[k]  # the clearance is asked for the first day it may leave
+        mv_request_day[k] = request_days(np.array([asked]), np.array([delay[asked]]))[0]
         attempt_days = attempt_days_of(
             mv_request_day[k : k + 1], pol.retry_delay_days, retries, n_days
         )[0]
         mv_approval[k] = approval[attempt_days]
-        mv_delay_mean[k] = delay[m.day]
-        mv_delay_fixed[k] = fixed[m.day]
+        mv_delay_mean[k] = delay[asked]
+        mv_delay_fixed[k] = fixed[asked]
         mv_dur[k] = m.arrival_day - m.day - travel[lidx[m.link], m.day]
         for slot, row, per_convoy in movement_threats(
             scenario, m.mode, m.link, m.origin, m.destination
@@ -405,21 +425,6 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
             cap = (0, 0.0, 0)
         planned = (m.people, m.containers_teu, m.vehicles)
         mv_cap[k] = [max(c * m.convoys, p) for c, p in zip(cap, planned, strict=True)]
-
-    mv_origin = np.array([sidx[m.origin] for m in mv], dtype=np.int64)
-    mv_people = np.array([float(m.people) for m in mv])
-    # A site's own movements are the legs of routes that start there (every movement of a
-    # plan without routes). A later leg of another site's route through it (Menaka's
-    # convoys on through Ansongo, closed weeks before) carries people and cargo passing
-    # through: the last guard neither leaves on it nor waits for it.
-    mv_own = np.array([not m.route or m.route.split(">")[0] == m.origin for m in mv], dtype=bool)
-    mv_guard = np.zeros(n_mv, dtype=bool)
-    for s in range(n_sites):
-        if site_kind[s] > 1:
-            continue
-        rows = np.flatnonzero((mv_origin == s) & (mv_people > 0) & mv_own)
-        if rows.size:
-            mv_guard[rows[-1]] = True
 
     # where people go when their road movement is refused, or a base is evacuated
     air_link = np.full(n_sites, -1, dtype=np.int64)
@@ -538,6 +543,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         next_open=next_open,
         travel=travel,
         mv_day=np.array([m.day for m in mv], dtype=np.int64),
+        mv_earliest_day=mv_earliest,
         mv_dur=mv_dur,
         mv_origin=mv_origin,
         mv_dest=np.array([sidx[m.destination] for m in mv], dtype=np.int64),
@@ -596,7 +602,7 @@ def _closure_work(scenario: Scenario, n_days: int, clearance: Clearances) -> dic
             [work.teu_packed_per_person_day, work.vehicles_prepared_per_person_day]
         ),
         "pack_cap": np.array([work.max_teu_packed_per_day, work.max_vehicles_prepared_per_day]),
-        "final_steps_days": int(work.final_steps_days),
+        "final_steps_range": np.array(work.final_steps_range, dtype=np.int64),
         "pack_factor_range": np.array([work.packing_factor_low, work.packing_factor_high]),
         "handover_approval": approval,
         "handover_delay_mean": delay_mean,
@@ -739,6 +745,32 @@ def guard_latest_day(
     ]
     to_exit = days_to_exit(len(sidx), legs, exits)
     return np.where(np.isfinite(to_exit), horizon - 1 - to_exit, horizon - 1).astype(np.int64)
+
+
+def earliest_days(
+    scenario: Scenario,
+    plan: Plan,
+    mv: Sequence[Movement],
+    origin: np.ndarray,
+    guard: np.ndarray,
+    sidx: Mapping[str, int],
+) -> np.ndarray:
+    """The first day each movement may leave: its planned day, except a site's last guard.
+
+    The plan times the guard to leave once the final steps and the host's expected answer
+    are done. A run whose final steps are shorter or whose host answers sooner hands the
+    site over earlier, and the guard then goes, as Gao's did the night it was handed over
+    (precedents.md 1.2): from the plan's first day of the final steps plus their fewest
+    days (`ClosureWork.final_steps_range`). The guard is still held until the handover
+    (`engine._guard_held_to`). Without closure work the guard keeps its planned day.
+    """
+    days = np.array([m.day for m in mv], dtype=np.int64)
+    work = scenario.manifest.closure
+    if not scenario.manifest.models_closure_work or work is None:
+        return days
+    steps = steps_from_day(plan, sidx) + work.final_steps_range[0]
+    early = np.minimum(days, steps[origin])
+    return np.where(guard & np.isin(origin, [sidx[r.site] for r in plan.closure_work]), early, days)
 
 
 def steps_from_day(plan: Plan, sidx: Mapping[str, int]) -> np.ndarray:

@@ -280,8 +280,8 @@ class VariantCompiler:
             self.fixed,
         )
         approval, delay = cleared.approval, cleared.delay_mean_days
-        mv_delay = delay[self.mv_key, c.mv_day]
-        request = request_days(c.mv_day, mv_delay)
+        mv_delay = delay[self.mv_key, c.mv_earliest_day]
+        request = request_days(c.mv_earliest_day, mv_delay)
         attempt = attempt_days_of(request, c.retry_days, self.retries, self.n_days)
         changes["mv_approval"] = approval[self.mv_key[:, None], attempt]
         changes["mv_delay_mean"] = mv_delay
