@@ -146,12 +146,15 @@ def markdown(scores: list[CaseScore]) -> str:
         "the main base, packs from day 0 "
         "with its own 1,800 people, at the per-site cap of 60 TEU a day. Gossi, packed by "
         "its 300 people at the generic rate, is handed over a week before its record and "
-        "Ménaka eight days before its own, once the plan weighs base attacks (without them "
+        "Ménaka a week before its own, once the plan weighs base attacks (without them "
         "the model saw no cost in keeping it open and it waited a month for trucks busy at "
         "Gao). Gao's own cargo, packed from day 0, is why containers leave ahead of the 5 "
         "July count: in 2022 Gao served the forward bases until they closed, which the model "
-        "does not hold back (putting Gao in the forward bases' round as well leaves it too "
-        "little time to pack its 4,570 TEU by the deadline).",
+        "does not hold back. Two ways of holding it back were tried and not kept: Gao in the "
+        "forward bases' round leaves it too little time to pack its 4,570 TEU by the "
+        "deadline, and holding its enabling units' 3,550 TEU until Ménaka closes made the "
+        "plan close Ménaka five weeks early to free them (day 81 against 116) while 3,734 "
+        "TEU were still out by 5 July.",
         "- **Packing and final steps drawn per run; a guard goes once its site is handed "
         "over.** Each run draws each base's packing factor from the precedents' 6-8 weeks "
         "for a small base (`closure.packing_factor_low`/`_high`, 0.82-1.1) and each site's "
@@ -166,10 +169,14 @@ def markdown(scores: list[CaseScore]) -> str:
         "the plan's closure instead of on it: before that rule (and the drawn final steps) "
         "it was 180-183 and missed the record's night of 14-15 August by a day.",
         "- **Container counts.** Barkhane's record gives a lower bound (more than 3,300 TEU "
-        "out by 5 July) and an estimate (everything, 5,700 TEU, by 15 August). Containers "
-        "leave from day 0 at every base (the first point), and a run ships at most what its "
-        "plan repatriates: a count of everything is reached only by a plan that ships "
-        "everything.",
+        "out by 5 July, about 2,500 left) and an estimate (everything, 5,700 TEU, by 15 "
+        "August): about 24 TEU a day for 138 days, then about 60 a day for the last 41. The "
+        "model's escorts, trucks and air bridge are the same every day of the withdrawal, so "
+        "it ships at an even ~33 TEU a day from day 0 and is ahead of the first count and "
+        "behind the second. The late surge is not in what was known on 17 February 2022 "
+        "(the plan then was to front-load before the rains), so it is not put into the "
+        "scenario. A run ships at most what its plan repatriates: a count of everything is "
+        "reached only by a plan that ships everything, and this one writes off 65 TEU.",
         "",
     ]
     return "\n".join(line for line in lines if line is not None) + "\n"
