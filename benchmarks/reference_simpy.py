@@ -450,7 +450,7 @@ class ReferenceRun:
         for t in range(c.n_days):
             if self.unpacked[s].sum() > 0 and not self._team_elsewhere(s, t):
                 for k in range(2):
-                    work = min(c.pack_cap[k], c.pack_per_person[k] * self.people[s])
+                    work = min(c.pack_cap[s, k], c.pack_per_person[k] * self.people[s])
                     work *= self.pack_factor[s]
                     self.unpacked[s, k] = max(0.0, self.unpacked[s, k] - work)
                 if self.unpacked[s].sum() <= 0:

@@ -78,6 +78,26 @@ def test_packing_rate_bounds_the_closure_day() -> None:
     assert row.handover_day == row.final_steps_start_day + 3 <= plan.closure_day["camp"]
 
 
+def test_a_camp_comes_down_over_its_fewest_packing_days() -> None:
+    """100 people pack 10 TEU a day, but a site's own 60 TEU take at least 20 days
+    (`min_packing_days`): at most 3 TEU a day leave, packed by day 19, and the base closes
+    after the last load and the final steps, as it would behind a cap of 3 a day."""
+    s = _with_closure(
+        one_base(days=40, people=100, teu=60.0, value_usd=1e7, cargo_trucks=20),
+        teu_packed_per_person_day=0.1,
+        max_teu_packed_per_day=60.0,
+        min_packing_days=20.0,
+        final_steps_days=3,
+    )
+    plan = optimise(s, period_days=4, with_greedy=False)
+    cum = _teu_out_by_day(plan, "camp", s.horizon_days)
+    assert (cum <= 3.0 * (np.arange(s.horizon_days) + 1) + 1e-6).all(), cum
+    assert cum[-1] == 60.0
+    row = _row(plan, "camp")
+    assert row.packed_by_day == 19
+    assert plan.closure_day["camp"] >= row.packed_by_day + 3
+
+
 def test_seats_a_day_bound_the_people_out_curve() -> None:
     """One charter of 50 seats a day at the port: by day d at most 50 (d + 1) people are
     out, and all 300 are out by the deadline."""

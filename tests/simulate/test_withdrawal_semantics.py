@@ -216,6 +216,23 @@ def test_a_guard_goes_once_handed_over_and_final_steps_are_drawn(tiny: Scenario)
     assert np.array_equal(result.data.closure_day[:, CAMP], handed)
 
 
+def test_a_camp_comes_down_over_its_fewest_packing_days(tiny: Scenario) -> None:
+    """300 people pack 300 TEU a day within the site's cap of 10, but its own 100 TEU take
+    at least 20 days (`min_packing_days`): 5 a day, packed on day 19, the last sweeper
+    takes the rest, and the final steps end on day 22."""
+    work = ClosureWork(
+        teu_packed_per_person_day=1.0,
+        max_teu_packed_per_day=10.0,
+        min_packing_days=20.0,
+        final_steps_days=3,
+    )
+    scenario = one_base(tiny, closure=work)
+    result = run(scenario, plan_for(scenario, sweepers=19, guard_day=22))
+    assert np.all(result.packed_day[:, CAMP] == 19)
+    assert np.all(result.data.runs["teu_shipped"] == 100.0)
+    assert np.all(result.handover_day[:, CAMP] == 22)
+
+
 def test_without_closure_work_the_old_semantics_hold(tiny: Scenario) -> None:
     """A manifest that does not source closure rates loads everything on day 0."""
     scenario = one_base(tiny)

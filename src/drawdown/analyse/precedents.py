@@ -191,6 +191,20 @@ def derive(facts: dict[str, Fact] | None = None) -> dict[str, Derived]:
                 (weeks_key, "gossi-packing-days", *steps_facts),
             )
         )
+    # However many pack it, a camp comes down over weeks: the fewest weeks a small base took
+    # from dismantling to handover, less the final steps, is the floor on its packing days.
+    floor = n("small-base-weeks-fewest") * 7 - final
+    out.append(
+        Derived(
+            "closure.min_packing_days",
+            float(floor),
+            f"a small base {n('small-base-weeks-fewest'):.0f} weeks at the fewest from "
+            f"dismantling to handover, less {final} days of final steps = {floor:.0f} days, "
+            "whatever its people: the camp (living areas, defences, the ground levelled) "
+            "comes down with its cargo",
+            ("small-base-weeks-fewest", *steps_facts),
+        )
+    )
     # Rear parties: the last guards of Barkhane's bases, weighted by the bases' people.
     guards = n("gao-last-guard") + n("gossi-last-guard")
     people = n("gao-people") + n("gossi-people")

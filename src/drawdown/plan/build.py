@@ -62,8 +62,7 @@ class Closing:
 
     teu_per_person_day: float
     veh_per_person_day: float
-    max_teu_per_day: float
-    max_veh_per_day: float
+    pack_cap: FloatArray  # (2, nodes) most TEU, vehicles a node packs a day (`pack_caps`)
     final_steps_days: int
     final_steps_periods: int  # cargo gone this many periods before closure (rounded up)
     rear_people: FloatArray  # rear parties of the units at each node
@@ -330,8 +329,7 @@ def closing_facts(data: PlanData, period_days: int) -> Closing:
     return Closing(
         teu_per_person_day=cw.teu_packed_per_person_day if works else 0.0,
         veh_per_person_day=cw.vehicles_prepared_per_person_day if works else 0.0,
-        max_teu_per_day=cw.max_teu_packed_per_day,
-        max_veh_per_day=cw.max_vehicles_prepared_per_day,
+        pack_cap=pack_caps(cw, data),
         final_steps_days=final_days,
         final_steps_periods=int(math.ceil(final_days / max(period_days, 1))),
         rear_people=rear,
@@ -350,6 +348,17 @@ def closing_facts(data: PlanData, period_days: int) -> Closing:
         corridor_veh=np.array(veh, dtype=float).reshape(len(corridor_exits), T),
         border_delay_days=border,
     )
+
+
+def pack_caps(work: ClosureWork, data: PlanData) -> FloatArray:
+    """(2, nodes): the most TEU and vehicles each node packs a day, from its own cargo at
+    the start (`ClosureWork.pack_caps`)."""
+    ti, vi = data.commodities.index("teu"), data.commodities.index("veh")
+    caps = [
+        work.pack_caps(float(t), float(v))
+        for t, v in zip(data.initial[ti], data.initial[vi], strict=True)
+    ]
+    return np.array(caps, dtype=float).reshape(len(data.nodes), 2).T
 
 
 def _lane_assets(scenario: Scenario, network: Network) -> list[tuple[int, str]]:
@@ -1208,7 +1217,8 @@ def define_packing(
     start = np.array([w.pack_from_day[data.nodes.index(n)] for n in busy])[:, None]
     ends = (data.period_start + data.period_len)[None, :]
     length = np.clip(ends - np.maximum(data.period_start[None, :], start), 0, None).astype(float)
-    cap = np.array([w.max_teu_per_day, w.max_veh_per_day])[:, None, None] * length[None, :, :]
+    per_day = w.pack_cap[:, [data.nodes.index(n) for n in busy]]
+    cap = per_day[:, :, None] * length[None, :, :]
     packed = m.add_variables(
         lower=0,
         upper=xr.DataArray(cap, coords=[kind, node, c["period"]]),

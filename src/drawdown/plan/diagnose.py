@@ -270,7 +270,8 @@ def closure_shortfalls(data: PlanData, people_left: float) -> tuple[list[Problem
         # Person-days needed, and the site's cap, against the days before the final steps.
         # (TEU and vehicles are readied at once, each by all the people: simulate.withdrawal.pack)
         labour_days = max(teu / w.teu_per_person_day, veh / w.veh_per_person_day) / max(held, 1.0)
-        cap_days = max(teu / max(w.max_teu_per_day, 1e-9), veh / max(w.max_veh_per_day, 1e-9))
+        teu_cap, veh_cap = w.pack_cap[:, j]
+        cap_days = max(teu / max(teu_cap, 1e-9), veh / max(veh_cap, 1e-9))
         need_days = max(labour_days, cap_days)
         if need_days > usable_days:
             problems.append(

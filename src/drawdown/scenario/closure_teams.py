@@ -26,9 +26,10 @@ def packing_days(scenario: Scenario, site: str) -> float:
     teu = sum(h.containers_teu for h in scenario.holdings if h.site == site)
     vehicles = sum(h.vehicles for h in scenario.holdings if h.site == site)
     days = 0.0
+    teu_cap, veh_cap = work.pack_caps(teu, vehicles)
     for amount, per_person, cap in (
-        (teu, work.teu_packed_per_person_day, work.max_teu_packed_per_day),
-        (vehicles, work.vehicles_prepared_per_person_day, work.max_vehicles_prepared_per_day),
+        (teu, work.teu_packed_per_person_day, teu_cap),
+        (vehicles, work.vehicles_prepared_per_person_day, veh_cap),
     ):
         if amount <= 0:
             continue

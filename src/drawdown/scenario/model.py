@@ -431,6 +431,13 @@ class ClosureWork(Record):
     max_vehicles_prepared_per_day: NonNegFloat = Field(
         50.0, description="Most vehicles one site can prepare and load a day."
     )
+    min_packing_days: NonNegFloat = Field(
+        0.0,
+        description="Fewest days a site's own cargo takes to pack, however many people pack "
+        "it: a camp comes down over weeks (living areas, defences, the ground levelled), and "
+        "its containers and vehicles go as it does. Each day a site packs at most its "
+        "starting TEU and vehicles over these days. 0: no such floor.",
+    )
     final_steps_days: NonNegInt = Field(
         7,
         description="Days from the last load leaving to the handover: final inventory, "
@@ -471,6 +478,15 @@ class ClosureWork(Record):
                 "range a run draws from"
             )
         return self
+
+    def pack_caps(self, teu: float, vehicles: float) -> tuple[float, float]:
+        """Most TEU and vehicles a day a site packs when it holds `teu` and `vehicles` of its
+        own at the start: the per-site caps, and its cargo over `min_packing_days`. The one
+        rule the planner's model, its daily dispatcher and the stress test all use."""
+        teu_cap, veh_cap = self.max_teu_packed_per_day, self.max_vehicles_prepared_per_day
+        if self.min_packing_days > 0 and teu > 0:
+            teu_cap = min(teu_cap, teu / self.min_packing_days)
+        return teu_cap, veh_cap
 
     @property
     def final_steps_range(self) -> tuple[int, int]:

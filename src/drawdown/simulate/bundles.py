@@ -133,7 +133,7 @@ class Closure(NamedTuple):
     pack_sites: np.ndarray  # int64: bases and hubs holding cargo at the start, teams in round
     team: np.ndarray  # int64 per pack site: its closure team (-1: its own people)
     per_person: np.ndarray  # float64 [2] TEU, vehicles packed a person a day
-    cap: np.ndarray  # float64 [2] at most a site a day
+    cap: np.ndarray  # float64 [S, 2] at most each site a day (`inputs.pack_caps`)
     factor_low: float  # each run draws each site's packing factor in [low, high]
     factor_high: float
     steps_low: int  # each run draws each site's final steps in whole days in [low, high]

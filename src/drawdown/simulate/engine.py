@@ -783,7 +783,7 @@ def _packing(t, r, closure, st, out):
         if busy and closure.team[i] >= 0 and _team_elsewhere(t, r, i, closure, st, out):
             continue
         if busy and pack(
-            st.unpacked, s, st.people[s], closure.per_person, closure.cap, st.pack_factor[s]
+            st.unpacked, s, st.people[s], closure.per_person, closure.cap[s], st.pack_factor[s]
         ):
             out.packed_day[r, s] = t
 

@@ -107,7 +107,7 @@ class Compiled:
     # closure work (manifest `closure:`; off when the manifest has no such section)
     closure_work: bool = False
     pack_per_person: np.ndarray = field(default_factory=lambda: np.zeros(2))  # [TEU, veh]
-    pack_cap: np.ndarray = field(default_factory=lambda: np.zeros(2))  # a site a day
+    pack_cap: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # [S, 2] a day
     # each run draws each site's packing factor uniformly in [low, high]
     pack_factor_range: np.ndarray = field(default_factory=lambda: np.ones(2))
     # each run draws each site's final steps in whole days in [low, high]
@@ -488,6 +488,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
             ev_contingent.append(codes.get(contingent, -1))
 
     closure = _closure_work(scenario, n_days, clearance)
+    closure["pack_cap"] = pack_caps(scenario, teu0, veh0)
     lift = _lift(scenario, n_days, sidx, clearance)
     hold_until = np.full(n_sites, -1, dtype=np.int64)
     for task in scenario.residual_tasks:
@@ -601,7 +602,6 @@ def _closure_work(scenario: Scenario, n_days: int, clearance: Clearances) -> dic
         "pack_per_person": np.array(
             [work.teu_packed_per_person_day, work.vehicles_prepared_per_person_day]
         ),
-        "pack_cap": np.array([work.max_teu_packed_per_day, work.max_vehicles_prepared_per_day]),
         "final_steps_range": np.array(work.final_steps_range, dtype=np.int64),
         "pack_factor_range": np.array([work.packing_factor_low, work.packing_factor_high]),
         "handover_approval": approval,
@@ -745,6 +745,16 @@ def guard_latest_day(
     ]
     to_exit = days_to_exit(len(sidx), legs, exits)
     return np.where(np.isfinite(to_exit), horizon - 1 - to_exit, horizon - 1).astype(np.int64)
+
+
+def pack_caps(scenario: Scenario, teu0: np.ndarray, veh0: np.ndarray) -> np.ndarray:
+    """[S, 2] the most TEU and vehicles each site packs a day, from its cargo at the start
+    (`ClosureWork.pack_caps`, as the plan's `build.pack_caps`)."""
+    work = scenario.manifest.closure or ClosureWork()
+    caps = [
+        work.pack_caps(float(t), float(v)) for t, v in zip(teu0.sum(1), veh0.sum(1), strict=True)
+    ]
+    return np.array(caps, dtype=float).reshape(teu0.shape[0], 2)
 
 
 def earliest_days(

@@ -39,6 +39,7 @@ from drawdown.simulate.inputs import (
     evac_routes,
     evac_seats_per_aircraft,
     movement_threats,
+    pack_caps,
     request_days,
     sorties_per_person,
     unit_arrays,
@@ -374,6 +375,7 @@ class VariantCompiler:
             "people0": people0,
             "teu0": teu0,
             "veh0": veh0,
+            "pack_cap": pack_caps(self.scenario, teu0, veh0),
             **unit_equipment(
                 self.scenario,
                 self.plan,
