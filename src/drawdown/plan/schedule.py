@@ -121,6 +121,103 @@ def _lane_facts(data: PlanData) -> list[_Lane]:
     ]
 
 
+def _starting_stock(
+    data: PlanData, left_share: FloatArray, ki: dict[str, int], npos: dict[str, int]
+) -> np.ndarray:
+    """Stock at nodes, after what is left behind."""
+    stock = data.initial.copy()
+    gi_node = np.array([npos[s] for s in data.group_site], dtype=np.int64)
+    lost_teu = np.zeros(len(npos))
+    lost_veh = np.zeros(len(npos))
+    np.add.at(lost_teu, gi_node, data.group_teu * left_share)
+    np.add.at(lost_veh, gi_node, data.group_vehicles * left_share)
+    stock[ki["teu"]] -= lost_teu
+    stock[ki["veh"]] = np.round(stock[ki["veh"]] - lost_veh)
+    return np.maximum(stock, 0.0)
+
+
+def _sweep_lanes(
+    data: PlanData, targets: FloatArray, npos: dict[str, int], greedy: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sweep lanes by (commodity, origin, period), -1 for none: the largest lane and the
+    largest lane of the other mode (none when `greedy`, which sends whatever the origin
+    holds)."""
+    lanes = data.lanes
+    assert lanes is not None
+    n_k, n_nodes = len(data.commodities), len(npos)
+    # The last period each origin has a target for each commodity: its largest lane then
+    # sweeps up whatever is left there (rounding, late arrivals), so nothing is forgotten;
+    # so does its largest lane of the other mode, if it has one, so that what is left does
+    # not wait on one fleet (MINUSMA's Sevare vehicles on the C-130s the people's flights
+    # had taken, stranded for want of the road convoys still running to Bamako).
+    sweep_lane = np.full((n_k, n_nodes, data.n_periods), -1, dtype=np.int64)
+    sweep_other = np.full_like(sweep_lane, -1)
+    if not greedy:
+        lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
+        for q in range(n_k):
+            for j in range(n_nodes):
+                mine = np.flatnonzero(lane_node == j)
+                if mine.size == 0:
+                    continue
+                per_t = targets[q, mine, :]
+                active = np.flatnonzero(per_t.sum(axis=0) > EPS)
+                if active.size:
+                    t_last = int(active[-1])
+                    largest = int(np.argmax(per_t[:, t_last]))
+                    sweep_lane[q, j, t_last] = mine[largest]
+                    other = lanes.is_air[mine] != lanes.is_air[mine[largest]]
+                    if (other & (per_t[:, t_last] > EPS)).any():
+                        pick = np.where(other, per_t[:, t_last], -np.inf)
+                        sweep_other[q, j, t_last] = mine[int(np.argmax(pick))]
+    return sweep_lane, sweep_other
+
+
+def _usable_days(data: PlanData, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each lane's last usable day in each period and next usable day after each day."""
+    H = data.scenario.horizon_days
+    nl = usable.shape[0]
+    # Last usable day of each lane in each period: partial convoys wait for it.
+    last_usable = np.full((nl, data.n_periods), -1, dtype=np.int64)
+    for t in range(data.n_periods):
+        lo, hi = int(data.period_start[t]), int(data.period_start[t] + data.period_len[t])
+        window = usable[:, lo:hi]
+        has = window.any(axis=1)
+        last_usable[has, t] = hi - 1 - np.argmax(window[has, ::-1], axis=1)
+
+    # The next usable day of each lane after each day (H if none): a convoy whose lane is
+    # not usable again before its origin's last load day leaves as it is.
+    next_usable = np.full((nl, H + 1), H, dtype=np.int64)
+    for d in range(H - 1, -1, -1):
+        next_usable[:, d] = (
+            np.where(usable[:, d + 1], d + 1, next_usable[:, d + 1]) if d + 1 < H else H
+        )
+    return last_usable, next_usable
+
+
+def _guard_days(
+    data: PlanData, targets: FloatArray, lane_node: np.ndarray, guard_last_day: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(by lane) the day its origin's main bodies may leave from, and (by node) the last day
+    its guard waits for cargo."""
+    n_nodes = len(data.nodes)
+    # Main bodies may leave from the start of their site's closing period (the last period
+    # with a target there), so that they never miss the last convoy for want of escorts or
+    # trucks.
+    any_target = targets.sum(axis=0) > EPS  # (lanes, periods)
+    node_last_t = np.full(n_nodes, data.n_periods - 1, dtype=np.int64)
+    for j in range(n_nodes):
+        ts = np.flatnonzero(any_target[lane_node == j].any(axis=0))
+        if ts.size:
+            node_last_t[j] = ts[-1]
+    guard_release = data.period_start[node_last_t[lane_node]]
+    # The guard waits for its cargo to the end of the site's last planned period, not past
+    # it: what the convoys could not take by then stays (handed over or destroyed) rather
+    # than holding the site open for weeks of trickling loads the plan did not ask for.
+    period_end = data.period_start + data.period_len - 1
+    guard_until = np.minimum(period_end[node_last_t], guard_last_day)
+    return guard_release, guard_until
+
+
 def dispatch(
     data: PlanData,
     targets: FloatArray,
@@ -151,16 +248,7 @@ def dispatch(
     daily = _lane_daily(data)
     nl = len(lanes.route)
 
-    # Stock at nodes, after what is left behind.
-    stock = data.initial.copy()
-    gi_node = np.array([npos[s] for s in data.group_site], dtype=np.int64)
-    lost_teu = np.zeros(len(nodes))
-    lost_veh = np.zeros(len(nodes))
-    np.add.at(lost_teu, gi_node, data.group_teu * left_share)
-    np.add.at(lost_veh, gi_node, data.group_vehicles * left_share)
-    stock[ki["teu"]] -= lost_teu
-    stock[ki["veh"]] = np.round(stock[ki["veh"]] - lost_veh)
-    stock = np.maximum(stock, 0.0)
+    stock = _starting_stock(data, left_share, ki, npos)
     guard = guard_people(data) if keep_guard else np.zeros(len(nodes))
     # A garrisoned site loads cargo only while someone is there to load and escort it.
     garrisoned = data.initial[people_idx].sum(axis=0) > EPS
@@ -200,65 +288,14 @@ def dispatch(
     link_ids = data.network.links.ids
     links = sc.links
 
-    # The last period each origin has a target for each commodity: its largest lane then
-    # sweeps up whatever is left there (rounding, late arrivals), so nothing is forgotten;
-    # so does its largest lane of the other mode, if it has one, so that what is left does
-    # not wait on one fleet (MINUSMA's Sevare vehicles on the C-130s the people's flights
-    # had taken, stranded for want of the road convoys still running to Bamako).
-    sweep_lane = np.full((len(K), len(nodes), data.n_periods), -1, dtype=np.int64)
-    sweep_other = np.full_like(sweep_lane, -1)
-    if not greedy:
-        lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
-        for q in range(len(K)):
-            for j in range(len(nodes)):
-                mine = np.flatnonzero(lane_node == j)
-                if mine.size == 0:
-                    continue
-                per_t = targets[q, mine, :]
-                active = np.flatnonzero(per_t.sum(axis=0) > EPS)
-                if active.size:
-                    t_last = int(active[-1])
-                    largest = int(np.argmax(per_t[:, t_last]))
-                    sweep_lane[q, j, t_last] = mine[largest]
-                    other = lanes.is_air[mine] != lanes.is_air[mine[largest]]
-                    if (other & (per_t[:, t_last] > EPS)).any():
-                        pick = np.where(other, per_t[:, t_last], -np.inf)
-                        sweep_other[q, j, t_last] = mine[int(np.argmax(pick))]
-    # Last usable day of each lane in each period: partial convoys wait for it.
-    last_usable = np.full((nl, data.n_periods), -1, dtype=np.int64)
-    for t in range(data.n_periods):
-        lo, hi = int(data.period_start[t]), int(data.period_start[t] + data.period_len[t])
-        window = daily["usable"][:, lo:hi]
-        has = window.any(axis=1)
-        last_usable[has, t] = hi - 1 - np.argmax(window[has, ::-1], axis=1)
-
-    # The next usable day of each lane after each day (H if none): a convoy whose lane is
-    # not usable again before its origin's last load day leaves as it is.
-    next_usable = np.full((nl, H + 1), H, dtype=np.int64)
-    for d in range(H - 1, -1, -1):
-        next_usable[:, d] = (
-            np.where(daily["usable"][:, d + 1], d + 1, next_usable[:, d + 1]) if d + 1 < H else H
-        )
+    sweep_lane, sweep_other = _sweep_lanes(data, targets, npos, greedy)
+    last_usable, next_usable = _usable_days(data, daily["usable"])
     # Allowances bank up over at most a period, as the strategic model assumes.
     cap_days = float(data.period_len.max())
-    # Main bodies may leave from the start of their site's closing period (the last period
-    # with a target there), so that they never miss the last convoy for want of escorts or
-    # trucks.
     lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
     lane_dest = np.array([npos.get(d, -1) for d in lanes.destination], dtype=np.int64)
-    any_target = targets.sum(axis=0) > EPS  # (lanes, periods)
     lanes_from = [np.flatnonzero(lane_node == j) for j in range(len(nodes))]
-    node_last_t = np.full(len(nodes), data.n_periods - 1, dtype=np.int64)
-    for j in range(len(nodes)):
-        ts = np.flatnonzero(any_target[lane_node == j].any(axis=0))
-        if ts.size:
-            node_last_t[j] = ts[-1]
-    guard_release = data.period_start[node_last_t[lane_node]]
-    # The guard waits for its cargo to the end of the site's last planned period, not past
-    # it: what the convoys could not take by then stays (handed over or destroyed) rather
-    # than holding the site open for weeks of trickling loads the plan did not ask for.
-    period_end = data.period_start + data.period_len - 1
-    guard_until = np.minimum(period_end[node_last_t], work.guard_last_day)
+    guard_release, guard_until = _guard_days(data, targets, lane_node, work.guard_last_day)
 
     # The same facts as Python values for the lane loop, which reads them one at a time.
     lane_facts = _lane_facts(data)
