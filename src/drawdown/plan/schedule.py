@@ -448,16 +448,33 @@ class _Dispatch:
     def send_due_lanes(self, day: int, t: int) -> None:
         """Send, lane by lane in today's order, what the targets still ask for and the origin
         holds, in whole convoys or sorties within every daily limit."""
-        daily, order, capacity = self.daily, self.order, self.capacity
-        stock, remaining, work = self.stock, self.remaining, self.work
-        people_idx, ti, vi, all_idx = self.people_idx, self.ti, self.vi, self.all_idx
-        lane_facts, lane_node_at = self.lane_facts, self.lane_node_at
-        convoys_left, fill_order = self.convoys_left, self.fill_order
-        latest_first = self.latest_first
+        data, lanes, daily, order = self.data, self.lanes, self.daily, self.order
+        stock, remaining, work, ledger = self.stock, self.remaining, self.work, self.ledger
+        greedy, keep_guard, capacity = self.greedy, self.keep_guard, self.capacity
+        people_idx, ti, vi = self.people_idx, self.ti, self.vi
+        lane_facts, lane_node_at, convoys_left = (
+            self.lane_facts,
+            self.lane_node_at,
+            self.convoys_left,
+        )
+        garrisoned_at, guard_at = self.garrisoned_at, self.guard_at
+        guard_until_at, guard_release_at = self.guard_until_at, self.guard_release_at
+        deadline_at, soonest_first, latest_first = (
+            self.deadline_at,
+            self.soonest_first,
+            self.latest_first,
+        )
+        whole_idx, all_idx, fill_order = self.whole_idx, self.all_idx, self.fill_order
+        attack_rate, lanes_from = self.attack_rate, self.lanes_from
+        next_usable, last_usable = self.next_usable, self.last_usable
+        escort_tokens, trucks_free = self.escort_tokens, self.trucks_free
+        sent, last_departure, npos, exited = self.sent, self.last_departure, self.npos, self.exited
+        arrivals, trucks_back, movements = self.arrivals, self.trucks_back, self.movements
+        route_labels, links, link_ids = self.route_labels, self.links, self.link_ids
         # A hub stays guarded while loads are still bound for it (on the way, or due on
         # its inbound lanes), as the model's closed-receives-nothing constraint has it.
-        self.bound_today = self._bound_for()
-        self.attacked_today = attacked_today = (self.attack_rate[:, day] > 0).tolist()
+        bound_today = self._bound_for()
+        attacked_today = (attack_rate[:, day] > 0).tolist()
         duration_today = daily["duration"][:, day].tolist()
         approval_today = daily["approval"][:, day].tolist()
         # What each origin holds and can load now, by commodity, as Python floats: asked by
@@ -488,10 +505,25 @@ class _Dispatch:
                 )
                 if nothing_ready and not work.seats_overdrawn(lane.destination):
                     continue
+                # (min(h, r) is np.minimum(r, h): on a tie, h, which only a zero's sign shows)
+                want = [
+                    (h if greedy else min(h, r)) if r > EPS else 0.0
+                    for h, r in zip(have, to_send, strict=True)
+                ]
                 # the last departure that still arrives by a deadline of today's
                 last_call = day + int(duration_today[li]) + 1
+                for q in whole_idx:
+                    if not greedy:
+                        want[q] = float(math.floor(want[q] + 0.5))
+                        if to_send[q] > EPS and want[q] < 1 <= have[q]:
+                            want[q] = 1.0
+                    want[q] = min(want[q], have[q])
                 people_held = added(held, people_idx)
-                want = self._want(o, day, to_send, held, have, people_held)
+                nobody = garrisoned_at[o] and people_held <= EPS
+                if day > work.last_load_day(o) or nobody:
+                    # too late for the final steps, or nobody left to load and escort it:
+                    # the cargo stays (handed over or destroyed)
+                    want[ti] = want[vi] = 0.0
                 approval = approval_today[li]
                 n_cap = int(min(convoys_left[li], 10**9))
                 # Cargo to send and nothing may leave (most greedy visits): who stays behind
@@ -506,9 +538,47 @@ class _Dispatch:
                     why = _why_held(lane, approval, capacity)
                     work.held(o, day, why)
                     continue
+                cargo_after = held[ti] + held[vi] - want[ti] - want[vi]
                 people_have = added(have, people_idx)
-                if not self._let_go(li, o, day, want, to_send, held, people_have, last_call):
-                    continue  # this lane's vehicles wait to leave with their people
+                # Who stays behind only matters to a load with people in it, or at a base
+                # under attack (whose vehicles may wait for the lane's people); most loads
+                # are cargo alone.
+                weighs_stay = attacked_today[o] or any(want[q] > 0 for q in people_idx)
+                # The guard (rear parties) stays while cargo that may still leave is there
+                # or loads are bound for it, as the model's closed-holds-nothing and
+                # minimum-guard constraints have it, and after the last load through the
+                # final steps and the handover; main bodies while their unit's equipment
+                # remains.
+                holding = weighs_stay and (
+                    ((cargo_after > EPS or bound_today[o]) and day <= guard_until_at[o])
+                    or (keep_guard and day < work.ready_day(o, day, cargo_after))
+                )
+                need = guard_at[o] if holding else 0.0
+                if (
+                    holding
+                    and attack_rate[o, day] > 0
+                    and min(
+                        cargo_after,
+                        remaining[[ti, vi]][:, lanes_from[o]].sum() - want[ti] - want[vi],
+                    )
+                    > EPS
+                ):
+                    if added(to_send, people_idx) > EPS:
+                        continue  # this lane's vehicles wait to leave with their people
+                    need = people_have
+                if weighs_stay and keep_guard and day < guard_release_at[li]:
+                    need += ledger.main_body_needed(o, want[ti], want[vi])
+                need = min(need, people_have)
+                if need > EPS:
+                    spare = max(people_have - need, 0.0)
+                    # Take the spare people from the earliest deadlines first; people whose
+                    # deadline is now (the last departure that still arrives) always go.
+                    for q in soonest_first:
+                        if deadline_at[q] <= last_call:
+                            continue
+                        take = min(want[q], spare)
+                        want[q] = take
+                        spare -= take
                 work.seat_limit(lane.destination, want, latest_first, o, day)
                 if added(want, all_idx) <= EPS or convoys_left[li] < 1:
                     continue
@@ -516,7 +586,31 @@ class _Dispatch:
                 for q in all_idx:
                     if have[q] - want[q] < 0.05 and want[q] > 0:
                         want[q] = have[q]
-                full_only = self._full_only(li, o, day, t, want, to_send, packing, last_call)
+                # An escort package is the scarce thing on a road: a convoy waits to be full
+                # while more of the cargo the plan asks is still to be packed or to arrive,
+                # unless its site is in its closing period (its main bodies are leaving) or
+                # this is its last chance; people do not wait for cargo. (Convoys of a few
+                # trucks each, sent as cargo was packed, had used Barkhane's Niger escorts
+                # for 2 TEU at a time while Menaka's cargo waited.)
+                # People wait for people in the same way: a convoy of the few ready now waits
+                # for more of those the plan sends on this lane this period, unless a deadline
+                # is due or this is the period's last usable day for it (the synthetic
+                # mission's troop carriers had taken an escort each for 1 to 50 people).
+                short = not greedy and any(w < r - 0.5 for w, r in zip(want, to_send, strict=True))
+                people_now = added(want, people_idx)
+                people_wait = (
+                    not lane.is_air
+                    and 0.5 < people_now < added(to_send, people_idx) - 0.5 < SWEEP / 2
+                    and all(deadline_at[q] > last_call for q in people_idx if want[q] > 0)
+                    and next_usable[li, day] <= last_usable[li, t]
+                )
+                full_only = (
+                    short
+                    and _escorts_scarce(lane.corridors, escort_tokens)
+                    and (((packing or bound_today[o]) and people_now < 0.5) or people_wait)
+                    and day < guard_release_at[li]
+                    and next_usable[li, day] <= min(work.last_load_day(o), guard_until_at[o])
+                )
                 fitted, units, convoys = _fit(
                     lane,
                     want,
@@ -532,271 +626,92 @@ class _Dispatch:
                     why = _why_held(lane, approval, capacity)
                     work.held(o, day, why)
                     continue
-                self._keep_for_cargo(li, o, day, fitted, held, people_held, people_have, last_call)
-                self._send(li, o, day, t, fitted, units, convoys, ready)
-
-    def _want(
-        self,
-        o: int,
-        day: int,
-        to_send: list[float],
-        held: list[float],
-        have: list[float],
-        people_held: float,
-    ) -> list[float]:
-        """What a lane from origin `o` would load today, by commodity, before who stays behind:
-        what it owes and the origin has ready (all it has ready when greedy), people and
-        vehicles whole, and no cargo past the origin's last load day or with nobody there."""
-        greedy, ti, vi = self.greedy, self.ti, self.vi
-        # (min(h, r) is np.minimum(r, h): on a tie, h, which only a zero's sign shows)
-        want = [
-            (h if greedy else min(h, r)) if r > EPS else 0.0
-            for h, r in zip(have, to_send, strict=True)
-        ]
-        for q in self.whole_idx:
-            if not greedy:
-                want[q] = float(math.floor(want[q] + 0.5))
-                if to_send[q] > EPS and want[q] < 1 <= have[q]:
-                    want[q] = 1.0
-            want[q] = min(want[q], have[q])
-        nobody = self.garrisoned_at[o] and people_held <= EPS
-        if day > self.work.last_load_day(o) or nobody:
-            # too late for the final steps, or nobody left to load and escort it:
-            # the cargo stays (handed over or destroyed)
-            want[ti] = want[vi] = 0.0
-        return want
-
-    def _let_go(
-        self,
-        li: int,
-        o: int,
-        day: int,
-        want: list[float],
-        to_send: list[float],
-        held: list[float],
-        people_have: float,
-        last_call: int,
-    ) -> bool:
-        """Cut the people in `want` to those who may leave origin `o` today, the guard and the
-        main bodies staying for what they hold there; False if the lane's vehicles wait to
-        leave with their people (a base under attack)."""
-        people_idx, ti, vi, keep_guard = self.people_idx, self.ti, self.vi, self.keep_guard
-        cargo_after = held[ti] + held[vi] - want[ti] - want[vi]
-        # Who stays behind only matters to a load with people in it, or at a base
-        # under attack (whose vehicles may wait for the lane's people); most loads
-        # are cargo alone.
-        weighs_stay = self.attacked_today[o] or any(want[q] > 0 for q in people_idx)
-        # The guard (rear parties) stays while cargo that may still leave is there
-        # or loads are bound for it, as the model's closed-holds-nothing and
-        # minimum-guard constraints have it, and after the last load through the
-        # final steps and the handover; main bodies while their unit's equipment
-        # remains.
-        holding = weighs_stay and (
-            ((cargo_after > EPS or self.bound_today[o]) and day <= self.guard_until_at[o])
-            or (keep_guard and day < self.work.ready_day(o, day, cargo_after))
-        )
-        need = self.guard_at[o] if holding else 0.0
-        if (
-            holding
-            and self.attack_rate[o, day] > 0
-            and min(
-                cargo_after,
-                self.remaining[[ti, vi]][:, self.lanes_from[o]].sum() - want[ti] - want[vi],
-            )
-            > EPS
-        ):
-            if added(to_send, people_idx) > EPS:
-                return False  # this lane's vehicles wait to leave with their people
-            need = people_have
-        if weighs_stay and keep_guard and day < self.guard_release_at[li]:
-            need += self.ledger.main_body_needed(o, want[ti], want[vi])
-        need = min(need, people_have)
-        if need > EPS:
-            spare = max(people_have - need, 0.0)
-            # Take the spare people from the earliest deadlines first; people whose
-            # deadline is now (the last departure that still arrives) always go.
-            deadline_at = self.deadline_at
-            for q in self.soonest_first:
-                if deadline_at[q] <= last_call:
-                    continue
-                take = min(want[q], spare)
-                want[q] = take
-                spare -= take
-        return True
-
-    def _full_only(
-        self,
-        li: int,
-        o: int,
-        day: int,
-        t: int,
-        want: list[float],
-        to_send: list[float],
-        packing: bool,
-        last_call: int,
-    ) -> bool:
-        """Whether the lane sends only full convoys today (the rest waits for more)."""
-        lane, people_idx, deadline_at = self.lane_facts[li], self.people_idx, self.deadline_at
-        next_usable = self.next_usable
-        # An escort package is the scarce thing on a road: a convoy waits to be full
-        # while more of the cargo the plan asks is still to be packed or to arrive,
-        # unless its site is in its closing period (its main bodies are leaving) or
-        # this is its last chance; people do not wait for cargo. (Convoys of a few
-        # trucks each, sent as cargo was packed, had used Barkhane's Niger escorts
-        # for 2 TEU at a time while Menaka's cargo waited.)
-        # People wait for people in the same way: a convoy of the few ready now waits
-        # for more of those the plan sends on this lane this period, unless a deadline
-        # is due or this is the period's last usable day for it (the synthetic
-        # mission's troop carriers had taken an escort each for 1 to 50 people).
-        short = not self.greedy and any(w < r - 0.5 for w, r in zip(want, to_send, strict=True))
-        people_now = added(want, people_idx)
-        people_wait = (
-            not lane.is_air
-            and 0.5 < people_now < added(to_send, people_idx) - 0.5 < SWEEP / 2
-            and all(deadline_at[q] > last_call for q in people_idx if want[q] > 0)
-            and next_usable[li, day] <= self.last_usable[li, t]
-        )
-        return bool(
-            short
-            and _escorts_scarce(lane.corridors, self.escort_tokens)
-            and (((packing or self.bound_today[o]) and people_now < 0.5) or people_wait)
-            and day < self.guard_release_at[li]
-            and next_usable[li, day] <= min(self.work.last_load_day(o), self.guard_until_at[o])
-        )
-
-    def _keep_for_cargo(
-        self,
-        li: int,
-        o: int,
-        day: int,
-        fitted: list[float],
-        held: list[float],
-        people_held: float,
-        people_have: float,
-        last_call: int,
-    ) -> None:
-        """Take out of `fitted` the people let go for cargo that did not fit after all."""
-        ti, vi = self.ti, self.vi
-        # The guard and the main bodies were let go for cargo that was to leave with
-        # them; what did not fit in the convoy or sorties (or waits for a full one)
-        # stays, and so do they for it (so only a load with people in it, leaving cargo
-        # behind, is cut).
-        people_out = added(fitted, self.people_idx)
-        left_cargo = held[ti] + held[vi] - fitted[ti] - fitted[vi]
-        if not (
-            self.keep_guard
-            and day <= self.guard_until_at[o]
-            and people_out > 0
-            and left_cargo > EPS
-        ):
-            return
-        stay = people_held - people_out
-        kept = self.guard_at[o]
-        if day < self.guard_release_at[li]:
-            kept += self.ledger.main_body_needed(o, fitted[ti], fitted[vi])
-        short_people = math.ceil(min(kept, people_have) - stay - EPS)
-        if short_people > 0:
-            # people whose deadline is now go all the same, as before the fit
-            deadline_at = self.deadline_at
-            for q in self.latest_first:
-                if deadline_at[q] <= last_call:
-                    continue
-                cut = min(fitted[q], short_people)
-                fitted[q] -= cut
-                short_people -= cut
-
-    def _send(
-        self,
-        li: int,
-        o: int,
-        day: int,
-        t: int,
-        fitted: list[float],
-        units: int,
-        convoys: int,
-        ready: dict[int, tuple[list[float], list[float]]],
-    ) -> None:
-        """Book a load leaving on lane `li` today: its quota, the stock, the ledger, the
-        trucks away and the load on the way (or landed today), and its movements."""
-        data, lanes, lane, daily = self.data, self.lanes, self.lane_facts[li], self.daily
-        stock, npos, work, ledger = self.stock, self.npos, self.work, self.ledger
-        shipped = np.array(fitted)
-        # A small convoy uses only its share of the lane's quota when trucks ran out
-        # (the rest can follow when they are back) or it left escorts to spare today;
-        # otherwise it took a whole escort and counts as a whole convoy (Gossi's
-        # people, let go a few a day as their unit's cargo left, had gone in a convoy
-        # each on the Niger road while Menaka's cargo waited for escorts).
-        if lane.is_air:
-            self.convoys_left[li] -= convoys
-        else:
-            spare = self.trucks_free[lane.asset] < 1 or not _escorts_scarce(
-                lane.corridors, self.escort_tokens, after=0
-            )
-            share = units / lane.convoy_trucks
-            self.convoys_left[li] -= min(convoys, share) if spare else convoys
-        stock[:, o] -= shipped
-        self.sent[:, li, t] += shipped
-        parts = ledger.take(o, shipped, self.people_idx, self.ti, self.vi)
-        work.shipped(o, day, shipped, lanes.destination[li], stock[:, o])
-        stock[:, o] = np.where(np.abs(stock[:, o]) < EPS, 0.0, stock[:, o])
-        del ready[o]
-        self.remaining[:, li] = np.maximum(self.remaining[:, li] - shipped, 0.0)
-        self.last_departure[lanes.origin[li]] = day
-        self.deaths += convoys * float(data.network.deaths[lanes.route[li], day])
-        dur = int(daily["duration"][li, day])
-        dest = lanes.destination[li]
-        if dur == 0:  # flown in today: usable today
-            if dest in npos:
-                stock[:, npos[dest]] += shipped
-                ready.pop(npos[dest], None)
-                ledger.land(npos[dest], parts)
-            else:
-                self.exited[:, day] += shipped
-                work.exit(dest, day, shipped, parts)
-        else:
-            self.arrivals[day + dur].append((dest, shipped.copy(), parts))
-        if not lanes.is_air[li]:
-            turnaround = int(daily["turnaround"][li, day])
-            self.trucks_back[day + turnaround][lanes.asset[li]] += units
-        self._write_movements(li, day, dur, parts, fitted, convoys)
-
-    def _write_movements(
-        self, li: int, day: int, dur: int, parts: list[Part], fitted: list[float], convoys: int
-    ) -> None:
-        """The movements of a load leaving on lane `li` today: a row per leg of its route and
-        per unit sharing it (see `_unit_rows`)."""
-        data, lanes, links = self.data, self.lanes, self.links
-        route = data.network.routes[lanes.route[li]]
-        offsets = data.network.leg_offset[lanes.route[li], :, day]
-        if li not in self.route_labels:
-            self.route_labels[li] = _route_label(route, links)
-        route_label = self.route_labels[li]
-        rows = _unit_rows(
-            self.lane_facts[li], parts, fitted, int(convoys), self.people_idx, self.ti, self.vi
-        )
-        for leg, (link_i, fwd) in enumerate(route.legs):
-            link = links[link_i]
-            a, b = (link.from_site, link.to_site) if fwd else (link.to_site, link.from_site)
-            start = day + int(offsets[leg])
-            end = day + (int(offsets[leg + 1]) if leg + 1 < len(route.legs) else dur)
-            for unit, people_n, teu_n, veh_n, convoys_n in rows:
-                self.movements.append(
-                    Movement(
-                        day=start,
-                        arrival_day=end,
-                        origin=a,
-                        destination=b,
-                        link=self.link_ids[link_i],
-                        mode=link.mode,
-                        asset=lanes.asset[li],
-                        convoys=convoys_n,
-                        people=people_n,
-                        containers_teu=round(teu_n, 6),
-                        vehicles=veh_n,
-                        route=route_label,
-                        unit=unit,
+                # The guard and the main bodies were let go for cargo that was to leave with
+                # them; what did not fit in the convoy or sorties (or waits for a full one)
+                # stays, and so do they for it (so only a load with people in it, leaving cargo
+                # behind, is cut).
+                people_out = added(fitted, people_idx)
+                left_cargo = held[ti] + held[vi] - fitted[ti] - fitted[vi]
+                if keep_guard and day <= guard_until_at[o] and people_out > 0 and left_cargo > EPS:
+                    stay = people_held - people_out
+                    kept = guard_at[o]
+                    if day < guard_release_at[li]:
+                        kept += ledger.main_body_needed(o, fitted[ti], fitted[vi])
+                    short_people = math.ceil(min(kept, people_have) - stay - EPS)
+                    if short_people > 0:
+                        # people whose deadline is now go all the same, as before the fit
+                        for q in latest_first:
+                            if deadline_at[q] <= last_call:
+                                continue
+                            cut = min(fitted[q], short_people)
+                            fitted[q] -= cut
+                            short_people -= cut
+                shipped = np.array(fitted)
+                # A small convoy uses only its share of the lane's quota when trucks ran out
+                # (the rest can follow when they are back) or it left escorts to spare today;
+                # otherwise it took a whole escort and counts as a whole convoy (Gossi's
+                # people, let go a few a day as their unit's cargo left, had gone in a convoy
+                # each on the Niger road while Menaka's cargo waited for escorts).
+                if lane.is_air:
+                    convoys_left[li] -= convoys
+                else:
+                    spare = trucks_free[lane.asset] < 1 or not _escorts_scarce(
+                        lane.corridors, escort_tokens, after=0
                     )
-                )
+                    share = units / lane.convoy_trucks
+                    convoys_left[li] -= min(convoys, share) if spare else convoys
+                stock[:, o] -= shipped
+                sent[:, li, t] += shipped
+                parts = ledger.take(o, shipped, people_idx, ti, vi)
+                work.shipped(o, day, shipped, lanes.destination[li], stock[:, o])
+                stock[:, o] = np.where(np.abs(stock[:, o]) < EPS, 0.0, stock[:, o])
+                del ready[o]
+                remaining[:, li] = np.maximum(remaining[:, li] - shipped, 0.0)
+                last_departure[lanes.origin[li]] = day
+                self.deaths += convoys * float(data.network.deaths[lanes.route[li], day])
+                dur = int(daily["duration"][li, day])
+                dest = lanes.destination[li]
+                if dur == 0:  # flown in today: usable today
+                    if dest in npos:
+                        stock[:, npos[dest]] += shipped
+                        ready.pop(npos[dest], None)
+                        ledger.land(npos[dest], parts)
+                    else:
+                        exited[:, day] += shipped
+                        work.exit(dest, day, shipped, parts)
+                else:
+                    arrivals[day + dur].append((dest, shipped.copy(), parts))
+                if not lanes.is_air[li]:
+                    trucks_back[day + int(daily["turnaround"][li, day])][lanes.asset[li]] += units
+                route = data.network.routes[lanes.route[li]]
+                offsets = data.network.leg_offset[lanes.route[li], :, day]
+                if li not in route_labels:
+                    route_labels[li] = _route_label(route, links)
+                route_label = route_labels[li]
+                rows = _unit_rows(lane, parts, fitted, int(convoys), people_idx, ti, vi)
+                for leg, (link_i, fwd) in enumerate(route.legs):
+                    link = links[link_i]
+                    a, b = (link.from_site, link.to_site) if fwd else (link.to_site, link.from_site)
+                    start = day + int(offsets[leg])
+                    end = day + (int(offsets[leg + 1]) if leg + 1 < len(route.legs) else dur)
+                    for unit, people_n, teu_n, veh_n, convoys_n in rows:
+                        movements.append(
+                            Movement(
+                                day=start,
+                                arrival_day=end,
+                                origin=a,
+                                destination=b,
+                                link=link_ids[link_i],
+                                mode=link.mode,
+                                asset=lanes.asset[li],
+                                convoys=convoys_n,
+                                people=people_n,
+                                containers_teu=round(teu_n, 6),
+                                vehicles=veh_n,
+                                route=route_label,
+                                unit=unit,
+                            )
+                        )
 
     def schedule(self) -> Schedule:
         """The schedule laid out, with what is still in theatre at the end."""
