@@ -121,6 +121,103 @@ def _lane_facts(data: PlanData) -> list[_Lane]:
     ]
 
 
+def _starting_stock(
+    data: PlanData, left_share: FloatArray, ki: dict[str, int], npos: dict[str, int]
+) -> np.ndarray:
+    """Stock at nodes, after what is left behind."""
+    stock = data.initial.copy()
+    gi_node = np.array([npos[s] for s in data.group_site], dtype=np.int64)
+    lost_teu = np.zeros(len(npos))
+    lost_veh = np.zeros(len(npos))
+    np.add.at(lost_teu, gi_node, data.group_teu * left_share)
+    np.add.at(lost_veh, gi_node, data.group_vehicles * left_share)
+    stock[ki["teu"]] -= lost_teu
+    stock[ki["veh"]] = np.round(stock[ki["veh"]] - lost_veh)
+    return np.maximum(stock, 0.0)
+
+
+def _sweep_lanes(
+    data: PlanData, targets: FloatArray, npos: dict[str, int], greedy: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sweep lanes by (commodity, origin, period), -1 for none: the largest lane and the
+    largest lane of the other mode (none when `greedy`, which sends whatever the origin
+    holds)."""
+    lanes = data.lanes
+    assert lanes is not None
+    n_k, n_nodes = len(data.commodities), len(npos)
+    # The last period each origin has a target for each commodity: its largest lane then
+    # sweeps up whatever is left there (rounding, late arrivals), so nothing is forgotten;
+    # so does its largest lane of the other mode, if it has one, so that what is left does
+    # not wait on one fleet (MINUSMA's Sevare vehicles on the C-130s the people's flights
+    # had taken, stranded for want of the road convoys still running to Bamako).
+    sweep_lane = np.full((n_k, n_nodes, data.n_periods), -1, dtype=np.int64)
+    sweep_other = np.full_like(sweep_lane, -1)
+    if not greedy:
+        lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
+        for q in range(n_k):
+            for j in range(n_nodes):
+                mine = np.flatnonzero(lane_node == j)
+                if mine.size == 0:
+                    continue
+                per_t = targets[q, mine, :]
+                active = np.flatnonzero(per_t.sum(axis=0) > EPS)
+                if active.size:
+                    t_last = int(active[-1])
+                    largest = int(np.argmax(per_t[:, t_last]))
+                    sweep_lane[q, j, t_last] = mine[largest]
+                    other = lanes.is_air[mine] != lanes.is_air[mine[largest]]
+                    if (other & (per_t[:, t_last] > EPS)).any():
+                        pick = np.where(other, per_t[:, t_last], -np.inf)
+                        sweep_other[q, j, t_last] = mine[int(np.argmax(pick))]
+    return sweep_lane, sweep_other
+
+
+def _usable_days(data: PlanData, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each lane's last usable day in each period and next usable day after each day."""
+    H = data.scenario.horizon_days
+    nl = usable.shape[0]
+    # Last usable day of each lane in each period: partial convoys wait for it.
+    last_usable = np.full((nl, data.n_periods), -1, dtype=np.int64)
+    for t in range(data.n_periods):
+        lo, hi = int(data.period_start[t]), int(data.period_start[t] + data.period_len[t])
+        window = usable[:, lo:hi]
+        has = window.any(axis=1)
+        last_usable[has, t] = hi - 1 - np.argmax(window[has, ::-1], axis=1)
+
+    # The next usable day of each lane after each day (H if none): a convoy whose lane is
+    # not usable again before its origin's last load day leaves as it is.
+    next_usable = np.full((nl, H + 1), H, dtype=np.int64)
+    for d in range(H - 1, -1, -1):
+        next_usable[:, d] = (
+            np.where(usable[:, d + 1], d + 1, next_usable[:, d + 1]) if d + 1 < H else H
+        )
+    return last_usable, next_usable
+
+
+def _guard_days(
+    data: PlanData, targets: FloatArray, lane_node: np.ndarray, guard_last_day: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(by lane) the day its origin's main bodies may leave from, and (by node) the last day
+    its guard waits for cargo."""
+    n_nodes = len(data.nodes)
+    # Main bodies may leave from the start of their site's closing period (the last period
+    # with a target there), so that they never miss the last convoy for want of escorts or
+    # trucks.
+    any_target = targets.sum(axis=0) > EPS  # (lanes, periods)
+    node_last_t = np.full(n_nodes, data.n_periods - 1, dtype=np.int64)
+    for j in range(n_nodes):
+        ts = np.flatnonzero(any_target[lane_node == j].any(axis=0))
+        if ts.size:
+            node_last_t[j] = ts[-1]
+    guard_release = data.period_start[node_last_t[lane_node]]
+    # The guard waits for its cargo to the end of the site's last planned period, not past
+    # it: what the convoys could not take by then stays (handed over or destroyed) rather
+    # than holding the site open for weeks of trickling loads the plan did not ask for.
+    period_end = data.period_start + data.period_len - 1
+    guard_until = np.minimum(period_end[node_last_t], guard_last_day)
+    return guard_release, guard_until
+
+
 def dispatch(
     data: PlanData,
     targets: FloatArray,
@@ -137,215 +234,246 @@ def dispatch(
     `left_share` is the share of each disposal group left behind. `greedy` sends whatever
     the origin holds on the lanes with a positive target, as fast as capacity allows.
     """
-    sc = data.scenario
-    lanes = data.lanes
-    assert lanes is not None
-    H = sc.horizon_days
-    K = data.commodities
-    ki = {k: i for i, k in enumerate(K)}
-    people_idx = [ki[k] for k in data.people]
-    # Cargo has no deadline of its own: it ranks after every group of people.
-    deadline_of = np.array([data.deadline_day.get(k, 2 * H) for k in K])
-    nodes = list(data.nodes)
-    npos = {n: i for i, n in enumerate(nodes)}
-    daily = _lane_daily(data)
-    nl = len(lanes.route)
-
-    # Stock at nodes, after what is left behind.
-    stock = data.initial.copy()
-    gi_node = np.array([npos[s] for s in data.group_site], dtype=np.int64)
-    lost_teu = np.zeros(len(nodes))
-    lost_veh = np.zeros(len(nodes))
-    np.add.at(lost_teu, gi_node, data.group_teu * left_share)
-    np.add.at(lost_veh, gi_node, data.group_vehicles * left_share)
-    stock[ki["teu"]] -= lost_teu
-    stock[ki["veh"]] = np.round(stock[ki["veh"]] - lost_veh)
-    stock = np.maximum(stock, 0.0)
-    guard = guard_people(data) if keep_guard else np.zeros(len(nodes))
-    # A garrisoned site loads cargo only while someone is there to load and escort it.
-    garrisoned = data.initial[people_idx].sum(axis=0) > EPS
-    # `attack_hold`: a base under attack keeps its whole garrison until the last cargo the
-    # plan sends from it this period has gone (see `attack_holds`).
-    attack_rate = np.zeros((len(nodes), H))
-    if attack_hold:
-        for site, (rate, *_rest) in base_attack_threats(data).items():
-            attack_rate[npos[site]] = rate
-    work = ClosingDays(data, stock, ki)
-    ledger = Ledger.start(data, left_share)
-    ti, vi = ki["teu"], ki["veh"]
-
-    remaining = np.zeros((len(K), nl))
-    # Capacity state.
-    escort_rate: dict[str, float] = defaultdict(float)
-    for e in sc.escorts:
-        escort_rate[e.corridor] += e.convoys_per_day
-    escort_tokens = {c: 0.0 for c in escort_rate}
-    air_rate = {a.id: a.count * a.sorties_per_day for a in sc.aircraft}
-    air_tokens = {a: 0.0 for a in air_rate}
-    trucks_free = {t.id: t.count for t in sc.trucks}
-    trucks_back: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    slots = {s.id: s.air_slots_per_day for s in sc.sites}
-    arrivals: dict[int, list[tuple[str, np.ndarray, list[Part]]]] = defaultdict(list)
-    exited = np.zeros((len(K), H))
-    last_departure = {n: -1 for n in nodes}
-    movements: list[Movement] = []
-    deaths = 0.0
-    sent = np.zeros_like(targets)
-    # People first: escorts and aircraft go to the deadline-bound loads before cargo.
-    carries_people = np.zeros(nl, dtype=bool)
-    for k in data.people:
-        carries_people |= lanes.unit_capacity[k] > 0
-    base_priority = priority if priority is not None else np.zeros(nl)
-    order = np.lexsort((base_priority, ~carries_people))
-    link_ids = data.network.links.ids
-    links = sc.links
-
-    # The last period each origin has a target for each commodity: its largest lane then
-    # sweeps up whatever is left there (rounding, late arrivals), so nothing is forgotten;
-    # so does its largest lane of the other mode, if it has one, so that what is left does
-    # not wait on one fleet (MINUSMA's Sevare vehicles on the C-130s the people's flights
-    # had taken, stranded for want of the road convoys still running to Bamako).
-    sweep_lane = np.full((len(K), len(nodes), data.n_periods), -1, dtype=np.int64)
-    sweep_other = np.full_like(sweep_lane, -1)
-    if not greedy:
-        lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
-        for q in range(len(K)):
-            for j in range(len(nodes)):
-                mine = np.flatnonzero(lane_node == j)
-                if mine.size == 0:
-                    continue
-                per_t = targets[q, mine, :]
-                active = np.flatnonzero(per_t.sum(axis=0) > EPS)
-                if active.size:
-                    t_last = int(active[-1])
-                    largest = int(np.argmax(per_t[:, t_last]))
-                    sweep_lane[q, j, t_last] = mine[largest]
-                    other = lanes.is_air[mine] != lanes.is_air[mine[largest]]
-                    if (other & (per_t[:, t_last] > EPS)).any():
-                        pick = np.where(other, per_t[:, t_last], -np.inf)
-                        sweep_other[q, j, t_last] = mine[int(np.argmax(pick))]
-    # Last usable day of each lane in each period: partial convoys wait for it.
-    last_usable = np.full((nl, data.n_periods), -1, dtype=np.int64)
-    for t in range(data.n_periods):
-        lo, hi = int(data.period_start[t]), int(data.period_start[t] + data.period_len[t])
-        window = daily["usable"][:, lo:hi]
-        has = window.any(axis=1)
-        last_usable[has, t] = hi - 1 - np.argmax(window[has, ::-1], axis=1)
-
-    # The next usable day of each lane after each day (H if none): a convoy whose lane is
-    # not usable again before its origin's last load day leaves as it is.
-    next_usable = np.full((nl, H + 1), H, dtype=np.int64)
-    for d in range(H - 1, -1, -1):
-        next_usable[:, d] = (
-            np.where(daily["usable"][:, d + 1], d + 1, next_usable[:, d + 1]) if d + 1 < H else H
-        )
-    # Allowances bank up over at most a period, as the strategic model assumes.
-    cap_days = float(data.period_len.max())
-    # Main bodies may leave from the start of their site's closing period (the last period
-    # with a target there), so that they never miss the last convoy for want of escorts or
-    # trucks.
-    lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
-    lane_dest = np.array([npos.get(d, -1) for d in lanes.destination], dtype=np.int64)
-    any_target = targets.sum(axis=0) > EPS  # (lanes, periods)
-    lanes_from = [np.flatnonzero(lane_node == j) for j in range(len(nodes))]
-    node_last_t = np.full(len(nodes), data.n_periods - 1, dtype=np.int64)
-    for j in range(len(nodes)):
-        ts = np.flatnonzero(any_target[lane_node == j].any(axis=0))
-        if ts.size:
-            node_last_t[j] = ts[-1]
-    guard_release = data.period_start[node_last_t[lane_node]]
-    # The guard waits for its cargo to the end of the site's last planned period, not past
-    # it: what the convoys could not take by then stays (handed over or destroyed) rather
-    # than holding the site open for weeks of trickling loads the plan did not ask for.
-    period_end = data.period_start + data.period_len - 1
-    guard_until = np.minimum(period_end[node_last_t], work.guard_last_day)
-
-    # The same facts as Python values for the lane loop, which reads them one at a time.
-    lane_facts = _lane_facts(data)
-    lane_node_at = lane_node.tolist()
-    garrisoned_at = garrisoned.tolist()
-    guard_at = guard.tolist()
-    guard_until_at = guard_until.tolist()
-    guard_release_at = guard_release.tolist()
-    deadline_at = deadline_of.tolist()
-    soonest_first = sorted(people_idx, key=lambda q: deadline_at[q])
-    latest_first = sorted(people_idx, key=lambda q: -deadline_at[q])
-    whole_idx = [*people_idx, vi]  # loaded as whole people and vehicles
-    all_idx = list(range(len(K)))
-    fill_order = [ki[k] for k in _fill_order(data)]
-    route_labels: dict[int, str] = {}  # by lane, as its loads are written
-
-    # Convoys (road) or sorties (air) each lane may still send: the strategic model's whole
-    # convoys by period, so lanes share escorts and aircraft the way the model planned.
-    convoys_left = np.zeros(nl) if quota is not None else np.full(nl, 1e12)
-
-    for day in range(H):
+    run = _Dispatch(
+        data,
+        targets,
+        left_share,
+        quota=quota,
+        keep_guard=keep_guard,
+        priority=priority,
+        greedy=greedy,
+        attack_hold=attack_hold,
+    )
+    for day in range(data.scenario.horizon_days):
         t = int(data.period_of_day[day])
         if day == data.period_start[t]:
-            if quota is not None:
-                # A lane still owing loads from earlier periods (trucks or escorts were short
-                # on the day) may send one more convoy a period to catch up.
-                backlog = (remaining > EPS).any(axis=0)
-                convoys_left += np.ceil(quota[:, t] - 0.05) + backlog
-            remaining += targets[:, :, t]
-            for sweep in (sweep_lane, sweep_other):
-                for q, j in zip(*np.nonzero(sweep[:, :, t] >= 0), strict=True):
-                    remaining[q, sweep[q, j, t]] = SWEEP
-                    convoys_left[sweep[q, j, t]] += 1
-            allowance = convoys_left.copy()  # what each lane may send this period
+            run.open_period(t)
+        run.start_day(day)
+        if not greedy:
+            run.order = run.lane_order(day, t)
+        run.send_due_lanes(day, t)
+    return run.schedule()
+
+
+class _Dispatch:
+    """One dispatch's state as it walks the days: what each node holds and each lane still
+    owes, the allowances banked, the trucks away and the loads on the way, what was sent."""
+
+    def __init__(
+        self,
+        data: PlanData,
+        targets: FloatArray,
+        left_share: FloatArray,
+        *,
+        quota: FloatArray | None,
+        keep_guard: bool,
+        priority: np.ndarray | None,
+        greedy: bool,
+        attack_hold: bool,
+    ) -> None:
+        sc = data.scenario
+        lanes = data.lanes
+        assert lanes is not None
+        self.data = data
+        self.lanes = lanes
+        self.targets = targets
+        self.left_share = left_share
+        self.quota = quota
+        self.keep_guard = keep_guard
+        self.greedy = greedy
+        H = self.H = sc.horizon_days
+        K = data.commodities
+        ki = self.ki = {k: i for i, k in enumerate(K)}
+        people_idx = self.people_idx = [ki[k] for k in data.people]
+        # Cargo has no deadline of its own: it ranks after every group of people.
+        deadline_of = self.deadline_of = np.array([data.deadline_day.get(k, 2 * H) for k in K])
+        nodes = self.nodes = list(data.nodes)
+        npos = self.npos = {n: i for i, n in enumerate(nodes)}
+        daily = self.daily = _lane_daily(data)
+        nl = len(lanes.route)
+
+        stock = self.stock = _starting_stock(data, left_share, ki, npos)
+        guard = guard_people(data) if keep_guard else np.zeros(len(nodes))
+        # A garrisoned site loads cargo only while someone is there to load and escort it.
+        garrisoned = data.initial[people_idx].sum(axis=0) > EPS
+        # `attack_hold`: a base under attack keeps its whole garrison until the last cargo the
+        # plan sends from it this period has gone (see `attack_holds`).
+        self.attack_rate = np.zeros((len(nodes), H))
+        if attack_hold:
+            for site, (rate, *_rest) in base_attack_threats(data).items():
+                self.attack_rate[npos[site]] = rate
+        work = self.work = ClosingDays(data, stock, ki)
+        self.ledger = Ledger.start(data, left_share)
+        self.ti, self.vi = ki["teu"], ki["veh"]
+
+        self.remaining = np.zeros((len(K), nl))
+        # Capacity state.
+        self.escort_rate: dict[str, float] = defaultdict(float)
+        for e in sc.escorts:
+            self.escort_rate[e.corridor] += e.convoys_per_day
+        self.escort_tokens = {c: 0.0 for c in self.escort_rate}
+        self.air_rate = {a.id: a.count * a.sorties_per_day for a in sc.aircraft}
+        self.air_tokens = {a: 0.0 for a in self.air_rate}
+        self.trucks_free = {t.id: t.count for t in sc.trucks}
+        self.trucks_back: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.slots = {s.id: s.air_slots_per_day for s in sc.sites}
+        self.arrivals: dict[int, list[tuple[str, np.ndarray, list[Part]]]] = defaultdict(list)
+        self.exited = np.zeros((len(K), H))
+        self.last_departure = {n: -1 for n in nodes}
+        self.movements: list[Movement] = []
+        self.deaths = 0.0
+        self.sent = np.zeros_like(targets)
+        # People first: escorts and aircraft go to the deadline-bound loads before cargo.
+        carries_people = np.zeros(nl, dtype=bool)
+        for k in data.people:
+            carries_people |= lanes.unit_capacity[k] > 0
+        base_priority = priority if priority is not None else np.zeros(nl)
+        self.order = np.lexsort((base_priority, ~carries_people))
+        self.link_ids = data.network.links.ids
+        self.links = sc.links
+
+        self.sweep_lane, self.sweep_other = _sweep_lanes(data, targets, npos, greedy)
+        self.last_usable, self.next_usable = _usable_days(data, daily["usable"])
+        # Allowances bank up over at most a period, as the strategic model assumes.
+        self.cap_days = float(data.period_len.max())
+        lane_node = self.lane_node = np.array([npos[o] for o in lanes.origin], dtype=np.int64)
+        self.lane_dest = np.array([npos.get(d, -1) for d in lanes.destination], dtype=np.int64)
+        self.lanes_from = [np.flatnonzero(lane_node == j) for j in range(len(nodes))]
+        guard_release, guard_until = _guard_days(data, targets, lane_node, work.guard_last_day)
+
+        # The same facts as Python values for the lane loop, which reads them one at a time.
+        self.lane_facts = _lane_facts(data)
+        self.lane_node_at = lane_node.tolist()
+        self.garrisoned_at = garrisoned.tolist()
+        self.guard_at = guard.tolist()
+        self.guard_until_at = guard_until.tolist()
+        self.guard_release_at = guard_release.tolist()
+        deadline_at = self.deadline_at = deadline_of.tolist()
+        self.soonest_first = sorted(people_idx, key=lambda q: deadline_at[q])
+        self.latest_first = sorted(people_idx, key=lambda q: -deadline_at[q])
+        self.whole_idx = [*people_idx, self.vi]  # loaded as whole people and vehicles
+        self.all_idx = list(range(len(K)))
+        self.fill_order = [ki[k] for k in _fill_order(data)]
+        self.route_labels: dict[int, str] = {}  # by lane, as its loads are written
+
+        # Convoys (road) or sorties (air) each lane may still send: the strategic model's whole
+        # convoys by period, so lanes share escorts and aircraft the way the model planned.
+        self.convoys_left = np.zeros(nl) if quota is not None else np.full(nl, 1e12)
+        self.allowance = self.convoys_left.copy()  # set by each period (`open_period`)
+
+    def open_period(self, t: int) -> None:
+        """Add period `t`'s targets to what each lane owes, and its convoys to what it may send."""
+        remaining = self.remaining
+        if self.quota is not None:
+            # A lane still owing loads from earlier periods (trucks or escorts were short
+            # on the day) may send one more convoy a period to catch up.
+            backlog = (remaining > EPS).any(axis=0)
+            self.convoys_left += np.ceil(self.quota[:, t] - 0.05) + backlog
+        remaining += self.targets[:, :, t]
+        for sweep in (self.sweep_lane, self.sweep_other):
+            for q, j in zip(*np.nonzero(sweep[:, :, t] >= 0), strict=True):
+                remaining[q, sweep[q, j, t]] = SWEEP
+                self.convoys_left[sweep[q, j, t]] += 1
+        self.allowance = self.convoys_left.copy()  # what each lane may send this period
+
+    def start_day(self, day: int) -> None:
+        """Top up the escort and aircraft allowances, free the trucks back from their round
+        trips, land what arrives today, and pack the day's cargo."""
+        escort_tokens, escort_rate = self.escort_tokens, self.escort_rate
         for c in escort_tokens:
             escort_tokens[c] = min(
-                escort_tokens[c] + escort_rate[c], escort_rate[c] * cap_days + 2.0
+                escort_tokens[c] + escort_rate[c], escort_rate[c] * self.cap_days + 2.0
             )
+        air_tokens, air_rate = self.air_tokens, self.air_rate
         for a in air_tokens:
             air_tokens[a] = min(air_tokens[a] + air_rate[a], air_rate[a] * 2 + 2.0)
-        for pool, n in trucks_back.pop(day, {}).items():
-            trucks_free[pool] += n
-        for dest, load, parts in arrivals.pop(day, []):
+        for pool, n in self.trucks_back.pop(day, {}).items():
+            self.trucks_free[pool] += n
+        npos, stock = self.npos, self.stock
+        for dest, load, parts in self.arrivals.pop(day, []):
             if dest in npos:
                 stock[:, npos[dest]] += load
-                ledger.land(npos[dest], parts)
+                self.ledger.land(npos[dest], parts)
             else:
-                exited[:, day] += load
-                work.exit(dest, day, load, parts)
-        work.pack(day, stock)
+                self.exited[:, day] += load
+                self.work.exit(dest, day, load, parts)
+        self.work.pack(day, stock)
         slots_used: dict[str, int] = defaultdict(int)
-        capacity = _Capacity(escort_tokens, air_tokens, trucks_free, slots, slots_used)
-        if not greedy:
-            # People with the nearest deadline first: the lanes owing a group that is waiting
-            # at their origin go before the others, so a scarce fleet shared by several lanes
-            # (MINUSMA's C-130s) flies Cote d'Ivoire's contingent out by its day 61 before
-            # it flies cargo. People before cargo. Then the lanes furthest behind their
-            # period's convoys, spread evenly over the period (the model only promises each
-            # lane its convoys by the period's end), then those whose window closes first.
-            # A lane that could carry people but has none waiting is a cargo lane today:
-            # ranked ahead of the others, troop carriers with a few vehicles had taken the
-            # synthetic mission's shared escorts while its bases' containers waited (the 1x
-            # mission wrote off 815 M against the model's nothing; MINUSMA's table came 1%
-            # lower too).
-            # Taken in lane order instead, the first lanes of a corridor took its escorts
-            # every day and a later one sent nothing: the synthetic mission's base9 none of
-            # the 346 TEU the model sent, written off at its last load day. Spread evenly,
-            # the daily tables came 1.6-12% lower (MINUSMA 1,041.7 M against 1,058.9 M; the
-            # 2x synthetic 1,045 M against 1,190 M) and Barkhane's 30% lower (265.8 M
-            # against 380.3 M, its write-offs 23 M against 124 M).
-            waiting = (remaining[people_idx] > EPS) & (stock[people_idx][:, lane_node] > EPS)
-            first_due = np.where(waiting, deadline_of[people_idx][:, None], 2 * H).min(axis=0)
-            days_left = np.where(last_usable[:, t] >= day, last_usable[:, t] - day, H)
-            elapsed = (day - data.period_start[t] + 1) / data.period_len[t]
-            sent_now = allowance - convoys_left  # convoys sent this period
-            owed = np.minimum(allowance, 1e6) * elapsed - sent_now
-            order = np.lexsort((days_left, -owed, first_due))
-        # A hub stays guarded while loads are still bound for it (on the way, or due on
-        # its inbound lanes), as the model's closed-receives-nothing constraint has it.
-        bound_for = np.zeros(len(nodes), dtype=bool)
-        for pending in arrivals.values():
+        self.capacity = _Capacity(
+            escort_tokens, air_tokens, self.trucks_free, self.slots, slots_used
+        )
+
+    def lane_order(self, day: int, t: int) -> np.ndarray:
+        """The order today's lanes are visited in (not greedy: the greedy order is fixed)."""
+        people_idx, remaining, data, H = self.people_idx, self.remaining, self.data, self.H
+        last_usable = self.last_usable
+        # People with the nearest deadline first: the lanes owing a group that is waiting
+        # at their origin go before the others, so a scarce fleet shared by several lanes
+        # (MINUSMA's C-130s) flies Cote d'Ivoire's contingent out by its day 61 before
+        # it flies cargo. People before cargo. Then the lanes furthest behind their
+        # period's convoys, spread evenly over the period (the model only promises each
+        # lane its convoys by the period's end), then those whose window closes first.
+        # A lane that could carry people but has none waiting is a cargo lane today:
+        # ranked ahead of the others, troop carriers with a few vehicles had taken the
+        # synthetic mission's shared escorts while its bases' containers waited (the 1x
+        # mission wrote off 815 M against the model's nothing; MINUSMA's table came 1%
+        # lower too).
+        # Taken in lane order instead, the first lanes of a corridor took its escorts
+        # every day and a later one sent nothing: the synthetic mission's base9 none of
+        # the 346 TEU the model sent, written off at its last load day. Spread evenly,
+        # the daily tables came 1.6-12% lower (MINUSMA 1,041.7 M against 1,058.9 M; the
+        # 2x synthetic 1,045 M against 1,190 M) and Barkhane's 30% lower (265.8 M
+        # against 380.3 M, its write-offs 23 M against 124 M).
+        waiting = (remaining[people_idx] > EPS) & (self.stock[people_idx][:, self.lane_node] > EPS)
+        first_due = np.where(waiting, self.deadline_of[people_idx][:, None], 2 * H).min(axis=0)
+        days_left = np.where(last_usable[:, t] >= day, last_usable[:, t] - day, H)
+        elapsed = (day - data.period_start[t] + 1) / data.period_len[t]
+        sent_now = self.allowance - self.convoys_left  # convoys sent this period
+        owed = np.minimum(self.allowance, 1e6) * elapsed - sent_now
+        return np.lexsort((days_left, -owed, first_due))
+
+    def _bound_for(self) -> list[bool]:
+        """By node, whether loads are still bound for it (on the way, or due on its inbound
+        lanes)."""
+        npos, lane_dest = self.npos, self.lane_dest
+        bound_for = np.zeros(len(self.nodes), dtype=bool)
+        for pending in self.arrivals.values():
             for dest, _load, _parts in pending:
                 if dest in npos:
                     bound_for[npos[dest]] = True
-        inbound = (remaining > EPS).any(axis=0) & (lane_dest >= 0)
+        inbound = (self.remaining > EPS).any(axis=0) & (lane_dest >= 0)
         bound_for[lane_dest[inbound]] = True
-        bound_today = bound_for.tolist()
+        return bound_for.tolist()
+
+    def send_due_lanes(self, day: int, t: int) -> None:
+        """Send, lane by lane in today's order, what the targets still ask for and the origin
+        holds, in whole convoys or sorties within every daily limit."""
+        data, lanes, daily, order = self.data, self.lanes, self.daily, self.order
+        stock, remaining, work, ledger = self.stock, self.remaining, self.work, self.ledger
+        greedy, keep_guard, capacity = self.greedy, self.keep_guard, self.capacity
+        people_idx, ti, vi = self.people_idx, self.ti, self.vi
+        lane_facts, lane_node_at, convoys_left = (
+            self.lane_facts,
+            self.lane_node_at,
+            self.convoys_left,
+        )
+        garrisoned_at, guard_at = self.garrisoned_at, self.guard_at
+        guard_until_at, guard_release_at = self.guard_until_at, self.guard_release_at
+        deadline_at, soonest_first, latest_first = (
+            self.deadline_at,
+            self.soonest_first,
+            self.latest_first,
+        )
+        whole_idx, all_idx, fill_order = self.whole_idx, self.all_idx, self.fill_order
+        attack_rate, lanes_from = self.attack_rate, self.lanes_from
+        next_usable, last_usable = self.next_usable, self.last_usable
+        escort_tokens, trucks_free = self.escort_tokens, self.trucks_free
+        sent, last_departure, npos, exited = self.sent, self.last_departure, self.npos, self.exited
+        arrivals, trucks_back, movements = self.arrivals, self.trucks_back, self.movements
+        route_labels, links, link_ids = self.route_labels, self.links, self.link_ids
+        # A hub stays guarded while loads are still bound for it (on the way, or due on
+        # its inbound lanes), as the model's closed-receives-nothing constraint has it.
+        bound_today = self._bound_for()
         attacked_today = (attack_rate[:, day] > 0).tolist()
         duration_today = daily["duration"][:, day].tolist()
         approval_today = daily["approval"][:, day].tolist()
@@ -540,7 +668,7 @@ def dispatch(
                 del ready[o]
                 remaining[:, li] = np.maximum(remaining[:, li] - shipped, 0.0)
                 last_departure[lanes.origin[li]] = day
-                deaths += convoys * float(data.network.deaths[lanes.route[li], day])
+                self.deaths += convoys * float(data.network.deaths[lanes.route[li], day])
                 dur = int(daily["duration"][li, day])
                 dest = lanes.destination[li]
                 if dur == 0:  # flown in today: usable today
@@ -584,31 +712,36 @@ def dispatch(
                                 unit=unit,
                             )
                         )
-    # What is still in theatre at the end.
-    stranded = {
-        nodes[j]: int(round(stock[people_idx, j].sum()))
-        for j in range(len(nodes))
-        if stock[people_idx, j].sum() > 0.5
-    }
-    late = 0
-    for q in people_idx:
-        late += int(round(exited[q, deadline_of[q] + 1 :].sum()))
-    closure = {n: max(last_departure[n], 0) for n in nodes}
-    dispositions = _dispositions(data, left_share, stock, ki)
-    movements.sort(key=lambda m: (m.day, m.origin, m.link, m.asset, m.unit))
-    return Schedule(
-        movements,
-        closure,
-        dispositions,
-        stranded,
-        late,
-        exited[people_idx].sum(axis=0),
-        deaths,
-        sent,
-        closure_work=work.closure_rows(closure),
-        lift_use=work.lift_rows(),
-        unit_exited=work.unit_exited,
-    )
+
+    def schedule(self) -> Schedule:
+        """The schedule laid out, with what is still in theatre at the end."""
+        data, stock, people_idx, nodes = self.data, self.stock, self.people_idx, self.nodes
+        exited, work = self.exited, self.work
+        # What is still in theatre at the end.
+        stranded = {
+            nodes[j]: int(round(stock[people_idx, j].sum()))
+            for j in range(len(nodes))
+            if stock[people_idx, j].sum() > 0.5
+        }
+        late = 0
+        for q in people_idx:
+            late += int(round(exited[q, self.deadline_of[q] + 1 :].sum()))
+        closure = {n: max(self.last_departure[n], 0) for n in nodes}
+        dispositions = _dispositions(data, self.left_share, stock, self.ki)
+        self.movements.sort(key=lambda m: (m.day, m.origin, m.link, m.asset, m.unit))
+        return Schedule(
+            self.movements,
+            closure,
+            dispositions,
+            stranded,
+            late,
+            exited[people_idx].sum(axis=0),
+            self.deaths,
+            self.sent,
+            closure_work=work.closure_rows(closure),
+            lift_use=work.lift_rows(),
+            unit_exited=work.unit_exited,
+        )
 
 
 def base_attack_deaths(data: PlanData, schedule: Schedule) -> float:
