@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,46 +57,36 @@ def _people_out_by_day(s: Scenario, plan: Plan) -> np.ndarray:
     return np.cumsum(out)
 
 
-def test_packing_rate_bounds_the_closure_day() -> None:
-    """60 TEU packed at most 5 a day leave no faster than 5 a day: packed by day 11, and the
-    base closes only after the last load and the 3 days of final steps."""
+@pytest.mark.parametrize(
+    ("cap", "fewest_days", "per_day", "packed_by"),
+    [(5.0, 0.0, 5.0, 11), (60.0, 20.0, 3.0, 19)],
+    ids=["site cap", "fewest packing days"],
+)
+def test_packing_rate_bounds_the_closure_day(
+    cap: float, fewest_days: float, per_day: float, packed_by: int
+) -> None:
+    """100 people pack 10 TEU a day. Behind a site cap of 5 a day, or a camp whose own 60
+    TEU take at least 20 days to come down (`min_packing_days`, 3 a day), no more leave a
+    day than that: packed by day 11 (12 days of 5) or day 19 (20 of 3), and the base closes
+    only after the last load and the 3 days of final steps."""
     s = _with_closure(
         one_base(days=40, people=100, teu=60.0, value_usd=1e7, cargo_trucks=20),
         teu_packed_per_person_day=0.1,
-        max_teu_packed_per_day=5.0,
+        max_teu_packed_per_day=cap,
+        min_packing_days=fewest_days,
         final_steps_days=3,
     )
     plan = optimise(s, period_days=4, with_greedy=False)
     cum = _teu_out_by_day(plan, "camp", s.horizon_days)
-    assert (cum <= 5.0 * (np.arange(s.horizon_days) + 1) + 1e-6).all(), cum
+    assert (cum <= per_day * (np.arange(s.horizon_days) + 1) + 1e-6).all(), cum
     assert cum[-1] == 60.0
     row = _row(plan, "camp")
-    assert row.packed_by_day == 11  # 12 days of 5 TEU: days 0..11
+    assert row.packed_by_day == packed_by
     last_load = max(m.day for m in plan.movements if m.origin == "camp" and m.containers_teu)
-    assert last_load >= 11
+    assert last_load >= packed_by
     assert plan.closure_day["camp"] >= last_load + 3
     assert row.final_steps_start_day >= last_load
     assert row.handover_day == row.final_steps_start_day + 3 <= plan.closure_day["camp"]
-
-
-def test_a_camp_comes_down_over_its_fewest_packing_days() -> None:
-    """100 people pack 10 TEU a day, but a site's own 60 TEU take at least 20 days
-    (`min_packing_days`): at most 3 TEU a day leave, packed by day 19, and the base closes
-    after the last load and the final steps, as it would behind a cap of 3 a day."""
-    s = _with_closure(
-        one_base(days=40, people=100, teu=60.0, value_usd=1e7, cargo_trucks=20),
-        teu_packed_per_person_day=0.1,
-        max_teu_packed_per_day=60.0,
-        min_packing_days=20.0,
-        final_steps_days=3,
-    )
-    plan = optimise(s, period_days=4, with_greedy=False)
-    cum = _teu_out_by_day(plan, "camp", s.horizon_days)
-    assert (cum <= 3.0 * (np.arange(s.horizon_days) + 1) + 1e-6).all(), cum
-    assert cum[-1] == 60.0
-    row = _row(plan, "camp")
-    assert row.packed_by_day == 19
-    assert plan.closure_day["camp"] >= row.packed_by_day + 3
 
 
 def test_seats_a_day_bound_the_people_out_curve() -> None:
