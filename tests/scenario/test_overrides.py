@@ -150,3 +150,31 @@ def test_closure_work_rates_are_parameters(tiny: Scenario) -> None:
     assert "no `closure:` section" in caught.value.errors[0].message
     with pytest.raises(InputError):  # the factors must stay in order
         apply_overrides(work, ["closure.packing_factor_low=2"])
+
+
+def test_settings_that_must_agree_move_together(tiny: Scenario) -> None:
+    """Manifest settings given one after another are checked once all are set, so the plan's
+    final steps and the range a run draws them from (or the two packing factors) move in two
+    overrides; either alone outside the other is refused, naming both ends. An empty end of
+    the range is the plan's days, so it can be multiplied."""
+    from drawdown.scenario.model import ClosureWork
+
+    closure = ClosureWork(final_steps_days=7, final_steps_days_low=5, final_steps_days_high=10)
+    work = tiny.replace(manifest=tiny.manifest.model_copy(update={"closure": closure}))
+    longer = apply_overrides(
+        work, ["closure.final_steps_days=12", "closure.final_steps_days_high=14"]
+    )
+    assert longer.manifest.closure is not None
+    assert longer.manifest.closure.final_steps_range == (5, 14)
+    assert longer.manifest.closure.final_steps_days == 12
+    faster = apply_overrides(
+        work, ["closure.packing_factor_high=2", "closure.packing_factor_low=1.5"]
+    )
+    assert faster.manifest.closure is not None and faster.manifest.closure.packing_factor_low == 1.5
+    with pytest.raises(InputError) as caught:
+        apply_overrides(work, ["closure.final_steps_days=12"])
+    assert "final_steps_days_low 5 to final_steps_days_high 10" in caught.value.errors[0].message
+    plain = tiny.replace(manifest=tiny.manifest.model_copy(update={"closure": ClosureWork()}))
+    wider = apply_overrides(plain, ["closure.final_steps_days_high=*2"])
+    assert wider.manifest.closure is not None
+    assert wider.manifest.closure.final_steps_range == (7, 14)

@@ -475,7 +475,7 @@ class ClosureWork(Record):
             raise ValueError(
                 f"final_steps_days {self.final_steps_days} is outside final_steps_days_low "
                 f"{low} to final_steps_days_high {high}; the plan's days must lie in the "
-                "range a run draws from"
+                "range a run draws from: change final_steps_days_low or _high with it"
             )
         return self
 

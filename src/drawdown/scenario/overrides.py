@@ -278,11 +278,22 @@ def parse_overrides(texts: Iterable[str], scenario: Scenario) -> list[Override]:
 def apply_overrides(
     scenario: Scenario, overrides: Sequence[Override | str], *, source: str = SOURCE
 ) -> Scenario:
-    """A new scenario with every override applied in order (the original is unchanged)."""
+    """A new scenario with every override applied in order (the original is unchanged).
+
+    Manifest settings given one after another are checked together, once all are set: a
+    pair that must agree (final_steps_days and its range, the packing factors) can be moved
+    in two overrides without the first being refused for the second's old value.
+    """
+    settings: list[Override] = []
     for item in overrides:
         ov = parse_override(item, scenario, source=source) if isinstance(item, str) else item
+        if resolve(ov.name, scenario, source=source).family is None:
+            settings.append(ov)
+            continue
+        scenario = _apply_manifest(scenario, settings, source)
+        settings = []
         scenario = _apply(scenario, ov, source)
-    return scenario
+    return _apply_manifest(scenario, settings, source)
 
 
 def describe(overrides: Sequence[Override | str]) -> str:
@@ -329,7 +340,7 @@ def check_uncertainties(scenario: Scenario) -> list[Problem]:
 def _apply(scenario: Scenario, ov: Override, source: str) -> Scenario:
     target = resolve(ov.name, scenario, source=source)
     if target.family is None:
-        return _apply_manifest(scenario, target.name, ov, source)
+        return _apply_manifest(scenario, [ov], source)
     fam = target.family
     rows = getattr(scenario, fam.attribute)
     new_rows = []
@@ -426,15 +437,33 @@ def _months(ov: Override, source: str) -> tuple[int, ...]:
     return tuple(sorted(set(months)))
 
 
-def _apply_manifest(scenario: Scenario, name: str, ov: Override, source: str) -> Scenario:
-    m = scenario.manifest
-    data = m.model_dump()
+def _apply_manifest(scenario: Scenario, settings: Sequence[Override], source: str) -> Scenario:
+    """`scenario` with manifest settings changed, checked once all are set."""
+    if not settings:
+        return scenario
+    data = scenario.manifest.model_dump()
+    for ov in settings:
+        _set_setting(data, resolve(ov.name, scenario, source=source).name, ov, source)
+    try:
+        manifest = Manifest.model_validate(data)
+    except ValidationError as exc:
+        msg = "; ".join(e["msg"] for e in exc.errors())
+        given = ", ".join(str(ov) for ov in settings)
+        raise InputError(
+            Problem(source, given, f"gives an invalid manifest: {msg}"),
+            title="override gives an invalid scenario",
+        ) from None
+    return scenario.replace(manifest=manifest)
+
+
+def _set_setting(data: dict[str, Any], name: str, ov: Override, source: str) -> None:
+    """Put one manifest setting into `data` (the manifest's dump, changed in place)."""
     if name == RAINY:
         if ov.relative:
             raise InputError(Problem(source, str(ov), "months cannot be multiplied"))
         data["calendar"] = {"rainy_months": _months(ov, source)}
     elif name.startswith(RAINY + "."):
-        months = sorted(m.calendar.rainy_months) or [Calendar().rainy_months[0]]
+        months = sorted(data["calendar"]["rainy_months"]) or [Calendar().rainy_months[0]]
         if isinstance(ov.value, str):
             raise InputError(Problem(source, str(ov), "a month is a number 1-12"))
         value = ov.value * (months[0] if name.endswith("first") else months[-1])
@@ -444,25 +473,18 @@ def _apply_manifest(scenario: Scenario, name: str, ov: Override, source: str) ->
     elif name in ("deadline", "protection_horizon"):
         data[name] = _date(ov, source)
     elif name == "running_cost_usd_per_day":
-        data[name] = _number(ov, m.running_cost_usd_per_day, source)
+        data[name] = _number(ov, data[name], source)
     else:
         group, field = name.split(".")
-        current = getattr(getattr(m, group), field)
+        current = data[group][field]
+        if current is None and field.startswith("final_steps_days_"):
+            current = data[group]["final_steps_days"]  # an empty end of the range: the plan's
         value = _number(ov, current, source)
         if isinstance(current, bool):
             value = bool(value)
         elif isinstance(current, int):
             value = int(math.floor(value + 0.5))
         data[group] = {**data[group], field: value}
-    try:
-        manifest = Manifest.model_validate(data)
-    except ValidationError as exc:
-        msg = "; ".join(e["msg"] for e in exc.errors())
-        raise InputError(
-            Problem(source, str(ov), f"gives an invalid manifest: {msg}"),
-            title="override gives an invalid scenario",
-        ) from None
-    return scenario.replace(manifest=manifest)
 
 
 def _number(ov: Override, current: float, source: str) -> float:
