@@ -433,10 +433,11 @@ class ClosureWork(Record):
     )
     min_packing_days: NonNegFloat = Field(
         0.0,
-        description="Fewest days a site's own cargo takes to pack, however many people pack "
-        "it: a camp comes down over weeks (living areas, defences, the ground levelled), and "
-        "its containers and vehicles go as it does. Each day a site packs at most its "
-        "starting TEU and vehicles over these days. 0: no such floor.",
+        description="Fewest days a site's own containers take to pack, however many people "
+        "pack them: a camp comes down over weeks (living areas, defences, the ground "
+        "levelled), and its containers go as it does. Each day a site packs at most its "
+        "starting TEU over these days; vehicles are driven out and keep their cap. 0: no "
+        "such floor.",
     )
     final_steps_days: NonNegInt = Field(
         7,

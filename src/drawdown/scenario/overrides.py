@@ -338,10 +338,10 @@ def check_uncertainties(scenario: Scenario) -> list[Problem]:
 
 
 def _apply(scenario: Scenario, ov: Override, source: str) -> Scenario:
+    """One override of table rows (manifest settings go through `_apply_manifest`)."""
     target = resolve(ov.name, scenario, source=source)
-    if target.family is None:
-        return _apply_manifest(scenario, [ov], source)
     fam = target.family
+    assert fam is not None, "manifest settings are applied together by apply_overrides"
     rows = getattr(scenario, fam.attribute)
     new_rows = []
     for i, row in enumerate(rows):
