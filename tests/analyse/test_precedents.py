@@ -40,6 +40,8 @@ def test_the_rates_are_the_arithmetic_of_the_facts() -> None:
     assert d["policy.rear_party_share"].value == 0.1  # 0.089 to the nearest 5%
     assert d["policy.guard_people_per_attack_per_month"].value == 1200  # 150 / 0.130
     assert d["lift.corridor.teu_per_day"].value == 25  # 3,300 / 138 = 23.9
+    # Gao-Kidal 2 x 400 km in 6 + 3 days, Gao-Tessalit 2 x 600 km in 15 - 2: 2,000 / 22 = 90.9
+    assert d["links.desert_track.dry_km_per_day"].value == 90
     for item in d.values():
         assert item.facts and item.basis, item.parameter
         assert set(item.facts) <= set(load_facts()), item.parameter
@@ -54,6 +56,19 @@ def test_the_built_ins_use_exactly_the_derived_rates(name: str) -> None:
     assert {p for p in derive() if p.startswith(("closure.", "policy."))} <= compared
     assert "lift.charter.seats_each" in compared
     assert [r.parameter for r in rows if not r.matches] == []
+
+
+def test_minusma_drives_the_tilemsi_tracks_at_the_convoys_rate() -> None:
+    """The desert tracks Barkhane's Kidal and Tessalit convoys drove in October 2021 carry
+    their rate in MINUSMA (Barkhane's 2022 withdrawal drove none of them)."""
+    rows = {r.parameter: r for r in compare(load_scenario("minusma-2023"))}
+    tracks = rows["links.desert_track.dry_km_per_day"]
+    assert tracks.matches and len(tracks.used) == 8
+    for link in ("gao-kidal", "gao-tessalit", "anefis-aguelhok"):
+        assert link in tracks.where
+    assert "links.desert_track.dry_km_per_day" not in {
+        r.parameter for r in compare(load_scenario("barkhane-mali-2022"))
+    }
 
 
 def test_cli_precedents_prints_the_rates_and_flags_a_scenario_that_differs(cli) -> None:  # noqa: ANN001

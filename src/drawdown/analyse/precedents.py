@@ -1,13 +1,14 @@
 """The generic withdrawal rates, derived from past withdrawals: the calibration procedure.
 
-The closure-work rates, the final steps, rear parties, the threat-sized guard, charter seats
-and corridor throughput are not tuned per site. Each is a rate per unit of size (per person,
-per TEU, per site) worked out from dated, sourced facts of withdrawals that were over by
-30 June 2023 (`data/precedent-facts.csv`, from `precedents.md` of the data sources). This
-module is that arithmetic, written once: `derive()` recomputes every rate from the facts,
-`compare()` sets them beside a scenario's own values, and `drawdown precedents SCENARIO`
-prints both. The built-in scenarios use exactly these values; the tests check that they do,
-so a changed fact or a hand-edited rate cannot drift apart unnoticed.
+The closure-work rates, the final steps, rear parties, the threat-sized guard, charter
+seats, corridor throughput and convoy speed on desert tracks are not tuned per site. Each is
+a rate per unit of size (per person, per TEU, per site, per km) worked out from dated,
+sourced facts of withdrawals that were over by 30 June 2023 (`data/precedent-facts.csv`,
+from `precedents.md` of the data sources). This module is that arithmetic, written once:
+`derive()` recomputes every rate from the facts, `compare()` sets them beside a scenario's
+own values, and `drawdown precedents SCENARIO` prints both. The built-in scenarios use
+exactly these values; the tests check that they do, so a changed fact or a hand-edited rate
+cannot drift apart unnoticed.
 
 Each derived value is rounded the way its basis is precise (a rate from one base is good to
 two figures at best); the rounding is part of the rule.
@@ -29,6 +30,8 @@ FACTS_FILE = "precedent-facts.csv"
 # The MINUSMA forecast is made on 30 June 2023: no fact dated later may feed a rate.
 KNOWN_BY = dt.date(2023, 6, 30)
 DAYS_PER_MONTH = 30.4
+# What a link's source says when its dry speed is the precedents' desert-track rate.
+DESERT_TRACK = "desert-track convoy rate"
 
 
 @dataclass(frozen=True)
@@ -259,6 +262,42 @@ def derive(facts: dict[str, Fact] | None = None) -> dict[str, Derived]:
             ("barkhane-teu-out-early", "barkhane-start"),
         )
     )
+    # Transit: the only dated convoys over the north's desert tracks before 30 June 2023 are
+    # Barkhane's to Kidal and Tessalit in October 2021, in the dry season. Each round trip's
+    # driving days are its days less those spent at the base: Kidal's outbound days plus its
+    # return (last convoy out to arrival at Gao), Tessalit's whole cycle less its loading.
+    left = f["north-convoys-left-gao"].day
+    kidal_days = (
+        n("kidal-outbound-days")
+        + (f["kidal-convoy-back"].day - f["kidal-last-convoy-left"].day).days
+    )
+    tessalit_days = (f["tessalit-convoy-back"].day - left).days - n("tessalit-loading-days")
+    km = 2 * (n("kidal-convoy-km") + n("tessalit-convoy-km"))
+    speed = km / (kidal_days + tessalit_days)
+    out.append(
+        Derived(
+            "links.desert_track.dry_km_per_day",
+            _round_to(speed, 10),
+            f"Barkhane's October 2021 round trips: Gao-Kidal 2 x {n('kidal-convoy-km'):.0f} km "
+            f"in {kidal_days:.0f} days of driving ({n('kidal-outbound-days'):.0f} out, "
+            f"{kidal_days - n('kidal-outbound-days'):.0f} back), Gao-Tessalit 2 x "
+            f"{n('tessalit-convoy-km'):.0f} km in {tessalit_days:.0f} ({left:%d %b} to "
+            f"{f['tessalit-convoy-back'].day:%d %b} less {n('tessalit-loading-days'):.0f} of "
+            f"loading): {km:.0f} km / {kidal_days + tessalit_days:.0f} days = {speed:.1f} km a "
+            "day, to the nearest 10, for a laden escorted convoy on a desert track in the dry "
+            "season",
+            (
+                "north-convoys-left-gao",
+                "kidal-convoy-km",
+                "kidal-outbound-days",
+                "kidal-last-convoy-left",
+                "kidal-convoy-back",
+                "tessalit-convoy-km",
+                "tessalit-convoy-back",
+                "tessalit-loading-days",
+            ),
+        )
+    )
     return {d.parameter: d for d in out}
 
 
@@ -283,7 +322,8 @@ def compare(scenario: Scenario, derived: dict[str, Derived] | None = None) -> li
     Manifest rates compare directly. Charter seats compare with every charter row. Corridor
     throughput compares with the main corridors: those a lift row's source
     ties to Barkhane's sustained rate (`derived from` in its source); corridors scaled from
-    it (half of a main corridor) or estimated otherwise are the scenario's own estimate.
+    it (half of a main corridor) or estimated otherwise are the scenario's own estimate. The
+    desert-track speed compares with every link whose source names it (`DESERT_TRACK`).
     """
     d = derived or derive()
     m = scenario.manifest
@@ -298,6 +338,14 @@ def compare(scenario: Scenario, derived: dict[str, Derived] | None = None) -> li
             if used is None:  # an empty end of the final steps' range is the plan's days
                 used = section.final_steps_days
             rows.append(Comparison(name, item.value, (float(used),), group, item.basis))
+        elif group == "links":
+            column = field.partition(".")[2]
+            links = [x for x in scenario.links if _desert_track(x.source)]
+            if not links:
+                continue
+            used = tuple(float(getattr(x, column)) for x in links)
+            where = "links.csv: " + ", ".join(x.id for x in links)
+            rows.append(Comparison(name, item.value, used, where, item.basis))
         elif group == "lift":
             kind, _, column = field.partition(".")
             lifts = [x for x in scenario.lift if x.kind == kind]
@@ -309,6 +357,11 @@ def compare(scenario: Scenario, derived: dict[str, Derived] | None = None) -> li
             where = "lift.csv: " + ", ".join(x.id for x in lifts)
             rows.append(Comparison(name, item.value, used, where, item.basis))
     return rows
+
+
+def _desert_track(source: str) -> bool:
+    """A road link whose source takes its dry speed from the precedents' desert tracks."""
+    return DESERT_TRACK in source
 
 
 def _main_corridor(source: str) -> bool:

@@ -285,7 +285,9 @@ def precedents(
     for name in ("parameter", "derived", "scenario", "same", "where"):
         check.add_column(name, no_wrap=name != "where", min_width=12 if name == "where" else None)
     for r in rows:
-        used = ", ".join(f"{u:g}" for u in r.used)
+        # each value once (11 desert-track links at 90 would crowd out the table)
+        used = ", ".join(dict.fromkeys(f"{u:g}" for u in r.used))
+        used += f" ({len(r.used)} rows)" if len(r.used) > 1 else ""
         check.add_row(r.parameter, f"{r.derived:g}", used, "yes" if r.matches else "NO", r.where)
     console.print(check)
     differ = [r.parameter for r in rows if not r.matches]
