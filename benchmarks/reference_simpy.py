@@ -448,6 +448,8 @@ class ReferenceRun:
         c = self.c
         yield self.env.timeout(PACK)
         for t in range(c.n_days):
+            if self.guard_gone[s]:
+                return  # closed: whoever waits there later does not pack its camp
             if self.unpacked[s].sum() > 0 and not self._team_elsewhere(s, t):
                 for k in range(2):
                     work = min(c.pack_cap[s, k], c.pack_per_person[k] * self.people[s])
@@ -677,9 +679,9 @@ class ReferenceRun:
         teu = self._load(self.teu, o, n_t)
         veh = self._load(self.veh, o, n_v)
         carries = teu.sum() + veh.sum() > 0
-        again = self.loads_out[o] == 0 and self.release[o] >= 0
+        again = self.loads_out[o] == 0 and self.release[o] >= 0 and c.mv_own[m]
         if c.closure_work and carries and not self.last_loads[m] and not c.mv_guard[m] and again:
-            self._ask_handover(o)  # cargo left behind went later: final steps again
+            self._ask_handover(o)  # own cargo left behind went later: final steps again
         # people after the load: a unit's main body leaves with its last load
         holds = c.closure_work and not c.mv_guard[m]
         later = self.seats_left[o] - (c.mv_cap[m, 0] if c.mv_own[m] else 0.0)

@@ -60,3 +60,37 @@ def test_a_base_passed_through_closes_with_its_own_garrison(minusma: Scenario, p
     for site in passed_through_after_closing(plan):
         days = d.closure_day[:, d.site_ids.index(site)]
         assert np.median(days[days >= 0]) <= plan.closure_day[site] + 10, site
+
+
+def test_a_base_passed_through_is_handed_over_as_its_garrison_leaves(
+    minusma: Scenario, plan: Plan
+) -> None:
+    """A leg of another site's route that leaves a closed base with cargo does not start the
+    base's final steps again: Douentza, closed in August, was "handed over" in December,
+    when Timbuktu's convoys through it had passed (median day 154 against its closure on 41).
+    """
+    result = simulate(minusma, plan, runs=200, seed=7)
+    d = result.data
+    through = passed_through_after_closing(plan)
+    assert {"ansongo", "douentza"} <= through
+    for site in through:
+        s = d.site_ids.index(site)
+        handed = d.handover_day[:, s]
+        assert (handed >= 0).mean() > 0.9, site
+        closed = d.closure_day[:, s]
+        both = (handed >= 0) & (closed >= 0)
+        assert (handed[both] <= closed[both]).all(), site
+
+
+def test_people_passing_through_a_closed_base_do_not_pack_its_camp(
+    minusma: Scenario, plan: Plan
+) -> None:
+    """Once a base's last guard has gone, nobody packs there: Menaka's convoys waiting at
+    Ansongo finished packing Ansongo's camp on day 98, ten weeks after it closed."""
+    result = simulate(minusma, plan, runs=200, seed=7)
+    d = result.data
+    for site in passed_through_after_closing(plan):
+        s = d.site_ids.index(site)
+        packed, closed = d.packed_day[:, s], d.closure_day[:, s]
+        both = (packed >= 0) & (closed >= 0)
+        assert (packed[both] <= closed[both]).all(), site

@@ -776,10 +776,13 @@ def _packing(t, r, closure, st, out):
     """The day's packing by the people present; the day a site's last cargo is packed.
 
     A closure team packs at the first site of its round (`scenario.closure_teams`) that
-    still has cargo to pack, people there and loads to come, or that finished today."""
+    still has cargo to pack, people there and loads to come, or that finished today. A site
+    whose last guard has gone packs no more: people of another site's route waiting there
+    are not its labour (Menaka's convoys at Ansongo finished packing Ansongo's camp on day
+    98, ten weeks after it closed)."""
     for i in range(closure.pack_sites.size):
         s = closure.pack_sites[i]
-        busy = st.unpacked[s, 0] > 0.0 or st.unpacked[s, 1] > 0.0
+        busy = (st.unpacked[s, 0] > 0.0 or st.unpacked[s, 1] > 0.0) and not st.guard_gone[s]
         if busy and closure.team[i] >= 0 and _team_elsewhere(t, r, i, closure, st, out):
             continue
         if busy and pack(
@@ -1164,9 +1167,12 @@ def _depart(
         delay = int(draws.inc_effects[k, 4])
     st.slot_people[m] = n_p
     _one_gone(t, r, m, o, sites, mv, rules, closure, draws, factors, st)
-    again = st.loads_out[o] == 0 and st.release[o] >= 0
+    again = st.loads_out[o] == 0 and st.release[o] >= 0 and mv.own[m]
     if closure.modelled and st.carries[m] and not mv.last_loads[m] and not mv.guard[m] and again:
-        # a later movement took cargo left behind: the final steps start again after it
+        # a later movement of the site's own took cargo left behind: the final steps start
+        # again after it. A leg of another site's route passing through does not: Timbuktu's
+        # convoys through Douentza in November had Douentza, closed in August, "handed over"
+        # in December.
         _ask_handover(t, r, o, rules, closure, draws, factors, st)
     base = links.travel[link, t]
     sp = factors.speed[r]
