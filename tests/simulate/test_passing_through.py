@@ -94,3 +94,5 @@ def test_people_passing_through_a_closed_base_do_not_pack_its_camp(
         packed, closed = d.packed_day[:, s], d.closure_day[:, s]
         both = (packed >= 0) & (closed >= 0)
         assert (packed[both] <= closed[both]).all(), site
+        # the summary says in how many runs the camp came down before the base closed
+        assert f"{site}: packed in {(packed >= 0).mean():.0%} of runs" in result.summary()

@@ -445,10 +445,12 @@ class SimulationResult:
                 median_handover = (
                     self.date_of(handed.quantile(0.5, method="linear")) if handed.n else "never"
                 )
+                # the share of runs matters: a site that closes before its camp is down
+                # (MINUSMA's team sites) finishes packing in few of them
                 lines.append(
-                    f"  {site}: packed by {self.date_of(packed.quantile(0.5, method='linear'))}"
-                    f" (median), handed over in {handed.n / n:.0%} of runs"
-                    f" (median {median_handover})"
+                    f"  {site}: packed in {packed.n / n:.0%} of runs (median "
+                    f"{self.date_of(packed.quantile(0.5, method='linear'))}), handed over in "
+                    f"{handed.n / n:.0%} (median {median_handover})"
                 )
             if s.early_closed[i]:
                 days = s.site_days["early_close_day"][i].finite()
