@@ -257,15 +257,21 @@ class ReferenceRun:
             day = min(int(self.env.now) + 1, c.n_days - 1)
             self.env.process(self._evacuate(o, self.people[o], day))
 
-    def _load(self, stock: np.ndarray, site: int, amount: float) -> np.ndarray:
-        """Take `amount` from `site`: sensitive cargo first, every origin pro rata."""
+    def _load(
+        self, stock: np.ndarray, site: int, amount: float, behind: int | None = None
+    ) -> np.ndarray:
+        """Take `amount` from `site`: sensitive cargo first, every origin pro rata, none of
+        origin `behind` (a closed base's own cargo, left where it is)."""
         load = np.zeros(stock.shape[1:])
+        takes = np.ones(stock.shape[1], dtype=bool)
+        if behind is not None:
+            takes[behind] = False
         for cls in (SENSITIVE, GENERAL):
-            have = stock[site, :, cls].sum()
+            have = stock[site, takes, cls].sum()
             if have <= 0 or amount <= 0:
                 continue
             share = min(1.0, amount / have)
-            load[:, cls] = stock[site, :, cls] * share
+            load[takes, cls] = stock[site, takes, cls] * share
             stock[site, :, cls] -= load[:, cls]
             amount -= min(amount, have)
         return load
@@ -665,8 +671,14 @@ class ReferenceRun:
         def carry(stock: float, planned: float, backlog: float, cap: float) -> float:
             return max(0.0, min(stock, planned + min(backlog, max(0.0, cap - planned))))
 
-        packed_t = self.teu[o].sum() - self.unpacked[o, 0]  # a load takes only packed cargo
-        packed_v = self.veh[o].sum() - self.unpacked[o, 1]
+        # a load takes only packed cargo, and none of a closed base's own (left behind)
+        behind = o if c.closure_work and self.guard_gone[o] else None
+        packed_t = self.teu[o].sum() - (
+            self.unpacked[o, 0] if behind is None else self.teu[o, o].sum()
+        )
+        packed_v = self.veh[o].sum() - (
+            self.unpacked[o, 1] if behind is None else self.veh[o, o].sum()
+        )
         # cargo left behind rides cargo movements, not those planned with people only
         freight = c.mv_people[m] == 0 or c.mv_teu[m] > 0 or c.mv_veh[m] > 0
         n_t = carry(packed_t, c.mv_teu[m], self.backlog[o, 1] if freight else 0.0, c.mv_cap[m, 1])
@@ -676,8 +688,8 @@ class ReferenceRun:
         if counts[2]:
             keep = 1.0 - min(counts[2], c.mv_convoys[m]) / c.mv_convoys[m]
             n_t, n_v = n_t * keep, math.floor(n_v * keep)
-        teu = self._load(self.teu, o, n_t)
-        veh = self._load(self.veh, o, n_v)
+        teu = self._load(self.teu, o, n_t, behind)
+        veh = self._load(self.veh, o, n_v, behind)
         carries = teu.sum() + veh.sum() > 0
         again = self.loads_out[o] == 0 and self.release[o] >= 0 and c.mv_own[m]
         if c.closure_work and carries and not self.last_loads[m] and not c.mv_guard[m] and again:

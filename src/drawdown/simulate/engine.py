@@ -326,6 +326,15 @@ def _clear_load(a, i, j):
 
 
 @inline
+def _own(stock, site, origin):
+    """Cargo at `site` of its own origin row `origin`, every class."""
+    total = 0.0
+    for cls in range(N_CLASSES):
+        total += stock[site, origin, cls]
+    return total
+
+
+@inline
 def _held(stock, site):
     """Cargo at `site`, summed in `ndarray.sum`'s order (without making a view per call)."""
     total = 0.0
@@ -1119,11 +1128,15 @@ def _depart(
     # cargo left behind rides the plan's cargo movements, not those it fills with people
     # only: the guard's flights are not freighters
     freight = mv.people[m] == 0 or mv.teu[m] > 0 or mv.veh[m] > 0
+    # Once a base's last guard has gone, what it left is settled at the run's end (handed
+    # over, destroyed, abandoned): a leg of another site's route passing through later takes
+    # only what passes through, not the closed camp's containers.
+    behind = units.own_origin[o] if closure.modelled and st.guard_gone[o] else -1
     if mv.teu[m] > 0 or (freight and st.backlog[o, 1] > 0):
-        packed = _held(st.teu, o) - st.unpacked[o, 0]
+        packed = _held(st.teu, o) - (st.unpacked[o, 0] if behind < 0 else _own(st.teu, o, behind))
         n_t = catch_up(packed, mv.teu[m], st.backlog[o, 1], mv.cap[m, 1] * cap)
     if mv.veh[m] > 0 or (freight and st.backlog[o, 2] > 0):
-        packed = _held(st.veh, o) - st.unpacked[o, 1]
+        packed = _held(st.veh, o) - (st.unpacked[o, 1] if behind < 0 else _own(st.veh, o, behind))
         n_v = catch_up(packed, mv.veh[m], st.backlog[o, 2], mv.cap[m, 2] * cap)
     k = st.inc_of[m]
     delay = 0
@@ -1144,9 +1157,9 @@ def _depart(
             st.load_teu[j, cls] = 0.0
             st.load_veh[j, cls] = 0.0
     if n_t > 0:
-        got_t = take_cargo(st.teu, o, n_t, st.load_teu)
+        got_t = take_cargo(st.teu, o, n_t, st.load_teu, behind)
     if n_v > 0:
-        got_v = take_cargo(st.veh, o, n_v, st.load_veh)
+        got_v = take_cargo(st.veh, o, n_v, st.load_veh, behind)
     st.carries[m] = got_t > 0 or got_v > 0
     if st.carries[m]:
         for j in range(st.load_teu.shape[0]):

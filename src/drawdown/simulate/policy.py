@@ -104,8 +104,11 @@ def dispose(
 
 
 @nb.njit(cache=True)
-def take_cargo(stock: np.ndarray, site: int, amount: float, load: np.ndarray) -> float:
+def take_cargo(
+    stock: np.ndarray, site: int, amount: float, load: np.ndarray, left_behind: int = -1
+) -> float:
     """Load `amount` from `site` into `load` [origin, class]: sensitive first, then pro rata.
+    Cargo of origin `left_behind` (a closed base's own, -1: none) stays where it is.
 
     Returns what was actually loaded.
     """
@@ -116,11 +119,14 @@ def take_cargo(stock: np.ndarray, site: int, amount: float, load: np.ndarray) ->
     for cls in (1, 0):
         total = 0.0
         for origin in range(stock.shape[1]):
-            total += stock[site, origin, cls]
+            if origin != left_behind:
+                total += stock[site, origin, cls]
         if total <= 0.0 or left <= 0.0:
             continue
         share = min(1.0, left / total)
         for origin in range(stock.shape[1]):
+            if origin == left_behind:
+                continue
             moved = stock[site, origin, cls] * share
             stock[site, origin, cls] -= moved
             load[origin, cls] = moved
