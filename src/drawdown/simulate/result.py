@@ -447,8 +447,9 @@ class SimulationResult:
                 )
                 # the share of runs matters: a site that closes before its camp is down
                 # (MINUSMA's team sites) finishes packing in few of them
+                share = f"{packed.n / n:.0%}" if packed.n >= n / 100 else "under 1%"
                 lines.append(
-                    f"  {site}: packed in {packed.n / n:.0%} of runs (median "
+                    f"  {site}: packed in {share} of runs (median "
                     f"{self.date_of(packed.quantile(0.5, method='linear'))}), handed over in "
                     f"{handed.n / n:.0%} (median {median_handover})"
                 )
