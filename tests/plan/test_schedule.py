@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+import drawdown
 from drawdown.network import build_network
-from drawdown.plan.build import prepare
+from drawdown.plan import optimise
+from drawdown.plan.build import DEFAULT_PERIOD_DAYS, prepare
 from drawdown.plan.schedule import dispatch, objective_terms
+from drawdown.scenario.overrides import apply_overrides, parse_overrides
 
 from .conftest import one_base
 
@@ -45,3 +48,20 @@ def test_cargo_left_behind_is_scored_at_its_value() -> None:
     terms, figures = objective_terms(data, schedule)
     assert figures["cargo_lost_usd"] == 1000.0
     assert terms["total"] == sum(v for k, v in terms.items() if k != "total")
+
+
+def test_sites_closing_this_period_are_not_kept_waiting() -> None:
+    """The lanes out of sites whose guard leaves this period go before those still owed
+    convoys elsewhere. MINUSMA with its escorts at 80%: spread evenly, Tessalit's last loads
+    waited behind the hubs' and it closed on day 47 against the model's 28, the daily table
+    36% above the laid-out plan; now it closes with the model's period, the table 4.5%
+    above."""
+    s = drawdown.load_scenario("minusma-2023")
+    s = apply_overrides(s, parse_overrides(["escort.*.convoys_per_day=*0.8"], s))
+    plan = optimise(s, with_greedy=False)
+    r = plan.solver
+    assert r.complete and r.layout == "whole convoys"
+    assert abs(r.daily_model_gap) <= 0.10
+    period_days = DEFAULT_PERIOD_DAYS
+    for site in ("tessalit", "aguelhok", "ber", "ogossagou"):
+        assert plan.closure_day[site] <= r.model_closes[site] * period_days + 7, site
