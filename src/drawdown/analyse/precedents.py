@@ -284,8 +284,8 @@ def derive(facts: dict[str, Fact] | None = None) -> dict[str, Derived]:
             f"{n('tessalit-convoy-km'):.0f} km in {tessalit_days:.0f} ({left:%d %b} to "
             f"{f['tessalit-convoy-back'].day:%d %b} less {n('tessalit-loading-days'):.0f} of "
             f"loading): {km:.0f} km / {kidal_days + tessalit_days:.0f} days = {speed:.1f} km a "
-            "day, to the nearest 10, for a laden escorted convoy on a desert track in the dry "
-            "season",
+            "day, to the nearest 10, for an escorted convoy's round trip on a desert track in "
+            "the dry season (out and back, so laden one way)",
             (
                 "north-convoys-left-gao",
                 "kidal-convoy-km",
