@@ -367,8 +367,16 @@ class _Dispatch:
         remaining = self.remaining
         if self.quota is not None:
             # A lane still owing loads from earlier periods (trucks or escorts were short
-            # on the day) may send one more convoy a period to catch up.
-            backlog = (remaining > EPS).any(axis=0)
+            # on the day) may send one more convoy a period to catch up, and as many as
+            # the people it still owes fill: people cannot be left for want of a quota
+            # (MINUSMA with aircraft at 70%: Gao's helicopters, boarding only as Niamey's
+            # charter seats allowed, owed 416 people after the model's last sorties and
+            # caught up one sortie a period).
+            backlog = (remaining > EPS).any(axis=0).astype(float)
+            people_owed = remaining[self.people_idx].sum(axis=0)
+            people_cap = self.lanes.unit_capacity[self.data.people[0]]
+            seats_owed = np.ceil(people_owed / np.maximum(people_cap, EPS) - EPS)
+            backlog = np.maximum(backlog, np.where(people_cap > 0, seats_owed, 0.0))
             self.convoys_left += np.ceil(self.quota[:, t] - 0.05) + backlog
         remaining += self.targets[:, :, t]
         for sweep in (self.sweep_lane, self.sweep_other):
