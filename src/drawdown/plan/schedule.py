@@ -438,9 +438,9 @@ class _Dispatch:
         # evenly with the rest, MINUSMA with escorts at 80% closed Tessalit and Ansongo
         # three to four weeks after the model, behind the hubs' loads, and wrote off
         # 1,104 M (727 M with all its escorts): its table 36% above the laid-out plan, now
-        # 4.5%; with aircraft at 70%, 49%, now 8%. Ranked by closing day outright, the
-        # sites kept open to the end waited every day instead (wet roads 20% slower:
-        # Tessalit destroyed 84 TEU).
+        # 4.5%; with aircraft at 70%, 49% (7% once people caught up, `open_period`).
+        # Ranked by closing day outright, the sites kept open to the end waited every day
+        # instead (wet roads 20% slower: Tessalit destroyed 84 TEU).
         waiting = (remaining[people_idx] > EPS) & (self.stock[people_idx][:, self.lane_node] > EPS)
         first_due = np.where(waiting, self.deadline_of[people_idx][:, None], 2 * H).min(axis=0)
         days_left = np.where(last_usable[:, t] >= day, last_usable[:, t] - day, H)
