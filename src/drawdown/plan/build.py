@@ -1318,13 +1318,21 @@ def last_load_days(data: PlanData) -> IntArray:
 
 
 def define_last_loads(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:
-    """No cargo leaves a node in a period that starts after its last load day."""
+    """No cargo leaves a node in a period that ends after its last load day.
+
+    The daily table loads no cargo after that day, and a period sums its capacity over all
+    its days: allowed the whole period in which the day fell, the model sent MINUSMA's
+    Sevare cargo (86 TEU, 120 vehicles) over the fortnight from day 154 with its last load
+    on day 160, and the daily table could send 7 TEU and 13 vehicles of it. So the model
+    loads a little less than the daily table may (at most a period less a day), and the
+    daily table has those days to catch up in."""
     lanes = data.lanes
     assert lanes is not None
     last = last_load_days(data)
     npos = {n: j for j, n in enumerate(data.nodes)}
     lane_last = np.array([last[npos[o]] if o in npos else 10**9 for o in lanes.origin])
-    late = data.period_start[None, :] > lane_last[:, None]  # (lane, period)
+    ends = data.period_start + data.period_len - 1
+    late = ends[None, :] > lane_last[:, None]  # (lane, period)
     if not late.any():
         return
     cargo = Rows.of(load).sel("commodity", ["teu", "veh"])
@@ -1395,8 +1403,11 @@ def _arrivals_at(
     load: linopy.Variable,
     commodities: list[str],
     sites: list[str],
+    *,
+    by_departure: bool = False,
 ) -> linopy.LinearExpression:
-    """Loads of `commodities` reaching each of `sites` by the period they arrive in."""
+    """Loads of `commodities` bound for each of `sites`, by the period they arrive in (or,
+    `by_departure`, the period they leave in)."""
     lanes = data.lanes
     assert lanes is not None
     return to_sites(
@@ -1405,7 +1416,7 @@ def _arrivals_at(
         lanes.destination,
         sites,
         "site",
-        period_of=lanes.arrival_period,
+        period_of=None if by_departure else lanes.arrival_period,
         total="commodity",
     )
 
@@ -1429,8 +1440,14 @@ def define_lift(m: linopy.Model, data: PlanData, load: linopy.Variable) -> None:
             coords={"site": seat_sites, "period": c["period"]},
             dims=("site", "period"),
         )
-        arrived = _arrivals_at(m, data, load, list(data.people), seat_sites)
-        Rows.of(arrived).constrain(m, "<=", seats, "charter_seats")
+        # People take their seats in the period they leave for the airport, as the dispatcher
+        # boards them (`closing.seat_limit`). Counted by the period of the last day's
+        # landing, a fortnight's one-day flights took the next fortnight's seats and the
+        # first fortnight's were never used; and with MINUSMA's aircraft at 70%, Gao's last
+        # 540 flew to Niamey in the four days before 1 December on the fourteen days' seats
+        # after it, which the dispatcher, boarding 38 a day, could not follow.
+        boarding = _arrivals_at(m, data, load, list(data.people), seat_sites, by_departure=True)
+        Rows.of(boarding).constrain(m, "<=", seats, "charter_seats")
     road_sites = [s for s in w.corridor_exits if s in reached]
     for k, cap in (("teu", w.corridor_teu), ("veh", w.corridor_veh)):
         if not road_sites:
