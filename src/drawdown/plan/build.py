@@ -184,7 +184,6 @@ def prepare(scenario: Scenario, network: Network, period_days: int | None = None
     node_pos = {s: i for i, s in enumerate(nodes)}
     initial = np.zeros((len(commodities), len(nodes)))
     groups: dict[tuple[str, str, bool, str, bool], list[float]] = {}
-    allowed = {c.id: c.handover_allowed for c in scenario.contingents}
     for (site, contingent), people in scenario.people_by("site", "contingent").items():
         if site in node_pos:
             d = by_contingent.get(contingent, H - 1)
@@ -196,11 +195,8 @@ def prepare(scenario: Scenario, network: Network, period_days: int | None = None
         initial[-2, j] += h.containers_teu
         initial[-1, j] += h.vehicles
         if h.containers_teu > 0 or h.vehicles > 0:
-            # UN-owned may be handed over; COE only if its contingent allows; sensitive
-            # never (destroyed only if it cannot leave).
             owner = h.owner or "coe"
-            may_leave = not h.sensitive and (owner == "un" or allowed.get(h.contingent, False))
-            key = (h.site, h.cargo_class, h.sensitive, owner, may_leave)
+            key = (h.site, h.cargo_class, h.sensitive, owner, scenario.may_hand_over(h))
             g = groups.setdefault(key, [0.0, 0.0, 0.0])
             g[0] += h.containers_teu
             g[1] += h.vehicles

@@ -97,13 +97,11 @@ class Ledger:
             if u.site in nodes:
                 people[i, nodes[u.site]] = u.people
         share = dict(zip(_group_keys(data), np.clip(left_share, 0.0, 1.0), strict=True))
-        allowed = {c.id: c.handover_allowed for c in sc.contingents}
         for h in sc.holdings:
             if h.site not in nodes or h.unit not in upos:
                 continue
-            owner = h.owner or "coe"
-            may_leave = not h.sensitive and (owner == "un" or allowed.get(h.contingent, False))
-            s = share.get((h.site, h.cargo_class, h.sensitive, owner, may_leave), 0.0)
+            group = (h.site, h.cargo_class, h.sensitive, h.owner or "coe", sc.may_hand_over(h))
+            s = share.get(group, 0.0)
             teu[upos[h.unit], nodes[h.site]] += h.containers_teu * (1 - s)
             veh[upos[h.unit], nodes[h.site]] += h.vehicles * (1 - s)
         own = (teu + veh).sum(axis=1)

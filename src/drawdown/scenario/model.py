@@ -643,6 +643,16 @@ class Scenario(Record):
             out[key] = out.get(key, 0) + u.people
         return out
 
+    def may_hand_over(self, holding: Holding) -> bool:
+        """Whether `holding` may be handed over in theatre: UN-owned may (Financial Regulation
+        5.14), contingent-owned only if its contingent allows (contingents.csv); sensitive
+        never (destroyed only if it cannot leave)."""
+        if holding.sensitive:
+            return False
+        if (holding.owner or "coe") == "un":
+            return True
+        return any(c.id == holding.contingent and c.handover_allowed for c in self.contingents)
+
     def people_at(self, site_id: str) -> int:
         """People at `site_id` at the start."""
         return sum(u.people for u in self.units if u.site == site_id)
