@@ -808,12 +808,12 @@ class ReferenceRun:
                 amount = self.teu[s, origin, cls]
                 if keep:
                     self.fate["remaining"] += amount
-                elif cls == SENSITIVE or c.destroy_general[origin]:
-                    self.fate["destroyed"] += amount
-                elif abandon:
-                    self.fate["abandoned"] += amount
-                else:
-                    self.fate["handed_over"] += amount
+                    continue
+                # sensitive cargo all, general cargo its owners' share (`destroy_share`)
+                destroyed = 1.0 if cls == SENSITIVE else float(c.destroy_share[origin])
+                self.fate["destroyed"] += destroyed * amount
+                rest = "abandoned" if abandon else "handed_over"
+                self.fate[rest] += (1.0 - destroyed) * amount
         self.teu[s] = 0
         self.veh[s] = 0
 

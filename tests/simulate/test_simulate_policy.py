@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from plans import batch_plan
 
-from drawdown.scenario.model import Scenario
+from drawdown.scenario.model import ContingentPolicy, Scenario
 from drawdown.simulate import simulate
 
 
-def test_roads_refused_people_fly_and_northern_cargo_is_destroyed(roads_refused: Scenario) -> None:
-    """With every road clearance refused, people leave by air and northern cargo stays behind."""
-    result = simulate(roads_refused, batch_plan(roads_refused), runs=200, seed=8)
+@pytest.mark.parametrize("allowed", [False, True])
+def test_roads_refused_people_fly_and_northern_cargo_is_destroyed(
+    roads_refused: Scenario, allowed: bool
+) -> None:
+    """With every road clearance refused, people leave by air and northern cargo stays behind:
+    its 10 TEU of weapons destroyed, and its 40 TEU of general stores destroyed too unless
+    their contingent (alpha) allows them to be handed over, as the planner leaves them."""
+    world = roads_refused.replace(
+        contingents=(ContingentPolicy(id="alpha", handover_allowed=allowed, source="[E] test"),)
+    )
+    result = simulate(world, batch_plan(world), runs=200, seed=8)
     runs = result.data.runs
     assert np.all(runs["diverted_by_air_people"] > 0)
-    assert runs["people_out"].mean() > 0.95 * roads_refused.total_people
+    assert runs["people_out"].mean() > 0.95 * world.total_people
     assert np.all(runs["teu_shipped"] == 0)
     north = result.data.site_ids.index("north")
     fates = result.fate_shares().set_index(["site", "fate"])
-    assert fates.loc[("north", "destroyed"), "teu_share"] == 10 / 50  # the weapons
-    assert fates.loc[("north", "handed_over"), "teu_share"] == 40 / 50
+    handed = 40 / 50 if allowed else 0.0
+    assert fates.loc[("north", "destroyed"), "teu_share"] == pytest.approx(1.0 - handed)
+    assert fates.loc[("north", "handed_over"), "teu_share"] == pytest.approx(handed)
     assert np.all(result.data.teu_fate[:, north, 0] == 0)
 
 
@@ -58,3 +68,33 @@ def test_guard_waits_for_the_last_movement(tiny: Scenario) -> None:
     # nothing left with no one there (a share of a load split by runs' losses can leave a
     # rounding residue of 1e-15 of a vehicle, which is not a vehicle)
     assert np.all(result.data.veh_fate[:, north, 4] <= 1e-9)
+
+
+def test_the_general_cargo_left_goes_as_its_owners_allow(tiny: Scenario) -> None:
+    """`destroy_shares`: a site's general cargo left is destroyed in the share the plan
+    destroys of what it leaves there (10 of 40 at north), or, where the plan leaves none, in
+    the share its owners may not hand over (tiny has no contingents.csv: all of it)."""
+    import dataclasses
+
+    from drawdown.plan.model import Disposition
+    from drawdown.simulate.inputs import destroy_shares
+
+    plan = batch_plan(tiny)
+    left = (
+        Disposition("north", "general", False, "repatriate", 50.0, 0, 1.0),
+        Disposition("north", "general", False, "destroy", 10.0, 0, 1.0),
+        Disposition("north", "general", False, "hand_over", 25.0, 5, 1.0, "un"),
+    )
+    plan = dataclasses.replace(plan, dispositions=left)
+    teu = np.array([h.containers_teu for h in tiny.holdings], dtype=float)
+    veh = np.array([h.vehicles for h in tiny.holdings], dtype=float)
+    share = dict(zip([s.id for s in tiny.sites], destroy_shares(tiny, plan, teu, veh), strict=True))
+    assert share["north"] == pytest.approx(10 / 40)
+    assert share["east"] == 1.0  # the plan leaves nothing there; bravo may not hand over
+    allowing = tiny.replace(
+        contingents=(ContingentPolicy(id="bravo", handover_allowed=True, source="[E] test"),)
+    )
+    share = dict(
+        zip([s.id for s in tiny.sites], destroy_shares(allowing, plan, teu, veh), strict=True)
+    )
+    assert share["east"] == 0.0

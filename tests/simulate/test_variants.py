@@ -27,7 +27,10 @@ from drawdown.simulate.variants import VariantCompiler
 #: convoys meet the road's threats and an abandoned, empty base sends no convoy, issue 12;
 #: then main bodies kept back when their cargo waits for a full convoy, issue 11; then,
 #: without closure work, movements leaving the plan's last guard at its site, issue 12;
-#: then a contingent leaving on its date taken from every site it is at, issue 12).
+#: then a contingent leaving on its date taken from every site it is at, issue 12; then the
+#: general cargo a run leaves destroyed as far as its owners may not hand it over, issue 13:
+#: tiny has no contingents.csv, so its contingent-owned stores left are destroyed, not
+#: handed over, and only "destroyed" and the indices moved).
 RECORDED = Path(__file__).parent / "data" / "tiny-sensitivity.json"
 
 

@@ -19,6 +19,7 @@ from drawdown.plan.model import ClosureWorkRow, Movement, Plan
 from drawdown.scenario.model import (
     Clearance,
     ClosureWork,
+    ContingentPolicy,
     Holding,
     Lift,
     Link,
@@ -113,6 +114,9 @@ def one_base(
         clearances=clearances,
         threats=threats,
         lift=lift,
+        # alpha's stores may be handed over, so what is left shows the handover's own rules
+        # (handed over, or abandoned when refused); without it they would be destroyed
+        contingents=(ContingentPolicy(id="alpha", handover_allowed=True, source="[E] test"),),
     )
 
 

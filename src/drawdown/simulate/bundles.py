@@ -44,7 +44,7 @@ class Sites(NamedTuple):
     teu0: np.ndarray  # float64 [S, 2]
     veh0: np.ndarray  # float64 [S, 2]
     cargo_origins: np.ndarray  # int64 [O]: sites holding cargo at the start
-    destroy_origin: np.ndarray  # bool [O]: the disposition destroys general cargo
+    destroy_origin: np.ndarray  # float64 [O]: share of the general cargo left destroyed
     air_link: np.ndarray  # int [S] (-1 none)
     air_dest: np.ndarray
     air_approval: np.ndarray  # float64 [S, n_days]
@@ -315,7 +315,7 @@ def static_bundles(
         teu0=c.teu0,
         veh0=c.veh0,
         cargo_origins=cargo_origins,
-        destroy_origin=c.destroy_general[cargo_origins],
+        destroy_origin=c.destroy_share[cargo_origins],
         air_link=c.air_link,
         air_dest=c.air_dest,
         air_approval=c.air_approval,

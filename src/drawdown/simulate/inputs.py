@@ -48,7 +48,7 @@ class Compiled:
     people0: np.ndarray  # int64 [S]
     teu0: np.ndarray  # float64 [S, 2] (class 0 general, 1 sensitive)
     veh0: np.ndarray  # float64 [S, 2]
-    destroy_general: np.ndarray  # bool [S]: disposition destroys non-sensitive cargo
+    destroy_share: np.ndarray  # float64 [S]: share of the general cargo left that is destroyed
     population: np.ndarray  # float64 [S]
     air_link: np.ndarray  # int [S]: air link used to divert people (-1 none)
     air_dest: np.ndarray  # int [S]
@@ -317,12 +317,12 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         i = sidx[h.site]
         teu0[i, int(h.sensitive)] += h.containers_teu
         veh0[i, int(h.sensitive)] += h.vehicles
-    destroy_weight = np.zeros((n_sites, 2))
-    for d in plan.dispositions:
-        if d.site in sidx and not d.sensitive:
-            weight = d.containers_teu + d.vehicles
-            destroy_weight[sidx[d.site], int(d.fate == "destroy")] += weight
-    destroy_general = destroy_weight[:, 1] > destroy_weight[:, 0]
+    destroy_share = destroy_shares(
+        scenario,
+        plan,
+        np.array([h.containers_teu for h in scenario.holdings], dtype=float),
+        np.array([h.vehicles for h in scenario.holdings], dtype=float),
+    )
     population = np.array([float(s.population_covered) for s in scenario.sites])
 
     # links: open days (season, events) and travel days by entry day (scenario.days rules)
@@ -525,7 +525,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         people0=people0,
         teu0=teu0,
         veh0=veh0,
-        destroy_general=destroy_general,
+        destroy_share=destroy_share,
         population=population,
         air_link=air_link,
         air_dest=air_dest,
@@ -745,6 +745,30 @@ def guard_latest_day(
     ]
     to_exit = days_to_exit(len(sidx), legs, exits)
     return np.where(np.isfinite(to_exit), horizon - 1 - to_exit, horizon - 1).astype(np.int64)
+
+
+def destroy_shares(
+    scenario: Scenario, plan: Plan, teu_rows: np.ndarray, veh_rows: np.ndarray
+) -> np.ndarray:
+    """Share of each site's general cargo that a run destroys if it is left: the share its
+    owners may not hand over (`Scenario.may_hand_over`), the rest being handed over.
+
+    Of what the plan leaves there, or, where it leaves none, of what the site holds
+    (`teu_rows`, `veh_rows`: holdings.csv's rows, as drawn). All or nothing by the plan's
+    larger part, weighed against what it ships too, the runs had handed over Kidal's 250
+    contingent vehicles their owners may not leave.
+    """
+    sidx = {s.id: i for i, s in enumerate(scenario.sites)}
+    left = np.zeros((len(sidx), 2))  # [may be handed over, may not]
+    for d in plan.dispositions:
+        if d.site in sidx and not d.sensitive and d.fate != "repatriate":
+            left[sidx[d.site], int(d.fate == "destroy")] += d.containers_teu + d.vehicles
+    held = np.zeros((len(sidx), 2))
+    for h, teu, veh in zip(scenario.holdings, teu_rows, veh_rows, strict=True):
+        if h.site in sidx and not h.sensitive:
+            held[sidx[h.site], int(not scenario.may_hand_over(h))] += teu + veh
+    mix = np.where(left.sum(axis=1, keepdims=True) > 0, left, held)
+    return mix[:, 1] / np.maximum(mix.sum(axis=1), 1e-12)
 
 
 def pack_caps(scenario: Scenario, teu0: np.ndarray, veh0: np.ndarray) -> np.ndarray:

@@ -76,29 +76,29 @@ def dispose(
     teu: np.ndarray,
     veh: np.ndarray,
     site: int,
-    destroy_general: np.ndarray,
+    destroy_share: np.ndarray,
     teu_fate: np.ndarray,
     veh_fate: np.ndarray,
     keep: bool,
     abandon: bool = False,
 ) -> None:
-    """Cargo that cannot leave `site`: destroyed if sensitive, else handed over.
+    """Cargo that cannot leave `site`: destroyed if sensitive, and of the general cargo from
+    each origin the share its owners may not hand over (`destroy_share`); the rest handed over.
 
     With `keep` (people still hold the site) it stays and counts as remaining; with
-    `abandon` (closed without a handover) what is not sensitive is abandoned.
+    `abandon` (closed without a handover) the general cargo not destroyed is abandoned.
     """
     for origin in range(teu.shape[1]):
         for cls in range(2):
             if keep:
-                fate = REMAINING
-            elif cls == 1 or destroy_general[origin]:
-                fate = DESTROYED
-            elif abandon:
-                fate = ABANDONED
+                destroyed, fate = 0.0, REMAINING
             else:
-                fate = HANDED_OVER
-            teu_fate[origin, fate] += teu[site, origin, cls]
-            veh_fate[origin, fate] += veh[site, origin, cls]
+                destroyed = 1.0 if cls == 1 else destroy_share[origin]
+                fate = ABANDONED if abandon else HANDED_OVER
+            teu_fate[origin, DESTROYED] += destroyed * teu[site, origin, cls]
+            veh_fate[origin, DESTROYED] += destroyed * veh[site, origin, cls]
+            teu_fate[origin, fate] += (1.0 - destroyed) * teu[site, origin, cls]
+            veh_fate[origin, fate] += (1.0 - destroyed) * veh[site, origin, cls]
             teu[site, origin, cls] = 0.0
             veh[site, origin, cls] = 0.0
 

@@ -33,6 +33,7 @@ from drawdown.simulate.inputs import (
     check_plan,
     compile_inputs,
     departure_sites,
+    destroy_shares,
     evac_fire,
     evac_road,
     evac_road_routes,
@@ -376,6 +377,9 @@ class VariantCompiler:
             "teu0": teu0,
             "veh0": veh0,
             "pack_cap": pack_caps(self.scenario, teu0, veh0),
+            "destroy_share": destroy_shares(
+                self.scenario, self.plan, tb["holdings.containers_teu"], tb["holdings.vehicles"]
+            ),
             **unit_equipment(
                 self.scenario,
                 self.plan,
