@@ -178,3 +178,25 @@ def test_settings_that_must_agree_move_together(tiny: Scenario) -> None:
     wider = apply_overrides(plain, ["closure.final_steps_days_high=*2"])
     assert wider.manifest.closure is not None
     assert wider.manifest.closure.final_steps_range == (7, 14)
+
+
+def test_an_owners_rule_is_a_yes_or_no_what_if() -> None:
+    """`contingents.<id|*>.handover_allowed=yes` lets a contingent hand over its stores (a
+    planner's what-if: what if the contributors agreed?); a factor or a number other than
+    0 or 1 is refused with the form to use."""
+    minusma = drawdown.load_scenario("minusma-2023")
+    assert not any(c.handover_allowed for c in minusma.contingents)
+    chad = apply_overrides(minusma, ["contingents.chad.handover_allowed=yes"])
+    assert [c.id for c in chad.contingents if c.handover_allowed] == ["chad"]
+    every = apply_overrides(minusma, ["contingents.handover_allowed=1"])
+    assert all(c.handover_allowed for c in every.contingents)
+    stores = next(
+        h
+        for h in minusma.holdings
+        if h.site == "kidal" and h.contingent == "chad" and not h.sensitive
+    )
+    assert not minusma.may_hand_over(stores) and chad.may_hand_over(stores)
+    for text in ("contingents.chad.handover_allowed=*2", "contingents.chad.handover_allowed=0.5"):
+        with pytest.raises(InputError) as caught:
+            apply_overrides(minusma, [text])
+        assert "yes or no" in caught.value.errors[0].message

@@ -46,7 +46,8 @@ none. MINUSMA's roads to Menaka at Barkhane's estimate for the same road (100 km
 70 wet, instead of 120 and 80) changed both of minusma-2023's again: an input change. The
 general cargo a run leaves going as its owners allow (the share they may not hand over
 destroyed, the rest handed over), instead of all of a site's one way by the plan's larger
-part, changed every outcome pin and none of the TEU-out pins.
+part, changed every outcome pin and none of the TEU-out pins; that share taken from what
+each site holds rather than from what the plan leaves there changed minusma-2023's again.
 
 TEU out of the theatre by day came later and have hashes of their own (`TEU_OUT_PINS`), so
 that recording them provably left every pin above unchanged.
@@ -126,7 +127,7 @@ PINS = {
     "tiny": "6885dff4dc95212d",
     "fierce": "61991ba189f99a5f",
     "bottlenecked": "f08aef03d3068833",
-    "minusma-2023": "ab666953a9b366c5",
+    "minusma-2023": "d82fc21272611460",
     "multiplied": "ec178274b2ada3c3",
 }
 TEU_OUT_PINS = {

@@ -71,30 +71,30 @@ def test_guard_waits_for_the_last_movement(tiny: Scenario) -> None:
 
 
 def test_the_general_cargo_left_goes_as_its_owners_allow(tiny: Scenario) -> None:
-    """`destroy_shares`: a site's general cargo left is destroyed in the share the plan
-    destroys of what it leaves there (10 of 40 at north), or, where the plan leaves none, in
-    the share its owners may not hand over (tiny has no contingents.csv: all of it)."""
-    import dataclasses
-
-    from drawdown.plan.model import Disposition
+    """`destroy_shares`: a site's general cargo left is destroyed in the share its owners may
+    not hand over. Tiny has no contingents.csv, so none of its contingent-owned stores may
+    be; with bravo allowing it, none of east's are destroyed; UN-owned stores may always be
+    (east's 30 TEU and 15 vehicles made UN-owned: none destroyed either)."""
     from drawdown.simulate.inputs import destroy_shares
 
-    plan = batch_plan(tiny)
-    left = (
-        Disposition("north", "general", False, "repatriate", 50.0, 0, 1.0),
-        Disposition("north", "general", False, "destroy", 10.0, 0, 1.0),
-        Disposition("north", "general", False, "hand_over", 25.0, 5, 1.0, "un"),
-    )
-    plan = dataclasses.replace(plan, dispositions=left)
-    teu = np.array([h.containers_teu for h in tiny.holdings], dtype=float)
-    veh = np.array([h.vehicles for h in tiny.holdings], dtype=float)
-    share = dict(zip([s.id for s in tiny.sites], destroy_shares(tiny, plan, teu, veh), strict=True))
-    assert share["north"] == pytest.approx(10 / 40)
-    assert share["east"] == 1.0  # the plan leaves nothing there; bravo may not hand over
+    def shares(world: Scenario) -> dict[str, float]:
+        teu = np.array([h.containers_teu for h in world.holdings], dtype=float)
+        veh = np.array([h.vehicles for h in world.holdings], dtype=float)
+        ids = [s.id for s in world.sites]
+        return dict(zip(ids, destroy_shares(world, teu, veh).tolist(), strict=True))
+
+    assert shares(tiny)["north"] == 1.0
+    assert shares(tiny)["east"] == 1.0
     allowing = tiny.replace(
         contingents=(ContingentPolicy(id="bravo", handover_allowed=True, source="[E] test"),)
     )
-    share = dict(
-        zip([s.id for s in tiny.sites], destroy_shares(allowing, plan, teu, veh), strict=True)
+    assert shares(allowing)["east"] == 0.0
+    assert shares(allowing)["north"] == 1.0
+    un = tuple(
+        h.model_copy(update={"owner": "un"}) if h.site == "east" else h for h in tiny.holdings
     )
-    assert share["east"] == 0.0
+    assert shares(tiny.replace(holdings=un))["east"] == 0.0
+    # UN-owned stores as large as alpha's 40 TEU and 20 vehicles at north: half destroyed
+    alpha = next(h for h in tiny.holdings if h.site == "north" and not h.sensitive)
+    un_stores = alpha.model_copy(update={"owner": "un"})
+    assert shares(tiny.replace(holdings=(*tiny.holdings, un_stores)))["north"] == 0.5

@@ -8,8 +8,9 @@ selector is a mode, kind, id, corridor, site or contingent depending on the tabl
 for every row. Manifest settings have plain names: `deadline`, `policy.max_retries`,
 `calendar.rainy_months` (`6-9` or `7;8`), `calendar.rainy_months.first`.
 
-A value is absolute (`=0.5`, `=2023-12-31`) or a multiplier of each row's own value
-(`=*1.5`). A declared uncertainty's range is one or the other by its `scale`.
+A value is absolute (`=0.5`, `=2023-12-31`, `=yes` for an owner's rule such as
+`contingents.chad.handover_allowed`) or a multiplier of each row's own value (`=*1.5`). A
+declared uncertainty's range is one or the other by its `scale`.
 """
 
 from __future__ import annotations
@@ -120,7 +121,15 @@ FAMILIES: tuple[Family, ...] = (
         _by("id", "kind"),
         "event id or kind",
     ),
+    Family(
+        "contingents",
+        "contingents",
+        ("handover_allowed",),
+        _by("id"),
+        "contingent id; yes or no",
+    ),
 )
+YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 FAMILY = {f.prefix: f for f in FAMILIES}
 ALIASES = {
     "speed.wet": "link.road.wet_km_per_day",
@@ -356,6 +365,17 @@ def _apply(scenario: Scenario, ov: Override, source: str) -> Scenario:
 
 def _new_value(old: Any, ov: Override, model: type[BaseModel], field: str, source: str) -> Any:
     annotation = str(model.model_fields[field].annotation)
+    if annotation == str(bool):
+        # an owner's yes or no (contingents.x.handover_allowed=yes), never a factor
+        word = ov.value if isinstance(ov.value, str) else f"{ov.value:g}"
+        if ov.relative or word.lower() not in YES_NO:
+            raise InputError(
+                Problem(
+                    source, str(ov), f"{field} takes yes or no", f"e.g. ={'no' if old else 'yes'}"
+                ),
+                title="bad override value",
+            )
+        return YES_NO[word.lower()]
     if "date" in annotation:
         if ov.relative or not isinstance(ov.value, str):
             raise InputError(

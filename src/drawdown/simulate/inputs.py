@@ -319,7 +319,6 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         veh0[i, int(h.sensitive)] += h.vehicles
     destroy_share = destroy_shares(
         scenario,
-        plan,
         np.array([h.containers_teu for h in scenario.holdings], dtype=float),
         np.array([h.vehicles for h in scenario.holdings], dtype=float),
     )
@@ -747,28 +746,21 @@ def guard_latest_day(
     return np.where(np.isfinite(to_exit), horizon - 1 - to_exit, horizon - 1).astype(np.int64)
 
 
-def destroy_shares(
-    scenario: Scenario, plan: Plan, teu_rows: np.ndarray, veh_rows: np.ndarray
-) -> np.ndarray:
+def destroy_shares(scenario: Scenario, teu_rows: np.ndarray, veh_rows: np.ndarray) -> np.ndarray:
     """Share of each site's general cargo that a run destroys if it is left: the share its
-    owners may not hand over (`Scenario.may_hand_over`), the rest being handed over.
+    owners may not hand over (`Scenario.may_hand_over`), the rest being handed over, as the
+    planner leaves it. Weighed over what the site holds (`teu_rows`, `veh_rows`: holdings.csv's
+    rows, as drawn), so a what-if on `contingents.csv` reaches the runs of a fixed plan too.
 
-    Of what the plan leaves there, or, where it leaves none, of what the site holds
-    (`teu_rows`, `veh_rows`: holdings.csv's rows, as drawn). All or nothing by the plan's
-    larger part, weighed against what it ships too, the runs had handed over Kidal's 250
-    contingent vehicles their owners may not leave.
+    (All or nothing by the plan's larger part, weighed against what it ships, the runs had
+    handed over Kidal's 250 contingent vehicles their owners may not leave.)
     """
     sidx = {s.id: i for i, s in enumerate(scenario.sites)}
-    left = np.zeros((len(sidx), 2))  # [may be handed over, may not]
-    for d in plan.dispositions:
-        if d.site in sidx and not d.sensitive and d.fate != "repatriate":
-            left[sidx[d.site], int(d.fate == "destroy")] += d.containers_teu + d.vehicles
-    held = np.zeros((len(sidx), 2))
+    held = np.zeros((len(sidx), 2))  # [may be handed over, may not]
     for h, teu, veh in zip(scenario.holdings, teu_rows, veh_rows, strict=True):
         if h.site in sidx and not h.sensitive:
             held[sidx[h.site], int(not scenario.may_hand_over(h))] += teu + veh
-    mix = np.where(left.sum(axis=1, keepdims=True) > 0, left, held)
-    return mix[:, 1] / np.maximum(mix.sum(axis=1), 1e-12)
+    return held[:, 1] / np.maximum(held.sum(axis=1), 1e-12)
 
 
 def pack_caps(scenario: Scenario, teu0: np.ndarray, veh0: np.ndarray) -> np.ndarray:

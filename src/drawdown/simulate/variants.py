@@ -378,7 +378,7 @@ class VariantCompiler:
             "veh0": veh0,
             "pack_cap": pack_caps(self.scenario, teu0, veh0),
             "destroy_share": destroy_shares(
-                self.scenario, self.plan, tb["holdings.containers_teu"], tb["holdings.vehicles"]
+                self.scenario, tb["holdings.containers_teu"], tb["holdings.vehicles"]
             ),
             **unit_equipment(
                 self.scenario,
