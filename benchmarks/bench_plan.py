@@ -119,6 +119,9 @@ WHAT_IFS = {
     "deadline 1 Dec": ["deadline=2023-12-01"],
     "wet roads x0.8": ["speed.wet=*0.8"],
     "north tracks 80": ["link.north.dry_km_per_day=80", "link.north.wet_km_per_day=55"],
+    # every contributor lets its stores be handed over: nothing is written off at ten times
+    # its value, so the objective is a third of the base's and the other terms weigh more
+    "handover allowed": ["contingents.*.handover_allowed=yes"],
 }
 
 
