@@ -80,3 +80,41 @@ def test_people_a_lane_still_owes_are_not_left_for_want_of_a_quota() -> None:
     assert r.complete and r.layout == "whole convoys" and not r.fallback
     assert r.stranded_people == 0
     assert abs(r.daily_model_gap) <= 0.10
+
+
+def _one_convoy_short(teu_asked: float):  # type: ignore[no-untyped-def]
+    """A camp whose 8 TEU need two truck trips (2 trucks of 2 TEU, back in 2 days) and
+    whose targets ask for its people and `teu_asked` TEU in the first 2-day period."""
+    data = _data(people=10, teu=8.0, value_usd=1000.0, cargo_trucks=2, guard=5, days=12)
+    targets = np.zeros((len(data.commodities), len(data.lanes.route), data.n_periods))
+    for li, asset in enumerate(data.lanes.asset):
+        if asset == "troop":
+            for k in data.people:
+                targets[data.commodities.index(k), li, 0] = 10
+        if asset == "cargo":
+            targets[data.commodities.index("teu"), li, 0] = teu_asked
+    schedule = dispatch(data, targets, np.zeros(len(data.group_site)))
+    _, figures = objective_terms(data, schedule)
+    guard_leaves = max(m.day for m in schedule.movements if m.people)
+    return schedule, figures["cargo_lost_usd"], guard_leaves
+
+
+def test_a_guard_behind_its_convoys_waits_for_the_cargo_the_plan_sends() -> None:
+    """The trucks come back after the site's last planned period: its guard waits for
+    them (up to its last load day) and leaves with the last load, instead of leaving on
+    time and the cargo the plan sends with it. The synthetic mission's hub, its convoys
+    half filled for want of trucks, had left 288 TEU and 90 vehicles when its period
+    ended (written off at ten times their value: its daily table 588 M against the laid-out
+    157 M, now 261 M)."""
+    schedule, lost_usd, guard_leaves = _one_convoy_short(8.0)
+    assert schedule.complete and lost_usd == 0.0
+    teu_days = [m.day for m in schedule.movements if m.containers_teu > 0]
+    assert teu_days == [1, 3] and guard_leaves == 3  # past the period's last day, 1
+
+
+def test_a_guard_does_not_wait_for_cargo_the_plan_leaves() -> None:
+    """What the targets do not send (the plan hands it over or destroys it) holds no one:
+    the guard leaves with the period, the 4 TEU not asked for stay."""
+    schedule, lost_usd, guard_leaves = _one_convoy_short(4.0)
+    assert schedule.complete and lost_usd == 500.0
+    assert guard_leaves == 2

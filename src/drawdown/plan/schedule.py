@@ -210,9 +210,10 @@ def _guard_days(
         if ts.size:
             node_last_t[j] = ts[-1]
     guard_release = data.period_start[node_last_t[lane_node]]
-    # The guard waits for its cargo to the end of the site's last planned period, not past
-    # it: what the convoys could not take by then stays (handed over or destroyed) rather
-    # than holding the site open for weeks of trickling loads the plan did not ask for.
+    # The guard waits for its cargo to the end of the site's last planned period: what the
+    # plan does not send stays (handed over or destroyed) rather than holding the site open
+    # for weeks of trickling loads the plan did not ask for. Only cargo the plan does send,
+    # still there because its convoys fell behind, holds it longer (`_Dispatch._guard_waits`).
     period_end = data.period_start + data.period_len - 1
     guard_until = np.minimum(period_end[node_last_t], guard_last_day)
     return guard_release, guard_until
@@ -345,10 +346,21 @@ class _Dispatch:
         # The same facts as Python values for the lane loop, which reads them one at a time.
         self.lane_facts = _lane_facts(data)
         self.lane_node_at = lane_node.tolist()
+        self.garrisoned = garrisoned
         self.garrisoned_at = garrisoned.tolist()
         self.guard_at = guard.tolist()
         self.guard_until_at = guard_until.tolist()
         self.guard_release_at = guard_release.tolist()
+        # A guard whose convoys fell behind the plan waits past its last planned period,
+        # up to its last load day, while its site still holds cargo the plan sends out
+        # (not what the plan leaves there): the synthetic mission's hub, its convoys half
+        # filled for want of trucks, had left 288 TEU and 90 vehicles at the end of its
+        # last planned period, written off at ten times their value (`_guard_waits`).
+        self.guard_planned = guard_until
+        self.guard_last = np.asarray(work.guard_last_day, dtype=np.int64)
+        asked = targets[[self.ti, self.vi]].sum(axis=(0, 2))  # by lane
+        self.cargo_asked = np.bincount(lane_node, weights=asked, minlength=len(nodes))
+        self.cargo_sent = np.zeros(len(nodes))
         deadline_at = self.deadline_at = deadline_of.tolist()
         self.soonest_first = sorted(people_idx, key=lambda q: deadline_at[q])
         self.latest_first = sorted(people_idx, key=lambda q: -deadline_at[q])
@@ -450,9 +462,21 @@ class _Dispatch:
         later = self.lane_guard_until > data.period_start[t] + data.period_len[t] - 1
         return np.lexsort((days_left, -owed, later, first_due))
 
-    def _bound_for(self) -> list[bool]:
+    def _guard_waits(self) -> list[int]:
+        """By node, the last day its guard waits for cargo: the end of its last planned
+        period, or its last load day while it still holds cargo its lanes were asked to
+        carry and have not, or loads are still bound for it from sites that may send them."""
+        held = self.stock[[self.ti, self.vi]].sum(axis=0)
+        owed = (np.minimum(self.cargo_asked - self.cargo_sent, held) > 0.5) | np.array(
+            self._bound_for(from_senders=True)
+        )
+        waits = np.where(owed, np.maximum(self.guard_planned, self.guard_last), self.guard_planned)
+        return waits.tolist()
+
+    def _bound_for(self, *, from_senders: bool = False) -> list[bool]:
         """By node, whether loads are still bound for it (on the way, or due on its inbound
-        lanes)."""
+        lanes; `from_senders`: due only from origins that hold something and someone to
+        send it, not the sweep of a site closed with what it leaves)."""
         npos, lane_dest = self.npos, self.lane_dest
         bound_for = np.zeros(len(self.nodes), dtype=bool)
         for pending in self.arrivals.values():
@@ -460,6 +484,10 @@ class _Dispatch:
                 if dest in npos:
                     bound_for[npos[dest]] = True
         inbound = (self.remaining > EPS).any(axis=0) & (lane_dest >= 0)
+        if from_senders:
+            stock = self.stock
+            staffed = ~self.garrisoned | (stock[self.people_idx].sum(axis=0) > EPS)
+            inbound &= ((stock > EPS).any(axis=0) & staffed)[self.lane_node]
         bound_for[lane_dest[inbound]] = True
         return bound_for.tolist()
 
@@ -492,6 +520,8 @@ class _Dispatch:
         # A hub stays guarded while loads are still bound for it (on the way, or due on
         # its inbound lanes), as the model's closed-receives-nothing constraint has it.
         bound_today = self._bound_for()
+        if not greedy:
+            guard_until_at = self.guard_until_at = self._guard_waits()
         attacked_today = (attack_rate[:, day] > 0).tolist()
         duration_today = daily["duration"][:, day].tolist()
         approval_today = daily["approval"][:, day].tolist()
@@ -680,6 +710,7 @@ class _Dispatch:
                     convoys_left[li] -= min(convoys, share) if spare else convoys
                 stock[:, o] -= shipped
                 sent[:, li, t] += shipped
+                self.cargo_sent[o] += shipped[ti] + shipped[vi]
                 parts = ledger.take(o, shipped, people_idx, ti, vi)
                 work.shipped(o, day, shipped, lanes.destination[li], stock[:, o])
                 stock[:, o] = np.where(np.abs(stock[:, o]) < EPS, 0.0, stock[:, o])
