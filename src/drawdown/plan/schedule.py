@@ -316,6 +316,7 @@ class _Dispatch:
         self.air_rate = {a.id: a.count * a.sorties_per_day for a in sc.aircraft}
         self.air_tokens = {a: 0.0 for a in self.air_rate}
         self.trucks_free = {t.id: t.count for t in sc.trucks}
+        self.pool_size = dict(self.trucks_free)
         self.trucks_back: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.slots = {s.id: s.air_slots_per_day for s in sc.sites}
         self.arrivals: dict[int, list[tuple[str, np.ndarray, list[Part]]]] = defaultdict(list)
@@ -659,6 +660,25 @@ class _Dispatch:
                     and day < guard_release_at[li]
                     and next_usable[li, day] <= min(work.last_load_day(o), guard_until_at[o])
                 )
+                # Nor does a convoy leave with the few trucks back when its load fills a
+                # whole one and enough will be back before its last chance: a part convoy
+                # spends a whole escort package (the synthetic mission's hub had sent 13
+                # convoys in a fortnight for the model's 6, half of them with the few trucks
+                # back, and its bases' cargo waited for the escorts).
+                may_wait = (
+                    not greedy
+                    and not lane.is_air
+                    and people_now < 0.5
+                    and next_usable[li, day] <= min(work.last_load_day(o), guard_until_at[o])
+                )
+                if (
+                    may_wait
+                    and trucks_free[lane.asset] < lane.convoy_trucks <= self.pool_size[lane.asset]
+                    and _units_of(want, lane.caps, but=vi) >= lane.convoy_trucks
+                    and _escorts_scarce(lane.corridors, escort_tokens)
+                ):
+                    work.held(o, day, "trucks")
+                    continue
                 fitted, units, convoys = _fit(
                     lane,
                     want,
@@ -669,6 +689,7 @@ class _Dispatch:
                     capacity,
                     full_only=full_only,
                     n_cap=n_cap,
+                    may_wait=may_wait,
                 )
                 if units <= 0:
                     why = _why_held(lane, approval, capacity)
@@ -902,11 +923,14 @@ def _fit(
     capacity: _Capacity,
     full_only: bool = False,
     n_cap: int = 10**9,
+    may_wait: bool = False,
 ) -> tuple[list[float], int, int]:
     """Largest part of `want` (by commodity) that whole convoys or sorties can take today on
     `lane`, at today's `approval`, filled in `fill_order`: (load, trucks or sorties, convoys).
 
     `full_only` sends only full convoys (the rest waits for the period's last usable day).
+    `may_wait`: today is not the load's last chance, so self-driven vehicles may wait for
+    trucks to go with.
     """
     p = approval
     caps = lane.caps
@@ -967,6 +991,17 @@ def _fit(
     n = math.ceil(used_trucks / size) if used_trucks > 0 else 0
     if per_convoy_veh > 0 and want[vi] > 0:
         veh_convoys = min(n_max, math.ceil(want[vi] / per_convoy_veh))
+        # Self-driven vehicles make convoys of their own only while escorts are to spare:
+        # when their cargo is short of trucks they go with the trucks' convoys, and the rest
+        # with the cargo when more trucks are back (the synthetic mission's hub had sent its
+        # 360 vehicles in 6 convoys with the 174 trucks back, and 7 more part convoys for
+        # the containers left, each spending an escort).
+        if (
+            may_wait
+            and _units_of(want, caps, but=vi) > pool_free + EPS
+            and _escorts_scarce(corridors, capacity.escorts, after=veh_convoys)
+        ):
+            veh_convoys = min(veh_convoys, max(n, 1))
         n = max(n, veh_convoys if (used_trucks > 0 or pool_free > 0) else 0)
         shipped[vi] = float(min(want[vi], n * per_convoy_veh))
     if n <= 0:

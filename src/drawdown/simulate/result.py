@@ -440,18 +440,22 @@ class SimulationResult:
                 )
         for i, site in enumerate(d.site_ids):
             packed = s.site_days["packed_day"][i].finite()
-            if packed.n:
-                handed = s.site_days["handover_day"][i].finite()
+            handed = s.site_days["handover_day"][i].finite()
+            if packed.n or handed.n:
                 median_handover = (
                     self.date_of(handed.quantile(0.5, method="linear")) if handed.n else "never"
                 )
                 # the share of runs matters: a site that closes before its camp is down
-                # (MINUSMA's team sites) finishes packing in few of them
-                share = f"{packed.n / n:.0%}" if packed.n >= n / 100 else "under 1%"
+                # (MINUSMA's team sites) finishes packing in few of them, or in none
+                if packed.n:
+                    share = f"{packed.n / n:.0%}" if packed.n >= n / 100 else "under 1%"
+                    when = self.date_of(packed.quantile(0.5, method="linear"))
+                    packing = f"packed in {share} of runs (median {when})"
+                else:
+                    packing = "packed in no run"
                 lines.append(
-                    f"  {site}: packed in {share} of runs (median "
-                    f"{self.date_of(packed.quantile(0.5, method='linear'))}), handed over in "
-                    f"{handed.n / n:.0%} (median {median_handover})"
+                    f"  {site}: {packing}, handed over in {handed.n / n:.0%} "
+                    f"(median {median_handover})"
                 )
             if s.early_closed[i]:
                 days = s.site_days["early_close_day"][i].finite()
