@@ -120,7 +120,9 @@ def test_a_guard_does_not_wait_for_cargo_the_plan_leaves() -> None:
     assert guard_leaves == 2
 
 
-def _cargo_convoys(*, trucks: int, escorts_per_day: float, vehicles: int = 0):  # type: ignore[no-untyped-def]
+def _cargo_convoys(  # type: ignore[no-untyped-def]
+    *, trucks: int, escorts_per_day: float, vehicles: int = 0, wait: bool = True
+):
     """A camp's 16 TEU (and `vehicles`) asked for in the first 2-day period, in convoys of
     4 trucks of 2 TEU and 10 vehicles, the trucks back in 2 days: (day, convoys, TEU,
     vehicles) of each cargo departure."""
@@ -143,7 +145,7 @@ def _cargo_convoys(*, trucks: int, escorts_per_day: float, vehicles: int = 0):  
         if asset == "cargo":
             targets[data.commodities.index("teu"), li, 0] = 16
             targets[data.commodities.index("veh"), li, 0] = vehicles
-    schedule = dispatch(data, targets, np.zeros(len(data.group_site)))
+    schedule = dispatch(data, targets, np.zeros(len(data.group_site)), convoys_wait=wait)
     assert schedule.complete
     _, figures = objective_terms(data, schedule)
     assert figures["cargo_lost_usd"] == 0.0
@@ -156,14 +158,21 @@ def _cargo_convoys(*, trucks: int, escorts_per_day: float, vehicles: int = 0):  
 
 def test_a_full_load_waits_for_its_trucks_when_escorts_are_scarce() -> None:
     """With one escort a day and 2 of its 6 trucks back, the second 8 TEU wait a day for a
-    full convoy instead of going as two half convoys, each spending an escort (before: 8, 4
-    and 4 TEU in three convoys, the camp closing a day later)."""
+    full convoy instead of going as two half convoys, each spending an escort (the table
+    that does not wait: 8, 4 and 4 TEU in three convoys, the camp closing a day later)."""
     assert _cargo_convoys(trucks=6, escorts_per_day=1.0) == [(0, 1, 8.0, 0), (2, 1, 8.0, 0)]
+    assert _cargo_convoys(trucks=6, escorts_per_day=1.0, wait=False) == [
+        (0, 1, 8.0, 0),
+        (1, 1, 4.0, 0),
+        (3, 1, 4.0, 0),
+    ]
 
 
 def test_vehicles_go_with_the_trucks_convoys_when_escorts_are_scarce() -> None:
     """With its 4 trucks back for one convoy, the camp's 20 vehicles do not take a second
-    escort of their own on day 0 (then a third for the TEU left): they go 10 with each of
-    the two convoys the containers need."""
+    escort of their own on day 0 (then a third for the TEU left, as the table that does not
+    wait has it): they go 10 with each of the two convoys the containers need."""
     convoys = _cargo_convoys(trucks=4, escorts_per_day=2.0, vehicles=20)
     assert convoys == [(0, 1, 8.0, 10), (2, 1, 8.0, 10)]
+    unwaited = _cargo_convoys(trucks=4, escorts_per_day=2.0, vehicles=20, wait=False)
+    assert unwaited == [(0, 2, 8.0, 20), (2, 1, 8.0, 0)]

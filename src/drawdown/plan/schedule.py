@@ -229,11 +229,14 @@ def dispatch(
     priority: np.ndarray | None = None,
     greedy: bool = False,
     attack_hold: bool = False,
+    convoys_wait: bool = False,
 ) -> Schedule:
     """Lay out `targets` (commodity, lane, period) day by day.
 
     `left_share` is the share of each disposal group left behind. `greedy` sends whatever
     the origin holds on the lanes with a positive target, as fast as capacity allows.
+    `convoys_wait`: where escorts are scarce, cargo waits for a convoy's trucks rather than
+    leave in part convoys (see `_Dispatch.send_due_lanes`).
     """
     run = _Dispatch(
         data,
@@ -244,6 +247,7 @@ def dispatch(
         priority=priority,
         greedy=greedy,
         attack_hold=attack_hold,
+        convoys_wait=convoys_wait,
     )
     for day in range(data.scenario.horizon_days):
         t = int(data.period_of_day[day])
@@ -271,6 +275,7 @@ class _Dispatch:
         priority: np.ndarray | None,
         greedy: bool,
         attack_hold: bool,
+        convoys_wait: bool = False,
     ) -> None:
         sc = data.scenario
         lanes = data.lanes
@@ -303,6 +308,7 @@ class _Dispatch:
         if attack_hold:
             for site, (rate, *_rest) in base_attack_threats(data).items():
                 self.attack_rate[npos[site]] = rate
+        self.convoys_wait = convoys_wait and not greedy
         work = self.work = ClosingDays(data, stock, ki)
         self.ledger = Ledger.start(data, left_share)
         self.ti, self.vi = ki["teu"], ki["veh"]
@@ -660,13 +666,15 @@ class _Dispatch:
                     and day < guard_release_at[li]
                     and next_usable[li, day] <= min(work.last_load_day(o), guard_until_at[o])
                 )
-                # Nor does a convoy leave with the few trucks back when its load fills a
-                # whole one and enough will be back before its last chance: a part convoy
-                # spends a whole escort package (the synthetic mission's hub had sent 13
-                # convoys in a fortnight for the model's 6, half of them with the few trucks
-                # back, and its bases' cargo waited for the escorts).
+                # With `convoys_wait`, nor does a convoy leave with the few trucks back when
+                # its load fills a whole one and enough will be back before its last chance:
+                # a part convoy spends a whole escort package (the synthetic mission's hub
+                # had sent 13 convoys in a fortnight for the model's 6, half of them with the
+                # few trucks back, and its bases' cargo waited for escorts). It is one of two
+                # tables laid out (`assign.lay_out`): waiting costs days, and on MINUSMA the
+                # table that does not wait is the cheaper.
                 may_wait = (
-                    not greedy
+                    self.convoys_wait
                     and not lane.is_air
                     and people_now < 0.5
                     and next_usable[li, day] <= min(work.last_load_day(o), guard_until_at[o])

@@ -462,8 +462,10 @@ class SimulationResult:
                 left = (
                     d.early_close_people[i] / s.early_closed[i] if d.early_close_people.size else 0
                 )
+                early = s.early_closed[i] / n
                 lines.append(
-                    f"  {site}: closed early under attack in {s.early_closed[i] / n:.1%} of runs "
+                    f"  {site}: closed early under attack in "
+                    f"{f'{early:.1%}' if early >= 0.0005 else 'under 0.1%'} of runs "
                     f"(median {self.date_of(days.quantile(0.5, method='linear'))}; "
                     f"{left:,.0f} people left there on average when it closed)"
                 )
