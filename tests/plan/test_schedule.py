@@ -82,17 +82,25 @@ def test_people_a_lane_still_owes_are_not_left_for_want_of_a_quota() -> None:
     assert abs(r.daily_model_gap) <= 0.10
 
 
-def _one_convoy_short(teu_asked: float):  # type: ignore[no-untyped-def]
-    """A camp whose 8 TEU need two truck trips (2 trucks of 2 TEU, back in 2 days) and
-    whose targets ask for its people and `teu_asked` TEU in the first 2-day period."""
-    data = _data(people=10, teu=8.0, value_usd=1000.0, cargo_trucks=2, guard=5, days=12)
+def _camp_targets(data, *, people_period: int, teu: float, vehicles: int = 0):  # type: ignore[no-untyped-def]
+    """Targets for one_base's camp: its 10 people by the troop trucks in `people_period`,
+    `teu` and `vehicles` by the cargo trucks in the first period."""
     targets = np.zeros((len(data.commodities), len(data.lanes.route), data.n_periods))
     for li, asset in enumerate(data.lanes.asset):
         if asset == "troop":
             for k in data.people:
-                targets[data.commodities.index(k), li, 0] = 10
+                targets[data.commodities.index(k), li, people_period] = 10
         if asset == "cargo":
-            targets[data.commodities.index("teu"), li, 0] = teu_asked
+            targets[data.commodities.index("teu"), li, 0] = teu
+            targets[data.commodities.index("veh"), li, 0] = vehicles
+    return targets
+
+
+def _one_convoy_short(teu_asked: float):  # type: ignore[no-untyped-def]
+    """A camp whose 8 TEU need two truck trips (2 trucks of 2 TEU, back in 2 days) and
+    whose targets ask for its people and `teu_asked` TEU in the first 2-day period."""
+    data = _data(people=10, teu=8.0, value_usd=1000.0, cargo_trucks=2, guard=5, days=12)
+    targets = _camp_targets(data, people_period=0, teu=teu_asked)
     schedule = dispatch(data, targets, np.zeros(len(data.group_site)))
     _, figures = objective_terms(data, schedule)
     guard_leaves = max(m.day for m in schedule.movements if m.people)
@@ -137,14 +145,7 @@ def _cargo_convoys(  # type: ignore[no-untyped-def]
         guard=5,
         days=12,
     )
-    targets = np.zeros((len(data.commodities), len(data.lanes.route), data.n_periods))
-    for li, asset in enumerate(data.lanes.asset):
-        if asset == "troop":
-            for k in data.people:
-                targets[data.commodities.index(k), li, 1] = 10
-        if asset == "cargo":
-            targets[data.commodities.index("teu"), li, 0] = 16
-            targets[data.commodities.index("veh"), li, 0] = vehicles
+    targets = _camp_targets(data, people_period=1, teu=16.0, vehicles=vehicles)
     schedule = dispatch(data, targets, np.zeros(len(data.group_site)), convoys_wait=wait)
     assert schedule.complete
     _, figures = objective_terms(data, schedule)
