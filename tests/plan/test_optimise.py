@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from drawdown.scenario.model import Scenario, Threat
 from .conftest import check_invariants, one_base
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
+# The module (the package's `optimise` is its function).
+optimiser = importlib.import_module("drawdown.plan.optimise")
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +85,26 @@ def test_tiny_plan_keeps_every_invariant(tiny_scenario: Scenario, tiny_plan: Pla
     assert set(tiny_plan.closure_day) == {"north", "east", "hub"}
     assert tiny_plan.scenario_hash == tiny_scenario.content_hash()
     assert tiny_plan.solver.gap <= 0.01 + 1e-9
+
+
+def test_a_table_far_above_its_plan_is_derated_and_the_cheaper_kept(
+    tiny_scenario: Scenario, tiny_plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A complete daily table more than `DAILY_SHORTFALL` above the solution it lays out has
+    fallen short of it: the next capacity factor is tried, once, and the cheaper complete
+    table kept, its derating named in the record."""
+    assert [a.capacity_factor for a in tiny_plan.solver.attempts] == [1.0]
+    assert tiny_plan.solver.daily_model_gap <= optimiser.DAILY_SHORTFALL
+    monkeypatch.setattr(optimiser, "DAILY_SHORTFALL", -1.0)  # every table falls short
+    plan = optimise(tiny_scenario, time_limit_s=20, mip_gap=0.01, with_greedy=False)
+    attempts = plan.solver.attempts
+    assert [a.capacity_factor for a in attempts] == list(optimiser.REPAIR_FACTORS[:2])
+    kept = min((a for a in attempts if a.complete), key=lambda a: a.daily_total)
+    assert plan.objective["total"] == pytest.approx(kept.daily_total)
+    assert plan.solver.capacity_factor == kept.capacity_factor
+    assert ("derated capacity" in plan.solver.fallback) == (kept.capacity_factor < 1.0)
+    assert not plan.solver.warm_start  # derating from its own first order is no re-plan
+    check_invariants(tiny_scenario, plan)
 
 
 def test_tiny_greedy_keeps_every_invariant(tiny_scenario: Scenario) -> None:
