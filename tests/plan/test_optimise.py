@@ -105,6 +105,10 @@ def test_a_table_far_above_its_plan_is_derated_and_the_cheaper_kept(
     assert ("derated capacity" in plan.solver.fallback) == (kept.capacity_factor < 1.0)
     assert not plan.solver.warm_start  # derating from its own first order is no re-plan
     check_invariants(tiny_scenario, plan)
+    # A model above a mission's size is not solved again: a size, not the clock, decides.
+    monkeypatch.setattr(optimiser, "RETRY_MAX_COLUMNS", 0)
+    plan = optimise(tiny_scenario, time_limit_s=20, mip_gap=0.01, with_greedy=False)
+    assert [a.capacity_factor for a in plan.solver.attempts] == [1.0]
 
 
 def test_tiny_greedy_keeps_every_invariant(tiny_scenario: Scenario) -> None:

@@ -17,13 +17,13 @@ import numpy as np
 from drawdown.errors import Problem
 from drawdown.network import build_network
 from drawdown.plan.assign import assign
-from drawdown.plan.build import PlanData, build_model, prepare
+from drawdown.plan.build import PlanData, Strategic, build_model, prepare
 from drawdown.plan.diagnose import explain, precheck
 from drawdown.plan.errors import InfeasiblePlanError, NoPlanFoundError, Shortfall
 from drawdown.plan.model import Plan
 from drawdown.plan.record import Attempt, SolverRecord
 from drawdown.plan.schedule import dispatch, to_plan
-from drawdown.plan.solve import _quota, _values, solve
+from drawdown.plan.solve import RETRY_MAX_COLUMNS, _quota, _values, solve, whole_convoy_columns
 from drawdown.plan.warm import warm_closes, warm_convoys
 from drawdown.scenario.model import Scenario
 
@@ -36,10 +36,13 @@ REPAIR_FACTORS = (1.0, 0.85, 0.7)
 # escorts at capacity to the last days, and whole convoys, back only after whole round trips,
 # could not keep up, so the cargo it ships is written off at ten times its value. The next
 # factor is tried once, from this plan's closure order, and the cheaper table kept: the 2x
-# synthetic mission's table 728 M -> 326 M, 5x 2,089 M -> 1,314 M (MINUSMA's is 3% above).
-# Once, because at 10x a third solve cost 55 s of CPU for a table 5 times dearer; and only
-# for tables of whole convoys laid out from whole convoys (10x lays out continuous ones,
-# and its derated solve, 96 s of CPU, ran into the safety net).
+# synthetic mission's table 728 M -> 326 M (MINUSMA's is 3% above its solution).
+# Once, because at 10x a third solve cost 55 s of CPU for a table 5 times dearer; only for
+# tables of whole convoys laid out from whole convoys (10x lays out continuous ones, and its
+# derated solve, 96 s of CPU, ran into the safety net); and, like the rounding's retry, only
+# in models of a mission's size (`solve.RETRY_MAX_COLUMNS`): the 5x mission's second solve
+# (2,089 M -> 1,314 M) took its plan to 107 s of the 120 s net, so that a slower machine
+# would have ended it on the clock. A size, not the clock, decides.
 DAILY_SHORTFALL = 0.5
 DEFAULT_TIME_LIMIT_S = 120.0  # a safety net: MINUSMA needs a few seconds
 
@@ -166,7 +169,7 @@ def optimise(
         score = candidate.objective["total"] + (0.0 if complete else 1e18)
         if best is None or score < best[0]:
             best = (score, candidate)
-        if complete and (attempt > 0 or not _fell_short(candidate)):
+        if complete and (attempt > 0 or not _fell_short(candidate, strategic)):
             break  # a table that fell short is derated once
         if complete and warm_start is None:
             start_from = candidate  # derate from the order this plan found
@@ -198,12 +201,15 @@ def optimise(
     return replace(plan, solver=record)
 
 
-def _fell_short(plan: Plan) -> bool:
+def _fell_short(plan: Plan, strategic: Strategic) -> bool:
     """A daily table of whole convoys far above the whole-convoy solution it lays out
-    (`DAILY_SHORTFALL`). A table laid out from continuous convoys is measured against a
-    model without them, so its gap is not the days falling short of it."""
+    (`DAILY_SHORTFALL`), in a model of a mission's size (`RETRY_MAX_COLUMNS`). A table laid
+    out from continuous convoys is measured against a model without them, so its gap is not
+    the days falling short of it."""
     record = plan.solver
     if not np.isfinite(record.laid_out_objective):
+        return False
+    if whole_convoy_columns(strategic) > RETRY_MAX_COLUMNS:
         return False
     return bool(np.isfinite(record.daily_model_gap) and record.daily_model_gap > DAILY_SHORTFALL)
 

@@ -287,7 +287,7 @@ def _round(
         return None
     gap = abs(out.objective - bound) / max(abs(out.objective), 1e-9)
     freed = False
-    if gap > ROUND_RETRY_GAP and int((cols >= 0).sum()) <= RETRY_MAX_COLUMNS:
+    if gap > ROUND_RETRY_GAP and whole_convoy_columns(strategic) <= RETRY_MAX_COLUMNS:
         retried = _round_closures_free(strategic, highs, out, time_limit_s)
         freed, out = retried is not out, retried
         gap = abs(out.objective - bound) / max(abs(out.objective), 1e-9)
@@ -419,6 +419,15 @@ def _support_rows(strategic: Strategic) -> IntArray:
     pairs = [] if work is None else work.supports
     rows = [(row[a], row[b]) for a, b in pairs if a in row and b in row]
     return np.asarray(rows, dtype=np.int64).reshape(-1, 2)
+
+
+def whole_convoy_columns(strategic: Strategic) -> int:
+    """The rounding's whole-convoy columns: the size that decides whether a model of this
+    size is searched again (`RETRY_MAX_COLUMNS`), not the clock."""
+    if "convoys_relaxed" not in strategic.model.variables:
+        return 0
+    labels = strategic.model.variables["convoys_relaxed"].labels.values
+    return int((labels[whole_convoy_lanes(strategic.data)] >= 0).sum())
 
 
 def _columns(strategic: Strategic, name: str) -> np.ndarray:
