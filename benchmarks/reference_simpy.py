@@ -150,6 +150,7 @@ class ReferenceRun:
         self.unit_out = np.where(c.unit_people > 0, -1, 0)
         self.unit_gone = np.zeros(n_units)
         self.guard_gone = np.zeros(n, dtype=bool)
+        self.mv_done = np.zeros(c.n_movements, dtype=bool)  # arrived or cancelled
         # seats on each site's own movements (legs passing through carry others' people)
         self.seats_left = np.bincount(c.mv_origin, weights=c.mv_cap[:, 0] * c.mv_own, minlength=n)
         self.planned_left = np.bincount(c.mv_origin, minlength=n)
@@ -591,6 +592,10 @@ class ReferenceRun:
                     break
                 yield env.timeout(reopen - t)
                 continue
+            up = int(c.mv_upstream[m])
+            if up >= 0 and not self.mv_done[up]:
+                yield env.timeout(1)  # the convoy going on through `o` is not there yet
+                continue
             if c.mv_guard[m] and t <= c.hold_until[o]:
                 yield env.timeout(c.hold_until[o] + 1 - t)  # a residual task holds the site
                 continue
@@ -627,9 +632,11 @@ class ReferenceRun:
                 self._ask_handover(o)
         if cancel:
             self._gone(m, o)
+            self.mv_done[m] = True
             yield from self._cancel(m, o, divert)
             return
         yield from self._depart(m, o, link)
+        self.mv_done[m] = True
 
     def _cancel(self, m: int, o: int, divert: bool):
         c, env = self.c, self.env

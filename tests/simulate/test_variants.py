@@ -30,7 +30,10 @@ from drawdown.simulate.variants import VariantCompiler
 #: then a contingent leaving on its date taken from every site it is at, issue 12; then the
 #: general cargo a run leaves destroyed as far as its owners may not hand it over, issue 13:
 #: tiny has no contingents.csv, so its contingent-owned stores left are destroyed, not
-#: handed over, and only "destroyed" and the indices moved).
+#: handed over, and only "destroyed" and the indices moved; then a route cleared once at its
+#: origin and its later legs waiting for their convoy: tiny's greedy plan sends north's
+#: convoys on from the hub by road, refused there no more and so no longer diverted to the
+#: air, and casualties, killed, destroyed and the deadline outputs moved).
 RECORDED = Path(__file__).parent / "data" / "tiny-sensitivity.json"
 
 

@@ -173,7 +173,7 @@ def markdown(scores: list[CaseScore]) -> str:
         "out by 5 July, about 2,500 left) and an estimate (everything, 5,700 TEU, by 15 "
         "August): about 24 TEU a day for 138 days, then about 60 a day for the last 41. The "
         "model's escorts, trucks and air bridge are the same every day of the withdrawal, so "
-        "it ships at an even ~33 TEU a day from day 0 and is ahead of the first count and "
+        "it ships at an even ~35 TEU a day from day 0 and is ahead of the first count and "
         "behind the second. The late surge is not in what was known on 17 February 2022 "
         "(the plan then was to front-load before the rains), so it is not put into the "
         "scenario; tried as a corridor that crosses 25 TEU a day and 60 in the last six "

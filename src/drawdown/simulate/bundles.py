@@ -102,6 +102,7 @@ class Movements(NamedTuple):
     last_loads: np.ndarray  # bool: one that carries cargo (the final steps wait for it)
     freight: np.ndarray  # bool: guarded and may carry cargo (planned some, or people-free)
     own: np.ndarray  # bool: a leg of a route starting at its origin (`inputs.Compiled.mv_own`)
+    upstream: np.ndarray  # int64: the same convoy's leg into a later leg's origin (-1 none)
 
 
 class Events(NamedTuple):
@@ -275,6 +276,7 @@ class State(NamedTuple):
     slot_contingent: np.ndarray  # int64 [slots]: a departing contingent's slot (-1: anyone)
     evac_day: np.ndarray  # int64 [S] the day `evac_used` counts
     evac_used: np.ndarray  # float64 [S] seats of own aircraft used out of the site that day
+    mv_done: np.ndarray  # bool [M] the planned movement arrived or was cancelled
 
 
 def _bank_cap(c: Compiled) -> np.ndarray:
@@ -365,6 +367,7 @@ def static_bundles(
         last_loads=last_loads,
         freight=freight,
         own=c.mv_own,
+        upstream=c.mv_upstream,
     )
     events = Events(day=c.ev_day, site=c.ev_site, contingent=c.ev_contingent)
     rules = Rules(
@@ -557,6 +560,7 @@ def new_state(
         unit_in=np.zeros(units.site.size),
         seats_left=np.zeros(n_sites),
         guard_gone=np.zeros(n_sites, dtype=np.bool_),
+        mv_done=np.zeros(n_mv, dtype=np.bool_),
         planned_left=np.zeros(n_sites, dtype=np.int64),
         slot_air=np.zeros(n_slots, dtype=np.bool_),
         slot_contingent=np.full(n_slots, -1, dtype=np.int64),

@@ -273,6 +273,8 @@ def _unload(a, t, r, sites, rules, lift, units, draws, factors, st, out):
     """
     d = st.slot_dest[a]
     o = st.slot_origin[a]
+    if a < st.mv_done.size:
+        st.mv_done[a] = True  # a planned movement is there: its route's next leg may go
     # a slot holds only units that can be at its origin (`Units.reach`)
     first, stop = units.reach_ptr[o], units.reach_ptr[o + 1]
     if st.slot_people[a] <= 0.0:
@@ -635,6 +637,7 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
     st.unit_at[:, :] = 0.0
     st.unit_waiting[:, :] = 0.0
     st.guard_gone[:] = False
+    st.mv_done[:] = False
     st.evac_day[:] = -1
     st.planned_left[:] = units.planned_out
     for s in range(sites.people0.size):
@@ -1010,6 +1013,11 @@ def _leave_planned(
         else:
             _push(st.dep_head, st.dep_next, reopen, m)
             return following
+    up = mv.upstream[m]
+    if not cancel and up >= 0 and not st.mv_done[up] and t + 1 < rules.n_days:
+        # the convoy going on through `o` has not reached it yet: its leg on waits for it
+        _push(st.dep_head, st.dep_next, t + 1, m)
+        return following
     if not cancel:
         held_to = _guard_held_to(t, o, m, sites, mv, rules, st)
         if held_to >= 0:
@@ -1076,6 +1084,7 @@ def _cancel(
     Returns the next slot to look at today (a diversion cleared today goes next).
     """
     _one_gone(t, r, m, o, sites, mv, rules, closure, draws, factors, st)
+    st.mv_done[m] = True
     st.backlog[o, 1] += mv.teu[m]
     st.backlog[o, 2] += mv.veh[m]
     if mv.people[m] > 0:

@@ -81,6 +81,7 @@ class Compiled:
     mv_cap: np.ndarray  # float64 [M, 3] capacity for people, TEU, vehicles
     mv_guard: np.ndarray  # bool: the last people movement out of a base
     mv_own: np.ndarray  # bool: a leg of a route starting at its origin (not passing through)
+    mv_upstream: np.ndarray  # int64 [M]: the same convoy's leg into a later leg's origin (-1)
     mv_approval: np.ndarray  # float64 [M, max_retries + 1] approval at each attempt
     mv_delay_mean: np.ndarray  # float64 [M]
     # day the clearance is requested: the plan's expected wait before the planned day (fixed
@@ -360,6 +361,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     # convoys on through Ansongo, closed weeks before) carries people and cargo passing
     # through: the last guard neither leaves on it nor waits for it.
     mv_own = np.array([not m.route or m.route.split(">")[0] == m.origin for m in mv], dtype=bool)
+    mv_upstream = upstream_legs(mv)
     mv_guard = np.zeros(n_mv, dtype=bool)
     for s in range(n_sites):
         if site_kind[s] > 1:
@@ -424,6 +426,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
             cap = (0, 0.0, 0)
         planned = (m.people, m.containers_teu, m.vehicles)
         mv_cap[k] = [max(c * m.convoys, p) for c, p in zip(cap, planned, strict=True)]
+    route_cleared(mv_own, mv_approval, mv_delay_mean, mv_request_day, mv_earliest)
 
     # where people go when their road movement is refused, or a base is evacuated
     air_link = np.full(n_sites, -1, dtype=np.int64)
@@ -556,6 +559,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
         mv_cap=mv_cap,
         mv_guard=mv_guard,
         mv_own=mv_own,
+        mv_upstream=mv_upstream,
         mv_approval=mv_approval,
         mv_delay_mean=mv_delay_mean,
         mv_request_day=mv_request_day,
@@ -722,6 +726,43 @@ def request_days(day: np.ndarray, delay_mean: np.ndarray) -> np.ndarray:
     """Days movements planned on `day` ask for clearance: the expected wait ahead (the
     notice case-by-case approval needs), so that a clearance on time leaves as planned."""
     return np.maximum(0, day - np.floor(delay_mean + 0.5).astype(np.int64))
+
+
+def upstream_legs(mv: Sequence[Movement]) -> np.ndarray:
+    """For each later leg of a route, the row of the same convoy's leg into its origin: the
+    same route and unit, from the route's previous site, arriving on the later leg's day
+    (the plan chains a route's legs so). -1 for a route's first leg, or when none matches.
+
+    A convoy going on through a hub leaves it only once it is there (`engine`): a later leg
+    that left on its planned day with whatever was at hand went empty when the convoy was
+    held upstream, and the convoy's people then waited for the site's stragglers' route."""
+    arriving: dict[tuple[str, str, str, int], int] = {}
+    for k, m in enumerate(mv):
+        if m.route:
+            arriving.setdefault((m.route, m.unit, m.destination, m.arrival_day), k)
+    out = np.full(len(mv), -1, dtype=np.int64)
+    for k, m in enumerate(mv):
+        if m.route and m.route.split(">")[0] != m.origin:
+            out[k] = arriving.get((m.route, m.unit, m.origin, m.day), -1)
+    return out
+
+
+def route_cleared(
+    own: np.ndarray,
+    approval: np.ndarray,
+    delay_mean: np.ndarray,
+    request_day: np.ndarray,
+    earliest_day: np.ndarray,
+) -> None:
+    """A route is cleared once, at its origin, as the planner reads it (`network`: a route's
+    clearance is its first leg's): a later leg (`own` False: the convoy going on through a
+    hub) goes on that clearance, approved at once and without a wait. Asked again at every
+    stop, a two-leg road journey would be refused twice as often as the plan allowed for.
+    Sets the later legs' rows of the arrays in place."""
+    later = ~np.asarray(own, dtype=bool)
+    approval[later] = 1.0
+    delay_mean[later] = 0.0
+    request_day[later] = earliest_day[later]
 
 
 def attempt_days_of(request: np.ndarray, retry_days: int, attempts: int, n_days: int) -> np.ndarray:

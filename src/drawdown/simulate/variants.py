@@ -42,6 +42,7 @@ from drawdown.simulate.inputs import (
     movement_threats,
     pack_caps,
     request_days,
+    route_cleared,
     sorties_per_person,
     unit_arrays,
     unit_equipment,
@@ -285,7 +286,9 @@ class VariantCompiler:
         mv_delay = delay[self.mv_key, c.mv_earliest_day]
         request = request_days(c.mv_earliest_day, mv_delay)
         attempt = attempt_days_of(request, c.retry_days, self.retries, self.n_days)
-        changes["mv_approval"] = approval[self.mv_key[:, None], attempt]
+        mv_approval = approval[self.mv_key[:, None], attempt]
+        route_cleared(c.mv_own, mv_approval, mv_delay, request, c.mv_earliest_day)
+        changes["mv_approval"] = mv_approval
         changes["mv_delay_mean"] = mv_delay
         changes["mv_request_day"] = request
         has_air = self.air_key >= 0
