@@ -113,6 +113,11 @@ def _summary(outcome: RunOutcome) -> None:
     for line in outcome.plan.solver.describe():
         console.print(f"plan: {line}")
     console.print(outcome.result.summary())
+    advice = outcome.result.reserve_advice(
+        outcome.scenario.manifest.policy.reserve_days_before_deadline
+    )
+    if advice:
+        console.print(advice, markup=False, soft_wrap=True)
     total = sum(outcome.times_s.values())
     path = outcome.report
     console.print(f"[bold]{outcome.scenario.name}[/bold]: done in {total:.1f} s")
