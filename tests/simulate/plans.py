@@ -174,3 +174,20 @@ def teamed(tiny: Scenario) -> Scenario:
             for s in world.sites
         )
     )
+
+
+def roads_refused(scenario: Scenario, region: str, days: int) -> Scenario:
+    """`scenario` without threats, every request approved at once, except roads out of
+    `region`, refused for the first `days` days (the horizon: every day) and then approved:
+    a world where only those refusals decide when convoys leave."""
+    start = scenario.manifest.start_date
+    end = min(start + dt.timedelta(days=days), scenario.manifest.deadline)
+    return scenario.replace(
+        threats=(),
+        clearances=(
+            Clearance(mode="*", start=start, end=scenario.manifest.deadline, approval=1.0,
+                      source="[E] test"),
+            Clearance(mode="road", region=region, start=start, end=end, approval=0.0,
+                      source="[E] test"),
+        ),
+    )  # fmt: skip

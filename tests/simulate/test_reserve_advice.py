@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from plans import batch_plan
+from plans import batch_plan, roads_refused
 
-from drawdown.scenario.model import Clearance, Scenario
+from drawdown.scenario.model import Scenario
 from drawdown.simulate import simulate
 
 
@@ -14,16 +14,7 @@ def test_a_plan_without_reserve_whose_deadline_is_at_risk_is_pointed_to_one(
     """When runs miss the deadline of a plan aimed at the deadline itself, the summary's
     advice names the policy's reserve and the what-if that tries it; with a reserve, or on
     time, there is no advice."""
-    start = tiny.manifest.start_date
-    refused = tiny.replace(
-        threats=(),
-        clearances=(
-            Clearance(mode="*", start=start, end=tiny.manifest.deadline, approval=1.0,
-                      source="[E] test"),
-            Clearance(mode="road", region="north", start=start, end=tiny.manifest.deadline,
-                      approval=0.0, source="[E] test"),
-        ),
-    )  # fmt: skip
+    refused = roads_refused(tiny, "north", tiny.horizon_days)
     late = simulate(refused, batch_plan(refused), runs=20, seed=3)
     assert late.summary_record()["p_all_out_by_deadline"] < 0.9
     advice = late.reserve_advice(0)

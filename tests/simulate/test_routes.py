@@ -11,17 +11,16 @@ had been held upstream.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from plans import batch_plan
+from plans import batch_plan, roads_refused
 
 import drawdown
 from drawdown.plan import Plan, optimise
-from drawdown.scenario.model import Clearance, Scenario
+from drawdown.scenario.model import Scenario
 from drawdown.simulate import simulate
 from drawdown.simulate.inputs import Compiled, compile_inputs
 
@@ -86,16 +85,7 @@ def test_a_convoy_goes_on_from_the_hub_only_once_there(tiny: Scenario) -> None:
     Leaving on their planned days (3 to 6) with whatever was at hand, the later legs took
     100 of the hub's people out by day 5 and 300 by day 8 while the bases' people had not
     left yet. The SimPy reference gives the same days."""
-    start = tiny.manifest.start_date
-    world = tiny.replace(
-        threats=(),
-        clearances=(
-            Clearance(mode="*", start=start, end=tiny.manifest.deadline, approval=1.0,
-                      source="[E] test"),
-            Clearance(mode="road", region="north", start=start,
-                      end=start + dt.timedelta(days=5), approval=0.0, source="[E] test"),
-        ),
-    )  # fmt: skip
+    world = roads_refused(tiny, "north", 5)
     plan = _routed(batch_plan(world))
     timelines = simulate(world, plan, runs=20, seed=3, timelines=True).data.timelines
     assert timelines is not None and (timelines == timelines[0]).all()  # nothing left to chance
