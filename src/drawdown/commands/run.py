@@ -105,16 +105,16 @@ def run(
                 progress=advance,
                 warn=warn,
             )
-    _summary(outcome)
+    _summary(outcome, scenario)
 
 
-def _summary(outcome: RunOutcome) -> None:
+def _summary(outcome: RunOutcome, scenario_ref: str) -> None:
     console.print()
     for line in outcome.plan.solver.describe():
         console.print(f"plan: {line}")
     console.print(outcome.result.summary())
     advice = outcome.result.reserve_advice(
-        outcome.scenario.manifest.policy.reserve_days_before_deadline
+        outcome.scenario.manifest.policy.reserve_days_before_deadline, scenario_ref
     )
     if advice:
         console.print(advice, markup=False, soft_wrap=True)

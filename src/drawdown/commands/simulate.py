@@ -80,7 +80,7 @@ def simulate_command(
             keep_runs=False,
         )
     console.print(result.summary(), markup=False, soft_wrap=True)
-    advice = result.reserve_advice(s.manifest.policy.reserve_days_before_deadline)
+    advice = result.reserve_advice(s.manifest.policy.reserve_days_before_deadline, scenario)
     if advice:
         console.print(advice, markup=False, soft_wrap=True)
     if out is not None:

@@ -361,7 +361,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
     # convoys on through Ansongo, closed weeks before) carries people and cargo passing
     # through: the last guard neither leaves on it nor waits for it.
     mv_own = np.array([not m.route or m.route.split(">")[0] == m.origin for m in mv], dtype=bool)
-    mv_upstream = upstream_legs(mv)
+    mv_upstream = upstream_legs(mv, mv_own)
     mv_guard = np.zeros(n_mv, dtype=bool)
     for s in range(n_sites):
         if site_kind[s] > 1:
@@ -728,10 +728,11 @@ def request_days(day: np.ndarray, delay_mean: np.ndarray) -> np.ndarray:
     return np.maximum(0, day - np.floor(delay_mean + 0.5).astype(np.int64))
 
 
-def upstream_legs(mv: Sequence[Movement]) -> np.ndarray:
-    """For each later leg of a route, the row of the same convoy's leg into its origin: the
-    same route and unit, from the route's previous site, arriving on the later leg's day
-    (the plan chains a route's legs so). -1 for a route's first leg, or when none matches.
+def upstream_legs(mv: Sequence[Movement], own: np.ndarray) -> np.ndarray:
+    """For each later leg of a route (`own` False), the row of the same convoy's leg into
+    its origin: the same route and unit, from the route's previous site, arriving on the
+    later leg's day (the plan chains a route's legs so). -1 for a route's first leg, or when
+    none matches.
 
     A convoy going on through a hub leaves it only once it is there (`engine`): a later leg
     that left on its planned day with whatever was at hand went empty when the convoy was
@@ -741,9 +742,9 @@ def upstream_legs(mv: Sequence[Movement]) -> np.ndarray:
         if m.route:
             arriving.setdefault((m.route, m.unit, m.destination, m.arrival_day), k)
     out = np.full(len(mv), -1, dtype=np.int64)
-    for k, m in enumerate(mv):
-        if m.route and m.route.split(">")[0] != m.origin:
-            out[k] = arriving.get((m.route, m.unit, m.origin, m.day), -1)
+    for k in np.flatnonzero(~np.asarray(own, dtype=bool)).tolist():
+        m = mv[k]
+        out[k] = arriving.get((m.route, m.unit, m.origin, m.day), -1)
     return out
 
 

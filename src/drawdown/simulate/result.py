@@ -394,15 +394,17 @@ class SimulationResult:
         lines.extend(self._withdrawal_lines())
         return "\n".join(lines)
 
-    def reserve_advice(self, reserve_days: int) -> str | None:
-        """A line for a plan without reserve days whose deadline is at risk (else None)."""
+    def reserve_advice(self, reserve_days: int, scenario_ref: str) -> str | None:
+        """A line for a plan without reserve days whose deadline is at risk (else None).
+        `scenario_ref` is the scenario as the user named it (a folder or a built-in name),
+        so that the what-if it suggests runs as printed."""
         p = float(self.summary_record()["p_all_out_by_deadline"])
         if reserve_days > 0 or p >= RESERVE_ADVICE_BELOW:
             return None
         return (
             "  the plan aims at the deadline itself (policy.reserve_days_before_deadline 0); "
             "a reserve brings it forward: try `drawdown compare "
-            f"{self.meta.scenario_name} --set policy.reserve_days_before_deadline=10`"
+            f"{scenario_ref} --set policy.reserve_days_before_deadline=10`"
         )
 
     def unit_out_quantiles(self, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
