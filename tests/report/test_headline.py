@@ -11,6 +11,7 @@ from drawdown.report.data import SimulationViews
 from drawdown.report.figure_data import CARGO_OUTCOMES, HeadlineFigure
 from drawdown.report.headline import gain, headline, people_out_text
 from drawdown.scenario.model import Scenario
+from drawdown.scenario.overrides import apply_overrides, parse_overrides
 
 RUNS = 10
 
@@ -63,6 +64,23 @@ def test_on_time_share_with_wilson_interval(tiny: Scenario, tiny_plan: Plan) -> 
     assert f.note == "deadline 30 Jul 2023"
     every = _by_label(headline(tiny, tiny_plan, _views(all_out=[True] * RUNS)))
     assert every["All people out by the deadline"].interval == "95% interval 72%–100%"
+
+
+def test_the_deadline_note_names_the_day_the_plan_aims_at(tiny: Scenario, tiny_plan: Plan) -> None:
+    """With a reserve the note gives the day the plan aims at; without one, a plan at risk
+    (under 90% of runs on time) is pointed to the reserve, as `drawdown run` does."""
+    reserved = apply_overrides(
+        tiny, parse_overrides(["policy.reserve_days_before_deadline=5"], tiny)
+    )
+    f = _by_label(headline(reserved, tiny_plan, _views()))["All people out by the deadline"]
+    assert f.note == "deadline 30 Jul 2023; the plan aims at 25 Jul 2023 (a 5-day reserve)"
+    late = _views(all_out=[True] * 8 + [False] * 2)
+    at_risk = _by_label(headline(tiny, tiny_plan, late))["All people out by the deadline"]
+    assert at_risk.note == (
+        "deadline 30 Jul 2023; the plan aims at the deadline itself: a reserve "
+        "(policy.reserve_days_before_deadline) brings it forward"
+    )
+    # 9 of 10 on time is not at risk: the note is the deadline alone (the test above)
 
 
 def test_last_person_out_counts_runs_that_never_finish(tiny: Scenario, tiny_plan: Plan) -> None:

@@ -22,6 +22,7 @@ import xarray as xr
 
 from drawdown.network import FloatArray, IntArray, Network, days_to_exit
 from drawdown.plan.terms import to_sites
+from drawdown.scenario.days import planned_exit_day
 from drawdown.scenario.model import ClosureWork, Scenario
 
 _SemanticsWarning: type[Warning] = getattr(linopy.config, "LinopySemanticsWarning", UserWarning)
@@ -139,12 +140,6 @@ def contingent_deadlines(scenario: Scenario) -> dict[str, int]:
         if ev.kind == "contingent_departs":
             out[ev.target] = min(out.get(ev.target, last), scenario.day_of(ev.date), last)
     return out
-
-
-def planned_exit_day(scenario: Scenario) -> int:
-    """The day by which the plan has everyone out: the deadline less the policy's reserve."""
-    reserve = scenario.manifest.policy.reserve_days_before_deadline
-    return max(scenario.horizon_days - 1 - reserve, 0)
 
 
 def make_periods(horizon_days: int, period_days: int, cuts: list[int]) -> IntArray:

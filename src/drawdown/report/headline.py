@@ -12,7 +12,9 @@ from drawdown.plan.model import Plan
 from drawdown.report.data import SimulationViews, distributions_of
 from drawdown.report.figure_data import CARGO_OUTCOMES, NOT_AVAILABLE, HeadlineFigure
 from drawdown.report.scenario_data import people_out_by_plan
+from drawdown.scenario.days import planned_exit_day
 from drawdown.scenario.model import Scenario
+from drawdown.simulate.result import RESERVE_ADVICE_BELOW
 
 OUTCOME_WORDS = {
     "repatriated": "repatriated",
@@ -22,6 +24,22 @@ OUTCOME_WORDS = {
     "lost": "lost",
     "remaining": "left in theatre at the end",
 }
+
+
+def _deadline_note(scenario: Scenario, p_all_out: float) -> str:
+    """The deadline and the day the plan aims at: its reserve, or the advice of `drawdown run`
+    (`SimulationResult.reserve_advice`) when a plan aimed at the deadline itself is at risk."""
+    deadline = f"deadline {scenario.manifest.deadline:%d %b %Y}"
+    reserve = scenario.manifest.policy.reserve_days_before_deadline
+    if reserve > 0:
+        aim = scenario.date_of(planned_exit_day(scenario))
+        return f"{deadline}; the plan aims at {aim:%d %b %Y} (a {reserve}-day reserve)"
+    if p_all_out < RESERVE_ADVICE_BELOW:
+        return (
+            f"{deadline}; the plan aims at the deadline itself: a reserve "
+            "(policy.reserve_days_before_deadline) brings it forward"
+        )
+    return deadline
 
 
 def headline(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[HeadlineFigure, ...]:
@@ -42,7 +60,7 @@ def headline(scenario: Scenario, plan: Plan, views: SimulationViews) -> tuple[He
             f"{p:.0%}",
             f"95% interval {max(centre - half, 0):.0%}–{min(centre + half, 1):.0%}",
             runs,
-            f"deadline {scenario.manifest.deadline:%d %b %Y}",
+            _deadline_note(scenario, p),
         )
     ]
 

@@ -54,6 +54,12 @@ MODES: tuple[str, ...] = get_args(Mode)
 SEAT_BANK_DAYS = 7  # unused charter seats may be flown later within a week
 
 
+def planned_exit_day(scenario: Scenario) -> int:
+    """The day by which the plan has everyone out: the deadline less the policy's reserve."""
+    reserve = scenario.manifest.policy.reserve_days_before_deadline
+    return max(scenario.horizon_days - 1 - reserve, 0)
+
+
 def dates(scenario: Scenario, n_days: int) -> list[dt.date]:
     """Calendar date of every day index."""
     return [scenario.date_of(d) for d in range(n_days)]

@@ -7,10 +7,10 @@ header); holdings rows that held only people in an old folder have moved to deri
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
 from drawdown.errors import Problem
+from drawdown.scenario.days import planned_exit_day
 from drawdown.scenario.model import Scenario
 
 PEOPLE_EXITS = ("people", "all")
@@ -235,7 +235,7 @@ def check_residual_tasks(scenario: Scenario) -> list[Problem]:
     kinds = {s.id: s.kind for s in scenario.sites}
     start, deadline = scenario.manifest.start_date, scenario.manifest.deadline
     reserve = scenario.manifest.policy.reserve_days_before_deadline
-    planned_exit = deadline - dt.timedelta(days=reserve)
+    planned_exit = scenario.date_of(planned_exit_day(scenario))
     if reserve >= scenario.horizon_days:
         problems.append(
             Problem(
