@@ -457,12 +457,19 @@ class ReferenceRun:
         for t in range(c.n_days):
             if self.guard_gone[s]:
                 return  # closed: whoever waits there later does not pack its camp
-            if self.unpacked[s].sum() > 0 and not self._team_elsewhere(s, t):
+            # a site packing its own camp packs to the movement plan, no further ahead than
+            # its floor, and is packed once all its plan ships is (`call_forward`)
+            done = c.pack_done[s]
+            left = (self.unpacked[s] > done + 1e-9).any()
+            if left and not self._team_elsewhere(s, t):
+                floor = c.pack_floor[s, t]
                 for k in range(2):
+                    if self.unpacked[s, k] <= floor[k]:
+                        continue
                     work = min(c.pack_cap[s, k], c.pack_per_person[k] * self.people[s])
                     work *= self.pack_factor[s]
-                    self.unpacked[s, k] = max(0.0, self.unpacked[s, k] - work)
-                if self.unpacked[s].sum() <= 0:
+                    self.unpacked[s, k] = max(floor[k], self.unpacked[s, k] - work)
+                if (self.unpacked[s] <= done + 1e-9).all():
                     self.out.packed_day[c.site_ids[s]] = t
                     return
             yield self.env.timeout(1)
@@ -477,7 +484,9 @@ class ReferenceRun:
             return False
         for k, stock, col in ((0, self.teu, 1), (1, self.veh, 2)):
             planned = c.mv_teu[m] if k == 0 else c.mv_veh[m]
-            if self.unpacked[o, k] > 0 and (planned > 0 or self.backlog[o, col] > 0):
+            # what the movement plan leaves unpacked (handed over, destroyed) is not waited for
+            packable = self.unpacked[o, k] > c.pack_floor[o, t, k] + 1e-9
+            if packable and (planned > 0 or self.backlog[o, col] > 0):
                 need = min(planned + self.backlog[o, col], c.mv_cap[m, col])
                 if stock[o].sum() - self.unpacked[o, k] < need - 1e-9:
                     return True

@@ -193,6 +193,31 @@ def test_packing_rate_bounds_the_cargo_and_the_closure(tiny: Scenario) -> None:
     assert np.all(cut_result.data.runs["teu_handed_over"] == 25.0)
 
 
+def test_a_camp_is_packed_for_its_loads_and_what_stays_is_not_waited_for(tiny: Scenario) -> None:
+    """The plan ships 50 TEU on day 10 and 40 on day 20 and leaves 10 (handed over). Packing
+    10 a day, the camp packs to those loads (`simulate.call_forward`): from day 6, packed on
+    day 20 with its last load, not on day 9 as at full rate from day 0. The 10 TEU the plan
+    leaves are never packed, and the last load does not wait for them: the final steps end
+    on day 23 and the 10 are handed over; the guard leaves on its planned day 25 (a plan
+    without closure rows lets it go no sooner)."""
+    work = ClosureWork(
+        teu_packed_per_person_day=1.0, max_teu_packed_per_day=10.0, final_steps_days=3
+    )
+    scenario = one_base(tiny, closure=work)
+    base = plan_for(scenario, sweepers=0, guard_day=25)
+    loads = tuple(
+        dataclasses.replace(base.movements[0], day=day, arrival_day=day + 1, containers_teu=teu)
+        for day, teu in ((10, 50.0), (20, 40.0))
+    )
+    plan = dataclasses.replace(base, movements=(*loads, base.movements[-1]))
+    result = run(scenario, plan)
+    assert np.all(result.packed_day[:, CAMP] == 20)
+    assert np.all(result.data.runs["teu_shipped"] == 90.0)
+    assert np.all(result.data.runs["teu_handed_over"] == 10.0)
+    assert np.all(result.handover_day[:, CAMP] == 23)
+    assert np.all(result.data.closure_day[:, CAMP] == 25)
+
+
 def test_a_guard_goes_once_handed_over_and_final_steps_are_drawn(tiny: Scenario) -> None:
     """The plan times the guard for day 15, after its last load on day 9 and final steps
     planned from then. Handed

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
-from drawdown.plan.build import PlanData, last_load_days, planned_exit_day, travel_out_days
+from drawdown.plan.build import PlanData, last_load_days, travel_out_days
 from drawdown.plan.ledger import Part, added
-from drawdown.plan.model import Binding, ClosureWorkRow, LiftUseRow
+from drawdown.plan.model import Binding, ClosureWorkRow, LiftUseRow, Movement
 from drawdown.scenario import days as scenario_days
-from drawdown.scenario.days import SEAT_BANK_DAYS
+from drawdown.scenario.days import SEAT_BANK_DAYS, planned_exit_day
+from drawdown.simulate.call_forward import call_forward, schedule_days
 from drawdown.simulate.withdrawal import pack
 
 EPS = 1e-6
@@ -232,13 +234,23 @@ class ClosingDays:
         self.why[j] = (day, why)
 
     # ------------------------------------------------------------------ tables
-    def closure_rows(self, closure: dict[str, int]) -> list[ClosureWorkRow]:
-        """One row per node: packing, last load, final steps, handover, closure, binding."""
+    def closure_rows(
+        self, closure: dict[str, int], movements: Sequence[Movement]
+    ) -> list[ClosureWorkRow]:
+        """One row per node: packing, last load, final steps, handover, closure, binding.
+
+        A node packing its own camp packs to the table's loads (`simulate.call_forward`, as
+        the stress test does): its row gives that schedule's days. What bound the closure
+        is read from the earliest the node could pack, the dispatcher's own packing."""
         rows = []
+        start_cf, packed_cf = self._call_forward_days(movements)
         for j, n in enumerate(self.data.nodes):
             close = int(closure[n])
             start = int(self.pack_start[j]) if self.pack_start[j] >= 0 else 0
             packed = int(self.packed_by[j]) if self.packed_by[j] >= 0 else close
+            if start_cf[j] >= 0:
+                start = int(start_cf[j])
+                packed = int(packed_cf[j]) if packed_cf[j] >= 0 else close
             # The rear party does the final steps and hands the camp over as it leaves: a
             # site the plan keeps open after its last load (protection, support) is not
             # handed over months before its guard goes.
@@ -258,6 +270,31 @@ class ClosingDays:
                 )
             )
         return rows
+
+    def _call_forward_days(self, movements: Sequence[Movement]) -> tuple[np.ndarray, np.ndarray]:
+        """Each node's first packing day and the day all it ships is packed, packing to
+        the table's loads (-1 for a closure team's sites, which pack as fast as they can)."""
+        data = self.data
+        n = len(data.nodes)
+        work = data.scenario.manifest.closure
+        own = np.stack([data.initial[self.ti], data.initial[self.vi]], axis=1)
+        to_plan = np.array(
+            [self.on and not self.team[j] and own[j].sum() > EPS for j in range(n)], dtype=bool
+        )
+        if work is None or not to_plan.any() or self.rate.min() <= 0:
+            return np.full(n, -1), np.full(n, -1)
+        floor, done = call_forward(
+            movements,
+            {x: j for j, x in enumerate(data.nodes)},
+            self.H,
+            data.initial[self.people_idx].sum(axis=0),
+            own,
+            self.rate,
+            self.cap,
+            float(work.packing_factor_low),
+            to_plan,
+        )
+        return schedule_days(floor, done, own, to_plan)
 
     def _binding(self, j: int, close: int, closure: dict[str, int]) -> Binding:
         if self.until[j] >= 0 and self.until[j] + 1 >= close:

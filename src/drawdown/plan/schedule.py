@@ -816,7 +816,7 @@ class _Dispatch:
             exited[people_idx].sum(axis=0),
             self.deaths,
             self.sent,
-            closure_work=work.closure_rows(closure),
+            closure_work=work.closure_rows(closure, self.movements),
             lift_use=work.lift_rows(),
             unit_exited=work.unit_exited,
         )

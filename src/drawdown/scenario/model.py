@@ -111,7 +111,7 @@ class Site(Sourced):
         description="Sites naming the same closure team are dismantled one at a time, "
         "shortest first and a hub or the HQ after the sites it supports: the next starts "
         "packing once the one before has packed everything (blank: the site's own people "
-        "pack from day 0).",
+        "pack their camp as its planned loads call it forward).",
     )
 
     @model_validator(mode="before")

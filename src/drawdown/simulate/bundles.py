@@ -135,6 +135,10 @@ class Closure(NamedTuple):
     team: np.ndarray  # int64 per pack site: its closure team (-1: its own people)
     per_person: np.ndarray  # float64 [2] TEU, vehicles packed a person a day
     cap: np.ndarray  # float64 [S, 2] at most each site a day (`inputs.pack_caps`)
+    # float64 [S, n_days, 2] least left unpacked each day, [S, 2] unpacked once all its plan
+    # ships is packed: a site packs to its movement plan (`simulate.call_forward`)
+    floor: np.ndarray
+    done: np.ndarray
     factor_low: float  # each run draws each site's packing factor in [low, high]
     factor_high: float
     steps_low: int  # each run draws each site's final steps in whole days in [low, high]
@@ -390,6 +394,8 @@ def static_bundles(
         team=c.pack_team[pack_sites] if c.pack_team.size else np.full(pack_sites.size, -1),
         per_person=c.pack_per_person,
         cap=c.pack_cap,
+        floor=c.pack_floor,
+        done=c.pack_done,
         factor_low=float(c.pack_factor_range[0]),
         factor_high=float(c.pack_factor_range[1]),
         steps_low=int(c.final_steps_range[0]),

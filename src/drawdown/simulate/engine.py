@@ -68,7 +68,7 @@ from drawdown.simulate.policy import (
     lose_share,
     take_cargo,
 )
-from drawdown.simulate.withdrawal import border_delay, cleared_seats, cross, handover, pack
+from drawdown.simulate.withdrawal import border_delay, cleared_seats, cross, handover, pack_to
 
 # --- the one place the engine names incident kinds and modes ------------------------------
 # slots of the drawn counts (`MovementDraws.inc_count`, laid out by `inputs`): the per-convoy-km
@@ -787,18 +787,29 @@ def _arrivals(t, r, sites, rules, lift, units, draws, factors, st, out):
 def _packing(t, r, closure, st, out):
     """The day's packing by the people present; the day a site's last cargo is packed.
 
-    A closure team packs at the first site of its round (`scenario.closure_teams`) that
+    A site packing its own camp packs to its movement plan, no further ahead of it than
+    `closure.floor` allows, and is packed once all its plan ships is (`call_forward`). A
+    closure team packs at the first site of its round (`scenario.closure_teams`) that
     still has cargo to pack, people there and loads to come, or that finished today. A site
     whose last guard has gone packs no more: people of another site's route waiting there
     are not its labour (Menaka's convoys at Ansongo finished packing Ansongo's camp on day
     98, ten weeks after it closed)."""
     for i in range(closure.pack_sites.size):
         s = closure.pack_sites[i]
-        busy = (st.unpacked[s, 0] > 0.0 or st.unpacked[s, 1] > 0.0) and not st.guard_gone[s]
+        done = closure.done[s]
+        left = st.unpacked[s, 0] > done[0] + 1e-9 or st.unpacked[s, 1] > done[1] + 1e-9
+        busy = left and not st.guard_gone[s]
         if busy and closure.team[i] >= 0 and _team_elsewhere(t, r, i, closure, st, out):
             continue
-        if busy and pack(
-            st.unpacked, s, st.people[s], closure.per_person, closure.cap[s], st.pack_factor[s]
+        if busy and pack_to(
+            st.unpacked,
+            s,
+            st.people[s],
+            closure.per_person,
+            closure.cap[s],
+            st.pack_factor[s],
+            closure.floor[s, t],
+            done,
         ):
             out.packed_day[r, s] = t
 
@@ -1023,7 +1034,11 @@ def _leave_planned(
         if held_to >= 0:
             _push(st.dep_head, st.dep_next, held_to, m)
             return following
-    if not cancel and closure.modelled and _waits_for_packing(t, r, o, m, mv, rules, factors, st):
+    if (
+        not cancel
+        and closure.modelled
+        and _waits_for_packing(t, r, o, m, mv, rules, closure, factors, st)
+    ):
         _push(st.dep_head, st.dep_next, t + 1, m)
         return following
     if not cancel and mv.guard[m] and st.pending_out[o] > 0 and t + 1 < rules.n_days:
@@ -1046,7 +1061,7 @@ def _leave_planned(
 
 
 @inline
-def _waits_for_packing(t, r, o, m, mv, rules, factors, st):
+def _waits_for_packing(t, r, o, m, mv, rules, closure, factors, st):
     """Whether `m`, base `o`'s last movement that may take cargo, waits a day for the cargo
     still being packed.
 
@@ -1060,10 +1075,17 @@ def _waits_for_packing(t, r, o, m, mv, rules, factors, st):
         return False
     cap = factors.capacity[r]
     waits = False
-    if st.unpacked[o, 0] > 0.0 and (mv.teu[m] > 0 or st.backlog[o, 1] > 0):
+    # cargo left unpacked by the movement plan (`call_forward`: what it hands over or
+    # destroys) is not waited for
+    floor = closure.floor[o, t]
+    if st.unpacked[o, 0] > floor[0] + 1e-9 and (mv.teu[m] > 0 or st.backlog[o, 1] > 0):
         need = min(mv.teu[m] + st.backlog[o, 1], mv.cap[m, 1] * cap)
         waits = _held(st.teu, o) - st.unpacked[o, 0] < need - 1e-9
-    if not waits and st.unpacked[o, 1] > 0.0 and (mv.veh[m] > 0 or st.backlog[o, 2] > 0):
+    if (
+        not waits
+        and st.unpacked[o, 1] > floor[1] + 1e-9
+        and (mv.veh[m] > 0 or st.backlog[o, 2] > 0)
+    ):
         need = min(mv.veh[m] + st.backlog[o, 2], mv.cap[m, 2] * cap)
         waits = _held(st.veh, o) - st.unpacked[o, 1] < need - 1e-9
     return waits

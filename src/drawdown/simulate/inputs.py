@@ -21,6 +21,7 @@ from drawdown.scenario import days as scenario_days
 from drawdown.scenario.closure_teams import round_rank
 from drawdown.scenario.kinds import BASE_DAY_KINDS, CONVOY_KINDS, EFFECT_FIELDS, SORTIE_KINDS
 from drawdown.scenario.model import ClosureWork, Scenario, Threat
+from drawdown.simulate.call_forward import call_forward
 
 MODES = {mode: i for i, mode in enumerate(scenario_days.MODES)}
 # A movement's incident slots: each per-convoy-km kind on its link (road and river), then
@@ -109,6 +110,10 @@ class Compiled:
     closure_work: bool = False
     pack_per_person: np.ndarray = field(default_factory=lambda: np.zeros(2))  # [TEU, veh]
     pack_cap: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # [S, 2] a day
+    # packing to the movement plan (`call_forward`): least left unpacked [S, n_days, 2],
+    # unpacked once all the plan ships is packed [S, 2]
+    pack_floor: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 2)))
+    pack_done: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     # each run draws each site's packing factor uniformly in [low, high]
     pack_factor_range: np.ndarray = field(default_factory=lambda: np.ones(2))
     # each run draws each site's final steps in whole days in [low, high]
@@ -491,6 +496,7 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
 
     closure = _closure_work(scenario, n_days, clearance)
     closure["pack_cap"] = pack_caps(scenario, teu0, veh0)
+    closure.update(packing_schedule(scenario, plan, sidx, n_days, people0, teu0, veh0))
     lift = _lift(scenario, n_days, sidx, clearance)
     hold_until = np.full(n_sites, -1, dtype=np.int64)
     for task in scenario.residual_tasks:
@@ -803,6 +809,45 @@ def destroy_shares(scenario: Scenario, teu_rows: np.ndarray, veh_rows: np.ndarra
         if h.site in sidx and not h.sensitive:
             held[sidx[h.site], int(not scenario.may_hand_over(h))] += teu + veh
     return held[:, 1] / np.maximum(held.sum(axis=1), 1e-12)
+
+
+def packing_schedule(
+    scenario: Scenario,
+    plan: Plan,
+    sidx: Mapping[str, int],
+    n_days: int,
+    people0: np.ndarray,
+    teu0: np.ndarray,
+    veh0: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """`pack_floor` and `pack_done`: the bases and hubs that pack their own camp (no closure
+    team) pack to the plan's loads at the slowest declared rate (`call_forward`)."""
+    work = scenario.manifest.closure or ClosureWork()
+    n_sites = len(sidx)
+    own = np.stack([teu0.sum(axis=1), veh0.sum(axis=1)], axis=1)
+    to_plan = np.array(
+        [
+            scenario.manifest.models_closure_work
+            and s.kind in ("base", "hub")
+            and not s.closure_team
+            and own[i].sum() > 0
+            for i, s in enumerate(scenario.sites)
+        ],
+        dtype=bool,
+    )
+    floor, done = call_forward(
+        plan.movements,
+        sidx,
+        n_days,
+        people0.astype(float),
+        own,
+        np.array([work.teu_packed_per_person_day, work.vehicles_prepared_per_person_day]),
+        pack_caps(scenario, teu0, veh0),
+        float(work.packing_factor_low),
+        to_plan,
+    )
+    assert floor.shape == (n_sites, n_days, 2)
+    return {"pack_floor": floor, "pack_done": done}
 
 
 def pack_caps(scenario: Scenario, teu0: np.ndarray, veh0: np.ndarray) -> np.ndarray:

@@ -41,6 +41,7 @@ from drawdown.simulate.inputs import (
     evac_seats_per_aircraft,
     movement_threats,
     pack_caps,
+    packing_schedule,
     request_days,
     route_cleared,
     sorties_per_person,
@@ -107,6 +108,7 @@ class VariantCompiler:
         n_days = c.n_days
         mv = [self.plan.movements[i] for i in c.mv_index]
         sidx = {sid: i for i, sid in enumerate(c.site_ids)}
+        self.sidx = sidx
         links = {link.id: link for link in s.links}
 
         # clearances: which rule decides each (mode, region) on each day
@@ -380,6 +382,9 @@ class VariantCompiler:
             "teu0": teu0,
             "veh0": veh0,
             "pack_cap": pack_caps(self.scenario, teu0, veh0),
+            **packing_schedule(
+                self.scenario, self.plan, self.sidx, self.c0.n_days, people0, teu0, veh0
+            ),
             "destroy_share": destroy_shares(
                 self.scenario, tb["holdings.containers_teu"], tb["holdings.vehicles"]
             ),

@@ -40,6 +40,27 @@ def pack(
 
 
 @nb.njit(cache=True)
+def pack_to(
+    unpacked: np.ndarray,
+    site: int,
+    people: float,
+    per_person: np.ndarray,
+    cap: np.ndarray,
+    factor: float,
+    floor: np.ndarray,
+    done: np.ndarray,
+):
+    """`pack`, leaving at least `floor` (TEU, vehicles) unpacked: a site packing to its
+    movement plan packs no further ahead of it (`simulate.call_forward`); True when no more
+    than `done` is left, all its plan ships."""
+    for k in range(2):
+        if unpacked[site, k] > floor[k]:
+            work = factor * min(cap[k], per_person[k] * people)
+            unpacked[site, k] = max(floor[k], unpacked[site, k] - work)
+    return unpacked[site, 0] <= done[0] + 1e-9 and unpacked[site, 1] <= done[1] + 1e-9
+
+
+@nb.njit(cache=True)
 def handover(
     u: float,
     approval: np.ndarray,
