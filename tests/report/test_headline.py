@@ -73,7 +73,7 @@ def test_the_deadline_note_names_the_day_the_plan_aims_at(tiny: Scenario, tiny_p
         tiny, parse_overrides(["policy.reserve_days_before_deadline=5"], tiny)
     )
     f = _by_label(headline(reserved, tiny_plan, _views()))["All people out by the deadline"]
-    assert f.note == "deadline 30 Jul 2023; the plan aims at 25 Jul 2023 (a 5-day reserve)"
+    assert f.note == "deadline 30 Jul 2023; the plan aims at 25 Jul 2023 (5 days of reserve)"
     late = _views(all_out=[True] * 8 + [False] * 2)
     at_risk = _by_label(headline(tiny, tiny_plan, late))["All people out by the deadline"]
     assert at_risk.note == (

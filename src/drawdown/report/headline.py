@@ -33,7 +33,7 @@ def _deadline_note(scenario: Scenario, p_all_out: float) -> str:
     reserve = scenario.manifest.policy.reserve_days_before_deadline
     if reserve > 0:
         aim = scenario.date_of(planned_exit_day(scenario))
-        return f"{deadline}; the plan aims at {aim:%d %b %Y} (a {reserve}-day reserve)"
+        return f"{deadline}; the plan aims at {aim:%d %b %Y} ({reserve} days of reserve)"
     if p_all_out < RESERVE_ADVICE_BELOW:
         return (
             f"{deadline}; the plan aims at the deadline itself: a reserve "
