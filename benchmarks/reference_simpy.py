@@ -117,6 +117,8 @@ class ReferenceRun:
         # closure work: cargo not packed yet (TEU, vehicles); the guard's release after the
         # handover (-1: not asked yet) and whether it was handed over
         self.unpacked = np.zeros((n, 2))
+        # share of each site's unpacked cargo attacks left: the schedule shrinks with it
+        self.pack_kept = np.ones((n, 2))
         # each site packs at its own factor of the rates this run (uniform in the range)
         low, high = (float(x) for x in c.pack_factor_range)
         self.pack_factor = np.full(n, low)
@@ -459,10 +461,10 @@ class ReferenceRun:
                 return  # closed: whoever waits there later does not pack its camp
             # a site packing its own camp packs to the movement plan, no further ahead than
             # its floor, and is packed once all its plan ships is (`call_forward`)
-            done = c.pack_done[s]
+            done = c.pack_done[s] * self.pack_kept[s]
             left = (self.unpacked[s] > done + 1e-9).any()
             if left and not self._team_elsewhere(s, t):
-                floor = c.pack_floor[s, t]
+                floor = c.pack_floor[s, t] * self.pack_kept[s]
                 for k in range(2):
                     if self.unpacked[s, k] <= floor[k]:
                         continue
@@ -485,7 +487,8 @@ class ReferenceRun:
         for k, stock, col in ((0, self.teu, 1), (1, self.veh, 2)):
             planned = c.mv_teu[m] if k == 0 else c.mv_veh[m]
             # what the movement plan leaves unpacked (handed over, destroyed) is not waited for
-            packable = self.unpacked[o, k] > c.pack_floor[o, t, k] + 1e-9
+            floor = c.pack_floor[o, t, k] * self.pack_kept[o, k]
+            packable = self.unpacked[o, k] > floor + 1e-9
             if packable and (planned > 0 or self.backlog[o, col] > 0):
                 need = min(planned + self.backlog[o, col], c.mv_cap[m, col])
                 if stock[o].sum() - self.unpacked[o, k] < need - 1e-9:
@@ -781,6 +784,7 @@ class ReferenceRun:
                                 self.fate["lost"] += have * share
                             stock[s] *= 1 - share
                             self.unpacked[s, 0 if stock is self.teu else 1] *= 1 - share
+                            self.pack_kept[s, 0 if stock is self.teu else 1] *= 1 - share
                     self.out.incidents += 1
                     count += 1
                     days.append(t)

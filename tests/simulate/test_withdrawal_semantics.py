@@ -218,6 +218,37 @@ def test_a_camp_is_packed_for_its_loads_and_what_stays_is_not_waited_for(tiny: S
     assert np.all(result.data.closure_day[:, CAMP] == 25)
 
 
+def test_cargo_an_attack_burns_before_packing_is_lost_pro_rata(tiny: Scenario) -> None:
+    """The plan ships 60 of 100 TEU (30 on days 10 and 20) and leaves 40. Attacks in the
+    first three days, before any packing, burn a share of the camp: the schedule shrinks with
+    it, so what is shipped and what stays lose alike (60:40 of what is left), and nothing
+    the plan ships is stranded unpacked."""
+    work = ClosureWork(
+        teu_packed_per_person_day=1.0, max_teu_packed_per_day=10.0, final_steps_days=3
+    )
+    attack = Threat(
+        target="camp",
+        kind="base_attack",
+        start=START,
+        end=START + dt.timedelta(days=2),
+        rate=1.0,
+        cargo_lost_teu_mean=30.0,
+    )
+    scenario = one_base(tiny, closure=work, threats=(attack,))
+    base = plan_for(scenario, sweepers=0, guard_day=25)
+    loads = tuple(
+        dataclasses.replace(base.movements[0], day=day, arrival_day=day + 1, containers_teu=30.0)
+        for day in (10, 20)
+    )
+    plan = dataclasses.replace(base, movements=(*loads, base.movements[-1]))
+    runs = run(scenario, plan, runs=100).data.runs
+    kept = 100.0 - runs["teu_lost"]
+    hit = runs["teu_lost"] > 1.0
+    assert hit.sum() >= 30  # attacks burnt cargo in many runs
+    assert np.allclose(runs["teu_shipped"][hit], 0.6 * kept[hit], atol=0.5)
+    assert np.allclose(runs["teu_handed_over"][hit], 0.4 * kept[hit], atol=0.5)
+
+
 def test_a_guard_goes_once_handed_over_and_final_steps_are_drawn(tiny: Scenario) -> None:
     """The plan times the guard for day 15, after its last load on day 9 and final steps
     planned from then. Handed

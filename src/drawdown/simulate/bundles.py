@@ -257,6 +257,9 @@ class State(NamedTuple):
     # closure work and strategic lift
     unpacked: np.ndarray  # float64 [S, 2] TEU, vehicles not yet packed
     pack_factor: np.ndarray  # float64 [S] this run's packing rate factor of each site
+    # float64 [S, 2] share of each site's unpacked cargo attacks have left: the call-forward
+    # schedule's floor and `done` shrink with it
+    pack_kept: np.ndarray
     final_steps: np.ndarray  # int64 [S] this run's days of final steps at each site
     release: np.ndarray  # int64 [S] day the guard may leave after the handover (-1 not asked)
     handed: np.ndarray  # bool [S] the handover was accepted
@@ -549,6 +552,7 @@ def new_state(
         teu_out=np.zeros(1),
         unpacked=np.zeros((n_sites, 2)),
         pack_factor=np.ones(n_sites),
+        pack_kept=np.ones((n_sites, 2)),
         final_steps=np.zeros(n_sites, dtype=np.int64),
         release=np.full(n_sites, -1, dtype=np.int64),
         handed=np.zeros(n_sites, dtype=np.bool_),

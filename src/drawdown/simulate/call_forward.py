@@ -60,15 +60,18 @@ def call_forward(
         leave = min(max(m.day, 0), n_days - 1)
         arrive = min(max(m.arrival_day, m.day, 0), n_days - 1)
         cargo = np.array([m.containers_teu, m.vehicles], dtype=float)
-        # people leave after the day's packing (departures follow it), and help on the
-        # day they arrive (arrivals come before it)
+        # people leave after the day's packing (departures follow it) and help from the day
+        # they arrive (arrivals come before it), but the day after a same-day flight (it
+        # lands during the departures, after the packing)
         if o is not None:
             net[o, leave] += cargo
             if leave + 1 < n_days:
                 staff[o, leave + 1] -= m.people
         if d is not None:
             net[d, arrive] -= cargo
-            staff[d, arrive] += m.people
+            helps = arrive + 1 if arrive == leave else arrive
+            if helps < n_days:
+                staff[d, helps] += m.people
     people = np.maximum(people0[:, None] + np.cumsum(staff, axis=1), 0.0)
     for s in np.flatnonzero(to_plan):
         # what must be packed by each day: the site's own cargo its loads have taken net

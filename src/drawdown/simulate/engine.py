@@ -687,6 +687,7 @@ def _start_run(r, sites, mv, rules, closure, units, draws, factors, st, out):
     st.pool_veh[:, :, :] = 0.0
     st.bord_head[:] = -1
     st.tally[AT_BORDER] = 0
+    st.pack_kept[:, :] = 1.0
     if closure.modelled:
         spread = closure.factor_high - closure.factor_low
         for i in range(closure.pack_sites.size):
@@ -796,8 +797,10 @@ def _packing(t, r, closure, st, out):
     98, ten weeks after it closed)."""
     for i in range(closure.pack_sites.size):
         s = closure.pack_sites[i]
-        done = closure.done[s]
-        left = st.unpacked[s, 0] > done[0] + 1e-9 or st.unpacked[s, 1] > done[1] + 1e-9
+        # the schedule shrinks with the unpacked cargo an attack burnt (`_attack`)
+        done_t = closure.done[s, 0] * st.pack_kept[s, 0]
+        done_v = closure.done[s, 1] * st.pack_kept[s, 1]
+        left = st.unpacked[s, 0] > done_t + 1e-9 or st.unpacked[s, 1] > done_v + 1e-9
         busy = left and not st.guard_gone[s]
         if busy and closure.team[i] >= 0 and _team_elsewhere(t, r, i, closure, st, out):
             continue
@@ -808,8 +811,10 @@ def _packing(t, r, closure, st, out):
             closure.per_person,
             closure.cap[s],
             st.pack_factor[s],
-            closure.floor[s, t],
-            done,
+            closure.floor[s, t, 0] * st.pack_kept[s, 0],
+            closure.floor[s, t, 1] * st.pack_kept[s, 1],
+            done_t,
+            done_v,
         ):
             out.packed_day[r, s] = t
 
@@ -1077,15 +1082,12 @@ def _waits_for_packing(t, r, o, m, mv, rules, closure, factors, st):
     waits = False
     # cargo left unpacked by the movement plan (`call_forward`: what it hands over or
     # destroys) is not waited for
-    floor = closure.floor[o, t]
-    if st.unpacked[o, 0] > floor[0] + 1e-9 and (mv.teu[m] > 0 or st.backlog[o, 1] > 0):
+    floor_t = closure.floor[o, t, 0] * st.pack_kept[o, 0]
+    floor_v = closure.floor[o, t, 1] * st.pack_kept[o, 1]
+    if st.unpacked[o, 0] > floor_t + 1e-9 and (mv.teu[m] > 0 or st.backlog[o, 1] > 0):
         need = min(mv.teu[m] + st.backlog[o, 1], mv.cap[m, 1] * cap)
         waits = _held(st.teu, o) - st.unpacked[o, 0] < need - 1e-9
-    if (
-        not waits
-        and st.unpacked[o, 1] > floor[1] + 1e-9
-        and (mv.veh[m] > 0 or st.backlog[o, 2] > 0)
-    ):
+    if not waits and st.unpacked[o, 1] > floor_v + 1e-9 and (mv.veh[m] > 0 or st.backlog[o, 2] > 0):
         need = min(mv.veh[m] + st.backlog[o, 2], mv.cap[m, 2] * cap)
         waits = _held(st.veh, o) - st.unpacked[o, 1] < need - 1e-9
     return waits
@@ -1418,6 +1420,7 @@ def _attack(t, r, s, sites, units, draws, st, out):
                     stock[s, o, cls] -= lost
                     fate[o, LOST] += lost
             st.unpacked[s, 1 - which] *= 1.0 - share  # the unpacked share burns alike
+            st.pack_kept[s, 1 - which] *= 1.0 - share  # and so does what stays unpacked
     out.incidents[r, OUT_BASE_ATTACK] += 1
     out.inc_site[s, SITE_BASE_ATTACK] += 1
     st.attacks[s] += 1

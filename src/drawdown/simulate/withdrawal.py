@@ -47,17 +47,20 @@ def pack_to(
     per_person: np.ndarray,
     cap: np.ndarray,
     factor: float,
-    floor: np.ndarray,
-    done: np.ndarray,
+    floor_teu: float,
+    floor_veh: float,
+    done_teu: float,
+    done_veh: float,
 ):
-    """`pack`, leaving at least `floor` (TEU, vehicles) unpacked: a site packing to its
+    """`pack`, leaving at least the floor (TEU, vehicles) unpacked: a site packing to its
     movement plan packs no further ahead of it (`simulate.call_forward`); True when no more
     than `done` is left, all its plan ships."""
     for k in range(2):
-        if unpacked[site, k] > floor[k]:
+        floor = floor_teu if k == 0 else floor_veh
+        if unpacked[site, k] > floor:
             work = factor * min(cap[k], per_person[k] * people)
-            unpacked[site, k] = max(floor[k], unpacked[site, k] - work)
-    return unpacked[site, 0] <= done[0] + 1e-9 and unpacked[site, 1] <= done[1] + 1e-9
+            unpacked[site, k] = max(floor, unpacked[site, k] - work)
+    return unpacked[site, 0] <= done_teu + 1e-9 and unpacked[site, 1] <= done_veh + 1e-9
 
 
 @nb.njit(cache=True)
