@@ -148,6 +148,17 @@ def plan_for(
     )
 
 
+def plan_with_loads(scenario: Scenario, loads: dict[int, float], guard_day: int = 25) -> Plan:
+    """`plan_for` with cargo loads of the given TEU on the given days instead of one on day
+    0 (and no sweepers), the people on `guard_day`."""
+    base = plan_for(scenario, sweepers=0, guard_day=guard_day)
+    cargo = tuple(
+        dataclasses.replace(base.movements[0], day=day, arrival_day=day + 1, containers_teu=teu)
+        for day, teu in loads.items()
+    )
+    return dataclasses.replace(base, movements=(*cargo, base.movements[-1]))
+
+
 def cargo_cutoff(scenario: Scenario, day: int, *, deadline_day: int = 40) -> Scenario:
     """`scenario` with its deadline on `deadline_day` and the cargo cut-off on `day`."""
     m = scenario.manifest
@@ -204,13 +215,7 @@ def test_a_camp_is_packed_for_its_loads_and_what_stays_is_not_waited_for(tiny: S
         teu_packed_per_person_day=1.0, max_teu_packed_per_day=10.0, final_steps_days=3
     )
     scenario = one_base(tiny, closure=work)
-    base = plan_for(scenario, sweepers=0, guard_day=25)
-    loads = tuple(
-        dataclasses.replace(base.movements[0], day=day, arrival_day=day + 1, containers_teu=teu)
-        for day, teu in ((10, 50.0), (20, 40.0))
-    )
-    plan = dataclasses.replace(base, movements=(*loads, base.movements[-1]))
-    result = run(scenario, plan)
+    result = run(scenario, plan_with_loads(scenario, {10: 50.0, 20: 40.0}))
     assert np.all(result.packed_day[:, CAMP] == 20)
     assert np.all(result.data.runs["teu_shipped"] == 90.0)
     assert np.all(result.data.runs["teu_handed_over"] == 10.0)
@@ -235,13 +240,7 @@ def test_cargo_an_attack_burns_before_packing_is_lost_pro_rata(tiny: Scenario) -
         cargo_lost_teu_mean=30.0,
     )
     scenario = one_base(tiny, closure=work, threats=(attack,))
-    base = plan_for(scenario, sweepers=0, guard_day=25)
-    loads = tuple(
-        dataclasses.replace(base.movements[0], day=day, arrival_day=day + 1, containers_teu=30.0)
-        for day in (10, 20)
-    )
-    plan = dataclasses.replace(base, movements=(*loads, base.movements[-1]))
-    runs = run(scenario, plan, runs=100).data.runs
+    runs = run(scenario, plan_with_loads(scenario, {10: 30.0, 20: 30.0}), runs=100).data.runs
     kept = 100.0 - runs["teu_lost"]
     hit = runs["teu_lost"] > 1.0
     assert hit.sum() >= 30  # attacks burnt cargo in many runs
