@@ -51,7 +51,8 @@ COLUMNS = {
     "seats": "seats cleared that day, summed over runs",
     "teu_crossed": "TEU that crossed the corridor's end in the run",
     "vehicles_crossed": "vehicles that crossed the corridor's end in the run",
-    "packed_day": "day index the site finished packing (-1: never, or nothing to pack)",
+    "packed_day": "day index the site had packed all its plan ships (-1: never, or nothing "
+    "to pack)",
     "handover_day": "day index the site was handed over (-1: not handed over)",
     "early_close_day": "day index the site closed early under attack (-1: it did not)",
     "runs": "simulated runs",
