@@ -16,7 +16,9 @@ A closure team (Barkhane's Gossi, then Menaka) packs each of its sites as fast a
 then moves on to the next: its sites keep packing from the day the team arrives.
 
 The stress test (`engine._packing`, the SimPy reference) packs no further than `floor`
-allows, and counts a site packed once what its plan ships is packed (`done`).
+allows, and counts a site packed once what its plan ships is packed (`done`). An attack that
+burns a share of a site's unpacked cargo shrinks both alike (`State.pack_kept`), so that
+what the plan ships and what it leaves lose the same share.
 """
 
 from __future__ import annotations
