@@ -25,7 +25,7 @@ from drawdown.plan.ledger import Part, added
 from drawdown.plan.model import Binding, ClosureWorkRow, LiftUseRow, Movement
 from drawdown.scenario import days as scenario_days
 from drawdown.scenario.days import SEAT_BANK_DAYS, planned_exit_day
-from drawdown.simulate.call_forward import call_forward, schedule_days
+from drawdown.simulate.call_forward import call_forward, on_schedule, schedule_days
 from drawdown.simulate.withdrawal import pack
 
 EPS = 1e-6
@@ -278,9 +278,8 @@ class ClosingDays:
         n = len(data.nodes)
         work = data.scenario.manifest.closure
         own = np.stack([data.initial[self.ti], data.initial[self.vi]], axis=1)
-        to_plan = np.array(
-            [self.on and not self.team[j] and own[j].sum() > EPS for j in range(n)], dtype=bool
-        )
+        scheduled = on_schedule(data.scenario)
+        to_plan = np.array([x in scheduled for x in data.nodes]) & (own.sum(axis=1) > EPS)
         if work is None or not to_plan.any() or self.rate.min() <= 0:
             return np.full(n, -1), np.full(n, -1)
         floor, done = call_forward(

@@ -28,6 +28,17 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from drawdown.plan.model import Movement
+from drawdown.scenario.model import Scenario
+
+
+def on_schedule(scenario: Scenario) -> frozenset[str]:
+    """The sites that pack to their movement plan: bases and hubs packing their own camp
+    (no closure team), when the scenario models closure work."""
+    if not scenario.manifest.models_closure_work:
+        return frozenset()
+    return frozenset(
+        s.id for s in scenario.sites if s.kind in ("base", "hub") and not s.closure_team
+    )
 
 
 def call_forward(

@@ -121,7 +121,7 @@ class ChunkOutcome(NamedTuple):
     killed_link: np.ndarray  # float64 [L]
     killed_site: np.ndarray  # float64 [S]
     # the withdrawal's bottlenecks (closure work, strategic lift, early closures)
-    packed_day: np.ndarray  # int64 [R, S]: day packing finished (-1 never or nothing to pack)
+    packed_day: np.ndarray  # int64 [R, S]: day all its plan ships was packed (-1 never/none)
     handover_day: np.ndarray  # int64 [R, S]: -1 no handover
     early_closed_site: np.ndarray  # int64 [R, S]: 1 if closed early under attack
     early_close_day: np.ndarray  # int64 [R, S]: -1 not closed early

@@ -21,7 +21,7 @@ from drawdown.scenario import days as scenario_days
 from drawdown.scenario.closure_teams import round_rank
 from drawdown.scenario.kinds import BASE_DAY_KINDS, CONVOY_KINDS, EFFECT_FIELDS, SORTIE_KINDS
 from drawdown.scenario.model import ClosureWork, Scenario, Threat
-from drawdown.simulate.call_forward import call_forward
+from drawdown.simulate.call_forward import call_forward, on_schedule
 
 MODES = {mode: i for i, mode in enumerate(scenario_days.MODES)}
 # A movement's incident slots: each per-convoy-km kind on its link (road and river), then
@@ -496,7 +496,9 @@ def compile_inputs(scenario: Scenario, plan: Plan) -> Compiled:
 
     closure = _closure_work(scenario, n_days, clearance)
     closure["pack_cap"] = pack_caps(scenario, teu0, veh0)
-    closure.update(packing_schedule(scenario, plan, sidx, n_days, people0, teu0, veh0))
+    closure.update(
+        packing_schedule(scenario, plan, sidx, n_days, people0, teu0, veh0, closure["pack_cap"])
+    )
     lift = _lift(scenario, n_days, sidx, clearance)
     hold_until = np.full(n_sites, -1, dtype=np.int64)
     for task in scenario.residual_tasks:
@@ -819,22 +821,15 @@ def packing_schedule(
     people0: np.ndarray,
     teu0: np.ndarray,
     veh0: np.ndarray,
+    cap: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """`pack_floor` and `pack_done`: the bases and hubs that pack their own camp (no closure
-    team) pack to the plan's loads at the slowest declared rate (`call_forward`)."""
+    """`pack_floor` and `pack_done`: the sites `call_forward.on_schedule` names pack to the
+    plan's loads at the slowest declared rate; `cap` is `pack_caps`."""
     work = scenario.manifest.closure or ClosureWork()
     n_sites = len(sidx)
     own = np.stack([teu0.sum(axis=1), veh0.sum(axis=1)], axis=1)
-    to_plan = np.array(
-        [
-            scenario.manifest.models_closure_work
-            and s.kind in ("base", "hub")
-            and not s.closure_team
-            and own[i].sum() > 0
-            for i, s in enumerate(scenario.sites)
-        ],
-        dtype=bool,
-    )
+    scheduled = on_schedule(scenario)
+    to_plan = np.array([s.id in scheduled for s in scenario.sites]) & (own.sum(axis=1) > 0)
     floor, done = call_forward(
         plan.movements,
         sidx,
@@ -842,7 +837,7 @@ def packing_schedule(
         people0.astype(float),
         own,
         np.array([work.teu_packed_per_person_day, work.vehicles_prepared_per_person_day]),
-        pack_caps(scenario, teu0, veh0),
+        cap,
         float(work.packing_factor_low),
         to_plan,
     )

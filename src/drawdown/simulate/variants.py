@@ -376,14 +376,15 @@ class VariantCompiler:
             people0,
             attack_rate[:, : self.c0.horizon],
         )
+        cap = pack_caps(self.scenario, teu0, veh0)
         return {
             **units,
             "people0": people0,
             "teu0": teu0,
             "veh0": veh0,
-            "pack_cap": pack_caps(self.scenario, teu0, veh0),
+            "pack_cap": cap,
             **packing_schedule(
-                self.scenario, self.plan, self.sidx, self.c0.n_days, people0, teu0, veh0
+                self.scenario, self.plan, self.sidx, self.c0.n_days, people0, teu0, veh0, cap
             ),
             "destroy_share": destroy_shares(
                 self.scenario, tb["holdings.containers_teu"], tb["holdings.vehicles"]

@@ -22,24 +22,6 @@ from drawdown.simulate.policy import air_clearance
 
 
 @nb.njit(cache=True)
-def pack(
-    unpacked: np.ndarray,
-    site: int,
-    people: float,
-    per_person: np.ndarray,
-    cap: np.ndarray,
-    factor: float = 1.0,
-):
-    """Pack a day's work at `site` (TEU, vehicles) at `factor` times the rates (the cap too:
-    a slow site is slow at its busiest); True when nothing is left to pack."""
-    for k in range(2):
-        if unpacked[site, k] > 0.0:
-            work = factor * min(cap[k], per_person[k] * people)
-            unpacked[site, k] = max(0.0, unpacked[site, k] - work)
-    return unpacked[site, 0] <= 0.0 and unpacked[site, 1] <= 0.0
-
-
-@nb.njit(cache=True)
 def pack_to(
     unpacked: np.ndarray,
     site: int,
@@ -52,15 +34,30 @@ def pack_to(
     done_teu: float,
     done_veh: float,
 ):
-    """`pack`, leaving at least the floor (TEU, vehicles) unpacked: a site packing to its
-    movement plan packs no further ahead of it (`simulate.call_forward`); True when no more
-    than `done` is left, all its plan ships."""
+    """Pack a day's work at `site` (TEU, vehicles) at `factor` times the rates (the cap too:
+    a slow site is slow at its busiest), leaving at least the floor unpacked: a site packing
+    to its movement plan packs no further ahead of it (`simulate.call_forward`). True when
+    no more than `done` is left, all its plan ships."""
     for k in range(2):
         floor = floor_teu if k == 0 else floor_veh
         if unpacked[site, k] > floor:
             work = factor * min(cap[k], per_person[k] * people)
             unpacked[site, k] = max(floor, unpacked[site, k] - work)
     return unpacked[site, 0] <= done_teu + 1e-9 and unpacked[site, 1] <= done_veh + 1e-9
+
+
+@nb.njit(cache=True)
+def pack(
+    unpacked: np.ndarray,
+    site: int,
+    people: float,
+    per_person: np.ndarray,
+    cap: np.ndarray,
+    factor: float = 1.0,
+):
+    """`pack_to` with nothing held back: the dispatcher's packing, as fast as the people
+    can; True when nothing is left to pack."""
+    return pack_to(unpacked, site, people, per_person, cap, factor, 0.0, 0.0, 0.0, 0.0)
 
 
 @nb.njit(cache=True)
