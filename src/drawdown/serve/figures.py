@@ -156,7 +156,11 @@ class Drawer:
     def close(self) -> None:
         self._later.shutdown(wait=False, cancel_futures=True)
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            # wait for the pool's manager thread: left running, it closes its wake-up pipe
+            # while Python's exit hook writes to it (CPython 3.11's ProcessPoolExecutor
+            # race), and the server's Ctrl+C ends in an OSError traceback. Queued figures
+            # are cancelled, so this waits at most for the ones being drawn.
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _digest(key: str, data: Any) -> str:
