@@ -3,15 +3,19 @@ previous plan always gives the same re-plan, from memory or from its files."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import highspy
 import numpy as np
 
 import drawdown
 from drawdown.network import build_network
 from drawdown.plan import load_plan, optimise, save_plan
-from drawdown.plan.build import prepare, whole_convoy_lanes
-from drawdown.plan.warm import lane_key, warm_convoys
+from drawdown.plan.build import Strategic, build_model, prepare, whole_convoy_lanes
+from drawdown.plan.closures import _set_basis
+from drawdown.plan.solve import to_highspy
+from drawdown.plan.warm import encode_basis, lane_key, warm_basis, warm_convoys
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
 
@@ -58,6 +62,7 @@ def test_a_warm_re_plan_is_the_same_from_memory_and_from_the_plan_files(tmp_path
     save_plan(plan, tmp_path / "plan")
     loaded = load_plan(tmp_path / "plan")
     assert loaded.solver.model_convoys == plan.solver.model_convoys
+    assert loaded.solver.model_basis == plan.solver.model_basis != ""
     changed = _more_trucks(s)
     warm = optimise(changed, with_greedy=False, warm_start=plan)
     assert warm.solver.warm_start
@@ -65,3 +70,50 @@ def test_a_warm_re_plan_is_the_same_from_memory_and_from_the_plan_files(tmp_path
         warm.content_hash()
     )
     assert warm.solver.complete
+
+
+def _model_as_optimise_builds(s: drawdown.Scenario) -> Strategic:
+    return build_model(replace(prepare(s, build_network(s)), base_attacks=True))
+
+
+def test_a_plan_records_its_relaxation_basis_and_a_re_plan_starts_from_it() -> None:
+    """The record's basis is the relaxation's optimal basis: the same LP started from it
+    needs no simplex iteration, and the plan files carry it unchanged."""
+    s = drawdown.load_scenario(TINY)
+    plan = optimise(s, with_greedy=False)
+    basis = warm_basis(plan)
+    assert basis is not None
+    strategic = _model_as_optimise_builds(s)
+    lp = to_highspy(strategic.model).getLp()
+    assert (basis[0].size, basis[1].size) == (lp.num_col_, lp.num_row_)
+    work = highspy.Highs()
+    work.setOptionValue("output_flag", False)
+    work.passModel(lp)
+    work.changeColsIntegrality(
+        lp.num_col_, np.arange(lp.num_col_, dtype=np.int32), np.zeros(lp.num_col_, np.uint8)
+    )
+    assert _set_basis(work, basis)
+    work.setOptionValue("presolve", "off")
+    work.run()
+    assert work.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert work.getInfo().simplex_iteration_count == 0
+
+
+def test_a_basis_of_another_shape_or_a_damaged_one_is_no_start() -> None:
+    """A basis of another model's shape is not set, and a record that is not a basis gives
+    none: the re-plan only loses its head start."""
+    s = drawdown.load_scenario(TINY)
+    plan = optimise(s, with_greedy=False)
+    cols, rows = warm_basis(plan) or (np.zeros(0), np.zeros(0))
+    assert encode_basis((cols, rows)) == plan.solver.model_basis
+    strategic = _model_as_optimise_builds(s)
+    work = highspy.Highs()
+    work.setOptionValue("output_flag", False)
+    work.passModel(to_highspy(strategic.model).getLp())
+    assert not _set_basis(work, (cols[:-1], rows))
+    for text in ("", "3,4", "1,1,not base64!", f"{cols.size + 1},{rows.size},AAAA"):
+        damaged = replace(plan, solver=replace(plan.solver, model_basis=text))
+        assert warm_basis(damaged) is None
+    damaged = replace(plan, solver=replace(plan.solver, model_basis="x,y,AAAA"))
+    assert warm_basis(damaged) is None
+    assert optimise(_more_trucks(s), with_greedy=False, warm_start=damaged).solver.complete

@@ -22,7 +22,7 @@ from drawdown.plan.model import Plan
 from drawdown.plan.record import SolverRecord, Work
 from drawdown.plan.schedule import Schedule, dispatch, objective_terms, to_plan
 from drawdown.plan.solve import SolveResult, _quota, _values
-from drawdown.plan.warm import model_closes, model_convoys
+from drawdown.plan.warm import encode_basis, model_closes, model_convoys
 
 # (keep the guard, follow the model's convoy quotas, what the record calls the fallback)
 FALLBACKS = ((True, True, ""), (False, True, "guard waived"), (False, False, "quotas lifted"))
@@ -171,5 +171,6 @@ def assign(
         late_people=int(schedule.late_people),
         model_closes=model_closes(strategic),
         model_convoys=model_convoys(strategic),
+        model_basis=encode_basis(result.start.lp_basis if result.start is not None else None),
     )
     return to_plan(data, schedule, method="optimised", solver=record), layout

@@ -32,7 +32,10 @@ number of LP solves or when no move helps, never on the clock (a safety-net time
 each LP only stops a runaway solve, and is then reported). A warm start (the closure order
 of a previous plan, e.g. before a one-parameter change) is tried against the LP's own
 rounding, and the search moves on from the better of the two (from the warm start, within
-`WARM_LP_SOLVES`).
+`WARM_LP_SOLVES`). Its first LP starts from the previous relaxation's basis when the model has
+the same shape (`LpBasis`): after 10% more trucks MINUSMA's re-plan then takes 18,666 simplex
+iterations instead of 24,717 (its first LP afresh takes about 6,000) and 2.8 s of CPU
+instead of 3.2 s.
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ import highspy
 import numpy as np
 
 from drawdown.network import IntArray
+
+#: An LP basis as HiGHS's status codes (`HighsBasisStatus`) of the columns and the rows.
+LpBasis = tuple[np.ndarray, np.ndarray]
 
 MOVES = (-1, 1, -2, 2)
 IPM_FROM_COLUMNS = 40_000  # first LP by interior point for models this large
@@ -75,6 +81,7 @@ class ClosureStart:
     time_limit_hit: bool = False
     warm_start: bool = False  # the search started from the caller's closure order
     cpu_seconds: float = 0.0  # information only
+    lp_basis: LpBasis | None = None  # the relaxation's optimal basis: a re-plan's start
 
 
 def closure_search(
@@ -85,6 +92,7 @@ def closure_search(
     warm_lp_solves: int = WARM_LP_SOLVES,
     safety_limit_s: float = 60.0,
     warm_closes: IntArray | None = None,
+    warm_basis: LpBasis | None = None,
     supports: IntArray | None = None,
 ) -> ClosureStart | None:
     """Search closure vectors on a copy of `highs`' model; None if no LP is feasible.
@@ -92,7 +100,8 @@ def closure_search(
     `open_cols` holds the column of `open[site, period]` (sites x periods). The copy keeps
     `highs`' options (objective scaling in particular) but is always solved as an LP.
     `warm_closes` (first closed period per site) is evaluated as a second start; when it is
-    the better start, the search ends after `warm_lp_solves` LP solves instead.
+    the better start, the search ends after `warm_lp_solves` LP solves instead. `warm_basis`
+    (a previous relaxation's basis) starts the first LP when it fits the model's shape.
     `supports` holds (supporter, supported) rows of `open_cols`: the supporter closes no
     earlier than the site it supports.
     """
@@ -112,10 +121,15 @@ def closure_search(
         # The 10x mission's first LP takes 37-76 s by dual simplex and 20 s by interior
         # point (with crossover, so the re-solves below still start from a basis).
         work.setOptionValue("solver", "ipm")
+    if _set_basis(work, warm_basis):
+        # simplex from that basis: presolve would solve a reduced model afresh
+        work.setOptionValue("solver", "simplex")
+        work.setOptionValue("presolve", "off")
     work.run()
     iterations = int(work.getInfo().simplex_iteration_count)
     if work.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
+    lp_basis = _basis_of(work)
     # Re-solves change only bounds: warm-started simplex without presolve, which would
     # otherwise throw the basis away (1.8 s instead of 30+ s on the 10x mission).
     work.setOptionValue("solver", "simplex")
@@ -263,7 +277,34 @@ def closure_search(
         time_limit_hit=hit,
         warm_start=warm,
         cpu_seconds=time.process_time() - cpu_started,
+        lp_basis=lp_basis,
     )
+
+
+def _basis_of(work: highspy.Highs) -> LpBasis | None:
+    basis = work.getBasis()
+    if not basis.valid:
+        return None
+    cols = np.fromiter((int(s) for s in basis.col_status), dtype=np.uint8)
+    rows = np.fromiter((int(s) for s in basis.row_status), dtype=np.uint8)
+    return cols, rows
+
+
+def _set_basis(work: highspy.Highs, basis: LpBasis | None) -> bool:
+    """Start `work`'s next solve from `basis` if it has the model's shape and HiGHS takes it
+    (a basis of another model of that shape is still a start: HiGHS repairs a singular one)."""
+    if basis is None:
+        return False
+    cols, rows = basis
+    lp = work.getLp()
+    if cols.size != int(lp.num_col_) or rows.size != int(lp.num_row_):
+        return False
+    start = highspy.HighsBasis()
+    status = highspy.HighsBasisStatus
+    start.col_status = [status(int(s)) for s in cols]
+    start.row_status = [status(int(s)) for s in rows]
+    start.valid = True
+    return bool(work.setBasis(start) == highspy.HighsStatus.kOk)
 
 
 @dataclass(frozen=True)

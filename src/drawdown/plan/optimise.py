@@ -24,7 +24,7 @@ from drawdown.plan.model import Plan
 from drawdown.plan.record import Attempt, SolverRecord
 from drawdown.plan.schedule import dispatch, to_plan
 from drawdown.plan.solve import RETRY_MAX_COLUMNS, _quota, _values, solve, whole_convoy_columns
-from drawdown.plan.warm import warm_closes, warm_convoys
+from drawdown.plan.warm import warm_basis, warm_closes, warm_convoys
 from drawdown.scenario.model import Scenario
 
 # Capacity factors tried in turn when the daily table leaves people behind (whole convoys
@@ -72,7 +72,8 @@ def optimise(
     integer in the model itself; by default they are continuous there (relax-and-round) and
     the daily table lays out whole convoys. `warm_start` (a previous plan of a similar
     scenario, e.g. before a one-parameter change) gives the closure search its closure order
-    as a second start and a shorter budget, and the rounding its whole convoys (see `warm`):
+    as a second start and a shorter budget, its first LP the previous relaxation's basis,
+    and the rounding its whole convoys (see `warm`):
     a re-plan in about half the CPU time, which may differ from a cold plan of the changed
     scenario as any two near-optimal plans do.
     `seed` is HiGHS's random seed. `time_limit_s` is a safety net, not a budget.
@@ -106,6 +107,7 @@ def optimise(
             round_convoys=True,
             warm_closes=warm,
             warm_convoys=convoys,
+            warm_basis=warm_basis(start_from) if start_from is not None else None,
         )
         if result.status == "infeasible":
             if best is not None:

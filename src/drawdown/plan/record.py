@@ -105,6 +105,8 @@ class SolverRecord:
     model_closes: dict[str, int] = field(default_factory=dict)
     # Whole convoys by period on each whole-convoy lane of that solution (see `warm`).
     model_convoys: dict[str, list[int]] = field(default_factory=dict)
+    # The optimal basis of the model's LP relaxation, as `warm.encode_basis` writes it.
+    model_basis: str = ""
 
     @property
     def gap(self) -> float:

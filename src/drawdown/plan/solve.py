@@ -25,7 +25,7 @@ from linopy.io import to_highspy
 
 from drawdown.network import IntArray
 from drawdown.plan.build import Strategic, whole_convoy_lanes
-from drawdown.plan.closures import ClosureStart, closure_search
+from drawdown.plan.closures import ClosureStart, LpBasis, closure_search
 from drawdown.plan.rounding import (
     RETRY_NODES,
     Rounded,
@@ -116,6 +116,7 @@ def solve(
     round_convoys: bool = False,
     warm_closes: IntArray | None = None,
     warm_convoys: np.ndarray | None = None,
+    warm_basis: LpBasis | None = None,
 ) -> SolveResult:
     """Solve `strategic`; `strategic.solution` then holds the solution by variable label.
 
@@ -124,7 +125,8 @@ def solve(
     of each garrisoned site, e.g. from a previous plan) is tried by the closure search first,
     which searches less from it when it is the better start (`WARM_LP_SOLVES`);
     `warm_convoys` (a previous plan's whole convoys, by whole-convoy lane and period, NaN
-    where unknown) starts the rounding.
+    where unknown) starts the rounding, and `warm_basis` (a previous relaxation's basis) the
+    closure search's first LP.
     `time_limit_s` is a safety net for the whole call, not a stopping rule.
     """
     m = strategic.model
@@ -162,7 +164,7 @@ def solve(
             highs = to_highspy(m)
             for key, value in options.items():
                 highs.setOptionValue(key, value)  # type: ignore[arg-type]
-            first = _closure_start(strategic, highs, time_limit_s, warm_closes)
+            first = _closure_start(strategic, highs, time_limit_s, warm_closes, warm_basis)
             if first is not None:
                 for key in HEURISTICS_OFF:
                     highs.setOptionValue(key, False)
@@ -391,6 +393,7 @@ def _closure_start(
     highs: highspy.Highs,
     time_limit_s: float,
     warm_closes: IntArray | None,
+    warm_basis: LpBasis | None = None,
 ) -> ClosureStart | None:
     """Give HiGHS the closure search's plan to start from, when it is a solution of the model.
 
@@ -404,6 +407,7 @@ def _closure_start(
         cols,
         safety_limit_s=time_limit_s,
         warm_closes=warm_closes,
+        warm_basis=warm_basis,
         supports=_support_rows(strategic),
     )
     if start is not None:
