@@ -59,8 +59,8 @@ def plan(
         typer.Option(
             "--warm-start",
             help="A previous plan folder of a similar scenario (e.g. before changing one "
-            "parameter): the re-plan starts from its closure order and whole convoys, in "
-            "about half the CPU time; the plan records it.",
+            "parameter): the re-plan starts from its closure order, its LP basis and its "
+            "whole convoys, in about two thirds of the CPU time; the plan records it.",
         ),
     ] = None,
     hxl: Annotated[bool, typer.Option("--hxl", help=HXL_HELP)] = False,

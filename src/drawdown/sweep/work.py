@@ -70,7 +70,7 @@ def make_plan(
     """Plan the scenario with `overrides` applied (`plan_option`: a best plan still counts).
 
     `warm_start` is the base scenario's plan: a variant is a small change of it, so the
-    optimiser re-plans from it (`optimise(warm_start=...)`: about half the CPU time)."""
+    optimiser re-plans from it (`optimise(warm_start=...)`: about two thirds of the CPU time)."""
     from drawdown.analyse.compare import plan_option
     from drawdown.plan import greedy_plan, optimise
 
