@@ -793,6 +793,8 @@ class ReferenceRun:
                     k, window = c.early_close_attacks, c.early_close_window_days
                     if 0 < k <= count and (window <= 0 or t - days[-k] < window):
                         self.closed_early[s] = True
+                        if not 0 <= self.release[s] <= t:
+                            self.handed[s] = False  # abandoned before the host took it over
                         self._dispose(s, keep=False, abandon=c.closure_work)
                         self.unpacked[s] = 0
                         if c.evac_link[s] >= 0:
@@ -861,6 +863,8 @@ class ReferenceRun:
             env.process(self.corridor(x) if c.lift_kind[x] else self.charter(x))
         env.run(until=c.n_days)
         for s, site in enumerate(c.site_ids):
+            # handed over only if its people were there on the day the host took it over
+            handed = bool(self.handed[s])
             if c.site_kind[s] <= 1:
                 if self.has_own[s]:
                     self.out.closure_day[site] = int(self.own_zero[s])
@@ -868,10 +872,11 @@ class ReferenceRun:
                     left = self.people[s] > 0.5
                     self.out.closure_day[site] = -1 if left else int(self.last_zero[s])
                 self.out.packed_day.setdefault(site, -1)
-                handed = self.handed[s] and self.people[s] <= 0.5
-                self.out.handover_day[site] = int(self.release[s]) if handed else -1
+                handed = handed and 0 <= self.release[s] <= self.out.closure_day[site]
+                gone = handed and self.people[s] <= 0.5
+                self.out.handover_day[site] = int(self.release[s]) if gone else -1
             if not c.exit_cargo[s]:
-                refused = c.closure_work and self.release[s] >= 0 and not self.handed[s]
+                refused = c.closure_work and self.release[s] >= 0 and not handed
                 self._dispose(s, keep=self.people[s] > 0.5, abandon=refused)
         self.fate["remaining"] += self.pool_teu.sum()
         self.out.completion_day = self.completion

@@ -135,9 +135,9 @@ def _fierce(tiny: Scenario) -> Scenario:
 PINS = {
     "tiny": "6885dff4dc95212d",
     "fierce": "61991ba189f99a5f",
-    "bottlenecked": "4c48e1020469fa5a",
-    "minusma-2023": "4832319981477492",
-    "multiplied": "741b6b92b3b429ac",
+    "bottlenecked": "1565cd8ed6181125",
+    "minusma-2023": "14cc0c4953667612",
+    "multiplied": "01b307d6de817578",
 }
 TEU_OUT_PINS = {
     "tiny": "11adf497328f6743",
