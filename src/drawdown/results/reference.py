@@ -53,7 +53,8 @@ COLUMNS = {
     "vehicles_crossed": "vehicles that crossed the corridor's end in the run",
     "packed_day": "day index the site had packed all its plan ships (-1: never, or nothing "
     "to pack)",
-    "handover_day": "day index the site was handed over (-1: not handed over)",
+    "handover_day": "day index the host took the site over while its people were there (-1: "
+    "not handed over: refused, or abandoned by an evacuation or a guard gone first)",
     "early_close_day": "day index the site closed early under attack (-1: it did not)",
     "runs": "simulated runs",
     "cost_usd": "running and movement cost, USD",
