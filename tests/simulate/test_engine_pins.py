@@ -136,14 +136,14 @@ PINS = {
     "tiny": "6885dff4dc95212d",
     "fierce": "61991ba189f99a5f",
     "bottlenecked": "1565cd8ed6181125",
-    "minusma-2023": "14cc0c4953667612",
+    "minusma-2023": "6e5ee577ce680d92",
     "multiplied": "01b307d6de817578",
 }
 TEU_OUT_PINS = {
     "tiny": "11adf497328f6743",
     "fierce": "18f5881f79882639",
     "bottlenecked": "b23eefd2b4656948",
-    "minusma-2023": "7235dd9936a00d0c",
+    "minusma-2023": "a21fedb515d5480f",
     "multiplied": "6766e03c514aebfd",
 }
 

@@ -48,6 +48,7 @@ class ClosingDays:
         )
         # (nodes, 2): each node's most TEU and vehicles packed a day (`build.pack_caps`)
         self.cap = np.ascontiguousarray(w.pack_cap.T) if w is not None else np.zeros((n, 2))
+        self.pace = w.pack_pace.tolist() if w is not None else [1.0] * n  # `build.plan_pace`
         packs = self.on and self.rate[0] > 0 and self.rate[1] > 0
         self.unpacked = np.vstack([stock[self.ti], stock[self.vi]]) if packs else np.zeros((2, n))
         self.final_days = w.final_steps_days if w is not None else 0
@@ -127,7 +128,7 @@ class ClosingDays:
                 if team in team_at or labour[j] <= EPS or day > self.last_load[j]:
                     continue
                 team_at.add(team)
-            pack(left, int(j), float(labour[j]), self.rate, self.cap[j])
+            pack(left, int(j), float(labour[j]), self.rate, self.cap[j], self.pace[j])
         self.unpacked = np.where(left.T < EPS, 0.0, left.T)
         started = (before - self.unpacked.sum(axis=0) > EPS) & (self.pack_start < 0)
         self.pack_start[started] = day

@@ -269,8 +269,12 @@ def closure_shortfalls(data: PlanData, people_left: float) -> tuple[list[Problem
         held = float(_people(data)[j])
         # Person-days needed, and the site's cap, against the days before the final steps.
         # (TEU and vehicles are readied at once, each by all the people: simulate.withdrawal.pack)
-        labour_days = max(teu / w.teu_per_person_day, veh / w.veh_per_person_day) / max(held, 1.0)
-        teu_cap, veh_cap = w.pack_cap[:, j]
+        # at the pace the plan packs the site (`build.plan_pace`)
+        pace = float(w.pack_pace[j])
+        labour_days = max(teu / w.teu_per_person_day, veh / w.veh_per_person_day) / (
+            max(held, 1.0) * pace
+        )
+        teu_cap, veh_cap = w.pack_cap[:, j] * pace
         cap_days = max(teu / max(teu_cap, 1e-9), veh / max(veh_cap, 1e-9))
         need_days = max(labour_days, cap_days)
         if need_days > usable_days:

@@ -458,7 +458,8 @@ class ClosureWork(Record):
         1.0,
         description="Slowest a site packs in a stress-test run, as a factor of the rates "
         "above: each run draws each site's factor uniformly between low and high (a base "
-        "packs faster or slower than the precedent). 1 and 1: every site at the rates.",
+        "packs faster or slower than the precedent). The plan packs a hub at this pace, so "
+        "that no run falls behind its last loads. 1 and 1: every site at the rates.",
     )
     packing_factor_high: PackingFactor = Field(
         1.0, description="Fastest a site packs in a run, as a factor of the rates above."
