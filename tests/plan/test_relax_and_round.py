@@ -15,7 +15,18 @@ from drawdown.network import build_network
 from drawdown.plan import optimise
 from drawdown.plan.build import build_model, prepare, whole_convoy_lanes
 from drawdown.plan.closures import Coupling, closure_search
-from drawdown.plan.solve import _columns, _values, objective_scale, proven_bound, solve
+from drawdown.plan.solve import (
+    RETRY_MAX_COLUMNS,
+    ROUND_GAP,
+    ROUND_RETRY_GAP,
+    SMALL_MODEL_COLUMNS,
+    _columns,
+    _retry_gap,
+    _values,
+    objective_scale,
+    proven_bound,
+    solve,
+)
 from drawdown.scenario.model import Scenario
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
@@ -113,6 +124,23 @@ def test_rounding_gives_whole_convoys_for_the_same_closures(tiny_scenario: Scena
     strategic.solution = strategic.relaxed
     same = np.array_equal(np.rint(_values(strategic, "open")), np.rint(rounded_open))
     assert same is not result.rounded.closures_freed
+
+
+def test_a_small_model_frees_its_closures_once_its_rounding_misses_the_gap() -> None:
+    """A model of at most SMALL_MODEL_COLUMNS whole-convoy columns is searched again with
+    its closures free as soon as its rounding is more than ROUND_GAP above the bound; a
+    mission-size one at ROUND_RETRY_GAP; a larger one never. Barkhane's (213 columns):
+    whole convoys for the relaxed closure order left Menaka's stores behind, written off at
+    ten times their value; freed, its plan ships everything and is laid out near the bound."""
+    assert _retry_gap(SMALL_MODEL_COLUMNS) == ROUND_GAP
+    assert _retry_gap(SMALL_MODEL_COLUMNS + 1) == ROUND_RETRY_GAP
+    assert _retry_gap(RETRY_MAX_COLUMNS) == ROUND_RETRY_GAP
+    assert _retry_gap(RETRY_MAX_COLUMNS + 1) == np.inf
+    plan = optimise(drawdown.load_scenario("barkhane-mali-2022"), with_greedy=False)
+    assert plan.solver.layout == "whole convoys"
+    assert plan.solver.laid_out_gap <= ROUND_GAP
+    assert [d for d in plan.dispositions if d.fate != "repatriate"] == []
+    assert plan.objective["write_off"] == 0.0
 
 
 def test_minusma_plan_is_reproducible_and_proven() -> None:
