@@ -84,6 +84,9 @@ class CheckResult:
     closure_order_p_value: float
     unscored: tuple[Observation, ...] = ()  # observations of kinds these results cannot score
     why_unscored: dict[str, str] = field(default_factory=dict)  # the reason, by kind
+    # parameter sets of the declared uncertainties the runs are pooled over, each planned
+    # afresh (`analyse.declared`); 0: one plan's stress test
+    declared_sets: int = 0
 
     @property
     def coverage_50(self) -> float:
@@ -110,7 +113,13 @@ class CheckResult:
         """A few lines a reader can take in at once."""
         lines = [
             f"check of {self.scenario_name}: {len(self.scores)} observations against "
-            f"{self.runs} simulated runs",
+            f"{self.runs} simulated runs"
+            + (
+                f", pooled over {self.declared_sets} sets of the declared uncertainties, "
+                "each planned afresh"
+                if self.declared_sets
+                else ""
+            ),
             f"  in the 50% interval: {self.coverage_50:.0%} (ideal about 50%)",
             f"  in the 80% interval: {self.coverage_80:.0%} (ideal about 80%)",
         ]
@@ -346,11 +355,28 @@ def check(
                 "simulate the scenario you are checking",
             )
         )
-    why = unscorable(result)
+    return check_pooled(scenario.name, [(scenario, result)], observations)
+
+
+def check_pooled(
+    name: str,
+    simulated: list[tuple[Scenario, SimulationResult]],
+    observations: list[Observation],
+    *,
+    declared_sets: int = 0,
+) -> CheckResult:
+    """Score the runs of every (scenario, its simulation) pair together, as one distribution
+    (`analyse.declared`: one pair per parameter set of the declared uncertainties)."""
+    why: dict[str, str] = {}
+    for _, result in simulated:
+        why |= unscorable(result)
     measured = [obs for obs in observations if obs.kind not in why]
     unscored = tuple(obs for obs in observations if obs.kind in why)
-    samples = [samples_for(obs, result, scenario) for obs in measured]
+    samples = [
+        np.concatenate([samples_for(obs, result, s) for s, result in simulated]) for obs in measured
+    ]
     scores = score_observations(measured, samples)
     rho, p = closure_order(scores)
     reasons = {kind: why[kind] for kind in dict.fromkeys(o.kind for o in unscored)}
-    return CheckResult(scenario.name, result.runs, scores, rho, p, unscored, reasons)
+    runs = sum(result.runs for _, result in simulated)
+    return CheckResult(name, runs, scores, rho, p, unscored, reasons, declared_sets)

@@ -271,23 +271,59 @@ def check(
         Path | None, typer.Option("-o", "--out", help=OUT_HELP.format(kind="check"))
     ] = None,
     hxl: Annotated[bool, typer.Option("--hxl", help=HXL_HELP)] = False,
+    declared_sets: Annotated[
+        int,
+        typer.Option(
+            "--declared",
+            min=0,
+            help="Also draw the scenario's declared uncertainties: this many parameter sets "
+            "(Latin hypercube over their ranges), each planned afresh and stress-tested with "
+            "its share of --runs, scored as one distribution. 0: the one plan's stress test.",
+        ),
+    ] = 0,
 ) -> None:
     """Score the simulated distributions against what actually happened."""
     set_tagging(hxl)
     from drawdown.analyse.check import check as run_check
-    from drawdown.analyse.check import read_actuals
+    from drawdown.analyse.check import check_pooled, read_actuals
     from drawdown.results import load_saved_plan
     from drawdown.simulate import simulate
 
     _writable(out)
+    if declared_sets and plan is not None:
+        raise InputError(
+            Problem(
+                "--declared",
+                str(declared_sets),
+                "plans each parameter set afresh, so it cannot check a saved plan (--plan)",
+                "drop --plan, or drop --declared to check the saved plan",
+            )
+        )
     s = _load(scenario)
     actuals = _actuals_file(actuals, scenario)
     observations = read_actuals(actuals, s)  # bad rows fail before any work
     _check_out(out, s, "check")
-    the_plan = load_saved_plan(plan) if plan is not None else _planner(greedy)(s)
-    result = simulate(s, the_plan, runs=runs, seed=seed)
-    checked = run_check(s, result, observations)
-    table = Table(title=f"{len(checked.scores)} observations, {runs:,} runs", pad_edge=False)
+    if declared_sets:
+        from drawdown.analyse.declared import declared_forecast
+        from drawdown.analyse.sensitivity import declared
+
+        declared(s)  # a scenario declaring none fails before any planning
+        planner = _planner(greedy, quiet=True)
+        with console.status(f"planning and stress-testing {declared_sets} parameter sets…"):
+            sets = declared_forecast(s, planner, sets=declared_sets, runs=runs, seed=seed)
+        for k, one in enumerate(sets):
+            if one.note:
+                console.print(f"  parameter set {k + 1}: {one.note}")
+        checked = check_pooled(s.name, [(x.scenario, x.result) for x in sets], observations,
+                               declared_sets=len(sets))  # fmt: skip
+        the_plan = sets[0].plan
+    else:
+        the_plan = load_saved_plan(plan) if plan is not None else _planner(greedy)(s)
+        result = simulate(s, the_plan, runs=runs, seed=seed)
+        checked = run_check(s, result, observations)
+    table = Table(
+        title=f"{len(checked.scores)} observations, {checked.runs:,} runs", pad_edge=False
+    )
     # observations and intervals on one line each: container counts (thousands of TEU) made
     # the table wider than a terminal, and rich broke them across lines
     for column in ("observation", "observed", "median", "80% interval", "in 80%", "CRPS"):
@@ -311,7 +347,13 @@ def check(
         notes = {
             "actuals": actuals.name,
             "plan": f"{the_plan.method} plan"
-            + (f" from {plan}" if plan is not None else " made for this check"),
+            + (f" from {plan}" if plan is not None else " made for this check")
+            + (
+                f", one for each of {checked.declared_sets} parameter sets of the declared "
+                "uncertainties"
+                if checked.declared_sets
+                else ""
+            ),
         }
         if checked.unscored:
             notes["not scored"] = "; ".join(
@@ -345,12 +387,14 @@ def _actuals_file(actuals: Path, scenario: str) -> Path:
     return record
 
 
-def _planner(greedy: bool) -> Any:
-    """The greedy baseline or the optimiser (with a note while it works)."""
+def _planner(greedy: bool, *, quiet: bool = False) -> Any:
+    """The greedy baseline or the optimiser (with a note while it works, unless `quiet`)."""
     from drawdown.plan import greedy_plan, optimise
 
     if greedy:
         return greedy_plan
+    if quiet:
+        return lambda scenario: optimise(scenario, with_greedy=False)
 
     def planned(scenario: Any) -> Any:
         with console.status(f"optimising the plan of {scenario.name}…"):

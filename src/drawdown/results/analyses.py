@@ -138,6 +138,7 @@ def save_check(
         details={
             "spearman": _num(result.closure_order_spearman),
             "spearman_p": _num(result.closure_order_p_value),
+            "declared_sets": int(result.declared_sets),
             "notes": dict(notes or {}),
         },
     )
@@ -328,4 +329,5 @@ def _load_check(folder: Path, info: AnalysisInfo) -> Any:
         scores=scores,
         closure_order_spearman=math.nan if d.get("spearman") is None else float(d["spearman"]),
         closure_order_p_value=math.nan if d.get("spearman_p") is None else float(d["spearman_p"]),
+        declared_sets=int(d.get("declared_sets", 0)),  # 0 in folders written before it
     )
