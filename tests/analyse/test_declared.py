@@ -18,13 +18,9 @@ from drawdown.simulate import simulate
 NAME = "barkhane-mali-2022"
 
 
-def _plan(scenario):  # type: ignore[no-untyped-def]
-    return optimise(scenario, with_greedy=False)
-
-
 @pytest.fixture(scope="module")
 def four_sets():  # type: ignore[no-untyped-def]
-    return declared_forecast(load_scenario(NAME), _plan, sets=4, runs=200, seed=7)
+    return declared_forecast(load_scenario(NAME), sets=4, runs=200, seed=7)
 
 
 def test_each_set_is_a_draw_of_the_declared_ranges_planned_and_stress_tested(four_sets) -> None:  # noqa: ANN001
@@ -42,7 +38,7 @@ def test_each_set_is_a_draw_of_the_declared_ranges_planned_and_stress_tested(fou
             assert low <= o.value <= high, o
     draws = np.array([[o.value for o in one.overrides] for one in four_sets])
     assert len({tuple(row) for row in draws}) == 4
-    again = declared_forecast(base, _plan, sets=4, runs=200, seed=7)
+    again = declared_forecast(base, sets=4, runs=200, seed=7)
     for a, b in zip(four_sets, again, strict=True):
         assert a.overrides == b.overrides
         assert a.plan.movements == b.plan.movements
@@ -100,6 +96,8 @@ def test_cli_check_declared_refuses_what_it_cannot_do(cli, tmp_path: Path) -> No
     out = tmp_path / "check"
     code, text = cli("check", NAME, "--actuals", "builtin", "--declared", "1", "-o", str(out))
     assert code == 2 and "--declared" in text and "at least 2" in text
+    code, text = cli("check", NAME, "--actuals", "builtin", "--declared", "5", "--runs", "4")
+    assert code == 2 and "--runs" in text and "fewer than one run each" in " ".join(text.split())
     code, text = cli(
         "check", NAME, "--actuals", "builtin", "--declared", "3", "--plan", str(tmp_path)
     )

@@ -308,9 +308,8 @@ def check(
         from drawdown.analyse.sensitivity import declared
 
         declared(s)  # a scenario declaring none fails before any planning
-        planner = _planner(greedy, quiet=True)
         with console.status(f"planning and stress-testing {declared_sets} parameter sets…"):
-            sets = declared_forecast(s, planner, sets=declared_sets, runs=runs, seed=seed)
+            sets = declared_forecast(s, sets=declared_sets, runs=runs, seed=seed, greedy=greedy)
         for k, one in enumerate(sets):
             if one.note:
                 console.print(f"  parameter set {k + 1}: {one.note}")
@@ -387,14 +386,12 @@ def _actuals_file(actuals: Path, scenario: str) -> Path:
     return record
 
 
-def _planner(greedy: bool, *, quiet: bool = False) -> Any:
-    """The greedy baseline or the optimiser (with a note while it works, unless `quiet`)."""
+def _planner(greedy: bool) -> Any:
+    """The greedy baseline or the optimiser (with a note while it works)."""
     from drawdown.plan import greedy_plan, optimise
 
     if greedy:
         return greedy_plan
-    if quiet:
-        return lambda scenario: optimise(scenario, with_greedy=False)
 
     def planned(scenario: Any) -> Any:
         with console.status(f"optimising the plan of {scenario.name}…"):
