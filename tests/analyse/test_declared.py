@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from drawdown.analyse import declared as module
 from drawdown.analyse.check import check_pooled, read_actuals
 from drawdown.analyse.declared import declared_forecast
-from drawdown.plan import optimise
+from drawdown.errors import Problem
+from drawdown.plan import InfeasiblePlanError, NoPlanFoundError, greedy_plan, optimise
 from drawdown.scenario.io import builtin_record, load_scenario
 from drawdown.scenario.overrides import apply_overrides, parse_overrides
 from drawdown.simulate import simulate
@@ -30,6 +32,7 @@ def test_each_set_is_a_draw_of_the_declared_ranges_planned_and_stress_tested(fou
     base = load_scenario(NAME)
     ranges = {u.parameter: (u.low, u.high) for u in base.manifest.uncertainties}
     assert len(four_sets) == 4
+    assert [one.number for one in four_sets] == [1, 2, 3, 4]
     for one in four_sets:
         assert one.result.runs == 50 and one.note == ""
         assert [o.name for o in one.overrides] == list(ranges)
@@ -114,3 +117,33 @@ def test_cli_check_declared_refuses_what_it_cannot_do(cli, tmp_path: Path) -> No
     )
     assert code == 2 and "declares no uncertain parameters" in text
     assert not out.exists()
+
+
+def test_a_set_without_a_plan_is_left_out_and_one_late_runs_its_best_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A set whose deadline cannot be met runs the best plan found, with a note; a set with
+    no plan at all is left out; with none planned, the planner's error is the answer."""
+    base = load_scenario(NAME)
+    calls: list[int] = []
+
+    def planner(variant):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        best = greedy_plan(variant)
+        if len(calls) == 2:
+            raise InfeasiblePlanError([Problem("plan", "", "late")], "late", best_plan=best)
+        if len(calls) == 3:
+            raise NoPlanFoundError(Problem("plan", "", "none"), "none")
+        return best
+
+    monkeypatch.setattr(module, "_optimiser", lambda scenario: planner)
+    done = declared_forecast(base, sets=3, runs=30, seed=1)
+    assert [one.number for one in done] == [1, 2]
+    assert done[0].note == "" and done[1].note.startswith("deadline not met: best plan found")
+
+    def never(variant):  # type: ignore[no-untyped-def]
+        raise NoPlanFoundError(Problem("plan", "", "none"), "none")
+
+    monkeypatch.setattr(module, "_optimiser", lambda scenario: never)
+    with pytest.raises(NoPlanFoundError):
+        declared_forecast(base, sets=2, runs=20, seed=1)

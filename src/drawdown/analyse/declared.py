@@ -37,6 +37,7 @@ class DeclaredSet:
     """One parameter set of the design: its overrides, the scenario they make, its plan and
     that plan's stress test."""
 
+    number: int  # its row of the design, from 1
     overrides: tuple[Override, ...]
     scenario: Scenario
     plan: Plan
@@ -81,27 +82,30 @@ def declared_forecast(
     last_error: Exception | None = None
     for k, overrides in enumerate(design_variants(scenario, params, design)):
         variant = apply_overrides(scenario, overrides)
-        note = ""
         try:
-            plan = planner(variant)
-        except InfeasiblePlanError as exc:
-            if exc.best_plan is None:
-                last_error = exc
-                continue
-            plan = exc.best_plan
-            stranded = plan.figures.get("stranded_people", 0.0)
-            note = f"deadline not met: best plan found, {stranded:,.0f} people stranded"
-        except NoPlanFoundError as exc:
+            plan, note = _plan_of(variant, planner)
+        except (InfeasiblePlanError, NoPlanFoundError) as exc:  # no plan at all: left out
             last_error = exc
-            continue
-        result = simulate(variant, plan, runs=per_set, seed=int(seeds[k]))
-        done.append(DeclaredSet(tuple(overrides), variant, plan, result, note))
+        else:
+            result = simulate(variant, plan, runs=per_set, seed=int(seeds[k]))
+            done.append(DeclaredSet(k + 1, tuple(overrides), variant, plan, result, note))
         if progress is not None:
             progress(k + 1, sets)
     if not done:
         assert last_error is not None
         raise last_error
     return done
+
+
+def _plan_of(variant: Scenario, planner: Callable[[Scenario], Plan]) -> tuple[Plan, str]:
+    """The set's plan, or the best plan found when its deadline cannot be met (noted)."""
+    try:
+        return planner(variant), ""
+    except InfeasiblePlanError as exc:
+        if exc.best_plan is None:
+            raise
+        stranded = exc.best_plan.figures.get("stranded_people", 0.0)
+        return exc.best_plan, f"deadline not met: best plan found, {stranded:,.0f} people stranded"
 
 
 def _optimiser(scenario: Scenario) -> Callable[[Scenario], Plan]:

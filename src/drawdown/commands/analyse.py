@@ -308,11 +308,19 @@ def check(
         from drawdown.analyse.sensitivity import declared
 
         declared(s)  # a scenario declaring none fails before any planning
-        with console.status(f"planning and stress-testing {declared_sets} parameter sets…"):
-            sets = declared_forecast(s, sets=declared_sets, runs=runs, seed=seed, greedy=greedy)
-        for k, one in enumerate(sets):
+        doing = f"planning and stress-testing parameter set {{}} of {declared_sets}…"
+        with console.status(doing.format(1)) as status:
+            sets = declared_forecast(
+                s, sets=declared_sets, runs=runs, seed=seed, greedy=greedy,
+                progress=lambda done, total: status.update(doing.format(min(done + 1, total))),
+            )  # fmt: skip
+        for one in sets:
             if one.note:
-                console.print(f"  parameter set {k + 1}: {one.note}")
+                console.print(f"  parameter set {one.number}: {one.note}")
+        if len(sets) < declared_sets:
+            console.print(
+                f"  {declared_sets - len(sets)} parameter set(s) had no plan and are left out"
+            )
         checked = check_pooled(s.name, [(x.scenario, x.result) for x in sets], observations,
                                declared_sets=len(sets))  # fmt: skip
         the_plan = sets[0].plan
