@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from SALib.sample import latin
 
-from drawdown.analyse.sensitivity import _problem, declared, design_variants
+from drawdown.analyse.compare import plan_option
+from drawdown.analyse.sensitivity import declared, design_variants, sample_design
 from drawdown.errors import InputError, Problem
 from drawdown.plan import InfeasiblePlanError, NoPlanFoundError, greedy_plan, optimise
 from drawdown.plan.model import Plan
@@ -42,7 +42,7 @@ class DeclaredSet:
     scenario: Scenario
     plan: Plan
     result: SimulationResult
-    note: str = ""  # how the plan fell short, when it did ("" when it is a complete plan)
+    note: str = ""  # how its plan fell short, when it did (`compare.plan_option`)
 
 
 def declared_forecast(
@@ -56,9 +56,10 @@ def declared_forecast(
 ) -> list[DeclaredSet]:
     """`sets` parameter sets of `scenario`'s declared uncertainties, each planned and
     stress-tested with `runs // sets` runs (at least one each). The design and each set's
-    runs follow from `seed`. A set whose deadline cannot be met runs the best plan found
-    (noted); a set with no plan at all is left out, and if no set has a plan the error is
-    raised. `greedy` plans each set with the greedy baseline."""
+    runs follow from `seed`. Each set is planned as `compare` plans an option
+    (`compare.plan_option`): a set whose deadline cannot be met runs its best plan, one with
+    no plan found the greedy baseline, and its note says so. `greedy` plans each set with
+    the greedy baseline."""
     if sets < MIN_SETS:
         raise InputError(
             Problem("--declared", str(sets), f"needs at least {MIN_SETS} parameter sets", "try 20")
@@ -73,39 +74,20 @@ def declared_forecast(
             )
         )
     params = declared(scenario)
-    design = latin.sample(_problem(params), sets, seed=seed)
+    design = sample_design(params, sets, method="lhs", seed=seed)
     per_set = runs // sets
     # each set its own stream of runs: a pooled distribution of independent runs
     seeds = np.random.SeedSequence(seed).generate_state(sets, dtype=np.uint32)
     planner = greedy_plan if greedy else _optimiser(scenario)
     done: list[DeclaredSet] = []
-    last_error: Exception | None = None
     for k, overrides in enumerate(design_variants(scenario, params, design)):
         variant = apply_overrides(scenario, overrides)
-        try:
-            plan, note = _plan_of(variant, planner)
-        except (InfeasiblePlanError, NoPlanFoundError) as exc:  # no plan at all: left out
-            last_error = exc
-        else:
-            result = simulate(variant, plan, runs=per_set, seed=int(seeds[k]))
-            done.append(DeclaredSet(k + 1, tuple(overrides), variant, plan, result, note))
+        plan, note = plan_option(planner, variant)  # as `compare` plans each option
+        result = simulate(variant, plan, runs=per_set, seed=int(seeds[k]))
+        done.append(DeclaredSet(k + 1, tuple(overrides), variant, plan, result, note))
         if progress is not None:
             progress(k + 1, sets)
-    if not done:
-        assert last_error is not None
-        raise last_error
     return done
-
-
-def _plan_of(variant: Scenario, planner: Callable[[Scenario], Plan]) -> tuple[Plan, str]:
-    """The set's plan, or the best plan found when its deadline cannot be met (noted)."""
-    try:
-        return planner(variant), ""
-    except InfeasiblePlanError as exc:
-        if exc.best_plan is None:
-            raise
-        stranded = exc.best_plan.figures.get("stranded_people", 0.0)
-        return exc.best_plan, f"deadline not met: best plan found, {stranded:,.0f} people stranded"
 
 
 def _optimiser(scenario: Scenario) -> Callable[[Scenario], Plan]:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import latin
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
@@ -132,12 +133,27 @@ def declared(scenario: Scenario, names: list[str] | None = None) -> tuple[Uncert
     return found
 
 
-def _problem(params: tuple[Uncertainty, ...]) -> dict[str, object]:
+def salib_problem(params: tuple[Uncertainty, ...]) -> dict[str, object]:
+    """SALib's problem definition of the declared uncertainties `params`."""
     return {
         "num_vars": len(params),
         "names": [u.parameter for u in params],
         "bounds": [[u.low, u.high] for u in params],
     }
+
+
+def sample_design(
+    params: tuple[Uncertainty, ...], n: int, *, method: Literal["lhs", "sobol"], seed: int
+) -> np.ndarray:
+    """`n` rows of a Latin hypercube, or a Sobol design of base sample `n` (first order),
+    over the ranges of `params`: one parameter set a row (`sweep` samples, `check
+    --declared`)."""
+    problem = salib_problem(params)
+    if method == "lhs":
+        design = latin.sample(problem, n, seed=seed)
+    else:
+        design = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+    return np.asarray(design, dtype=float)
 
 
 # --- evaluating a design -------------------------------------------------------------------------
@@ -329,7 +345,7 @@ def sensitivity(
 
         # A baseline whose deadline cannot be met is still analysed, with its best plan.
         plan, _ = plan_option(optimise, scenario)
-    problem = _problem(params)
+    problem = salib_problem(params)
     if method == "sobol":
         design = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
     else:

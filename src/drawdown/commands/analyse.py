@@ -317,10 +317,6 @@ def check(
         for one in sets:
             if one.note:
                 console.print(f"  parameter set {one.number}: {one.note}")
-        if len(sets) < declared_sets:
-            console.print(
-                f"  {declared_sets - len(sets)} parameter set(s) had no plan and are left out"
-            )
         checked = check_pooled(s.name, [(x.scenario, x.result) for x in sets], observations,
                                declared_sets=len(sets))  # fmt: skip
         the_plan = sets[0].plan

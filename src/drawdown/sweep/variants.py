@@ -12,8 +12,6 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from drawdown.errors import InputError, Problem
 from drawdown.scenario.model import Scenario
 from drawdown.scenario.overrides import apply_overrides, parse_override
@@ -55,7 +53,7 @@ def _text(value: Any) -> str:
 
 def _sample(sample: Sample, scenario: Scenario, seed: int, where: str) -> list[tuple[str, ...]]:
     """The rows of a Latin hypercube or Sobol design, each as overrides."""
-    from drawdown.analyse.sensitivity import declared, design_variants
+    from drawdown.analyse.sensitivity import declared, design_variants, sample_design
 
     names = list(sample.parameters) if sample.parameters else None
     known = [u.parameter for u in scenario.manifest.uncertainties]
@@ -79,20 +77,8 @@ def _sample(sample: Sample, scenario: Scenario, seed: int, where: str) -> list[t
             )
         )
     params = declared(scenario, names)
-    problem = {
-        "num_vars": len(params),
-        "names": [u.parameter for u in params],
-        "bounds": [[u.low, u.high] for u in params],
-    }
-    if sample.method == "lhs":
-        from SALib.sample import latin
-
-        design = latin.sample(problem, sample.n, seed=seed)
-    else:
-        from SALib.sample import sobol
-
-        design = sobol.sample(problem, sample.n, calc_second_order=False, seed=seed)
-    rows = design_variants(scenario, params, np.asarray(design, dtype=float))
+    design = sample_design(params, sample.n, method=sample.method, seed=seed)
+    rows = design_variants(scenario, params, design)
     return [tuple(str(o) for o in row) for row in rows]
 
 
