@@ -136,10 +136,52 @@ def test_a_late_set_runs_its_best_plan_and_one_without_a_plan_the_greedy_baselin
             raise NoPlanFoundError(Problem("plan", "", "none"), "none")
         return best
 
-    monkeypatch.setattr(module, "_optimiser", lambda scenario: planner)
+    monkeypatch.setattr(module, "_optimiser", lambda scenario, base=None: planner)
     done = declared_forecast(base, sets=3, runs=30, seed=1)
     assert [one.number for one in done] == [1, 2, 3]
     assert done[0].note == ""
     assert done[1].note.startswith("deadline cannot be met (late)")
     assert done[2].note.startswith("no plan found: the greedy baseline")
     assert all(one.result.runs == 10 for one in done)
+
+
+def test_sensitivity_replanned_sees_the_fleet_a_fixed_plan_does_not(cli, tmp_path: Path) -> None:  # noqa: ANN001
+    """Run as one plan, Barkhane's air fleet moves nothing (the engine flies the sorties the
+    plan commits to); each set planned afresh, the fleet moves the day the last person
+    leaves. The flag is saved, read back and told in the report; with a scheduler it is
+    refused."""
+    from drawdown.analyse.sensitivity import sensitivity
+    from drawdown.report.analysis_sections import sensitivity_section
+    from drawdown.results import load_analyses
+
+    base = load_scenario(NAME)
+    settings = dict(
+        method="morris",
+        samples=2,
+        outputs=("completion_day",),
+        runs_per_set=10,
+        seed=5,
+        parameters=["aircraft.*.count", "threat.ied.rate"],
+    )
+    fixed = sensitivity(base, **settings)  # type: ignore[arg-type]
+    replanned = sensitivity(base, replan=True, **settings)  # type: ignore[arg-type]
+    assert not fixed.replanned and replanned.replanned
+    assert "each set planned afresh" in replanned.summary()
+    effect = {r.parameter: r.mu_star for r in fixed.ranking("completion_day").itertuples()}
+    assert effect["aircraft.*.count"] == 0.0
+    effect = {r.parameter: r.mu_star for r in replanned.ranking("completion_day").itertuples()}
+    assert effect["aircraft.*.count"] > 0.0
+    out = tmp_path / "results"
+    code, text = cli(
+        "sensitivity", NAME, "--method", "morris", "--samples", "2", "--runs-per-set", "5",
+        "--parameters", "aircraft.*.count", "--output", "completion_day", "--replan",
+        "-o", str(out),
+    )  # fmt: skip
+    assert code == 0, text
+    analyses = load_analyses(out, base.content_hash(), NAME)
+    assert analyses.sensitivity is not None and analyses.sensitivity.replanned
+    assert analyses.sensitivity_info is not None
+    section = sensitivity_section(analyses.sensitivity, analyses.sensitivity_info)
+    assert any("planned afresh" in p for p in section.paragraphs), section.paragraphs
+    code, text = cli("sensitivity", NAME, "--replan", "--scheduler", "tcp://127.0.0.1:1")
+    assert code == 2 and "cannot run on a Dask scheduler" in " ".join(text.split())

@@ -15,7 +15,7 @@ days). The planners of the case knew their own fleet; the forecaster knew only i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +28,7 @@ from drawdown.plan.model import Plan
 from drawdown.scenario.model import Scenario
 from drawdown.scenario.overrides import Override, apply_overrides
 from drawdown.simulate import SimulationResult, simulate
+from drawdown.simulate.variants import VariantRuns
 
 MIN_SETS = 2
 
@@ -75,31 +76,70 @@ def declared_forecast(
         )
     params = declared(scenario)
     design = sample_design(params, sets, method="lhs", seed=seed)
-    per_set = runs // sets
     # each set its own stream of runs: a pooled distribution of independent runs
     seeds = np.random.SeedSequence(seed).generate_state(sets, dtype=np.uint32)
-    planner = greedy_plan if greedy else _optimiser(scenario)
+    return simulate_replanned(
+        scenario,
+        design_variants(scenario, params, design),
+        runs=runs // sets,
+        seeds=[int(x) for x in seeds],
+        greedy=greedy,
+        progress=progress,
+    )
+
+
+def simulate_replanned(
+    scenario: Scenario,
+    variants: Sequence[Sequence[Override]],
+    *,
+    runs: int,
+    seeds: Sequence[int],
+    greedy: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    base: Plan | None = None,
+) -> list[DeclaredSet]:
+    """Each variant of `scenario` planned (as `compare` plans an option: `plan_option`; a
+    re-plan from `base`, or from the scenario's own plan, unless `greedy`) and
+    stress-tested `runs` times with its seed."""
+    planner = greedy_plan if greedy else _optimiser(scenario, base)
     done: list[DeclaredSet] = []
-    for k, overrides in enumerate(design_variants(scenario, params, design)):
-        variant = apply_overrides(scenario, overrides)
-        plan, note = plan_option(planner, variant)  # as `compare` plans each option
-        result = simulate(variant, plan, runs=per_set, seed=int(seeds[k]))
+    for k, (overrides, seed) in enumerate(zip(variants, seeds, strict=True)):
+        variant = apply_overrides(scenario, list(overrides))
+        plan, note = plan_option(planner, variant)
+        result = simulate(variant, plan, runs=runs, seed=seed)
         done.append(DeclaredSet(k + 1, tuple(overrides), variant, plan, result, note))
         if progress is not None:
-            progress(k + 1, sets)
+            progress(k + 1, len(variants))
     return done
 
 
-def _optimiser(scenario: Scenario) -> Callable[[Scenario], Plan]:
+def replanned_runs(sets: Sequence[DeclaredSet]) -> VariantRuns:
+    """The per-run outcomes of re-planned sets as `simulate_variants` gives a fixed plan's."""
+    runs = [one.result.data.runs for one in sets]
+    return VariantRuns(
+        horizon_days=np.array([one.result.data.horizon for one in sets], dtype=np.int64),
+        completion_day=np.stack([np.asarray(r["completion_day"], dtype=np.int64) for r in runs]),
+        killed=np.stack([np.asarray(r["killed"], dtype=float) for r in runs]),
+        wounded=np.stack([np.asarray(r["wounded"], dtype=float) for r in runs]),
+        destroyed_teu=np.stack([np.asarray(r["teu_destroyed"], dtype=float) for r in runs]),
+        destroyed_vehicles=np.stack(
+            [np.asarray(r["vehicles_destroyed"], dtype=float) for r in runs]
+        ),
+        patched=np.zeros(len(sets), dtype=bool),
+    )
+
+
+def _optimiser(scenario: Scenario, base: Plan | None = None) -> Callable[[Scenario], Plan]:
     """Each set planned from the scenario's own plan (`optimise(warm_start=...)`, as the
     workbench re-plans): MINUSMA's sets, twenty parameters moved at once, took 13-44 s of
     CPU cold and 6.5-18 s so, at objectives within a few percent either way."""
-    try:
-        base: Plan | None = optimise(scenario, with_greedy=False)
-    except InfeasiblePlanError as exc:
-        base = exc.best_plan
-    except NoPlanFoundError:
-        base = None
+    if base is None:
+        try:
+            base = optimise(scenario, with_greedy=False)
+        except InfeasiblePlanError as exc:
+            base = exc.best_plan
+        except NoPlanFoundError:
+            base = None
 
     def plan(variant: Scenario) -> Plan:
         return optimise(variant, with_greedy=False, warm_start=base)

@@ -2,7 +2,8 @@
 
 Assumption: the plan is fixed (by default the baseline optimised plan) and only its execution
 varies; fleet sizes and capacities that the planner would use differently therefore matter
-only through what the plan already commits to.
+only through what the plan already commits to. With `replan` each set is planned afresh
+instead (`analyse.declared.simulate_replanned`) and its own plan run.
 
 Each parameter set of the design (SALib's Saltelli/Sobol or Morris sample) is executed
 `runs_per_set` times with common random numbers (the same uniforms for every set); an output
@@ -57,6 +58,8 @@ class SensitivityResult:
     seconds: float
     design: np.ndarray  # [sets, parameters]
     outputs: dict[str, np.ndarray]  # output -> [sets]
+    # each set planned afresh (`analyse.declared`) instead of one plan executed under all
+    replanned: bool = False
 
     @property
     def score_column(self) -> str:
@@ -72,7 +75,12 @@ class SensitivityResult:
         lines = [
             f"{self.method} sensitivity of {self.scenario_name}: {len(self.parameters)} "
             f"parameters, {self.parameter_sets} parameter sets x {self.runs_per_set} runs "
-            f"({self.seconds:.1f} s); the plan is fixed, only its execution varies"
+            f"({self.seconds:.1f} s); "
+            + (
+                "each set planned afresh"
+                if self.replanned
+                else "the plan is fixed, only its execution varies"
+            )
         ]
         for output in dict.fromkeys(self.indices["output"]):
             lines.append(f"  {output}:")
@@ -235,10 +243,22 @@ def check_design(
     outputs: tuple[str, ...],
     runs_per_set: int,
     parameters: list[str] | None,
+    replan: bool = False,
+    scheduler: str | None = None,
 ) -> tuple[Uncertainty, ...]:
     """The declared uncertainties a design would vary; refuses, before any plan is made or
-    run simulated, an unknown method, output or parameter and a bad sample count."""
+    run simulated, an unknown method, output or parameter, a bad sample count, and
+    re-planning on a cluster."""
     _check_outputs(outputs)
+    if replan and scheduler is not None:
+        raise InputError(
+            Problem(
+                "--replan",
+                "",
+                "plans each set on this machine, so it cannot run on a Dask scheduler",
+                "drop --scheduler, or drop --replan to run one plan on the cluster",
+            )
+        )
     params = declared(scenario, parameters)
     if method not in ("sobol", "morris"):
         raise InputError(Problem("--method", method, "unknown method", "use sobol or morris"))
@@ -312,6 +332,7 @@ def sensitivity(
     parameters: list[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     scheduler: str | None = None,
+    replan: bool = False,
 ) -> SensitivityResult:
     """Sobol (first and total order, 95% intervals) or Morris indices of each output.
 
@@ -327,6 +348,12 @@ def sensitivity(
         Only these declared uncertainties (default: all of them).
     scheduler
         Address of a Dask scheduler to run the parameter sets on (same results).
+    replan
+        Plan each parameter set afresh (from `plan`, as a re-plan; `analyse.declared`) and
+        run its plan, with the same random numbers for every set. A fixed plan does not feel
+        a parameter the engine only reads through the plan (a fleet's size, a road's
+        escorts): its index is zero by construction, where re-planned it is what the
+        parameter does to the best plan for it. One plan per set: use Morris.
     """
     import time
 
@@ -338,6 +365,8 @@ def sensitivity(
         outputs=outputs,
         runs_per_set=runs_per_set,
         parameters=parameters,
+        replan=replan,
+        scheduler=scheduler,
     )
     if plan is None:
         from drawdown.analyse.compare import plan_option
@@ -350,16 +379,30 @@ def sensitivity(
         design = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
     else:
         design = morris_sample.sample(problem, samples, num_levels=4, seed=seed)
-    values = evaluate_design(
-        scenario,
-        plan,
-        params,
-        design,
-        runs_per_set=runs_per_set,
-        seed=seed,
-        progress=progress,
-        scheduler=scheduler,
-    )
+    if replan:
+        from drawdown.analyse.declared import replanned_runs, simulate_replanned
+
+        sets = simulate_replanned(
+            scenario,
+            design_variants(scenario, params, design),
+            runs=runs_per_set,
+            seeds=[seed] * len(design),  # common random numbers, as for a fixed plan
+            greedy=plan.method == "greedy",
+            progress=progress,
+            base=plan,
+        )
+        values = output_values(replanned_runs(sets))
+    else:
+        values = evaluate_design(
+            scenario,
+            plan,
+            params,
+            design,
+            runs_per_set=runs_per_set,
+            seed=seed,
+            progress=progress,
+            scheduler=scheduler,
+        )
     frames = []
     for output in outputs:
         frame = analyse_design(problem, design, values[output], method=method, seed=seed)
@@ -376,6 +419,7 @@ def sensitivity(
         seconds=time.perf_counter() - start,
         design=design,
         outputs={o: values[o] for o in outputs},
+        replanned=replan,
     )
 
 

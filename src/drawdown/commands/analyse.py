@@ -201,6 +201,15 @@ def sensitivity(
             "tcp://host:8786); the same indices as without it.",
         ),
     ] = None,
+    replan: Annotated[
+        bool,
+        typer.Option(
+            "--replan",
+            help="Plan each parameter set afresh (a re-plan of the scenario's plan) and run "
+            "its own plan: fleets and escorts then count, which a fixed plan does not feel. "
+            "One plan per set: use --method morris.",
+        ),
+    ] = False,
 ) -> None:
     """Which declared uncertainty drives the risk: Sobol or Morris indices and a tornado chart."""
     from drawdown.analyse.sensitivity import check_design
@@ -219,6 +228,8 @@ def sensitivity(
         outputs=outputs,
         runs_per_set=runs_per_set,
         parameters=names,
+        replan=replan,
+        scheduler=scheduler,
     )
     _check_out(out, s, "sensitivity")
     the_plan = _planner(greedy)(s)
@@ -233,6 +244,7 @@ def sensitivity(
             seed=seed,
             parameters=names,
             scheduler=scheduler,
+            replan=replan,
         )
     console.print(result.summary())
     if out is not None:
@@ -240,6 +252,8 @@ def sensitivity(
         from drawdown.results import save_sensitivity
 
         plan_note = f"{the_plan.method} plan of {s.name}, made for the scenario's central values"
+        if replan:
+            plan_note += ", re-planned for each parameter set"
 
         def save(folder: Path) -> None:
             save_sensitivity(result, folder, s, seed=seed, notes={"plan": plan_note})

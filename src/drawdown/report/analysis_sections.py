@@ -160,9 +160,15 @@ def sensitivity_section(result: object, info: AnalysisInfo) -> AnalysisSection:
         f"{sets:,} parameter sets × {per_set} runs = {sets * per_set:,} simulated runs, seed "
         f"{info.seed}. Outputs: {', '.join(OUTPUT_NAMES.get(o, o) for o in outputs)}.",
         how,
-        f"The plan is fixed: every parameter set executes the same plan ({plan}). The indices "
-        "say which inputs move the outcomes of that plan, not how a plan re-optimised for "
-        "each set of inputs would fare.",
+        (
+            f"Each parameter set is planned afresh, as a re-plan of {plan}, and its own plan "
+            "is run: the indices say which inputs move the outcomes of the best plan for "
+            "them, fleets and escorts included."
+            if d.get("replanned")
+            else f"The plan is fixed: every parameter set executes the same plan ({plan}). The "
+            "indices say which inputs move the outcomes of that plan, not how a plan "
+            "re-optimised for each set of inputs would fare (`drawdown sensitivity --replan`)."
+        ),
     )
     rows = []
     for output in outputs:

@@ -113,6 +113,7 @@ def save_sensitivity(
             "samples": result.samples,
             "parameter_sets": result.parameter_sets,
             "runs_per_set": result.runs_per_set,
+            "replanned": bool(result.replanned),
             "seconds": round(result.seconds, 2),
             "ranges": ranges,
             "notes": dict(notes or {}),
@@ -312,6 +313,7 @@ def _load_sensitivity(folder: Path, info: AnalysisInfo) -> Any:
         seconds=float(d.get("seconds", math.nan)),
         design=np.empty((0, len(parameters))),  # the design is not kept: only the indices
         outputs={},
+        replanned=bool(d.get("replanned", False)),  # False in folders written before it
     )
 
 
