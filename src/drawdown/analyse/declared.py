@@ -4,8 +4,10 @@ The stress test draws what happens to a plan (clearances, incidents, packing, fi
 it does not draw the scenario's declared ranges (`uncertainties:`), which `sensitivity`
 ranks. A forecast made from estimates is uncertain in those too: Barkhane's fleet at Gao is
 not in the sources, and with half the estimated air fleet the forecast of Gao's handover is
-five days later. So here each of `sets` parameter sets (a Latin hypercube over the declared ranges,
-SALib) is planned afresh and stress-tested, and the runs are pooled into one distribution.
+five days later. So here each of `sets` parameter sets (a Latin hypercube over the declared
+ranges, SALib) is planned afresh, as a re-plan of the scenario's own plan, and
+stress-tested, and the runs are pooled into one distribution (`drawdown check --declared`).
+`sensitivity --replan` runs its own design through the same `simulate_replanned`.
 
 Why planned afresh rather than the one plan run under each set: the engine executes the
 convoys and sorties a plan commits to, so a smaller fleet or fewer escorts leave a fixed
