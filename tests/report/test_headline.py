@@ -9,7 +9,7 @@ import pytest
 from drawdown.plan.model import Plan
 from drawdown.report.data import SimulationViews
 from drawdown.report.figure_data import CARGO_OUTCOMES, HeadlineFigure
-from drawdown.report.headline import gain, headline, people_out_text
+from drawdown.report.headline import gain, headline, intervals_text, people_out_text
 from drawdown.scenario.model import Scenario
 from drawdown.scenario.overrides import apply_overrides, parse_overrides
 
@@ -172,6 +172,21 @@ def test_people_out_by_month_end(tiny: Scenario, tiny_plan: Plan) -> None:
         "People out of the theatre (median of 10 runs): 40% by 31 Jul, 80% by 31 Aug, "
         "100% by 15 Sep. In the plan: 100% by 31 Jul."
     )
+
+
+def test_the_headline_says_what_its_intervals_are_over(tiny: Scenario) -> None:
+    """The intervals are this plan's stress test; a scenario declaring uncertainties is told
+    they are not drawn, and where they are; one declaring none is not."""
+    views = _views()
+    (text,) = intervals_text(tiny, views)
+    assert text.startswith("Every interval is over the 10 runs of this one plan")
+    declared = len(tiny.manifest.uncertainties)
+    assert (f"{declared} declared uncertainties" in text) == (declared > 0)
+    bare = tiny.model_copy(
+        update={"manifest": tiny.manifest.model_copy(update={"uncertainties": ()})}
+    )
+    (text,) = intervals_text(bare, views)
+    assert "declared" not in text
 
 
 def test_people_out_is_rounded_down(tiny: Scenario, tiny_plan: Plan) -> None:

@@ -11,7 +11,7 @@ from drawdown.report.analysis_sections import analysis_manifest, analysis_sectio
 from drawdown.report.constraints import explain
 from drawdown.report.data import SimulationViews
 from drawdown.report.figure_data import AnalysisSection, Figure, ReportContent
-from drawdown.report.headline import gain, headline, people_out_text
+from drawdown.report.headline import gain, headline, intervals_text, people_out_text
 from drawdown.report.plan_tables import site_binding
 from drawdown.report.registry import FigureEntry
 from drawdown.report.scenario_data import movements_frame, sources
@@ -107,7 +107,7 @@ def report_content(
         manifest=run_manifest,
         files=files,
         analyses=sections(inputs, registry),
-        headline_text=people_out_text(scenario, plan, views),
+        headline_text=people_out_text(scenario, plan, views) + intervals_text(scenario, views),
         site_binding=binding,
         site_binding_note=(
             "What binds each site's closure in the plan, with its closure work (the plan's "

@@ -179,6 +179,22 @@ def people_out_text(scenario: Scenario, plan: Plan, views: SimulationViews) -> t
     return (text,)
 
 
+def intervals_text(scenario: Scenario, views: SimulationViews) -> tuple[str, ...]:
+    """What the intervals are over: this plan's stress test, not the declared ranges."""
+    declared = len(scenario.manifest.uncertainties)
+    text = (
+        f"Every interval is over the {views.runs:,} runs of this one plan: what the stress "
+        "test draws (clearances, incidents, packing, final steps)."
+    )
+    if declared:
+        text += (
+            f" It does not draw the scenario's {declared} declared uncertainties: `drawdown "
+            "sensitivity --replan` ranks them, and `drawdown check --declared` scores a "
+            "record over them, each parameter set planned afresh."
+        )
+    return (text,)
+
+
 def _usd(value: float) -> str:
     if not np.isfinite(value):
         return "n/a"
