@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from drawdown.analyse.check import CheckResult, Observation, check_pooled
 from drawdown.analyse.compare import plan_option
 from drawdown.analyse.sensitivity import declared, design_variants, sample_design
 from drawdown.errors import InputError, Problem
@@ -129,6 +130,14 @@ def replanned_runs(sets: Sequence[DeclaredSet]) -> VariantRuns:
         ),
         patched=np.zeros(len(sets), dtype=bool),
     )
+
+
+def check_declared(
+    name: str, sets: Sequence[DeclaredSet], observations: list[Observation]
+) -> CheckResult:
+    """`observations` scored against the runs of every set, as one distribution."""
+    pairs = [(one.scenario, one.result) for one in sets]
+    return check_pooled(name, pairs, observations, declared_sets=len(sets))
 
 
 def _optimiser(scenario: Scenario, base: Plan | None = None) -> Callable[[Scenario], Plan]:

@@ -100,8 +100,8 @@ def with_declared(case: CaseScore, *, sets: int = DECLARED_SETS, seed: int = SEE
     NAME --actuals builtin --declared SETS` does (the case's runs shared between the sets)."""
     from dataclasses import replace
 
-    from drawdown.analyse.check import check_pooled, read_actuals
-    from drawdown.analyse.declared import declared_forecast
+    from drawdown.analyse.check import read_actuals
+    from drawdown.analyse.declared import check_declared, declared_forecast
     from drawdown.scenario.io import builtin_record, load_scenario
 
     scenario = load_scenario(case.name)
@@ -109,10 +109,7 @@ def with_declared(case: CaseScore, *, sets: int = DECLARED_SETS, seed: int = SEE
     assert record is not None, case.name
     observations = read_actuals(record, scenario)
     done = declared_forecast(scenario, sets=sets, runs=case.check.runs, seed=seed)
-    pooled = check_pooled(
-        case.name, [(x.scenario, x.result) for x in done], observations, declared_sets=len(done)
-    )
-    return replace(case, declared=pooled)
+    return replace(case, declared=check_declared(case.name, done, observations))
 
 
 def markdown(scores: list[CaseScore]) -> str:

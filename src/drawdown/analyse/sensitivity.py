@@ -376,7 +376,7 @@ def sensitivity(
         plan, _ = plan_option(optimise, scenario)
     problem = salib_problem(params)
     if method == "sobol":
-        design = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
+        design = sample_design(params, samples, method="sobol", seed=seed)
     else:
         design = morris_sample.sample(problem, samples, num_levels=4, seed=seed)
     if replan:

@@ -299,7 +299,7 @@ def check(
     """Score the simulated distributions against what actually happened."""
     set_tagging(hxl)
     from drawdown.analyse.check import check as run_check
-    from drawdown.analyse.check import check_pooled, read_actuals
+    from drawdown.analyse.check import read_actuals
     from drawdown.results import load_saved_plan
     from drawdown.simulate import simulate
 
@@ -318,10 +318,8 @@ def check(
     observations = read_actuals(actuals, s)  # bad rows fail before any work
     _check_out(out, s, "check")
     if declared_sets:
-        from drawdown.analyse.declared import declared_forecast
-        from drawdown.analyse.sensitivity import declared
+        from drawdown.analyse.declared import check_declared, declared_forecast
 
-        declared(s)  # a scenario declaring none fails before any planning
         doing = f"planning and stress-testing parameter set {{}} of {declared_sets}…"
         with console.status(doing.format(1)) as status:
             sets = declared_forecast(
@@ -331,8 +329,7 @@ def check(
         for one in sets:
             if one.note:
                 console.print(f"  parameter set {one.number}: {one.note}")
-        checked = check_pooled(s.name, [(x.scenario, x.result) for x in sets], observations,
-                               declared_sets=len(sets))  # fmt: skip
+        checked = check_declared(s.name, sets, observations)
         the_plan = sets[0].plan
     else:
         the_plan = load_saved_plan(plan) if plan is not None else _planner(greedy)(s)
