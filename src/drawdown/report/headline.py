@@ -188,9 +188,9 @@ def intervals_text(scenario: Scenario, views: SimulationViews) -> tuple[str, ...
     )
     if declared:
         text += (
-            f" It does not draw the scenario's {declared} declared uncertainties: `drawdown "
-            "sensitivity --replan` ranks them, and `drawdown check --declared` scores a "
-            "record over them, each parameter set planned afresh."
+            f" It does not draw the scenario's {declared} declared uncertainties: drawdown "
+            "sensitivity --replan ranks them, and drawdown check --declared scores a record "
+            "over them, each parameter set planned afresh."
         )
     return (text,)
 
