@@ -8,6 +8,7 @@ from pathlib import Path
 
 import highspy
 import numpy as np
+import pytest
 
 import drawdown
 from drawdown.network import build_network
@@ -117,3 +118,26 @@ def test_a_basis_of_another_shape_or_a_damaged_one_is_no_start() -> None:
     damaged = replace(plan, solver=replace(plan.solver, model_basis="x,y,AAAA"))
     assert warm_basis(damaged) is None
     assert optimise(_more_trucks(s), with_greedy=False, warm_start=damaged).solver.complete
+
+
+def test_a_re_plan_near_its_lp_bound_is_laid_out_without_branch_and_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """MINUSMA with 10% more trucks, re-planned from the built-in's plan: its closure search
+    ends within the layout's 2% of the LP bound, so it is laid out as it stands, its gap the
+    LP's; branch and cut would only prove the bound, laying out the same daily table."""
+    from drawdown.plan import solve
+    from drawdown.scenario.overrides import apply_overrides, parse_overrides
+
+    s = drawdown.load_scenario("minusma-2023")
+    plan = optimise(s, with_greedy=False)
+    assert plan.solver.model_gap <= 0.005  # a cold plan is still proven to its 0.5%
+    changed = apply_overrides(s, parse_overrides(["trucks.*.count=*1.1"], s))
+    warm = optimise(changed, with_greedy=False, warm_start=plan)
+    assert warm.solver.warm_start and warm.solver.status == "feasible"
+    assert 0.005 < warm.solver.model_gap <= solve.ROUND_GAP
+    monkeypatch.setattr(solve, "_replan_within_layout", lambda *args: False)
+    proved = optimise(changed, with_greedy=False, warm_start=plan)
+    assert proved.solver.model_gap <= 0.005
+    assert proved.solver.work.bnb_nodes > warm.solver.work.bnb_nodes
+    assert warm.objective["total"] == pytest.approx(proved.objective["total"], rel=1e-9)
