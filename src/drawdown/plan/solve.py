@@ -157,7 +157,7 @@ def solve(
         # A re-plan's branch and cut does not restart its root once reduced-cost fixing has
         # fixed some closures (HiGHS presolves and cuts the root again): on MINUSMA's
         # what-ifs re-planned warm that second root was most of the work. Wet roads x0.8:
-        # 8.6 -> 5.1 s of CPU, a daily table 0.8% cheaper; handover allowed 4.9 -> 3.4 s,
+        # 8.6 -> 5.2 s of CPU, a daily table 0.8% cheaper; handover allowed 4.9 -> 3.6 s,
         # the same table; road approval x0.6 the same time, 0.9% dearer. A cold plan keeps
         # the restart: off, wet roads cold laid out a table 1.8% dearer.
         options["mip_allow_restart"] = False
