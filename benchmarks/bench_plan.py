@@ -171,7 +171,7 @@ def bench_what_ifs() -> None:
         )
         print(_row(name, p, cpu, plan, ref_cpu) + f" {cpu / cold[name]:6.2f}{note}")
         # A re-plan whose closure search ends within the layout's gap of the LP bound is laid
-        # out without branch and cut (`solve._replan_within_layout`): its proven gap is then
+        # out without branch and cut (`solve._within_layout`): its proven gap is then
         # the LP's, up to ROUND_GAP, while a cold plan proves its 0.5%.
         if cpu > 3 or p.solver.model_gap > ROUND_GAP:
             slow.append(name)

@@ -136,7 +136,7 @@ def test_a_re_plan_near_its_lp_bound_is_laid_out_without_branch_and_cut(
     warm = optimise(changed, with_greedy=False, warm_start=plan)
     assert warm.solver.warm_start and warm.solver.status == "feasible"
     assert 0.005 < warm.solver.model_gap <= solve.ROUND_GAP
-    monkeypatch.setattr(solve, "_replan_within_layout", lambda *args: False)
+    monkeypatch.setattr(solve, "_within_layout", lambda *args: False)
     proved = optimise(changed, with_greedy=False, warm_start=plan)
     assert proved.solver.model_gap <= 0.005
     assert proved.solver.work.bnb_nodes > warm.solver.work.bnb_nodes

@@ -153,7 +153,8 @@ def solve(
         "log_to_console": False,
         "presolve": "on",
     }
-    if _fast_replan(strategic, warm_closes):
+    fast_replan = _fast_replan(strategic, warm_closes)
+    if fast_replan:
         # A re-plan's branch and cut does not restart its root once reduced-cost fixing has
         # fixed some closures (HiGHS presolves and cuts the root again): on MINUSMA's
         # what-ifs re-planned warm that second root was most of the work. Wet roads x0.8:
@@ -191,9 +192,7 @@ def solve(
                 model_status = "optimal"
                 feasible, objective, dual = True, first.objective, math.nan
                 values: np.ndarray | None = first.values
-            elif first is not None and _replan_within_layout(
-                strategic, first, warm_closes, round_convoys
-            ):
+            elif first is not None and round_convoys and fast_replan and _within_layout(first):
                 model_status = "feasible (re-plan: the closure search's plan)"
                 feasible, objective, dual = True, first.objective, math.nan
                 values = first.values
@@ -420,10 +419,9 @@ def _fast_replan(strategic: Strategic, warm_closes: IntArray | None) -> bool:
     return warm_closes is not None and whole_convoy_columns(strategic) > SMALL_MODEL_COLUMNS
 
 
-def _replan_within_layout(
-    strategic: Strategic, start: ClosureStart, warm_closes: IntArray | None, rounds: bool
-) -> bool:
-    """Whether a re-plan lays out the closure search's plan without branch and cut.
+def _within_layout(start: ClosureStart) -> bool:
+    """Whether a re-plan (`_fast_replan`) lays out the closure search's plan as it stands,
+    without branch and cut.
 
     The whole-convoy layout stops within `ROUND_GAP` of its own bound, so a closure order
     less than that better in the relaxed model is below what the layout resolves. A re-plan
@@ -433,7 +431,7 @@ def _replan_within_layout(
     plans laid out were the same, in half the CPU. A cold plan keeps branch and cut, to
     prove its model within `mip_gap`, and so does a small model (`_fast_replan`).
     """
-    if not rounds or not _fast_replan(strategic, warm_closes) or not np.isfinite(start.objective):
+    if not np.isfinite(start.objective):
         return False
     return start.objective - start.lp_bound <= ROUND_GAP * max(abs(start.objective), 1e-9)
 
